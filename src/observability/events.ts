@@ -1,0 +1,68 @@
+import type { FinishReason, Cost, Usage } from '../core/usage.js';
+import type { RouteInfo } from '../core/response.js';
+import type { RoutingContext } from '../core/request.js';
+import type { SwitchyardError } from '../core/errors.js';
+
+export type RequestKind = 'chat' | 'stream';
+
+/** Every event the router emits, by name, with its payload. */
+export interface RouterEvents {
+  /** A request was validated and its candidates ordered; nothing called yet. */
+  request: { requestId: string; kind: RequestKind; context: RoutingContext; candidates: string[]; strategy: string; routeIndex?: number };
+  /** One try at one model ended. */
+  attempt: { requestId: string; kind: RequestKind; model: string; provider: string; try: number; ok: boolean; latencyMs: number; error?: SwitchyardError; context: RoutingContext };
+  /** The router moves on from a failed model to the next candidate. */
+  fallback: { requestId: string; kind: RequestKind; from: string; to: string; error: SwitchyardError; context: RoutingContext };
+  /** A request succeeded (for streams: after the `finish` event). */
+  response: { requestId: string; kind: RequestKind; route: RouteInfo; usage: Usage; cost: Cost; finishReason: FinishReason; latencyMs: number };
+  /** A request failed for good; `error` is what the caller receives. */
+  error: { requestId: string; kind: RequestKind; error: SwitchyardError; route?: RouteInfo; context: RoutingContext };
+  /** A listener threw. Reported here so the host can log it; the request is not affected. */
+  'listener-error': { event: keyof RouterEvents; error: unknown };
+}
+
+export type RouterEventName = keyof RouterEvents;
+export type Listener<K extends RouterEventName> = (payload: RouterEvents[K]) => void;
+export type Unsubscribe = () => void;
+
+/** A small typed emitter. Emitting with no listeners costs one map lookup. */
+export class EventBus {
+  readonly #listeners = new Map<RouterEventName, Set<(payload: never) => void>>();
+
+  on<K extends RouterEventName>(name: K, listener: Listener<K>): Unsubscribe {
+    let set = this.#listeners.get(name);
+    if (!set) this.#listeners.set(name, (set = new Set()));
+    set.add(listener as (payload: never) => void);
+    return () => {
+      set.delete(listener as (payload: never) => void);
+    };
+  }
+
+  has(name: RouterEventName): boolean {
+    const set = this.#listeners.get(name);
+    return set !== undefined && set.size > 0;
+  }
+
+  /** Calls each listener; a throwing listener is reported as `listener-error` and never breaks the caller. */
+  emit<K extends RouterEventName>(name: K, payload: RouterEvents[K]): void {
+    const set = this.#listeners.get(name);
+    if (!set || set.size === 0) return;
+    for (const listener of [...set]) {
+      try {
+        const result: unknown = (listener as Listener<K>)(payload);
+        // An async listener's rejection must not become an unhandled rejection in the host.
+        if (result instanceof Promise) result.catch((error: unknown) => this.#failed(name, error));
+      } catch (error) {
+        this.#failed(name, error);
+      }
+    }
+  }
+
+  #failed(name: RouterEventName, error: unknown): void {
+    if (name !== 'listener-error') this.emit('listener-error', { event: name, error });
+  }
+
+  clear(): void {
+    this.#listeners.clear();
+  }
+}

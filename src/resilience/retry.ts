@@ -1,0 +1,82 @@
+import pRetry from 'p-retry';
+import { sleep } from '../core/abort.js';
+import { RateLimitError, type SwitchyardError } from '../core/errors.js';
+import type { RetryOptions } from '../routing/options.js';
+
+export interface ResolvedRetry {
+  retries: number;
+  minDelayMs: number;
+  maxDelayMs: number;
+  factor: number;
+  jitter: boolean;
+  maxRetryAfterMs: number;
+}
+
+export function resolveRetry(options: RetryOptions | undefined): ResolvedRetry {
+  return {
+    retries: options?.retries ?? 1,
+    minDelayMs: options?.minDelayMs ?? 200,
+    maxDelayMs: options?.maxDelayMs ?? 5_000,
+    factor: options?.factor ?? 2,
+    jitter: options?.jitter ?? true,
+    maxRetryAfterMs: options?.maxRetryAfterMs ?? 10_000,
+  };
+}
+
+/** Whether this error deserves another try at the same model. */
+export function shouldRetry(error: SwitchyardError, retry: ResolvedRetry): boolean {
+  if (!error.retryable) return false;
+  if (RateLimitError.isInstance(error) && error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs) return false;
+  return true;
+}
+
+/**
+ * Runs `attempt` with p-retry: only retryable errors, exponential backoff with optional jitter,
+ * and a vendor `retry-after` honoured as the minimum wait (capped by `maxRetryAfterMs`).
+ * The signal ends everything at once, including the sleep between tries.
+ * `toTyped` turns whatever was thrown into our error; `onFailure` sees each failed try.
+ */
+export function withRetry<T>(
+  attempt: (tryNumber: number) => Promise<T>,
+  retry: ResolvedRetry,
+  signal: AbortSignal,
+  toTyped: (error: unknown) => SwitchyardError,
+  onFailure: (error: SwitchyardError, tryNumber: number) => void,
+): Promise<T> {
+  if (retry.retries === 0) {
+    return attempt(1).catch((error: unknown) => {
+      const typed = toTyped(error);
+      onFailure(typed, 1);
+      throw typed;
+    });
+  }
+  return pRetry(
+    async (n) => {
+      try {
+        return await attempt(n);
+      } catch (error) {
+        // p-retry only sees Error objects; our typed error carries everything the caller needs.
+        throw toTyped(error);
+      }
+    },
+    {
+      retries: retry.retries,
+      minTimeout: retry.minDelayMs,
+      maxTimeout: retry.maxDelayMs,
+      factor: retry.factor,
+      randomize: retry.jitter,
+      signal,
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
+        const typed = error as SwitchyardError;
+        onFailure(typed, attemptNumber);
+        if (retriesLeft > 0 && shouldRetry(typed, retry) && RateLimitError.isInstance(typed) && typed.retryAfterMs) {
+          // p-retry waits its own backoff next; wait the rest of what the vendor asked for first.
+          const backoff = Math.min(retry.minDelayMs * retry.factor ** retriesConsumed, retry.maxDelayMs);
+          const extra = Math.min(typed.retryAfterMs, retry.maxRetryAfterMs) - backoff;
+          if (extra > 0) await sleep(extra, signal);
+        }
+      },
+      shouldRetry: ({ error }) => shouldRetry(error as SwitchyardError, retry),
+    },
+  );
+}

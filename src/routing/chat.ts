@@ -1,0 +1,36 @@
+import { SwitchyardError } from '../core/errors.js';
+import type { ChatRequest } from '../core/request.js';
+import type { ChatResponse } from '../core/response.js';
+import { assembleResponse, routeInfo } from './assemble.js';
+import { AttemptLoopFailure, runAttempts } from './attempts.js';
+import { beginRequest, costOf, failRequest, loopInput, type RouterCore } from './core.js';
+import { forModel } from './prepare.js';
+
+/** router.chat(): one non-streaming completion through the attempt loop. */
+export async function runChat(core: RouterCore, raw: ChatRequest): Promise<ChatResponse> {
+  const begun = beginRequest(core, raw, 'chat');
+  try {
+    const { value, candidate, tryNumber, startedAt } = await runAttempts(loopInput(core, begun, 'chat'), (provider, c, signal) =>
+      provider.chat(forModel(begun.providerRequest, c.config), { model: c.providerModel, signal }),
+    );
+    const latencyMs = performance.now() - startedAt;
+    begun.attempts.push({ model: candidate.model, provider: candidate.provider, try: tryNumber, ok: true, latencyMs });
+    const route = routeInfo(begun.plan, candidate, begun.attempts, begun.context);
+    const cost = costOf(candidate, value.usage);
+    const response = assembleResponse(begun.requestId, value, route, cost, performance.now() - begun.startedAt);
+    const { events } = core;
+    if (events.has('attempt')) {
+      events.emit('attempt', { requestId: begun.requestId, kind: 'chat', model: candidate.model, provider: candidate.provider, try: tryNumber, ok: true, latencyMs, context: begun.context });
+    }
+    if (events.has('response')) {
+      events.emit('response', { requestId: begun.requestId, kind: 'chat', route, usage: response.usage, cost, finishReason: response.finishReason, latencyMs: response.latencyMs });
+    }
+    return response;
+  } catch (error) {
+    if (error instanceof AttemptLoopFailure) throw failRequest(core, begun, 'chat', error.error);
+    if (SwitchyardError.isInstance(error)) throw failRequest(core, begun, 'chat', error);
+    throw error;
+  } finally {
+    begun.signal.dispose();
+  }
+}
