@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, createRouter, mockProvider, validateConfig } from '../../src/index.js';
+
+function issuesOf(options: unknown): Array<{ path: string; message: string }> {
+  try {
+    createRouter(options as Parameters<typeof createRouter>[0]);
+  } catch (error) {
+    expect(ConfigError.isInstance(error)).toBe(true);
+    return [...(error as ConfigError).issues];
+  }
+  throw new Error('createRouter accepted invalid options');
+}
+
+const ok = { providers: { m: mockProvider() }, models: { x: { provider: 'm', model: 'x' } } };
+
+describe('ConfigError at createRouter()', () => {
+  it('names an unknown provider referenced by a model', () => {
+    expect(issuesOf({ ...ok, models: { x: { provider: 'nope', model: 'x' } } })).toEqual([
+      { path: 'models.x.provider', message: 'unknown provider "nope" (known: m)' },
+    ]);
+  });
+
+  it('names an unknown model in a route, and a duplicate one', () => {
+    expect(issuesOf({ ...ok, routes: [{ when: { agent: 'a' }, use: ['x', 'ghost', 'x'] }] })).toEqual([
+      { path: 'routes[0].use[1]', message: 'unknown model "ghost"' },
+      { path: 'routes[0].use[2]', message: 'duplicate model "x" in the same route' },
+    ]);
+  });
+
+  it('rejects negative limits and prices with their paths', () => {
+    const issues = issuesOf({
+      ...ok,
+      models: { x: { provider: 'm', model: 'x', pricing: { input: -1, output: 1 }, contextWindow: -5 } },
+      retry: { retries: -1 },
+      timeoutMs: 0,
+    });
+    expect(issues.map((i) => i.path).sort()).toEqual(['models.x.contextWindow', 'models.x.pricing.input', 'retry.retries', 'timeoutMs']);
+  });
+
+  it('rejects unknown fields anywhere, by path', () => {
+    const issues = issuesOf({ ...ok, retyr: { retries: 1 }, models: { x: { provider: 'm', model: 'x', prcing: {} } } });
+    expect(issues).toEqual(expect.arrayContaining([
+      { path: 'retyr', message: 'unknown field' },
+      { path: 'models.x.prcing', message: 'unknown field' },
+    ]));
+  });
+
+  it('rejects a strategy name that does not exist', () => {
+    expect(issuesOf({ ...ok, strategy: 'cheapest' }).map((i) => i.path)).toEqual(['strategy']);
+    expect(issuesOf({ ...ok, routes: [{ when: {}, use: ['x'], strategy: 'magic' }] }).map((i) => i.path)).toEqual(['routes[0].strategy']);
+  });
+
+  it('rejects something that is not a provider, and empty providers or models', () => {
+    expect(issuesOf({ providers: { m: { chat() {} } }, models: { x: { provider: 'm', model: 'x' } } })[0]!.path).toBe('providers.m');
+    expect(issuesOf({ providers: {}, models: {} }).map((i) => i.path)).toEqual(['providers', 'models']);
+    expect(issuesOf(undefined)[0]!.path).toBe('');
+  });
+
+  it('lists every problem in one error, with a readable message', () => {
+    let error: ConfigError | undefined;
+    try {
+      createRouter({ providers: { m: mockProvider() }, models: { x: { provider: 'zz', model: '' } }, routes: [{ when: {}, use: [] }] } as never);
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.issues.length).toBeGreaterThanOrEqual(3);
+    expect(error!.message).toMatch(/^Invalid configuration \(\d+ problems\):\n {2}- /);
+    expect(error!.message).toContain('models.x.model');
+    expect(error!.message).toContain('models.x.provider: unknown provider "zz"');
+    expect(error!.message).toContain('routes[0].use');
+  });
+
+  it('validateConfig() reports the same issues without building a router', () => {
+    expect(validateConfig(ok)).toEqual({ ok: true });
+    const result = validateConfig({ ...ok, models: { x: { provider: 'nope', model: 'x' } } });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error.issues[0]!.path).toBe('models.x.provider');
+  });
+
+  it('rejects minDelayMs above maxDelayMs', () => {
+    expect(issuesOf({ ...ok, retry: { minDelayMs: 10, maxDelayMs: 5 } })).toEqual([{ path: 'retry.minDelayMs', message: 'must not exceed retry.maxDelayMs' }]);
+  });
+});
