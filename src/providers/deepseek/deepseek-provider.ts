@@ -1,0 +1,37 @@
+import type OpenAI from 'openai';
+import { registerKey, type BaseProviderOptions } from '../shared/options.js';
+import { createChatProvider, type OpenAIChatProvider } from '../openai/chat-provider.js';
+import { COMPATIBLE_QUIRKS, resolveQuirks, type QuirksOption } from '../openai/quirks.js';
+import { DEEPSEEK_BASE_URL, deepseekQuirks, describeDeepSeekModel } from './deepseek-models.js';
+
+export interface DeepSeekProviderOptions extends BaseProviderOptions<OpenAI> {
+  /** Name carried by errors (default `deepseek`). */
+  name?: string;
+  /** Overrides on top of DeepSeek's quirks. */
+  quirks?: QuirksOption;
+  /** SDK timeout per HTTP request until the response headers, in ms. Default: none. */
+  timeoutMs?: number;
+}
+
+export type DeepSeekProvider = OpenAIChatProvider & { readonly kind: 'deepseek' };
+
+/**
+ * DeepSeek (`deepseek-chat`, `deepseek-reasoner`): the OpenAI-compatible adapter with DeepSeek's
+ * base URL and quirks. `reasoning_content` becomes `reasoning` parts and `reasoning-delta` events,
+ * `prompt_cache_hit_tokens` becomes `cachedInputTokens`. Without `apiKey`, `DEEPSEEK_API_KEY` is read.
+ * `request.providerOptions.deepseek` is merged into the body (e.g. `{ thinking: { type: 'enabled' } }`).
+ */
+export function deepseek(options: DeepSeekProviderOptions = {}): DeepSeekProvider {
+  registerKey(options.apiKey);
+  const { quirks, name, ...connection } = options;
+  return createChatProvider({
+    ...connection,
+    kind: 'deepseek',
+    provider: name ?? 'deepseek',
+    defaultBaseURL: DEEPSEEK_BASE_URL,
+    apiKeyEnv: 'DEEPSEEK_API_KEY',
+    openaiEnvironment: false,
+    describeModel: describeDeepSeekModel,
+    quirks: (model) => resolveQuirks(resolveQuirks(COMPATIBLE_QUIRKS, deepseekQuirks, model), quirks, model),
+  }) as DeepSeekProvider;
+}

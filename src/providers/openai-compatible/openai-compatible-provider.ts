@@ -1,0 +1,36 @@
+import type OpenAI from 'openai';
+import { registerKey, type BaseProviderOptions } from '../shared/options.js';
+import { createChatProvider, type OpenAIChatProvider } from '../openai/chat-provider.js';
+import { COMPATIBLE_QUIRKS, resolveQuirks, type QuirksOption } from '../openai/quirks.js';
+
+export interface OpenAICompatibleProviderOptions extends BaseProviderOptions<OpenAI> {
+  /** Endpoint name, used in errors (e.g. `groq`, `vllm`). */
+  name: string;
+  /** The API root, e.g. `http://127.0.0.1:8000/v1` (vLLM) or `https://api.groq.com/openai/v1`. Required unless `client` is given. */
+  baseURL?: string;
+  /** Optional: keyless local servers get no `Authorization` header. */
+  apiKey?: BaseProviderOptions['apiKey'];
+  /** What this endpoint does not support (see `OpenAIChatQuirks`); a static set or a function of the model id. */
+  quirks?: QuirksOption;
+  /** SDK timeout per HTTP request until the response headers, in ms. Default: none. */
+  timeoutMs?: number;
+}
+
+export type OpenAICompatibleProvider = OpenAIChatProvider & { readonly kind: 'openai-compatible' };
+
+/**
+ * Any OpenAI-compatible Chat Completions endpoint (vLLM, llama.cpp, LM Studio, Groq, Together,
+ * OpenRouter...). `request.providerOptions['openai-compatible']` is merged into the body.
+ * The environment's `OPENAI_*` variables are never read, so an OpenAI key never reaches another vendor.
+ */
+export function openaiCompatible(options: OpenAICompatibleProviderOptions): OpenAICompatibleProvider {
+  registerKey(options.apiKey);
+  const { quirks, name, ...connection } = options;
+  return createChatProvider({
+    ...connection,
+    kind: 'openai-compatible',
+    provider: name,
+    openaiEnvironment: false,
+    quirks: (model) => resolveQuirks(COMPATIBLE_QUIRKS, quirks, model),
+  }) as OpenAICompatibleProvider;
+}

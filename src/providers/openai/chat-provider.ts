@@ -1,0 +1,133 @@
+import type OpenAI from 'openai';
+import type { AssistantContentPart } from '../../core/messages.js';
+import type { ModelInfo } from '../../core/model.js';
+import type { CredentialCheck, LLMProvider } from '../../core/provider.js';
+import type { ProviderCallOptions, ProviderRequest } from '../../core/request.js';
+import type { ProviderResponse } from '../../core/response.js';
+import type { ProviderStreamPart } from '../../core/stream.js';
+import { estimateRequestTokens, estimateTextTokens } from '../../core/tokens.js';
+import type { Usage } from '../../core/usage.js';
+import { InvalidResponseError } from '../../core/errors.js';
+import { lazyClient, NO_TIMEOUT_MS, type ClientSettings } from './client.js';
+import { convertRequest } from './convert-request.js';
+import { convertResponse } from './convert-response.js';
+import { mapOpenAIError } from './map-error.js';
+import { modelListSchema } from './openai-api-types.js';
+import type { OpenAIChatQuirks } from './quirks.js';
+import { streamParts } from './stream.js';
+
+export type OpenAIChatKind = 'openai' | 'openai-compatible' | 'deepseek';
+
+/** Everything that tells one OpenAI-style endpoint from another. */
+export interface ChatProviderSettings extends ClientSettings {
+  kind: OpenAIChatKind;
+  /** Quirks of the endpoint for one model. */
+  quirks: (model: string) => OpenAIChatQuirks;
+  /** Extra facts about a listed model (context window, capabilities). */
+  describeModel?: (id: string) => Partial<ModelInfo>;
+}
+
+/** The shared adapter: OpenAI, DeepSeek and any OpenAI-compatible server differ only in settings. */
+export interface OpenAIChatProvider extends LLMProvider {
+  readonly kind: OpenAIChatKind;
+  /** The name errors carry (e.g. `openai`, `deepseek`, `groq`). */
+  readonly name: string;
+  /** The SDK client (created on first call unless one was given). */
+  client(): Promise<OpenAI>;
+}
+
+function estimateUsage(request: ProviderRequest, content: AssistantContentPart[]): Usage {
+  const inputTokens = estimateRequestTokens(request);
+  let outputTokens = 0;
+  for (const part of content) {
+    outputTokens += part.type === 'tool-call' ? estimateTextTokens(part.toolName + JSON.stringify(part.args)) : estimateTextTokens(part.text);
+  }
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
+}
+
+export function createChatProvider(settings: ChatProviderSettings): OpenAIChatProvider {
+  const getClient = lazyClient(settings);
+  const name = settings.provider;
+  const timeout = settings.timeoutMs ?? NO_TIMEOUT_MS;
+
+  function requestOptions(signal: AbortSignal | undefined, headers?: Record<string, string>) {
+    return { maxRetries: 0, timeout, ...(signal && { signal }), ...(headers && { headers }) };
+  }
+
+  async function* streamRun(request: ProviderRequest, options: ProviderCallOptions): AsyncGenerator<ProviderStreamPart> {
+    const { model, signal } = options;
+    const ctx = { provider: name, kind: settings.kind, model, ...(signal && { signal }) };
+    const quirks = settings.quirks(model);
+    const { body, warnings } = convertRequest(request, model, quirks, settings.kind);
+    body.stream = true;
+    if (quirks.streamOptions) body.stream_options = { include_usage: true };
+    let chunks: AsyncIterable<unknown>;
+    try {
+      const client = await getClient();
+      chunks = (await client.chat.completions.create(
+        body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
+        requestOptions(signal, options.headers),
+      )) as AsyncIterable<unknown>;
+    } catch (error) {
+      throw mapOpenAIError(error, ctx);
+    }
+    yield { type: 'stream-start', warnings };
+    yield* streamParts(chunks, ctx);
+  }
+
+  async function models(signal: AbortSignal | undefined): Promise<ModelInfo[]> {
+    const ctx = { provider: name, ...(signal && { signal }) };
+    let raw: unknown;
+    try {
+      const client = await getClient();
+      raw = await client.get('/models', requestOptions(signal));
+    } catch (error) {
+      throw mapOpenAIError(error, ctx);
+    }
+    const parsed = modelListSchema.safeParse(raw);
+    if (!parsed.success) throw new InvalidResponseError({ provider: name, cause: parsed.error, message: `${name} returned an unreadable model list` });
+    return parsed.data.data.map((m) => ({ ...settings.describeModel?.(m.id), id: m.id, provider: name }));
+  }
+
+  return {
+    kind: settings.kind,
+    name,
+    client: getClient,
+
+    async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderResponse> {
+      const { model, signal } = options;
+      const ctx = { provider: name, kind: settings.kind, model, ...(signal && { signal }) };
+      const { body, warnings } = convertRequest(request, model, settings.quirks(model), settings.kind);
+      let raw: unknown;
+      try {
+        const client = await getClient();
+        raw = await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, requestOptions(signal, options.headers));
+      } catch (error) {
+        throw mapOpenAIError(error, ctx);
+      }
+      return convertResponse(raw, ctx, warnings, (content) => estimateUsage(request, content));
+    },
+
+    stream(request: ProviderRequest, options: ProviderCallOptions): AsyncIterable<ProviderStreamPart> {
+      return { [Symbol.asyncIterator]: () => streamRun(request, options) };
+    },
+
+    async countTokens(request: ProviderRequest): Promise<number> {
+      return estimateRequestTokens(request);
+    },
+
+    listModels(options?: { signal?: AbortSignal }): Promise<ModelInfo[]> {
+      return models(options?.signal);
+    },
+
+    async validateCredentials(options?: { signal?: AbortSignal }): Promise<CredentialCheck> {
+      const started = performance.now();
+      try {
+        await models(options?.signal);
+        return { ok: true, latencyMs: performance.now() - started };
+      } catch (error) {
+        return { ok: false, latencyMs: performance.now() - started, error: mapOpenAIError(error, { provider: name }) };
+      }
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export { openai } from './openai-provider.js';
+export type { OpenAIProvider, OpenAIProviderOptions, OpenAIModelId } from './openai-provider.js';
+export type { OpenAIChatProvider, OpenAIChatKind } from './chat-provider.js';
+export type { OpenAIChatQuirks, QuirksOption } from './quirks.js';

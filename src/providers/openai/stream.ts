@@ -1,0 +1,124 @@
+import { AbortError, InvalidResponseError, SwitchyardError } from '../../core/errors.js';
+import type { ProviderMetadata } from '../../core/messages.js';
+import type { ProviderStreamPart } from '../../core/stream.js';
+import type { Usage } from '../../core/usage.js';
+import { zodIssues } from '../../core/zod-issues.js';
+import { convertUsage } from './convert-usage.js';
+import { mapOpenAIError } from './map-error.js';
+import { mapFinishReason } from './map-finish-reason.js';
+import { chunkSchema, type WireChunk } from './openai-api-types.js';
+import { parseToolArgs } from './parse-tool-args.js';
+
+export interface StreamContext {
+  provider: string;
+  kind: string;
+  model: string;
+  signal?: AbortSignal;
+}
+
+interface PendingToolCall {
+  id: string;
+  name: string;
+  args: string;
+}
+
+type ChunkChoice = NonNullable<WireChunk['choices']>[number];
+
+/** State folded from the chunks: one object, updated in place, read once at the end. */
+class ChunkState {
+  metadataSent = false;
+  rawFinishReason: string | undefined;
+  usage: Usage | undefined;
+  refusal = '';
+  readonly toolCalls = new Map<number, PendingToolCall>();
+  readonly ignoredChoices = new Set<number>();
+
+  /** The parts one choice-0 delta produces. */
+  *choice(choice: ChunkChoice): Generator<ProviderStreamPart> {
+    const delta = choice.delta;
+    if (delta) {
+      const reasoning = delta.reasoning_content ?? delta.reasoning;
+      if (reasoning) yield { type: 'reasoning-delta', delta: reasoning };
+      if (delta.content) yield { type: 'text-delta', delta: delta.content };
+      if (delta.refusal) this.refusal += delta.refusal;
+      for (const [position, call] of (delta.tool_calls ?? []).entries()) {
+        const index = call.index ?? position;
+        let pending = this.toolCalls.get(index);
+        if (!pending) {
+          pending = { id: call.id ?? `call_${index}`, name: call.function?.name ?? '', args: '' };
+          this.toolCalls.set(index, pending);
+        } else if (call.function?.name && pending.name === '') pending.name = call.function.name;
+        const fragment = call.function?.arguments;
+        if (fragment) {
+          pending.args += fragment;
+          yield { type: 'tool-call-delta', toolCallId: pending.id, toolName: pending.name, argsDelta: fragment };
+        }
+      }
+    }
+    if (choice.finish_reason) this.rawFinishReason = choice.finish_reason;
+  }
+
+  metadata(kind: string): ProviderMetadata | undefined {
+    const data: Record<string, unknown> = {};
+    if (this.refusal) data.refusal = this.refusal;
+    if (this.ignoredChoices.size > 0) data.ignoredChoices = [...this.ignoredChoices].sort((a, b) => a - b);
+    return Object.keys(data).length > 0 ? { [kind]: data } : undefined;
+  }
+}
+
+function parseChunk(raw: unknown, ctx: StreamContext): WireChunk {
+  const parsed = chunkSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issues = zodIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
+  throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, cause: parsed.error, message: `${ctx.provider} (model "${ctx.model}") sent an unreadable stream chunk: ${issues.join('; ')}` });
+}
+
+/**
+ * The SDK's parsed chunks as unified stream parts. Text, reasoning and tool-argument fragments are
+ * passed on as they come (tool calls assembled by `index`); at the end come one `tool-call` per call
+ * with parsed arguments, then `finish`. Usage is read from whichever chunk carries it (OpenAI sends a
+ * last chunk with `choices: []`, DeepSeek puts it on the `finish_reason` chunk). Only choice 0 is
+ * read: other choices are listed in `providerMetadata[kind].ignoredChoices`. A stream that ends
+ * without a `finish_reason` is an InvalidResponseError (an AbortError when the caller aborted).
+ */
+export async function* streamParts(chunks: AsyncIterable<unknown>, ctx: StreamContext): AsyncGenerator<ProviderStreamPart> {
+  const state = new ChunkState();
+  const errorContext = { provider: ctx.provider, model: ctx.model, ...(ctx.signal && { signal: ctx.signal }) };
+  try {
+    for await (const raw of chunks) {
+      const chunk = parseChunk(raw, ctx);
+      if (!state.metadataSent && (chunk.id || chunk.model)) {
+        state.metadataSent = true;
+        yield { type: 'response-metadata', ...(chunk.id && { id: chunk.id }), ...(chunk.model && { modelId: chunk.model }) };
+      }
+      if (chunk.usage) state.usage = convertUsage(chunk.usage, (raw as { usage?: unknown }).usage);
+      for (const choice of chunk.choices ?? []) {
+        const index = choice.index ?? 0;
+        if (index !== 0) state.ignoredChoices.add(index);
+        else yield* state.choice(choice);
+      }
+    }
+  } catch (error) {
+    throw SwitchyardError.isInstance(error) ? error : mapOpenAIError(error, errorContext);
+  }
+  // The SDK ends its iterator quietly when the request is aborted: tell that apart from a cut stream.
+  if (ctx.signal?.aborted) throw new AbortError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") was aborted` });
+  if (state.rawFinishReason === undefined) {
+    throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") ended without a finish_reason` });
+  }
+  const truncated = state.rawFinishReason === 'length';
+  for (const [, call] of [...state.toolCalls.entries()].sort(([a], [b]) => a - b)) {
+    yield {
+      type: 'tool-call',
+      toolCall: { type: 'tool-call', toolCallId: call.id, toolName: call.name, args: parseToolArgs(call.args, call.name, truncated, ctx) },
+    };
+  }
+  const providerMetadata = state.metadata(ctx.kind);
+  yield {
+    type: 'finish',
+    finishReason: mapFinishReason(state.rawFinishReason, state.refusal !== ''),
+    rawFinishReason: state.rawFinishReason,
+    ...(state.usage && { usage: state.usage }),
+    ...(providerMetadata && { providerMetadata }),
+  };
+}
