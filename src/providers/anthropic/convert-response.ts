@@ -1,0 +1,76 @@
+import { InvalidResponseError } from '../../core/errors.js';
+import type { AssistantContentPart } from '../../core/messages.js';
+import type { ProviderResponse, Warning } from '../../core/response.js';
+import { contentBlockSchema, messageSchema, type AnthropicContentBlock } from './anthropic-api-types.js';
+import { convertUsage } from './convert-usage.js';
+import { mapStopReason } from './map-stop-reason.js';
+
+export interface ResponseContext {
+  provider: string;
+  model: string;
+  warnings: Warning[];
+  /** The forced tool that carries a `responseFormat` answer, if any. */
+  jsonTool?: string;
+}
+
+/** A non-streaming Messages API body -> the unified response. Unknown block types are skipped (kept in `raw`). */
+export function convertResponse(raw: unknown, ctx: ResponseContext): ProviderResponse {
+  const parsed = messageSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new InvalidResponseError({
+      provider: ctx.provider,
+      model: ctx.model,
+      cause: parsed.error,
+      message: `Anthropic (model "${ctx.model}") returned a body that is not a Message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    });
+  }
+  const message = parsed.data;
+  const content: AssistantContentPart[] = [];
+  let answeredByJsonTool = false;
+  message.content.forEach((rawBlock, i) => {
+    const block = contentBlockSchema.safeParse(rawBlock);
+    if (!block.success) {
+      if (['text', 'thinking', 'redacted_thinking', 'tool_use'].includes(rawBlock.type)) {
+        throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, cause: block.error, message: `Anthropic content block ${i} (${rawBlock.type}) is malformed` });
+      }
+      return; // server tool blocks, citations-only blocks and types newer than this adapter
+    }
+    const part = toPart(block.data, ctx.jsonTool);
+    if (part.type === 'text' && ctx.jsonTool !== undefined && block.data.type === 'tool_use') answeredByJsonTool = true;
+    content.push(part);
+  });
+  const rawFinishReason = message.stop_reason ?? undefined;
+  const out: ProviderResponse = {
+    id: message.id,
+    content,
+    finishReason: answeredByJsonTool && rawFinishReason === 'tool_use' ? 'stop' : mapStopReason(rawFinishReason),
+    usage: convertUsage(message.usage),
+    warnings: ctx.warnings,
+    raw,
+  };
+  if (message.model) out.modelId = message.model;
+  if (rawFinishReason !== undefined) out.rawFinishReason = rawFinishReason;
+  const meta: Record<string, unknown> = {};
+  if (message.stop_sequence) meta.stopSequence = message.stop_sequence;
+  if (message.stop_details !== undefined && message.stop_details !== null) meta.stopDetails = message.stop_details;
+  if (Object.keys(meta).length > 0) out.providerMetadata = { anthropic: meta };
+  return out;
+}
+
+function toPart(block: AnthropicContentBlock, jsonTool: string | undefined): AssistantContentPart {
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text };
+    case 'thinking':
+      return { type: 'reasoning', text: block.thinking, ...(block.signature ? { signature: block.signature } : {}) };
+    case 'redacted_thinking':
+      return { type: 'reasoning', text: '', redacted: block.data };
+    case 'tool_use':
+      if (jsonTool !== undefined && block.name === jsonTool) return { type: 'text', text: JSON.stringify(block.input ?? {}) };
+      return { type: 'tool-call', toolCallId: block.id, toolName: block.name, args: block.input ?? {} };
+    default: {
+      const never: never = block;
+      return never;
+    }
+  }
+}
