@@ -17,7 +17,7 @@ describe('npm pack', () => {
   it('installs into an empty folder; import and require of switchyard and switchyard/testing work', async () => {
     await run('npm', ['run', 'build'], { cwd: root, timeout: 120_000 });
     const { stdout } = await run('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: root, timeout: 60_000 });
-    const [{ filename }] = JSON.parse(stdout) as Array<{ filename: string }>;
+    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
     const app = join(dir, 'app');
     await run('mkdir', ['-p', app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));

@@ -53,7 +53,7 @@ export function planRoute(
   const { name, order } = resolveStrategy(rule?.strategy ?? options.strategy ?? 'fallback');
   const ordered = order(pool, { request, context });
   if (ordered.length === 0) {
-    throw new NoRouteError({ skipped: pool.map((c) => ({ model: c.model, reason: `dropped by strategy ${name}` })) });
+    throw new NoRouteError({ skipped: pool.map((c) => ({ model: c.model, reason: `dropped by strategy "${name}"` })) });
   }
   const plan: RoutePlan = { candidates: ordered, strategy: name };
   if (rule) {

@@ -48,7 +48,8 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
     if (!Array.isArray(script)) return script;
     if (script.length === 0) return defaultReply(request);
     const i = scriptIndex++;
-    return options.cycle ? script[i % script.length]! : script[Math.min(i, script.length - 1)]!;
+    const entry = options.cycle ? script[i % script.length]! : script[Math.min(i, script.length - 1)]!;
+    return typeof entry === 'function' ? entry(request, call) : entry;
   }
 
   function latency(reply: ResolvedReply | undefined): number {

@@ -79,9 +79,10 @@ export interface MockProviderOptions {
   name?: string;
   /**
    * What to answer: one reply (used for every call), a list (used in order; the last one repeats
-   * unless `cycle` is set), or a function of the request. Default: echoes the last user message.
+   * unless `cycle` is set), or a function of the request (also as a list entry).
+   * Default: echoes the last user message.
    */
-  reply?: MockReply | MockReply[] | MockReplyFunction;
+  reply?: MockReply | MockReplyFunction | Array<MockReply | MockReplyFunction>;
   /** Go round the reply list instead of repeating its last entry. */
   cycle?: boolean;
   /** The first `times` calls fail with `with`, then the script runs. */
