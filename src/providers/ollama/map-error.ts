@@ -7,6 +7,7 @@ import {
   SwitchyardError,
   TimeoutError,
 } from '../../core/errors.js';
+import { redact } from '../../core/redact.js';
 import { ollamaErrorSchema } from './ollama-api-types.js';
 
 /** Who failed: every error names the provider instance and, for model calls, the model. */
@@ -53,7 +54,8 @@ export function mapHttpError(
     ...fields(ctx),
     statusCode: status,
     message: `${describe(ctx)} HTTP ${status}: ${vendor || '(empty body)'}`,
-    cause: { status, body: bodyText },
+    // The body is kept for debugging, with any key masked (some servers echo the header).
+    cause: { status, body: redact(bodyText) },
     ...(retryAfterMs !== undefined && { retryAfterMs }),
   });
 }
