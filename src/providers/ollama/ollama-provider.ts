@@ -9,6 +9,15 @@ import { checkCredentials, listModels } from './models.js';
 import type { OllamaProviderOptions } from './ollama-options.js';
 import { streamChat } from './stream.js';
 
+/** `localhost:11434` parses as a URL with the scheme `localhost:`: only http(s) roots are accepted. */
+function assertHttpURL(baseURL: string | undefined): void {
+  const root = normalizeBaseURL(baseURL);
+  const protocol = URL.canParse(root) ? new URL(root).protocol : undefined;
+  if (protocol !== 'http:' && protocol !== 'https:') {
+    throw new ConfigError([{ path: 'baseURL', message: `must be an http(s) URL such as http://127.0.0.1:11434, got "${baseURL}"` }], { provider: 'ollama' });
+  }
+}
+
 export interface OllamaProvider extends LLMProvider {
   readonly kind: 'ollama';
   /** The instance name used in errors. */
@@ -21,9 +30,7 @@ export interface OllamaProvider extends LLMProvider {
  */
 export function ollama(options: OllamaProviderOptions = {}): OllamaProvider {
   registerKey(options.apiKey);
-  if (!URL.canParse(normalizeBaseURL(options.baseURL))) {
-    throw new ConfigError([{ path: 'baseURL', message: `not a URL: "${options.baseURL}" (e.g. http://127.0.0.1:11434)` }], { provider: 'ollama' });
-  }
+  assertHttpURL(options.baseURL);
   const name = options.name ?? 'ollama';
   const deps: ChatDeps = {
     http: createHttp(options),
