@@ -1,0 +1,109 @@
+import { type BindingCallOptions, type GeminiBinding, toPlain } from './client.js';
+import type { GeminiModel, GeminiRequest } from './gemini-api-types.js';
+
+/**
+ * The part of a `GoogleGenAI` instance (`@google/genai`, majors 1 to 3) that we use, typed
+ * structurally so that no major's own types are required at compile time or run time.
+ */
+export interface GenAIClientLike {
+  models: {
+    generateContent(params: GenAIParams): Promise<unknown>;
+    generateContentStream(params: GenAIParams): Promise<AsyncIterable<unknown>>;
+    countTokens(params: GenAIParams): Promise<{ totalTokens?: number | undefined }>;
+    list(params?: { config?: Record<string, unknown> }): Promise<AsyncIterable<unknown>>;
+  };
+}
+
+export interface GenAIParams {
+  model: string;
+  contents: unknown;
+  config?: Record<string, unknown>;
+}
+
+export function isGenAIClient(value: unknown): value is GenAIClientLike {
+  if (typeof value !== 'object' || value === null) return false;
+  const models = (value as { models?: unknown }).models;
+  return typeof models === 'object' && models !== null && typeof (models as { generateContent?: unknown }).generateContent === 'function';
+}
+
+export interface GenAIBuildOptions {
+  apiKey?: string;
+  baseURL?: string;
+  headers?: Record<string, string>;
+  fetch?: typeof globalThis.fetch;
+}
+
+/** Builds a `GoogleGenAI` client; the SDK is loaded on first use (it is an optional peer dependency). */
+export async function createGenAIClient(options: GenAIBuildOptions): Promise<GenAIClientLike> {
+  const sdk = await import('@google/genai');
+  const httpOptions: Record<string, unknown> = {};
+  if (options.baseURL !== undefined) httpOptions.baseUrl = options.baseURL;
+  if (options.headers !== undefined) httpOptions.headers = options.headers;
+  if (options.fetch !== undefined) httpOptions.fetch = options.fetch;
+  const init: Record<string, unknown> = { httpOptions };
+  if (options.apiKey !== undefined) init.apiKey = options.apiKey;
+  return new sdk.GoogleGenAI(init) as unknown as GenAIClientLike;
+}
+
+/** `generationConfig` and the other top-level request fields become one flat `config` in this SDK. */
+function toParams(body: GeminiRequest, options: BindingCallOptions): GenAIParams {
+  const config: Record<string, unknown> = { ...body.generationConfig };
+  if (body.systemInstruction) config.systemInstruction = body.systemInstruction;
+  if (body.tools) config.tools = body.tools;
+  if (body.toolConfig) config.toolConfig = body.toolConfig;
+  if (body.safetySettings) config.safetySettings = body.safetySettings;
+  if (body.cachedContent) config.cachedContent = body.cachedContent;
+  Object.assign(config, callConfig(options));
+  return { model: options.model, contents: body.contents, config };
+}
+
+/** Our router retries and resumes; the SDK must not (retries off, no automatic continuation or function calling). */
+function callConfig(options: { signal?: AbortSignal; headers?: Record<string, string> }): Record<string, unknown> {
+  const httpOptions: Record<string, unknown> = { retryOptions: { attempts: 1 } };
+  if (options.headers) httpOptions.headers = options.headers;
+  const config: Record<string, unknown> = {
+    httpOptions,
+    automaticFunctionCalling: { disable: true },
+    automaticContinuation: false,
+  };
+  if (options.signal) config.abortSignal = options.signal;
+  return config;
+}
+
+async function* plain(stream: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  for await (const chunk of stream) yield toPlain(chunk);
+}
+
+export function genaiBinding(client: GenAIClientLike): GeminiBinding {
+  return {
+    sdk: '@google/genai',
+    async generate(body, options) {
+      return toPlain(await client.models.generateContent(toParams(body, options)));
+    },
+    async generateStream(body, options) {
+      return plain(await client.models.generateContentStream(toParams(body, options)));
+    },
+    async countTokens(body, options) {
+      // The Gemini Developer API counts `contents` only in this SDK (it rejects systemInstruction/tools here).
+      const { httpOptions, abortSignal } = callConfig(options);
+      const config: Record<string, unknown> = { httpOptions };
+      if (abortSignal) config.abortSignal = abortSignal;
+      const res = await client.models.countTokens({ model: options.model, contents: body.contents, config });
+      return res.totalTokens ?? 0;
+    },
+    async listModels(options) {
+      const config: Record<string, unknown> = { ...callConfig(options) };
+      delete config.automaticFunctionCalling;
+      delete config.automaticContinuation;
+      if (options.pageSize !== undefined) config.pageSize = options.pageSize;
+      const pager = await client.models.list({ config });
+      const models: GeminiModel[] = [];
+      const limit = options.limit ?? Number.POSITIVE_INFINITY;
+      for await (const model of pager) {
+        models.push(toPlain(model) as GeminiModel);
+        if (models.length >= limit) break;
+      }
+      return models;
+    },
+  };
+}
