@@ -186,6 +186,33 @@ describe('ollama adapter: error mapping', () => {
     expect(performance.now() - started).toBeLessThan(2000);
   });
 
+  it('a consumer that stops early closes the connection to the server', async () => {
+    let closed!: () => void;
+    const serverSawClose = new Promise<void>((r) => (closed = r));
+    loopback.handle((_req, res) => {
+      res.on('close', () => closed());
+      return sendPieces(res, 200, 'application/x-ndjson', [delta('one'), delta('two'), done], { stallAfter: 1 });
+    });
+    for await (const p of ollama({ baseURL: loopback.url }).stream(user('hi'), { model: 'llama3.1' })) {
+      if (p.type === 'text-delta') break;
+    }
+    await expect(serverSawClose).resolves.toBeUndefined();
+  });
+
+  it('a consumer that stops right after stream-start (before any line is read) closes the connection too', async () => {
+    let closed!: () => void;
+    const serverSawClose = new Promise<void>((r) => (closed = r));
+    loopback.handle((_req, res) => {
+      res.on('close', () => closed());
+      return sendPieces(res, 200, 'application/x-ndjson', [delta('one'), done], { stallAfter: 1 });
+    });
+    for await (const p of ollama({ baseURL: loopback.url }).stream(user('hi'), { model: 'llama3.1' })) {
+      expect(p.type).toBe('stream-start');
+      break;
+    }
+    await expect(serverSawClose).resolves.toBeUndefined();
+  });
+
   it('an already-aborted signal -> AbortError without any request', async () => {
     const before = loopback.requests.length;
     const e = await ollama({ baseURL: loopback.url })

@@ -26,12 +26,15 @@ export async function* streamChat(deps: ChatDeps, request: ProviderRequest, opti
     ...(signal && { signal }),
     ...(options.headers && { headers: options.headers }),
   });
-  if (!response.body) throw invalidResponse(ctx, 'the stream response has no body');
-  yield { type: 'stream-start', warnings };
-  const folder = new ChunkFolder(request);
-  let first = true;
+  const stream = response.body;
+  if (!stream) throw invalidResponse(ctx, 'the stream response has no body');
+  let reading = false;
   try {
-    for await (const line of readNdjsonLines(response.body, signal)) {
+    yield { type: 'stream-start', warnings };
+    const folder = new ChunkFolder(request);
+    let first = true;
+    reading = true;
+    for await (const line of readNdjsonLines(stream, signal)) {
       const { chunk } = parseChunk(line, ctx);
       if (first) {
         first = false;
@@ -45,6 +48,9 @@ export async function* streamChat(deps: ChatDeps, request: ProviderRequest, opti
     }
   } catch (error) {
     throw mapFetchError(error, signal, ctx);
+  } finally {
+    // Stopped before reading began (the consumer broke after `stream-start`): free the connection.
+    if (!reading) await stream.cancel().catch(() => undefined);
   }
   throw invalidResponse(ctx, 'the stream ended without a `done: true` line (connection closed early?)');
 }
