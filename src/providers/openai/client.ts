@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import type * as OpenAIModule from 'openai';
 import type { ClientOptions } from 'openai';
 import { ConfigError } from '../../core/errors.js';
 import { registerKey, resolveApiKey, type BaseProviderOptions } from '../shared/options.js';
@@ -23,10 +24,8 @@ export interface ClientSettings extends BaseProviderOptions<OpenAI> {
   timeoutMs?: number;
 }
 
-type OpenAIModule = typeof import('openai');
-
 /** Loads the optional `openai` peer dependency on first use, so importing switchyard never needs it. */
-async function loadSdk(provider: string): Promise<OpenAIModule> {
+async function loadSdk(provider: string): Promise<typeof OpenAIModule> {
   try {
     return await import('openai');
   } catch (error) {
