@@ -72,8 +72,11 @@ export async function* mapStream(events: AsyncIterable<unknown>, ctx: StreamCont
             if (typeof b.thinking === 'string' && b.thinking !== '') yield { type: 'reasoning-delta', delta: b.thinking };
           } else if (b.type === 'redacted_thinking' && typeof b.data === 'string') {
             blocks.set(event.index, { type: 'other' });
+            // The stream part has no `redacted` field: the data rides in providerMetadata (read back by
+            // convert-messages). The empty signature closes the part so that a following thinking
+            // block starts a new reasoning part instead of merging into this one.
             const providerMetadata: ProviderMetadata = { anthropic: { redactedData: b.data } };
-            yield { type: 'reasoning-delta', delta: '', providerMetadata };
+            yield { type: 'reasoning-delta', delta: '', signature: '', providerMetadata };
           } else if (b.type === 'tool_use' && typeof b.id === 'string' && typeof b.name === 'string') {
             blocks.set(event.index, { type: 'tool', id: b.id, name: b.name, json: '', initial: b.input, asText: b.name === ctx.jsonTool });
           } else blocks.set(event.index, { type: 'other' });

@@ -14,7 +14,7 @@ import {
 } from '../../../src/core/errors.js';
 import { sendJson } from '../../helpers/loopback.js';
 import { anthropic } from '../../../src/providers/anthropic/index.js';
-import { API_KEY, collect, events, messageStart, provider, replySse, request, useLoopback } from './setup.js';
+import { API_KEY, events, messageStart, provider, replySse, request, useLoopback } from './setup.js';
 
 const { server } = useLoopback();
 const MODEL = 'claude-haiku-4-5';
