@@ -4,7 +4,8 @@ import type { CredentialCheck, LLMProvider } from '../../core/provider.js';
 import type { ProviderCallOptions, ProviderRequest } from '../../core/request.js';
 import type { ProviderResponse } from '../../core/response.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
-import { estimateRequestTokens } from '../../core/tokens.js';
+import { estimateRequestTokens, estimateTextTokens } from '../../core/tokens.js';
+import type { Usage } from '../../core/usage.js';
 import { type BaseProviderOptions, registerKey, resolveApiKey } from '../shared/options.js';
 import type { BindingCallOptions, GeminiBinding } from './client.js';
 import { convertRequest, type GeminiSchemaMode } from './convert-request.js';
@@ -69,6 +70,17 @@ function binding(options: GeminiProviderOptions): () => Promise<GeminiBinding> {
   };
 }
 
+/** No `usageMetadata` (some Vertex-shaped responses): our estimate, marked as such. */
+function estimateUsage(request: ProviderRequest, res: ProviderResponse): Usage {
+  const inputTokens = estimateRequestTokens(request);
+  let outputTokens = 0;
+  for (const part of res.content) {
+    if (part.type === 'text' || part.type === 'reasoning') outputTokens += estimateTextTokens(part.text);
+    else if (part.type === 'tool-call') outputTokens += estimateTextTokens(part.toolName + JSON.stringify(part.args));
+  }
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
+}
+
 function toModelInfo(m: GeminiModel, provider: string): ModelInfo {
   const methods = m.supportedGenerationMethods ?? m.supportedActions ?? [];
   const info: ModelInfo = { id: m.name.replace(/^models\//, ''), provider };
@@ -130,6 +142,7 @@ export function gemini(options: GeminiProviderOptions = {}): GeminiProvider {
       }
       const res = convertResponse(raw, { provider, model: o.model, promptBlocked });
       res.warnings.unshift(...converted.warnings);
+      if (res.usage.raw === undefined) res.usage = estimateUsage(request, res);
       return res;
     },
 

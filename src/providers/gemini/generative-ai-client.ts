@@ -17,10 +17,20 @@ export interface GenerativeAIRequestOptions {
   customHeaders?: Record<string, string>;
 }
 
+/**
+ * The SDK's request parameter types differ between versions and are stricter than our REST body
+ * type; `never` accepts any of them, and {@link asCallable} restores the call signature we use.
+ */
 export interface GenerativeAIModelLike {
-  generateContent(request: object, options?: { signal?: AbortSignal }): Promise<{ response: unknown }>;
-  generateContentStream(request: object, options?: { signal?: AbortSignal }): Promise<{ stream: AsyncIterable<unknown>; response: Promise<unknown> }>;
-  countTokens(request: object, options?: { signal?: AbortSignal }): Promise<{ totalTokens: number }>;
+  generateContent(request: never, options?: never): Promise<{ response: unknown }>;
+  generateContentStream(request: never, options?: never): Promise<{ stream: AsyncIterable<unknown>; response: Promise<unknown> }>;
+  countTokens(request: never, options?: never): Promise<{ totalTokens: number }>;
+}
+
+type Callable<F> = F extends (request: never, options?: never) => infer R ? (request: object, options?: { signal?: AbortSignal }) => R : never;
+
+function asCallable<K extends keyof GenerativeAIModelLike>(model: GenerativeAIModelLike, key: K): Callable<GenerativeAIModelLike[K]> {
+  return (model[key] as (...args: unknown[]) => unknown).bind(model) as Callable<GenerativeAIModelLike[K]>;
 }
 
 export function isGenerativeAIClient(value: unknown): value is GenerativeAIClientLike {
@@ -86,11 +96,11 @@ export function generativeAIBinding(client: GenerativeAIClientLike, options: Gen
   return {
     sdk: '@google/generative-ai',
     async generate(body, call) {
-      const { response } = await model(call).generateContent(body, single(call));
+      const { response } = await asCallable(model(call), 'generateContent')(body, single(call));
       return toPlain(response);
     },
     async generateStream(body, call) {
-      const result = await model(call).generateContentStream(body, single(call));
+      const result = await asCallable(model(call), 'generateContentStream')(body, single(call));
       // The SDK tees the stream into an aggregated `response` promise that we do not use; its
       // failure is the same failure `result.stream` throws to us, so it must not become unhandled.
       result.response.catch(() => undefined);
@@ -99,7 +109,7 @@ export function generativeAIBinding(client: GenerativeAIClientLike, options: Gen
       })();
     },
     async countTokens(body, call) {
-      const res = await model(call).countTokens({ generateContentRequest: { ...body, model: modelPath(call.model) } }, single(call));
+      const res = await asCallable(model(call), 'countTokens')({ generateContentRequest: { ...body, model: modelPath(call.model) } }, single(call));
       return res.totalTokens;
     },
     async listModels(query) {
