@@ -1,4 +1,5 @@
 import type OpenAI from 'openai';
+import { ConfigError } from '../../core/errors.js';
 import { registerKey, type BaseProviderOptions } from '../shared/options.js';
 import { createChatProvider, type OpenAIChatProvider } from '../openai/chat-provider.js';
 import { COMPATIBLE_QUIRKS, resolveQuirks, type QuirksOption } from '../openai/quirks.js';
@@ -25,6 +26,10 @@ export type OpenAICompatibleProvider = OpenAIChatProvider & { readonly kind: 'op
  */
 export function openaiCompatible(options: OpenAICompatibleProviderOptions): OpenAICompatibleProvider {
   registerKey(options.apiKey);
+  const issues = [];
+  if (!options.name) issues.push({ path: 'name', message: 'an endpoint name is required (it names the endpoint in errors)' });
+  if (!options.baseURL && !options.client) issues.push({ path: 'baseURL', message: 'the endpoint URL is required (e.g. http://127.0.0.1:8000/v1), or pass a ready `client`' });
+  if (issues.length > 0) throw new ConfigError(issues, { provider: options.name || 'openai-compatible' });
   const { quirks, name, ...connection } = options;
   return createChatProvider({
     ...connection,
