@@ -1,0 +1,10 @@
+export { sealSecrets, openSecrets } from './seal.js';
+export type { SealOptions, OpenOptions } from './seal.js';
+export { generateSealKey } from './keys.js';
+export type { SealKey } from './keys.js';
+export { isSealedValue } from './cipher.js';
+export type { SealedValue } from './cipher.js';
+export type { Sealed } from './types.js';
+export { SealedConfigError } from './errors.js';
+export type { SealedConfigIssue, SealedConfigReason } from './errors.js';
+export { CREDENTIAL_FIELDS, CREDENTIAL_HEADERS } from './paths.js';
