@@ -197,3 +197,16 @@ describe('openai error mapping (real SDK, loopback)', () => {
     }
   });
 });
+
+describe('deepseek error mapping', () => {
+  const lb = useLoopback();
+
+  it('402 insufficient balance -> PermissionError (fallbackable, not retryable) naming deepseek', async () => {
+    const { deepseek } = await import('../../src/providers/deepseek/index.js');
+    lb.current.handle((_req, res) => sendJson(res, 402, { error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } }));
+    const error = await caught(() => deepseek({ apiKey: API_KEY, baseURL: lb.current.url }).chat(textRequest(), { model: 'deepseek-chat' }));
+    expect(PermissionError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ statusCode: 402, provider: 'deepseek', model: 'deepseek-chat', retryable: false, fallbackable: true });
+    expect((error as Error).message).toContain('Insufficient Balance');
+  });
+});
