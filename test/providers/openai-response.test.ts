@@ -48,6 +48,21 @@ describe('response conversion edge cases', () => {
     expect(res.usage.inputTokens).toBeGreaterThan(0);
   });
 
+  it('parallel tool calls in a non-stream body (content null): every call with parsed args, in order', async () => {
+    const calls = [
+      { id: 'call_a', type: 'function', function: { name: 'weather', arguments: '{"city":"Oslo"}' } },
+      { id: 'call_b', type: 'function', function: { name: 'stock', arguments: '{"ticker":"AAPL","exchange":"NASDAQ"}' } },
+    ];
+    lb.current.handle((_req, res) => sendJson(res, 200, body({ content: null, tool_calls: calls, refusal: null }, 'tool_calls')));
+    const res = await provider().chat(textRequest(), { model: 'gpt-4o' });
+    expect(res.content).toEqual([
+      { type: 'tool-call', toolCallId: 'call_a', toolName: 'weather', args: { city: 'Oslo' } },
+      { type: 'tool-call', toolCallId: 'call_b', toolName: 'stock', args: { ticker: 'AAPL', exchange: 'NASDAQ' } },
+    ]);
+    expect(res.finishReason).toBe('tool-calls');
+    expect(res.providerMetadata).toBeUndefined();
+  });
+
   it('malformed tool arguments are an InvalidResponseError naming the tool', async () => {
     lb.current.handle((_req, res) => sendJson(res, 200, body({ content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"q": ' } }] }, 'tool_calls')));
     const error = await caught(() => provider().chat(textRequest(), { model: 'gpt-4o' }));
