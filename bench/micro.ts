@@ -1,0 +1,203 @@
+/**
+ * Micro-benchmarks, in their own process (forked by index.ts, or `tsx bench/micro.ts` alone):
+ *  - routing decision: router.explain() over 50 models / 20 routes, per strategy accepted;
+ *  - the router's own per-request work: router.chat() over an in-process mockProvider (no network),
+ *    bare vs realistic (the difference is what the breaker, limiter, ledger, budgets and events cost);
+ *  - per stream event: a 2,000-delta mock stream through router.stream() minus the same provider
+ *    stream iterated directly; and StreamAccumulator.add() alone;
+ *  - cost computation for one response (src/accounting/cost.ts).
+ * Uses tinybench (bench dependency) for per-call percentiles when installed, else timed loops only.
+ */
+import { computeCost } from '../src/accounting/cost.js';
+import { StreamAccumulator } from '../src/routing/stream-accumulator.js';
+import { mockProvider, type LLMProvider, type ProviderStreamPart, type Router } from '../src/index.js';
+import { benchRequest, buildRouter, microRouter, realisticExtras, STRATEGIES } from './lib/switchyard-config.js';
+import { peer, peerVersion } from './lib/peer.js';
+import { fmt, median, table } from './lib/stats.js';
+
+export interface MicroResults {
+  tool: string;
+  explain: Array<{ strategy: string; asked: string; p50Us: number; p99Us: number; meanUs: number; note?: string }>;
+  routerChat: Array<{ config: string; perCallUs: number }>;
+  streamEvent?: { events: number; routerStreamUs: number; providerStreamUs: number; routerPerEventUs: number; accumulatorAddNs: number };
+  cost: { computeCostNs: number };
+  notes: string[];
+}
+
+interface TinyTask {
+  name: string;
+  result: { state: string; latency?: { p50: number; p99: number; mean: number } };
+}
+interface TinyBench {
+  add(name: string, fn: () => unknown): TinyBench;
+  run(): Promise<unknown>;
+  tasks: TinyTask[];
+}
+type TinyModule = { Bench: new (opts: Record<string, unknown>) => TinyBench };
+
+/** Mean µs per call of a synchronous function over a timed batch (median of `reps` batches). */
+function batchUs(fn: () => unknown, iterations: number, reps = 5): number {
+  const per: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < iterations; i++) fn();
+    per.push(((performance.now() - t0) * 1000) / iterations);
+  }
+  return median(per);
+}
+
+async function batchAsyncUs(fn: () => Promise<unknown>, iterations: number, reps = 5): Promise<number> {
+  const per: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < iterations; i++) await fn();
+    per.push(((performance.now() - t0) * 1000) / iterations);
+  }
+  return median(per);
+}
+
+async function drain(it: AsyncIterable<unknown>): Promise<number> {
+  let n = 0;
+  for await (const _ of it) n++;
+  return n;
+}
+
+export async function runMicro(quick: boolean, useTinybench: boolean): Promise<{ results: MicroResults; text: string }> {
+  const notes: string[] = [];
+  const scale = quick ? 0.2 : 1;
+  const req = benchRequest();
+
+  // --- routing decision
+  const explainRouters: Array<{ asked: string; strategy: string; router: Router; note?: string }> = [];
+  for (const s of ['fallback', ...STRATEGIES]) {
+    const b = microRouter(50, 20, s);
+    if (b.strategy !== s) {
+      notes.push(`explain: strategy "${s}" not accepted by createRouter (${b.rejected.join('; ')}); skipped`);
+      await b.router.close();
+      continue;
+    }
+    explainRouters.push({ asked: s, strategy: b.strategy, router: b.router });
+    if (s === 'fallback' && b.rejected.length) notes.push(`realistic options not available at run time: ${b.rejected.join('; ')}`);
+  }
+  const explain: MicroResults['explain'] = [];
+  let tool = 'timed loops';
+  let tiny: TinyModule | undefined;
+  if (useTinybench) {
+    try {
+      tiny = await peer<TinyModule>('tinybench');
+      tool = `tinybench@${peerVersion('tinybench')} (per-call p50/p99) + timed loops (mean)`;
+    } catch {
+      tiny = undefined;
+    }
+  }
+  for (const e of explainRouters) {
+    for (let i = 0; i < 20_000; i++) e.router.explain(req); // warm-up / JIT
+    const meanUs = batchUs(() => e.router.explain(req), Math.round(50_000 * scale));
+    let p50Us = meanUs;
+    let p99Us = NaN;
+    if (tiny) {
+      const bench = new tiny.Bench({ time: quick ? 300 : 1500, warmupTime: 200 });
+      bench.add('explain', () => e.router.explain(req));
+      await bench.run();
+      const lat = bench.tasks[0]?.result.latency;
+      if (lat) {
+        p50Us = lat.p50 * 1000;
+        p99Us = lat.p99 * 1000;
+      }
+    }
+    explain.push({ strategy: e.strategy, asked: e.asked, p50Us, p99Us, meanUs });
+    await e.router.close();
+  }
+
+  // --- the router's per-request work without network
+  const routerChat: MicroResults['routerChat'] = [];
+  const mk = (realistic: boolean, models: number): { router: Router; label: string } => {
+    const providers: Record<string, LLMProvider> = { p0: mockProvider({ name: 'p0', reply: 'hello there' }) };
+    const ms: Record<string, { provider: string; model: string; pricing: { input: number; output: number } }> = {};
+    for (let i = 0; i < models; i++) ms[`m${i}`] = { provider: 'p0', model: `vendor-${i}`, pricing: { input: 0.15, output: 0.6 } };
+    const b = buildRouter({ providers, models: ms }, realistic ? realisticExtras(['p0']) : {}, { events: realistic });
+    return { router: b.router, label: `${models} model(s), ${realistic ? `realistic (${b.accepted.join(', ') || 'nothing accepted'}, events)` : 'bare'}` };
+  };
+  for (const [realistic, models] of [[false, 1], [true, 1], [true, 5]] as const) {
+    const { router, label } = mk(realistic, models);
+    for (let i = 0; i < 5_000; i++) await router.chat(req);
+    routerChat.push({ config: label, perCallUs: await batchAsyncUs(() => router.chat(req), Math.round(20_000 * scale)) });
+    await router.close();
+  }
+
+  // --- per stream event
+  const EVENTS = 2_000;
+  const chunks = Array.from({ length: EVENTS }, (_, i) => (i ? ' w' : 'w') + (i % 10));
+  const provider = mockProvider({ name: 'p0', reply: { text: chunks.join(''), chunks } });
+  const sb = buildRouter({ providers: { p0: provider }, models: { m: { provider: 'p0', model: 'vendor', pricing: { input: 0.15, output: 0.6 } } } }, realisticExtras(['p0']), { events: true });
+  const preq = { messages: req.messages, params: {} };
+  const iters = quick ? 20 : 100;
+  for (let i = 0; i < 20; i++) {
+    await drain(sb.router.stream(req));
+    await drain(provider.stream(preq, { model: 'vendor' }));
+  }
+  // Interleave the two so drift cancels.
+  const rs: number[] = [];
+  const ps: number[] = [];
+  for (let r = 0; r < 7; r++) {
+    rs.push(await batchAsyncUs(() => drain(sb.router.stream(req)), iters, 1));
+    ps.push(await batchAsyncUs(() => drain(provider.stream(preq, { model: 'vendor' })), iters, 1));
+  }
+  const routerStreamUs = median(rs);
+  const providerStreamUs = median(ps);
+  await sb.router.close();
+  const part: ProviderStreamPart = { type: 'text-delta', delta: ' word' };
+  let acc = new StreamAccumulator();
+  let k = 0;
+  const accumulatorAddNs =
+    batchUs(() => {
+      if (++k % EVENTS === 0) acc = new StreamAccumulator();
+      return acc.add(part);
+    }, Math.round(1_000_000 * scale)) * 1000;
+
+  // --- cost
+  const usage = { inputTokens: 1234, outputTokens: 567, totalTokens: 1801, cachedInputTokens: 200 };
+  const pricing = { input: 0.15, output: 0.6, cachedInput: 0.075 };
+  const computeCostNs = batchUs(() => computeCost(usage, pricing), Math.round(200_000 * scale)) * 1000;
+
+  const results: MicroResults = {
+    tool,
+    explain,
+    routerChat,
+    streamEvent: { events: EVENTS, routerStreamUs, providerStreamUs, routerPerEventUs: (routerStreamUs - providerStreamUs) / EVENTS, accumulatorAddNs },
+    cost: { computeCostNs },
+    notes,
+  };
+  const text = [
+    `tool: ${tool}`,
+    table(
+      ['micro-benchmark', 'p50', 'p99', 'mean'],
+      [
+        ...explain.map((e) => [`router.explain, 50 models / 20 routes, ${e.strategy}`, `${e.p50Us.toFixed(2)} µs`, Number.isFinite(e.p99Us) ? `${e.p99Us.toFixed(2)} µs` : 'n/a', `${e.meanUs.toFixed(2)} µs`]),
+        ...routerChat.map((c) => [`router.chat over in-process mockProvider, ${c.config}`, '', '', `${c.perCallUs.toFixed(2)} µs`]),
+        [`stream: router.stream, ${EVENTS} deltas (mockProvider), whole stream`, '', '', `${fmt(routerStreamUs)} µs`],
+        [`stream: provider.stream alone, ${EVENTS} deltas`, '', '', `${fmt(providerStreamUs)} µs`],
+        ['per stream event: router work = (router - provider) / deltas', '', '', `${results.streamEvent!.routerPerEventUs.toFixed(3)} µs`],
+        ['StreamAccumulator.add(text-delta)', '', '', `${accumulatorAddNs.toFixed(0)} ns`],
+        ['computeCost(usage, pricing)', '', '', `${computeCostNs.toFixed(0)} ns`],
+      ],
+    ),
+    ...notes.map((n) => `note: ${n}`),
+  ].join('\n');
+  return { results, text };
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (process.send) {
+  process.once('message', (m: { quick: boolean; tinybench: boolean }) => {
+    runMicro(m.quick, m.tinybench).then(
+      ({ results, text }) => process.send!({ type: 'micro', results, text }, () => process.exit(0)),
+      (e: unknown) => {
+        console.error(e);
+        process.exit(1);
+      },
+    );
+  });
+} else if (isMain) {
+  runMicro(process.argv.includes('--quick'), true).then(({ text }) => console.log(text));
+}
