@@ -15,7 +15,7 @@ import {
 } from '../../src/core/errors.js';
 import { gemini } from '../../src/providers/gemini/index.js';
 import { type Loopback, sendJson, sendPieces, startLoopback } from '../helpers/loopback.js';
-import { collect, KEY, MODEL, providerFor, SDKS, simpleRequest, sse } from './gemini/setup.js';
+import { KEY, MODEL, providerFor, SDKS, simpleRequest, sse } from './gemini/setup.js';
 
 let lb: Loopback;
 beforeAll(async () => {

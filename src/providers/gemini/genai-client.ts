@@ -6,12 +6,25 @@ import type { GeminiModel, GeminiRequest } from './gemini-api-types.js';
  * structurally so that no major's own types are required at compile time or run time.
  */
 export interface GenAIClientLike {
+  /** Parameter types are `never` so that every major's stricter parameter types are accepted; see {@link models}. */
   models: {
-    generateContent(params: GenAIParams): Promise<unknown>;
-    generateContentStream(params: GenAIParams): Promise<AsyncIterable<unknown>>;
-    countTokens(params: GenAIParams): Promise<{ totalTokens?: number | undefined }>;
-    list(params?: { config?: Record<string, unknown> }): Promise<AsyncIterable<unknown>>;
+    generateContent(params: never): Promise<unknown>;
+    generateContentStream(params: never): Promise<AsyncIterable<unknown>>;
+    countTokens(params: never): Promise<{ totalTokens?: number | undefined }>;
+    list(params?: never): Promise<AsyncIterable<unknown>>;
   };
+}
+
+/** The same methods with the REST-shaped parameters we pass. */
+interface GenAIModels {
+  generateContent(params: GenAIParams): Promise<unknown>;
+  generateContentStream(params: GenAIParams): Promise<AsyncIterable<unknown>>;
+  countTokens(params: GenAIParams): Promise<{ totalTokens?: number | undefined }>;
+  list(params?: { config?: Record<string, unknown> }): Promise<AsyncIterable<unknown>>;
+}
+
+function models(client: GenAIClientLike): GenAIModels {
+  return client.models as unknown as GenAIModels;
 }
 
 export interface GenAIParams {
@@ -78,17 +91,17 @@ export function genaiBinding(client: GenAIClientLike): GeminiBinding {
   return {
     sdk: '@google/genai',
     async generate(body, options) {
-      return toPlain(await client.models.generateContent(toParams(body, options)));
+      return toPlain(await models(client).generateContent(toParams(body, options)));
     },
     async generateStream(body, options) {
-      return plain(await client.models.generateContentStream(toParams(body, options)));
+      return plain(await models(client).generateContentStream(toParams(body, options)));
     },
     async countTokens(body, options) {
       // The Gemini Developer API counts `contents` only in this SDK (it rejects systemInstruction/tools here).
       const { httpOptions, abortSignal } = callConfig(options);
       const config: Record<string, unknown> = { httpOptions };
       if (abortSignal) config.abortSignal = abortSignal;
-      const res = await client.models.countTokens({ model: options.model, contents: body.contents, config });
+      const res = await models(client).countTokens({ model: options.model, contents: body.contents, config });
       return res.totalTokens ?? 0;
     },
     async listModels(options) {
@@ -96,14 +109,14 @@ export function genaiBinding(client: GenAIClientLike): GeminiBinding {
       delete config.automaticFunctionCalling;
       delete config.automaticContinuation;
       if (options.pageSize !== undefined) config.pageSize = options.pageSize;
-      const pager = await client.models.list({ config });
-      const models: GeminiModel[] = [];
+      const pager = await models(client).list({ config });
+      const out: GeminiModel[] = [];
       const limit = options.limit ?? Number.POSITIVE_INFINITY;
       for await (const model of pager) {
-        models.push(toPlain(model) as GeminiModel);
-        if (models.length >= limit) break;
+        out.push(toPlain(model) as GeminiModel);
+        if (out.length >= limit) break;
       }
-      return models;
+      return out;
     },
   };
 }
