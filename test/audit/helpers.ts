@@ -23,6 +23,7 @@ export function route(model: string, tenant: string | undefined, failedFirst: bo
     candidates: ['primary', model],
     fallbackUsed: failedFirst,
     attempts,
+    skipped: [],
     context: tenant === undefined ? {} : { tenant, user: 'u-1', agent: 'support', session: 's-9' },
   };
 }
