@@ -36,3 +36,10 @@ export function tokenCount(n: number | undefined): bigint {
   if (n === undefined || !Number.isFinite(n) || n <= 0) return 0n;
   return BigInt(Math.round(n));
 }
+
+/** Integer micros as an exact decimal USD string: 147 -> "0.000147", 12500000 -> "12.500000". */
+export function formatMicrosAsUsd(micros: number): string {
+  const sign = micros < 0 ? '-' : '';
+  const abs = Math.abs(micros);
+  return `${sign}${Math.floor(abs / MICROS_PER_USD)}.${String(abs % MICROS_PER_USD).padStart(6, '0')}`;
+}

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto';
+import { ConfigError } from '../../core/errors.js';
+import { MemoryStore } from '../../state/memory-store.js';
+import type { Store } from '../../state/store.js';
+import { bucketOf, countersOf, decodeBucket, emptyCounters, encodeBucket, addCounters, type Bucket, type Counters } from './buckets.js';
+import { toRecord, type RecordInput, type UsageRecord } from './record.js';
+
+export interface LedgerOptions {
+  /** Where records and aggregates live. Default: a new in-memory store. */
+  store?: Store;
+  /** Newest records kept; older ones are dropped (aggregates are not). Default 10,000. */
+  maxRecords?: number;
+  /** Records older than this are dropped (aggregates are not). Default 7 days. */
+  maxAgeMs?: number;
+  /** Prefix of every store key. Default `switchyard:ledger`. */
+  prefix?: string;
+  /** Clock (ms since epoch). Default `Date.now`. */
+  now?: () => number;
+}
+
+export const DEFAULT_MAX_RECORDS = 10_000;
+export const DEFAULT_MAX_AGE_MS = 7 * 24 * 3_600_000;
+
+/**
+ * The usage ledger: one record per request (plus one per billed failed attempt), a bounded log of
+ * recent records, and per-(hour, tenant, user, agent, model, provider, vendor model) counters that
+ * are never dropped, so totals over any period stay exact after old records are gone.
+ */
+export class UsageLedger {
+  readonly store: Store;
+  readonly now: () => number;
+  readonly maxRecords: number;
+  readonly maxAgeMs: number;
+  readonly #log: string;
+  readonly #index: string;
+  readonly #agg: string;
+
+  constructor(options: LedgerOptions = {}) {
+    const issues = [];
+    if (options.maxRecords !== undefined && (!Number.isInteger(options.maxRecords) || options.maxRecords < 0)) {
+      issues.push({ path: 'ledger.maxRecords', message: 'must be a non-negative integer' });
+    }
+    if (options.maxAgeMs !== undefined && !(options.maxAgeMs > 0)) issues.push({ path: 'ledger.maxAgeMs', message: 'must be a positive number of ms' });
+    if (issues.length > 0) throw new ConfigError(issues);
+    this.store = options.store ?? new MemoryStore();
+    this.now = options.now ?? Date.now;
+    this.maxRecords = options.maxRecords ?? DEFAULT_MAX_RECORDS;
+    this.maxAgeMs = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+    const prefix = options.prefix ?? 'switchyard:ledger';
+    this.#log = `${prefix}:records`;
+    this.#index = `${prefix}:buckets`;
+    this.#agg = `${prefix}:agg:`;
+  }
+
+  /** Records one request (or billed attempt). Aggregates first: they are the source of truth for totals. */
+  async record(input: RecordInput): Promise<UsageRecord> {
+    const record = toRecord(input, randomUUID(), input.timestamp ?? this.now());
+    const key = encodeBucket(bucketOf(record));
+    await this.store.increment(this.#agg + key, countersOf(record));
+    await this.store.addToSet(this.#index, [key]);
+    await this.store.append(this.#log, record.timestamp, JSON.stringify(record));
+    await this.store.prune(this.#log, { maxCount: this.maxRecords, minScore: this.now() - this.maxAgeMs });
+    return record;
+  }
+
+  /** Retained records with `since <= timestamp < until`, oldest first. */
+  async records(since = -Infinity, until = Infinity): Promise<UsageRecord[]> {
+    const entries = await this.store.range(this.#log, since, until);
+    return entries.map((e) => JSON.parse(e.value) as UsageRecord);
+  }
+
+  /** Every aggregate bucket with its counters. */
+  async buckets(): Promise<Array<{ bucket: Bucket; counters: Counters }>> {
+    const keys = await this.store.members(this.#index);
+    return Promise.all(
+      keys.map(async (key) => ({ bucket: decodeBucket(key), counters: addCounters(emptyCounters(), await this.store.counters(this.#agg + key)) })),
+    );
+  }
+
+  /** How many records are retained and the newest timestamp ever dropped. */
+  async retention(): Promise<{ retained: number; droppedThrough?: number }> {
+    const info = await this.store.logInfo(this.#log);
+    return info.prunedThrough === undefined ? { retained: info.length } : { retained: info.length, droppedThrough: info.prunedThrough };
+  }
+}
+
+export function createLedger(options: LedgerOptions = {}): UsageLedger {
+  return new UsageLedger(options);
+}

@@ -1,0 +1,154 @@
+import type { LogEntry, ReserveItem, ReserveResult, Store } from './store.js';
+
+interface Log {
+  entries: LogEntry[];
+  prunedThrough?: number;
+}
+
+/**
+ * The default store: plain maps in this process. Each method does all its work synchronously before
+ * its promise settles, so every call is atomic with respect to every other (JavaScript runs one
+ * callback at a time). Not shared between processes: use a Redis store for a fleet.
+ */
+export class MemoryStore implements Store {
+  readonly #values = new Map<string, { value: string; expiresAt?: number }>();
+  readonly #counters = new Map<string, Map<string, number>>();
+  readonly #sets = new Map<string, Set<string>>();
+  readonly #logs = new Map<string, Log>();
+  readonly #now: () => number;
+
+  constructor(options: { now?: () => number } = {}) {
+    this.#now = options.now ?? Date.now;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    const hit = this.#values.get(key);
+    if (hit?.expiresAt !== undefined && hit.expiresAt <= this.#now()) {
+      this.#values.delete(key);
+      return undefined;
+    }
+    return hit?.value;
+  }
+
+  async set(key: string, value: string, options: { ttlMs?: number } = {}): Promise<void> {
+    this.#values.set(key, options.ttlMs === undefined ? { value } : { value, expiresAt: this.#now() + options.ttlMs });
+  }
+
+  async delete(key: string): Promise<void> {
+    this.#values.delete(key);
+    this.#counters.delete(key);
+    this.#sets.delete(key);
+    this.#logs.delete(key);
+  }
+
+  async increment(key: string, deltas: Readonly<Record<string, number>>): Promise<Record<string, number>> {
+    const hash = this.#hash(key);
+    const out: Record<string, number> = {};
+    for (const [field, delta] of Object.entries(deltas)) {
+      assertInteger(delta, field);
+      const next = (hash.get(field) ?? 0) + delta;
+      hash.set(field, next);
+      out[field] = next;
+    }
+    return out;
+  }
+
+  async counters(key: string): Promise<Record<string, number>> {
+    return Object.fromEntries(this.#counters.get(key) ?? []);
+  }
+
+  async reserve(items: ReadonlyArray<ReserveItem>): Promise<ReserveResult> {
+    for (const [index, item] of items.entries()) {
+      assertInteger(item.amount, item.field);
+      const current = this.#counters.get(item.key)?.get(item.field) ?? 0;
+      if (current + item.amount > item.limit) return { ok: false, index, current };
+    }
+    const values = items.map((item) => {
+      const hash = this.#hash(item.key);
+      const next = (hash.get(item.field) ?? 0) + item.amount;
+      hash.set(item.field, next);
+      return next;
+    });
+    return { ok: true, values };
+  }
+
+  async addToSet(key: string, members: ReadonlyArray<string>): Promise<void> {
+    let set = this.#sets.get(key);
+    if (!set) this.#sets.set(key, (set = new Set()));
+    for (const m of members) set.add(m);
+  }
+
+  async members(key: string): Promise<string[]> {
+    return [...(this.#sets.get(key) ?? [])];
+  }
+
+  async append(key: string, score: number, value: string): Promise<void> {
+    let log = this.#logs.get(key);
+    if (!log) this.#logs.set(key, (log = { entries: [] }));
+    const { entries } = log;
+    const entry = { score, value };
+    if (entries.length === 0 || entries[entries.length - 1]!.score <= score) entries.push(entry);
+    else entries.splice(upperBound(entries, score), 0, entry);
+  }
+
+  async range(key: string, min: number, max: number): Promise<LogEntry[]> {
+    const entries = this.#logs.get(key)?.entries ?? [];
+    return entries.slice(lowerBound(entries, min), lowerBound(entries, max)).map((e) => ({ ...e }));
+  }
+
+  async prune(key: string, options: { maxCount?: number; minScore?: number }): Promise<number> {
+    const log = this.#logs.get(key);
+    if (!log) return 0;
+    let drop = options.minScore === undefined ? 0 : lowerBound(log.entries, options.minScore);
+    if (options.maxCount !== undefined) drop = Math.max(drop, log.entries.length - Math.max(0, options.maxCount));
+    if (drop <= 0) return 0;
+    const removed = log.entries.splice(0, drop);
+    const last = removed[removed.length - 1]!.score;
+    log.prunedThrough = Math.max(log.prunedThrough ?? last, last);
+    return removed.length;
+  }
+
+  async logInfo(key: string): Promise<{ length: number; prunedThrough?: number }> {
+    const log = this.#logs.get(key);
+    if (!log) return { length: 0 };
+    return log.prunedThrough === undefined ? { length: log.entries.length } : { length: log.entries.length, prunedThrough: log.prunedThrough };
+  }
+
+  #hash(key: string): Map<string, number> {
+    let hash = this.#counters.get(key);
+    if (!hash) this.#counters.set(key, (hash = new Map()));
+    return hash;
+  }
+}
+
+function assertInteger(n: number, field: string): void {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`Store counters take safe integers; "${field}" got ${n}`);
+}
+
+/** First index whose score is >= `score`. */
+function lowerBound(entries: ReadonlyArray<LogEntry>, score: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid]!.score < score) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** First index whose score is > `score`. */
+function upperBound(entries: ReadonlyArray<LogEntry>, score: number): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid]!.score <= score) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function createMemoryStore(options: { now?: () => number } = {}): Store {
+  return new MemoryStore(options);
+}
