@@ -26,7 +26,14 @@ const ask = (content: string): ChatRequest => ({ messages: [{ role: 'user', cont
 // 2. A flaky provider (20% failures, seeded) behind retries: every request still succeeds.
 {
   const flaky = mockProvider({ failRate: { probability: 0.2, with: 503, seed: 7 }, reply: 'ok' });
-  const router = createRouter({ providers: { flaky }, models: { m: { provider: 'flaky', model: 'x' } }, retry: { retries: 3, minDelayMs: 1, jitter: false } });
+  // The breaker counts consecutive failures across concurrent requests: a provider this flaky would
+  // trip the default (5), so this recipe raises it to show retries alone.
+  const router = createRouter({
+    providers: { flaky },
+    models: { m: { provider: 'flaky', model: 'x' } },
+    retry: { retries: 3, minDelayMs: 1, jitter: false },
+    circuitBreaker: { failureThreshold: 50 },
+  });
   const results = await Promise.all(Array.from({ length: 50 }, () => router.chat(ask('hi'))));
   const retried = results.filter((r) => r.route.attempts.length > 1).length;
   assert.equal(results.length, 50);

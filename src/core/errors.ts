@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'no-route'
   | 'all-attempts-failed'
   | 'config'
+  | 'circuit-open'
   | 'not-found'
   | 'invalid-response';
 
@@ -238,6 +239,17 @@ export class NotFoundError extends SwitchyardError {
   static override isInstance = is<NotFoundError>('not-found');
 }
 
+/** The target's circuit breaker is open: no call was made. */
+export class CircuitOpenError extends SwitchyardError {
+  readonly code = 'circuit-open' as const;
+  readonly retryable = false;
+  readonly fallbackable = true;
+  constructor(options: ErrorOptions = {}) {
+    super(options.model ? `The circuit breaker of "${options.model}" is open` : 'The circuit breaker is open', options);
+  }
+  static override isInstance = is<CircuitOpenError>('circuit-open');
+}
+
 export class BudgetExceededError extends SwitchyardError {
   readonly code = 'budget-exceeded' as const;
   readonly retryable = false;
@@ -253,6 +265,7 @@ export class BudgetExceededError extends SwitchyardError {
 export interface SkippedCandidate {
   model: string;
   reason: string;
+  detail?: string;
 }
 
 /** No candidate was eligible: nothing was called. */

@@ -102,6 +102,7 @@ const requestSchema = z.strictObject({
   params: params.optional(),
   providerOptions: z.record(z.string(), z.record(z.string(), z.unknown())).optional(),
   model: z.string().min(1).optional(),
+  task: z.string().min(1).optional(),
   signal: z.instanceof(AbortSignal).optional(),
   timeoutMs: z.number().int().positive().optional(),
   tenant: z.string().min(1).optional(),

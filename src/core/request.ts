@@ -45,6 +45,8 @@ export interface ChatRequest extends RoutingContext {
   providerOptions?: ProviderOptions;
   /** Force one model alias; routing rules and strategy are skipped. */
   model?: string;
+  /** A hint of what the request is for (`reasoning`, `creative`, `chinese`, `fast`...): matched by routes, ranked by the capability strategy. */
+  task?: string;
   signal?: AbortSignal;
   /** Deadline for the whole request, all attempts included. */
   timeoutMs?: number;

@@ -39,6 +39,23 @@ export interface AttemptRecord {
   errorClass?: string;
 }
 
+/** Why a candidate was not tried. */
+export type SkipReason =
+  | 'disabled'
+  | 'circuit-open'
+  | 'lacks-capability'
+  | 'context-too-small'
+  | 'rate-limited'
+  | 'over-budget'
+  | 'dropped-by-strategy';
+
+export interface SkippedCandidateInfo {
+  model: string;
+  reason: SkipReason;
+  /** Details, e.g. which capability is missing. */
+  detail?: string;
+}
+
 export interface RouteInfo {
   /** The model alias that served the request. */
   model: string;
@@ -52,7 +69,13 @@ export interface RouteInfo {
   /** Candidate aliases in the order they were to be tried. */
   candidates: string[];
   fallbackUsed: boolean;
+  /** True when the serving model is the configured `degradeTo` model. */
+  degraded?: boolean;
+  /** True when the session's pinned model was put first. */
+  pinned?: boolean;
   attempts: AttemptRecord[];
+  /** Candidates that were considered and not tried, with the reason. */
+  skipped: SkippedCandidateInfo[];
   context: RoutingContext;
 }
 

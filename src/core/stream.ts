@@ -1,6 +1,7 @@
 import type { ProviderMetadata, ToolCallPart } from './messages.js';
 import type { ChatResponse, RouteInfo, Warning } from './response.js';
 import type { Cost, FinishReason, Usage } from './usage.js';
+import type { SwitchyardError } from './errors.js';
 
 /** What an adapter's `stream()` yields. The router turns these into {@link StreamEvent}s. */
 export type ProviderStreamPart =
@@ -25,6 +26,11 @@ export type StreamEvent =
   | { type: 'reasoning-delta'; delta: string }
   | { type: 'tool-call-delta'; toolCallId: string; toolName: string; argsDelta: string }
   | { type: 'tool-call'; toolCall: ToolCallPart }
+  /**
+   * The stream failed after deltas were delivered (`streamRecovery: 'error'`): what arrived so far.
+   * The iteration then ends by throwing `error`.
+   */
+  | { type: 'error'; error: SwitchyardError; partial: { text: string; usage: Usage; cost: Cost }; route: RouteInfo }
   | {
       type: 'finish';
       finishReason: FinishReason;

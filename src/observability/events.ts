@@ -17,6 +17,10 @@ export interface RouterEvents {
   response: { requestId: string; kind: RequestKind; route: RouteInfo; usage: Usage; cost: Cost; finishReason: FinishReason; latencyMs: number };
   /** A request failed for good; `error` is what the caller receives. */
   error: { requestId: string; kind: RequestKind; error: SwitchyardError; route?: RouteInfo; context: RoutingContext };
+  /** A circuit breaker changed state. */
+  breaker: { model: string; provider: string; from: 'closed' | 'open' | 'half-open'; to: 'closed' | 'open' | 'half-open'; reason: string; at: number };
+  /** An emergency control was used (disable, enable, force, unforce, reset). */
+  control: { action: 'disable' | 'enable' | 'force' | 'unforce' | 'reset-breaker'; target: string; tenant?: string; actor?: string; at: number };
   /** A listener threw. Reported here so the host can log it; the request is not affected. */
   'listener-error': { event: keyof RouterEvents; error: unknown };
 }

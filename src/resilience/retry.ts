@@ -1,6 +1,6 @@
 import pRetry from 'p-retry';
 import { sleep } from '../core/abort.js';
-import { RateLimitError, type SwitchyardError } from '../core/errors.js';
+import { type ErrorCode, RateLimitError, type SwitchyardError } from '../core/errors.js';
 import type { RetryOptions } from '../routing/options.js';
 
 export interface ResolvedRetry {
@@ -10,11 +10,20 @@ export interface ResolvedRetry {
   factor: number;
   jitter: boolean;
   maxRetryAfterMs: number;
+  perError: Partial<Record<ErrorCode, number>>;
+  /** The most retries any error code may get: p-retry's budget. */
+  maxRetries: number;
+  attemptTimeoutMs: number | undefined;
 }
 
 export function resolveRetry(options: RetryOptions | undefined): ResolvedRetry {
+  const retries = options?.retries ?? 1;
+  const perError = options?.perError ?? {};
   return {
-    retries: options?.retries ?? 1,
+    retries,
+    perError,
+    maxRetries: Math.max(retries, ...Object.values(perError).map((n) => n ?? 0)),
+    attemptTimeoutMs: options?.attemptTimeoutMs,
     minDelayMs: options?.minDelayMs ?? 200,
     maxDelayMs: options?.maxDelayMs ?? 5_000,
     factor: options?.factor ?? 2,
@@ -23,9 +32,13 @@ export function resolveRetry(options: RetryOptions | undefined): ResolvedRetry {
   };
 }
 
-/** Whether this error deserves another try at the same model. */
-export function shouldRetry(error: SwitchyardError, retry: ResolvedRetry): boolean {
+/**
+ * Whether this error deserves another try at the same model. `seen` is how many times this
+ * error code already failed at this model (this failure included).
+ */
+export function shouldRetry(error: SwitchyardError, retry: ResolvedRetry, seen = 1): boolean {
   if (!error.retryable) return false;
+  if (seen > (retry.perError[error.code] ?? retry.retries)) return false;
   if (RateLimitError.isInstance(error) && error.retryAfterMs !== undefined && error.retryAfterMs > retry.maxRetryAfterMs) return false;
   return true;
 }
@@ -43,13 +56,15 @@ export function withRetry<T>(
   toTyped: (error: unknown) => SwitchyardError,
   onFailure: (error: SwitchyardError, tryNumber: number) => void,
 ): Promise<T> {
-  if (retry.retries === 0) {
+  if (retry.maxRetries === 0) {
     return attempt(1).catch((error: unknown) => {
       const typed = toTyped(error);
       onFailure(typed, 1);
       throw typed;
     });
   }
+  const seen = new Map<ErrorCode, number>();
+  const count = (error: SwitchyardError) => seen.get(error.code) ?? 0;
   return pRetry(
     async (n) => {
       try {
@@ -60,7 +75,7 @@ export function withRetry<T>(
       }
     },
     {
-      retries: retry.retries,
+      retries: retry.maxRetries,
       minTimeout: retry.minDelayMs,
       maxTimeout: retry.maxDelayMs,
       factor: retry.factor,
@@ -68,15 +83,16 @@ export function withRetry<T>(
       signal,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
         const typed = error as SwitchyardError;
+        seen.set(typed.code, count(typed) + 1);
         onFailure(typed, attemptNumber);
-        if (retriesLeft > 0 && shouldRetry(typed, retry) && RateLimitError.isInstance(typed) && typed.retryAfterMs) {
+        if (retriesLeft > 0 && shouldRetry(typed, retry, count(typed)) && RateLimitError.isInstance(typed) && typed.retryAfterMs) {
           // p-retry waits its own backoff next; wait the rest of what the vendor asked for first.
           const backoff = Math.min(retry.minDelayMs * retry.factor ** retriesConsumed, retry.maxDelayMs);
           const extra = Math.min(typed.retryAfterMs, retry.maxRetryAfterMs) - backoff;
           if (extra > 0) await sleep(extra, signal);
         }
       },
-      shouldRetry: ({ error }) => shouldRetry(error as SwitchyardError, retry),
+      shouldRetry: ({ error }) => shouldRetry(error as SwitchyardError, retry, count(error as SwitchyardError)),
     },
   );
 }

@@ -1,5 +1,5 @@
 import type { AssistantContentPart, ToolCallPart } from '../core/messages.js';
-import type { AttemptRecord, ChatResponse, ProviderResponse, RouteInfo } from '../core/response.js';
+import type { AttemptRecord, ChatResponse, ProviderResponse, RouteInfo, SkippedCandidateInfo } from '../core/response.js';
 import type { RoutingContext } from '../core/request.js';
 import type { Cost } from '../core/usage.js';
 import type { Candidate } from './options.js';
@@ -9,6 +9,7 @@ export function routeInfo(
   plan: RoutePlan,
   served: Candidate,
   attempts: AttemptRecord[],
+  skipped: SkippedCandidateInfo[],
   context: RoutingContext,
 ): RouteInfo {
   const route: RouteInfo = {
@@ -19,14 +20,17 @@ export function routeInfo(
     candidates: plan.candidates.map((c) => c.model),
     fallbackUsed: served.model !== plan.candidates[0]!.model,
     attempts,
+    skipped,
     context,
   };
   if (plan.routeIndex !== undefined) route.routeIndex = plan.routeIndex;
+  if (plan.degradeTo !== undefined && served.model === plan.degradeTo) route.degraded = true;
+  if (plan.pinned !== undefined) route.pinned = served.model === plan.pinned;
   return route;
 }
 
 /** The failed route of a request that did not succeed (no model served it). */
-export function failedRouteInfo(plan: RoutePlan, attempts: AttemptRecord[], context: RoutingContext): RouteInfo {
+export function failedRouteInfo(plan: RoutePlan, attempts: AttemptRecord[], skipped: SkippedCandidateInfo[], context: RoutingContext): RouteInfo {
   const last = attempts[attempts.length - 1];
   const first = plan.candidates[0]!;
   const route: RouteInfo = {
@@ -37,6 +41,7 @@ export function failedRouteInfo(plan: RoutePlan, attempts: AttemptRecord[], cont
     candidates: plan.candidates.map((c) => c.model),
     fallbackUsed: attempts.some((a) => a.model !== first.model),
     attempts,
+    skipped,
     context,
   };
   if (plan.routeIndex !== undefined) route.routeIndex = plan.routeIndex;

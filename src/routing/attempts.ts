@@ -1,10 +1,11 @@
-import { AllAttemptsFailedError, type ErrorCode, type SwitchyardError } from '../core/errors.js';
+import { AllAttemptsFailedError, type ErrorCode, type SwitchyardError, TimeoutError } from '../core/errors.js';
 import type { LLMProvider } from '../core/provider.js';
-import type { AttemptRecord } from '../core/response.js';
+import type { AttemptRecord, SkippedCandidateInfo } from '../core/response.js';
 import type { RoutingContext } from '../core/request.js';
 import type { EventBus, RequestKind } from '../observability/events.js';
 import type { RequestSignal } from '../resilience/deadline.js';
 import { type ResolvedRetry, withRetry } from '../resilience/retry.js';
+import type { Lease, TargetGuards } from './guard.js';
 import type { Candidate } from './options.js';
 import { toTypedError } from './to-typed-error.js';
 
@@ -19,8 +20,13 @@ export interface AttemptLoopInput {
   signal: RequestSignal;
   timeoutMs?: number;
   events: EventBus;
+  guards: TargetGuards;
+  /** Estimated tokens of the request (rate-limit reservations). */
+  tokens: number;
   /** Filled as tries end; the caller reads it for the route. */
   attempts: AttemptRecord[];
+  /** Filled with candidates passed over at dispatch time (saturated rate limits). */
+  skipped: SkippedCandidateInfo[];
 }
 
 export interface AttemptSuccess<T> {
@@ -29,6 +35,8 @@ export interface AttemptSuccess<T> {
   /** The try number of the successful attempt at that candidate. */
   tryNumber: number;
   startedAt: number;
+  /** The hold on the target: the caller ends it when the call is really over (streams: at the end). */
+  lease: Lease;
 }
 
 /** Thrown out of the loop with every attempt recorded. */
@@ -40,29 +48,70 @@ function mayFallBack(error: SwitchyardError, fallbackOn: ReadonlySet<ErrorCode>)
   return error.fallbackable || fallbackOn.has(error.code);
 }
 
+/** A per-try signal: the request's, plus the try's own deadline when `attemptTimeoutMs` is set. */
+function trySignal(request: AbortSignal, ms: number | undefined): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
+  if (ms === undefined) return { signal: request, timedOut: () => false, dispose: () => undefined };
+  const controller = new AbortController();
+  let fired = false;
+  const onAbort = () => controller.abort(request.reason);
+  request.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => {
+    fired = true;
+    controller.abort(new Error(`attempt deadline of ${ms} ms exceeded`));
+  }, ms);
+  return {
+    signal: controller.signal,
+    timedOut: () => fired && !request.aborted,
+    dispose: () => {
+      clearTimeout(timer);
+      request.removeEventListener('abort', onAbort);
+    },
+  };
+}
+
 /**
- * Tries candidates in order, each with retries, until one succeeds. Records every failed try,
- * emits `attempt` and `fallback`, and fails with:
+ * Tries candidates in order, each with retries, until one succeeds. Each try passes the target's
+ * guards (breaker, rate limits), records its outcome, emits `attempt` and `fallback`, and fails with:
  * - the error itself when it must not fall back (abort, deadline, invalid request...),
  * - AllAttemptsFailedError when every candidate failed.
+ * `call` gets the try's signal and `opened` (for streams: the part of the call that must end
+ * within `attemptTimeoutMs`).
  */
 export async function runAttempts<T>(
   input: AttemptLoopInput,
   call: (provider: LLMProvider, candidate: Candidate, signal: AbortSignal) => Promise<T>,
 ): Promise<AttemptSuccess<T>> {
-  const { candidates, attempts, events, signal } = input;
+  const { candidates, attempts, events, signal, guards } = input;
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i]!;
+    const last = i === candidates.length - 1;
+    if (!last && (await guards.saturated(candidate, input.tokens))) {
+      input.skipped.push({ model: candidate.model, reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' });
+      continue;
+    }
     const provider = input.providers[candidate.provider]!;
     let startedAt = performance.now();
     const recordedBefore = attempts.length;
+    let lease: Lease | undefined;
     try {
       let tryNumber = 0;
       const value = await withRetry(
-        (n) => {
+        async (n) => {
           tryNumber = n;
+          lease = await guards.enter(candidate, input.tokens, signal.signal);
           startedAt = performance.now();
-          return call(provider, candidate, signal.signal);
+          const t = trySignal(signal.signal, input.retry.attemptTimeoutMs);
+          try {
+            return await call(provider, candidate, t.signal);
+          } catch (error) {
+            const typed = t.timedOut()
+              ? new TimeoutError({ provider: candidate.provider, model: candidate.model, timeoutMs: input.retry.attemptTimeoutMs!, cause: error, message: `Attempt at "${candidate.model}" timed out after ${input.retry.attemptTimeoutMs} ms` })
+              : toTypedError(error, signal, candidate.provider, candidate.model, input.timeoutMs);
+            lease.end({ ok: false, error: typed, latencyMs: performance.now() - startedAt });
+            throw typed;
+          } finally {
+            t.dispose();
+          }
         },
         input.retry,
         signal.signal,
@@ -83,14 +132,14 @@ export async function runAttempts<T>(
           }
         },
       );
-      return { value, candidate, tryNumber, startedAt };
+      return { value, candidate, tryNumber, startedAt, lease: lease! };
     } catch (thrown) {
       // p-retry rethrows the signal's reason when aborted: map it, and keep the recorded instance
       // when the last try already failed with that very class.
       let error = toTypedError(thrown, signal, candidate.provider, candidate.model, input.timeoutMs);
-      const last = attempts.length > recordedBefore ? attempts[attempts.length - 1] : undefined;
-      if (last?.error && last.error.code === error.code) error = last.error;
-      else if (!last) {
+      const lastRecord = attempts.length > recordedBefore ? attempts[attempts.length - 1] : undefined;
+      if (lastRecord?.error && lastRecord.error.code === error.code) error = lastRecord.error;
+      else if (!lastRecord) {
         attempts.push({ model: candidate.model, provider: candidate.provider, try: 1, ok: false, latencyMs: performance.now() - startedAt, error, errorClass: error.name });
       }
       if (signal.reason !== undefined || !mayFallBack(error, input.fallbackOn)) throw new AttemptLoopFailure(error);

@@ -3,19 +3,21 @@ import type { ChatRequest } from '../core/request.js';
 import type { ChatResponse } from '../core/response.js';
 import { assembleResponse, routeInfo } from './assemble.js';
 import { AttemptLoopFailure, runAttempts } from './attempts.js';
-import { beginRequest, costOf, failRequest, loopInput, type RouterCore } from './core.js';
+import { beginRequest, costOf, failRequest, loopInput, pinSession, type RouterCore } from './core.js';
 import { forModel } from './prepare.js';
 
 /** router.chat(): one non-streaming completion through the attempt loop. */
 export async function runChat(core: RouterCore, raw: ChatRequest): Promise<ChatResponse> {
   const begun = beginRequest(core, raw, 'chat');
   try {
-    const { value, candidate, tryNumber, startedAt } = await runAttempts(loopInput(core, begun, 'chat'), (provider, c, signal) =>
+    const { value, candidate, tryNumber, startedAt, lease } = await runAttempts(loopInput(core, begun, 'chat'), (provider, c, signal) =>
       provider.chat(forModel(begun.providerRequest, c.config), { model: c.providerModel, signal }),
     );
     const latencyMs = performance.now() - startedAt;
+    lease.end({ ok: true, latencyMs, tokens: value.usage.totalTokens });
     begun.attempts.push({ model: candidate.model, provider: candidate.provider, try: tryNumber, ok: true, latencyMs });
-    const route = routeInfo(begun.plan, candidate, begun.attempts, begun.context);
+    pinSession(core, begun, candidate.model);
+    const route = routeInfo(begun.plan, candidate, begun.attempts, begun.skipped, begun.context);
     const cost = costOf(candidate, value.usage);
     const response = assembleResponse(begun.requestId, value, route, cost, performance.now() - begun.startedAt);
     const { events } = core;

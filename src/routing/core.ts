@@ -3,29 +3,35 @@ import { computeCost } from '../accounting/cost.js';
 import type { ErrorCode, SwitchyardError } from '../core/errors.js';
 import type { LLMProvider } from '../core/provider.js';
 import type { ChatRequest, ProviderRequest, RoutingContext } from '../core/request.js';
-import type { AttemptRecord } from '../core/response.js';
+import type { AttemptRecord, SkippedCandidateInfo } from '../core/response.js';
 import { validateRequest } from '../core/request-schema.js';
+import { estimateRequestTokens } from '../core/tokens.js';
 import type { Cost, Usage } from '../core/usage.js';
 import type { EventBus, RequestKind } from '../observability/events.js';
 import { requestSignal, type RequestSignal } from '../resilience/deadline.js';
 import type { ResolvedRetry } from '../resilience/retry.js';
 import { failedRouteInfo } from './assemble.js';
 import type { AttemptLoopInput } from './attempts.js';
-import type { Candidate, RouterOptions } from './options.js';
-import { contextOf, planRoute, type RoutePlan } from './plan.js';
+import { lazyClassification } from './classify/index.js';
+import type { TargetGuards } from './guard.js';
+import type { Candidate, RouterOptions, StreamRecovery } from './options.js';
+import { contextOf, planRoute, type PlanState, type RoutePlan } from './plan.js';
 import { toProviderRequest } from './prepare.js';
+import { SessionPins } from './sessions.js';
 
 /** What every request path shares; built once by createRouter(). */
 export interface RouterCore {
   options: RouterOptions;
   providers: Readonly<Record<string, LLMProvider>>;
-  candidates: ReadonlyMap<string, Candidate>;
   events: EventBus;
   retry: ResolvedRetry;
   fallbackOn: ReadonlySet<ErrorCode>;
+  plan: PlanState;
+  guards: TargetGuards;
+  streamRecovery: Exclude<StreamRecovery, 'error'>;
 }
 
-/** A request after classify -> match -> order, ready for the attempt loop. */
+/** A request after classify -> match -> filter -> order, ready for the attempt loop. */
 export interface BegunRequest {
   requestId: string;
   request: ChatRequest;
@@ -35,13 +41,33 @@ export interface BegunRequest {
   signal: RequestSignal;
   timeoutMs: number | undefined;
   attempts: AttemptRecord[];
+  /** Candidates passed over: by the plan's filter, then at dispatch. */
+  skipped: SkippedCandidateInfo[];
+  inputTokens: number;
   startedAt: number;
+}
+
+/** Plans a validated request: the stages up to (not including) any provider call. */
+export function planFor(core: RouterCore, request: ChatRequest, kind: RequestKind): { plan: RoutePlan; context: RoutingContext; providerRequest: ProviderRequest; inputTokens: () => number } {
+  const context = contextOf(request);
+  const providerRequest = toProviderRequest(request);
+  let tokens: number | undefined;
+  const inputTokens = () => (tokens ??= estimateRequestTokens(providerRequest));
+  const input = {
+    request,
+    context,
+    classification: lazyClassification(request),
+    kind,
+    get inputTokens() {
+      return inputTokens();
+    },
+  };
+  return { plan: planRoute(input, core.plan), context, providerRequest, inputTokens };
 }
 
 export function beginRequest(core: RouterCore, raw: ChatRequest, kind: RequestKind, validated = false): BegunRequest {
   const request = validated ? raw : validateRequest(raw);
-  const context = contextOf(request);
-  const plan = planRoute(request, context, core.options, core.candidates);
+  const { plan, context, providerRequest, inputTokens } = planFor(core, request, kind);
   const requestId = randomUUID();
   if (core.events.has('request')) {
     core.events.emit('request', {
@@ -59,10 +85,12 @@ export function beginRequest(core: RouterCore, raw: ChatRequest, kind: RequestKi
     request,
     context,
     plan,
-    providerRequest: toProviderRequest(request),
+    providerRequest,
     signal: requestSignal(request.signal, timeoutMs),
     timeoutMs,
     attempts: [],
+    skipped: plan.skipped,
+    inputTokens: core.plan.compiled.needsTokens || core.guards.limits.size > 0 ? inputTokens() : 0,
     startedAt: performance.now(),
   };
 }
@@ -79,7 +107,10 @@ export function loopInput(core: RouterCore, begun: BegunRequest, kind: RequestKi
     signal: begun.signal,
     ...(begun.timeoutMs !== undefined && { timeoutMs: begun.timeoutMs }),
     events: core.events,
+    guards: core.guards,
+    tokens: begun.inputTokens + (begun.request.params?.maxTokens ?? 0),
     attempts: begun.attempts,
+    skipped: begun.skipped,
   };
 }
 
@@ -87,9 +118,15 @@ export function costOf(candidate: Candidate, usage: Usage): Cost {
   return computeCost(usage, candidate.config.pricing);
 }
 
+/** After a success: the session is pinned to the model that served it. */
+export function pinSession(core: RouterCore, begun: BegunRequest, model: string): void {
+  const { sessions } = core.plan;
+  if (sessions && begun.request.session !== undefined) sessions.set(SessionPins.key(begun.request.tenant, begun.request.session), model);
+}
+
 /** Emits `error` with the route so far and attaches that route to the error. */
 export function failRequest(core: RouterCore, begun: BegunRequest, kind: RequestKind, error: SwitchyardError): SwitchyardError {
-  const route = failedRouteInfo(begun.plan, begun.attempts, begun.context);
+  const route = failedRouteInfo(begun.plan, begun.attempts, begun.skipped, begun.context);
   if (error.route === undefined) error.route = route;
   core.events.emit('error', { requestId: begun.requestId, kind, error, route, context: begun.context });
   return error;

@@ -3,11 +3,13 @@ import type { ChatRequest } from '../core/request.js';
 import type { ChatResponse } from '../core/response.js';
 import type { ProviderStreamPart, StreamEvent } from '../core/stream.js';
 import { validateRequest } from '../core/request-schema.js';
-import { assembleResponse, routeInfo } from './assemble.js';
+import { failedRouteInfo, assembleResponse, routeInfo } from './assemble.js';
 import { AttemptLoopFailure, runAttempts } from './attempts.js';
-import { beginRequest, costOf, failRequest, loopInput, type BegunRequest, type RouterCore } from './core.js';
+import { beginRequest, costOf, failRequest, loopInput, pinSession, type BegunRequest, type RouterCore } from './core.js';
+import type { Lease } from './guard.js';
 import { forModel } from './prepare.js';
-import { isContentPart, StreamAccumulator } from './stream-accumulator.js';
+import { StreamAccumulator } from './stream-accumulator.js';
+import { openStream } from './stream-open.js';
 import { toTypedError } from './to-typed-error.js';
 
 /** What `router.stream()` returns: iterate it for events, or `collect()` the whole response. */
@@ -16,48 +18,28 @@ export interface ChatStream extends AsyncIterable<StreamEvent> {
   collect(): Promise<ChatResponse>;
 }
 
-interface OpenedStream {
-  iterator: AsyncIterator<ProviderStreamPart>;
-  /** Parts read before and including the first content part. */
-  head: ProviderStreamPart[];
-  /** True when the provider stream ended inside the head. */
-  done: boolean;
-}
-
-/**
- * Opens a provider stream and reads up to its first content part. Everything that fails in here
- * (connection, HTTP status, an error event before any delta) is still invisible to the caller,
- * so the attempt loop may retry or fall back.
- */
-async function open(parts: AsyncIterable<ProviderStreamPart>): Promise<OpenedStream> {
-  const iterator = parts[Symbol.asyncIterator]();
-  const head: ProviderStreamPart[] = [];
-  try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return { iterator, head, done: true };
-      head.push(next.value);
-      if (isContentPart(next.value)) return { iterator, head, done: false };
-    }
-  } catch (error) {
-    await iterator.return?.().catch(() => undefined);
-    throw error;
-  }
+interface Served {
+  model: string;
+  provider: string;
+  try: number;
+  startedAt: number;
+  lease: Lease;
 }
 
 async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<StreamEvent> {
   const begun: BegunRequest = beginRequest(core, request, 'stream', true);
   let iterator: AsyncIterator<ProviderStreamPart> | undefined;
   let finished = false;
-  let servedBy: { model: string; provider: string; try: number; startedAt: number } | undefined;
+  let served: Served | undefined;
+  const acc = new StreamAccumulator();
   try {
     const opened = await runAttempts(loopInput(core, begun, 'stream'), (provider, c, signal) =>
-      open(provider.stream(forModel(begun.providerRequest, c.config), { model: c.providerModel, signal })),
+      openStream(provider.stream(forModel(begun.providerRequest, c.config), { model: c.providerModel, signal }), core.streamRecovery),
     );
     const { candidate } = opened;
-    servedBy = { model: candidate.model, provider: candidate.provider, try: opened.tryNumber, startedAt: opened.startedAt };
+    served = { model: candidate.model, provider: candidate.provider, try: opened.tryNumber, startedAt: opened.startedAt, lease: opened.lease };
+    if (opened.value.ttftMs !== undefined) core.guards.stats.firstToken(candidate.model, opened.value.ttftMs);
     iterator = opened.value.iterator;
-    const acc = new StreamAccumulator();
     const pending: StreamEvent[] = [];
     for (const part of opened.value.head) {
       const ev = acc.add(part);
@@ -66,16 +48,18 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
     yield { type: 'start', requestId: begun.requestId, model: candidate.model, provider: candidate.provider, warnings: acc.warnings };
     yield* pending;
     let done = opened.value.done;
+    let next = opened.value.pending;
     while (!done && acc.finish === undefined) {
-      let next: IteratorResult<ProviderStreamPart>;
+      let result: IteratorResult<ProviderStreamPart>;
       try {
-        next = await iterator.next();
+        result = await (next ?? iterator.next());
+        next = undefined;
       } catch (error) {
         throw toTypedError(error, begun.signal, candidate.provider, candidate.model, begun.timeoutMs);
       }
-      if (next.done) done = true;
+      if (result.done) done = true;
       else {
-        const ev = acc.add(next.value);
+        const ev = acc.add(result.value);
         if (ev) yield ev;
       }
     }
@@ -85,9 +69,11 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
     }
     finished = true;
     const latencyMs = performance.now() - opened.startedAt;
-    begun.attempts.push({ model: candidate.model, provider: candidate.provider, try: opened.tryNumber, ok: true, latencyMs });
     const res = acc.toResponse(begun.providerRequest);
-    const route = routeInfo(begun.plan, candidate, begun.attempts, begun.context);
+    served.lease.end({ ok: true, latencyMs, tokens: res.usage.totalTokens });
+    begun.attempts.push({ model: candidate.model, provider: candidate.provider, try: opened.tryNumber, ok: true, latencyMs });
+    pinSession(core, begun, candidate.model);
+    const route = routeInfo(begun.plan, candidate, begun.attempts, begun.skipped, begun.context);
     const cost = costOf(candidate, res.usage);
     const response = assembleResponse(begun.requestId, res, route, cost, performance.now() - begun.startedAt);
     if (core.events.has('attempt')) {
@@ -104,16 +90,29 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
     else if (SwitchyardError.isInstance(error)) {
       typed = error;
       // A failure after the stream was opened belongs to the serving attempt.
-      if (servedBy) {
-        begun.attempts.push({ model: servedBy.model, provider: servedBy.provider, try: servedBy.try, ok: false, latencyMs: performance.now() - servedBy.startedAt, error: typed, errorClass: typed.name });
+      if (served) {
+        const latencyMs = performance.now() - served.startedAt;
+        served.lease.end({ ok: false, error: typed, latencyMs });
+        begun.attempts.push({ model: served.model, provider: served.provider, try: served.try, ok: false, latencyMs, error: typed, errorClass: typed.name });
       }
     } else throw error;
-    throw failRequest(core, begun, 'stream', typed);
+    const failed = failRequest(core, begun, 'stream', typed);
+    if (served) {
+      // Deltas were delivered: say what arrived before ending with the typed error.
+      const usage = acc.usage(begun.providerRequest);
+      const candidate = begun.plan.candidates.find((c) => c.model === served!.model)!;
+      yield { type: 'error', error: failed, partial: { text: acc.text, usage, cost: costOf(candidate, usage) }, route: failed.route ?? failedRouteInfo(begun.plan, begun.attempts, begun.skipped, begun.context) };
+    }
+    throw failed;
   } finally {
     if (!finished) {
       // The consumer stopped early (break/return): cancel the vendor stream and report it.
-      const error = new AbortError({ message: 'The stream consumer stopped before the end', ...(servedBy && { provider: servedBy.provider, model: servedBy.model }) });
-      if (servedBy) begun.attempts.push({ model: servedBy.model, provider: servedBy.provider, try: servedBy.try, ok: false, latencyMs: performance.now() - servedBy.startedAt, error, errorClass: error.name });
+      const error = new AbortError({ message: 'The stream consumer stopped before the end', ...(served && { provider: served.provider, model: served.model }) });
+      if (served) {
+        const latencyMs = performance.now() - served.startedAt;
+        served.lease.end({ ok: false, error, latencyMs });
+        begun.attempts.push({ model: served.model, provider: served.provider, try: served.try, ok: false, latencyMs, error, errorClass: error.name });
+      }
       failRequest(core, begun, 'stream', error);
     }
     await iterator?.return?.().catch(() => undefined);

@@ -22,8 +22,8 @@ describe('ConfigError at createRouter()', () => {
 
   it('names an unknown model in a route, and a duplicate one', () => {
     expect(issuesOf({ ...ok, routes: [{ when: { agent: 'a' }, use: ['x', 'ghost', 'x'] }] })).toEqual([
-      { path: 'routes[0].use[1]', message: 'unknown model "ghost"' },
-      { path: 'routes[0].use[2]', message: 'duplicate model "x" in the same route' },
+      { path: 'routes[0].use[1]', message: 'unknown model or group "ghost"' },
+      { path: 'routes[0].use[2]', message: 'duplicate "x" in the same list' },
     ]);
   });
 

@@ -78,7 +78,7 @@ describe('router.stream()', () => {
     expect(finish.route.attempts.map((a) => a.errorClass ?? 'ok')).toEqual(['ProviderUnavailableError', 'ok']);
   });
 
-  it('a connection reset after deltas were delivered ends with a typed error, records the attempt, and never reports success', async () => {
+  it('a connection reset after deltas were delivered emits an error event with the partial text, then throws the typed error; never a success', async () => {
     const { router } = single({ text: 'one two three four five', cutAfterChunks: 2 });
     const seen: StreamEvent[] = [];
     const errors: string[] = [];
@@ -89,7 +89,12 @@ describe('router.stream()', () => {
       for await (const ev of router.stream({ messages })) seen.push(ev);
     })().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderUnavailableError);
-    expect(seen.map((e) => e.type)).toEqual(['start', 'text-delta', 'text-delta']);
+    expect(seen.map((e) => e.type)).toEqual(['start', 'text-delta', 'text-delta', 'error']);
+    const errorEvent = seen[3] as Extract<StreamEvent, { type: 'error' }>;
+    expect(errorEvent.error).toBe(error);
+    expect(errorEvent.partial.text).toBe('one two ');
+    expect(errorEvent.partial.usage).toMatchObject({ estimated: true });
+    expect(errorEvent.route.attempts.map((a) => a.errorClass)).toEqual(['ProviderUnavailableError']);
     expect(errors).toEqual(['ProviderUnavailableError:1']);
     expect(responses).toEqual([]);
   });
@@ -133,7 +138,7 @@ describe('router.stream()', () => {
   });
 
   it('has a discriminated event union', () => {
-    expectTypeOf<StreamEvent['type']>().toEqualTypeOf<'start' | 'text-delta' | 'reasoning-delta' | 'tool-call-delta' | 'tool-call' | 'finish'>();
+    expectTypeOf<StreamEvent['type']>().toEqualTypeOf<'start' | 'text-delta' | 'reasoning-delta' | 'tool-call-delta' | 'tool-call' | 'error' | 'finish'>();
     expectTypeOf<Extract<StreamEvent, { type: 'finish' }>['route']['fallbackUsed']>().toBeBoolean();
     expectTypeOf<Extract<StreamEvent, { type: 'text-delta' }>>().toHaveProperty('delta').toBeString();
   });

@@ -1,11 +1,30 @@
-import type { Strategy, StrategyFunction, StrategyName } from '../options.js';
+import type { StrategyFunction, StrategySpec } from '../options.js';
+import { capabilityStrategy } from './capability.js';
+import { costStrategy } from './cost.js';
 import { fallbackStrategy } from './fallback.js';
+import { latencyStrategy } from './latency.js';
+import { loadBalanceStrategy } from './load-balance.js';
 
-const BUILT_IN: Record<StrategyName, StrategyFunction> = {
-  fallback: fallbackStrategy,
-};
+export const STRATEGY_NAMES = ['fallback', 'cost', 'capability', 'load-balance', 'latency'] as const;
 
-export function resolveStrategy(strategy: Strategy): { name: string; order: StrategyFunction } {
-  if (typeof strategy === 'function') return { name: strategy.name || 'custom', order: strategy };
-  return { name: strategy, order: BUILT_IN[strategy] };
+/** Turns a strategy spec (name, options object or function) into its name and ordering function. */
+export function resolveStrategy(spec: StrategySpec): { name: string; order: StrategyFunction } {
+  if (typeof spec === 'function') return { name: spec.name || 'custom', order: spec };
+  const s = typeof spec === 'string' ? { type: spec } : spec;
+  switch (s.type) {
+    case 'fallback':
+      return { name: 'fallback', order: fallbackStrategy };
+    case 'cost':
+      return { name: 'cost', order: costStrategy('expectedOutputTokens' in s ? s : {}) };
+    case 'capability':
+      return { name: 'capability', order: capabilityStrategy('task' in s ? s : {}) };
+    case 'load-balance':
+      return { name: 'load-balance', order: loadBalanceStrategy('mode' in s ? s : {}) };
+    case 'latency':
+      return { name: 'latency', order: latencyStrategy('metric' in s ? s : {}) };
+    default: {
+      const never: never = s;
+      return never;
+    }
+  }
 }

@@ -1,0 +1,56 @@
+import type { Candidate, RouteRule, RouterOptions, StrategyFunction, StrategySpec } from './options.js';
+import { resolveStrategy } from './strategies/index.js';
+
+/** A node of the routing tree: a model, or a named group of nodes ordered by its own strategy. */
+export type RouteNode =
+  | { kind: 'model'; name: string; candidate: Candidate }
+  | { kind: 'group'; name: string; weight: number; strategy: string; order: StrategyFunction; children: RouteNode[] };
+
+export interface CompiledRoute {
+  index: number;
+  rule: RouteRule;
+  root: RouteNode & { kind: 'group' };
+}
+
+/** The options turned into the structures the pipeline walks, once per router. */
+export interface CompiledRouting {
+  candidates: ReadonlyMap<string, Candidate>;
+  routes: CompiledRoute[];
+  /** Every model in declaration order under the default strategy. */
+  defaultRoot: RouteNode & { kind: 'group' };
+  /** Whether planning needs a token estimate up front (a context window or a cost/tpm consumer). */
+  needsTokens: boolean;
+}
+
+export function compileRouting(options: RouterOptions): CompiledRouting {
+  const candidates = new Map<string, Candidate>();
+  for (const [alias, config] of Object.entries(options.models)) {
+    candidates.set(alias, { model: alias, provider: config.provider, providerModel: config.model, config, weight: config.weight ?? 1 });
+  }
+  const groups = options.groups ?? {};
+  // Groups are built on demand and shared; cycles were rejected by the config schema.
+  const built = new Map<string, RouteNode & { kind: 'group' }>();
+  const node = (name: string): RouteNode => {
+    const c = candidates.get(name);
+    if (c) return { kind: 'model', name, candidate: c };
+    const cached = built.get(name);
+    if (cached) return cached;
+    const g = groups[name]!;
+    const group = makeGroup(name, g.use.map(node), g.strategy ?? 'fallback', g.weight ?? 1);
+    built.set(name, group);
+    return group;
+  };
+  const defaultSpec: StrategySpec = options.strategy ?? 'fallback';
+  const needsTokens = [...candidates.values()].some((c) => c.config.contextWindow !== undefined);
+  return {
+    needsTokens,
+    candidates,
+    routes: (options.routes ?? []).map((rule, index) => ({ index, rule, root: makeGroup(rule.name ?? `routes[${index}]`, rule.use.map(node), rule.strategy ?? defaultSpec, 1) })),
+    defaultRoot: makeGroup('default', [...candidates.keys()].map(node), defaultSpec, 1),
+  };
+}
+
+function makeGroup(name: string, children: RouteNode[], spec: StrategySpec, weight: number): RouteNode & { kind: 'group' } {
+  const { name: strategy, order } = resolveStrategy(spec);
+  return { kind: 'group', name, weight, strategy, order, children };
+}

@@ -1,0 +1,97 @@
+import { CircuitOpenError, RateLimitError, type SwitchyardError } from '../core/errors.js';
+import type { EventBus } from '../observability/events.js';
+import { CircuitBreaker } from '../resilience/breaker/breaker.js';
+import type { BreakerOptions, Permit } from '../resilience/breaker/types.js';
+import type { RateLimits, Slot } from '../resilience/rate-limit.js';
+import type { Candidate } from './options.js';
+import type { RouterStats } from './stats.js';
+
+/** A call's hold on its target: breaker permit, rate-limit slots, in-flight count. End it exactly once. */
+export interface Lease {
+  end(outcome: { ok: true; latencyMs: number; tokens?: number } | { ok: false; error: SwitchyardError; latencyMs: number }): void;
+}
+
+/** Default cooldown after a vendor 429 that gave no retry-after. */
+const DEFAULT_COOLDOWN_MS = 1_000;
+
+/**
+ * Per-target resilience state: circuit breakers (per model alias), rate limiters (per provider
+ * and model), vendor 429 cooldowns, and learned stats. The attempt loop enters before each try.
+ */
+export class TargetGuards {
+  readonly #breakers = new Map<string, CircuitBreaker>();
+
+  constructor(
+    private readonly breakerOptions: BreakerOptions | false,
+    readonly limits: RateLimits,
+    readonly stats: RouterStats,
+    readonly cooldowns: Map<string, number>,
+    private readonly events: EventBus,
+    private readonly now: () => number,
+  ) {}
+
+  /** The breaker of a model alias (created on first use), or undefined when breakers are off. */
+  breakerOf(candidate: Pick<Candidate, 'model' | 'provider'>): CircuitBreaker | undefined {
+    if (this.breakerOptions === false) return undefined;
+    let b = this.#breakers.get(candidate.model);
+    if (!b) {
+      b = new CircuitBreaker(this.breakerOptions, undefined, this.now);
+      const { model, provider } = candidate;
+      b.onStateChange((t) => this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at }));
+      this.#breakers.set(model, b);
+    }
+    return b;
+  }
+
+  breakers(): ReadonlyMap<string, CircuitBreaker> {
+    return this.#breakers;
+  }
+
+  /**
+   * With `overflow: 'next'`, whether this target is saturated right now (so the loop moves on
+   * without waiting). Cheap when the target has no limits.
+   */
+  async saturated(candidate: Candidate, tokens: number): Promise<boolean> {
+    if (this.limits.size === 0) return false;
+    for (const l of this.limits.limitersFor(candidate.provider, candidate.model)) {
+      if (l.overflow === 'next' && !(await l.available(tokens))) return true;
+    }
+    return false;
+  }
+
+  /** Takes a breaker permit and rate-limit slots for one try; throws CircuitOpenError when open. */
+  async enter(candidate: Candidate, tokens: number, signal: AbortSignal): Promise<Lease> {
+    const breaker = this.breakerOf(candidate);
+    const permit: Permit | undefined = breaker ? breaker.tryAcquire() : { kind: 'normal' };
+    if (!permit) throw new CircuitOpenError({ provider: candidate.provider, model: candidate.model });
+    const slots: Slot[] = [];
+    try {
+      if (this.limits.size > 0) for (const l of this.limits.limitersFor(candidate.provider, candidate.model)) slots.push(await l.acquire(tokens, signal));
+    } catch (error) {
+      for (const s of slots) s.release();
+      breaker?.record(permit, 'neutral');
+      throw error;
+    }
+    this.stats.begin(candidate.model);
+    let ended = false;
+    return {
+      end: (outcome) => {
+        if (ended) return;
+        ended = true;
+        for (const s of slots) s.release(outcome.ok ? outcome.tokens : undefined);
+        if (outcome.ok) {
+          breaker?.record(permit, 'success');
+          this.stats.end(candidate.model, { ok: true, latencyMs: outcome.latencyMs });
+          return;
+        }
+        const { error } = outcome;
+        breaker?.record(permit, breaker.counts(error.code) ? 'failure' : 'neutral');
+        this.stats.end(candidate.model, { ok: false, error: error.name });
+        if (RateLimitError.isInstance(error) && !error.local) {
+          // A vendor 429 cools the target: other requests skip it while others are available.
+          this.cooldowns.set(candidate.model, this.now() + (error.retryAfterMs ?? DEFAULT_COOLDOWN_MS));
+        }
+      },
+    };
+  }
+}
