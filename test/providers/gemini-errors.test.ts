@@ -210,13 +210,24 @@ describe.each(SDKS)('gemini error mapping with %s', (sdk) => {
     const chunk = `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'thinking...' }] } }] })}\r\n\r\n`;
     lb.handle((_req, res) => sendPieces(res, 200, 'text/event-stream', [chunk, chunk], { stallAfter: 1 }));
     const controller = new AbortController();
-    const started = Date.now();
-    setTimeout(() => controller.abort(), 150);
-    const { error, seen } = await streamError(providerFor(sdk, lb), controller.signal);
-    expect(AbortError.isInstance(error)).toBe(true);
-    expect(error.retryable).toBe(false);
-    expect(seen).toContain('text-delta');
-    expect(Date.now() - started).toBeLessThan(5_000);
+    const seen: string[] = [];
+    let abortedAt = 0;
+    const err = await (async () => {
+      for await (const part of providerFor(sdk, lb).stream(simpleRequest(), { ...call, signal: controller.signal })) {
+        seen.push(part.type);
+        // The server now stalls; abort once the first delta is in.
+        if (part.type === 'text-delta') {
+          setTimeout(() => {
+            abortedAt = Date.now();
+            controller.abort();
+          }, 50);
+        }
+      }
+    })().catch((e: unknown) => e);
+    expect(AbortError.isInstance(err)).toBe(true);
+    expect((err as AbortError).retryable).toBe(false);
+    expect(seen).toEqual(['stream-start', 'text-delta']);
+    expect(Date.now() - abortedAt).toBeLessThan(5_000);
   });
 
   it('an abort before the response -> AbortError for chat', async () => {
