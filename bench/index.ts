@@ -43,10 +43,10 @@ interface ModeSpec {
   warm: number;
 }
 const MODES: ModeSpec[] = [
-  { id: 'seq', label: 'sequential, non-streaming', stream: false, concurrency: 1, rounds: QUICK ? 3 : 12, n: QUICK ? 150 : 400, warm: QUICK ? 200 : 800 },
-  { id: 'c64', label: '64 in flight, non-streaming', stream: false, concurrency: 64, rounds: QUICK ? 2 : 8, n: QUICK ? 640 : 3200, warm: QUICK ? 640 : 3200 },
-  { id: 'seq-stream', label: `sequential, streaming (${CHUNKS} deltas)`, stream: true, concurrency: 1, rounds: QUICK ? 3 : 10, n: QUICK ? 100 : 300, warm: QUICK ? 100 : 500 },
-  { id: 'c64-stream', label: `64 in flight, streaming (${CHUNKS} deltas)`, stream: true, concurrency: 64, rounds: QUICK ? 2 : 6, n: QUICK ? 320 : 1600, warm: QUICK ? 320 : 1600 },
+  { id: 'seq', label: 'sequential, non-streaming', stream: false, concurrency: 1, rounds: QUICK ? 3 : 12, n: QUICK ? 120 : 400, warm: QUICK ? 150 : 800 },
+  { id: 'c64', label: '64 in flight, non-streaming', stream: false, concurrency: 64, rounds: QUICK ? 2 : 6, n: QUICK ? 256 : 1280, warm: QUICK ? 256 : 1280 },
+  { id: 'seq-stream', label: `sequential, streaming (${CHUNKS} deltas)`, stream: true, concurrency: 1, rounds: QUICK ? 3 : 10, n: QUICK ? 80 : 250, warm: QUICK ? 80 : 400 },
+  { id: 'c64-stream', label: `64 in flight, streaming (${CHUNKS} deltas)`, stream: true, concurrency: 64, rounds: QUICK ? 2 : 5, n: QUICK ? 192 : 640, warm: QUICK ? 192 : 640 },
 ];
 
 function log(msg: string): void {
@@ -131,6 +131,8 @@ export interface ClientModeSummary {
   id: string;
   label: string;
   group: string;
+  /** The client overheads are measured against. */
+  floor: string;
   requests: number;
   errors: number;
   firstError?: string;
@@ -151,19 +153,21 @@ export interface ClientModeSummary {
 }
 
 function summarize(mode: ModeSpec, runs: Map<string, RunResult[]>, workers: Worker[]): ClientModeSummary[] {
-  const floorRuns = runs.get(FLOOR);
   const pooled = (rs: RunResult[], k: 'total' | 'ttft'): Float64Array => sorted(rs.flatMap((r) => r[k].filter((x) => x !== undefined)));
   const cpuPerReq = (rs: RunResult[]): number => rs.reduce((t, r) => t + r.cpuUserUs + r.cpuSystemUs, 0) / rs.reduce((t, r) => t + r.total.length, 0);
   const rps = (rs: RunResult[]): number => (rs.reduce((t, r) => t + r.total.length, 0) / rs.reduce((t, r) => t + r.wallMs, 0)) * 1000;
-  const floorTotal = floorRuns ? pooled(floorRuns, 'total') : undefined;
-  const floorTtft = floorRuns && mode.stream ? pooled(floorRuns, 'ttft') : undefined;
   return workers.map((w) => {
+    const floorId = w.spec.floor ?? FLOOR;
+    const floorRuns = runs.get(floorId);
+    const floorTotal = floorRuns ? pooled(floorRuns, 'total') : undefined;
+    const floorTtft = floorRuns && mode.stream ? pooled(floorRuns, 'ttft') : undefined;
     const rs = runs.get(w.spec.id)!;
     const total = pooled(rs, 'total');
     const out: ClientModeSummary = {
       id: w.spec.id,
       label: w.spec.label,
       group: w.spec.group,
+      floor: floorId,
       requests: total.length,
       errors: rs.reduce((t, r) => t + r.errors, 0),
       reqPerSec: rps(rs),
@@ -201,12 +205,12 @@ function modeTable(mode: ModeSpec, rows: ClientModeSummary[]): string {
     head,
     rows.map((r) => {
       const cells = [r.label + (r.errors ? ` (${r.errors} errors)` : ''), fmt(r.reqPerSec), fmt(r.p50Ms, 3), fmt(r.p99Ms, 3)];
-      if (mode.stream) cells.push(fmt(r.ttftP50Ms ?? NaN, 3), r.id === FLOOR ? '0' : signedUs(r.ttftOverheadP50Us ?? NaN));
+      if (mode.stream) cells.push(fmt(r.ttftP50Ms ?? NaN, 3), r.id === r.floor ? '0' : signedUs(r.ttftOverheadP50Us ?? NaN));
       cells.push(
-        r.id === FLOOR ? '0 (floor)' : signedUs(r.overheadP50Us),
-        r.id === FLOOR ? '' : rangeUs(r.overheadRoundsUs),
+        r.id === r.floor ? '0 (floor)' : signedUs(r.overheadP50Us),
+        r.id === r.floor ? '' : rangeUs(r.overheadRoundsUs),
         fmt(r.cpuUsPerReq, 0),
-        r.id === FLOOR ? '' : `${r.cpuVsFloorPct >= 0 ? '+' : ''}${r.cpuVsFloorPct.toFixed(1)}%`,
+        r.id === r.floor ? '' : `${r.cpuVsFloorPct >= 0 ? '+' : ''}${r.cpuVsFloorPct.toFixed(1)}%`,
         mode.concurrency > 1 ? `${r.throughputVsFloorPct.toFixed(1)}%` : r.rssMB.toFixed(0),
       );
       return cells;
@@ -264,6 +268,9 @@ async function main(): Promise<void> {
   log(`mock server (own process, pid ${mock.child.pid}) on ${mock.origin}`);
   const modeSummaries: Record<string, ClientModeSummary[]> = {};
   let micro: MicroResults | undefined;
+  /** Sections or clients that could not run; the run still goes to the end, then exits 1. */
+  const failures: string[] = [];
+  result.failures = failures;
 
   try {
     if (!flag('no-clients')) {
@@ -303,7 +310,10 @@ async function main(): Promise<void> {
         const rows = summarize(mode, runs, workers);
         modeSummaries[mode.id] = rows;
         modeResults[mode.id] = { ...mode, seconds: (Date.now() - ms) / 1000, loadavgAfter: loadavg(), clients: rows };
-        log(modeTable(mode, rows));
+        const main = rows.filter((r) => r.group !== 'other-wire');
+        const other = rows.filter((r) => r.group === 'other-wire');
+        log(modeTable(mode, main));
+        if (other.length) log(`other wire formats, each against its own SDK called directly:\n${modeTable(mode, other)}`);
         for (const r of rows) if (r.firstError) log(`  ${r.id} first error: ${r.firstError}`);
       }
       result.modes = modeResults;
@@ -326,22 +336,32 @@ async function main(): Promise<void> {
 
     if (!flag('no-micro')) {
       log(`\n== micro-benchmarks (own process), load ${loadavg()[0]!.toFixed(2)}`);
-      const child = forkTs('micro.ts', ['--expose-gc']);
-      child.send({ quick: QUICK, tinybench: deps.ok });
-      const m = await nextMessage<{ type: 'micro'; results: MicroResults; text: string }>(child, 600_000);
-      micro = m.results;
-      result.micro = micro;
-      log(m.text);
+      try {
+        const child = forkTs('micro.ts', ['--expose-gc']);
+        child.send({ quick: QUICK, tinybench: deps.ok });
+        const m = await nextMessage<{ type: 'micro'; results: MicroResults; text: string }>(child, 600_000);
+        micro = m.results;
+        result.micro = micro;
+        log(m.text);
+      } catch (e) {
+        failures.push(`micro: ${String(e)}`);
+        log(`micro-benchmarks FAILED: ${String(e)}`);
+      }
     }
 
     if (!flag('no-soak')) {
-      const n = Number(opt('soak') ?? (QUICK ? 5_000 : 200_000));
+      const n = Number(opt('soak') ?? (QUICK ? 3_000 : 200_000));
       log(`\n== soak: ${fmt(n)} requests through the router (realistic 5-model fallback config, 16 in flight, 1 in 10 streamed), load ${loadavg()[0]!.toFixed(2)}`);
-      const child = forkTs('soak.ts', ['--expose-gc']);
-      child.send({ origin: mock.origin, model: MODEL, n, concurrency: 16 });
-      const s = await nextMessage<{ type: 'soak'; result: SoakResult; text: string }>(child, 1_800_000);
-      result.soak = s.result;
-      log(s.text);
+      try {
+        const child = forkTs('soak.ts', ['--expose-gc']);
+        child.send({ origin: mock.origin, model: MODEL, n, concurrency: 16 });
+        const s = await nextMessage<{ type: 'soak'; result: SoakResult; text: string }>(child, 1_800_000);
+        result.soak = s.result;
+        log(s.text);
+      } catch (e) {
+        failures.push(`soak: ${String(e)}`);
+        log(`soak FAILED: ${String(e)}`);
+      }
     }
   } finally {
     mock.child.send({ type: 'stop' });
@@ -360,10 +380,16 @@ async function main(): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
   log(`\nwrote ${out} (${result.seconds as number} s)`);
+  const notStarted = (result.clientsFailed as Array<{ id: string; error: string }> | undefined) ?? [];
+  if (notStarted.length) log(`\nclients that could not start (not measured): ${notStarted.map((f) => `${f.id} (${f.error})`).join('; ')}`);
+  if (failures.length) {
+    log(`\n${failures.length} part(s) could not run:\n  ${failures.join('\n  ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (e: unknown) => {
     console.error(e);
     process.exit(1);

@@ -77,7 +77,7 @@ export async function soak(origin: string, model: string, n: number, concurrency
     ...(firstError !== undefined && { firstError }),
     seconds,
     reqPerSec: n / seconds,
-    config: `fallback x5, ${b.accepted.join(', ')}, events`,
+    config: `fallback x5, ${b.accepted.filter((k) => k !== 'strategy').join(', ')}, events`,
     samples,
     rssAfterWarmupMB: w.rssMB,
     rssEndMB: end.rssMB,

@@ -5,7 +5,7 @@
 import type { ClientFactory } from './types.js';
 import type { Variant } from './switchyard.js';
 
-export type Group = 'floor' | 'switchyard' | 'peer' | 'transport';
+export type Group = 'floor' | 'switchyard' | 'peer' | 'transport' | 'other-wire';
 
 export interface ClientSpec {
   id: string;
@@ -15,6 +15,8 @@ export interface ClientSpec {
   benchDeps?: boolean;
   /** Also run with --quick. */
   quick?: boolean;
+  /** The client its overhead is measured against (default FLOOR, the direct openai SDK). */
+  floor?: string;
   load(): Promise<ClientFactory>;
 }
 
@@ -48,5 +50,9 @@ export const CLIENTS: ClientSpec[] = [
       return async ({ origin, model }) => ({ notes: [undiciNote()], ...sdkCalls(directClient(origin, await undiciFetch()), model) });
     },
   },
+  { id: 'anthropic-sdk', label: 'anthropic SDK direct', group: 'other-wire', floor: 'anthropic-sdk', load: async () => (await import('./other-wires.js')).anthropicDirect },
+  { id: 'sy-anthropic', label: 'switchyard anthropic 1 model', group: 'other-wire', floor: 'anthropic-sdk', load: async () => (await import('./other-wires.js')).anthropicRouter },
+  { id: 'gemini-sdk', label: '@google/genai direct', group: 'other-wire', floor: 'gemini-sdk', load: async () => (await import('./other-wires.js')).geminiDirect },
+  { id: 'sy-gemini', label: 'switchyard gemini 1 model', group: 'other-wire', floor: 'gemini-sdk', load: async () => (await import('./other-wires.js')).geminiRouter },
   { id: 'sy-one-undici', label: 'switchyard 1 model + undici', group: 'transport', benchDeps: true, load: variant({ models: 1, routes: 0, providers: 1, realistic: true, transport: 'undici' }) },
 ];
