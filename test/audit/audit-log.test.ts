@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AllAttemptsFailedError, AbortError, ProviderUnavailableError, RateLimitError } from '../../src/core/errors.js';
 import { registerSecret } from '../../src/core/redact.js';
-import { auditFromError, auditFromResponse, createAuditLog, memorySink, verifyAuditLog } from '../../src/observability/audit/index.js';
+import { auditFromControl, auditFromError, auditFromResponse, createAuditLog, memorySink, verifyAuditLog } from '../../src/observability/audit/index.js';
 import type { AuditControlEntry, AuditEntry, AuditLogError, AuditRequestEntry } from '../../src/observability/audit/index.js';
 import { route } from './helpers.js';
 
@@ -180,5 +180,18 @@ describe('sink failures never reach the caller', () => {
     expect(log.stats()).toMatchObject({ recorded: 50, written: 50, failed: 0 });
     const request = log.record({ requestId: 'x' }) as AuditRequestEntry;
     expect(request.logSeq).toBe(50);
+  });
+});
+
+describe('auditFromControl', () => {
+  it('maps a router control event (actor, tenant, time) to a control entry', () => {
+    const sink = memorySink();
+    const log = createAuditLog({ sink });
+    log.control(auditFromControl({ action: 'force', target: 'smart', tenant: 'acme', actor: 'bob', at: Date.UTC(2025, 0, 2) }, { reason: 'vendor incident' }));
+    log.control(auditFromControl({ action: 'reset-breaker', target: 'fast' }));
+    expect(sink.entries).toMatchObject([
+      { type: 'control', action: 'force', target: 'smart', tenant: 'acme', actor: 'bob', reason: 'vendor incident', time: '2025-01-02T00:00:00.000Z' },
+      { type: 'control', action: 'reset-breaker', target: 'fast', tenant: null, actor: 'unknown' },
+    ]);
   });
 });

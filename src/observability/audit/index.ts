@@ -1,7 +1,8 @@
 export { createAuditLog, AuditLogError } from './audit-log.js';
 export type { AuditLog, AuditLogOptions, AuditLogStats } from './audit-log.js';
 export type { AuditRequestInput, AuditControlInput } from './build.js';
-export { auditFromResponse, auditFromError } from './from-events.js';
+export { auditFromResponse, auditFromError, auditFromControl } from './from-events.js';
+export type { ControlEventLike } from './from-events.js';
 export type { AuditContentPolicy, AuditRedactor, AuditRedactInfo, AuditContentInput } from './content.js';
 export { verifyAuditLog } from './verify.js';
 export type { AuditVerification, AuditBreakReason, VerifyAuditOptions } from './verify.js';

@@ -90,7 +90,15 @@ export interface AuditRequestEntry extends AuditChainFields {
   content?: AuditContent;
 }
 
-export type AuditControlAction = 'disable' | 'enable' | 'force' | 'unforce' | 'tenant-set' | 'tenant-remove' | 'budget-change';
+export type AuditControlAction =
+  | 'disable'
+  | 'enable'
+  | 'force'
+  | 'unforce'
+  | 'reset-breaker'
+  | 'tenant-set'
+  | 'tenant-remove'
+  | 'budget-change';
 
 /** One operator action. */
 export interface AuditControlEntry extends AuditChainFields {
