@@ -1,3 +1,5 @@
+import type * as GenAISdk from '@google/genai';
+import { ConfigError } from '../../core/errors.js';
 import { type BindingCallOptions, type GeminiBinding, toPlain } from './client.js';
 import type { GeminiModel, GeminiRequest } from './gemini-api-types.js';
 
@@ -48,7 +50,12 @@ export interface GenAIBuildOptions {
 
 /** Builds a `GoogleGenAI` client; the SDK is loaded on first use (it is an optional peer dependency). */
 export async function createGenAIClient(options: GenAIBuildOptions): Promise<GenAIClientLike> {
-  const sdk = await import('@google/genai');
+  let sdk: typeof GenAISdk;
+  try {
+    sdk = await import('@google/genai');
+  } catch (error) {
+    throw new ConfigError([{ path: 'gemini', message: 'gemini() built from options needs the optional peer dependency @google/genai (npm install @google/genai), or pass a ready client' }], { cause: error });
+  }
   const httpOptions: Record<string, unknown> = {};
   if (options.baseURL !== undefined) httpOptions.baseUrl = options.baseURL;
   if (options.headers !== undefined) httpOptions.headers = options.headers;
