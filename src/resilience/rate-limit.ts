@@ -29,6 +29,8 @@ export class TargetLimiter {
   readonly #requests: Bottleneck;
   readonly #tokens: Bottleneck | undefined;
   readonly overflow: 'next' | 'queue';
+  /** Serialises check-then-take in `tryAcquire`, so that concurrent callers cannot all see a free slot. */
+  #gate: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly name: string,
@@ -51,6 +53,13 @@ export class TargetLimiter {
   async available(tokens: number): Promise<boolean> {
     if (!(await this.#requests.check(1))) return false;
     return this.#tokens ? this.#tokens.check(Math.min(tokens, this.options.tpm ?? tokens)) : true;
+  }
+
+  /** Takes a slot only if one is free right now; undefined when saturated (nothing is queued). */
+  tryAcquire(tokens: number, signal: AbortSignal | undefined): Promise<Slot | undefined> {
+    const attempt = this.#gate.then(async () => ((await this.available(tokens)) ? this.acquire(tokens, signal) : undefined));
+    this.#gate = attempt.catch(() => undefined);
+    return attempt;
   }
 
   /** Waits for a slot (or fails at once with a local RateLimitError when the queue is full). */

@@ -85,20 +85,26 @@ export async function runAttempts<T>(
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i]!;
     const last = i === candidates.length - 1;
-    if (!last && (await guards.saturated(candidate, input.tokens))) {
-      input.skipped.push({ model: candidate.model, reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' });
-      continue;
-    }
     const provider = input.providers[candidate.provider]!;
     let startedAt = performance.now();
     const recordedBefore = attempts.length;
     let lease: Lease | undefined;
     try {
+      // The first try may overflow to the next candidate when this one is saturated; retries wait.
+      let firstLease: Lease | 'saturated' | undefined = await guards.enter(candidate, input.tokens, signal.signal, !last).catch((error: unknown) => {
+        throw toTypedError(error, signal, candidate.provider, candidate.model, input.timeoutMs);
+      });
+      if (firstLease === 'saturated') {
+        input.skipped.push({ model: candidate.model, reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' });
+        continue;
+      }
       let tryNumber = 0;
       const value = await withRetry(
         async (n) => {
           tryNumber = n;
-          lease = await guards.enter(candidate, input.tokens, signal.signal);
+          const entered = firstLease ?? (await guards.enter(candidate, input.tokens, signal.signal));
+          firstLease = undefined;
+          lease = entered as Lease;
           startedAt = performance.now();
           const t = trySignal(signal.signal, input.retry.attemptTimeoutMs);
           try {

@@ -48,28 +48,34 @@ export class TargetGuards {
   }
 
   /**
-   * With `overflow: 'next'`, whether this target is saturated right now (so the loop moves on
-   * without waiting). Cheap when the target has no limits.
+   * Takes a breaker permit and rate-limit slots for one try; throws CircuitOpenError when open.
+   * With `mayOverflow`, a limiter in `overflow: 'next'` mode that is saturated right now returns
+   * `'saturated'` instead of waiting (the caller moves to the next candidate).
    */
-  async saturated(candidate: Candidate, tokens: number): Promise<boolean> {
-    if (this.limits.size === 0) return false;
-    for (const l of this.limits.limitersFor(candidate.provider, candidate.model)) {
-      if (l.overflow === 'next' && !(await l.available(tokens))) return true;
-    }
-    return false;
-  }
-
-  /** Takes a breaker permit and rate-limit slots for one try; throws CircuitOpenError when open. */
-  async enter(candidate: Candidate, tokens: number, signal: AbortSignal): Promise<Lease> {
+  async enter(candidate: Candidate, tokens: number, signal: AbortSignal, mayOverflow = false): Promise<Lease | 'saturated'> {
     const breaker = this.breakerOf(candidate);
     const permit: Permit | undefined = breaker ? breaker.tryAcquire() : { kind: 'normal' };
     if (!permit) throw new CircuitOpenError({ provider: candidate.provider, model: candidate.model });
     const slots: Slot[] = [];
-    try {
-      if (this.limits.size > 0) for (const l of this.limits.limitersFor(candidate.provider, candidate.model)) slots.push(await l.acquire(tokens, signal));
-    } catch (error) {
+    const giveBack = () => {
       for (const s of slots) s.release();
       breaker?.record(permit, 'neutral');
+    };
+    try {
+      if (this.limits.size > 0) {
+        for (const l of this.limits.limitersFor(candidate.provider, candidate.model)) {
+          if (mayOverflow && l.overflow === 'next') {
+            const slot = await l.tryAcquire(tokens, signal);
+            if (!slot) {
+              giveBack();
+              return 'saturated';
+            }
+            slots.push(slot);
+          } else slots.push(await l.acquire(tokens, signal));
+        }
+      }
+    } catch (error) {
+      giveBack();
       throw error;
     }
     this.stats.begin(candidate.model);
