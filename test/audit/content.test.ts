@@ -94,3 +94,23 @@ describe('content policies', () => {
     expect(sink.entries).toHaveLength(1);
   });
 });
+
+describe('content never keeps a credential', () => {
+  it('credential-named properties of tool arguments and results are replaced before storing', () => {
+    const sink = memorySink();
+    const log = createAuditLog({ sink, content: 'include' });
+    log.record({
+      requestId: 'r-3',
+      messages: [{ role: 'assistant', content: [{ type: 'tool-call', toolCallId: 't', toolName: 'connect', args: { host: 'db', password: 'unregistered-db-pass-1234' } }] }],
+    });
+    expect(JSON.stringify(sink.entries)).not.toContain('unregistered-db-pass-1234');
+    expect((sink.entries[0] as AuditRequestEntry).content?.prompt[0]?.text).toBe('{"host":"db","password":"[REDACTED]"}');
+  });
+
+  it('a bad input (invalid time) is reported through onError as kind "input", never thrown', () => {
+    const kinds: string[] = [];
+    const log = createAuditLog({ sink: memorySink(), onError: (e) => kinds.push(e.kind) });
+    expect(log.record({ requestId: 'r', time: Number.NaN })).toBeUndefined();
+    expect(kinds).toEqual(['input']);
+  });
+});

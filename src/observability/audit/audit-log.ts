@@ -15,7 +15,7 @@ export class AuditLogError extends Error {
   override readonly name = 'AuditLogError';
   constructor(
     message: string,
-    readonly kind: 'sink' | 'redaction' | 'closed',
+    readonly kind: 'sink' | 'redaction' | 'input' | 'closed',
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -96,7 +96,7 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       for (const s of sinks) s.write(entry);
       return entry;
     } catch (error) {
-      report(new AuditLogError(`audit entry could not be built: ${describe(error)}`, 'sink', { cause: error }));
+      report(new AuditLogError(`audit entry could not be built: ${describe(error)}`, 'input', { cause: error }));
       return undefined;
     }
   };

@@ -1,6 +1,7 @@
 import type { AssistantContentPart, Message, MessageRole } from '../../core/messages.js';
 import { redact } from '../../core/redact.js';
 import { sha256Hex } from './canonical.js';
+import { sanitize } from './sanitize.js';
 import type { AuditContent, AuditContentItem, AuditContentKind } from './types.js';
 
 export interface AuditRedactInfo {
@@ -29,8 +30,10 @@ export interface AuditContentInput {
 
 type Piece = { role: MessageRole; kind: AuditContentKind; text: string; toolName?: string };
 
+/** Tool arguments and results as JSON, with credential-named properties already replaced. */
 function stringify(value: unknown): string {
   if (typeof value === 'string') return value;
+  value = sanitize(value);
   try {
     return JSON.stringify(value) ?? '';
   } catch {
