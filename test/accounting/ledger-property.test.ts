@@ -61,7 +61,7 @@ describe('ledger: sums of records equal every summary total, to the micro-dollar
   it.each([
     ['unbounded', { maxRecords: 1_000_000 }],
     ['bounded (keeps 700 records, drops by age after 1 day)', { maxRecords: 700, maxAgeMs: 24 * HOUR }],
-  ])('10,000 concurrent records, %s', async (_name, bounds) => {
+  ] as Array<[string, { maxRecords: number; maxAgeMs?: number }]>)('10,000 concurrent records, %s', async (_name, bounds) => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(inputArb, { minLength: 10_000, maxLength: 10_000 }),

@@ -1,0 +1,286 @@
+import { randomUUID } from 'node:crypto';
+import type { RoutingContext } from '../../core/request.js';
+import { MemoryStore } from '../../state/memory-store.js';
+import type { ReserveItem, Store } from '../../state/store.js';
+import { worstCaseCostMicros } from '../cost.js';
+import { periodKey } from './period.js';
+import { parseBudgets, type Budget, type BudgetConfig } from './schema.js';
+import { instanceOf, matchesContext, matchesModel } from './scope.js';
+import type { Admission, AdmitInput, BudgetAlert, BudgetCandidate, BudgetRef, BudgetStatus, CandidateDecision, Charge, CheckResult, Reservation } from './types.js';
+
+export interface BudgetEngineOptions {
+  /** Budgets as configured (validated here: a bad one throws `ConfigError` with paths). */
+  budgets: ReadonlyArray<BudgetConfig>;
+  /** Shared counters. Default: a new in-memory store. Use the same Redis store in every process of a fleet. */
+  store?: Store;
+  prefix?: string;
+  now?: () => number;
+  /** Called once per budget, period and threshold. Must not throw (a throw is swallowed). */
+  onAlert?: (alert: BudgetAlert) => void;
+  /** Prompt estimates are multiplied by this before reserving. Default 1.2 (estimates are good to ~15%). */
+  estimateMargin?: number;
+  /** Output bound when neither the request nor the model gives one. Default 8,192. */
+  defaultMaxOutputTokens?: number;
+}
+
+interface Hold {
+  budget: Budget;
+  key: string;
+  instance: string;
+  amount: number;
+  /** Added by `check()` while streaming. */
+  extra: number;
+}
+
+interface Prepared {
+  c: BudgetCandidate;
+  worst: number | undefined;
+  keys: Array<{ budget: Budget; key: string; instance: string }>;
+}
+
+const MAX_ROUNDS = 32;
+
+/**
+ * Budgets with reservations. `admit` holds the worst-case cost of a request on every budget that
+ * counts it, atomically through the store, so concurrent requests can never together overshoot a
+ * `block` or `downgrade` limit; `settle` replaces the hold with the actual cost (0 on failure).
+ */
+export class BudgetEngine {
+  readonly budgets: ReadonlyArray<Budget>;
+  readonly #store: Store;
+  readonly #prefix: string;
+  readonly #now: () => number;
+  readonly #onAlert: ((alert: BudgetAlert) => void) | undefined;
+  readonly #margin: number;
+  readonly #defaultMaxOut: number;
+  readonly #holds = new WeakMap<Reservation, Hold[]>();
+
+  constructor(options: BudgetEngineOptions) {
+    this.budgets = parseBudgets(options.budgets);
+    this.#store = options.store ?? new MemoryStore();
+    this.#prefix = options.prefix ?? 'switchyard:budget';
+    this.#now = options.now ?? Date.now;
+    this.#onAlert = options.onAlert;
+    this.#margin = options.estimateMargin ?? 1.2;
+    this.#defaultMaxOut = options.defaultMaxOutputTokens ?? 8_192;
+  }
+
+  #key(b: Budget, at: number, instance: string): string {
+    return `${this.#prefix}:${b.id}:${periodKey(at, b.period, b.timeZone)}${instance ? `:${instance}` : ''}`;
+  }
+
+  #ref(b: Budget, at: number): BudgetRef {
+    return { budgetId: b.id, scope: b.scope, period: b.period, periodKey: periodKey(at, b.period, b.timeZone), onExceed: b.onExceed, limitMicros: b.limitMicros };
+  }
+
+  #prepare(c: BudgetCandidate, active: ReadonlyArray<Budget>, ctx: RoutingContext, at: number, input: AdmitInput): Prepared {
+    const maxOut = input.estimate.maxTokens ?? c.maxOutputTokens ?? this.#defaultMaxOut;
+    const prompt = Math.ceil(Math.max(0, input.estimate.inputTokens) * this.#margin);
+    const worst = c.pricing ? worstCaseCostMicros(c.pricing, prompt, maxOut) : undefined;
+    const keys = active.filter((b) => matchesModel(b, c)).map((budget) => {
+      const instance = instanceOf(budget, ctx, c);
+      return { budget, key: this.#key(budget, at, instance), instance };
+    });
+    return { c, worst, keys };
+  }
+
+  /**
+   * Decides, per candidate, allow / downgrade / block, and reserves the worst case of the allowed ones
+   * (per budget: the largest worst case among the allowed candidates it counts, so any fallback among
+   * them stays covered). Always returns a reservation: settle it after the request, even on failure.
+   */
+  async admit(input: AdmitInput): Promise<Admission> {
+    const at = this.#now();
+    const ctx = input.context;
+    const active = this.budgets.filter((b) => matchesContext(b, ctx));
+    const prepared = input.candidates.map((c) => this.#prepare(c, active, ctx, at, input));
+    const extra = new Map<string, Prepared>();
+    for (const b of active) {
+      if (b.degradeTo === undefined || input.candidates.some((c) => c.model === b.degradeTo)) continue;
+      const target = input.resolveCandidate?.(b.degradeTo);
+      if (target) extra.set(b.degradeTo, this.#prepare(target, active, ctx, at, input));
+    }
+    const used = new Map<string, number>();
+    await Promise.all(
+      [...prepared, ...extra.values()].flatMap((p) => p.keys).map(async ({ key }) => {
+        if (!used.has(key)) used.set(key, 0);
+        used.set(key, (await this.#store.counters(key)).used ?? 0);
+      }),
+    );
+
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const { decisions, order } = this.#decide(prepared, extra, used, at);
+      const allowed = order.filter((p) => decisions.get(p.c.model)?.decision === 'allow');
+      const holds = this.#holdsOf(allowed);
+      const items: ReserveItem[] = holds.map((h) => ({
+        key: h.key,
+        field: 'used',
+        amount: h.amount,
+        limit: h.budget.onExceed === 'alert' ? Number.MAX_SAFE_INTEGER : h.budget.limitMicros,
+      }));
+      const res = await this.#store.reserve(items);
+      if (!res.ok) {
+        // Someone else reserved in between: refresh that counter and decide again.
+        used.set(items[res.index]!.key, res.current);
+        continue;
+      }
+      return this.#admitted(at, ctx, order, decisions, holds);
+    }
+    // Contended beyond reason: refuse rather than risk an overshoot.
+    const { decisions, order } = this.#decide(prepared, extra, new Map([...used].map(([k]) => [k, Number.MAX_SAFE_INTEGER])), at);
+    return this.#admitted(at, ctx, order, decisions, []);
+  }
+
+  #decide(prepared: Prepared[], extra: ReadonlyMap<string, Prepared>, used: ReadonlyMap<string, number>, at: number) {
+    const decisions = new Map<string, CandidateDecision>();
+    const order: Prepared[] = [];
+    const judge = (p: Prepared, replaces?: string): CandidateDecision => {
+      let refusal: { budget: Budget; reason: 'limit' | 'unpriced' } | undefined;
+      for (const { budget, key } of p.keys) {
+        if (budget.onExceed === 'alert') continue;
+        const over = p.worst === undefined || (used.get(key) ?? 0) + p.worst > budget.limitMicros;
+        if (over && (!refusal || (refusal.budget.onExceed === 'downgrade' && budget.onExceed === 'block'))) {
+          refusal = { budget, reason: p.worst === undefined ? 'unpriced' : 'limit' };
+        }
+      }
+      if (!refusal) return { model: p.c.model, decision: 'allow', worstCaseMicros: p.worst ?? 0, ...(replaces !== undefined && { replaces }) };
+      const d: CandidateDecision = { model: p.c.model, decision: refusal.budget.onExceed === 'block' ? 'block' : 'downgrade', budget: this.#ref(refusal.budget, at), reason: refusal.reason };
+      if (p.worst !== undefined) d.worstCaseMicros = p.worst;
+      return d;
+    };
+    for (const p of prepared) {
+      const d = judge(p);
+      decisions.set(p.c.model, d);
+      order.push(p);
+      if (d.decision !== 'downgrade') continue;
+      const to = this.budgets.find((b) => b.id === d.budget.budgetId)?.degradeTo;
+      const target = to === undefined ? undefined : extra.get(to);
+      if (target && !decisions.has(target.c.model)) {
+        decisions.set(target.c.model, judge(target, p.c.model));
+        order.push(target);
+      }
+    }
+    return { decisions, order };
+  }
+
+  #holdsOf(allowed: ReadonlyArray<Prepared>): Hold[] {
+    const byKey = new Map<string, Hold>();
+    for (const p of allowed) {
+      for (const { budget, key, instance } of p.keys) {
+        const h = byKey.get(key);
+        const amount = p.worst ?? 0;
+        if (!h) byKey.set(key, { budget, key, instance, amount, extra: 0 });
+        else h.amount = Math.max(h.amount, amount);
+      }
+    }
+    return [...byKey.values()];
+  }
+
+  async #admitted(at: number, context: RoutingContext, order: Prepared[], decisions: Map<string, CandidateDecision>, holds: Hold[]): Promise<Admission> {
+    const list = order.map((p) => decisions.get(p.c.model)!);
+    const reservation: Reservation = Object.freeze({
+      id: randomUUID(),
+      at,
+      context,
+      holds: holds.map((h) => ({ budgetId: h.budget.id, key: h.key, amountMicros: h.amount })),
+    });
+    this.#holds.set(reservation, holds);
+    const admission: Admission = { decisions: list, allowed: list.filter((d) => d.decision === 'allow').map((d) => d.model), reservation };
+    const refused = list.filter((d): d is Extract<CandidateDecision, { budget: BudgetRef }> => d.decision !== 'allow');
+    if (admission.allowed.length === 0 && refused[0]) admission.blockedBy = refused[0].budget;
+    for (const d of refused) {
+      const budget = this.budgets.find((b) => b.id === d.budget.budgetId)!;
+      const c = order.find((p) => p.c.model === d.model)!.c;
+      if (d.reason !== 'limit' || !budget.alertAt.includes(1)) continue;
+      const instance = instanceOf(budget, context, c);
+      await this.#alert(budget, this.#key(budget, at, instance), instance, at, 1, 'refused');
+    }
+    return admission;
+  }
+
+  /** Replaces the reservation's holds with what was actually spent. Idempotent. A number is charged to every held budget. */
+  async settle(reservation: Reservation, spend: number | ReadonlyArray<Charge>): Promise<void> {
+    const holds = this.#holds.get(reservation);
+    if (!holds) return;
+    this.#holds.delete(reservation);
+    const entries = new Map<string, { budget: Budget; instance: string; held: number; actual: number }>();
+    for (const h of holds) entries.set(h.key, { budget: h.budget, instance: h.instance, held: h.amount + h.extra, actual: typeof spend === 'number' ? toMicros(spend) : 0 });
+    if (typeof spend !== 'number') {
+      const active = this.budgets.filter((b) => matchesContext(b, reservation.context));
+      for (const charge of spend) {
+        for (const budget of active.filter((b) => matchesModel(b, charge))) {
+          const instance = instanceOf(budget, reservation.context, charge);
+          const key = this.#key(budget, reservation.at, instance);
+          let e = entries.get(key);
+          if (!e) entries.set(key, (e = { budget, instance, held: 0, actual: 0 }));
+          e.actual += toMicros(charge.costMicros);
+        }
+      }
+    }
+    await Promise.all(
+      [...entries].map(async ([key, e]) => {
+        const after = await this.#store.increment(key, { used: e.actual - e.held, spent: e.actual });
+        const spent = after.spent ?? 0;
+        for (const t of e.budget.alertAt) {
+          const mark = Math.ceil(t * e.budget.limitMicros);
+          if (spent - e.actual < mark && spent >= mark) await this.#alert(e.budget, key, e.instance, reservation.at, t, 'threshold', spent);
+        }
+      }),
+    );
+  }
+
+  /**
+   * For `stopStreamOnBudget`: call with the running cost of a stream. Extends the reservation when the
+   * cost passes it (atomically); `ok: false` when a `block`/`downgrade` budget cannot take more: stop the stream.
+   */
+  async check(reservation: Reservation, partialCostMicros: number): Promise<CheckResult> {
+    for (const h of this.#holds.get(reservation) ?? []) {
+      if (h.budget.onExceed === 'alert') continue;
+      const excess = toMicros(partialCostMicros) - (h.amount + h.extra);
+      if (excess <= 0) continue;
+      const res = await this.#store.reserve([{ key: h.key, field: 'used', amount: excess, limit: h.budget.limitMicros }]);
+      if (!res.ok) return { ok: false, budget: this.#ref(h.budget, reservation.at) };
+      h.extra += excess;
+    }
+    return { ok: true };
+  }
+
+  /** Spend, holds and headroom of every budget that counts this context (fixed scopes: pass `{}` for global ones). */
+  async status(context: RoutingContext = {}, model?: { model: string; provider?: string }): Promise<BudgetStatus[]> {
+    const at = this.#now();
+    return Promise.all(
+      this.budgets
+        .filter((b) => matchesContext(b, context) && (model === undefined || matchesModel(b, model)))
+        .map(async (b) => {
+          const instance = instanceOf(b, context, model ?? { model: '' });
+          const c = await this.#store.counters(this.#key(b, at, instance));
+          const spent = c.spent ?? 0;
+          const usedNow = c.used ?? 0;
+          const s: BudgetStatus = { budget: this.#ref(b, at), spentMicros: spent, reservedMicros: usedNow - spent, remainingMicros: Math.max(0, b.limitMicros - usedNow) };
+          if (instance) s.instance = instance;
+          return s;
+        }),
+    );
+  }
+
+  async #alert(budget: Budget, key: string, instance: string, at: number, threshold: number, reason: BudgetAlert['reason'], spent?: number): Promise<void> {
+    const fired = await this.#store.increment(`${key}:alerts`, { [String(threshold)]: 1 });
+    if (fired[String(threshold)] !== 1 || !this.#onAlert) return;
+    const spentMicros = spent ?? (await this.#store.counters(key)).spent ?? 0;
+    const alert: BudgetAlert = { budgetId: budget.id, scope: budget.scope, period: budget.period, periodKey: periodKey(at, budget.period, budget.timeZone), threshold, reason, spentMicros, limitMicros: budget.limitMicros };
+    if (instance) alert.instance = instance;
+    try {
+      this.#onAlert(alert);
+    } catch {
+      // A listener's failure must not break accounting; the router reports listener errors itself.
+    }
+  }
+}
+
+function toMicros(n: number): number {
+  return Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
+}
+
+export function createBudgetEngine(options: BudgetEngineOptions): BudgetEngine {
+  return new BudgetEngine(options);
+}
