@@ -24,6 +24,7 @@ import { fmt, mb, pct, signedUs, sorted, table } from './lib/stats.js';
 import type { FromWorker, RunResult, ToWorker } from './worker.js';
 import type { MicroResults } from './micro.js';
 import type { SoakResult } from './soak.js';
+import { buildSwitchyard } from './lib/sy.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -264,6 +265,16 @@ async function main(): Promise<void> {
   log(`bench deps: ${deps.note}`);
 
   const result: Record<string, unknown> = { machine: info, quick: QUICK, benchDeps: deps.note, model: MODEL, chunksPerStream: CHUNKS };
+  if (flag('src') || process.env.BENCH_SY === 'src') {
+    result.switchyardBuild = 'src/ via tsx (--src)';
+    delete process.env.BENCH_SY_DIR;
+  } else {
+    const built = await buildSwitchyard();
+    result.switchyardBuild = built.note;
+    if (built.dir) process.env.BENCH_SY_DIR = built.dir;
+    else delete process.env.BENCH_SY_DIR;
+  }
+  log(`switchyard under test: ${result.switchyardBuild as string}`);
   const mock = await startMock();
   log(`mock server (own process, pid ${mock.child.pid}) on ${mock.origin}`);
   const modeSummaries: Record<string, ClientModeSummary[]> = {};

@@ -8,10 +8,8 @@
  *  - cost computation for one response (src/accounting/cost.ts).
  * Uses tinybench (bench dependency) for per-call percentiles when installed, else timed loops only.
  */
-import { computeCost } from '../src/accounting/cost.js';
-import { StreamAccumulator } from '../src/routing/stream-accumulator.js';
-import { mockProvider, type LLMProvider, type ProviderStreamPart, type Router } from '../src/index.js';
-import { benchRequest, buildRouter, microRouter, realisticExtras, STRATEGIES } from './lib/switchyard-config.js';
+import type { LLMProvider, ProviderStreamPart, Router } from '../src/index.js';
+import { benchRequest, buildRouter, initSwitchyard, microRouter, realisticExtras, STRATEGIES } from './lib/switchyard-config.js';
 import { peer, peerVersion } from './lib/peer.js';
 import { fmt, median, table } from './lib/stats.js';
 
@@ -63,7 +61,11 @@ async function drain(it: AsyncIterable<unknown>): Promise<number> {
 }
 
 export async function runMicro(quick: boolean, useTinybench: boolean): Promise<{ results: MicroResults; text: string }> {
-  const notes: string[] = [];
+  const sy = await initSwitchyard();
+  const { mockProvider } = sy.index;
+  const { computeCost } = sy.cost;
+  const { StreamAccumulator } = sy.accumulator;
+  const notes: string[] = [`switchyard from ${sy.source}`];
   const scale = quick ? 0.2 : 1;
   const req = benchRequest();
 

@@ -2,7 +2,7 @@
  * Soak: N requests through one router (realistic 5-model fallback configuration) against the mock,
  * 16 in flight, one in ten streamed. Records RSS / heap after warm-up and every 10%, after a forced GC.
  */
-import { benchRequest, buildRouter, manyModels, openaiProviders, realisticExtras } from './lib/switchyard-config.js';
+import { benchRequest, buildRouter, initSwitchyard, manyModels, openaiProviders, realisticExtras } from './lib/switchyard-config.js';
 import { fmt, table } from './lib/stats.js';
 
 export interface SoakResult {
@@ -29,6 +29,7 @@ const mem = (done: number): { done: number; rssMB: number; heapUsedMB: number } 
 };
 
 export async function soak(origin: string, model: string, n: number, concurrency: number): Promise<{ result: SoakResult; text: string }> {
+  await initSwitchyard();
   const providers = openaiProviders(origin, 5);
   const names = Object.keys(providers);
   const models = manyModels(5, names, (i) => (i === 0 ? model : `${model}-alt${i}`));

@@ -5,9 +5,8 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import type { LLMProvider } from '../../src/index.js';
-import { anthropic } from '../../src/providers/anthropic/index.js';
 import { rootVersion } from '../lib/peer.js';
-import { benchRequest, buildRouter, describe, manyModels, realisticExtras } from '../lib/switchyard-config.js';
+import { benchRequest, buildRouter, describe, initSwitchyard, manyModels, realisticExtras } from '../lib/switchyard-config.js';
 import { API_KEY, PROMPT, type BenchClient, type ClientFactory } from './types.js';
 
 // Not a real model id: the SDK prints deprecation notices for some real ones.
@@ -82,11 +81,14 @@ async function routerOver(provider: LLMProvider, vendorModel: string): Promise<B
   };
 }
 
-export const anthropicRouter: ClientFactory = async ({ origin }) => routerOver(anthropic({ apiKey: API_KEY, baseURL: origin }), ANTHROPIC_MODEL);
+export const anthropicRouter: ClientFactory = async ({ origin }) => {
+  const sy = await initSwitchyard();
+  return routerOver(sy.anthropic.anthropic({ apiKey: API_KEY, baseURL: origin }), ANTHROPIC_MODEL);
+};
 
 export const geminiRouter: ClientFactory = async ({ origin }) => {
   // The Gemini adapter is loaded on demand: while it is being written, a failure here only drops this client.
-  const specifier = '../../src/providers/gemini/index.js';
-  const { gemini } = (await import(specifier)) as { gemini: (o: { apiKey: string; baseURL: string }) => LLMProvider };
+  const sy = await initSwitchyard();
+  const { gemini } = await sy.gemini();
   return routerOver(gemini({ apiKey: API_KEY, baseURL: origin }), GEMINI_MODEL);
 };

@@ -1,6 +1,6 @@
 /** switchyard clients: the router in front of its own `openai` adapter, against the same mock. */
 import type { ChatRequest, Router } from '../../src/index.js';
-import { benchRequest, buildRouter, describe, manyModels, manyRoutes, openaiProviders, realisticExtras, type BuiltRouter } from '../lib/switchyard-config.js';
+import { benchRequest, buildRouter, describe, initSwitchyard, manyModels, manyRoutes, openaiProviders, realisticExtras, type BuiltRouter } from '../lib/switchyard-config.js';
 import type { BenchClient, ClientContext } from './types.js';
 import { undiciFetch } from './transport.js';
 
@@ -50,6 +50,7 @@ export interface Variant {
 }
 
 export async function createVariant(ctx: ClientContext, v: Variant): Promise<BenchClient> {
+  const sy = await initSwitchyard();
   const fetchImpl = v.transport === 'undici' ? await undiciFetch() : undefined;
   const providers = openaiProviders(ctx.origin, v.providers, fetchImpl);
   const names = Object.keys(providers);
@@ -61,6 +62,7 @@ export async function createVariant(ctx: ClientContext, v: Variant): Promise<Ben
   // Check that the first candidate is the healthy model for fallback-ordered configurations.
   const decision = b.router.explain(benchRequest());
   const c = client(b, describe(b, v.models, v.routes) + (v.realistic ? '' : ' (bare: no extras, no listeners)') + (v.transport ? `, transport=${v.transport}` : ''), v.strategy);
+  c.notes.push(`switchyard from ${sy.source}`);
   c.notes.push(`explain(): first candidates ${decision.candidates.slice(0, 3).join(', ')} by ${decision.strategy}`);
   return c;
 }

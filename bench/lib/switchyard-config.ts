@@ -7,9 +7,22 @@
  *
  * To add an option: add it to `realisticExtras()`. To add a strategy: list it in STRATEGIES.
  */
-import { ConfigError, createRouter, mockProvider, type LLMProvider, type Router, type RouterEventName, type RouterOptions, type ChatRequest } from '../../src/index.js';
-import { openai } from '../../src/providers/openai/index.js';
+import type { LLMProvider, Router, RouterEventName, RouterOptions, ChatRequest } from '../../src/index.js';
 import { API_KEY, PROMPT } from '../clients/types.js';
+import { loadSwitchyard, type Switchyard } from './sy.js';
+
+let SY: Switchyard | undefined;
+
+/** Loads switchyard (the bundle or src/, see lib/sy.ts); call once before the functions below. */
+export async function initSwitchyard(): Promise<Switchyard> {
+  SY = await loadSwitchyard();
+  return SY;
+}
+
+function sy(): Switchyard {
+  if (!SY) throw new Error('initSwitchyard() was not called');
+  return SY;
+}
 
 export const STRATEGIES = ['cost', 'capability', 'load-balance'] as const;
 
@@ -23,7 +36,7 @@ export function openaiProviders(origin: string, count: number, fetchImpl?: typeo
   const out: Record<string, LLMProvider> = {};
   for (let i = 0; i < count; i++) {
     const name = count === 1 ? 'gpt' : `gpt${i}`;
-    out[name] = openai({ apiKey: API_KEY, baseURL: `${origin}/v1`, name, ...(fetchImpl && { fetch: fetchImpl }) });
+    out[name] = sy().openai.openai({ apiKey: API_KEY, baseURL: `${origin}/v1`, name, ...(fetchImpl && { fetch: fetchImpl }) });
   }
   return out;
 }
@@ -96,7 +109,7 @@ export function buildRouter(base: RouterOptions, extras: Record<string, unknown>
   const rejected: string[] = [];
   for (let attempt = 0; attempt < 20; attempt++) {
     try {
-      const router = createRouter({ ...base, ...offered } as unknown as RouterOptions);
+      const router = sy().index.createRouter({ ...base, ...offered } as unknown as RouterOptions);
       const eventCounts: Record<string, number> = {};
       if (opts.events) {
         for (const name of EVENT_NAMES) {
@@ -108,7 +121,7 @@ export function buildRouter(base: RouterOptions, extras: Record<string, unknown>
       }
       return { router, accepted: Object.keys(offered), rejected, strategy: (offered.strategy as string | undefined) ?? base.strategy?.toString() ?? 'fallback', eventCounts };
     } catch (error) {
-      if (!ConfigError.isInstance(error)) throw error;
+      if (!sy().index.ConfigError.isInstance(error)) throw error;
       const drop = new Set<string>();
       for (const issue of error.issues) {
         const top = issue.path.split(/[.[]/)[0] ?? '';
@@ -138,7 +151,7 @@ export function describe(b: BuiltRouter, models: number, routes: number): string
 /** For micro-benchmarks: `n` mock providers' models and `r` routes, realistic extras on. */
 export function microRouter(nModels: number, nRoutes: number, strategy?: string): BuiltRouter {
   const providers: Record<string, LLMProvider> = {};
-  for (let i = 0; i < 5; i++) providers[`p${i}`] = mockProvider({ name: `p${i}`, reply: 'hello' });
+  for (let i = 0; i < 5; i++) providers[`p${i}`] = sy().index.mockProvider({ name: `p${i}`, reply: 'hello' });
   const models = manyModels(nModels, Object.keys(providers), (i) => `vendor-model-${i}`);
   return buildRouter({ providers, models, routes: manyRoutes(nRoutes, Object.keys(models)) }, realisticExtras(Object.keys(providers)), { events: true, ...(strategy !== undefined && { strategy }) });
 }
