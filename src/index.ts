@@ -2,19 +2,30 @@
 export { createRouter } from './routing/router.js';
 export type { Router, RouteDecision } from './routing/router.js';
 export type { ChatStream } from './routing/stream.js';
+export type { ControlOptions } from './routing/router.js';
 export type {
   RouterOptions,
   ModelConfig,
+  GroupConfig,
   RouteRule,
   RouteCondition,
+  LanguageCondition,
   Strategy,
+  StrategySpec,
   StrategyName,
   StrategyFunction,
   StrategyInput,
+  StatsView,
   Candidate,
   RetryOptions,
   FallbackOptions,
+  SessionOptions,
+  StreamRecovery,
 } from './routing/options.js';
+export type { Classification, Complexity, ComplexityResult, ChineseScript, Language, LanguageResult } from './routing/classify/index.js';
+export type { RouterHealth, ModelHealth, ProviderHealth } from './routing/health.js';
+export type { BreakerOptions, BreakerState, BreakerStateName, FailureRateOptions } from './resilience/breaker/types.js';
+export type { RateLimitOptions } from './resilience/rate-limit.js';
 export { validateConfig } from './routing/validate-config.js';
 
 // Contract types
@@ -36,7 +47,7 @@ export type {
   ProviderMetadata,
 } from './core/messages.js';
 export type { ChatRequest, GenerationParams, ResponseFormat, RoutingContext, ProviderOptions, ProviderRequest, ProviderCallOptions } from './core/request.js';
-export type { ChatResponse, ProviderResponse, RouteInfo, AttemptRecord, Warning } from './core/response.js';
+export type { ChatResponse, ProviderResponse, RouteInfo, AttemptRecord, Warning, SkipReason, SkippedCandidateInfo } from './core/response.js';
 export type { StreamEvent, StreamEventType, ProviderStreamPart } from './core/stream.js';
 export type { Usage, Cost, FinishReason } from './core/usage.js';
 export type { ToolDefinition, ToolChoice, ToolParameters, NormalizedTool, JSONSchema, JSONValue } from './core/tools.js';
@@ -62,12 +73,28 @@ export {
   NoRouteError,
   AllAttemptsFailedError,
   ConfigError,
+  CircuitOpenError,
 } from './core/errors.js';
 export type { ErrorCode, ErrorOptions, ConfigIssue, SkippedCandidate } from './core/errors.js';
 
 // Helpers for adapter authors
 export { errorFromStatus, parseRetryAfter } from './core/error-mapping.js';
 export { estimateTextTokens, estimateRequestTokens } from './core/tokens.js';
+
+// Provider adapters (each loads its vendor SDK, an optional peer dependency, on first use)
+export { openai } from './providers/openai/index.js';
+export type { OpenAIProvider, OpenAIProviderOptions, OpenAIModelId, OpenAIChatProvider, OpenAIChatKind, OpenAIChatQuirks, QuirksOption } from './providers/openai/index.js';
+export { openaiCompatible } from './providers/openai-compatible/index.js';
+export type { OpenAICompatibleProvider, OpenAICompatibleProviderOptions } from './providers/openai-compatible/index.js';
+export { deepseek } from './providers/deepseek/index.js';
+export type { DeepSeekProvider, DeepSeekProviderOptions, DeepSeekModelId } from './providers/deepseek/index.js';
+export { anthropic } from './providers/anthropic/index.js';
+export type { AnthropicProvider, AnthropicProviderOptions } from './providers/anthropic/index.js';
+export { gemini } from './providers/gemini/index.js';
+export type { GeminiProvider, GeminiProviderOptions, GeminiRequestOptions, GeminiSchemaMode, PromptBlockedBehavior, GenAIClientLike, GenerativeAIClientLike } from './providers/gemini/index.js';
+export { ollama } from './providers/ollama/index.js';
+export type { OllamaProvider, OllamaProviderOptions, OllamaCallOptions, OllamaModelOptions, OllamaThink } from './providers/ollama/index.js';
+export type { ApiKey, BaseProviderOptions } from './providers/shared/options.js';
 
 // Mock providers (also at 'switchyard/testing')
 export { mockProvider } from './providers/mock/index.js';

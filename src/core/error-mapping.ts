@@ -17,7 +17,12 @@ export interface HttpErrorInput extends ErrorOptions {
   retryAfterMs?: number;
 }
 
-const CONTEXT_LENGTH = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum number of tokens|token count.*exceeds/i;
+export const CONTEXT_LENGTH = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum number of tokens|token count.*exceeds/i;
+
+/** Whether a vendor message says the prompt does not fit the context window (for errors with no HTTP status, e.g. mid-stream). */
+export function isContextLengthMessage(text: string): boolean {
+  return CONTEXT_LENGTH.test(text);
+}
 
 /**
  * The one place that turns an HTTP-like status into a typed error. Adapters call it after they
@@ -32,6 +37,8 @@ export function errorFromStatus(input: HttpErrorInput): SwitchyardError {
       : new RateLimitError(input);
   }
   if (status === 401) return new AuthenticationError(input);
+  // 402: out of credit / balance (DeepSeek and others): the account, not the request, is the problem.
+  if (status === 402) return new PermissionError(input);
   if (status === 403) return new PermissionError(input);
   if (status === 404) return new NotFoundError(input);
   if (status === 408) return new TimeoutError(input);
