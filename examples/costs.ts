@@ -53,7 +53,7 @@ async function chat(request: ChatRequest & { model: Alias }) {
   const admission = await budgets.admit({
     context,
     candidates: [candidate(request.model)!],
-    estimate: { inputTokens: estimateRequestTokens(request), maxTokens: request.params?.maxTokens ?? 2_000 },
+    estimate: { inputTokens: estimateRequestTokens({ messages: request.messages }), maxTokens: request.params?.maxTokens ?? 2_000 },
     resolveCandidate: candidate,
   });
   const model = admission.allowed[0];
