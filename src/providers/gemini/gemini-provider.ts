@@ -25,7 +25,11 @@ export interface GeminiProviderOptions extends BaseProviderOptions<GenAIClientLi
   promptBlocked?: PromptBlockedBehavior;
   /** `countTokens()`: offline estimate (default) or the vendor's `countTokens` call. */
   countTokens?: 'estimate' | 'vendor';
-  /** API version for `@google/generative-ai` clients and our model listing with them (default `v1beta`). */
+  /**
+   * API version (default `v1beta`, where thinking, function calling and JSON schema live). Pinned
+   * for clients built from options and `@google/generative-ai` clients; a ready `GoogleGenAI`
+   * client keeps its own (its default is `v1beta` in major 2 and `v1` in major 3).
+   */
   apiVersion?: string;
 }
 
@@ -58,6 +62,7 @@ function binding(options: GeminiProviderOptions): () => Promise<GeminiBinding> {
       ...(options.baseURL !== undefined && { baseURL: options.baseURL.replace(/\/+$/, '') }),
       ...(options.headers !== undefined && { headers: options.headers }),
       ...(options.fetch !== undefined && { fetch: options.fetch }),
+      ...(options.apiVersion !== undefined && { apiVersion: options.apiVersion }),
     });
     return genaiBinding(genai);
   };

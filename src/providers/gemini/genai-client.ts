@@ -46,6 +46,8 @@ export interface GenAIBuildOptions {
   baseURL?: string;
   headers?: Record<string, string>;
   fetch?: typeof globalThis.fetch;
+  /** Pinned, because the SDK's default moved from `v1beta` (major 2) to `v1` (major 3). */
+  apiVersion?: string;
 }
 
 /** Builds a `GoogleGenAI` client; the SDK is loaded on first use (it is an optional peer dependency). */
@@ -56,7 +58,7 @@ export async function createGenAIClient(options: GenAIBuildOptions): Promise<Gen
   } catch (error) {
     throw new ConfigError([{ path: 'gemini', message: 'gemini() built from options needs the optional peer dependency @google/genai (npm install @google/genai), or pass a ready client' }], { cause: error });
   }
-  const httpOptions: Record<string, unknown> = {};
+  const httpOptions: Record<string, unknown> = { apiVersion: options.apiVersion ?? 'v1beta' };
   if (options.baseURL !== undefined) httpOptions.baseUrl = options.baseURL;
   if (options.headers !== undefined) httpOptions.headers = options.headers;
   if (options.fetch !== undefined) httpOptions.fetch = options.fetch;

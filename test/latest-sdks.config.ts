@@ -1,0 +1,27 @@
+/**
+ * Vitest config for the peer-range check: the adapter tests run against the newest major of
+ * each vendor SDK, installed by .ci/run into .tmp/latest (outside the main lock file).
+ * Usage: <node 24> node_modules/vitest/vitest.mjs run --config test/latest-sdks.config.ts
+ */
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const latest = join(root, '.tmp', 'latest', 'node_modules');
+const sdks = ['openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai'];
+
+export default defineConfig({
+  root,
+  resolve: {
+    // Exact-name aliases so that subpaths (e.g. 'openai/streaming') resolve inside the same copy.
+    alias: sdks.flatMap((name) => [
+      { find: new RegExp(`^${name.replace('/', '\\/')}$`), replacement: join(latest, name) },
+      { find: new RegExp(`^${name.replace('/', '\\/')}/(.*)$`), replacement: `${join(latest, name)}/$1` },
+    ]),
+  },
+  test: {
+    include: ['test/providers/**/*.test.ts'],
+    server: { deps: { inline: [/src\//] } },
+  },
+});
