@@ -81,6 +81,16 @@ export type { ErrorCode, ErrorOptions, ConfigIssue, SkippedCandidate } from './c
 export { errorFromStatus, parseRetryAfter } from './core/error-mapping.js';
 export { estimateTextTokens, estimateRequestTokens } from './core/tokens.js';
 
+// Catalog, cost accounting, ledger reports and budgets
+export { catalog, lookupModel, resolveModelInfo } from './catalog/index.js';
+export type { CatalogEntry, CatalogPricing, ModelCatalog, ModelStrength, ResolvedModelInfo, PricingSource } from './catalog/index.js';
+export { computeCost } from './accounting/cost.js';
+export type { CostsApi, SummaryQuery, SummaryRow, CostSummary, RecordsQuery, UsageFilter, SummaryKey, ExportQuery, ExportFormat, CompareQuery, CompareResult, CompareRow, ForecastQuery, Forecast, ForecastPeriod } from './accounting/index.js';
+export type { UsageRecord, RecordKind, RecordTokens } from './accounting/index.js';
+export type { BudgetConfig, BudgetScope, BudgetPeriod, BudgetAction, BudgetAlert, BudgetRef } from './accounting/index.js';
+export { MemoryStore, createMemoryStore } from './state/index.js';
+export type { Store } from './state/index.js';
+
 // Provider adapters (each loads its vendor SDK, an optional peer dependency, on first use)
 export { openai } from './providers/openai/index.js';
 export type { OpenAIProvider, OpenAIProviderOptions, OpenAIModelId, OpenAIChatProvider, OpenAIChatKind, OpenAIChatQuirks, QuirksOption } from './providers/openai/index.js';

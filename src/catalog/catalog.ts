@@ -75,7 +75,14 @@ export function idVariants(modelId: string): string[] {
  */
 export function lookupModel(providerKind: ProviderKind, modelId: string): CatalogEntry | undefined {
   const vendor = vendorOfKind(providerKind);
-  return vendor === undefined ? undefined : lookupVendorModel(vendor, modelId);
+  if (vendor !== undefined) return lookupVendorModel(vendor, modelId);
+  // A mock provider stands in for a real vendor in tests: price it like the vendor whose model id it
+  // uses, when that is unambiguous. (Other unknown kinds, e.g. an OpenAI-compatible host, are not guessed.)
+  if (providerKind === 'mock') {
+    const hits = findCatalogModels(modelId);
+    return hits.length === 1 ? hits[0] : undefined;
+  }
+  return undefined;
 }
 
 export function lookupVendorModel(vendor: CatalogVendor, modelId: string): CatalogEntry | undefined {

@@ -2,6 +2,7 @@ import type { FinishReason, Cost, Usage } from '../core/usage.js';
 import type { RouteInfo } from '../core/response.js';
 import type { RoutingContext } from '../core/request.js';
 import type { SwitchyardError } from '../core/errors.js';
+import type { BudgetAlert } from '../accounting/budgets/types.js';
 
 export type RequestKind = 'chat' | 'stream';
 
@@ -21,6 +22,10 @@ export interface RouterEvents {
   breaker: { model: string; provider: string; from: 'closed' | 'open' | 'half-open'; to: 'closed' | 'open' | 'half-open'; reason: string; at: number };
   /** An emergency control was used (disable, enable, force, unforce, reset). */
   control: { action: 'disable' | 'enable' | 'force' | 'unforce' | 'reset-breaker'; target: string; tenant?: string; actor?: string; at: number };
+  /** A budget crossed an alert threshold (default 90% and 100%), once per period each, or refused a request. */
+  'budget-alert': BudgetAlert;
+  /** A model served a request without any known price (no `pricing` and not in the catalog): its cost is reported as 0 with `priced: false`. Once per model. */
+  'unpriced-model': { model: string; provider: string; providerModel: string };
   /** A listener threw. Reported here so the host can log it; the request is not affected. */
   'listener-error': { event: keyof RouterEvents; error: unknown };
 }

@@ -10,6 +10,7 @@ import { forModel } from './prepare.js';
 export async function runChat(core: RouterCore, raw: ChatRequest): Promise<ChatResponse> {
   const begun = beginRequest(core, raw, 'chat');
   try {
+    if (core.accounting.budgets) begun.reservation = await core.accounting.admit(begun);
     const { value, candidate, tryNumber, startedAt, lease } = await runAttempts(loopInput(core, begun, 'chat'), (provider, c, signal) =>
       provider.chat(forModel(begun.providerRequest, c.config), { model: c.providerModel, signal }),
     );
@@ -24,14 +25,17 @@ export async function runChat(core: RouterCore, raw: ChatRequest): Promise<ChatR
     if (events.has('attempt')) {
       events.emit('attempt', { requestId: begun.requestId, kind: 'chat', model: candidate.model, provider: candidate.provider, try: tryNumber, ok: true, latencyMs, context: begun.context });
     }
+    await core.accounting.succeeded(response, begun.reservation);
     if (events.has('response')) {
       events.emit('response', { requestId: begun.requestId, kind: 'chat', route, usage: response.usage, cost, finishReason: response.finishReason, latencyMs: response.latencyMs });
     }
     return response;
   } catch (error) {
-    if (error instanceof AttemptLoopFailure) throw failRequest(core, begun, 'chat', error.error);
-    if (SwitchyardError.isInstance(error)) throw failRequest(core, begun, 'chat', error);
-    throw error;
+    const typed = error instanceof AttemptLoopFailure ? error.error : SwitchyardError.isInstance(error) ? error : undefined;
+    if (!typed) throw error;
+    const failed = failRequest(core, begun, 'chat', typed);
+    await core.accounting.failed(begun, failed, failed.route!, begun.reservation);
+    throw failed;
   } finally {
     begun.signal.dispose();
   }

@@ -1,4 +1,5 @@
-import type { Candidate, RouteRule, RouterOptions, StrategyFunction, StrategySpec } from './options.js';
+import { resolveModelInfo } from '../catalog/resolve.js';
+import type { Candidate, ModelConfig, RouteRule, RouterOptions, StrategyFunction, StrategySpec } from './options.js';
 import { resolveStrategy } from './strategies/index.js';
 
 /** A node of the routing tree: a model, or a named group of nodes ordered by its own strategy. */
@@ -22,9 +23,28 @@ export interface CompiledRouting {
   needsTokens: boolean;
 }
 
+/**
+ * A model's config with the catalog filling what the user left out: price, context window, max
+ * output, tier, strengths, and the capabilities the catalog knows (never a default guess: an
+ * unknown model keeps unknown capabilities, which filters do not hold against it).
+ */
+export function effectiveConfig(config: ModelConfig, providerKind: string, path: string): ModelConfig {
+  const info = resolveModelInfo(config, providerKind, path);
+  const out: ModelConfig = { ...config };
+  if (out.pricing === undefined && info.pricing !== undefined) out.pricing = info.pricing;
+  if (out.contextWindow === undefined && info.contextWindow !== undefined) out.contextWindow = info.contextWindow;
+  if (out.maxOutputTokens === undefined && info.maxOutputTokens !== undefined) out.maxOutputTokens = info.maxOutputTokens;
+  if (out.tier === undefined && info.tier !== undefined) out.tier = info.tier;
+  if (out.strengths === undefined && info.strengths.length > 0) out.strengths = [...info.strengths];
+  const known = info.catalogEntry?.capabilities;
+  if (known) out.capabilities = { ...known, ...config.capabilities };
+  return out;
+}
+
 export function compileRouting(options: RouterOptions): CompiledRouting {
   const candidates = new Map<string, Candidate>();
-  for (const [alias, config] of Object.entries(options.models)) {
+  for (const [alias, given] of Object.entries(options.models)) {
+    const config = effectiveConfig(given, options.providers[given.provider]!.kind, `models.${alias}`);
     candidates.set(alias, { model: alias, provider: config.provider, providerModel: config.model, config, weight: config.weight ?? 1 });
   }
   const groups = options.groups ?? {};

@@ -47,6 +47,14 @@ export function configCrossReferences(options: RouterOptions): ConfigIssue[] {
     if (!(target in providers) && !(target in models)) issues.push({ path: formatPath(['rateLimits', target]), message: `unknown provider or model "${target}"` });
   }
   if (options.degradeTo !== undefined && !(options.degradeTo in models)) issues.push({ path: 'degradeTo', message: `unknown model "${options.degradeTo}"` });
+  (options.budgets ?? []).forEach((b, i) => {
+    if (b?.degradeTo !== undefined && !(b.degradeTo in models)) issues.push({ path: formatPath(['budgets', i, 'degradeTo']), message: `unknown model "${b.degradeTo}"` });
+    const scoped = b?.scope?.model;
+    if (scoped !== undefined && scoped !== '*' && !(scoped in models) && !Object.values(models).some((m) => m.model === scoped)) {
+      issues.push({ path: formatPath(['budgets', i, 'scope', 'model']), message: `unknown model "${scoped}" (neither an alias nor a vendor model id of \`models\`)` });
+    }
+    if (b?.scope?.provider !== undefined && b.scope.provider !== '*' && !(b.scope.provider in providers)) issues.push({ path: formatPath(['budgets', i, 'scope', 'provider']), message: `unknown provider "${b.scope.provider}"` });
+  });
   if (options.retry?.minDelayMs !== undefined && options.retry.maxDelayMs !== undefined && options.retry.minDelayMs > options.retry.maxDelayMs) {
     issues.push({ path: 'retry.minDelayMs', message: 'must not exceed retry.maxDelayMs' });
   }

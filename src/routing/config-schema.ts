@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../core/errors.js';
 import { isLLMProvider } from '../core/provider.js';
 import { formatPath, zodIssues } from '../core/zod-issues.js';
+import { budgetsSchema } from '../accounting/budgets/schema.js';
 import { configCrossReferences } from './config-references.js';
 import type { RouterOptions } from './options.js';
 
@@ -138,6 +139,10 @@ export const routerOptionsSchema = z.strictObject({
   timeoutMs: positiveInt.optional(),
   random: fn.optional(),
   latencyAlpha: z.number().gt(0).max(1).optional(),
+  budgets: budgetsSchema.optional(),
+  stopStreamOnBudget: z.boolean().optional(),
+  ledger: z.strictObject({ maxRecords: positiveInt.optional(), maxAgeMs: positiveInt.optional() }).optional(),
+  store: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { increment?: unknown }).increment === 'function', { message: 'must implement the Store interface' }).optional(),
 });
 
 /** Every problem of an options object, each with its path. Empty when valid. */

@@ -18,6 +18,8 @@ import type { Candidate, RouterOptions, StreamRecovery } from './options.js';
 import { contextOf, planRoute, type PlanState, type RoutePlan } from './plan.js';
 import { toProviderRequest } from './prepare.js';
 import { SessionPins } from './sessions.js';
+import type { RouterAccounting } from './accounting.js';
+import type { Reservation } from '../accounting/budgets/types.js';
 
 /** What every request path shares; built once by createRouter(). */
 export interface RouterCore {
@@ -29,6 +31,7 @@ export interface RouterCore {
   plan: PlanState;
   guards: TargetGuards;
   streamRecovery: Exclude<StreamRecovery, 'error'>;
+  accounting: RouterAccounting;
 }
 
 /** A request after classify -> match -> filter -> order, ready for the attempt loop. */
@@ -45,6 +48,8 @@ export interface BegunRequest {
   skipped: SkippedCandidateInfo[];
   inputTokens: number;
   startedAt: number;
+  /** Budget held for this request (settled exactly once by the record stage). */
+  reservation?: Reservation;
 }
 
 /** Plans a validated request: the stages up to (not including) any provider call. */
@@ -90,7 +95,7 @@ export function beginRequest(core: RouterCore, raw: ChatRequest, kind: RequestKi
     timeoutMs,
     attempts: [],
     skipped: plan.skipped,
-    inputTokens: core.plan.compiled.needsTokens || core.guards.limits.size > 0 ? inputTokens() : 0,
+    inputTokens: core.plan.compiled.needsTokens || core.guards.limits.size > 0 || core.accounting.budgets !== undefined ? inputTokens() : 0,
     startedAt: performance.now(),
   };
 }

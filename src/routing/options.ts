@@ -5,6 +5,8 @@ import type { ChatRequest, GenerationParams, RoutingContext } from '../core/requ
 import type { BreakerOptions } from '../resilience/breaker/types.js';
 import type { RateLimitOptions } from '../resilience/rate-limit.js';
 import type { Classification, Complexity } from './classify/index.js';
+import type { BudgetConfig } from '../accounting/budgets/schema.js';
+import type { Store } from '../state/store.js';
 
 /** A routable target: a model alias bound to a provider instance and the vendor's model id. */
 export interface ModelConfig {
@@ -180,4 +182,12 @@ export interface RouterOptions {
   random?: () => number;
   /** Smoothing of latency EWMAs (0..1, weight of the newest sample). Default 0.2. */
   latencyAlpha?: number;
+  /** Spending limits per scope and period; checked (and reserved) before any provider call. */
+  budgets?: BudgetConfig[];
+  /** Stop a stream with BudgetExceededError when its running cost would cross a blocking budget. */
+  stopStreamOnBudget?: boolean;
+  /** Usage ledger retention (aggregates are never dropped). */
+  ledger?: { maxRecords?: number; maxAgeMs?: number };
+  /** Where the ledger and budget counters live. Default: in memory. */
+  store?: Store;
 }

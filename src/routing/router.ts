@@ -17,6 +17,8 @@ import type { RouterOptions } from './options.js';
 import { SessionPins } from './sessions.js';
 import { RouterStats } from './stats.js';
 import { runStream, type ChatStream } from './stream.js';
+import { RouterAccounting } from './accounting.js';
+import type { CostsApi } from '../accounting/reports/costs-api.js';
 
 /** The routing decision for a request, as a value: nothing is called to compute it. */
 export interface RouteDecision {
@@ -40,6 +42,8 @@ export interface ControlOptions {
 }
 
 export interface Router {
+  /** Usage and cost reports: `summary`, `records`, `export`, `compare`, `forecast`. */
+  readonly costs: CostsApi;
   /** One completion, routed, retried and fallen back as configured. */
   chat(request: ChatRequest): Promise<ChatResponse>;
   /** A streamed completion: `for await (const ev of router.stream(req))`. A bad request throws here, at once. */
@@ -84,6 +88,7 @@ export function createRouter(options: RouterOptions): Router {
   const controls = new Controls();
   const compiled = compileRouting(options);
   const recovery = options.streamRecovery ?? 'error';
+  const accounting = new RouterAccounting(options, options.store, events, compiled.candidates);
   const core: RouterCore = {
     options,
     providers: { ...options.providers },
@@ -92,6 +97,7 @@ export function createRouter(options: RouterOptions): Router {
     fallbackOn: new Set<ErrorCode>(options.fallback?.on ?? []),
     guards,
     streamRecovery: recovery === 'error' ? { mode: 'error' } : recovery,
+    accounting,
     plan: {
       compiled,
       controls,
@@ -110,6 +116,7 @@ export function createRouter(options: RouterOptions): Router {
   };
   const control = (payload: Omit<RouterEvents['control'], 'at'>) => events.emit('control', { ...payload, at: now() });
   return {
+    costs: accounting.costs,
     chat: (request) => runChat(core, request),
     stream: (request) => runStream(core, request),
     explain(request, kind = 'chat') {

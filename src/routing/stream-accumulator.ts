@@ -20,6 +20,8 @@ export class StreamAccumulator {
   id: string | undefined;
   modelId: string | undefined;
   text = '';
+  /** Characters of text and reasoning received (for periodic budget checks). */
+  outputChars = 0;
   finish: { finishReason: FinishReason; rawFinishReason?: string; usage?: Usage; providerMetadata?: ProviderMetadata } | undefined;
 
   /** Returns the public event for this part, or undefined when the part produces none. */
@@ -34,6 +36,7 @@ export class StreamAccumulator {
         return undefined;
       case 'text-delta': {
         this.text += part.delta;
+        this.outputChars += part.delta.length;
         const last = this.content[this.content.length - 1];
         if (last?.type === 'text') last.text += part.delta;
         else this.content.push({ type: 'text', text: part.delta });
@@ -45,6 +48,7 @@ export class StreamAccumulator {
         if (last?.type === 'reasoning' && last.signature === undefined) target = last;
         else this.content.push((target = { type: 'reasoning', text: '' }));
         target.text += part.delta;
+        this.outputChars += part.delta.length;
         if (part.signature !== undefined) target.signature = part.signature;
         if (part.providerMetadata !== undefined) target.providerMetadata = part.providerMetadata;
         return part.delta === '' ? undefined : { type: 'reasoning-delta', delta: part.delta };

@@ -33,6 +33,7 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
   let served: Served | undefined;
   const acc = new StreamAccumulator();
   try {
+    if (core.accounting.budgets) begun.reservation = await core.accounting.admit(begun);
     const opened = await runAttempts(loopInput(core, begun, 'stream'), (provider, c, signal) =>
       openStream(provider.stream(forModel(begun.providerRequest, c.config), { model: c.providerModel, signal }), core.streamRecovery),
     );
@@ -49,6 +50,9 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
     yield* pending;
     let done = opened.value.done;
     let next = opened.value.pending;
+    // stopStreamOnBudget: re-check the running cost against the reservation every ~256 characters.
+    const budgetWatch = core.options.stopStreamOnBudget === true && begun.reservation !== undefined;
+    let checkedAt = 0;
     while (!done && acc.finish === undefined) {
       let result: IteratorResult<ProviderStreamPart>;
       try {
@@ -61,6 +65,11 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
       else {
         const ev = acc.add(result.value);
         if (ev) yield ev;
+        if (budgetWatch && acc.outputChars - checkedAt >= 256) {
+          checkedAt = acc.outputChars;
+          const verdict = await core.accounting.allows(begun.reservation, costOf(candidate, acc.usage(begun.providerRequest)).totalMicros);
+          if (verdict !== true) throw verdict;
+        }
       }
     }
     if (acc.finish === undefined) {
@@ -76,6 +85,7 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
     const route = routeInfo(begun.plan, candidate, begun.attempts, begun.skipped, begun.context);
     const cost = costOf(candidate, res.usage);
     const response = assembleResponse(begun.requestId, res, route, cost, performance.now() - begun.startedAt);
+    await core.accounting.succeeded(response, begun.reservation);
     if (core.events.has('attempt')) {
       core.events.emit('attempt', { requestId: begun.requestId, kind: 'stream', model: candidate.model, provider: candidate.provider, try: opened.tryNumber, ok: true, latencyMs, context: begun.context });
     }
@@ -97,12 +107,15 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
       }
     } else throw error;
     const failed = failRequest(core, begun, 'stream', typed);
+    const route = failed.route ?? failedRouteInfo(begun.plan, begun.attempts, begun.skipped, begun.context);
     if (served) {
-      // Deltas were delivered: say what arrived before ending with the typed error.
+      // Deltas were delivered: the vendor bills them; record them, and say what arrived.
       const usage = acc.usage(begun.providerRequest);
       const candidate = begun.plan.candidates.find((c) => c.model === served!.model)!;
-      yield { type: 'error', error: failed, partial: { text: acc.text, usage, cost: costOf(candidate, usage) }, route: failed.route ?? failedRouteInfo(begun.plan, begun.attempts, begun.skipped, begun.context) };
-    }
+      const cost = costOf(candidate, usage);
+      await core.accounting.failed(begun, failed, route, begun.reservation, { candidate, usage, cost });
+      yield { type: 'error', error: failed, partial: { text: acc.text, usage, cost }, route };
+    } else await core.accounting.failed(begun, failed, route, begun.reservation);
     throw failed;
   } finally {
     if (!finished) {
@@ -113,7 +126,10 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
         served.lease.end({ ok: false, error, latencyMs });
         begun.attempts.push({ model: served.model, provider: served.provider, try: served.try, ok: false, latencyMs, error, errorClass: error.name });
       }
-      failRequest(core, begun, 'stream', error);
+      const failed = failRequest(core, begun, 'stream', error);
+      const candidate = served ? begun.plan.candidates.find((c) => c.model === served!.model) : undefined;
+      const usage = acc.usage(begun.providerRequest);
+      await core.accounting.failed(begun, failed, failed.route!, begun.reservation, candidate ? { candidate, usage, cost: costOf(candidate, usage) } : undefined);
     }
     await iterator?.return?.().catch(() => undefined);
     begun.signal.dispose();

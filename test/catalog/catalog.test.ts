@@ -66,8 +66,13 @@ describe('catalog', () => {
     expect(lookupModel('openai', 'gpt-4')).toBeUndefined();
     expect(lookupModel('anthropic', 'gpt-4o')).toBeUndefined();
     expect(lookupModel('openai-compatible', 'deepseek-chat')).toBeUndefined();
-    expect(lookupModel('mock', 'gpt-4o')).toBeUndefined();
     expect(lookupModel('anthropic', 'claude-fable-5')).toBeUndefined();
+    expect(lookupModel('mock', 'my-own-model')).toBeUndefined();
+  });
+
+  it('prices a mock provider like the vendor whose model id it uses (tests see real prices)', () => {
+    expect(lookupModel('mock', 'gpt-4o')?.vendor).toBe('openai');
+    expect(lookupModel('mock', 'deepseek-chat')?.vendor).toBe('deepseek');
   });
 
   it('strips suffixes step by step', () => {
