@@ -1,27 +1,13 @@
 /**
- * Costs, ledger and budgets: what `router.costs` and `budgets` do, driven by hand around a router of
- * mock providers until the router wires them in (admit -> chat -> record + settle). No network.
+ * Costs, the usage ledger and budgets through the router: catalog prices, per-tenant summaries,
+ * a CSV export, "if you had used..." comparisons, a forecast, and a tenant budget that downgrades
+ * to a cheaper model and alerts. Mock providers priced like the vendor models they stand for.
  * `npx tsx examples/costs.ts`
  */
-import { createRouter, mockProvider, BudgetExceededError, SwitchyardError, estimateRequestTokens } from '../src/index.js';
-import type { ChatRequest, ModelPricing } from '../src/index.js';
-import { catalog, resolveModelInfo } from '../src/catalog/index.js';
-import { createBudgetEngine, createCostsApi, createLedger, recordOfFailure, recordOfResponse, type BudgetCandidate } from '../src/accounting/index.js';
+import assert from 'node:assert/strict';
+import { BudgetExceededError, catalog, createRouter, mockProvider } from '../src/index.js';
 
 console.log(`model catalog of ${catalog.updatedAt}: ${catalog.entries.length} models`);
-
-// Aliases -> vendor models; prices come from the catalog (an explicit `pricing` would win).
-const MODELS = {
-  sonnet: { provider: 'claude', kind: 'anthropic', model: 'claude-sonnet-4-5' },
-  mini: { provider: 'gpt', kind: 'openai', model: 'gpt-4o-mini' },
-  ds: { provider: 'deepseek', kind: 'deepseek', model: 'deepseek-chat' },
-} as const;
-type Alias = keyof typeof MODELS;
-const resolved = Object.fromEntries(Object.entries(MODELS).map(([alias, m]) => [alias, resolveModelInfo({ model: m.model }, m.kind, `models.${alias}`)]));
-const basePricing = (alias: Alias): ModelPricing => {
-  const { input, output, cachedInput, cacheWrite } = resolved[alias]!.pricing!;
-  return { input, output, ...(cachedInput !== undefined && { cachedInput }), ...(cacheWrite !== undefined && { cacheWrite }) };
-};
 
 const long = 'Please summarise the attached policy for a customer. '.repeat(40);
 const router = createRouter({
@@ -30,77 +16,50 @@ const router = createRouter({
     gpt: mockProvider({ name: 'gpt', reply: 'Sure: your refund is on its way.' }),
     deepseek: mockProvider({ name: 'deepseek', reply: '好的，您的退款正在处理中。' }),
   },
-  models: Object.fromEntries((Object.keys(MODELS) as Alias[]).map((a) => [a, { provider: MODELS[a].provider, model: MODELS[a].model, pricing: basePricing(a) }])),
+  // No `pricing`: the catalog supplies list prices for these vendor model ids.
+  models: {
+    sonnet: { provider: 'claude', model: 'claude-sonnet-4-5' },
+    mini: { provider: 'gpt', model: 'gpt-4o-mini' },
+    ds: { provider: 'deepseek', model: 'deepseek-chat' },
+  },
+  routes: [
+    { when: { language: 'zh' }, use: ['ds'] },
+    { when: { agent: 'writer' }, use: ['sonnet'] },
+  ],
+  strategy: 'cost',
+  budgets: [
+    { scope: { tenant: 'acme' }, period: 'day', limitUsd: 0.05, onExceed: 'downgrade', degradeTo: 'ds' },
+    { scope: { tenant: 'globex' }, period: 'month', limitUsd: 0.0003, onExceed: 'block' },
+  ],
+  ledger: { maxRecords: 1_000 },
 });
+router.on('budget-alert', (a) => console.log(`budget alert: ${a.budgetId} at ${a.threshold * 100}% (${a.reason}), spent $${a.spentMicros / 1e6} of $${a.limitMicros / 1e6}`));
 
-const ledger = createLedger({ maxRecords: 1_000 });
-const costs = createCostsApi(ledger); // what the router will expose as router.costs
-const budgets = createBudgetEngine({
-  budgets: [{ scope: { tenant: 'acme' }, period: 'day', limitUsd: 0.05, onExceed: 'downgrade', degradeTo: 'ds' }],
-  onAlert: (a) => console.log(`budget alert: ${a.budgetId} at ${a.threshold * 100}% (${a.reason}), spent $${a.spentMicros / 1e6} of $${a.limitMicros / 1e6}`),
-});
-
-const candidate = (alias: string): BudgetCandidate | undefined => {
-  const m = MODELS[alias as Alias];
-  if (!m) return undefined;
-  const info = resolved[alias]!;
-  return { model: alias, provider: m.provider, providerModel: m.model, ...(info.pricing && { pricing: info.pricing }), ...(info.maxOutputTokens && { maxOutputTokens: info.maxOutputTokens }) };
-};
-
-/** The flow the router will run: admit (reserve the worst case), dispatch, record, settle. */
-async function chat(request: ChatRequest & { model: Alias }) {
-  const context = { ...(request.tenant && { tenant: request.tenant }), ...(request.user && { user: request.user }) };
-  const admission = await budgets.admit({
-    context,
-    candidates: [candidate(request.model)!],
-    estimate: { inputTokens: estimateRequestTokens({ messages: request.messages }), maxTokens: request.params?.maxTokens ?? 2_000 },
-    resolveCandidate: candidate,
-  });
-  const model = admission.allowed[0];
-  if (model === undefined) {
-    await budgets.settle(admission.reservation, 0);
-    throw new BudgetExceededError({ message: `Budget ${admission.blockedBy?.budgetId} exceeded`, ...(admission.blockedBy && { scope: { budget: admission.blockedBy.budgetId } }) });
-  }
-  try {
-    const res = await router.chat({ ...request, model });
-    await ledger.record(recordOfResponse(res));
-    await budgets.settle(admission.reservation, [{ model: res.route.model, provider: res.route.provider, costMicros: res.cost.totalMicros }]);
-    return res;
-  } catch (error) {
-    if (SwitchyardError.isInstance(error)) await ledger.record(recordOfFailure({ requestId: 'n/a', error, context, ...(error.route && { route: error.route }) }));
-    await budgets.settle(admission.reservation, 0);
-    throw error;
-  }
-}
-
-const ask = (content: string) => [{ role: 'user' as const, content }];
 for (let i = 0; i < 6; i++) {
-  const res = await chat({ model: 'sonnet', tenant: 'acme', user: `u${i % 2}`, messages: ask('Summarise our refund policy.'), params: { maxTokens: 2_000 } });
-  console.log(`acme request ${i + 1}: served by ${res.route.model}, cost $${res.cost.totalUsd} (${res.cost.totalMicros} micros)`);
+  const res = await router.chat({ messages: [{ role: 'user', content: 'Write the summary for the customer letter.' }], tenant: 'acme', agent: 'writer', params: { maxTokens: 800 } });
+  console.log(`acme writer #${i + 1}: ${res.route.model}${res.route.skipped.length ? ` (skipped: ${res.route.skipped.map((s) => s.reason).join(', ')})` : ''} $${res.cost.totalUsd.toFixed(6)}`);
 }
-await chat({ model: 'mini', tenant: 'globex', messages: ask('Where is my order?') });
-await chat({ model: 'ds', tenant: 'globex', messages: ask('退款多久到账？') });
+await router.chat({ messages: [{ role: 'user', content: '我的退款什么时候到账？' }], tenant: 'acme' });
+await router.chat({ messages: [{ role: 'user', content: 'Where is my refund?' }], tenant: 'globex', params: { maxTokens: 100 } });
+const blocked = await router.chat({ messages: [{ role: 'user', content: 'And another question.' }], tenant: 'globex', agent: 'writer' }).catch((e: unknown) => e);
+assert.ok(BudgetExceededError.isInstance(blocked));
+console.log('globex blocked:', blocked.message);
 
-const summary = await costs.summary({ by: ['tenant', 'model'] });
-console.log('\nsummary by tenant and model:');
-for (const r of summary.rows) console.log(`  ${r.group.tenant} / ${r.group.model}: ${r.requests} requests, ${r.tokens.input} in / ${r.tokens.output} out tokens, $${r.costUsd}`);
-console.log(`  total: ${summary.total.requests} requests, $${summary.total.costUsd} (${summary.total.costMicros} micros)`);
+const summary = await router.costs.summary({ by: ['tenant', 'model'] });
+console.log('\nper tenant and model:');
+for (const row of summary.rows) console.log(`  ${String(row.group.tenant).padEnd(7)} ${String(row.group.model).padEnd(7)} ${row.requests} req  ${row.tokens.total} tokens  $${row.costUsd.toFixed(6)}`);
+console.log(`  total: $${summary.total.costUsd.toFixed(6)} (exact: ${summary.exact})`);
 
-const acmeOnly = await costs.summary({ tenant: 'acme' });
-console.log(`acme only: ${acmeOnly.total.requests} requests, $${acmeOnly.total.costUsd}`);
+const acmeOnly = await router.costs.summary({ tenant: 'acme' });
+assert.ok(acmeOnly.rows.every((r) => r.group.tenant === undefined || r.group.tenant === 'acme'));
 
-const csv = await costs.export({ format: 'csv', tenant: 'globex' });
-console.log(`\nCSV export (globex), ${csv.trim().split('\r\n').length - 1} rows; header: ${csv.slice(0, csv.indexOf(',requestId'))}...`);
+const csv = await router.costs.export({ format: 'csv' });
+console.log('\nCSV export, first lines:\n' + csv.split('\r\n').slice(0, 3).join('\n'));
 
-const cmp = await costs.compare({ models: ['gpt-4o-mini', 'gemini-2.5-flash', 'claude-opus-4-1'] });
-console.log(`\nif you had used... (actual $${cmp.actual.costUsd})`);
-for (const a of cmp.alternatives) console.log(`  ${a.name}: $${a.costUsd}`);
+const comparison = await router.costs.compare({ models: ['gpt-4o-mini', 'claude-haiku-4-5', 'deepseek-chat'] });
+console.log(`\nactual: $${comparison.actual.costUsd.toFixed(6)} for ${comparison.actual.requests} requests; if you had used...`);
+for (const row of comparison.alternatives) console.log(`  ${row.name.padEnd(18)} $${row.costUsd.toFixed(6)} (${row.deltaMicros >= 0 ? '+' : ''}${(row.deltaMicros / 1e6).toFixed(6)})`);
 
-const fc = await costs.forecast({ period: 'month' });
-console.log(`\nmonth forecast: spent $${fc.spentUsd} so far, run rate projects $${fc.projectedUsd}`);
-
-try {
-  await costs.summary({ by: ['colour' as 'tenant'] });
-} catch (e) {
-  if (SwitchyardError.isInstance(e)) console.log(`bad input -> ${e.name} (${e.message})`);
-}
+const forecast = await router.costs.forecast({ period: 'month' });
+console.log(`\nmonth so far $${forecast.spentUsd.toFixed(6)}, projected $${forecast.projectedUsd.toFixed(4)}`);
+await router.close();

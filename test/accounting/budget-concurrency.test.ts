@@ -69,8 +69,11 @@ describe('budget: 200 concurrent admissions against a $1 tenant budget (block)',
           expect(alerts.filter((a) => a.threshold === 0.9)).toHaveLength(1);
           expect(alerts.filter((a) => a.threshold === 1)).toHaveLength(1);
           expect(alerts).toHaveLength(2);
-          expect(alerts.find((a) => a.threshold === 0.9)).toMatchObject({ budgetId: 'day:tenant=acme', reason: 'threshold', limitMicros: LIMIT, scope: { tenant: 'acme' } });
-          expect(alerts.find((a) => a.threshold === 0.9)!.spentMicros).toBeGreaterThanOrEqual(900_000);
+          const ninety = alerts.find((a) => a.threshold === 0.9)!;
+          expect(ninety).toMatchObject({ budgetId: 'day:tenant=acme', limitMicros: LIMIT, scope: { tenant: 'acme' } });
+          // Either spend crossed 90%, or a refusal (spend + holds used up) came first and fired it.
+          if (ninety.reason === 'threshold') expect(ninety.spentMicros).toBeGreaterThanOrEqual(900_000);
+          else expect(ninety.reason).toBe('refused');
         },
       ),
       { numRuns: 20 },

@@ -191,9 +191,13 @@ export class BudgetEngine {
     for (const d of refused) {
       const budget = this.budgets.find((b) => b.id === d.budget.budgetId)!;
       const c = order.find((p) => p.c.model === d.model)!.c;
-      if (d.reason !== 'limit' || !budget.alertAt.includes(1)) continue;
+      if (d.reason !== 'limit') continue;
       const instance = instanceOf(budget, context, c);
-      await this.#alert(budget, this.#key(budget, at, instance), instance, at, 1, 'refused');
+      // A refusal means the budget is used up (held + spent): every threshold up to 100% that has not
+      // fired this period fires now, lowest first, so a 90% warning is never skipped under `block`.
+      for (const t of [...budget.alertAt].filter((x) => x <= 1).sort((a, b) => a - b)) {
+        await this.#alert(budget, this.#key(budget, at, instance), instance, at, t, 'refused');
+      }
     }
     return admission;
   }
