@@ -78,6 +78,38 @@ describe('ConfigError at createRouter()', () => {
     if (!result.ok) expect(result.error.issues[0]!.path).toBe('models.x.provider');
   });
 
+  it('routing bad input: a weight below zero, a cycle in nested strategies, a group named like a model, unknown limit targets', () => {
+    const issues = issuesOf({
+      ...ok,
+      models: { x: { provider: 'm', model: 'x', weight: -1 } },
+      groups: { a: { use: ['b'] }, b: { use: ['x', 'a'] }, x: { use: ['x'] } },
+      rateLimits: { nobody: { rpm: 10 } },
+      degradeTo: 'ghost',
+    });
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'models.x.weight', message: expect.stringContaining('>=0') },
+        { path: 'groups.a.use', message: 'cycle in nested strategies: a -> b -> a' },
+        { path: 'groups.x', message: 'duplicate name: "x" is already a model (models and groups share one namespace)' },
+        { path: 'rateLimits.nobody', message: 'unknown provider or model "nobody"' },
+        { path: 'degradeTo', message: 'unknown model "ghost"' },
+      ]),
+    );
+  });
+
+  it('rejects bad breaker, rate-limit, retry and stream-recovery options by path', () => {
+    const issues = issuesOf({
+      ...ok,
+      circuitBreaker: { failureThreshold: 0, failureRate: { threshold: 2 } },
+      rateLimits: { m: { rpm: -5, overflow: 'drop' } },
+      retry: { perError: { 'rate-limit': -1 } },
+      streamRecovery: { mode: 'buffer' },
+    });
+    expect(issues.map((i) => i.path).sort()).toEqual(
+      ['circuitBreaker.failureRate.threshold', 'circuitBreaker.failureThreshold', 'rateLimits.m.overflow', 'rateLimits.m.rpm', 'retry.perError.rate-limit', 'streamRecovery'].sort(),
+    );
+  });
+
   it('rejects minDelayMs above maxDelayMs', () => {
     expect(issuesOf({ ...ok, retry: { minDelayMs: 10, maxDelayMs: 5 } })).toEqual([{ path: 'retry.minDelayMs', message: 'must not exceed retry.maxDelayMs' }]);
   });

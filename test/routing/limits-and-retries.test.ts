@@ -75,6 +75,26 @@ describe('rate limits (bottleneck)', () => {
     await router.close();
   });
 
+  it('tpm: requests reserve their estimated tokens; the reservoir corrects to the vendor usage', async () => {
+    const a = mockProvider({ name: 'a', reply: { text: 'ok', usage: { inputTokens: 10, outputTokens: 10 } } });
+    const b = mockProvider({ name: 'b' });
+    const router = createRouter({
+      providers: { a, b },
+      models: { first: { provider: 'a', model: 'a' }, second: { provider: 'b', model: 'b' } },
+      rateLimits: { first: { tpm: 3_000 } },
+    });
+    // Each request reserves ~1,000 estimated tokens (prompt) and then gives back all but the 20 used.
+    const big = { messages: [{ role: 'user' as const, content: 'x'.repeat(4_000) }] };
+    const served: string[] = [];
+    for (let i = 0; i < 6; i++) served.push((await router.chat(big)).route.model);
+    expect(served).toEqual(['first', 'first', 'first', 'first', 'first', 'first']);
+    // Without the correction the fourth request would have overflowed; a request bigger than what is left does.
+    const huge = { messages: [{ role: 'user' as const, content: 'x'.repeat(8_000) }] }; // ~2,000 tokens: one fits what is left, two do not
+    const results = await Promise.all([router.chat(huge), router.chat(huge)]);
+    expect(results.map((r) => r.route.model)).toEqual(['first', 'second']);
+    await router.close();
+  });
+
   it('a vendor 429 cools that target: the next request skips it while another candidate is available', async () => {
     vi.useFakeTimers();
     const a = mockProvider({ name: 'a', failFirst: { times: 1, with: { error: 'rate-limit', retryAfterMs: 5_000 } } });
