@@ -76,7 +76,7 @@ describe('rate limits (bottleneck)', () => {
   });
 
   it('tpm: requests reserve their estimated tokens; the reservoir corrects to the vendor usage', async () => {
-    const a = mockProvider({ name: 'a', reply: { text: 'ok', usage: { inputTokens: 10, outputTokens: 10 } } });
+    const a = mockProvider({ name: 'a', latencyMs: 10, reply: { text: 'ok', usage: { inputTokens: 10, outputTokens: 10 } } });
     const b = mockProvider({ name: 'b' });
     const router = createRouter({
       providers: { a, b },
