@@ -35,6 +35,12 @@ export interface LLMProvider {
   listModels(options?: { signal?: AbortSignal }): Promise<ModelInfo[]>;
   /** One cheap authenticated call. */
   validateCredentials(options?: { signal?: AbortSignal }): Promise<CredentialCheck>;
+  /**
+   * Re-resolves the API key (after an AuthenticationError). `rotated`: the resolver returned a key
+   * different from the one that failed, and the next call will use it; `unchanged`: same key (the
+   * router does not retry: the old key is never retried); `unsupported`: a literal key or a ready client.
+   */
+  rotateCredentials?(): Promise<'rotated' | 'unchanged' | 'unsupported'>;
 }
 
 export function isLLMProvider(value: unknown): value is LLMProvider {
