@@ -21,7 +21,9 @@ export interface RouterEvents {
   /** A circuit breaker changed state. */
   breaker: { model: string; provider: string; from: 'closed' | 'open' | 'half-open'; to: 'closed' | 'open' | 'half-open'; reason: string; at: number };
   /** An emergency control was used (disable, enable, force, unforce, reset). */
-  control: { action: 'disable' | 'enable' | 'force' | 'unforce' | 'reset-breaker'; target: string; tenant?: string; actor?: string; at: number };
+  control: { action: 'disable' | 'enable' | 'force' | 'unforce' | 'reset-breaker' | 'tenant-set' | 'tenant-remove'; target: string; tenant?: string; actor?: string; at: number };
+  /** The audit log could not write an entry (a sink failed, a redaction function threw); the request is unaffected. */
+  'audit-error': { error: Error };
   /** A budget crossed an alert threshold (default 90% and 100%), once per period each, or refused a request. */
   'budget-alert': BudgetAlert;
   /** A model served a request without any known price (no `pricing` and not in the catalog): its cost is reported as 0 with `priced: false`. Once per model. */

@@ -120,8 +120,14 @@ function hold(limiter: Bottleneck, weight: number, signal: AbortSignal | undefin
   });
 }
 
+/** What the attempt guards read: the limiters that apply to a call. */
+export interface LimitsView {
+  readonly size: number;
+  limitersFor(provider: string, model: string): TargetLimiter[];
+}
+
 /** Limits by provider name and model alias; a call holds both. */
-export class RateLimits {
+export class RateLimits implements LimitsView {
   readonly #byTarget = new Map<string, TargetLimiter>();
 
   constructor(config: Record<string, RateLimitOptions> | undefined) {
@@ -140,6 +146,17 @@ export class RateLimits {
     const m = this.#byTarget.get(model);
     if (m && m !== p) out.push(m);
     return out;
+  }
+
+  /**
+   * The same limiters, applied only where `applies(provider, model)` holds: a tenant shares the
+   * router's limits for the provider instances it shares, not for its own (BYOK) instances.
+   */
+  view(applies: (provider: string, model: string) => boolean): LimitsView {
+    return {
+      size: this.size,
+      limitersFor: (provider, model) => (applies(provider, model) ? this.limitersFor(provider, model) : []),
+    };
   }
 
   async close(): Promise<void> {

@@ -7,7 +7,10 @@ import type { Store } from '../state/store.js';
 import { BudgetExceededError, type SwitchyardError } from '../core/errors.js';
 import type { ChatResponse, RouteInfo } from '../core/response.js';
 import type { Cost, Usage } from '../core/usage.js';
-import type { EventBus } from '../observability/events.js';
+import type { EventBus, RequestKind } from '../observability/events.js';
+import type { BudgetConfig } from '../accounting/budgets/schema.js';
+import type { AuditLog } from '../observability/audit/audit-log.js';
+import { auditFromError, auditFromResponse } from '../observability/audit/from-events.js';
 import type { BegunRequest } from './core.js';
 import type { Candidate, RouterOptions } from './options.js';
 
@@ -18,21 +21,30 @@ import type { Candidate, RouterOptions } from './options.js';
 export class RouterAccounting {
   readonly ledger: UsageLedger;
   readonly costs: CostsApi;
-  readonly budgets: BudgetEngine | undefined;
+  #budgets: BudgetEngine | undefined;
+  /** The engine that admitted each reservation settles it, even after the budgets were replaced. */
+  readonly #engineOf = new WeakMap<Reservation, BudgetEngine>();
   readonly #unpricedSeen = new Set<string>();
+  readonly #store: Store | undefined;
 
   constructor(
     options: RouterOptions,
-    store: Store | undefined,
     private readonly events: EventBus,
-    private readonly candidates: ReadonlyMap<string, Candidate>,
+    private readonly audit: AuditLog | undefined,
   ) {
-    this.ledger = createLedger({ ...(store && { store }), ...options.ledger });
+    this.#store = options.store;
+    this.ledger = createLedger({ ...(options.store && { store: options.store }), ...options.ledger });
     this.costs = createCostsApi(this.ledger);
-    this.budgets =
-      options.budgets && options.budgets.length > 0
-        ? createBudgetEngine({ budgets: options.budgets, ...(store && { store }), onAlert: (alert) => events.emit('budget-alert', alert) })
-        : undefined;
+  }
+
+  get budgets(): BudgetEngine | undefined {
+    return this.#budgets;
+  }
+
+  /** (Re)builds the budget engine: the router's budgets plus every tenant's (counters live in the store and survive). */
+  setBudgets(budgets: BudgetConfig[]): void {
+    this.#budgets =
+      budgets.length > 0 ? createBudgetEngine({ budgets, ...(this.#store && { store: this.#store }), onAlert: (alert) => this.events.emit('budget-alert', alert) }) : undefined;
   }
 
   /**
@@ -40,8 +52,9 @@ export class RouterAccounting {
    * the candidates the budgets allow (a `degradeTo` model in place of a downgraded one).
    * Throws BudgetExceededError, before any provider call, when nothing is allowed.
    */
-  async admit(begun: BegunRequest): Promise<Reservation | undefined> {
-    if (!this.budgets) return undefined;
+  async admit(begun: BegunRequest, candidates: ReadonlyMap<string, Candidate>): Promise<Reservation | undefined> {
+    const engine = this.#budgets;
+    if (!engine) return undefined;
     const toBudget = (c: Candidate) => ({
       model: c.model,
       provider: c.provider,
@@ -49,12 +62,12 @@ export class RouterAccounting {
       ...(c.config.pricing && { pricing: c.config.pricing }),
       ...(c.config.maxOutputTokens !== undefined && { maxOutputTokens: c.config.maxOutputTokens }),
     });
-    const admission = await this.budgets.admit({
+    const admission = await engine.admit({
       context: begun.context,
       candidates: begun.plan.candidates.map(toBudget),
       estimate: { inputTokens: begun.inputTokens, ...(begun.request.params?.maxTokens !== undefined && { maxTokens: begun.request.params.maxTokens }) },
       resolveCandidate: (alias) => {
-        const c = this.candidates.get(alias);
+        const c = candidates.get(alias);
         return c ? toBudget(c) : undefined;
       },
     });
@@ -64,30 +77,39 @@ export class RouterAccounting {
       }
     }
     if (admission.allowed.length === 0) {
-      await this.budgets.settle(admission.reservation, 0);
+      await engine.settle(admission.reservation, 0);
       const b = admission.blockedBy;
       throw new BudgetExceededError({
         message: b ? `Budget "${b.budgetId}" (${b.period} ${b.periodKey}, limit $${b.limitMicros / 1_000_000}) does not allow this request` : 'No budget allows this request',
         ...(b && { scope: Object.fromEntries(Object.entries(b.scope).filter((e): e is [string, string] => typeof e[1] === 'string')) }),
       });
     }
-    begun.plan.candidates = admission.allowed.map((alias) => this.candidates.get(alias)!).filter((c) => c !== undefined);
+    begun.plan.candidates = admission.allowed.map((alias) => candidates.get(alias)!).filter((c) => c !== undefined);
+    this.#engineOf.set(admission.reservation, engine);
     return admission.reservation;
   }
 
   /** Mid-stream budget check for `stopStreamOnBudget`. */
   async allows(reservation: Reservation | undefined, partialCostMicros: number): Promise<true | SwitchyardError> {
-    if (!this.budgets || !reservation) return true;
-    const r = await this.budgets.check(reservation, partialCostMicros);
+    const engine = reservation && this.#engineOf.get(reservation);
+    if (!engine || !reservation) return true;
+    const r = await engine.check(reservation, partialCostMicros);
     if (r.ok) return true;
     return new BudgetExceededError({ message: `Budget "${r.budget.budgetId}" reached mid-stream; the stream was stopped`, scope: Object.fromEntries(Object.entries(r.budget.scope).filter((e): e is [string, string] => typeof e[1] === 'string')) });
   }
 
-  async succeeded(response: ChatResponse, reservation: Reservation | undefined): Promise<void> {
+  async succeeded(kind: RequestKind, begun: BegunRequest, response: ChatResponse, reservation: Reservation | undefined): Promise<void> {
     this.#flagUnpriced(response.route, response.cost);
+    this.audit?.record(
+      auditFromResponse(
+        { requestId: response.id, kind, route: response.route, usage: response.usage, cost: response.cost, finishReason: response.finishReason, latencyMs: response.latencyMs },
+        { ...(begun.request.system !== undefined && { system: begun.request.system }), messages: begun.request.messages, completion: response.text },
+      ),
+    );
     await this.ledger.record(recordOfResponse(response));
-    if (this.budgets && reservation) {
-      await this.budgets.settle(reservation, [{ model: response.route.model, provider: response.route.provider, providerModel: response.route.providerModel, costMicros: response.cost.totalMicros }]);
+    const engine = reservation && this.#engineOf.get(reservation);
+    if (engine && reservation) {
+      await engine.settle(reservation, [{ model: response.route.model, provider: response.route.provider, providerModel: response.route.providerModel, costMicros: response.cost.totalMicros }]);
     }
   }
 
@@ -95,16 +117,23 @@ export class RouterAccounting {
    * A request that failed for good. `billed`: the partial usage of a stream that failed after
    * deltas (the vendor bills generated tokens), charged to the model that produced them.
    */
-  async failed(begun: BegunRequest, error: SwitchyardError, route: RouteInfo, reservation: Reservation | undefined, billed?: { candidate: Candidate; usage: Usage; cost: Cost }): Promise<void> {
+  async failed(kind: RequestKind, begun: BegunRequest, error: SwitchyardError, route: RouteInfo, reservation: Reservation | undefined, billed?: { candidate: Candidate; usage: Usage; cost: Cost }): Promise<void> {
     const latencyMs = performance.now() - begun.startedAt;
+    this.audit?.record(
+      auditFromError(
+        { requestId: begun.requestId, kind, error, route, context: begun.context },
+        { ...(begun.request.system !== undefined && { system: begun.request.system }), messages: begun.request.messages, latencyMs },
+      ),
+    );
     await this.ledger.record(recordOfFailure({ requestId: begun.requestId, error, context: begun.context, route, latencyMs }));
     if (billed) {
       await this.ledger.record(
         recordOfBilledAttempt({ requestId: begun.requestId, context: begun.context, model: billed.candidate.model, provider: billed.candidate.provider, providerModel: billed.candidate.providerModel, usage: billed.usage, cost: billed.cost, error, latencyMs }),
       );
     }
-    if (this.budgets && reservation) {
-      await this.budgets.settle(reservation, billed ? [{ model: billed.candidate.model, provider: billed.candidate.provider, providerModel: billed.candidate.providerModel, costMicros: billed.cost.totalMicros }] : 0);
+    const engine = reservation && this.#engineOf.get(reservation);
+    if (engine && reservation) {
+      await engine.settle(reservation, billed ? [{ model: billed.candidate.model, provider: billed.candidate.provider, providerModel: billed.candidate.providerModel, costMicros: billed.cost.totalMicros }] : 0);
     }
   }
 

@@ -10,7 +10,7 @@ import { forModel } from './prepare.js';
 export async function runChat(core: RouterCore, raw: ChatRequest): Promise<ChatResponse> {
   const begun = beginRequest(core, raw, 'chat');
   try {
-    if (core.accounting.budgets) begun.reservation = await core.accounting.admit(begun);
+    if (core.accounting.budgets) begun.reservation = await core.accounting.admit(begun, core.plan.compiled.candidates);
     const { value, candidate, tryNumber, startedAt, lease } = await runAttempts(loopInput(core, begun, 'chat'), (provider, c, signal) =>
       provider.chat(forModel(begun.providerRequest, c.config), { model: c.providerModel, signal }),
     );
@@ -25,7 +25,7 @@ export async function runChat(core: RouterCore, raw: ChatRequest): Promise<ChatR
     if (events.has('attempt')) {
       events.emit('attempt', { requestId: begun.requestId, kind: 'chat', model: candidate.model, provider: candidate.provider, try: tryNumber, ok: true, latencyMs, context: begun.context });
     }
-    await core.accounting.succeeded(response, begun.reservation);
+    await core.accounting.succeeded('chat', begun, response, begun.reservation);
     if (events.has('response')) {
       events.emit('response', { requestId: begun.requestId, kind: 'chat', route, usage: response.usage, cost, finishReason: response.finishReason, latencyMs: response.latencyMs });
     }
@@ -34,7 +34,7 @@ export async function runChat(core: RouterCore, raw: ChatRequest): Promise<ChatR
     const typed = error instanceof AttemptLoopFailure ? error.error : SwitchyardError.isInstance(error) ? error : undefined;
     if (!typed) throw error;
     const failed = failRequest(core, begun, 'chat', typed);
-    await core.accounting.failed(begun, failed, failed.route!, begun.reservation);
+    await core.accounting.failed('chat', begun, failed, failed.route!, begun.reservation);
     throw failed;
   } finally {
     begun.signal.dispose();

@@ -4,6 +4,7 @@ import { isLLMProvider } from '../core/provider.js';
 import { formatPath, zodIssues } from '../core/zod-issues.js';
 import { budgetsSchema } from '../accounting/budgets/schema.js';
 import { configCrossReferences } from './config-references.js';
+import { tenantIssues, type TenantConfig } from './tenants.js';
 import type { RouterOptions } from './options.js';
 
 const nonNegative = z.number().finite().nonnegative();
@@ -104,9 +105,21 @@ const breaker = z.strictObject({
   countOn: z.array(errorCode).optional(),
 });
 
+const providerInstance = z.custom((v) => isLLMProvider(v), { message: 'not a provider: expected the result of a provider factory such as openai({...})' });
+
+export const tenantSchema = z.strictObject({
+  providers: z.record(z.string().min(1), providerInstance).optional(),
+  models: z.record(z.string().min(1), model).optional(),
+  routes: z.array(route).optional(),
+  strategy: strategy.optional(),
+  budgets: budgetsSchema.optional(),
+  allowModels: z.array(z.string().min(1)).optional(),
+  denyModels: z.array(z.string().min(1)).optional(),
+});
+
 export const routerOptionsSchema = z.strictObject({
   providers: z
-    .record(z.string().min(1), z.custom((v) => isLLMProvider(v), { message: 'not a provider: expected the result of a provider factory such as openai({...})' }))
+    .record(z.string().min(1), providerInstance)
     .refine((r) => Object.keys(r).length > 0, 'at least one provider is required'),
   models: z.record(z.string().min(1), model).refine((r) => Object.keys(r).length > 0, 'at least one model is required'),
   groups: z.record(z.string().min(1), group).optional(),
@@ -143,6 +156,14 @@ export const routerOptionsSchema = z.strictObject({
   stopStreamOnBudget: z.boolean().optional(),
   ledger: z.strictObject({ maxRecords: positiveInt.optional(), maxAgeMs: positiveInt.optional() }).optional(),
   store: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { increment?: unknown }).increment === 'function', { message: 'must implement the Store interface' }).optional(),
+  tenants: z.record(z.string().min(1, 'a tenant id must not be empty'), tenantSchema).optional(),
+  audit: z
+    .strictObject({
+      sink: z.custom<object>((v) => typeof v === 'function' || (typeof v === 'object' && v !== null), { message: 'must be a function, a sink object or a list of them' }),
+      content: z.union([z.enum(['exclude', 'include', 'hash']), fn]).optional(),
+      hmacKey: z.union([z.string().min(1), z.instanceof(Uint8Array)]).optional(),
+    })
+    .optional(),
 });
 
 /** Every problem of an options object, each with its path. Empty when valid. */
@@ -161,7 +182,16 @@ export function configIssues(options: unknown): ConfigIssue[] {
     }
     return issues;
   }
-  return configCrossReferences(options as RouterOptions);
+  const base = options as RouterOptions;
+  return [...configCrossReferences(base), ...Object.entries(base.tenants ?? {}).flatMap(([id, t]) => tenantIssues(base, id, t))];
+}
+
+/** The issues of one tenant configuration (for `router.tenants.set`), with paths under `tenants.<id>`. */
+export function tenantConfigIssues(base: RouterOptions, id: unknown, tenant: unknown): ConfigIssue[] {
+  if (typeof id !== 'string' || id.length === 0) return [{ path: 'tenants', message: 'a tenant id must be a non-empty string' }];
+  const parsed = tenantSchema.safeParse(tenant);
+  if (!parsed.success) return zodIssues(parsed.error, formatPath(['tenants', id]));
+  return tenantIssues(base, id, tenant as TenantConfig);
 }
 
 /** Throws one ConfigError listing every problem. */

@@ -2,7 +2,7 @@ import { CircuitOpenError, RateLimitError, type SwitchyardError } from '../core/
 import type { EventBus } from '../observability/events.js';
 import { CircuitBreaker } from '../resilience/breaker/breaker.js';
 import type { BreakerOptions, Permit } from '../resilience/breaker/types.js';
-import type { RateLimits, Slot } from '../resilience/rate-limit.js';
+import type { LimitsView, Slot } from '../resilience/rate-limit.js';
 import type { Candidate } from './options.js';
 import type { RouterStats } from './stats.js';
 
@@ -23,7 +23,7 @@ export class TargetGuards {
 
   constructor(
     private readonly breakerOptions: BreakerOptions | false,
-    readonly limits: RateLimits,
+    readonly limits: LimitsView,
     readonly stats: RouterStats,
     readonly cooldowns: Map<string, number>,
     private readonly events: EventBus,

@@ -7,6 +7,9 @@ import type { RateLimitOptions } from '../resilience/rate-limit.js';
 import type { Classification, Complexity } from './classify/index.js';
 import type { BudgetConfig } from '../accounting/budgets/schema.js';
 import type { Store } from '../state/store.js';
+import type { AuditContentPolicy } from '../observability/audit/content.js';
+import type { AuditSinkOption } from '../observability/audit/sinks/types.js';
+import type { TenantConfig } from './tenants.js';
 
 /** A routable target: a model alias bound to a provider instance and the vendor's model id. */
 export interface ModelConfig {
@@ -190,4 +193,17 @@ export interface RouterOptions {
   ledger?: { maxRecords?: number; maxAgeMs?: number };
   /** Where the ledger and budget counters live. Default: in memory. */
   store?: Store;
+  /** Per-tenant providers (own keys), models, routes, strategy, budgets and allow/deny lists, merged over these defaults. */
+  tenants?: Record<string, TenantConfig>;
+  /** A hash-chained audit log of every request and control action. */
+  audit?: AuditOptions;
+}
+
+export interface AuditOptions {
+  /** A function, a sink object (e.g. `jsonlFileSink(path)`), or several. */
+  sink: AuditSinkOption | AuditSinkOption[];
+  /** Prompt and completion text: `exclude` (default), `include`, `hash`, or a redaction function. */
+  content?: AuditContentPolicy;
+  /** Chain with HMAC-SHA-256 under this key. */
+  hmacKey?: Uint8Array | string;
 }

@@ -39,6 +39,8 @@ export interface PlanState {
   random: () => number;
   now: () => number;
   degradeTo: string | undefined;
+  /** A tenant's allow/deny lists; undefined: every model may serve. */
+  allowed?: (alias: string) => boolean;
 }
 
 export interface PlanInput {
@@ -99,7 +101,8 @@ export function planRoute(input: PlanInput, state: PlanState): RoutePlan {
       skipped.push({ model: c.model, reason, ...(detail !== undefined && { detail }) });
       return false;
     };
-    if (state.controls.isDisabled(c.model, c.provider)) ok = skip('disabled', state.controls.isDisabled(c.model, '') ? 'model disabled' : `provider "${c.provider}" disabled`);
+    if (state.allowed && !state.allowed(c.model)) ok = skip('disabled', `not allowed for tenant "${request.tenant}"`);
+    else if (state.controls.isDisabled(c.model, c.provider)) ok = skip('disabled', state.controls.isDisabled(c.model, '') ? 'model disabled' : `provider "${c.provider}" disabled`);
     else if (state.breakerOf(c.model)?.wouldAllow() === false) ok = skip('circuit-open');
     else {
       const unmet = unmetNeed(c, needs);

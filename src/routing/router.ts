@@ -1,24 +1,25 @@
-import { type ErrorCode, InvalidRequestError } from '../core/errors.js';
+import { inspect } from 'node:util';
+import type { CostsApi } from '../accounting/reports/costs-api.js';
+import { InvalidRequestError, TimeoutError, type SwitchyardError } from '../core/errors.js';
 import type { ChatRequest } from '../core/request.js';
 import type { ChatResponse, SkippedCandidateInfo } from '../core/response.js';
 import { validateRequest } from '../core/request-schema.js';
+import { createAuditLog, type AuditLog } from '../observability/audit/audit-log.js';
+import { auditFromControl } from '../observability/audit/from-events.js';
 import { EventBus, type Listener, type RouterEventName, type RouterEvents, type Unsubscribe } from '../observability/events.js';
 import { RateLimits } from '../resilience/rate-limit.js';
-import { resolveRetry } from '../resilience/retry.js';
+import { RouterAccounting } from './accounting.js';
+import { buildCore, type SharedParts } from './build-core.js';
 import { runChat } from './chat.js';
 import { classify, type Classification } from './classify/index.js';
-import { compileRouting } from './compile.js';
 import { assertValidConfig } from './config-schema.js';
 import { Controls } from './controls.js';
-import { planFor, type RouterCore } from './core.js';
-import { TargetGuards } from './guard.js';
+import { planFor } from './core.js';
 import { healthOf, type RouterHealth } from './health.js';
 import type { RouterOptions } from './options.js';
-import { SessionPins } from './sessions.js';
-import { RouterStats } from './stats.js';
 import { runStream, type ChatStream } from './stream.js';
-import { RouterAccounting } from './accounting.js';
-import type { CostsApi } from '../accounting/reports/costs-api.js';
+import { TenantRegistry } from './tenant-registry.js';
+import type { TenantConfig } from './tenants.js';
 
 /** The routing decision for a request, as a value: nothing is called to compute it. */
 export interface RouteDecision {
@@ -36,14 +37,30 @@ export interface RouteDecision {
   classification: Classification;
 }
 
-/** Who did it, for the `control` event (and the audit log). */
+/** Who did it, for the `control` event and the audit log. */
 export interface ControlOptions {
   actor?: string;
+}
+
+export interface ConnectionReport {
+  ok: boolean;
+  latencyMs: number;
+  error?: SwitchyardError;
+}
+
+export interface TenantsApi {
+  /** Adds or replaces a tenant at runtime, validated like `createRouter()` options. */
+  set(id: string, config: TenantConfig, options?: ControlOptions): void;
+  remove(id: string, options?: ControlOptions): boolean;
+  get(id: string): TenantConfig | undefined;
+  list(): string[];
 }
 
 export interface Router {
   /** Usage and cost reports: `summary`, `records`, `export`, `compare`, `forecast`. */
   readonly costs: CostsApi;
+  /** Tenants: their own keys, models, routes, strategy, budgets and allow/deny lists. */
+  readonly tenants: TenantsApi;
   /** One completion, routed, retried and fallen back as configured. */
   chat(request: ChatRequest): Promise<ChatResponse>;
   /** A streamed completion: `for await (const ev of router.stream(req))`. A bad request throws here, at once. */
@@ -52,26 +69,22 @@ export interface Router {
   explain(request: ChatRequest, kind?: 'chat' | 'stream'): RouteDecision;
   /** Language (Chinese Simplified/Traditional...) and complexity of a request. */
   classify(request: Pick<ChatRequest, 'messages' | 'tools' | 'system'>): Classification;
-  /** Per model and per provider: breaker state, latency, error rate, in-flight calls, controls. */
-  health(): RouterHealth;
+  /** Per model and per provider (of a tenant's scope, or the default one): breaker state, latency, error rate, controls. */
+  health(options?: { tenant?: string }): RouterHealth;
+  /** Calls every provider's `validateCredentials()` at once, each bounded by `timeoutMs` (default 10 s). */
+  testConnections(options?: { tenant?: string; timeoutMs?: number }): Promise<Record<string, ConnectionReport>>;
   /** Takes a model alias or a provider name out of rotation at once. */
   disable(target: string, options?: ControlOptions): void;
   enable(target: string, options?: ControlOptions): void;
   /** Sends every request (of `tenant`, or of everyone) to one model until `unforce`. */
   force(model: string, options?: ControlOptions & { tenant?: string }): void;
   unforce(options?: ControlOptions & { tenant?: string }): void;
-  /** Closes a model's circuit breaker by hand. */
+  /** Closes a model's circuit breaker by hand (in every scope). */
   resetBreaker(model: string, options?: ControlOptions): void;
   /** Subscribes to a typed event; returns the function that unsubscribes. */
   on<K extends RouterEventName>(name: K, listener: Listener<K>): Unsubscribe;
-  /** Stops rate-limiter timers and removes listeners. Requests in flight finish. */
+  /** Flushes the audit log, stops rate-limiter timers and removes listeners. */
   close(): Promise<void>;
-}
-
-function knownTarget(options: RouterOptions, target: string, what: string): void {
-  if (!(target in options.models) && !(target in options.providers)) {
-    throw new InvalidRequestError({ path: 'target', message: `${what}: unknown model or provider "${target}"` });
-  }
 }
 
 /**
@@ -82,45 +95,51 @@ export function createRouter(options: RouterOptions): Router {
   assertValidConfig(options);
   const now = () => Date.now();
   const events = new EventBus();
-  const stats = new RouterStats(options.latencyAlpha ?? 0.2);
-  const cooldowns = new Map<string, number>();
-  const guards = new TargetGuards(options.circuitBreaker ?? {}, new RateLimits(options.rateLimits), stats, cooldowns, events, now);
-  const controls = new Controls();
-  const compiled = compileRouting(options);
-  const recovery = options.streamRecovery ?? 'error';
-  const accounting = new RouterAccounting(options, options.store, events, compiled.candidates);
-  const core: RouterCore = {
-    options,
-    providers: { ...options.providers },
-    events,
-    retry: resolveRetry(options.retry),
-    fallbackOn: new Set<ErrorCode>(options.fallback?.on ?? []),
-    guards,
-    streamRecovery: recovery === 'error' ? { mode: 'error' } : recovery,
-    accounting,
-    plan: {
-      compiled,
-      controls,
-      breakerOf: (model) => {
-        const c = compiled.candidates.get(model);
-        return c ? guards.breakerOf(c) : undefined;
-      },
-      cooldowns,
-      stats,
-      sessions: options.sessions === false ? undefined : new SessionPins(options.sessions?.ttlMs, options.sessions?.maxSessions, now),
-      sequences: new Map(),
-      random: options.random ?? Math.random,
-      now,
-      degradeTo: options.degradeTo,
-    },
+  const audit: AuditLog | undefined = options.audit
+    ? createAuditLog({
+        sink: options.audit.sink,
+        ...(options.audit.content !== undefined && { content: options.audit.content }),
+        ...(options.audit.hmacKey !== undefined && { hmacKey: options.audit.hmacKey }),
+        onError: (error) => events.emit('audit-error', { error }),
+      })
+    : undefined;
+  const shared: SharedParts = { events, controls: new Controls(), accounting: new RouterAccounting(options, events, audit), now };
+  const limits = new RateLimits(options.rateLimits);
+  const tenants = new TenantRegistry(options, shared, limits, buildCore(options, shared, limits));
+  const { controls } = shared;
+
+  const control = (payload: Omit<RouterEvents['control'], 'at'>) => {
+    const event = { ...payload, at: now() };
+    audit?.control(auditFromControl(event));
+    events.emit('control', event);
   };
-  const control = (payload: Omit<RouterEvents['control'], 'at'>) => events.emit('control', { ...payload, at: now() });
-  return {
-    costs: accounting.costs,
-    chat: (request) => runChat(core, request),
-    stream: (request) => runStream(core, request),
+  const knownTarget = (target: string, what: string) => {
+    if (!(target in options.models) && !(target in options.providers)) {
+      throw new InvalidRequestError({ path: 'target', message: `${what}: unknown model or provider "${target}"` });
+    }
+  };
+  const actorOf = (o: ControlOptions) => (o.actor !== undefined ? { actor: o.actor } : {});
+
+  const router: Router = {
+    costs: shared.accounting.costs,
+    tenants: {
+      set(id, config, o = {}) {
+        tenants.set(id, config);
+        control({ action: 'tenant-set', target: id, tenant: id, ...actorOf(o) });
+      },
+      remove(id, o = {}) {
+        const had = tenants.remove(id);
+        if (had) control({ action: 'tenant-remove', target: id, tenant: id, ...actorOf(o) });
+        return had;
+      },
+      get: (id) => tenants.get(id),
+      list: () => tenants.list(),
+    },
+    chat: (request) => runChat(tenants.coreFor(request?.tenant), request),
+    stream: (request) => runStream(tenants.coreFor(request?.tenant), request),
     explain(request, kind = 'chat') {
-      const { plan } = planFor(core, validateRequest(request), kind);
+      const valid = validateRequest(request);
+      const { plan } = planFor(tenants.coreFor(valid.tenant), valid, kind);
       const { language, complexity } = plan.classification;
       const out: RouteDecision = { candidates: plan.candidates.map((c) => c.model), strategy: plan.strategy, skipped: plan.skipped, classification: { language, complexity } };
       if (plan.routeIndex !== undefined) out.routeIndex = plan.routeIndex;
@@ -130,36 +149,74 @@ export function createRouter(options: RouterOptions): Router {
       return out;
     },
     classify: (request) => classify(request),
-    health: () => healthOf(options, guards, controls),
+    health(o = {}) {
+      const core = tenants.coreFor(o.tenant);
+      return healthOf(core.options, core.guards, controls);
+    },
+    async testConnections(o = {}) {
+      const core = tenants.coreFor(o.tenant);
+      const timeoutMs = o.timeoutMs ?? 10_000;
+      const entries = await Promise.all(
+        Object.entries(core.providers).map(async ([name, provider]): Promise<[string, ConnectionReport]> => {
+          const started = performance.now();
+          const controller = new AbortController();
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const deadline = new Promise<ConnectionReport>((resolve) => {
+            timer = setTimeout(() => {
+              controller.abort();
+              resolve({ ok: false, latencyMs: performance.now() - started, error: new TimeoutError({ provider: name, timeoutMs, message: `validateCredentials of "${name}" timed out after ${timeoutMs} ms` }) });
+            }, timeoutMs);
+          });
+          try {
+            return [name, await Promise.race([provider.validateCredentials({ signal: controller.signal }), deadline])];
+          } finally {
+            clearTimeout(timer);
+          }
+        }),
+      );
+      return Object.fromEntries(entries);
+    },
     disable(target, o = {}) {
-      knownTarget(options, target, 'disable');
+      knownTarget(target, 'disable');
       controls.disable(target);
-      control({ action: 'disable', target, ...(o.actor !== undefined && { actor: o.actor }) });
+      control({ action: 'disable', target, ...actorOf(o) });
     },
     enable(target, o = {}) {
-      knownTarget(options, target, 'enable');
+      knownTarget(target, 'enable');
       controls.enable(target);
-      control({ action: 'enable', target, ...(o.actor !== undefined && { actor: o.actor }) });
+      control({ action: 'enable', target, ...actorOf(o) });
     },
     force(model, o = {}) {
-      if (!(model in options.models)) throw new InvalidRequestError({ path: 'model', message: `force: unknown model "${model}"` });
+      const scope = tenants.coreFor(o.tenant);
+      if (!scope.plan.compiled.candidates.has(model)) throw new InvalidRequestError({ path: 'model', message: `force: unknown model "${model}"` });
       controls.force(model, o.tenant);
-      control({ action: 'force', target: model, ...(o.tenant !== undefined && { tenant: o.tenant }), ...(o.actor !== undefined && { actor: o.actor }) });
+      control({ action: 'force', target: model, ...(o.tenant !== undefined && { tenant: o.tenant }), ...actorOf(o) });
     },
     unforce(o = {}) {
       controls.unforce(o.tenant);
-      control({ action: 'unforce', target: o.tenant ?? '*', ...(o.tenant !== undefined && { tenant: o.tenant }), ...(o.actor !== undefined && { actor: o.actor }) });
+      control({ action: 'unforce', target: o.tenant ?? '*', ...(o.tenant !== undefined && { tenant: o.tenant }), ...actorOf(o) });
     },
     resetBreaker(model, o = {}) {
-      const c = compiled.candidates.get(model);
+      const c = tenants.defaultCore.plan.compiled.candidates.get(model);
       if (!c) throw new InvalidRequestError({ path: 'model', message: `resetBreaker: unknown model "${model}"` });
-      guards.breakerOf(c)?.reset();
-      control({ action: 'reset-breaker', target: model, ...(o.actor !== undefined && { actor: o.actor }) });
+      for (const scope of [tenants.defaultCore, ...tenants.list().map((t) => tenants.coreFor(t))]) {
+        const candidate = scope.plan.compiled.candidates.get(model);
+        if (candidate) scope.guards.breakerOf(candidate)?.reset();
+      }
+      control({ action: 'reset-breaker', target: model, ...actorOf(o) });
     },
     on: (name, listener) => events.on(name, listener),
     async close() {
-      await guards.limits.close();
+      await limits.close();
+      await audit?.close();
       events.clear();
     },
   };
+  // Printing the router (logs, debuggers) shows its shape, never a key or a client.
+  const summary = () => ({ providers: Object.keys(options.providers), models: Object.keys(options.models), tenants: tenants.list() });
+  Object.defineProperties(router, {
+    toJSON: { value: summary, enumerable: false },
+    [inspect.custom]: { value: () => `Router ${inspect(summary())}`, enumerable: false },
+  });
+  return router;
 }

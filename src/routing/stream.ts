@@ -33,7 +33,7 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
   let served: Served | undefined;
   const acc = new StreamAccumulator();
   try {
-    if (core.accounting.budgets) begun.reservation = await core.accounting.admit(begun);
+    if (core.accounting.budgets) begun.reservation = await core.accounting.admit(begun, core.plan.compiled.candidates);
     const opened = await runAttempts(loopInput(core, begun, 'stream'), (provider, c, signal) =>
       openStream(provider.stream(forModel(begun.providerRequest, c.config), { model: c.providerModel, signal }), core.streamRecovery),
     );
@@ -85,7 +85,7 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
     const route = routeInfo(begun.plan, candidate, begun.attempts, begun.skipped, begun.context);
     const cost = costOf(candidate, res.usage);
     const response = assembleResponse(begun.requestId, res, route, cost, performance.now() - begun.startedAt);
-    await core.accounting.succeeded(response, begun.reservation);
+    await core.accounting.succeeded('stream', begun, response, begun.reservation);
     if (core.events.has('attempt')) {
       core.events.emit('attempt', { requestId: begun.requestId, kind: 'stream', model: candidate.model, provider: candidate.provider, try: opened.tryNumber, ok: true, latencyMs, context: begun.context });
     }
@@ -113,9 +113,9 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
       const usage = acc.usage(begun.providerRequest);
       const candidate = begun.plan.candidates.find((c) => c.model === served!.model)!;
       const cost = costOf(candidate, usage);
-      await core.accounting.failed(begun, failed, route, begun.reservation, { candidate, usage, cost });
+      await core.accounting.failed('stream', begun, failed, route, begun.reservation, { candidate, usage, cost });
       yield { type: 'error', error: failed, partial: { text: acc.text, usage, cost }, route };
-    } else await core.accounting.failed(begun, failed, route, begun.reservation);
+    } else await core.accounting.failed('stream', begun, failed, route, begun.reservation);
     throw failed;
   } finally {
     if (!finished) {
@@ -129,7 +129,7 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
       const failed = failRequest(core, begun, 'stream', error);
       const candidate = served ? begun.plan.candidates.find((c) => c.model === served!.model) : undefined;
       const usage = acc.usage(begun.providerRequest);
-      await core.accounting.failed(begun, failed, failed.route!, begun.reservation, candidate ? { candidate, usage, cost: costOf(candidate, usage) } : undefined);
+      await core.accounting.failed('stream', begun, failed, failed.route!, begun.reservation, candidate ? { candidate, usage, cost: costOf(candidate, usage) } : undefined);
     }
     await iterator?.return?.().catch(() => undefined);
     begun.signal.dispose();
