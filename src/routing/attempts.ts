@@ -1,4 +1,4 @@
-import { AllAttemptsFailedError, type ErrorCode, type SwitchyardError, TimeoutError } from '../core/errors.js';
+import { AllAttemptsFailedError, AuthenticationError, type ErrorCode, type SwitchyardError, TimeoutError } from '../core/errors.js';
 import type { LLMProvider } from '../core/provider.js';
 import type { AttemptRecord, SkippedCandidateInfo } from '../core/response.js';
 import type { RoutingContext } from '../core/request.js';
@@ -99,44 +99,53 @@ export async function runAttempts<T>(
         continue;
       }
       let tryNumber = 0;
+      // Tries taken outside p-retry's count (a retry with a rotated key), so try numbers stay unique.
+      let extraTries = 0;
+      let rotationTried = false;
+      const recordFailure = (error: SwitchyardError, n: number) => {
+        const record: AttemptRecord = { model: candidate.model, provider: candidate.provider, try: n, ok: false, latencyMs: performance.now() - startedAt, error, errorClass: error.name };
+        attempts.push(record);
+        if (events.has('attempt')) {
+          events.emit('attempt', { requestId: input.requestId, kind: input.kind, model: record.model, provider: record.provider, try: n, ok: false, latencyMs: record.latencyMs, error, context: input.context });
+        }
+      };
+      const once = async (n: number, entered?: Lease): Promise<T> => {
+        tryNumber = n;
+        lease = entered ?? (await guards.enter(candidate, input.tokens, signal.signal) as Lease);
+        startedAt = performance.now();
+        const t = trySignal(signal.signal, input.retry.attemptTimeoutMs);
+        try {
+          return await call(provider, candidate, t.signal);
+        } catch (error) {
+          const typed = t.timedOut()
+            ? new TimeoutError({ provider: candidate.provider, model: candidate.model, timeoutMs: input.retry.attemptTimeoutMs!, cause: error, message: `Attempt at "${candidate.model}" timed out after ${input.retry.attemptTimeoutMs} ms` })
+            : toTypedError(error, signal, candidate.provider, candidate.model, input.timeoutMs);
+          lease.end({ ok: false, error: typed, latencyMs: performance.now() - startedAt });
+          // A 401 may mean the key was rotated: resolve it once more and retry once, only with a new key.
+          if (AuthenticationError.isInstance(typed) && !rotationTried && provider.rotateCredentials && signal.reason === undefined) {
+            rotationTried = true;
+            const rotation = await provider.rotateCredentials().catch(() => 'unsupported' as const);
+            if (rotation === 'rotated') {
+              recordFailure(typed, n);
+              extraTries++;
+              return once(n + 1);
+            }
+          }
+          throw typed;
+        } finally {
+          t.dispose();
+        }
+      };
       const value = await withRetry(
         async (n) => {
-          tryNumber = n;
-          const entered = firstLease ?? (await guards.enter(candidate, input.tokens, signal.signal));
+          const entered = firstLease;
           firstLease = undefined;
-          lease = entered as Lease;
-          startedAt = performance.now();
-          const t = trySignal(signal.signal, input.retry.attemptTimeoutMs);
-          try {
-            return await call(provider, candidate, t.signal);
-          } catch (error) {
-            const typed = t.timedOut()
-              ? new TimeoutError({ provider: candidate.provider, model: candidate.model, timeoutMs: input.retry.attemptTimeoutMs!, cause: error, message: `Attempt at "${candidate.model}" timed out after ${input.retry.attemptTimeoutMs} ms` })
-              : toTypedError(error, signal, candidate.provider, candidate.model, input.timeoutMs);
-            lease.end({ ok: false, error: typed, latencyMs: performance.now() - startedAt });
-            throw typed;
-          } finally {
-            t.dispose();
-          }
+          return once(n + extraTries, entered as Lease | undefined);
         },
         input.retry,
         signal.signal,
         (error) => toTypedError(error, signal, candidate.provider, candidate.model, input.timeoutMs),
-        (error, n) => {
-          const record: AttemptRecord = {
-            model: candidate.model,
-            provider: candidate.provider,
-            try: n,
-            ok: false,
-            latencyMs: performance.now() - startedAt,
-            error,
-            errorClass: error.name,
-          };
-          attempts.push(record);
-          if (events.has('attempt')) {
-            events.emit('attempt', { requestId: input.requestId, kind: input.kind, model: record.model, provider: record.provider, try: n, ok: false, latencyMs: record.latencyMs, error, context: input.context });
-          }
-        },
+        (error, n) => recordFailure(error, n + extraTries),
       );
       return { value, candidate, tryNumber, startedAt, lease: lease! };
     } catch (thrown) {
