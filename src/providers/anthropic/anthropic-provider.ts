@@ -5,10 +5,11 @@ import type { ProviderCallOptions, ProviderRequest } from '../../core/request.js
 import type { ProviderResponse } from '../../core/response.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
 import { estimateRequestTokens } from '../../core/tokens.js';
-import { registerKey } from '../shared/options.js';
+import { describeProvider, withDescription } from '../shared/describe.js';
+import { createKeySource } from '../shared/key-source.js';
 import { InvalidResponseError } from '../../core/errors.js';
 import { modelListSchema, tokenCountSchema } from './anthropic-api-types.js';
-import { clientFactory, NO_SDK_TIMEOUT } from './client.js';
+import { ANTHROPIC_BASE_URL, clientFactory, NO_SDK_TIMEOUT } from './client.js';
 import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { mapAnthropicError } from './map-error.js';
@@ -19,6 +20,8 @@ export interface AnthropicProvider extends LLMProvider {
   readonly kind: 'anthropic';
   /** The name used in errors (`options.name`, default `'anthropic'`). */
   readonly name: string;
+  /** `rotated` / `unchanged` for a key resolver (see `LLMProvider`); `unsupported` for a literal key or a ready client. */
+  rotateCredentials(): Promise<'rotated' | 'unchanged' | 'unsupported'>;
 }
 
 type CreateNonStreaming = Anthropic.Messages.MessageCreateParamsNonStreaming;
@@ -31,11 +34,12 @@ const COUNT_FIELDS = ['model', 'messages', 'system', 'tools', 'tool_choice', 'th
 /**
  * The Anthropic adapter (Messages API through `@anthropic-ai/sdk`). The SDK is an optional peer
  * dependency, loaded with a dynamic import on the first call. SDK retries are off: the router retries.
+ * No environment variable is read: pass `apiKey` (e.g. `apiKeyFromEnv('anthropic')`).
  */
 export function anthropic(options: AnthropicProviderOptions = {}): AnthropicProvider {
-  registerKey(options.apiKey);
   const name = options.name ?? 'anthropic';
-  const getClient = clientFactory(options, name);
+  const keys = createKeySource(options.client ? undefined : options.apiKey);
+  const getClient = clientFactory(options, name, keys);
   const timeout = options.sdkTimeoutMs ?? NO_SDK_TIMEOUT;
 
   const requestOptions = (call: { signal?: AbortSignal; headers?: Record<string, string> }) => ({
@@ -131,5 +135,19 @@ export function anthropic(options: AnthropicProviderOptions = {}): AnthropicProv
     }
   }
 
-  return { kind: 'anthropic', name, chat, stream, countTokens, listModels, validateCredentials };
+  async function rotateCredentials(): Promise<'rotated' | 'unchanged' | 'unsupported'> {
+    return options.client ? 'unsupported' : keys.rotate();
+  }
+
+  const provider: AnthropicProvider = { kind: 'anthropic', name, chat, stream, countTokens, listModels, validateCredentials, rotateCredentials };
+  return withDescription(
+    provider,
+    describeProvider({
+      kind: 'anthropic',
+      name,
+      ...(!options.client && { baseURL: options.baseURL ?? ANTHROPIC_BASE_URL }),
+      apiKey: options.apiKey,
+      client: options.client,
+    }),
+  );
 }

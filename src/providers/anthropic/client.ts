@@ -1,6 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
-import { AuthenticationError, ConfigError, SwitchyardError } from '../../core/errors.js';
-import { resolveApiKey } from '../shared/options.js';
+import { ConfigError } from '../../core/errors.js';
+import { keyForCall, type KeySource } from '../shared/key-source.js';
 import type { AnthropicProviderOptions } from './options.js';
 
 /** setTimeout's largest delay: the SDK never times out before the router's deadline. */
@@ -27,37 +27,43 @@ function loadSdk(provider: string): Promise<AnthropicConstructor> {
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
+export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
+
+/** A caller-supplied auth header (e.g. a gateway): then a missing key is not an error. */
+function hasAuthHeader(headers: Record<string, string> | undefined): boolean {
+  return Object.keys(headers ?? {}).some((h) => /^(x-api-key|authorization)$/i.test(h));
+}
+
 /**
- * Returns the SDK client: the ready `client` when given, else one built from the options.
- * A key resolver is called on every request; the client is rebuilt only when the key changes.
+ * Returns the SDK client: the ready `client` when given, else one built with the key in use (see
+ * `KeySource`), rebuilt when that key changes (after a rotation). Every option the SDK would read
+ * from the environment when left undefined (`ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`,
+ * `ANTHROPIC_BASE_URL`, `ANTHROPIC_WEBHOOK_SIGNING_KEY`, `ANTHROPIC_LOG`) is set explicitly; without
+ * a key (and no auth header) the call fails with an `AuthenticationError` before anything is sent.
  * SDK retries are off (the router retries) and the SDK logger is silent (a library never logs).
  */
-export function clientFactory(options: AnthropicProviderOptions, provider: string): () => Promise<Anthropic> {
+export function clientFactory(options: AnthropicProviderOptions, provider: string, keys: KeySource): () => Promise<Anthropic> {
   if (options.client) {
     const ready = options.client;
     return () => Promise.resolve(ready);
   }
   let cached: { key: string | undefined; client: Anthropic } | undefined;
   return async () => {
-    let key: string | undefined;
-    try {
-      key = await resolveApiKey(options.apiKey);
-    } catch (cause) {
-      if (SwitchyardError.isInstance(cause)) throw cause;
-      throw new AuthenticationError({ provider, cause, message: `The apiKey resolver of provider "${provider}" failed` });
-    }
+    const key = await keyForCall(keys, { provider, required: !hasAuthHeader(options.headers) });
     if (cached && cached.key === key) return cached.client;
     const Ctor = await loadSdk(provider);
     const client = new Ctor({
-      ...(key !== undefined && { apiKey: key }),
-      ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
+      apiKey: key ?? null,
+      authToken: null,
+      webhookKey: null,
+      baseURL: options.baseURL ?? ANTHROPIC_BASE_URL,
       ...(options.headers !== undefined && { defaultHeaders: options.headers }),
       ...(options.fetch !== undefined && { fetch: options.fetch }),
       maxRetries: 0,
       timeout: options.sdkTimeoutMs ?? NO_SDK_TIMEOUT,
       logger: silent,
       logLevel: 'off',
-    });
+    } as ConstructorParameters<typeof Anthropic>[0]);
     cached = { key, client };
     return client;
   };

@@ -6,7 +6,10 @@ import type { ProviderResponse } from '../../core/response.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
 import { estimateRequestTokens, estimateTextTokens } from '../../core/tokens.js';
 import type { Usage } from '../../core/usage.js';
-import { type BaseProviderOptions, registerKey, resolveApiKey } from '../shared/options.js';
+import { registerSecret } from '../../core/redact.js';
+import { describeProvider, withDescription } from '../shared/describe.js';
+import { createKeySource, keyForCall, type KeySource } from '../shared/key-source.js';
+import type { BaseProviderOptions } from '../shared/options.js';
 import type { BindingCallOptions, GeminiBinding } from './client.js';
 import { convertRequest, type GeminiSchemaMode } from './convert-request.js';
 import { convertResponse, type PromptBlockedBehavior } from './convert-response.js';
@@ -35,43 +38,60 @@ export interface GeminiProviderOptions extends BaseProviderOptions<GenAIClientLi
 
 export interface GeminiProvider extends LLMProvider {
   readonly kind: 'gemini';
+  /** The name used in errors (`options.name`, default `gemini`). */
+  readonly name: string;
+  /** `rotated` / `unchanged` for a key resolver (see `LLMProvider`); `unsupported` for a literal key or a ready client. */
+  rotateCredentials(): Promise<'rotated' | 'unchanged' | 'unsupported'>;
   /** Which SDK serves this instance (resolves the client; loads the SDK when built from options). */
   sdk(): Promise<GeminiBinding['sdk']>;
 }
 
-function binding(options: GeminiProviderOptions): () => Promise<GeminiBinding> {
-  let pending: Promise<GeminiBinding> | undefined;
-  const create = async (): Promise<GeminiBinding> => {
-    const { client } = options;
-    if (client !== undefined) {
-      if (isGenAIClient(client)) return genaiBinding(client);
-      if (isGenerativeAIClient(client)) {
-        registerKey(client.apiKey);
-        return generativeAIBinding(client, {
-          ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
-          ...(options.apiVersion !== undefined && { apiVersion: options.apiVersion }),
-          ...(options.headers !== undefined && { headers: options.headers }),
-          ...(options.fetch !== undefined && { fetch: options.fetch }),
-        });
-      }
-      throw new InvalidRequestError({ message: 'gemini({ client }) needs a GoogleGenAI (@google/genai) or GoogleGenerativeAI (@google/generative-ai) instance' });
-    }
-    const apiKey = await resolveApiKey(options.apiKey ?? process.env.GEMINI_API_KEY ?? process.env.GOOGLE_API_KEY);
-    const genai = await createGenAIClient({
-      ...(apiKey !== undefined && { apiKey }),
-      ...(options.baseURL !== undefined && { baseURL: options.baseURL.replace(/\/+$/, '') }),
+export const GEMINI_BASE_URL = 'https://generativelanguage.googleapis.com';
+
+function readyBinding(options: GeminiProviderOptions): GeminiBinding {
+  const { client } = options;
+  if (isGenAIClient(client)) return genaiBinding(client);
+  if (isGenerativeAIClient(client)) {
+    registerSecret(client.apiKey);
+    return generativeAIBinding(client, {
+      ...(options.baseURL !== undefined && { baseURL: options.baseURL }),
+      ...(options.apiVersion !== undefined && { apiVersion: options.apiVersion }),
       ...(options.headers !== undefined && { headers: options.headers }),
       ...(options.fetch !== undefined && { fetch: options.fetch }),
-      ...(options.apiVersion !== undefined && { apiVersion: options.apiVersion }),
     });
-    return genaiBinding(genai);
-  };
-  return () => {
-    pending ??= create().catch((error: unknown) => {
-      pending = undefined; // a failed creation (e.g. a key resolver error) is retried on the next call
-      throw error;
-    });
-    return pending;
+  }
+  throw new InvalidRequestError({ message: 'gemini({ client }) needs a GoogleGenAI (@google/genai) or GoogleGenerativeAI (@google/generative-ai) instance' });
+}
+
+/**
+ * The binding: over the ready client, or over a `GoogleGenAI` client built with the key in use and
+ * rebuilt when that key changes (after a rotation). No environment variable is read.
+ */
+function binding(options: GeminiProviderOptions, keys: KeySource, provider: string): () => Promise<GeminiBinding> {
+  if (options.client !== undefined) {
+    let ready: GeminiBinding | undefined;
+    return async () => (ready ??= readyBinding(options));
+  }
+  let cached: { key: string | undefined; binding: Promise<GeminiBinding> } | undefined;
+  return async () => {
+    const apiKey = await keyForCall(keys, { provider, required: true });
+    if (!cached || cached.key !== apiKey) {
+      const entry = {
+        key: apiKey,
+        binding: createGenAIClient({
+          ...(apiKey !== undefined && { apiKey }),
+          baseURL: (options.baseURL ?? GEMINI_BASE_URL).replace(/\/+$/, ''),
+          ...(options.headers !== undefined && { headers: options.headers }),
+          ...(options.fetch !== undefined && { fetch: options.fetch }),
+          ...(options.apiVersion !== undefined && { apiVersion: options.apiVersion }),
+        }).then(genaiBinding),
+      };
+      cached = entry;
+      entry.binding.catch(() => {
+        if (cached === entry) cached = undefined; // a failed creation is retried on the next call
+      });
+    }
+    return cached.binding;
   };
 }
 
@@ -102,12 +122,13 @@ function toModelInfo(m: GeminiModel, provider: string): ModelInfo {
 /**
  * The Gemini adapter. Works with a `GoogleGenAI` client (`@google/genai`, the maintained SDK, used
  * when building from options) or a `GoogleGenerativeAI` client (`@google/generative-ai`, end of
- * life); both SDKs are optional peer dependencies loaded on first use.
+ * life); both SDKs are optional peer dependencies loaded on first use. No environment variable is
+ * read: pass `apiKey` (e.g. `apiKeyFromEnv('gemini')` for `GEMINI_API_KEY` / `GOOGLE_API_KEY`).
  */
 export function gemini(options: GeminiProviderOptions = {}): GeminiProvider {
-  registerKey(options.apiKey);
   const provider = options.name ?? 'gemini';
-  const getBinding = binding(options);
+  const keys = createKeySource(options.client !== undefined ? undefined : options.apiKey);
+  const getBinding = binding(options, keys, provider);
   const schemaMode = options.schemaMode ?? 'openapi';
   const promptBlocked = options.promptBlocked ?? 'finish';
 
@@ -125,8 +146,9 @@ export function gemini(options: GeminiProviderOptions = {}): GeminiProvider {
     throw error;
   };
 
-  return {
+  const instance: GeminiProvider = {
     kind: 'gemini',
+    name: provider,
     async sdk() {
       return (await getBinding()).sdk;
     },
@@ -203,5 +225,19 @@ export function gemini(options: GeminiProviderOptions = {}): GeminiProvider {
         return { ok: false, latencyMs: performance.now() - started, error: mapGeminiError(error, errorCtx(undefined, o?.signal)) };
       }
     },
+
+    async rotateCredentials() {
+      return options.client !== undefined ? 'unsupported' : keys.rotate();
+    },
   };
+  return withDescription(
+    instance,
+    describeProvider({
+      kind: 'gemini',
+      name: provider,
+      ...((options.client === undefined || options.baseURL !== undefined) && { baseURL: options.baseURL ?? GEMINI_BASE_URL }),
+      apiKey: options.apiKey,
+      client: options.client,
+    }),
+  );
 }

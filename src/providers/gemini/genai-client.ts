@@ -62,7 +62,10 @@ export async function createGenAIClient(options: GenAIBuildOptions): Promise<Gen
   if (options.baseURL !== undefined) httpOptions.baseUrl = options.baseURL;
   if (options.headers !== undefined) httpOptions.headers = options.headers;
   if (options.fetch !== undefined) httpOptions.fetch = options.fetch;
-  const init: Record<string, unknown> = { httpOptions };
+  // `vertexai: false` and an explicit key keep the SDK from reading GOOGLE_GENAI_USE_VERTEXAI,
+  // GOOGLE_API_KEY / GEMINI_API_KEY and GOOGLE_CLOUD_* for the choices that matter; an explicit
+  // `baseUrl` wins over GOOGLE_GEMINI_BASE_URL.
+  const init: Record<string, unknown> = { httpOptions, vertexai: false };
   if (options.apiKey !== undefined) init.apiKey = options.apiKey;
   return new sdk.GoogleGenAI(init) as unknown as GenAIClientLike;
 }

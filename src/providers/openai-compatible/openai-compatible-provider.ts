@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import { ConfigError } from '../../core/errors.js';
-import { registerKey, type BaseProviderOptions } from '../shared/options.js';
+import type { BaseProviderOptions } from '../shared/options.js';
 import { createChatProvider, type OpenAIChatProvider } from '../openai/chat-provider.js';
 import { COMPATIBLE_QUIRKS, resolveQuirks, type QuirksOption } from '../openai/quirks.js';
 
@@ -22,10 +22,10 @@ export type OpenAICompatibleProvider = OpenAIChatProvider & { readonly kind: 'op
 /**
  * Any OpenAI-compatible Chat Completions endpoint (vLLM, llama.cpp, LM Studio, Groq, Together,
  * OpenRouter...). `request.providerOptions['openai-compatible']` is merged into the body.
- * The environment's `OPENAI_*` variables are never read, so an OpenAI key never reaches another vendor.
+ * No environment variable is read (an OpenAI key never reaches another vendor); without `apiKey`
+ * no `Authorization` header is sent (keyless local servers).
  */
 export function openaiCompatible(options: OpenAICompatibleProviderOptions): OpenAICompatibleProvider {
-  registerKey(options.apiKey);
   const issues = [];
   if (!options.name) issues.push({ path: 'name', message: 'an endpoint name is required (it names the endpoint in errors)' });
   if (!options.baseURL && !options.client) issues.push({ path: 'baseURL', message: 'the endpoint URL is required (e.g. http://127.0.0.1:8000/v1), or pass a ready `client`' });
@@ -35,7 +35,7 @@ export function openaiCompatible(options: OpenAICompatibleProviderOptions): Open
     ...connection,
     kind: 'openai-compatible',
     provider: name,
-    openaiEnvironment: false,
+    requireKey: false,
     quirks: (model) => resolveQuirks(COMPATIBLE_QUIRKS, quirks, model),
   }) as OpenAICompatibleProvider;
 }

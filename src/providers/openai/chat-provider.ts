@@ -8,7 +8,9 @@ import type { ProviderStreamPart } from '../../core/stream.js';
 import { estimateRequestTokens, estimateTextTokens } from '../../core/tokens.js';
 import type { Usage } from '../../core/usage.js';
 import { InvalidResponseError } from '../../core/errors.js';
-import { lazyClient, NO_TIMEOUT_MS, type ClientSettings } from './client.js';
+import { describeProvider, withDescription } from '../shared/describe.js';
+import { createKeySource } from '../shared/key-source.js';
+import { lazyClient, NO_TIMEOUT_MS, OPENAI_BASE_URL, type ClientSettings } from './client.js';
 import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { mapOpenAIError } from './map-error.js';
@@ -32,8 +34,10 @@ export interface OpenAIChatProvider extends LLMProvider {
   readonly kind: OpenAIChatKind;
   /** The name errors carry (e.g. `openai`, `deepseek`, `groq`). */
   readonly name: string;
-  /** The SDK client (created on first call unless one was given). */
+  /** The SDK client (created on first call unless one was given; rebuilt after a key rotation). */
   client(): Promise<OpenAI>;
+  /** `rotated` / `unchanged` for a key resolver (see `LLMProvider`); `unsupported` for a literal key or a ready client. */
+  rotateCredentials(): Promise<'rotated' | 'unchanged' | 'unsupported'>;
 }
 
 function estimateUsage(request: ProviderRequest, content: AssistantContentPart[]): Usage {
@@ -46,7 +50,8 @@ function estimateUsage(request: ProviderRequest, content: AssistantContentPart[]
 }
 
 export function createChatProvider(settings: ChatProviderSettings): OpenAIChatProvider {
-  const getClient = lazyClient(settings);
+  const keys = createKeySource(settings.client ? undefined : settings.apiKey);
+  const getClient = lazyClient(settings, keys);
   const name = settings.provider;
   const timeout = settings.timeoutMs ?? NO_TIMEOUT_MS;
 
@@ -89,10 +94,14 @@ export function createChatProvider(settings: ChatProviderSettings): OpenAIChatPr
     return parsed.data.data.map((m) => ({ ...settings.describeModel?.(m.id), id: m.id, provider: name }));
   }
 
-  return {
+  const provider: OpenAIChatProvider = {
     kind: settings.kind,
     name,
     client: getClient,
+
+    async rotateCredentials() {
+      return settings.client ? 'unsupported' : keys.rotate();
+    },
 
     async chat(request: ProviderRequest, options: ProviderCallOptions): Promise<ProviderResponse> {
       const { model, signal } = options;
@@ -130,4 +139,14 @@ export function createChatProvider(settings: ChatProviderSettings): OpenAIChatPr
       }
     },
   };
+  return withDescription(
+    provider,
+    describeProvider({
+      kind: settings.kind,
+      name,
+      ...(!settings.client && { baseURL: settings.baseURL ?? settings.defaultBaseURL ?? OPENAI_BASE_URL }),
+      apiKey: settings.apiKey,
+      client: settings.client,
+    }),
+  );
 }

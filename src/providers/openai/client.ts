@@ -2,23 +2,25 @@ import type OpenAI from 'openai';
 import type * as OpenAIModule from 'openai';
 import type { ClientOptions } from 'openai';
 import { ConfigError } from '../../core/errors.js';
-import { registerKey, resolveApiKey, type BaseProviderOptions } from '../shared/options.js';
+import { keyForCall, type KeySource } from '../shared/key-source.js';
+import type { BaseProviderOptions } from '../shared/options.js';
 
 /** The longest delay `setTimeout` takes (about 24.8 days): in effect no SDK timeout; the router's deadline rules. */
 export const NO_TIMEOUT_MS = 2_147_483_647;
 
+export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
+
 export interface ClientSettings extends BaseProviderOptions<OpenAI> {
   /** Name used in errors. */
   provider: string;
-  /** Default API root when `baseURL` is not given. */
+  /** Default API root when `baseURL` is not given (always passed, so the SDK never reads `OPENAI_BASE_URL`). */
   defaultBaseURL?: string;
   /**
-   * OpenAI only: let the SDK read `OPENAI_API_KEY` / `OPENAI_ORG_ID` / `OPENAI_PROJECT_ID` from the
-   * environment. Other endpoints never do, so an OpenAI key is never sent to another vendor.
+   * The endpoint needs a key (OpenAI, DeepSeek): without one the first call fails with an
+   * `AuthenticationError` and nothing is sent. Otherwise (keyless local servers) no `Authorization`
+   * header is sent.
    */
-  openaiEnvironment: boolean;
-  /** Environment variable read for the key when `apiKey` is not given (e.g. `DEEPSEEK_API_KEY`). */
-  apiKeyEnv?: string;
+  requireKey: boolean;
   organization?: string;
   project?: string;
   timeoutMs?: number;
@@ -33,50 +35,52 @@ async function loadSdk(provider: string): Promise<typeof OpenAIModule> {
   }
 }
 
-function clientOptions(settings: ClientSettings): ClientOptions {
-  const options: ClientOptions = {
+/**
+ * SDK options with every credential and endpoint setting explicit: the SDK reads `OPENAI_API_KEY`,
+ * `OPENAI_BASE_URL`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`, `OPENAI_ADMIN_KEY`, `OPENAI_WEBHOOK_SECRET`
+ * and `OPENAI_LOG` only for options left undefined, so none is left undefined.
+ */
+function clientOptions(settings: ClientSettings, key: string | undefined): ClientOptions {
+  const options: ClientOptions & Record<string, unknown> = {
     maxRetries: 0,
     timeout: settings.timeoutMs ?? NO_TIMEOUT_MS,
     logLevel: 'off',
+    baseURL: settings.baseURL ?? settings.defaultBaseURL ?? OPENAI_BASE_URL,
+    organization: settings.organization ?? null,
+    project: settings.project ?? null,
+    adminAPIKey: null,
+    webhookSecret: null,
   };
-  const baseURL = settings.baseURL ?? settings.defaultBaseURL;
-  if (baseURL !== undefined) options.baseURL = baseURL;
   if (settings.fetch) options.fetch = settings.fetch as NonNullable<ClientOptions['fetch']>;
   const headers: Record<string, string | null> = { ...settings.headers };
-  const { apiKey } = settings;
-  if (typeof apiKey === 'function') {
-    options.apiKey = async () => (await resolveApiKey(apiKey)) ?? '';
+  if (key !== undefined) {
+    options.apiKey = key;
   } else {
-    const key = apiKey ?? (settings.apiKeyEnv ? process.env[settings.apiKeyEnv] : undefined);
-    if (key !== undefined && key !== '') {
-      options.apiKey = key;
-      registerKey(key);
-    } else if (!settings.openaiEnvironment) {
-      // A keyless local server: the SDK insists on a key, so give a placeholder and send no Authorization header.
-      options.apiKey = 'switchyard-no-key';
-      headers.Authorization = null;
-    }
+    // A keyless local server: the SDK insists on a key, so give a placeholder and send no Authorization header.
+    options.apiKey = 'switchyard-no-key';
+    headers.Authorization = null;
   }
-  if (!settings.openaiEnvironment) {
-    options.organization = null;
-    options.project = null;
-  }
-  if (settings.organization !== undefined) options.organization = settings.organization;
-  if (settings.project !== undefined) options.project = settings.project;
   options.defaultHeaders = headers;
   return options;
 }
 
-/** Returns a function that creates the client once, on first need (a ready `client` is used as is). */
-export function lazyClient(settings: ClientSettings): () => Promise<OpenAI> {
-  let pending: Promise<OpenAI> | undefined;
-  return () => {
-    if (settings.client) return Promise.resolve(settings.client);
-    pending ??= loadSdk(settings.provider).then((sdk) => new sdk.OpenAI(clientOptions(settings)));
-    // A failed creation (e.g. missing key) is not cached: the next call tries again.
-    pending.catch(() => {
-      pending = undefined;
-    });
-    return pending;
+/**
+ * Returns a function giving the SDK client (a ready `client` is used as is). The client is built on
+ * first need with the key in use, and rebuilt when the key in use changes (after a rotation).
+ */
+export function lazyClient(settings: ClientSettings, keys: KeySource): () => Promise<OpenAI> {
+  let cached: { key: string | undefined; client: Promise<OpenAI> } | undefined;
+  return async () => {
+    if (settings.client) return settings.client;
+    const key = await keyForCall(keys, { provider: settings.provider, required: settings.requireKey });
+    if (!cached || cached.key !== key) {
+      const entry = { key, client: loadSdk(settings.provider).then((sdk) => new sdk.OpenAI(clientOptions(settings, key))) };
+      cached = entry;
+      // A failed creation is not cached: the next call tries again.
+      entry.client.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
+    }
+    return cached.client;
   };
 }

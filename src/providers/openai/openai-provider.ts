@@ -1,5 +1,5 @@
 import type OpenAI from 'openai';
-import { registerKey, type BaseProviderOptions } from '../shared/options.js';
+import type { BaseProviderOptions } from '../shared/options.js';
 import { createChatProvider, type OpenAIChatProvider } from './chat-provider.js';
 import { OPENAI_QUIRKS, resolveQuirks, type QuirksOption } from './quirks.js';
 
@@ -24,16 +24,17 @@ export type OpenAIProvider = OpenAIChatProvider & { readonly kind: 'openai' };
 
 /**
  * OpenAI Chat Completions through the official `openai` SDK (an optional peer dependency, loaded
- * on first call). SDK retries are off: the router retries. Without `apiKey` the SDK reads `OPENAI_API_KEY`.
+ * on first call). SDK retries are off: the router retries. No environment variable is read: pass
+ * `apiKey` (a string, or a resolver such as `apiKeyFromEnv('openai')`); without one the first call
+ * fails with an `AuthenticationError`.
  */
 export function openai(options: OpenAIProviderOptions = {}): OpenAIProvider {
-  registerKey(options.apiKey);
   const { quirks, name, ...connection } = options;
   return createChatProvider({
     ...connection,
     kind: 'openai',
     provider: name ?? 'openai',
-    openaiEnvironment: true,
+    requireKey: true,
     quirks: (model) => resolveQuirks(OPENAI_QUIRKS, quirks, model),
   }) as OpenAIProvider;
 }
