@@ -11,15 +11,7 @@ import { join } from 'node:path';
 import { createRouter } from '../src/index.js';
 import { mockProvider } from '../src/testing.js';
 import { generateSealKey, openSecrets, sealSecrets, SealedConfigError } from '../src/security/index.js';
-import {
-  auditFromControl,
-  auditFromError,
-  auditFromResponse,
-  createAuditLog,
-  jsonlFileSink,
-  readAuditFile,
-  verifyAuditLog,
-} from '../src/observability/audit/index.js';
+import { jsonlFileSink, readAuditFile, verifyAuditLog } from '../src/index.js';
 
 // 1. Seal the credentials of a plain configuration (what you would commit or store at rest).
 const plain = {
@@ -54,14 +46,9 @@ try {
   console.log('moved value:', error.reason, 'at', error.path);
 }
 
-// 3. An audit log on a JSON Lines file; the router's events feed it.
+// 3. The router's audit log on a JSON Lines file: every request and control action, chained per tenant.
 const dir = await mkdtemp(join(tmpdir(), 'switchyard-example-'));
 const file = join(dir, 'audit.jsonl');
-const audit = createAuditLog({
-  sink: jsonlFileSink(file),
-  content: 'hash', // keep SHA-256 of prompts/completions, never the text
-  onError: (error) => console.log('audit sink problem (request unaffected):', error.message),
-});
 
 const router = createRouter({
   providers: {
@@ -74,20 +61,17 @@ const router = createRouter({
   },
   strategy: 'fallback',
   retry: { retries: 0 },
+  audit: { sink: jsonlFileSink(file), content: 'hash' }, // keep SHA-256 of prompts/completions, never the text
 });
-// Until the router wires `audit: { sink, content }` itself, its events carry what the log needs.
-router.on('response', (e) => audit.record(auditFromResponse(e)));
-router.on('error', (e) => audit.record(auditFromError(e)));
+router.on('audit-error', (e) => console.log('audit sink problem (request unaffected):', e.error.message));
 
 const messages = [{ role: 'user' as const, content: 'Please refund order 4411.' }];
 for (const tenant of ['acme', 'globex', 'acme']) await router.chat({ messages, tenant, user: 'u-7', agent: 'support' });
-router.disable('primary');
-audit.control(auditFromControl({ action: 'disable', target: 'primary', actor: 'alice@ops', at: Date.now() }, { reason: 'incident 42' }));
-audit.control({ action: 'budget-change', actor: 'alice@ops', target: 'acme/day', tenant: 'acme', details: { fromUsd: 10, toUsd: 25 } });
+router.disable('primary', { actor: 'alice@ops' });
+router.tenants.set('initech', { denyModels: ['fast'] }, { actor: 'alice@ops' });
 
-const heads = audit.heads();
-await router.close();
-await audit.close(); // resolves once every entry is written and fsynced
+const heads = router.audit!.heads();
+await router.close(); // resolves once every audit entry is written and fsynced
 
 // 4. Verify the file; then tamper with one entry and see where the chain breaks.
 const entries = await readAuditFile(file);

@@ -91,6 +91,30 @@ export type { BudgetConfig, BudgetScope, BudgetPeriod, BudgetAction, BudgetAlert
 export { MemoryStore, createMemoryStore } from './state/index.js';
 export type { Store } from './state/index.js';
 
+// Tenants, secrets and audit
+export type { TenantConfig } from './routing/tenants.js';
+export type { TenantsApi, ConnectionReport } from './routing/router.js';
+export type { AuditOptions } from './routing/options.js';
+export { sealSecrets, openSecrets, generateSealKey, isSealedValue, SealedConfigError } from './security/index.js';
+export type { Sealed, SealedValue, SealKey, SealOptions, OpenOptions, SealedConfigIssue, SealedConfigReason } from './security/index.js';
+export { verifyAuditLog, auditHeads, readAuditFile, memorySink, jsonlFileSink, createAuditLog, AuditLogError } from './observability/audit/index.js';
+export type {
+  AuditEntry,
+  AuditRequestEntry,
+  AuditControlEntry,
+  AuditControlAction,
+  AuditContentPolicy,
+  AuditRedactor,
+  AuditSink,
+  AuditSinkOption,
+  AuditVerification,
+  VerifyAuditOptions,
+  AuditHeads,
+  JsonlFileSink,
+  JsonlFileSinkOptions,
+  MemoryAuditSink,
+} from './observability/audit/index.js';
+
 // Provider adapters (each loads its vendor SDK, an optional peer dependency, on first use)
 export { openai } from './providers/openai/index.js';
 export type { OpenAIProvider, OpenAIProviderOptions, OpenAIModelId, OpenAIChatProvider, OpenAIChatKind, OpenAIChatQuirks, QuirksOption } from './providers/openai/index.js';

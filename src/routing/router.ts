@@ -4,7 +4,8 @@ import { InvalidRequestError, TimeoutError, type SwitchyardError } from '../core
 import type { ChatRequest } from '../core/request.js';
 import type { ChatResponse, SkippedCandidateInfo } from '../core/response.js';
 import { validateRequest } from '../core/request-schema.js';
-import { createAuditLog, type AuditLog } from '../observability/audit/audit-log.js';
+import { createAuditLog, type AuditLog, type AuditLogStats } from '../observability/audit/audit-log.js';
+import type { AuditHeads } from '../observability/audit/types.js';
 import { auditFromControl } from '../observability/audit/from-events.js';
 import { EventBus, type Listener, type RouterEventName, type RouterEvents, type Unsubscribe } from '../observability/events.js';
 import { RateLimits } from '../resilience/rate-limit.js';
@@ -61,6 +62,8 @@ export interface Router {
   readonly costs: CostsApi;
   /** Tenants: their own keys, models, routes, strategy, budgets and allow/deny lists. */
   readonly tenants: TenantsApi;
+  /** With the `audit` option: where each tenant's chain ends (keep it to detect truncation) and write counts. */
+  readonly audit: { heads(): AuditHeads; stats(): AuditLogStats } | undefined;
   /** One completion, routed, retried and fallen back as configured. */
   chat(request: ChatRequest): Promise<ChatResponse>;
   /** A streamed completion: `for await (const ev of router.stream(req))`. A bad request throws here, at once. */
@@ -122,6 +125,7 @@ export function createRouter(options: RouterOptions): Router {
 
   const router: Router = {
     costs: shared.accounting.costs,
+    audit: audit ? { heads: () => audit.heads(), stats: () => audit.stats() } : undefined,
     tenants: {
       set(id, config, o = {}) {
         tenants.set(id, config);

@@ -6,6 +6,8 @@ import type { ProviderCallOptions, ProviderRequest } from '../../core/request.js
 import type { ProviderResponse } from '../../core/response.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
 import { estimateRequestTokens } from '../../core/tokens.js';
+import { describeProvider, withDescription } from '../shared/describe.js';
+import { createKeySource, keyForCall } from '../shared/key-source.js';
 import { failureToError } from './failure.js';
 import { seededRandom } from './random.js';
 import { defaultReply, replyContent, resolveReply, type ResolvedReply } from './reply.js';
@@ -22,6 +24,8 @@ export interface MockProvider extends LLMProvider {
   readonly maxInFlight: number;
   /** Forgets recorded calls and restarts the reply script and PRNG. */
   reset(): void;
+  /** Re-resolves `options.apiKey` (see {@link MockProviderOptions.apiKey}). */
+  rotateCredentials(): Promise<'rotated' | 'unchanged' | 'unsupported'>;
 }
 
 /**
@@ -37,6 +41,8 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
   let scriptIndex = 0;
   let inFlight = 0;
   let maxInFlight = 0;
+  const keys = createKeySource(options.apiKey);
+  const rejected = new Set(options.rejectKeys ?? []);
 
   async function nextReply(request: ProviderRequest, call: MockCall): Promise<MockReply> {
     const n = call.index;
@@ -83,6 +89,13 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
   async function prepare(request: ProviderRequest, call: MockCall): Promise<ResolvedReply> {
     const { signal } = call.options;
     if (signal?.aborted) throw new AbortError({ provider: name, model: call.model });
+    if (keys.type !== 'none') {
+      const key = await keyForCall(keys, { provider: name, model: call.model, required: false });
+      if (key !== undefined) call.apiKey = key;
+      if (key !== undefined && rejected.has(key)) {
+        throw new AuthenticationError({ provider: name, model: call.model, statusCode: 401, message: 'mock: the API key was rejected' });
+      }
+    }
     const script = await nextReply(request, call);
     if (typeof script === 'object' && 'hang' in script) await waitForAbort(signal);
     if (typeof script === 'object' && 'fail' in script) {
@@ -151,6 +164,10 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
       return (options.models ?? ['mock-model']).map((m) => (typeof m === 'string' ? { id: m, provider: name } : m));
     },
 
+    rotateCredentials() {
+      return keys.rotate();
+    },
+
     async validateCredentials(): Promise<CredentialCheck> {
       if (options.credentialsValid === false) {
         return { ok: false, latencyMs: 0, error: new AuthenticationError({ provider: name, message: 'mock: invalid credentials' }) };
@@ -213,5 +230,5 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
     }
   }
 
-  return provider;
+  return withDescription(provider, describeProvider({ kind: 'mock', name, apiKey: options.apiKey }));
 }

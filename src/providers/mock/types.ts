@@ -2,6 +2,7 @@ import type { SwitchyardError } from '../../core/errors.js';
 import type { ModelInfo } from '../../core/model.js';
 import type { ProviderCallOptions, ProviderRequest } from '../../core/request.js';
 import type { FinishReason, Usage } from '../../core/usage.js';
+import type { ApiKey } from '../shared/options.js';
 
 /** Error classes a mock can fail with, by code. */
 export type MockErrorKind =
@@ -70,6 +71,8 @@ export interface MockCall {
   /** What the call ended with, once it has ended. */
   outcome: 'pending' | 'ok' | 'error' | 'aborted';
   error?: SwitchyardError;
+  /** The key this call was made with (when the mock has an `apiKey`). */
+  apiKey?: string;
 }
 
 export type MockReplyFunction = (request: ProviderRequest, call: MockCall) => MockReply | Promise<MockReply>;
@@ -101,4 +104,24 @@ export interface MockProviderOptions {
   credentialsValid?: boolean;
   /** Seed of the PRNG used by `failRate` and ranged latency. Default 1. */
   seed?: number;
+  /**
+   * The key, as the real adapters take it: a string or a resolver. A resolver is called on the first
+   * call and again by `rotateCredentials()` (never per call), exactly like the real adapters, and every
+   * call records the key in use as `calls[i].apiKey`. `rotateCredentials()` answers `rotated` when the
+   * resolver returns a key different from the one in use, `unchanged` when it returns the same one,
+   * `unsupported` for a literal key or none.
+   */
+  apiKey?: ApiKey;
+  /**
+   * Keys the "vendor" refuses: a call made while the key in use is listed fails with an
+   * `AuthenticationError` (status 401) before the reply script runs (no script entry is used). With a
+   * resolver `apiKey` this simulates a revoked key and its rotation:
+   *
+   * ```ts
+   * let key = 'key-old';
+   * const p = mockProvider({ apiKey: () => key, rejectKeys: ['key-old'] });
+   * // first call: AuthenticationError; then key = 'key-new'; rotateCredentials() -> 'rotated'; the retry succeeds
+   * ```
+   */
+  rejectKeys?: ReadonlyArray<string>;
 }

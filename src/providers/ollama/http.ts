@@ -1,5 +1,5 @@
 import { AuthenticationError, SwitchyardError } from '../../core/errors.js';
-import { resolveApiKey } from '../shared/options.js';
+import type { KeySource } from '../shared/key-source.js';
 import { describe, mapFetchError, mapHttpError, type ErrorContext } from './map-error.js';
 import { DEFAULT_OLLAMA_BASE_URL, type OllamaProviderOptions } from './ollama-options.js';
 
@@ -23,14 +23,15 @@ export function normalizeBaseURL(baseURL: string | undefined): string {
   return (baseURL ?? DEFAULT_OLLAMA_BASE_URL).replace(/\/+$/, '').replace(/\/api$/, '');
 }
 
-export function createHttp(options: OllamaProviderOptions): OllamaHttp {
+/** `keys`: the key in use is sent as a bearer token (resolved on first need and on rotation, not per call). */
+export function createHttp(options: OllamaProviderOptions, keys: KeySource): OllamaHttp {
   const root = normalizeBaseURL(options.baseURL);
   return async (call) => {
     const { ctx, signal } = call;
     if (signal?.aborted) throw mapFetchError(signal.reason, signal, ctx);
     const headers: Record<string, string> = { accept: call.accept ?? 'application/json', ...options.headers, ...call.headers };
     if (call.body !== undefined) headers['content-type'] = 'application/json';
-    const key = await apiKey(options, ctx);
+    const key = await apiKey(keys, ctx);
     if (key) headers.authorization = `Bearer ${key}`;
 
     const doFetch = options.fetch ?? globalThis.fetch;
@@ -57,9 +58,9 @@ export function createHttp(options: OllamaProviderOptions): OllamaHttp {
   };
 }
 
-async function apiKey(options: OllamaProviderOptions, ctx: ErrorContext): Promise<string | undefined> {
+async function apiKey(keys: KeySource, ctx: ErrorContext): Promise<string | undefined> {
   try {
-    return await resolveApiKey(options.apiKey);
+    return await keys.inUse();
   } catch (error) {
     if (SwitchyardError.isInstance(error)) throw error;
     throw new AuthenticationError({

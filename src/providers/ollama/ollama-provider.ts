@@ -1,7 +1,8 @@
 import { ConfigError } from '../../core/errors.js';
 import type { LLMProvider } from '../../core/provider.js';
 import { estimateRequestTokens } from '../../core/tokens.js';
-import { registerKey } from '../shared/options.js';
+import { describeProvider, withDescription } from '../shared/describe.js';
+import { createKeySource } from '../shared/key-source.js';
 import { chatOnce } from './chat.js';
 import type { ChatDeps } from './chat-deps.js';
 import { createHttp, normalizeBaseURL } from './http.js';
@@ -22,18 +23,21 @@ export interface OllamaProvider extends LLMProvider {
   readonly kind: 'ollama';
   /** The instance name used in errors. */
   readonly name: string;
+  /** `rotated` / `unchanged` for a key resolver (see `LLMProvider`); `unsupported` for a literal key or none. */
+  rotateCredentials(): Promise<'rotated' | 'unchanged' | 'unsupported'>;
 }
 
 /**
  * An Ollama provider (local server or ollama.com) over its HTTP API (`/api/chat`, `/api/tags`)
- * with `fetch`: no SDK dependency, full control of abort and error mapping.
+ * with `fetch`: no SDK dependency, full control of abort and error mapping. `OLLAMA_HOST` is not
+ * read unless asked: `ollama({ baseURL: ollamaBaseURLFromEnv() })`.
  */
 export function ollama(options: OllamaProviderOptions = {}): OllamaProvider {
-  registerKey(options.apiKey);
   assertHttpURL(options.baseURL);
   const name = options.name ?? 'ollama';
+  const keys = createKeySource(options.apiKey);
   const deps: ChatDeps = {
-    http: createHttp(options),
+    http: createHttp(options, keys),
     provider: name,
     defaults: {
       ...(options.keepAlive !== undefined && { keepAlive: options.keepAlive }),
@@ -41,7 +45,7 @@ export function ollama(options: OllamaProviderOptions = {}): OllamaProvider {
       ...(options.think !== undefined && { think: options.think }),
     },
   };
-  return {
+  const provider: OllamaProvider = {
     kind: 'ollama',
     name,
     chat: (request, callOptions) => chatOnce(deps, request, callOptions),
@@ -51,5 +55,7 @@ export function ollama(options: OllamaProviderOptions = {}): OllamaProvider {
     countTokens: async (request) => estimateRequestTokens(request),
     listModels: (opts) => listModels(deps.http, name, opts?.signal),
     validateCredentials: (opts) => checkCredentials(deps.http, name, opts?.signal),
+    rotateCredentials: () => keys.rotate(),
   };
+  return withDescription(provider, describeProvider({ kind: 'ollama', name, baseURL: normalizeBaseURL(options.baseURL), apiKey: options.apiKey }));
 }
