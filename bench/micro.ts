@@ -12,6 +12,7 @@ import type { LLMProvider, ProviderStreamPart, Router } from '../src/index.js';
 import { benchRequest, buildRouter, initSwitchyard, microRouter, realisticExtras, STRATEGIES } from './lib/switchyard-config.js';
 import { peer, peerVersion } from './lib/peer.js';
 import { fmt, median, table } from './lib/stats.js';
+import { componentMicro, type ComponentResult } from './micro-components.js';
 
 export interface MicroResults {
   tool: string;
@@ -19,6 +20,7 @@ export interface MicroResults {
   routerChat: Array<{ config: string; perCallUs: number }>;
   streamEvent?: { events: number; routerStreamUs: number; providerStreamUs: number; routerPerEventUs: number; accumulatorAddNs: number };
   cost: { computeCostNs: number };
+  components: ComponentResult[];
   notes: string[];
 }
 
@@ -44,12 +46,20 @@ function batchUs(fn: () => unknown, iterations: number, reps = 5): number {
   return median(per);
 }
 
-async function batchAsyncUs(fn: () => Promise<unknown>, iterations: number, reps = 5): Promise<number> {
+/** Like batchUs for async calls; each batch stops early after `capMs` (a slow path then runs fewer calls). */
+async function batchAsyncUs(fn: () => Promise<unknown>, iterations: number, reps = 5, capMs = Infinity): Promise<number> {
   const per: number[] = [];
   for (let r = 0; r < reps; r++) {
     const t0 = performance.now();
-    for (let i = 0; i < iterations; i++) await fn();
-    per.push(((performance.now() - t0) * 1000) / iterations);
+    let i = 0;
+    for (; i < iterations; i++) {
+      await fn();
+      if ((i & 15) === 15 && performance.now() - t0 > capMs) {
+        i++;
+        break;
+      }
+    }
+    per.push(((performance.now() - t0) * 1000) / i);
   }
   return median(per);
 }
@@ -113,40 +123,63 @@ export async function runMicro(quick: boolean, useTinybench: boolean): Promise<{
 
   // --- the router's per-request work without network
   const routerChat: MicroResults['routerChat'] = [];
-  const mk = (realistic: boolean, models: number): { router: Router; label: string } => {
+  /** `extras`: which realistic options to offer ('all', 'none' or one key); `events`: subscribe listeners. */
+  const mk = (extras: string, events: boolean, models: number): { router: Router; label: string } => {
     const providers: Record<string, LLMProvider> = { p0: mockProvider({ name: 'p0', reply: 'hello there' }) };
     const ms: Record<string, { provider: string; model: string; pricing: { input: number; output: number } }> = {};
     for (let i = 0; i < models; i++) ms[`m${i}`] = { provider: 'p0', model: `vendor-${i}`, pricing: { input: 0.15, output: 0.6 } };
-    const b = buildRouter({ providers, models: ms }, realistic ? realisticExtras(['p0']) : {}, { events: realistic });
-    return { router: b.router, label: `${models} model(s), ${realistic ? `realistic (${b.accepted.join(', ') || 'nothing accepted'}, events)` : 'bare'}` };
+    const all = realisticExtras(['p0']);
+    const offered = extras === 'all' ? all : extras === 'none' ? {} : { [extras]: all[extras] };
+    const b = buildRouter({ providers, models: ms }, offered, { events });
+    const on = b.accepted.filter((k) => k !== 'strategy');
+    const what = extras === 'none' ? (events ? 'events only' : 'bare (defaults only)') : extras === 'all' ? `realistic (${on.join(', ') || 'nothing accepted'}${events ? ', events' : ''})` : `${extras} only${on.length ? '' : ' (not accepted: same as bare)'}`;
+    return { router: b.router, label: `${models} model(s), ${what}` };
   };
-  for (const [realistic, models] of [[false, 1], [true, 1], [true, 5]] as const) {
-    const { router, label } = mk(realistic, models);
-    for (let i = 0; i < 5_000; i++) await router.chat(req);
-    routerChat.push({ config: label, perCallUs: await batchAsyncUs(() => router.chat(req), Math.round(20_000 * scale)) });
+  // The whole realistic configuration, then each option alone (what each one costs per request).
+  const configs: Array<[string, boolean, number]> = [['none', false, 1], ['all', true, 1], ['all', true, 5], ['none', true, 1], ...Object.keys(realisticExtras(['p0'])).map((k): [string, boolean, number] => [k, false, 1])];
+  for (const [extras, events, models] of configs) {
+    const { router, label } = mk(extras, events, models);
+    await batchAsyncUs(() => router.chat(req), Math.round(2_000 * scale) + 200, 1, quick ? 300 : 2_000); // warm-up
+    routerChat.push({ config: label, perCallUs: await batchAsyncUs(() => router.chat(req), Math.round(5_000 * scale) + 200, 3, quick ? 400 : 3_000) });
     await router.close();
   }
 
-  // --- per stream event
+  // --- per stream event: a long and a short stream through the same router, minus the same
+  // provider streams iterated directly; the difference of the two lengths cancels every per-stream
+  // cost (limiter, budget, ledger, route), leaving the router's work per event.
   const EVENTS = 2_000;
-  const chunks = Array.from({ length: EVENTS }, (_, i) => (i ? ' w' : 'w') + (i % 10));
-  const provider = mockProvider({ name: 'p0', reply: { text: chunks.join(''), chunks } });
+  const SHORT = 200;
+  const mkChunks = (n: number): string[] => Array.from({ length: n }, (_, i) => (i ? ' w' : 'w') + (i % 10));
+  const long = mkChunks(EVENTS);
+  const short = mkChunks(SHORT);
+  const provider = mockProvider({ name: 'p0', reply: (r) => (r.messages.length > 1 ? { text: short.join(''), chunks: short } : { text: long.join(''), chunks: long }) });
   const sb = buildRouter({ providers: { p0: provider }, models: { m: { provider: 'p0', model: 'vendor', pricing: { input: 0.15, output: 0.6 } } } }, realisticExtras(['p0']), { events: true });
+  const shortReq = benchRequest({ messages: [...req.messages, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'again' }] });
   const preq = { messages: req.messages, params: {} };
-  const iters = quick ? 20 : 100;
-  for (let i = 0; i < 20; i++) {
+  const pshort = { messages: shortReq.messages, params: {} };
+  const iters = quick ? 10 : 50;
+  for (let i = 0; i < 10; i++) {
     await drain(sb.router.stream(req));
+    await drain(sb.router.stream(shortReq));
     await drain(provider.stream(preq, { model: 'vendor' }));
+    await drain(provider.stream(pshort, { model: 'vendor' }));
   }
-  // Interleave the two so drift cancels.
+  // Interleaved so that drift cancels.
   const rs: number[] = [];
   const ps: number[] = [];
+  const perEvent: number[] = [];
   for (let r = 0; r < 7; r++) {
-    rs.push(await batchAsyncUs(() => drain(sb.router.stream(req)), iters, 1));
-    ps.push(await batchAsyncUs(() => drain(provider.stream(preq, { model: 'vendor' })), iters, 1));
+    const rl = await batchAsyncUs(() => drain(sb.router.stream(req)), iters, 1);
+    const pl = await batchAsyncUs(() => drain(provider.stream(preq, { model: 'vendor' })), iters, 1);
+    const rsh = await batchAsyncUs(() => drain(sb.router.stream(shortReq)), iters, 1);
+    const psh = await batchAsyncUs(() => drain(provider.stream(pshort, { model: 'vendor' })), iters, 1);
+    rs.push(rl);
+    ps.push(pl);
+    perEvent.push((rl - pl - (rsh - psh)) / (EVENTS - SHORT));
   }
   const routerStreamUs = median(rs);
   const providerStreamUs = median(ps);
+  const routerPerEventUs = median(perEvent);
   await sb.router.close();
   const part: ProviderStreamPart = { type: 'text-delta', delta: ' word' };
   let acc = new StreamAccumulator();
@@ -162,12 +195,15 @@ export async function runMicro(quick: boolean, useTinybench: boolean): Promise<{
   const pricing = { input: 0.15, output: 0.6, cachedInput: 0.075 };
   const computeCostNs = batchUs(() => computeCost(usage, pricing), Math.round(200_000 * scale)) * 1000;
 
+  const comps = await componentMicro(sy, scale);
+  notes.push(...comps.notes);
   const results: MicroResults = {
     tool,
     explain,
     routerChat,
-    streamEvent: { events: EVENTS, routerStreamUs, providerStreamUs, routerPerEventUs: (routerStreamUs - providerStreamUs) / EVENTS, accumulatorAddNs },
+    streamEvent: { events: EVENTS, routerStreamUs, providerStreamUs, routerPerEventUs, accumulatorAddNs },
     cost: { computeCostNs },
+    components: comps.results,
     notes,
   };
   const text = [
@@ -179,9 +215,10 @@ export async function runMicro(quick: boolean, useTinybench: boolean): Promise<{
         ...routerChat.map((c) => [`router.chat over in-process mockProvider, ${c.config}`, '', '', `${c.perCallUs.toFixed(2)} µs`]),
         [`stream: router.stream, ${EVENTS} deltas (mockProvider), whole stream`, '', '', `${fmt(routerStreamUs)} µs`],
         [`stream: provider.stream alone, ${EVENTS} deltas`, '', '', `${fmt(providerStreamUs)} µs`],
-        ['per stream event: router work = (router - provider) / deltas', '', '', `${results.streamEvent!.routerPerEventUs.toFixed(3)} µs`],
+        [`per stream event: router work = ((router - provider) at ${EVENTS} - same at ${SHORT}) / ${EVENTS - SHORT}`, '', '', `${routerPerEventUs.toFixed(3)} µs`],
         ['StreamAccumulator.add(text-delta)', '', '', `${accumulatorAddNs.toFixed(0)} ns`],
         ['computeCost(usage, pricing)', '', '', `${computeCostNs.toFixed(0)} ns`],
+        ...comps.results.map((c) => [c.name, '', '', `${c.meanUs.toFixed(2)} µs`]),
       ],
     ),
     ...notes.map((n) => `note: ${n}`),

@@ -1,12 +1,16 @@
 /**
  * Soak: N requests through one router (realistic 5-model fallback configuration) against the mock,
- * 16 in flight, one in ten streamed. Records RSS / heap after warm-up and every 10%, after a forced GC.
+ * 64 in flight, one in ten streamed, stopped early (and said so) if it exceeds its time cap. Records RSS / heap after warm-up and every 10%, after a forced GC.
  */
 import { benchRequest, buildRouter, initSwitchyard, manyModels, openaiProviders, realisticExtras } from './lib/switchyard-config.js';
 import { fmt, table } from './lib/stats.js';
 
 export interface SoakResult {
+  /** Planned request count. */
   requests: number;
+  /** Requests that ran (fewer than planned when the time cap stopped the soak). */
+  completed: number;
+  timeCapped: boolean;
   concurrency: number;
   errors: number;
   firstError?: string;
@@ -28,7 +32,7 @@ const mem = (done: number): { done: number; rssMB: number; heapUsedMB: number } 
   return { done, rssMB: Math.round((m.rss / 1048576) * 10) / 10, heapUsedMB: Math.round((m.heapUsed / 1048576) * 10) / 10 };
 };
 
-export async function soak(origin: string, model: string, n: number, concurrency: number): Promise<{ result: SoakResult; text: string }> {
+export async function soak(origin: string, model: string, n: number, concurrency: number, maxMs = Infinity): Promise<{ result: SoakResult; text: string }> {
   await initSwitchyard();
   const providers = openaiProviders(origin, 5);
   const names = Object.keys(providers);
@@ -43,10 +47,11 @@ export async function soak(origin: string, model: string, n: number, concurrency
   let firstError: string | undefined;
   let warmSample: SoakResult['samples'][number] | undefined;
   const t0 = performance.now();
+  const stopAt = t0 + maxMs;
   const lane = async (): Promise<void> => {
     for (;;) {
       const i = next++;
-      if (i >= n) return;
+      if (i >= n || performance.now() > stopAt) return;
       // Distinct sessions/users over time, as a long-lived host sees them.
       const req = benchRequest({ user: `u-${i % 5000}`, session: `s-${i % 20000}` });
       try {
@@ -73,11 +78,13 @@ export async function soak(origin: string, model: string, n: number, concurrency
   const w = warmSample ?? samples[0] ?? end;
   const result: SoakResult = {
     requests: n,
+    completed: done,
+    timeCapped: done < n,
     concurrency,
     errors,
     ...(firstError !== undefined && { firstError }),
     seconds,
-    reqPerSec: n / seconds,
+    reqPerSec: done / seconds,
     config: `fallback x5, ${b.accepted.filter((k) => k !== 'strategy').join(', ')}, events`,
     samples,
     rssAfterWarmupMB: w.rssMB,
@@ -87,7 +94,7 @@ export async function soak(origin: string, model: string, n: number, concurrency
     eventCounts: b.eventCounts,
   };
   const text = [
-    `config: ${result.config}; ${fmt(n)} requests in ${seconds.toFixed(1)} s (${fmt(result.reqPerSec)} req/s), ${errors} errors${firstError ? ` (first: ${firstError})` : ''}`,
+    `config: ${result.config}; ${fmt(done)}${done < n ? ` of ${fmt(n)} planned (TIME CAP reached)` : ''} requests in ${seconds.toFixed(1)} s (${fmt(result.reqPerSec)} req/s), ${errors} errors${firstError ? ` (first: ${firstError})` : ''}`,
     table(
       ['point', 'requests done', 'RSS MB', 'heap used MB (after GC)'],
       [['after warm-up', fmt(w.done), w.rssMB.toFixed(1), w.heapUsedMB.toFixed(1)], ...samples.map((s) => ['', fmt(s.done), s.rssMB.toFixed(1), s.heapUsedMB.toFixed(1)]), ['end', fmt(done), end.rssMB.toFixed(1), end.heapUsedMB.toFixed(1)]],
@@ -97,8 +104,8 @@ export async function soak(origin: string, model: string, n: number, concurrency
 }
 
 if (process.send) {
-  process.once('message', (m: { origin: string; model: string; n: number; concurrency: number }) => {
-    soak(m.origin, m.model, m.n, m.concurrency).then(
+  process.once('message', (m: { origin: string; model: string; n: number; concurrency: number; maxMs: number }) => {
+    soak(m.origin, m.model, m.n, m.concurrency, m.maxMs).then(
       ({ result, text }) => process.send!({ type: 'soak', result, text }, () => process.exit(0)),
       (e: unknown) => {
         console.error(e);

@@ -10,6 +10,8 @@ export interface RunCommand {
   stream: boolean;
   concurrency: number;
   n: number;
+  /** Stop issuing requests after this long (the requests in flight finish); the result says how many ran. */
+  maxMs: number;
 }
 export interface RunResult {
   type: 'result';
@@ -17,6 +19,8 @@ export interface RunResult {
   total: number[];
   /** Streams only: time to the first text delta, ms. */
   ttft: number[];
+  /** True when the time cap ended the run before `n` requests. */
+  capped: boolean;
   wallMs: number;
   cpuUserUs: number;
   cpuSystemUs: number;
@@ -43,6 +47,7 @@ async function run(cmd: RunCommand): Promise<RunResult> {
   const total = new Array<number>(cmd.n);
   const ttft: number[] = cmd.stream ? new Array<number>(cmd.n) : [];
   let next = 0;
+  let stopAt = Infinity;
   let errors = 0;
   let firstError: string | undefined;
   const one = async (): Promise<void> => {
@@ -50,6 +55,7 @@ async function run(cmd: RunCommand): Promise<RunResult> {
       const i = next++;
       if (i >= cmd.n) return;
       const t0 = performance.now();
+      if (t0 > stopAt) return;
       try {
         if (cmd.stream) {
           await c.stream(() => {
@@ -67,14 +73,17 @@ async function run(cmd: RunCommand): Promise<RunResult> {
   };
   const cpu0 = process.cpuUsage();
   const w0 = performance.now();
+  stopAt = w0 + cmd.maxMs;
   await Promise.all(Array.from({ length: Math.min(cmd.concurrency, cmd.n) }, one));
   const wallMs = performance.now() - w0;
   const cpu = process.cpuUsage(cpu0);
   const mem = process.memoryUsage();
+  const done = total.filter((x) => x !== undefined);
   return {
     type: 'result',
-    total,
-    ttft,
+    total: done,
+    ttft: ttft.filter((x) => x !== undefined),
+    capped: done.length < cmd.n,
     wallMs,
     cpuUserUs: cpu.user,
     cpuSystemUs: cpu.system,

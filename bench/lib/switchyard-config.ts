@@ -26,9 +26,9 @@ function sy(): Switchyard {
 
 export const STRATEGIES = ['cost', 'capability', 'load-balance'] as const;
 
-/** The request every switchyard client sends: routing context included, as agent code would. */
+/** The request every switchyard client sends: routing context included (session too: pinning is on), as agent code would. */
 export function benchRequest(extra: Partial<ChatRequest> = {}): ChatRequest {
-  return { messages: [{ role: 'user', content: PROMPT }], tenant: 'acme', user: 'u-7', agent: 'product-expert', ...extra };
+  return { messages: [{ role: 'user', content: PROMPT }], tenant: 'acme', user: 'u-7', agent: 'product-expert', session: 'conv-42', ...extra };
 }
 
 /** `count` OpenAI provider instances on the mock (like several keys / vendors of one wire format). */
@@ -75,7 +75,7 @@ export function manyRoutes(n: number, modelNames: string[]): NonNullable<RouterO
 export function realisticExtras(providerNames: string[]): Record<string, unknown> {
   const rateLimits: Record<string, unknown> = {};
   // Limits that never bind in the bench (64 in flight), so the limiter's bookkeeping is measured, not its waiting.
-  for (const p of providerNames) rateLimits[p] = { rpm: 10_000_000, maxConcurrent: 1_000 };
+  for (const p of providerNames) rateLimits[p] = { rpm: 10_000_000, tpm: 10_000_000_000, maxConcurrent: 1_000 };
   return {
     retry: { retries: 2 },
     circuitBreaker: { failureThreshold: 5, cooldownMs: 30_000 },

@@ -29,6 +29,8 @@ export interface Switchyard {
   accumulator: typeof AccumulatorModule;
   /** Loaded on demand (the adapter may be missing or broken while it is written). */
   gemini(): Promise<{ gemini: (o: { apiKey: string; baseURL: string }) => IndexModule.LLMProvider }>;
+  /** An internal module by entry name (`accounting`, `breaker`), untyped; undefined when missing. */
+  optional(entry: 'accounting' | 'breaker'): Promise<Record<string, unknown> | undefined>;
   source: string;
 }
 
@@ -39,6 +41,9 @@ const ENTRIES = {
   cost: 'accounting/cost',
   accumulator: 'routing/stream-accumulator',
   gemini: 'providers/gemini/index',
+  // Components micro-benchmarked on their own when they exist (loaded loosely: see micro-components.ts).
+  accounting: 'accounting/index',
+  breaker: 'resilience/breaker/breaker',
 } as const;
 
 const ROOT = join(BENCH_DIR, '..');
@@ -114,6 +119,7 @@ export function loadSwitchyard(): Promise<Switchyard> {
       cost,
       accumulator,
       gemini: () => imp(ENTRIES.gemini),
+      optional: (entry: 'accounting' | 'breaker') => imp<Record<string, unknown>>(ENTRIES[entry]).catch(() => undefined),
       source: dir ? `the bundle in ${dir}` : 'src/ via tsx',
     };
   })();
