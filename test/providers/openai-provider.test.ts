@@ -7,6 +7,7 @@ import { isLLMProvider } from '../../src/core/provider.js';
 import { deepseek } from '../../src/providers/deepseek/index.js';
 import { openaiCompatible } from '../../src/providers/openai-compatible/index.js';
 import { openai } from '../../src/providers/openai/index.js';
+import { apiKeyFromEnv } from '../../src/providers/shared/env.js';
 import { sendJson } from '../helpers/loopback.js';
 import { API_KEY, caught, collect, textRequest, useLoopback } from './openai/helpers.js';
 
@@ -104,12 +105,16 @@ describe('openai adapters: models, credentials, tokens, secrets', () => {
     }
   });
 
-  it('deepseek never sends an OpenAI key from the environment', async () => {
+  it('deepseek never reads the environment on its own, and never sends an OpenAI key', async () => {
     lb.current.handle((_req, res) => sendJson(res, 200, { data: [] }));
     vi.stubEnv('OPENAI_API_KEY', 'sk-openai-env-key-should-not-leak');
     vi.stubEnv('DEEPSEEK_API_KEY', 'sk-deepseek-env-key-1234');
     try {
-      await deepseek({ baseURL: lb.current.url }).listModels();
+      const error = await caught(() => deepseek({ baseURL: lb.current.url }).listModels());
+      expect(AuthenticationError.isInstance(error)).toBe(true);
+      expect(lb.current.requests).toHaveLength(0);
+      // Asked for explicitly: the DeepSeek variable, and only it.
+      await deepseek({ baseURL: lb.current.url, apiKey: apiKeyFromEnv('deepseek') }).listModels();
       expect(lb.current.requests[0]!.headers.authorization).toBe('Bearer sk-deepseek-env-key-1234');
     } finally {
       vi.unstubAllEnvs();

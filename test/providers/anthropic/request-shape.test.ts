@@ -261,14 +261,17 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
     expect(sentBody().max_tokens).toBe(1234);
   });
 
-  it('an apiKey resolver is called per request and its key is used', async () => {
+  it('an apiKey resolver is called when the client is created and on rotation, and its key is used', async () => {
     answerText();
     let n = 0;
     const p = provider(server(), { apiKey: () => `sk-ant-rotating-key-${++n}-abcdefgh` });
     await p.chat(request(), { model: MODEL });
     await p.chat(request(), { model: MODEL });
+    expect(await p.rotateCredentials()).toBe('rotated');
+    await p.chat(request(), { model: MODEL });
     const keys = server().requests.map((r) => r.headers['x-api-key'] ?? r.headers.authorization);
     expect(keys[0]).toContain('sk-ant-rotating-key-1-abcdefgh');
-    expect(keys[1]).toContain('sk-ant-rotating-key-2-abcdefgh');
+    expect(keys[1]).toContain('sk-ant-rotating-key-1-abcdefgh');
+    expect(keys[2]).toContain('sk-ant-rotating-key-2-abcdefgh');
   });
 });
