@@ -29,17 +29,12 @@ const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 
-/** A caller-supplied auth header (e.g. a gateway): then a missing key is not an error. */
-function hasAuthHeader(headers: Record<string, string> | undefined): boolean {
-  return Object.keys(headers ?? {}).some((h) => /^(x-api-key|authorization)$/i.test(h));
-}
-
 /**
  * Returns the SDK client: the ready `client` when given, else one built with the key in use (see
  * `KeySource`), rebuilt when that key changes (after a rotation). Every option the SDK would read
  * from the environment when left undefined (`ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`,
- * `ANTHROPIC_BASE_URL`, `ANTHROPIC_WEBHOOK_SIGNING_KEY`, `ANTHROPIC_LOG`) is set explicitly; without
- * a key (and no auth header) the call fails with an `AuthenticationError` before anything is sent.
+ * `ANTHROPIC_BASE_URL`, `ANTHROPIC_WEBHOOK_SIGNING_KEY`, `ANTHROPIC_LOG`) is set explicitly. Without
+ * a key the call fails with an `AuthenticationError` before anything is sent.
  * SDK retries are off (the router retries) and the SDK logger is silent (a library never logs).
  */
 export function clientFactory(options: AnthropicProviderOptions, provider: string, keys: KeySource): () => Promise<Anthropic> {
@@ -49,9 +44,11 @@ export function clientFactory(options: AnthropicProviderOptions, provider: strin
   }
   let cached: { key: string | undefined; client: Anthropic } | undefined;
   return async () => {
-    const key = await keyForCall(keys, { provider, required: !hasAuthHeader(options.headers) });
+    const key = await keyForCall(keys, { provider, required: true });
     if (cached && cached.key === key) return cached.client;
     const Ctor = await loadSdk(provider);
+    // A key is always passed: without one, SDK 1.x would fall back to its default credential chain
+    // (profiles and files on disk).
     const client = new Ctor({
       apiKey: key ?? null,
       authToken: null,
