@@ -4,13 +4,18 @@
  * fake timers in tests control it.
  */
 export interface RequestSignal {
-  readonly signal: AbortSignal;
+  /** Undefined when the request has neither a caller signal nor a deadline (nothing can abort it). */
+  readonly signal: AbortSignal | undefined;
   /** Why the signal fired, if it did. */
   readonly reason: 'abort' | 'timeout' | undefined;
   dispose(): void;
 }
 
+/** For requests with neither a caller signal nor a deadline: no AbortController, no listeners. */
+const NEVER: RequestSignal = { signal: undefined, reason: undefined, dispose: () => undefined };
+
 export function requestSignal(caller: AbortSignal | undefined, timeoutMs: number | undefined): RequestSignal {
+  if (caller === undefined && timeoutMs === undefined) return NEVER;
   const controller = new AbortController();
   let reason: 'abort' | 'timeout' | undefined;
   const onAbort = () => {

@@ -52,7 +52,7 @@ export function shouldRetry(error: SwitchyardError, retry: ResolvedRetry, seen =
 export function withRetry<T>(
   attempt: (tryNumber: number) => Promise<T>,
   retry: ResolvedRetry,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   toTyped: (error: unknown) => SwitchyardError,
   onFailure: (error: SwitchyardError, tryNumber: number) => void,
 ): Promise<T> {
@@ -63,20 +63,42 @@ export function withRetry<T>(
       throw typed;
     });
   }
-  const seen = new Map<ErrorCode, number>();
+  // Fast path: the first try runs without p-retry's machinery (most calls succeed first time);
+  // p-retry takes over from the first failure on, with the same backoff it would have used.
+  const first = attempt(1);
+  return first.catch(async (error: unknown) => {
+    const typed = toTyped(error);
+    return retryAfterFirstFailure(attempt, typed, retry, signal, toTyped, onFailure);
+  });
+}
+
+async function retryAfterFirstFailure<T>(
+  attempt: (tryNumber: number) => Promise<T>,
+  firstError: SwitchyardError,
+  retry: ResolvedRetry,
+  signal: AbortSignal | undefined,
+  toTyped: (error: unknown) => SwitchyardError,
+  onFailure: (error: SwitchyardError, tryNumber: number) => void,
+): Promise<T> {
+  const seen = new Map<ErrorCode, number>([[firstError.code, 1]]);
   const count = (error: SwitchyardError) => seen.get(error.code) ?? 0;
+  onFailure(firstError, 1);
+  if (!shouldRetry(firstError, retry, 1) || signal?.aborted) throw firstError;
+  const delay = firstDelay(firstError, retry);
+  if (delay > 0) await sleep(delay, signal);
   return pRetry(
     async (n) => {
       try {
-        return await attempt(n);
+        return await attempt(n + 1);
       } catch (error) {
         // p-retry only sees Error objects; our typed error carries everything the caller needs.
         throw toTyped(error);
       }
     },
     {
-      retries: retry.maxRetries,
-      minTimeout: retry.minDelayMs,
+      retries: retry.maxRetries - 1,
+      // p-retry starts at our second retry: its first delay is our second backoff step.
+      minTimeout: Math.min(retry.minDelayMs * retry.factor, retry.maxDelayMs),
       maxTimeout: retry.maxDelayMs,
       factor: retry.factor,
       randomize: retry.jitter,
@@ -84,10 +106,10 @@ export function withRetry<T>(
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft, retriesConsumed }) => {
         const typed = error as SwitchyardError;
         seen.set(typed.code, count(typed) + 1);
-        onFailure(typed, attemptNumber);
+        onFailure(typed, attemptNumber + 1);
         if (retriesLeft > 0 && shouldRetry(typed, retry, count(typed)) && RateLimitError.isInstance(typed) && typed.retryAfterMs) {
           // p-retry waits its own backoff next; wait the rest of what the vendor asked for first.
-          const backoff = Math.min(retry.minDelayMs * retry.factor ** retriesConsumed, retry.maxDelayMs);
+          const backoff = Math.min(retry.minDelayMs * retry.factor ** (retriesConsumed + 1), retry.maxDelayMs);
           const extra = Math.min(typed.retryAfterMs, retry.maxRetryAfterMs) - backoff;
           if (extra > 0) await sleep(extra, signal);
         }
@@ -95,4 +117,11 @@ export function withRetry<T>(
       shouldRetry: ({ error }) => shouldRetry(error as SwitchyardError, retry, count(error as SwitchyardError)),
     },
   );
+}
+
+/** The wait before the second try: p-retry's first backoff (min delay, jittered), or the vendor's retry-after if longer. */
+function firstDelay(error: SwitchyardError, retry: ResolvedRetry): number {
+  const backoff = Math.min(retry.minDelayMs * (retry.jitter ? 1 + Math.random() : 1), retry.maxDelayMs);
+  const after = RateLimitError.isInstance(error) && error.retryAfterMs !== undefined ? Math.min(error.retryAfterMs, retry.maxRetryAfterMs) : 0;
+  return Math.max(backoff, after);
 }

@@ -49,22 +49,22 @@ function mayFallBack(error: SwitchyardError, fallbackOn: ReadonlySet<ErrorCode>)
 }
 
 /** A per-try signal: the request's, plus the try's own deadline when `attemptTimeoutMs` is set. */
-function trySignal(request: AbortSignal, ms: number | undefined): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
+function trySignal(request: AbortSignal | undefined, ms: number | undefined): { signal: AbortSignal | undefined; timedOut: () => boolean; dispose: () => void } {
   if (ms === undefined) return { signal: request, timedOut: () => false, dispose: () => undefined };
   const controller = new AbortController();
   let fired = false;
-  const onAbort = () => controller.abort(request.reason);
-  request.addEventListener('abort', onAbort, { once: true });
+  const onAbort = () => controller.abort(request?.reason);
+  request?.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => {
     fired = true;
     controller.abort(new Error(`attempt deadline of ${ms} ms exceeded`));
   }, ms);
   return {
     signal: controller.signal,
-    timedOut: () => fired && !request.aborted,
+    timedOut: () => fired && request?.aborted !== true,
     dispose: () => {
       clearTimeout(timer);
-      request.removeEventListener('abort', onAbort);
+      request?.removeEventListener('abort', onAbort);
     },
   };
 }
@@ -79,7 +79,7 @@ function trySignal(request: AbortSignal, ms: number | undefined): { signal: Abor
  */
 export async function runAttempts<T>(
   input: AttemptLoopInput,
-  call: (provider: LLMProvider, candidate: Candidate, signal: AbortSignal) => Promise<T>,
+  call: (provider: LLMProvider, candidate: Candidate, signal: AbortSignal | undefined) => Promise<T>,
 ): Promise<AttemptSuccess<T>> {
   const { candidates, attempts, events, signal, guards } = input;
   for (let i = 0; i < candidates.length; i++) {

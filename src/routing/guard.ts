@@ -52,7 +52,7 @@ export class TargetGuards {
    * With `mayOverflow`, a limiter in `overflow: 'next'` mode that is saturated right now returns
    * `'saturated'` instead of waiting (the caller moves to the next candidate).
    */
-  async enter(candidate: Candidate, tokens: number, signal: AbortSignal, mayOverflow = false): Promise<Lease | 'saturated'> {
+  async enter(candidate: Candidate, tokens: number, signal: AbortSignal | undefined, mayOverflow = false): Promise<Lease | 'saturated'> {
     const breaker = this.breakerOf(candidate);
     const permit: Permit | undefined = breaker ? breaker.tryAcquire() : { kind: 'normal' };
     if (!permit) throw new CircuitOpenError({ provider: candidate.provider, model: candidate.model });

@@ -3,8 +3,8 @@ import type { RouteNode } from './compile.js';
 import type { Candidate, StrategyInput } from './options.js';
 
 export interface OrderContext {
-  /** Strategy input minus the per-group sequence. */
-  input: Omit<StrategyInput, 'sequence'>;
+  /** Strategy input; `sequence` is set per group before each strategy call. */
+  input: Omit<StrategyInput, 'sequence'> & { sequence?: number };
   /** Leaves allowed to be tried. */
   eligible: (c: Candidate) => boolean;
   /** Per group: how many requests it has ordered (round-robin state). */
@@ -33,7 +33,10 @@ export function orderTree(node: RouteNode, ctx: OrderContext): Candidate[] {
   if (reps.length === 0) return [];
   const sequence = ctx.sequences.get(node.name) ?? 0;
   ctx.sequences.set(node.name, sequence + 1);
-  const ordered = node.order(reps, { ...ctx.input, sequence });
+  // One input object per plan, its sequence set per group (never spread: that would run its lazy getters).
+  const input = ctx.input as StrategyInput;
+  input.sequence = sequence;
+  const ordered = node.order(reps, input);
   const out: Candidate[] = [];
   const seen = new Set<string>();
   for (const rep of ordered) {

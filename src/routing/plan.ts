@@ -122,6 +122,7 @@ export function planRoute(input: PlanInput, state: PlanState): RoutePlan {
     },
     stats: state.stats,
     random: state.random,
+    sequence: 0,
   };
   const base = { input: strategyInput, sequences: state.sequences, skipped };
   let candidates = orderTree(root, { ...base, eligible: (c) => eligibleHard(c) && !cooling(c) });

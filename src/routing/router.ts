@@ -144,8 +144,11 @@ export function createRouter(options: RouterOptions): Router {
     explain(request, kind = 'chat') {
       const valid = validateRequest(request);
       const { plan } = planFor(tenants.coreFor(valid.tenant), valid, kind);
-      const { language, complexity } = plan.classification;
-      const out: RouteDecision = { candidates: plan.candidates.map((c) => c.model), strategy: plan.strategy, skipped: plan.skipped, classification: { language, complexity } };
+      const lazy = plan.classification;
+      const out = { candidates: plan.candidates.map((c) => c.model), strategy: plan.strategy, skipped: plan.skipped } as RouteDecision;
+      // Computed on first read: deciding a route must not pay for a classification nobody reads.
+      let classification: Classification | undefined;
+      Object.defineProperty(out, 'classification', { enumerable: true, get: () => (classification ??= { language: lazy.language, complexity: lazy.complexity }) });
       if (plan.routeIndex !== undefined) out.routeIndex = plan.routeIndex;
       if (plan.routeName !== undefined) out.routeName = plan.routeName;
       if (plan.pinned !== undefined) out.pinned = plan.pinned;

@@ -85,7 +85,7 @@ describe('load-balance strategy', () => {
       }),
       { numRuns: 5 },
     );
-  });
+  }, 60_000);
 
   it('keeps every candidate as a fallback, and round-robin rotates', () => {
     const router = routerWith({ a: {}, b: {}, c: {} }, { strategy: { type: 'load-balance', mode: 'round-robin' } });

@@ -34,6 +34,9 @@ export class UsageLedger {
   readonly #log: string;
   readonly #index: string;
   readonly #agg: string;
+  /** Pruning a long log costs a pass over it: do it once every `#pruneEvery` records (reads trim to the limit). */
+  readonly #pruneEvery: number;
+  #sincePrune = 0;
 
   constructor(options: LedgerOptions = {}) {
     const issues = [];
@@ -50,6 +53,7 @@ export class UsageLedger {
     this.#log = `${prefix}:records`;
     this.#index = `${prefix}:buckets`;
     this.#agg = `${prefix}:agg:`;
+    this.#pruneEvery = Math.max(1, Math.min(1_000, Math.floor(this.maxRecords / 100)));
   }
 
   /** Records one request (or billed attempt). Aggregates first: they are the source of truth for totals. */
@@ -59,12 +63,24 @@ export class UsageLedger {
     await this.store.increment(this.#agg + key, countersOf(record));
     await this.store.addToSet(this.#index, [key]);
     await this.store.append(this.#log, record.timestamp, JSON.stringify(record));
-    await this.store.prune(this.#log, { maxCount: this.maxRecords, minScore: this.now() - this.maxAgeMs });
+    if (++this.#sincePrune >= this.#pruneEvery) {
+      this.#sincePrune = 0;
+      await this.prune();
+    }
     return record;
+  }
+
+  /** Applies retention now (by count and age). Records also call it, every ~1% of `maxRecords`. */
+  async prune(): Promise<void> {
+    await this.store.prune(this.#log, { maxCount: this.maxRecords, minScore: this.now() - this.maxAgeMs });
   }
 
   /** Retained records with `since <= timestamp < until`, oldest first. */
   async records(since = -Infinity, until = Infinity): Promise<UsageRecord[]> {
+    if (this.#sincePrune > 0) {
+      this.#sincePrune = 0;
+      await this.prune();
+    }
     const entries = await this.store.range(this.#log, since, until);
     return entries.map((e) => JSON.parse(e.value) as UsageRecord);
   }
@@ -79,6 +95,10 @@ export class UsageLedger {
 
   /** How many records are retained and the newest timestamp ever dropped. */
   async retention(): Promise<{ retained: number; droppedThrough?: number }> {
+    if (this.#sincePrune > 0) {
+      this.#sincePrune = 0;
+      await this.prune();
+    }
     const info = await this.store.logInfo(this.#log);
     return info.prunedThrough === undefined ? { retained: info.length } : { retained: info.length, droppedThrough: info.prunedThrough };
   }
