@@ -64,6 +64,13 @@ describe('apiKeyFromEnv', () => {
   });
 });
 
+describe('the public credentials module', () => {
+  it('exports the helpers', async () => {
+    const mod = await import('../../src/providers/shared/credentials.js');
+    expect(Object.keys(mod).sort()).toEqual(['API_KEY_ENV', 'apiKeyFromEnv', 'apiKeyFromEnvVar', 'createKeySource', 'ollamaBaseURLFromEnv']);
+  });
+});
+
 describe('ollamaBaseURLFromEnv', () => {
   it.each([
     [undefined, 'http://127.0.0.1:11434'],
