@@ -22,6 +22,8 @@ export interface RouterEvents {
   breaker: { model: string; provider: string; from: 'closed' | 'open' | 'half-open'; to: 'closed' | 'open' | 'half-open'; reason: string; at: number };
   /** An emergency control was used (disable, enable, force, unforce, reset). */
   control: { action: 'disable' | 'enable' | 'force' | 'unforce' | 'reset-breaker' | 'tenant-set' | 'tenant-remove'; target: string; tenant?: string; actor?: string; at: number };
+  /** The usage ledger's store failed to take a record (e.g. a shared store is down); the request is unaffected. */
+  'ledger-error': { error: unknown; record: unknown };
   /** The audit log could not write an entry (a sink failed, a redaction function threw); the request is unaffected. */
   'audit-error': { error: Error };
   /** A budget crossed an alert threshold (default 90% and 100%), once per period each, or refused a request. */

@@ -2,6 +2,7 @@ import { createBudgetEngine, type BudgetEngine } from '../accounting/budgets/eng
 import type { Reservation } from '../accounting/budgets/types.js';
 import { createLedger, type UsageLedger } from '../accounting/ledger/ledger.js';
 import { recordOfBilledAttempt, recordOfFailure, recordOfResponse } from '../accounting/ledger/from-router.js';
+import type { RecordInput } from '../accounting/ledger/record.js';
 import { createCostsApi, type CostsApi } from '../accounting/reports/costs-api.js';
 import type { Store } from '../state/store.js';
 import { BudgetExceededError, type SwitchyardError } from '../core/errors.js';
@@ -26,6 +27,9 @@ export class RouterAccounting {
   readonly #engineOf = new WeakMap<Reservation, BudgetEngine>();
   readonly #unpricedSeen = new Set<string>();
   readonly #store: Store | undefined;
+  /** Write-behind: records are written right after the response is returned, in order, in batches. */
+  #pending: RecordInput[] = [];
+  #flushing: Promise<void> | undefined;
 
   constructor(
     options: RouterOptions,
@@ -34,7 +38,46 @@ export class RouterAccounting {
   ) {
     this.#store = options.store;
     this.ledger = createLedger({ ...(options.store && { store: options.store }), ...options.ledger });
-    this.costs = createCostsApi(this.ledger);
+    // Every report first waits for the records still being written, so a summary read right after
+    // a response always includes it.
+    const api = createCostsApi(this.ledger);
+    this.costs = {
+      summary: async (q) => (await this.flush(), api.summary(q)),
+      records: async (q) => (await this.flush(), api.records(q)),
+      export: async (q) => (await this.flush(), api.export(q)),
+      compare: async (q) => (await this.flush(), api.compare(q)),
+      forecast: async (q) => (await this.flush(), api.forecast(q)),
+    };
+  }
+
+  /** Queues a ledger record; it is written within the same turn of the event loop, after the caller resumes. */
+  #record(input: RecordInput): void {
+    this.#pending.push({ ...input, timestamp: input.timestamp ?? Date.now() });
+    this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain());
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      while (this.#pending.length > 0) {
+        const batch = this.#pending;
+        this.#pending = [];
+        for (const input of batch) {
+          try {
+            await this.ledger.record(input);
+          } catch (error) {
+            this.events.emit('ledger-error', { error, record: input });
+          }
+        }
+      }
+    } finally {
+      this.#flushing = undefined;
+    }
+  }
+
+  /** Resolves when every queued record is in the ledger. */
+  async flush(): Promise<void> {
+    while (this.#flushing) await this.#flushing;
+    if (this.#pending.length > 0) await (this.#flushing = this.#drain());
   }
 
   get budgets(): BudgetEngine | undefined {
@@ -106,7 +149,7 @@ export class RouterAccounting {
         { ...(begun.request.system !== undefined && { system: begun.request.system }), messages: begun.request.messages, completion: response.text },
       ),
     );
-    await this.ledger.record(recordOfResponse(response));
+    this.#record(recordOfResponse(response));
     const engine = reservation && this.#engineOf.get(reservation);
     if (engine && reservation) {
       await engine.settle(reservation, [{ model: response.route.model, provider: response.route.provider, providerModel: response.route.providerModel, costMicros: response.cost.totalMicros }]);
@@ -125,9 +168,9 @@ export class RouterAccounting {
         { ...(begun.request.system !== undefined && { system: begun.request.system }), messages: begun.request.messages, latencyMs },
       ),
     );
-    await this.ledger.record(recordOfFailure({ requestId: begun.requestId, error, context: begun.context, route, latencyMs }));
+    this.#record(recordOfFailure({ requestId: begun.requestId, error, context: begun.context, route, latencyMs }));
     if (billed) {
-      await this.ledger.record(
+      this.#record(
         recordOfBilledAttempt({ requestId: begun.requestId, context: begun.context, model: billed.candidate.model, provider: billed.candidate.provider, providerModel: billed.candidate.providerModel, usage: billed.usage, cost: billed.cost, error, latencyMs }),
       );
     }

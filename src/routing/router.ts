@@ -214,6 +214,7 @@ export function createRouter(options: RouterOptions): Router {
     },
     on: (name, listener) => events.on(name, listener),
     async close() {
+      await shared.accounting.flush();
       await limits.close();
       await audit?.close();
       events.clear();
