@@ -21,6 +21,7 @@ import { CLIENTS, FLOOR, type ClientSpec } from './clients/index.js';
 import { deltas } from './mock/payloads.js';
 import { machine } from './lib/machine.js';
 import { fmt, mb, pct, signedUs, sorted, table } from './lib/stats.js';
+import { modeTables, rangeUs, type ClientModeSummary } from './lib/render.js';
 import type { FromWorker, RunResult, ToWorker } from './worker.js';
 import type { MicroResults } from './micro.js';
 import type { SoakResult } from './soak.js';
@@ -45,12 +46,12 @@ interface ModeSpec {
 }
 
 /** Longest a single run (one client, one round) may take; a slow client then runs fewer requests (reported). */
-const RUN_CAP_MS = Number(opt('run-cap-ms') ?? (QUICK ? 800 : 12_000));
+const RUN_CAP_MS = Number(opt('run-cap-ms') ?? (QUICK ? 800 : 2_000));
 const MODES: ModeSpec[] = [
-  { id: 'seq', label: 'sequential, non-streaming', stream: false, concurrency: 1, rounds: QUICK ? 3 : 12, n: QUICK ? 120 : 400, warm: QUICK ? 150 : 800 },
-  { id: 'c64', label: '64 in flight, non-streaming', stream: false, concurrency: 64, rounds: QUICK ? 2 : 6, n: QUICK ? 256 : 1280, warm: QUICK ? 256 : 1280 },
-  { id: 'seq-stream', label: `sequential, streaming (${CHUNKS} deltas)`, stream: true, concurrency: 1, rounds: QUICK ? 3 : 10, n: QUICK ? 80 : 250, warm: QUICK ? 80 : 400 },
-  { id: 'c64-stream', label: `64 in flight, streaming (${CHUNKS} deltas)`, stream: true, concurrency: 64, rounds: QUICK ? 2 : 5, n: QUICK ? 192 : 640, warm: QUICK ? 192 : 640 },
+  { id: 'seq', label: 'sequential, non-streaming', stream: false, concurrency: 1, rounds: QUICK ? 3 : 10, n: QUICK ? 120 : 400, warm: QUICK ? 150 : 800 },
+  { id: 'c64', label: '64 in flight, non-streaming', stream: false, concurrency: 64, rounds: QUICK ? 2 : 5, n: QUICK ? 256 : 1280, warm: QUICK ? 256 : 1280 },
+  { id: 'seq-stream', label: `sequential, streaming (${CHUNKS} deltas)`, stream: true, concurrency: 1, rounds: QUICK ? 3 : 8, n: QUICK ? 80 : 250, warm: QUICK ? 80 : 400 },
+  { id: 'c64-stream', label: `64 in flight, streaming (${CHUNKS} deltas)`, stream: true, concurrency: 64, rounds: QUICK ? 2 : 4, n: QUICK ? 192 : 640, warm: QUICK ? 192 : 640 },
 ];
 
 function log(msg: string): void {
@@ -131,33 +132,6 @@ async function runOn(w: Worker, mode: ModeSpec, n: number): Promise<RunResult> {
 }
 
 // ---------- statistics ----------
-export interface ClientModeSummary {
-  id: string;
-  label: string;
-  group: string;
-  /** The client overheads are measured against. */
-  floor: string;
-  requests: number;
-  /** Rounds cut short by the time cap (the client was too slow for the planned request count). */
-  cappedRounds: number;
-  errors: number;
-  firstError?: string;
-  reqPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  ttftP50Ms?: number;
-  ttftP99Ms?: number;
-  /** p50(client) - p50(floor), µs, over all rounds pooled. */
-  overheadP50Us: number;
-  /** Per round p50(client) - p50(floor), µs. */
-  overheadRoundsUs: number[];
-  ttftOverheadP50Us?: number;
-  cpuUsPerReq: number;
-  cpuVsFloorPct: number;
-  throughputVsFloorPct: number;
-  rssMB: number;
-}
-
 function summarize(mode: ModeSpec, runs: Map<string, RunResult[]>, workers: Worker[]): ClientModeSummary[] {
   const pooled = (rs: RunResult[], k: 'total' | 'ttft'): Float64Array => sorted(rs.flatMap((r) => r[k].filter((x) => x !== undefined)));
   const cpuPerReq = (rs: RunResult[]): number => rs.reduce((t, r) => t + r.cpuUserUs + r.cpuSystemUs, 0) / rs.reduce((t, r) => t + r.total.length, 0);
@@ -197,32 +171,6 @@ function summarize(mode: ModeSpec, runs: Map<string, RunResult[]>, workers: Work
     }
     return out;
   });
-}
-
-function rangeUs(xs: number[]): string {
-  if (!xs.length) return '';
-  return `${signedUs(Math.min(...xs))}..${signedUs(Math.max(...xs))}`;
-}
-
-function modeTable(mode: ModeSpec, rows: ClientModeSummary[]): string {
-  const head = ['client', 'req/s', 'p50 ms', 'p99 ms'];
-  if (mode.stream) head.push('TTFT p50 ms', 'TTFT ovh µs');
-  head.push('overhead p50 µs', 'per-round min..max', 'CPU µs/req', 'CPU vs floor', mode.concurrency > 1 ? 'thrpt vs floor' : 'RSS MB');
-  return table(
-    head,
-    rows.map((r) => {
-      const cells = [r.label + (r.errors ? ` (${r.errors} errors)` : '') + (r.cappedRounds ? ` [${fmt(r.requests)} req, time-capped]` : ''), fmt(r.reqPerSec), fmt(r.p50Ms, 3), fmt(r.p99Ms, 3)];
-      if (mode.stream) cells.push(fmt(r.ttftP50Ms ?? NaN, 3), r.id === r.floor ? '0' : signedUs(r.ttftOverheadP50Us ?? NaN));
-      cells.push(
-        r.id === r.floor ? '0 (floor)' : signedUs(r.overheadP50Us),
-        r.id === r.floor ? '' : rangeUs(r.overheadRoundsUs),
-        fmt(r.cpuUsPerReq, 0),
-        r.id === r.floor ? '' : `${r.cpuVsFloorPct >= 0 ? '+' : ''}${r.cpuVsFloorPct.toFixed(1)}%`,
-        mode.concurrency > 1 ? `${r.throughputVsFloorPct.toFixed(1)}%` : r.rssMB.toFixed(0),
-      );
-      return cells;
-    }),
-  );
 }
 
 // ---------- targets ----------
@@ -327,10 +275,7 @@ async function main(): Promise<void> {
         const rows = summarize(mode, runs, workers);
         modeSummaries[mode.id] = rows;
         modeResults[mode.id] = { ...mode, seconds: (Date.now() - ms) / 1000, loadavgAfter: loadavg(), clients: rows };
-        const main = rows.filter((r) => r.group !== 'other-wire');
-        const other = rows.filter((r) => r.group === 'other-wire');
-        log(modeTable(mode, main));
-        if (other.length) log(`other wire formats, each against its own SDK called directly:\n${modeTable(mode, other)}`);
+        log(modeTables(mode, rows));
         for (const r of rows) if (r.firstError) log(`  ${r.id} first error: ${r.firstError}`);
       }
       result.modes = modeResults;
@@ -371,7 +316,7 @@ async function main(): Promise<void> {
       log(`\n== soak: ${fmt(n)} requests through the router (realistic 5-model fallback config, 64 in flight, 1 in 10 streamed), load ${loadavg()[0]!.toFixed(2)}`);
       try {
         const child = forkTs('soak.ts', ['--expose-gc']);
-        child.send({ origin: mock.origin, model: MODEL, n, concurrency: 64, maxMs: Number(opt('soak-cap-s') ?? (QUICK ? 15 : 300)) * 1000 });
+        child.send({ origin: mock.origin, model: MODEL, n, concurrency: 64, maxMs: Number(opt('soak-cap-s') ?? (QUICK ? 15 : 150)) * 1000 });
         const s = await nextMessage<{ type: 'soak'; result: SoakResult; text: string }>(child, 1_800_000);
         result.soak = s.result;
         log(s.text);

@@ -54,5 +54,18 @@ export const CLIENTS: ClientSpec[] = [
   { id: 'sy-anthropic', label: 'switchyard anthropic 1 model', group: 'other-wire', floor: 'anthropic-sdk', load: async () => (await import('./other-wires.js')).anthropicRouter },
   { id: 'gemini-sdk', label: '@google/genai direct', group: 'other-wire', floor: 'gemini-sdk', load: async () => (await import('./other-wires.js')).geminiDirect },
   { id: 'sy-gemini', label: 'switchyard gemini 1 model', group: 'other-wire', floor: 'gemini-sdk', load: async () => (await import('./other-wires.js')).geminiRouter },
+  {
+    id: 'openai-sdk-undici-pipe',
+    label: 'openai SDK + undici pipelining 8',
+    group: 'transport',
+    benchDeps: true,
+    load: async () => {
+      const [{ directClient, sdkCalls }, { undiciFetch }, { peerVersion }] = await Promise.all([import('./openai-sdk.js'), import('./transport.js'), import('../lib/peer.js')]);
+      return async ({ origin, model }) => ({
+        notes: [`undici@${peerVersion('undici')} fetch + Agent(keepAlive 60 s, 128 connections, pipelining 8): requests may queue behind another on one socket`],
+        ...sdkCalls(directClient(origin, await undiciFetch({ pipelining: 8 })), model),
+      });
+    },
+  },
   { id: 'sy-one-undici', label: 'switchyard 1 model + undici', group: 'transport', benchDeps: true, load: variant({ models: 1, routes: 0, providers: 1, realistic: true, transport: 'undici' }) },
 ];

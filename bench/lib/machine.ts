@@ -13,12 +13,16 @@ export interface MachineInfo {
   memFreeGiB: number;
   loadavg: number[];
   gitCommit?: string;
+  /** Files under src/ that differ from that commit when the run started (work in progress of others). */
+  srcUncommitted?: number;
 }
 
 export function machine(): MachineInfo {
   let gitCommit: string | undefined;
+  let srcUncommitted: number | undefined;
   try {
     gitCommit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    srcUncommitted = execSync('git status --porcelain -- src', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean).length;
   } catch {
     gitCommit = undefined;
   }
@@ -32,5 +36,6 @@ export function machine(): MachineInfo {
     memFreeGiB: Math.round((freemem() / 2 ** 30) * 10) / 10,
     loadavg: loadavg().map((x) => Math.round(x * 100) / 100),
     ...(gitCommit !== undefined && { gitCommit }),
+    ...(srcUncommitted !== undefined && { srcUncommitted }),
   };
 }
