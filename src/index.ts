@@ -129,6 +129,8 @@ export type { GeminiProvider, GeminiProviderOptions, GeminiRequestOptions, Gemin
 export { ollama } from './providers/ollama/index.js';
 export type { OllamaProvider, OllamaProviderOptions, OllamaCallOptions, OllamaModelOptions, OllamaThink } from './providers/ollama/index.js';
 export type { ApiKey, BaseProviderOptions } from './providers/shared/options.js';
+export { apiKeyFromEnv, apiKeyFromEnvVar, ollamaBaseURLFromEnv, API_KEY_ENV, createKeySource } from './providers/shared/credentials.js';
+export type { EnvKeyKind, KeySource, RotationResult, ProviderDescription } from './providers/shared/credentials.js';
 
 // Mock providers (also at 'switchyard/testing')
 export { mockProvider } from './providers/mock/index.js';
