@@ -31,7 +31,3 @@ export interface Cost {
   /** True when computed from estimated usage. */
   estimated: boolean;
 }
-
-export function emptyUsage(): Usage {
-  return { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-}

@@ -200,4 +200,3 @@ export function assertValidConfig(options: unknown): asserts options is RouterOp
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
-export { formatPath };

@@ -1,4 +1,4 @@
-import type { AssistantContentPart, ProviderMetadata, ReasoningPart, ToolCallPart } from '../core/messages.js';
+import type { AssistantContentPart, ProviderMetadata, ReasoningPart } from '../core/messages.js';
 import type { ProviderRequest } from '../core/request.js';
 import type { ProviderResponse, Warning } from '../core/response.js';
 import type { ProviderStreamPart, StreamEvent } from '../core/stream.js';
@@ -96,7 +96,4 @@ export class StreamAccumulator {
     return out;
   }
 
-  toolCalls(): ToolCallPart[] {
-    return this.content.filter((p): p is ToolCallPart => p.type === 'tool-call');
-  }
 }

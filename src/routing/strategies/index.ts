@@ -5,8 +5,6 @@ import { fallbackStrategy } from './fallback.js';
 import { latencyStrategy } from './latency.js';
 import { loadBalanceStrategy } from './load-balance.js';
 
-export const STRATEGY_NAMES = ['fallback', 'cost', 'capability', 'load-balance', 'latency'] as const;
-
 /** Turns a strategy spec (name, options object or function) into its name and ordering function. */
 export function resolveStrategy(spec: StrategySpec): { name: string; order: StrategyFunction } {
   if (typeof spec === 'function') return { name: spec.name || 'custom', order: spec };
