@@ -24,7 +24,8 @@ function matchesCondition(when: RouteCondition, request: Readonly<ChatRequest>, 
     oneOf(when.task, request.task) &&
     (when.tags === undefined || when.tags.every((t) => request.tags?.includes(t) ?? false)) &&
     (when.language === undefined || languageMatches(when.language, c)) &&
-    oneOf(when.complexity, c.complexity.level)
+    // Read the (lazy) complexity only when the route asks for it.
+    (when.complexity === undefined || oneOf(when.complexity, c.complexity.level))
   );
 }
 

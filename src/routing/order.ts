@@ -19,16 +19,22 @@ export interface OrderContext {
  */
 export function orderTree(node: RouteNode, ctx: OrderContext): Candidate[] {
   if (node.kind === 'model') return ctx.eligible(node.candidate) ? [node.candidate] : [];
-  const lists: Candidate[][] = [];
+  let flat = true;
   const reps: Candidate[] = [];
-  const byRep = new Map<Candidate, Candidate[]>();
+  const lists: Candidate[][] = [];
   for (const child of node.children) {
+    if (child.kind === 'model') {
+      if (ctx.eligible(child.candidate)) {
+        reps.push(child.candidate);
+        lists.push([child.candidate]);
+      }
+      continue;
+    }
+    flat = false;
     const list = orderTree(child, ctx);
     if (list.length === 0) continue;
-    const rep = child.kind === 'model' ? child.candidate : { ...list[0]!, weight: child.weight };
+    reps.push({ ...list[0]!, weight: child.weight });
     lists.push(list);
-    reps.push(rep);
-    byRep.set(rep, list);
   }
   if (reps.length === 0) return [];
   const sequence = ctx.sequences.get(node.name) ?? 0;
@@ -37,22 +43,31 @@ export function orderTree(node: RouteNode, ctx: OrderContext): Candidate[] {
   const input = ctx.input as StrategyInput;
   input.sequence = sequence;
   const ordered = node.order(reps, input);
+  if (ordered.length < reps.length) reportDropped(node, reps, lists, ordered, ctx);
+  // Only models below: use lists have no duplicates (checked at createRouter), so the order is the answer.
+  if (flat) return ordered;
+  const at = new Map<Candidate, number>();
+  reps.forEach((rep, i) => at.set(rep, i));
   const out: Candidate[] = [];
   const seen = new Set<string>();
   for (const rep of ordered) {
-    for (const c of byRep.get(rep) ?? []) {
+    for (const c of lists[at.get(rep)!] ?? []) {
       if (!seen.has(c.model)) {
         seen.add(c.model);
         out.push(c);
       }
     }
   }
-  // What the strategy dropped is reported, not silently lost.
-  for (const rep of reps) {
-    if (ordered.includes(rep)) continue;
-    for (const c of byRep.get(rep)!) {
-      if (!seen.has(c.model) && !ctx.skipped.some((s) => s.model === c.model)) ctx.skipped.push({ model: c.model, reason: 'dropped-by-strategy', detail: `strategy "${node.strategy}" of "${node.name}"` });
-    }
-  }
   return out;
+}
+
+/** What a strategy dropped is reported, not silently lost. */
+function reportDropped(node: RouteNode & { kind: 'group' }, reps: Candidate[], lists: Candidate[][], ordered: Candidate[], ctx: OrderContext): void {
+  const kept = new Set(ordered);
+  reps.forEach((rep, i) => {
+    if (kept.has(rep)) return;
+    for (const c of lists[i]!) {
+      if (!ctx.skipped.some((s) => s.model === c.model)) ctx.skipped.push({ model: c.model, reason: 'dropped-by-strategy', detail: `strategy "${node.strategy}" of "${node.name}"` });
+    }
+  });
 }

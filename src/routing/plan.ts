@@ -111,7 +111,8 @@ export function planRoute(input: PlanInput, state: PlanState): RoutePlan {
     hard.set(c.model, ok);
     return ok;
   };
-  const cooling = (c: Candidate) => (state.cooldowns.get(c.model) ?? 0) > now;
+  const anyCooling = state.cooldowns.size > 0;
+  const cooling = (c: Candidate) => anyCooling && (state.cooldowns.get(c.model) ?? 0) > now;
   const strategyInput = {
     request,
     context: input.context,
@@ -125,9 +126,9 @@ export function planRoute(input: PlanInput, state: PlanState): RoutePlan {
     sequence: 0,
   };
   const base = { input: strategyInput, sequences: state.sequences, skipped };
-  let candidates = orderTree(root, { ...base, eligible: (c) => eligibleHard(c) && !cooling(c) });
-  if (candidates.length === 0) candidates = orderTree(root, { ...base, sequences: new Map(state.sequences), eligible: eligibleHard });
-  else {
+  let candidates = orderTree(root, { ...base, eligible: anyCooling ? (c) => eligibleHard(c) && !cooling(c) : eligibleHard });
+  if (candidates.length === 0 && anyCooling) candidates = orderTree(root, { ...base, sequences: new Map(state.sequences), eligible: eligibleHard });
+  else if (anyCooling) {
     for (const c of state.compiled.candidates.values()) {
       if (hard.get(c.model) === true && cooling(c) && !candidates.includes(c)) skipped.push({ model: c.model, reason: 'rate-limited', detail: 'cooling down after a vendor 429' });
     }
