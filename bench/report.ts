@@ -72,7 +72,7 @@ if (r.soak) {
     '',
     `${s.config}; ${fmt(s.completed)}${s.timeCapped ? ` of ${fmt(s.requests)} planned (stopped by the time cap)` : ''} requests, ${s.concurrency} in flight, in ${s.seconds.toFixed(1)} s (${fmt(s.reqPerSec)} req/s), ${s.errors} errors.`,
     '',
-    table(['point', 'requests done', 'RSS MB', 'heap used MB (after GC)'], [['after warm-up', '', s.rssAfterWarmupMB.toFixed(1), s.heapAfterWarmupMB.toFixed(1)], ...s.samples.map((x) => ['', fmt(x.done), x.rssMB.toFixed(1), x.heapUsedMB.toFixed(1)]), ['end', fmt(s.completed), s.rssEndMB.toFixed(1), s.heapEndMB.toFixed(1)]]),
+    table(['point', 'requests done', 'RSS MB', 'heap used MB (after GC)'], [['after warm-up', s.warmupRequests === undefined ? '' : fmt(s.warmupRequests), s.rssAfterWarmupMB.toFixed(1), s.heapAfterWarmupMB.toFixed(1)], ...s.samples.map((x) => ['', fmt(x.done), x.rssMB.toFixed(1), x.heapUsedMB.toFixed(1)]), ['end', fmt(s.completed), s.rssEndMB.toFixed(1), s.heapEndMB.toFixed(1)]]),
   );
 }
 if (r.targets) out.push('', '### Targets', '', table(['target', 'result', 'met'], r.targets.map((t) => [t.target, t.result, t.met === null ? 'n/a' : t.met ? 'yes' : '**NO**']), 2));

@@ -18,6 +18,8 @@ export interface SoakResult {
   reqPerSec: number;
   config: string;
   samples: Array<{ done: number; rssMB: number; heapUsedMB: number }>;
+  /** Requests done when the after-warm-up sample was taken. */
+  warmupRequests: number;
   rssAfterWarmupMB: number;
   rssEndMB: number;
   heapAfterWarmupMB: number;
@@ -38,7 +40,7 @@ export async function soak(origin: string, model: string, n: number, concurrency
   const names = Object.keys(providers);
   const models = manyModels(5, names, (i) => (i === 0 ? model : `${model}-alt${i}`));
   const b = buildRouter({ providers, models }, realisticExtras(names), { events: true, strategy: 'fallback' });
-  const warm = Math.min(10_000, Math.round(n / 10));
+  const warm = Math.min(2_000, Math.round(n / 10));
   const step = Math.max(1, Math.round(n / 10));
   const samples: SoakResult['samples'] = [];
   let next = 0;
@@ -48,6 +50,9 @@ export async function soak(origin: string, model: string, n: number, concurrency
   let warmSample: SoakResult['samples'][number] | undefined;
   const t0 = performance.now();
   const stopAt = t0 + maxMs;
+  // Also sample by time, so that a soak stopped by its cap still shows how memory evolved.
+  const sampleEveryMs = Number.isFinite(maxMs) ? maxMs / 10 : Infinity;
+  let lastSampleAt = t0;
   const lane = async (): Promise<void> => {
     for (;;) {
       const i = next++;
@@ -67,8 +72,14 @@ export async function soak(origin: string, model: string, n: number, concurrency
         firstError ??= e instanceof Error ? e.message : String(e);
       }
       done++;
-      if (done === warm) warmSample = mem(done);
-      else if (done % step === 0) samples.push(mem(done));
+      if (done === warm) {
+        warmSample = mem(done);
+        lastSampleAt = performance.now();
+      }
+      else if (done % step === 0 || (done > warm && performance.now() - lastSampleAt > sampleEveryMs)) {
+        samples.push(mem(done));
+        lastSampleAt = performance.now();
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
@@ -87,6 +98,7 @@ export async function soak(origin: string, model: string, n: number, concurrency
     reqPerSec: done / seconds,
     config: `fallback x5, ${b.accepted.filter((k) => k !== 'strategy').join(', ')}, events`,
     samples,
+    warmupRequests: w.done,
     rssAfterWarmupMB: w.rssMB,
     rssEndMB: end.rssMB,
     heapAfterWarmupMB: w.heapUsedMB,
