@@ -9,9 +9,22 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The period a moment falls in, in a time zone: `2025-10-01` (day), `2025-10` (month) or `total`. */
+/**
+ * Every time zone offset is a whole number of minutes, so the local date cannot change inside one
+ * UTC minute: the key is computed once a minute per (period, zone), not on every request
+ * (`formatToParts` costs ~9 us).
+ */
+const keyCache = new Map<string, { minute: number; key: string }>();
+
 export function periodKey(now: number, period: BudgetPeriod, timeZone: string): string {
   if (period === 'total') return 'total';
+  const minute = Math.floor(now / 60_000);
+  const cacheKey = `${period}|${timeZone}`;
+  const hit = keyCache.get(cacheKey);
+  if (hit && hit.minute === minute) return hit.key;
   const parts = formatter(timeZone).formatToParts(new Date(now));
   const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return period === 'day' ? `${get('year')}-${get('month')}-${get('day')}` : `${get('year')}-${get('month')}`;
+  const key = period === 'day' ? `${get('year')}-${get('month')}-${get('day')}` : `${get('year')}-${get('month')}`;
+  keyCache.set(cacheKey, { minute, key });
+  return key;
 }
