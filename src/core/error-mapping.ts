@@ -17,7 +17,7 @@ export interface HttpErrorInput extends ErrorOptions {
   retryAfterMs?: number;
 }
 
-export const CONTEXT_LENGTH = /context[_ ]length|context window|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum number of tokens|token count.*exceeds/i;
+export const CONTEXT_LENGTH = /context[_ ]length|context window|context size|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum number of tokens|token count.*exceeds|exceeds.*context/i;
 
 /** Whether a vendor message says the prompt does not fit the context window (for errors with no HTTP status, e.g. mid-stream). */
 export function isContextLengthMessage(text: string): boolean {

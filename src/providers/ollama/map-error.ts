@@ -1,4 +1,4 @@
-import { errorFromStatus, parseRetryAfter } from '../../core/error-mapping.js';
+import { errorFromStatus, isContextLengthMessage, parseRetryAfter } from '../../core/error-mapping.js';
 import {
   AbortError,
   ContextLengthError,
@@ -60,15 +60,13 @@ export function mapHttpError(
   });
 }
 
-const CONTEXT_WORDING = /context[_ ]length|context window|context size|maximum context|too many tokens|prompt is too long|exceeds.*context/i;
-
 /**
  * An `{"error":"..."}` line in the middle of a stream: the server failed after it had answered
  * 200, so it is the server's failure (retryable) unless it speaks of the context size.
  */
 export function mapStreamErrorLine(message: string, ctx: ErrorContext): SwitchyardError {
   const options = { ...fields(ctx), message: `${describe(ctx)} stream error: ${message}`, cause: { error: message } };
-  return CONTEXT_WORDING.test(message) ? new ContextLengthError(options) : new ProviderUnavailableError(options);
+  return isContextLengthMessage(message) ? new ContextLengthError(options) : new ProviderUnavailableError(options);
 }
 
 function causeCode(error: unknown): string | undefined {
