@@ -3,7 +3,6 @@ import {
   AbortError,
   AuthenticationError,
   InvalidResponseError,
-  PermissionError,
   ProviderUnavailableError,
   SwitchyardError,
   TimeoutError,
@@ -86,8 +85,6 @@ export function mapOpenAIError(error: unknown, ctx: ErrorContext): SwitchyardErr
     const statusCode = typeof e.status === 'number' ? e.status : statusOfStreamError(code);
     const retryAfterMs = parseRetryAfter(e.headers);
     const message = `${where(ctx)} answered ${typeof e.status === 'number' ? `HTTP ${e.status}` : 'with an error event'}${code ? ` (${code})` : ''}: ${vendorMessage(e)}`;
-    // 402 (DeepSeek: insufficient balance) is about the account, not the request: another provider may serve it.
-    if (statusCode === 402) return new PermissionError({ ...base, statusCode, message, ...(code !== undefined && { vendorCode: code }) });
     return errorFromStatus({ ...base, statusCode, message, ...(code !== undefined && { vendorCode: code }), ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }
   if (name === 'OpenAIError' && /credentials|api key|apiKey/i.test(e.message ?? '')) {
