@@ -91,9 +91,12 @@ export async function runAttempts<T>(
     let lease: Lease | undefined;
     try {
       // The first try may overflow to the next candidate when this one is saturated; retries wait.
-      let firstLease: Lease | 'saturated' | undefined = await guards.enter(candidate, input.tokens, signal.signal, !last).catch((error: unknown) => {
+      let firstLease: Lease | 'saturated' | undefined;
+      try {
+        firstLease = await guards.enter(candidate, input.tokens, signal.signal, !last);
+      } catch (error) {
         throw toTypedError(error, signal, candidate.provider, candidate.model, input.timeoutMs);
-      });
+      }
       if (firstLease === 'saturated') {
         input.skipped.push({ model: candidate.model, reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' });
         continue;

@@ -2,7 +2,7 @@ import { CircuitOpenError, RateLimitError, type SwitchyardError } from '../core/
 import type { EventBus } from '../observability/events.js';
 import { CircuitBreaker } from '../resilience/breaker/breaker.js';
 import type { BreakerOptions, Permit } from '../resilience/breaker/types.js';
-import type { LimitsView, Slot } from '../resilience/rate-limit.js';
+import type { LimitsView, Slot, TargetLimiter } from '../resilience/rate-limit.js';
 import type { Candidate } from './options.js';
 import type { RouterStats } from './stats.js';
 
@@ -50,41 +50,79 @@ export class TargetGuards {
   /**
    * Takes a breaker permit and rate-limit slots for one try; throws CircuitOpenError when open.
    * With `mayOverflow`, a limiter in `overflow: 'next'` mode that is saturated right now returns
-   * `'saturated'` instead of waiting (the caller moves to the next candidate).
+   * `'saturated'` instead of waiting (the caller moves to the next candidate). Synchronous unless a
+   * limiter makes the call wait.
    */
-  async enter(candidate: Candidate, tokens: number, signal: AbortSignal | undefined, mayOverflow = false): Promise<Lease | 'saturated'> {
+  enter(candidate: Candidate, tokens: number, signal: AbortSignal | undefined, mayOverflow = false): Lease | 'saturated' | Promise<Lease | 'saturated'> {
     const breaker = this.breakerOf(candidate);
     const permit: Permit | undefined = breaker ? breaker.tryAcquire() : { kind: 'normal' };
     if (!permit) throw new CircuitOpenError({ provider: candidate.provider, model: candidate.model });
+    const limiters = this.limits.size > 0 ? this.limits.limitersFor(candidate.provider, candidate.model) : undefined;
+    if (!limiters || limiters.length === 0) return this.#lease(candidate, breaker, permit, undefined);
     const slots: Slot[] = [];
     const giveBack = () => {
       for (const s of slots) s.release();
       breaker?.record(permit, 'neutral');
     };
+    // Take slots synchronously while they are free; the first limiter that must wait turns the rest async.
+    for (let i = 0; i < limiters.length; i++) {
+      const l = limiters[i]!;
+      let got: Slot | Promise<Slot> | undefined;
+      try {
+        got = mayOverflow && l.overflow === 'next' ? l.tryAcquire(tokens) : l.acquire(tokens, signal);
+      } catch (error) {
+        giveBack();
+        throw error;
+      }
+      if (got === undefined) {
+        giveBack();
+        return 'saturated';
+      }
+      if (!('then' in got)) {
+        slots.push(got);
+        continue;
+      }
+      return this.#waitRest(got, limiters, i + 1, slots, giveBack, { candidate, tokens, signal, mayOverflow, breaker, permit });
+    }
+    return this.#lease(candidate, breaker, permit, slots);
+  }
+
+  async #waitRest(
+    pending: Promise<Slot>,
+    limiters: readonly TargetLimiter[],
+    from: number,
+    slots: Slot[],
+    giveBack: () => void,
+    c: { candidate: Candidate; tokens: number; signal: AbortSignal | undefined; mayOverflow: boolean; breaker: CircuitBreaker | undefined; permit: Permit },
+  ): Promise<Lease | 'saturated'> {
     try {
-      if (this.limits.size > 0) {
-        for (const l of this.limits.limitersFor(candidate.provider, candidate.model)) {
-          if (mayOverflow && l.overflow === 'next') {
-            const slot = await l.tryAcquire(tokens, signal);
-            if (!slot) {
-              giveBack();
-              return 'saturated';
-            }
-            slots.push(slot);
-          } else slots.push(await l.acquire(tokens, signal));
-        }
+      slots.push(await pending);
+      for (let i = from; i < limiters.length; i++) {
+        const l = limiters[i]!;
+        if (c.mayOverflow && l.overflow === 'next') {
+          const slot = l.tryAcquire(c.tokens);
+          if (!slot) {
+            giveBack();
+            return 'saturated';
+          }
+          slots.push(slot);
+        } else slots.push(await l.acquire(c.tokens, c.signal));
       }
     } catch (error) {
       giveBack();
       throw error;
     }
+    return this.#lease(c.candidate, c.breaker, c.permit, slots);
+  }
+
+  #lease(candidate: Candidate, breaker: CircuitBreaker | undefined, permit: Permit, slots: Slot[] | undefined): Lease {
     this.stats.begin(candidate.model);
     let ended = false;
     return {
       end: (outcome) => {
         if (ended) return;
         ended = true;
-        for (const s of slots) s.release(outcome.ok ? outcome.tokens : undefined);
+        if (slots) for (const s of slots) s.release(outcome.ok ? outcome.tokens : undefined);
         if (outcome.ok) {
           breaker?.record(permit, 'success');
           this.stats.end(candidate.model, { ok: true, latencyMs: outcome.latencyMs });

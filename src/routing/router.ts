@@ -107,7 +107,7 @@ export function createRouter(options: RouterOptions): Router {
       })
     : undefined;
   const shared: SharedParts = { events, controls: new Controls(), accounting: new RouterAccounting(options, events, audit), now };
-  const limits = new RateLimits(options.rateLimits);
+  const limits = new RateLimits(options.rateLimits, now);
   const tenants = new TenantRegistry(options, shared, limits, buildCore(options, shared, limits));
   const { controls } = shared;
 

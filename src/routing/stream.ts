@@ -77,6 +77,8 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
       throw new InvalidResponseError({ provider: candidate.provider, model: candidate.model, message: `The stream from "${candidate.model}" ended without a finish event` });
     }
     finished = true;
+    // Close the vendor stream before giving its slot back: a stream holds its slot until it ends.
+    await iterator.return?.().catch(() => undefined);
     const latencyMs = performance.now() - opened.startedAt;
     const res = acc.toResponse(begun.providerRequest);
     served.lease.end({ ok: true, latencyMs, tokens: res.usage.totalTokens });

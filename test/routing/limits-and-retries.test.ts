@@ -7,7 +7,7 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-describe('rate limits (bottleneck)', () => {
+describe('rate limits', () => {
   it('maxConcurrent: 4 never lets a fifth call start (queue mode), counted at the mock', async () => {
     const m = mockProvider({ latencyMs: 20 });
     const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, rateLimits: { m: { maxConcurrent: 4, overflow: 'queue' } } });
