@@ -52,7 +52,9 @@ export class RouterAccounting {
 
   /** Queues a ledger record; it is written within the same turn of the event loop, after the caller resumes. */
   #record(input: RecordInput): void {
-    this.#pending.push({ ...input, timestamp: input.timestamp ?? Date.now() });
+    // The input is ours (built by from-router.ts for this call): stamp it in place rather than copy it.
+    input.timestamp ??= Date.now();
+    this.#pending.push(input);
     this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain());
   }
 

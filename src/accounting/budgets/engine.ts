@@ -100,13 +100,16 @@ export class BudgetEngine {
       const target = input.resolveCandidate?.(b.degradeTo);
       if (target) extra.set(b.degradeTo, this.#prepare(target, active, ctx, at, input));
     }
+    // One read per distinct counter. Sequential awaits: the memory store answers at once, and a
+    // remote store pipelines them; Promise.all over closures cost more than the reads here.
     const used = new Map<string, number>();
-    await Promise.all(
-      [...prepared, ...extra.values()].flatMap((p) => p.keys).map(async ({ key }) => {
-        if (!used.has(key)) used.set(key, 0);
+    for (const p of extra.size > 0 ? [...prepared, ...extra.values()] : prepared) {
+      for (const { key } of p.keys) {
+        if (used.has(key)) continue;
+        used.set(key, 0);
         used.set(key, (await this.#store.counters(key)).used ?? 0);
-      }),
-    );
+      }
+    }
 
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const { decisions, order } = this.#decide(prepared, extra, used, at);
@@ -221,16 +224,14 @@ export class BudgetEngine {
         }
       }
     }
-    await Promise.all(
-      [...entries].map(async ([key, e]) => {
-        const after = await this.#store.increment(key, { used: e.actual - e.held, spent: e.actual });
-        const spent = after.spent ?? 0;
-        for (const t of e.budget.alertAt) {
-          const mark = Math.ceil(t * e.budget.limitMicros);
-          if (spent - e.actual < mark && spent >= mark) await this.#alert(e.budget, key, e.instance, reservation.at, t, 'threshold', spent);
-        }
-      }),
-    );
+    for (const [key, e] of entries) {
+      const after = await this.#store.increment(key, { used: e.actual - e.held, spent: e.actual });
+      const spent = after.spent ?? 0;
+      for (const t of e.budget.alertAt) {
+        const mark = Math.ceil(t * e.budget.limitMicros);
+        if (spent - e.actual < mark && spent >= mark) await this.#alert(e.budget, key, e.instance, reservation.at, t, 'threshold', spent);
+      }
+    }
   }
 
   /**

@@ -60,7 +60,7 @@ export class UsageLedger {
   async record(input: RecordInput): Promise<UsageRecord> {
     const record = toRecord(input, randomUUID(), input.timestamp ?? this.now());
     const key = encodeBucket(bucketOf(record));
-    await this.store.increment(this.#agg + key, countersOf(record));
+    await this.store.increment(this.#agg + key, nonZero(countersOf(record)));
     await this.store.addToSet(this.#index, [key]);
     await this.store.append(this.#log, record.timestamp, JSON.stringify(record));
     if (++this.#sincePrune >= this.#pruneEvery) {
@@ -102,6 +102,16 @@ export class UsageLedger {
     const info = await this.store.logInfo(this.#log);
     return info.prunedThrough === undefined ? { retained: info.length } : { retained: info.length, droppedThrough: info.prunedThrough };
   }
+}
+
+/** The fields that change: most counters of a record are 0 (no cache, no reasoning, no error...). */
+function nonZero(counters: Counters): Partial<Counters> {
+  const out: Partial<Counters> = {};
+  for (const f in counters) {
+    const v = counters[f as keyof Counters];
+    if (v !== 0) out[f as keyof Counters] = v;
+  }
+  return out;
 }
 
 export function createLedger(options: LedgerOptions = {}): UsageLedger {
