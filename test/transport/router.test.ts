@@ -121,10 +121,9 @@ describe('createTransport() through createRouter()', () => {
     expect(server.maxOutstandingPerSocket()).toBe(1);
   });
 
-  // Known issue outside the transport: the anthropic adapter returns at `message_stop` and cancels
-  // the SDK stream before the HTTP body has ended, so undici must close that socket: every Anthropic
-  // stream opens a new connection (with Node's global fetch too). Remove `.fails` once it drains the body.
-  it.fails('anthropic streams reuse their connection', async () => {
+  // The anthropic adapter reads the rest of the body after `message_stop` in the background
+  // instead of cancelling it (a cancelled body makes undici close the socket).
+  it('anthropic streams reuse their connection', async () => {
     answer(['ok']);
     const t = transport({ connections: 1 });
     const r = router(t);

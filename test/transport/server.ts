@@ -161,8 +161,8 @@ export function sendJson(res: ServerResponse, body: unknown): void {
 }
 
 /** Writes SSE frames one event-loop turn apart; `stallAfter` frames, then waits for `gate` before the rest. */
-export async function sendSse(res: ServerResponse, frames: string[], opts: { stallAfter?: number; gate?: Promise<void> } = {}): Promise<void> {
-  res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
+export async function sendSse(res: ServerResponse, frames: string[], opts: { stallAfter?: number; gate?: Promise<void> } = {}, contentType = 'text/event-stream; charset=utf-8'): Promise<void> {
+  res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
   for (let i = 0; i < frames.length; i++) {
     if (opts.stallAfter !== undefined && i === opts.stallAfter) await opts.gate;
     if (res.destroyed) return;

@@ -1,3 +1,4 @@
+import { drainInBackground } from '../shared/drain.js';
 import { AbortError, InvalidResponseError } from '../../core/errors.js';
 import type { ProviderMetadata } from '../../core/messages.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
@@ -41,6 +42,8 @@ export async function* mapStream(events: AsyncIterable<unknown>, ctx: StreamCont
   const meta: Record<string, unknown> = {};
 
   const iterator = events[Symbol.asyncIterator]();
+  // Set at `message_stop`: the rest of the body is then read in the background, not cancelled.
+  let ended = false;
   try {
     for (;;) {
       let next: IteratorResult<unknown>;
@@ -124,6 +127,7 @@ export async function* mapStream(events: AsyncIterable<unknown>, ctx: StreamCont
           const incomplete = [...blocks.values()].filter((b) => b.type === 'tool');
           if (incomplete.length > 0) meta.incompleteToolCalls = incomplete.map((b) => ({ toolCallId: b.id, toolName: b.name, partialJson: b.json }));
           const answeredByJsonTool = ctx.jsonTool !== undefined && stopReason === 'tool_use';
+          ended = true;
           yield {
             type: 'finish',
             finishReason: answeredByJsonTool ? 'stop' : mapStopReason(stopReason),
@@ -140,7 +144,9 @@ export async function* mapStream(events: AsyncIterable<unknown>, ctx: StreamCont
       }
     }
   } finally {
-    await iterator.return?.().catch(() => undefined);
+    const stop = () => void iterator.return?.().catch(() => undefined);
+    if (ended) drainInBackground(iterator, () => ((events as { controller?: AbortController }).controller?.abort() ?? stop()));
+    else await iterator.return?.().catch(() => undefined);
   }
   if (ctx.signal?.aborted) throw new AbortError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${where} was aborted`, cause: ctx.signal.reason });
   throw invalid('the stream ended before message_stop');

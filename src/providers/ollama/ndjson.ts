@@ -6,15 +6,18 @@
  *
  * When `signal` fires, the read is cancelled at once (even on a stalled connection) and the
  * signal's reason is thrown: the caller maps it to AbortError. Stopping the iteration early
- * cancels the body, which releases the connection.
+ * cancels the body (the HTTP client then closes the connection); `cut` stops the reading quietly.
  */
-export async function* readNdjsonLines(body: ReadableStream<Uint8Array>, signal?: AbortSignal): AsyncGenerator<string> {
+export async function* readNdjsonLines(body: ReadableStream<Uint8Array>, signal?: AbortSignal, cut?: AbortSignal): AsyncGenerator<string> {
   const reader = body.pipeThrough(new TextDecoderStream()).getReader();
   const onAbort = () => {
     reader.cancel(signal?.reason).catch(() => undefined);
   };
   if (signal?.aborted) onAbort();
   else signal?.addEventListener('abort', onAbort, { once: true });
+  // `cut` ends the reading quietly (the lines read so far stand), e.g. a tail that never ends.
+  const onCut = () => void reader.cancel().catch(() => undefined);
+  cut?.addEventListener('abort', onCut, { once: true });
   let buffer = '';
   let finished = false;
   try {
@@ -35,6 +38,7 @@ export async function* readNdjsonLines(body: ReadableStream<Uint8Array>, signal?
     if (buffer.trim() !== '') yield buffer;
   } finally {
     signal?.removeEventListener('abort', onAbort);
+    cut?.removeEventListener('abort', onCut);
     if (!finished) await reader.cancel().catch(() => undefined);
   }
 }

@@ -5,6 +5,7 @@ import type { ChatDeps } from './chat-deps.js';
 import { ChunkFolder } from './fold-chunks.js';
 import { invalidResponse, mapFetchError, type ErrorContext } from './map-error.js';
 import { readNdjsonLines } from './ndjson.js';
+import { drainInBackground } from '../shared/drain.js';
 import { parseChunk } from './parse-chunk.js';
 
 /**
@@ -29,19 +30,26 @@ export async function* streamChat(deps: ChatDeps, request: ProviderRequest, opti
   const stream = response.body;
   if (!stream) throw invalidResponse(ctx, 'the stream response has no body');
   let reading = false;
+  const tail = new AbortController();
+  const lines = readNdjsonLines(stream, signal, tail.signal);
+  // Set at the `done: true` line: the rest of the body is then read in the background, not cancelled.
+  let ended = false;
   try {
     yield { type: 'stream-start', warnings };
     const folder = new ChunkFolder(request);
     let first = true;
     reading = true;
-    for await (const line of readNdjsonLines(stream, signal)) {
-      const { chunk } = parseChunk(line, ctx);
+    for (;;) {
+      const next = await lines.next();
+      if (next.done) break;
+      const { chunk } = parseChunk(next.value, ctx);
       if (first) {
         first = false;
         yield { type: 'response-metadata', modelId: chunk.model ?? options.model };
       }
       yield* folder.add(chunk);
       if (chunk.done === true) {
+        ended = true;
         yield folder.finish(chunk);
         return;
       }
@@ -51,6 +59,8 @@ export async function* streamChat(deps: ChatDeps, request: ProviderRequest, opti
   } finally {
     // Stopped before reading began (the consumer broke after `stream-start`): free the connection.
     if (!reading) await stream.cancel().catch(() => undefined);
+    else if (ended) drainInBackground(lines, () => tail.abort());
+    else await lines.return(undefined).catch(() => undefined);
   }
   throw invalidResponse(ctx, 'the stream ended without a `done: true` line (connection closed early?)');
 }
