@@ -27,4 +27,12 @@ describe('examples/', () => {
     expect(stdout).toContain('fallback: fast-model -> backup-model');
     expect(stdout).toContain('served by backup-model via backup (fallbackUsed: true)');
   }, 60_000);
+
+  it('transport serves both adapters over the tuned transport and releases its sockets', async () => {
+    const { stdout } = await run(tsx, ['examples/transport.ts'], { cwd: root, timeout: 60_000 });
+    expect(stdout).toContain('gpt:    Hello from GPT');
+    expect(stdout).toContain('claude: Hello from Claude');
+    expect(stdout).toContain('stream: Streamed over undici');
+    expect(stdout).toContain('closed; sockets left in the pool: 0');
+  }, 60_000);
 });

@@ -14,7 +14,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // The published tarball must work for both module systems, with no provider SDK installed.
 describe('npm pack', () => {
-  it('installs into an empty folder; import and require of switchyard and switchyard/testing work', async () => {
+  it('installs into an empty folder; import and require of switchyard, switchyard/testing and switchyard/transport work', async () => {
     await run('npm', ['run', 'build'], { cwd: root, timeout: 120_000 });
     const { stdout } = await run('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: root, timeout: 60_000 });
     const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
@@ -42,5 +42,30 @@ router.chat({ messages: [{ role: 'user', content: 'hi' }] }).then((r) => console
     expect(esm.stdout.trim()).toBe('esm ok function');
     const cjs = await run('node', ['cjs.cjs'], { cwd: app });
     expect(cjs.stdout.trim()).toBe('cjs ok function');
+
+    // switchyard/transport resolves for both module systems; it needs the optional peer undici, which
+    // the main entry never loads (esm.mjs and cjs.cjs above ran without it).
+    writeFileSync(
+      join(app, 'resolve.cjs'),
+      `console.log(require.resolve('switchyard/transport').endsWith('transport.cjs'));
+import('switchyard/transport').then(() => console.log('loaded'), (e) => console.log(e.code, String(e.message).includes('undici')));`,
+    );
+    writeFileSync(join(app, 'resolve.mjs'), `console.log(import.meta.resolve('switchyard/transport').endsWith('transport.js'));`);
+    expect((await run('node', ['resolve.cjs'], { cwd: app })).stdout.trim()).toBe('true\nERR_MODULE_NOT_FOUND true');
+    expect((await run('node', ['resolve.mjs'], { cwd: app })).stdout.trim()).toBe('true');
+    // With undici installed (linked from this repository's devDependency: no network), both work end to end.
+    await run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--ignore-scripts', join(root, 'node_modules', 'undici')], { cwd: app, timeout: 120_000 });
+    const serve = `const http = require('node:http');
+const server = http.createServer((req, res) => res.end('transport ok')).listen(0, '127.0.0.1', async () => {
+  const t = createTransport({ connections: 2 });
+  const text = await (await t('http://127.0.0.1:' + server.address().port + '/')).text();
+  await t.close();
+  server.close();
+  console.log(text, t.options.pipelining);
+});`;
+    writeFileSync(join(app, 'transport.cjs'), `const { createTransport } = require('switchyard/transport');\n${serve}`);
+    writeFileSync(join(app, 'transport.mjs'), `import { createRequire } from 'node:module';\nimport { createTransport } from 'switchyard/transport';\nconst require = createRequire(import.meta.url);\n${serve}`);
+    expect((await run('node', ['transport.cjs'], { cwd: app })).stdout.trim()).toBe('transport ok 1');
+    expect((await run('node', ['transport.mjs'], { cwd: app })).stdout.trim()).toBe('transport ok 1');
   }, 300_000);
 });
