@@ -1,23 +1,23 @@
 /**
- * A tuned transport for the SDKs' `fetch` option: undici's own fetch (the npm package, newer than
- * the copy bundled in Node 20) over an Agent with long keep-alive and enough connections for 64 in
- * flight. Pipelining stays at 1: HTTP/1.1 pipelining would queue a request behind a slow stream on
- * the same socket (head-of-line blocking), which a router must never do.
+ * The tuned transport for the SDKs' `fetch` option, as shipped: `createTransport()` from
+ * `switchyard/transport` (undici's own fetch, the npm package that is the library's optional peer,
+ * over a dedicated Agent: long keep-alive, 128 connections, pipelining 1, no headers/body timeout).
+ * Pipelining stays at 1 by default: HTTP/1.1 pipelining would queue a request behind a slow stream on
+ * the same socket (head-of-line blocking), which a router must never do; the pipelining-8 client
+ * measures it anyway, for comparison.
+ *
+ * Loaded from src/ (through tsx) rather than from the bench's bundle of src/: the bundle's entries
+ * are the router's (lib/sy.ts). The transport creates no closure per request, so tsx's keepNames
+ * adds nothing to its hot path. undici resolves from the root's node_modules (the devDependency).
  */
-import { peer, peerVersion } from '../lib/peer.js';
+import { rootVersion } from '../lib/peer.js';
+import type { TransportOptions } from '../../src/transport/index.js';
 
-interface UndiciModule {
-  Agent: new (opts: Record<string, unknown>) => object;
-  fetch: (input: unknown, init?: Record<string, unknown>) => Promise<Response>;
+export async function undiciFetch(opts: Pick<TransportOptions, 'pipelining'> = {}): Promise<typeof globalThis.fetch> {
+  const { createTransport } = await import('../../src/transport/index.js');
+  return createTransport(opts.pipelining === undefined ? undefined : { pipelining: opts.pipelining });
 }
 
-export async function undiciFetch(opts: { pipelining?: number } = {}): Promise<typeof globalThis.fetch> {
-  const undici = await peer<UndiciModule>('undici');
-  const dispatcher = new undici.Agent({ keepAliveTimeout: 60_000, keepAliveMaxTimeout: 600_000, connections: 128, pipelining: opts.pipelining ?? 1 });
-  const f = (input: unknown, init?: Record<string, unknown>) => undici.fetch(input, { ...init, dispatcher });
-  return f as unknown as typeof globalThis.fetch;
-}
-
-export function undiciNote(): string {
-  return `undici@${peerVersion('undici') ?? '?'} fetch + Agent(keepAlive 60 s, 128 connections, pipelining 1)`;
+export function undiciNote(pipelining = 1): string {
+  return `switchyard/transport createTransport(${pipelining === 1 ? '' : `{ pipelining: ${pipelining} }`}): undici@${rootVersion('undici') ?? '?'} fetch + Agent(keepAlive 60 s, 128 connections, pipelining ${pipelining}, no headers/body timeout)`;
 }
