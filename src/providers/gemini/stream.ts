@@ -35,10 +35,11 @@ function errorChunk(value: unknown): boolean {
   return typeof value === 'object' && value !== null && typeof (value as { error?: unknown }).error === 'object' && (value as { error?: unknown }).error !== null;
 }
 
-function* chunkParts(response: GeminiResponse, state: StreamState, ids: ToolCallIds): Generator<ProviderStreamPart> {
+/** Appends the parts of one chunk to `out` (a plain array, not a generator per chunk: this runs for every chunk). */
+function chunkParts(response: GeminiResponse, state: StreamState, ids: ToolCallIds, out: ProviderStreamPart[]): void {
   if (!state.metadataSent && (response.responseId || response.modelVersion)) {
     state.metadataSent = true;
-    yield { type: 'response-metadata', ...(response.responseId && { id: response.responseId }), ...(response.modelVersion && { modelId: response.modelVersion }) };
+    out.push({ type: 'response-metadata', ...(response.responseId && { id: response.responseId }), ...(response.modelVersion && { modelId: response.modelVersion }) });
   }
   ids.setResponseId(response.responseId ?? undefined);
   state.last = response;
@@ -49,14 +50,14 @@ function* chunkParts(response: GeminiResponse, state: StreamState, ids: ToolCall
   const warnings: Warning[] = [];
   for (const part of candidate.content?.parts ?? []) {
     for (const p of convertPart(part, ids, warnings)) {
-      if (p.type === 'text') yield { type: 'text-delta', delta: p.text };
+      if (p.type === 'text') out.push({ type: 'text-delta', delta: p.text });
       else if (p.type === 'reasoning') {
-        yield { type: 'reasoning-delta', delta: p.text, ...(p.signature && { signature: p.signature }), ...(p.providerMetadata && { providerMetadata: p.providerMetadata }) };
+        out.push({ type: 'reasoning-delta', delta: p.text, ...(p.signature && { signature: p.signature }), ...(p.providerMetadata && { providerMetadata: p.providerMetadata }) });
       } else if (p.type === 'tool-call') {
         // Gemini sends each function call whole: one delta with all arguments, then the call.
         state.hasToolCalls = true;
-        yield { type: 'tool-call-delta', toolCallId: p.toolCallId, toolName: p.toolName, argsDelta: JSON.stringify(p.args) };
-        yield { type: 'tool-call', toolCall: p };
+        out.push({ type: 'tool-call-delta', toolCallId: p.toolCallId, toolName: p.toolName, argsDelta: JSON.stringify(p.args) });
+        out.push({ type: 'tool-call', toolCall: p });
       }
     }
   }
@@ -79,10 +80,12 @@ export async function* streamParts(open: () => Promise<AsyncIterable<unknown>>, 
 
   const state: StreamState = { metadataSent: false, hasToolCalls: false };
   const ids = new ToolCallIds();
+  const parts: ProviderStreamPart[] = [];
   try {
     for await (const chunk of chunks) {
       if (errorChunk(chunk)) throw mapGeminiError(chunk, errorCtx);
-      yield* chunkParts(parseResponse(chunk, ctx), state, ids);
+      chunkParts(parseResponse(chunk, ctx), state, ids, parts);
+      if (parts.length > 0) for (const part of parts.splice(0)) yield part;
     }
   } catch (error) {
     throw mapGeminiError(error, errorCtx);

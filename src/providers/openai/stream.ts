@@ -33,13 +33,13 @@ class ChunkState {
   readonly toolCalls = new Map<number, PendingToolCall>();
   readonly ignoredChoices = new Set<number>();
 
-  /** The parts one choice-0 delta produces. */
-  *choice(choice: ChunkChoice): Generator<ProviderStreamPart> {
+  /** Appends the parts one choice-0 delta produces to `out` (no generator per chunk: this runs for every delta). */
+  choice(choice: ChunkChoice, out: ProviderStreamPart[]): void {
     const delta = choice.delta;
     if (delta) {
       const reasoning = delta.reasoning_content ?? delta.reasoning;
-      if (reasoning) yield { type: 'reasoning-delta', delta: reasoning };
-      if (delta.content) yield { type: 'text-delta', delta: delta.content };
+      if (reasoning) out.push({ type: 'reasoning-delta', delta: reasoning });
+      if (delta.content) out.push({ type: 'text-delta', delta: delta.content });
       if (delta.refusal) this.refusal += delta.refusal;
       for (const [position, call] of (delta.tool_calls ?? []).entries()) {
         const index = call.index ?? position;
@@ -51,7 +51,7 @@ class ChunkState {
         const fragment = call.function?.arguments;
         if (fragment) {
           pending.args += fragment;
-          yield { type: 'tool-call-delta', toolCallId: pending.id, toolName: pending.name, argsDelta: fragment };
+          out.push({ type: 'tool-call-delta', toolCallId: pending.id, toolName: pending.name, argsDelta: fragment });
         }
       }
     }
@@ -83,6 +83,7 @@ function parseChunk(raw: unknown, ctx: StreamContext): WireChunk {
  */
 export async function* streamParts(chunks: AsyncIterable<unknown>, ctx: StreamContext): AsyncGenerator<ProviderStreamPart> {
   const state = new ChunkState();
+  const parts: ProviderStreamPart[] = [];
   const errorContext = { provider: ctx.provider, model: ctx.model, ...(ctx.signal && { signal: ctx.signal }) };
   try {
     for await (const raw of chunks) {
@@ -92,10 +93,17 @@ export async function* streamParts(chunks: AsyncIterable<unknown>, ctx: StreamCo
         yield { type: 'response-metadata', ...(chunk.id && { id: chunk.id }), ...(chunk.model && { modelId: chunk.model }) };
       }
       if (chunk.usage) state.usage = convertUsage(chunk.usage, (raw as { usage?: unknown }).usage);
-      for (const choice of chunk.choices ?? []) {
-        const index = choice.index ?? 0;
-        if (index !== 0) state.ignoredChoices.add(index);
-        else yield* state.choice(choice);
+      const choices = chunk.choices;
+      if (choices) {
+        for (const choice of choices) {
+          const index = choice.index ?? 0;
+          if (index !== 0) state.ignoredChoices.add(index);
+          else state.choice(choice, parts);
+        }
+      }
+      if (parts.length === 1) yield parts.pop()!;
+      else if (parts.length > 1) {
+        for (const part of parts.splice(0)) yield part;
       }
     }
   } catch (error) {
