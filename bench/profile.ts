@@ -38,7 +38,7 @@ function bucket(url: string, fn: string): string {
 }
 
 /** Packages whose time is the router's (its own code and its runtime dependencies). */
-const LIBRARY = new Set(['switchyard', 'zod', 'p-retry', 'retry', 'is-network-error', 'bottleneck']);
+const LIBRARY = new Set(['switchyard', 'zod', 'p-retry', 'retry', 'is-network-error', 'undici']);
 
 export function analyse(file: string, top = 25): string {
   const p = JSON.parse(readFileSync(file, 'utf8')) as Profile;

@@ -1,6 +1,6 @@
 /**
- * Vitest config for the peer-range check: the adapter tests run against the newest major of
- * each vendor SDK, installed by .ci/run into .tmp/latest (outside the main lock file).
+ * Vitest config for the peer-range check: the adapter and transport tests run against the newest
+ * major of each vendor SDK and of undici, installed by .ci/run into .tmp/latest (outside the main lock file).
  * Usage: <node 24> node_modules/vitest/vitest.mjs run --config test/latest-sdks.config.ts
  */
 import { dirname, join, resolve } from 'node:path';
@@ -9,7 +9,7 @@ import { defineConfig } from 'vitest/config';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const latest = join(root, '.tmp', 'latest', 'node_modules');
-const sdks = ['openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai'];
+const sdks = ['openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai', 'undici'];
 
 export default defineConfig({
   root,
@@ -21,7 +21,7 @@ export default defineConfig({
     ]),
   },
   test: {
-    include: ['test/providers/**/*.test.ts'],
+    include: ['test/providers/**/*.test.ts', 'test/transport/**/*.test.ts'],
     server: { deps: { inline: [/src\//] } },
   },
 });
