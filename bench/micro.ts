@@ -7,6 +7,7 @@
  *    stream iterated directly; and StreamAccumulator.add() alone;
  *  - cost computation for one response (src/accounting/cost.ts).
  * Uses tinybench (bench dependency) for per-call percentiles when installed, else timed loops only.
+ * Flags (standalone only): --quick; --only=explain runs the routing-decision part alone.
  */
 import type { LLMProvider, ProviderStreamPart, Router } from '../src/index.js';
 import { benchRequest, buildRouter, initSwitchyard, microRouter, realisticExtras, STRATEGIES } from './lib/switchyard-config.js';
@@ -70,7 +71,7 @@ async function drain(it: AsyncIterable<unknown>): Promise<number> {
   return n;
 }
 
-export async function runMicro(quick: boolean, useTinybench: boolean): Promise<{ results: MicroResults; text: string }> {
+export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'explain'): Promise<{ results: MicroResults; text: string }> {
   const sy = await initSwitchyard();
   const { mockProvider } = sy.index;
   const { computeCost } = sy.cost;
@@ -119,6 +120,11 @@ export async function runMicro(quick: boolean, useTinybench: boolean): Promise<{
     }
     explain.push({ strategy: e.strategy, asked: e.asked, p50Us, p99Us, meanUs });
     await e.router.close();
+  }
+  if (only === 'explain') {
+    const rows = explain.map((e) => [`router.explain, 50 models / 20 routes, ${e.strategy}`, `${e.p50Us.toFixed(2)} µs`, Number.isFinite(e.p99Us) ? `${e.p99Us.toFixed(2)} µs` : 'n/a', `${e.meanUs.toFixed(2)} µs`]);
+    const text = [`tool: ${tool}`, table(['micro-benchmark', 'p50', 'p99', 'mean'], rows), ...notes.map((n) => `note: ${n}`)].join('\n');
+    return { results: { tool, explain, routerChat: [], cost: { computeCostNs: NaN }, components: [], notes }, text };
   }
 
   // --- the router's per-request work without network
@@ -238,5 +244,6 @@ if (process.send) {
     );
   });
 } else if (isMain) {
-  runMicro(process.argv.includes('--quick'), true).then(({ text }) => console.log(text));
+  const only = process.argv.includes('--only=explain') ? 'explain' : undefined;
+  runMicro(process.argv.includes('--quick'), true, only).then(({ text }) => console.log(text));
 }
