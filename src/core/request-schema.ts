@@ -71,7 +71,8 @@ const params = z.strictObject({
   seed: z.number().int().optional(),
 });
 
-const requestSchema = z.strictObject({
+/** The request schema (exported for tests that compare the fast check with it). */
+export const requestSchema = z.strictObject({
   messages: z.array(message).min(1, 'must contain at least one message'),
   system: z.string().optional(),
   tools: z
@@ -137,8 +138,90 @@ function crossCheck(request: ChatRequest): Array<{ path: string; message: string
   return issues;
 }
 
+type Rec = Record<string, unknown>;
+
+/** A plain object (prototype Object.prototype or null) whose enumerable keys (own and inherited, as zod's `for...in`) are all in `allowed`. */
+function plainWith(v: unknown, allowed: ReadonlySet<string>): v is Rec {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) return false;
+  for (const key in v) if (!allowed.has(key)) return false;
+  return true;
+}
+
+const optString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const optNonEmpty = (v: unknown): boolean => v === undefined || (typeof v === 'string' && v.length > 0);
+const optIn = (v: unknown, min: number, max: number): boolean => v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max);
+const optPositiveInt = (v: unknown): boolean => v === undefined || (Number.isSafeInteger(v) && (v as number) > 0);
+
+/** An array of strings, holes not allowed (zod reads a hole as undefined). */
+function strings(v: unknown, max: number): boolean {
+  if (!Array.isArray(v) || v.length > max) return false;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'string') return false;
+  return true;
+}
+
+const REQUEST_KEYS = new Set(Object.keys(requestSchema.shape));
+const MESSAGE_KEYS = new Set(['role', 'content']);
+const PARAM_KEYS = new Set(Object.keys(params.shape));
+const FORMAT_KEYS = new Set(['type']);
+const CHOICES = new Set(['auto', 'none', 'required']);
+
+function simpleMessages(v: unknown): boolean {
+  if (!Array.isArray(v) || v.length === 0) return false;
+  for (let i = 0; i < v.length; i++) {
+    const m: unknown = v[i];
+    if (!plainWith(m, MESSAGE_KEYS) || typeof m.content !== 'string' || (m.role !== 'user' && m.role !== 'system' && m.role !== 'assistant')) return false;
+  }
+  return true;
+}
+
+function simpleParams(p: unknown): boolean {
+  if (p === undefined) return true;
+  if (!plainWith(p, PARAM_KEYS)) return false;
+  return (
+    (p.stop === undefined || strings(p.stop, 16)) &&
+    optIn(p.temperature, 0, 2) &&
+    optIn(p.topP, 0, 1) &&
+    optPositiveInt(p.topK) &&
+    optPositiveInt(p.maxTokens) &&
+    optIn(p.frequencyPenalty, -2, 2) &&
+    optIn(p.presencePenalty, -2, 2) &&
+    (p.seed === undefined || Number.isSafeInteger(p.seed))
+  );
+}
+
+/**
+ * A cheap check that proves the common request valid: string-only messages, no tools, and only
+ * simple fields, each meeting (or stricter than) its schema; crossCheck has nothing to find in
+ * such a request. False means "not proven": the full schema decides and reports.
+ */
+export function provenValid(r: unknown): boolean {
+  if (!plainWith(r, REQUEST_KEYS)) return false;
+  const { tags, toolChoice, responseFormat, signal } = r;
+  return (
+    simpleMessages(r.messages) &&
+    optString(r.system) &&
+    r.tools === undefined &&
+    r.providerOptions === undefined &&
+    (toolChoice === undefined || (typeof toolChoice === 'string' && CHOICES.has(toolChoice))) &&
+    (responseFormat === undefined || (plainWith(responseFormat, FORMAT_KEYS) && (responseFormat.type === 'text' || responseFormat.type === 'json'))) &&
+    simpleParams(r.params) &&
+    optNonEmpty(r.model) &&
+    optNonEmpty(r.task) &&
+    (signal === undefined || signal instanceof AbortSignal) &&
+    optPositiveInt(r.timeoutMs) &&
+    optNonEmpty(r.tenant) &&
+    optNonEmpty(r.user) &&
+    optNonEmpty(r.agent) &&
+    optNonEmpty(r.session) &&
+    (tags === undefined || strings(tags, Infinity))
+  );
+}
+
 /** Validates a request; throws one InvalidRequestError listing every problem with its path. */
 export function validateRequest(request: unknown): ChatRequest {
+  if (provenValid(request)) return request as ChatRequest;
   const parsed = requestSchema.safeParse(request);
   const issues = parsed.success ? crossCheck(request as ChatRequest) : zodIssues(parsed.error);
   if (issues.length > 0) {
