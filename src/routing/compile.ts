@@ -2,23 +2,49 @@ import { resolveModelInfo } from '../catalog/resolve.js';
 import type { Candidate, ModelConfig, RouteRule, RouterOptions, StrategyFunction, StrategySpec } from './options.js';
 import { resolveStrategy } from './strategies/index.js';
 
+/** A model leaf; `index` is the candidate's position in `CompiledRouting.list`. */
+export interface ModelNode {
+  kind: 'model';
+  name: string;
+  candidate: Candidate;
+  index: number;
+}
+
+/** A named group of nodes ordered by its own strategy. */
+export interface GroupNode {
+  kind: 'group';
+  name: string;
+  weight: number;
+  strategy: string;
+  order: StrategyFunction;
+  /** A user's strategy function (it gets the public StrategyInput), not a built-in one. */
+  custom: boolean;
+  children: RouteNode[];
+  /** Set when every child is a model: those children and their candidates, in configured order. */
+  flat: { nodes: ModelNode[]; candidates: Candidate[] } | undefined;
+}
+
 /** A node of the routing tree: a model, or a named group of nodes ordered by its own strategy. */
-export type RouteNode =
-  | { kind: 'model'; name: string; candidate: Candidate }
-  | { kind: 'group'; name: string; weight: number; strategy: string; order: StrategyFunction; children: RouteNode[] };
+export type RouteNode = ModelNode | GroupNode;
 
 export interface CompiledRoute {
   index: number;
   rule: RouteRule;
-  root: RouteNode & { kind: 'group' };
+  root: GroupNode;
 }
 
 /** The options turned into the structures the pipeline walks, once per router. */
 export interface CompiledRouting {
   candidates: ReadonlyMap<string, Candidate>;
+  /** The same candidates in declaration order (a ModelNode's `index` points here). */
+  list: Candidate[];
+  /** Model alias -> its leaf (shared by every tree that uses it). */
+  leaves: ReadonlyMap<string, ModelNode>;
   routes: CompiledRoute[];
+  /** `routes[i].rule`, in one array for matching. */
+  rules: RouteRule[];
   /** Every model in declaration order under the default strategy. */
-  defaultRoot: RouteNode & { kind: 'group' };
+  defaultRoot: GroupNode;
   /** Whether planning needs a token estimate up front (a context window or a cost/tpm consumer). */
   needsTokens: boolean;
 }
@@ -47,12 +73,15 @@ export function compileRouting(options: RouterOptions): CompiledRouting {
     const config = effectiveConfig(given, options.providers[given.provider]!.kind, `models.${alias}`);
     candidates.set(alias, { model: alias, provider: config.provider, providerModel: config.model, config, weight: config.weight ?? 1 });
   }
+  const list = [...candidates.values()];
+  const leaves = new Map<string, ModelNode>();
+  list.forEach((candidate, index) => leaves.set(candidate.model, { kind: 'model', name: candidate.model, candidate, index }));
   const groups = options.groups ?? {};
   // Groups are built on demand and shared; cycles were rejected by the config schema.
-  const built = new Map<string, RouteNode & { kind: 'group' }>();
+  const built = new Map<string, GroupNode>();
   const node = (name: string): RouteNode => {
-    const c = candidates.get(name);
-    if (c) return { kind: 'model', name, candidate: c };
+    const leaf = leaves.get(name);
+    if (leaf) return leaf;
     const cached = built.get(name);
     if (cached) return cached;
     const g = groups[name]!;
@@ -62,15 +91,21 @@ export function compileRouting(options: RouterOptions): CompiledRouting {
   };
   const defaultSpec: StrategySpec = options.strategy ?? 'fallback';
   const needsTokens = [...candidates.values()].some((c) => c.config.contextWindow !== undefined);
+  const routes = (options.routes ?? []).map((rule, index) => ({ index, rule, root: makeGroup(rule.name ?? `routes[${index}]`, rule.use.map(node), rule.strategy ?? defaultSpec, 1) }));
   return {
     needsTokens,
     candidates,
-    routes: (options.routes ?? []).map((rule, index) => ({ index, rule, root: makeGroup(rule.name ?? `routes[${index}]`, rule.use.map(node), rule.strategy ?? defaultSpec, 1) })),
+    list,
+    leaves,
+    routes,
+    rules: routes.map((r) => r.rule),
     defaultRoot: makeGroup('default', [...candidates.keys()].map(node), defaultSpec, 1),
   };
 }
 
-function makeGroup(name: string, children: RouteNode[], spec: StrategySpec, weight: number): RouteNode & { kind: 'group' } {
+function makeGroup(name: string, children: RouteNode[], spec: StrategySpec, weight: number): GroupNode {
   const { name: strategy, order } = resolveStrategy(spec);
-  return { kind: 'group', name, weight, strategy, order, children };
+  const nodes = children.filter((c): c is ModelNode => c.kind === 'model');
+  const flat = nodes.length === children.length ? { nodes, candidates: nodes.map((n) => n.candidate) } : undefined;
+  return { kind: 'group', name, weight, strategy, order, custom: typeof spec === 'function', children, flat };
 }

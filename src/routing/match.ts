@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../core/request.js';
-import type { Classification } from './classify/index.js';
+import { publicClassification, type Classification } from './classify/index.js';
 import type { LanguageCondition, RouteCondition, RouteRule } from './options.js';
 
 function oneOf<T extends string>(expected: T | T[] | undefined, actual: T | undefined): boolean {
@@ -8,12 +8,23 @@ function oneOf<T extends string>(expected: T | T[] | undefined, actual: T | unde
   return typeof expected === 'string' ? expected === actual : expected.includes(actual);
 }
 
+/** Whether a detected language (with its script) answers to one condition tag. */
+function languageIs(e: LanguageCondition, language: string, script: string | undefined): boolean {
+  if (e === language) return true;
+  return language === 'zh' && ((e === 'zh-Hans' && script === 'simplified') || (e === 'zh-Hant' && script === 'traditional'));
+}
+
 function languageMatches(expected: LanguageCondition | LanguageCondition[], c: Classification): boolean {
   const { language, script } = c.language;
-  const tags: string[] = [language];
-  if (language === 'zh' && script === 'simplified') tags.push('zh-Hans');
-  if (language === 'zh' && script === 'traditional') tags.push('zh-Hant');
-  return (typeof expected === 'string' ? [expected] : expected).some((e) => tags.includes(e));
+  if (typeof expected === 'string') return languageIs(expected, language, script);
+  for (const e of expected) if (languageIs(e, language, script)) return true;
+  return false;
+}
+
+/** The request carries every one of these tags. */
+function hasTags(expected: string[], actual: string[] | undefined): boolean {
+  for (const t of expected) if (!(actual?.includes(t) ?? false)) return false;
+  return true;
 }
 
 function matchesCondition(when: RouteCondition, request: Readonly<ChatRequest>, c: Classification): boolean {
@@ -22,7 +33,7 @@ function matchesCondition(when: RouteCondition, request: Readonly<ChatRequest>, 
     oneOf(when.tenant, request.tenant) &&
     oneOf(when.user, request.user) &&
     oneOf(when.task, request.task) &&
-    (when.tags === undefined || when.tags.every((t) => request.tags?.includes(t) ?? false)) &&
+    (when.tags === undefined || hasTags(when.tags, request.tags)) &&
     (when.language === undefined || languageMatches(when.language, c)) &&
     // Read the (lazy) complexity only when the route asks for it.
     (when.complexity === undefined || oneOf(when.complexity, c.complexity.level))
@@ -35,7 +46,7 @@ export function matchRoute(routes: ReadonlyArray<RouteRule>, request: Readonly<C
     const when = routes[i]!.when;
     let ok: boolean;
     try {
-      ok = typeof when === 'function' ? when(request, classification) === true : matchesCondition(when, request, classification);
+      ok = typeof when === 'function' ? when(request, publicClassification(classification)) === true : matchesCondition(when, request, classification);
     } catch {
       ok = false;
     }

@@ -1,14 +1,16 @@
 import { InvalidRequestError, NoRouteError } from '../core/errors.js';
-import type { ChatRequest, RoutingContext } from '../core/request.js';
+import { estimateRequestTokens } from '../core/tokens.js';
+import type { ChatRequest, ProviderRequest, RoutingContext } from '../core/request.js';
 import type { SkippedCandidateInfo } from '../core/response.js';
 import type { CircuitBreaker } from '../resilience/breaker/breaker.js';
-import type { Classification } from './classify/index.js';
-import type { CompiledRouting, RouteNode } from './compile.js';
+import { LazyClassification, publicClassification, type Classification } from './classify/index.js';
+import type { CompiledRouting, ModelNode, RouteNode } from './compile.js';
 import type { Controls } from './controls.js';
 import { matchRoute } from './match.js';
-import { detectNeeds, unmetNeed } from './needs.js';
-import type { Candidate, StatsView } from './options.js';
-import { orderTree } from './order.js';
+import { detectNeeds, meetsNeeds, unmetNeed, type Needs } from './needs.js';
+import type { Candidate, StatsView, StrategyInput } from './options.js';
+import { orderTree, type OrderContext } from './order.js';
+import { toProviderRequest } from './prepare.js';
 import { SessionPins } from './sessions.js';
 
 /** The routing decision for one request, computed before any provider is called. */
@@ -61,10 +63,143 @@ export function contextOf(request: Readonly<ChatRequest>): RoutingContext {
   return ctx;
 }
 
-function forcedRoot(state: PlanState, alias: string, path: string): RouteNode {
-  const c = state.compiled.candidates.get(alias);
-  if (!c) throw new InvalidRequestError({ path, message: `Invalid request: ${path}: unknown model "${alias}" (known: ${[...state.compiled.candidates.keys()].join(', ')})` });
-  return { kind: 'model', name: alias, candidate: c };
+/**
+ * The PlanInput of a validated request for `explain()`: what core's planFor builds, without the
+ * provider request unless converting tools or a response format could throw (then built at once,
+ * as planFor does); the token estimate runs on first read, over the same messages, system and tools.
+ */
+class ExplainInput implements PlanInput {
+  readonly context: RoutingContext;
+  readonly classification: LazyClassification;
+  readonly #provider: ProviderRequest | undefined;
+  #tokens: number | undefined;
+
+  constructor(
+    readonly request: Readonly<ChatRequest>,
+    readonly kind: 'chat' | 'stream',
+  ) {
+    this.context = contextOf(request);
+    this.#provider = request.tools !== undefined || request.responseFormat !== undefined ? toProviderRequest(request) : undefined;
+    this.classification = new LazyClassification(request);
+  }
+
+  get inputTokens(): number {
+    const { request } = this;
+    // Without tools the provider request's messages and system are the request's own.
+    return (this.#tokens ??= estimateRequestTokens(this.#provider ?? { messages: request.messages, ...(request.system !== undefined && { system: request.system }) }));
+  }
+}
+
+/** The plan `router.explain()` reports for a validated request. */
+export function explainPlan(state: PlanState, request: Readonly<ChatRequest>, kind: 'chat' | 'stream'): RoutePlan {
+  return planRoute(new ExplainInput(request, kind), state);
+}
+
+function forcedRoot(state: PlanState, alias: string, path: string): ModelNode {
+  const leaf = state.compiled.leaves.get(alias);
+  if (!leaf) throw new InvalidRequestError({ path, message: `Invalid request: ${path}: unknown model "${alias}" (known: ${[...state.compiled.candidates.keys()].join(', ')})` });
+  return leaf;
+}
+
+/** One planning pass: the filter (hard reasons memoised per model, each skip reported once; then a 429 cooldown) and the strategies' input. */
+class PlanRun implements OrderContext {
+  /** Per candidate index: 0 not checked yet, 1 eligible, -1 skipped for a hard reason. */
+  readonly hard: Int8Array;
+  /** First pass: cooling candidates are passed over too. */
+  avoidCooling: boolean;
+  readonly now: number;
+  sequences: Map<string, number>;
+  #builtinInput: StrategyInput | undefined;
+  #customInput: StrategyInput | undefined;
+
+  constructor(
+    private readonly state: PlanState,
+    private readonly input: PlanInput,
+    private readonly needs: Needs,
+    readonly skipped: SkippedCandidateInfo[],
+  ) {
+    this.hard = new Int8Array(state.compiled.list.length);
+    this.avoidCooling = state.cooldowns.size > 0;
+    this.now = this.avoidCooling ? state.now() : 0;
+    this.sequences = state.sequences;
+  }
+
+  ok(leaf: ModelNode): boolean {
+    return this.isHardOk(leaf) && !(this.avoidCooling && this.cooling(leaf.candidate));
+  }
+
+  cooling(c: Candidate): boolean {
+    return (this.state.cooldowns.get(c.model) ?? 0) > this.now;
+  }
+
+  isHardOk(leaf: ModelNode): boolean {
+    const memo = this.hard[leaf.index]!;
+    if (memo !== 0) return memo > 0;
+    const ok = this.#check(leaf.candidate);
+    this.hard[leaf.index] = ok ? 1 : -1;
+    return ok;
+  }
+
+  /** One input object per plan and kind, its `sequence` set per group by the caller. */
+  strategyInput(custom: boolean): StrategyInput {
+    if (!custom) return (this.#builtinInput ??= new BuiltinInput(this.input, this.state));
+    const { input, state } = this;
+    // What a user's strategy gets: own enumerable fields, `inputTokens` an own getter (estimated on first read).
+    return (this.#customInput ??= {
+      request: input.request,
+      context: input.context,
+      classification: publicClassification(input.classification),
+      kind: input.kind,
+      get inputTokens() {
+        return input.inputTokens;
+      },
+      stats: state.stats,
+      random: state.random,
+      sequence: 0,
+    });
+  }
+
+  #check(c: Candidate): boolean {
+    const { state } = this;
+    if (state.allowed && !state.allowed(c.model)) return this.#skip(c, 'disabled', `not allowed for tenant "${this.input.request.tenant}"`);
+    if (state.controls.isDisabled(c.model, c.provider)) return this.#skip(c, 'disabled', state.controls.isDisabled(c.model, '') ? 'model disabled' : `provider "${c.provider}" disabled`);
+    if (state.breakerOf(c.model)?.wouldAllow() === false) return this.#skip(c, 'circuit-open');
+    if (meetsNeeds(c, this.needs)) return true;
+    const unmet = unmetNeed(c, this.needs)!;
+    return this.#skip(c, unmet.reason, unmet.detail);
+  }
+
+  #skip(c: Candidate, reason: SkippedCandidateInfo['reason'], detail?: string): false {
+    this.skipped.push({ model: c.model, reason, ...(detail !== undefined && { detail }) });
+    return false;
+  }
+}
+
+/** The built-in strategies' input: the same values, `inputTokens` a prototype getter (cheap to create; built-ins only read fields). */
+class BuiltinInput implements StrategyInput {
+  readonly request: Readonly<ChatRequest>;
+  readonly context: RoutingContext;
+  readonly classification: Classification;
+  readonly kind: 'chat' | 'stream';
+  readonly stats: StatsView;
+  readonly random: () => number;
+  sequence = 0;
+
+  constructor(
+    private readonly input: PlanInput,
+    state: PlanState,
+  ) {
+    this.request = input.request;
+    this.context = input.context;
+    this.classification = input.classification;
+    this.kind = input.kind;
+    this.stats = state.stats;
+    this.random = state.random;
+  }
+
+  get inputTokens(): number {
+    return this.input.inputTokens;
+  }
 }
 
 /** classify (done by the caller) -> match route -> filter candidates -> order by strategy -> pin / degrade. */
@@ -80,7 +215,7 @@ export function planRoute(input: PlanInput, state: PlanState): RoutePlan {
     root = forcedRoot(state, forced, request.model !== undefined ? 'model' : 'force');
     strategy = 'forced';
   } else {
-    const index = matchRoute(state.compiled.routes.map((r) => r.rule), request, input.classification);
+    const index = matchRoute(state.compiled.rules, request, input.classification);
     const route = index >= 0 ? state.compiled.routes[index]! : undefined;
     root = route ? route.root : state.compiled.defaultRoot;
     strategy = root.kind === 'group' ? root.strategy : 'fallback';
@@ -91,46 +226,18 @@ export function planRoute(input: PlanInput, state: PlanState): RoutePlan {
   }
 
   // Filter: hard reasons first; a 429 cooldown only skips while some other candidate is left.
-  const needs = detectNeeds(request, input.kind, input);
-  const now = state.now();
-  const hard = new Map<string, boolean>();
-  const eligibleHard = (c: Candidate): boolean => {
-    let ok = hard.get(c.model);
-    if (ok !== undefined) return ok;
-    const skip = (reason: SkippedCandidateInfo['reason'], detail?: string) => {
-      skipped.push({ model: c.model, reason, ...(detail !== undefined && { detail }) });
-      return false;
-    };
-    if (state.allowed && !state.allowed(c.model)) ok = skip('disabled', `not allowed for tenant "${request.tenant}"`);
-    else if (state.controls.isDisabled(c.model, c.provider)) ok = skip('disabled', state.controls.isDisabled(c.model, '') ? 'model disabled' : `provider "${c.provider}" disabled`);
-    else if (state.breakerOf(c.model)?.wouldAllow() === false) ok = skip('circuit-open');
-    else {
-      const unmet = unmetNeed(c, needs);
-      ok = unmet ? skip(unmet.reason, unmet.detail) : true;
-    }
-    hard.set(c.model, ok);
-    return ok;
-  };
-  const anyCooling = state.cooldowns.size > 0;
-  const cooling = (c: Candidate) => anyCooling && (state.cooldowns.get(c.model) ?? 0) > now;
-  const strategyInput = {
-    request,
-    context: input.context,
-    classification: input.classification,
-    kind: input.kind,
-    get inputTokens() {
-      return input.inputTokens;
-    },
-    stats: state.stats,
-    random: state.random,
-    sequence: 0,
-  };
-  const base = { input: strategyInput, sequences: state.sequences, skipped };
-  let candidates = orderTree(root, { ...base, eligible: anyCooling ? (c) => eligibleHard(c) && !cooling(c) : eligibleHard });
-  if (candidates.length === 0 && anyCooling) candidates = orderTree(root, { ...base, sequences: new Map(state.sequences), eligible: eligibleHard });
-  else if (anyCooling) {
-    for (const c of state.compiled.candidates.values()) {
-      if (hard.get(c.model) === true && cooling(c) && !candidates.includes(c)) skipped.push({ model: c.model, reason: 'rate-limited', detail: 'cooling down after a vendor 429' });
+  const run = new PlanRun(state, input, detectNeeds(request, input.kind, input), skipped);
+  const anyCooling = run.avoidCooling;
+  let candidates = orderTree(root, run);
+  if (candidates.length === 0 && anyCooling) {
+    run.avoidCooling = false;
+    run.sequences = new Map(state.sequences);
+    candidates = orderTree(root, run);
+  } else if (anyCooling) {
+    const { list } = state.compiled;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      if (run.hard[i] === 1 && run.cooling(c) && !candidates.includes(c)) skipped.push({ model: c.model, reason: 'rate-limited', detail: 'cooling down after a vendor 429' });
     }
   }
 
@@ -141,16 +248,16 @@ export function planRoute(input: PlanInput, state: PlanState): RoutePlan {
   // Session pin: the model that served this session before goes first, if still eligible.
   if (state.sessions && request.session !== undefined && forced === undefined) {
     const pinned = state.sessions.get(SessionPins.key(request.tenant, request.session));
-    const at = pinned === undefined ? -1 : candidates.findIndex((c) => c.model === pinned);
+    const at = pinned === undefined ? -1 : indexOfModel(candidates, pinned);
     if (at > 0) candidates.unshift(...candidates.splice(at, 1));
     if (at >= 0) plan.pinned = pinned!;
   }
   // Degradation: the configured last resort, when it is not a candidate already.
   const degrade = state.degradeTo;
-  if (degrade !== undefined && forced === undefined && !candidates.some((c) => c.model === degrade)) {
-    const c = state.compiled.candidates.get(degrade)!;
-    if (eligibleHard(c)) {
-      candidates.push(c);
+  if (degrade !== undefined && forced === undefined && indexOfModel(candidates, degrade) < 0) {
+    const leaf = state.compiled.leaves.get(degrade)!;
+    if (run.isHardOk(leaf)) {
+      candidates.push(leaf.candidate);
       plan.degradeTo = degrade;
     }
   }
@@ -158,4 +265,9 @@ export function planRoute(input: PlanInput, state: PlanState): RoutePlan {
     throw new NoRouteError({ skipped: skipped.map((s) => ({ model: s.model, reason: s.reason, ...(s.detail !== undefined && { detail: s.detail }) })) });
   }
   return plan;
+}
+
+function indexOfModel(candidates: Candidate[], model: string): number {
+  for (let i = 0; i < candidates.length; i++) if (candidates[i]!.model === model) return i;
+  return -1;
 }

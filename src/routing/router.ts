@@ -15,9 +15,9 @@ import { runChat } from './chat.js';
 import { classify, type Classification } from './classify/index.js';
 import { assertValidConfig } from './config-schema.js';
 import { Controls } from './controls.js';
-import { planFor } from './core.js';
 import { healthOf, type RouterHealth } from './health.js';
 import type { RouterOptions } from './options.js';
+import { explainPlan } from './plan.js';
 import { runStream, type ChatStream } from './stream.js';
 import { TenantRegistry } from './tenant-registry.js';
 import type { TenantConfig } from './tenants.js';
@@ -143,7 +143,7 @@ export function createRouter(options: RouterOptions): Router {
     stream: (request) => runStream(tenants.coreFor(request?.tenant), request),
     explain(request, kind = 'chat') {
       const valid = validateRequest(request);
-      const { plan } = planFor(tenants.coreFor(valid.tenant), valid, kind);
+      const plan = explainPlan(tenants.coreFor(valid.tenant).plan, valid, kind);
       const lazy = plan.classification;
       const out = { candidates: plan.candidates.map((c) => c.model), strategy: plan.strategy, skipped: plan.skipped } as RouteDecision;
       // Computed on first read: deciding a route must not pay for a classification nobody reads.

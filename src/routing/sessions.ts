@@ -11,8 +11,15 @@ export class SessionPins {
     private readonly now: () => number = Date.now,
   ) {}
 
+  static #last: { tenant: string | undefined; session: string; key: string } | undefined;
+
+  /** The pin key of a tenant's session; the last one is reused (a session's requests come in runs). */
   static key(tenant: string | undefined, session: string): string {
-    return `${tenant ?? ''}\u0000${session}`;
+    const last = SessionPins.#last;
+    if (last !== undefined && last.session === session && last.tenant === tenant) return last.key;
+    const key = `${tenant ?? ''}\u0000${session}`;
+    SessionPins.#last = { tenant, session, key };
+    return key;
   }
 
   get(key: string): string | undefined {

@@ -11,8 +11,10 @@ export interface Classification {
   complexity: ComplexityResult;
 }
 
+type Classified = Pick<ChatRequest, 'messages' | 'tools' | 'system'>;
+
 /** Language of the latest user turn (falling back to the system prompt) and complexity of the request. */
-export function classify(request: Pick<ChatRequest, 'messages' | 'tools' | 'system'>): Classification {
+export function classify(request: Classified): Classification {
   return { language: detectLanguage(latestUserText(request) || request.system || ''), complexity: estimateComplexity(request) };
 }
 
@@ -20,7 +22,7 @@ export function classify(request: Pick<ChatRequest, 'messages' | 'tools' | 'syst
  * The same, computed on first access of each field: a request whose routes never look at
  * language or complexity never pays for detecting them.
  */
-export function lazyClassification(request: Pick<ChatRequest, 'messages' | 'tools' | 'system'>): Classification {
+export function lazyClassification(request: Classified): Classification {
   let language: LanguageResult | undefined;
   let complexity: ComplexityResult | undefined;
   return {
@@ -31,4 +33,44 @@ export function lazyClassification(request: Pick<ChatRequest, 'messages' | 'tool
       return (complexity ??= estimateComplexity(request));
     },
   };
+}
+
+/**
+ * The lazy classification as a class (its getters on the prototype): cheap to create, for the
+ * router's own reads. What user code sees (route predicates, custom strategies) is `view()`,
+ * whose getters are own enumerable properties like those of `lazyClassification()`.
+ */
+export class LazyClassification implements Classification {
+  #language: LanguageResult | undefined;
+  #complexity: ComplexityResult | undefined;
+  #view: Classification | undefined;
+
+  constructor(private readonly request: Classified) {}
+
+  get language(): LanguageResult {
+    return (this.#language ??= detectLanguage(latestUserText(this.request) || this.request.system || ''));
+  }
+
+  get complexity(): ComplexityResult {
+    return (this.#complexity ??= estimateComplexity(this.request));
+  }
+
+  view(): Classification {
+    if (this.#view) return this.#view;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the view's getters read this instance's memoised fields
+    const inner = this;
+    return (this.#view = {
+      get language() {
+        return inner.language;
+      },
+      get complexity() {
+        return inner.complexity;
+      },
+    });
+  }
+}
+
+/** The object to hand to user code: a LazyClassification's view, anything else as it is. */
+export function publicClassification(c: Classification): Classification {
+  return c instanceof LazyClassification ? c.view() : c;
 }
