@@ -1,4 +1,5 @@
 import type { Candidate, StrategyFunction } from '../options.js';
+import { KeyedOrder } from './keyed-order.js';
 
 /**
  * Cheapest estimated cost of *this* request first: estimated input tokens x input price +
@@ -6,15 +7,12 @@ import type { Candidate, StrategyFunction } from '../options.js';
  * by `expectedOutputTokens` (default 500). Unpriced models go last; ties keep configured order.
  */
 export function costStrategy(options: { expectedOutputTokens?: number } = {}): StrategyFunction {
+  const order = new KeyedOrder();
   return function cost(candidates, input): Candidate[] {
     const expected = Math.min(input.request.params?.maxTokens ?? Infinity, options.expectedOutputTokens ?? 500);
-    const estimate = (c: Candidate) => {
+    return order.sort(candidates, (c) => {
       const p = c.config.pricing;
       return p ? input.inputTokens * p.input + expected * p.output : Infinity;
-    };
-    return candidates
-      .map((c, i) => ({ c, i, e: estimate(c) }))
-      .sort((a, b) => a.e - b.e || a.i - b.i)
-      .map((x) => x.c);
+    });
   };
 }

@@ -1,4 +1,5 @@
 import type { Candidate, StrategyFunction } from '../options.js';
+import { KeyedOrder } from './keyed-order.js';
 
 /**
  * Fastest first by learned EWMA: time to first token for streams (`auto`), whole-call latency
@@ -6,12 +7,10 @@ import type { Candidate, StrategyFunction } from '../options.js';
  */
 export function latencyStrategy(options: { metric?: 'auto' | 'latency' | 'ttft' } = {}): StrategyFunction {
   const metric = options.metric ?? 'auto';
+  const order = new KeyedOrder();
   return function latency(candidates, input): Candidate[] {
     const useTtft = metric === 'ttft' || (metric === 'auto' && input.kind === 'stream');
-    const value = (c: Candidate) => (useTtft ? (input.stats.ttftMs(c.model) ?? input.stats.latencyMs(c.model)) : input.stats.latencyMs(c.model)) ?? -1;
-    return candidates
-      .map((c, i) => ({ c, i, v: value(c) }))
-      .sort((a, b) => a.v - b.v || a.i - b.i)
-      .map((x) => x.c);
+    const { stats } = input;
+    return order.sort(candidates, (c) => (useTtft ? (stats.ttftMs(c.model) ?? stats.latencyMs(c.model)) : stats.latencyMs(c.model)) ?? -1);
   };
 }
