@@ -10,9 +10,11 @@ export function costStrategy(options: { expectedOutputTokens?: number } = {}): S
   const order = new KeyedOrder();
   return function cost(candidates, input): Candidate[] {
     const expected = Math.min(input.request.params?.maxTokens ?? Infinity, options.expectedOutputTokens ?? 500);
+    // Read once, and only when some candidate is priced (the estimate is a pass over the prompt).
+    let tokens: number | undefined;
     return order.sort(candidates, (c) => {
       const p = c.config.pricing;
-      return p ? input.inputTokens * p.input + expected * p.output : Infinity;
+      return p ? (tokens ??= input.inputTokens) * p.input + expected * p.output : Infinity;
     });
   };
 }
