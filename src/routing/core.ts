@@ -12,10 +12,10 @@ import { requestSignal, type RequestSignal } from '../resilience/deadline.js';
 import type { ResolvedRetry } from '../resilience/retry.js';
 import { failedRouteInfo } from './assemble.js';
 import type { AttemptLoopInput } from './attempts.js';
-import { lazyClassification } from './classify/index.js';
+import { LazyClassification } from './classify/index.js';
 import type { TargetGuards } from './guard.js';
 import type { Candidate, RouterOptions, StreamRecovery } from './options.js';
-import { contextOf, planRoute, type PlanState, type RoutePlan } from './plan.js';
+import { contextOf, planRoute, type PlanInput, type PlanState, type RoutePlan } from './plan.js';
 import { toProviderRequest } from './prepare.js';
 import { SessionPins } from './sessions.js';
 import type { RouterAccounting } from './accounting.js';
@@ -52,27 +52,36 @@ export interface BegunRequest {
   reservation?: Reservation;
 }
 
+/** The plan input of a request about to be served (a class: no getter object per request). */
+class RequestPlanInput implements PlanInput {
+  readonly context: RoutingContext;
+  readonly classification: LazyClassification;
+  #tokens: number | undefined;
+
+  constructor(
+    readonly request: ChatRequest,
+    readonly kind: RequestKind,
+    readonly providerRequest: ProviderRequest,
+  ) {
+    this.context = contextOf(request);
+    this.classification = new LazyClassification(request);
+  }
+
+  get inputTokens(): number {
+    return (this.#tokens ??= estimateRequestTokens(this.providerRequest));
+  }
+}
+
 /** Plans a validated request: the stages up to (not including) any provider call. */
-export function planFor(core: RouterCore, request: ChatRequest, kind: RequestKind): { plan: RoutePlan; context: RoutingContext; providerRequest: ProviderRequest; inputTokens: () => number } {
-  const context = contextOf(request);
-  const providerRequest = toProviderRequest(request);
-  let tokens: number | undefined;
-  const inputTokens = () => (tokens ??= estimateRequestTokens(providerRequest));
-  const input = {
-    request,
-    context,
-    classification: lazyClassification(request),
-    kind,
-    get inputTokens() {
-      return inputTokens();
-    },
-  };
-  return { plan: planRoute(input, core.plan), context, providerRequest, inputTokens };
+export function planFor(core: RouterCore, request: ChatRequest, kind: RequestKind): { plan: RoutePlan; input: RequestPlanInput } {
+  const input = new RequestPlanInput(request, kind, toProviderRequest(request));
+  return { plan: planRoute(input, core.plan), input };
 }
 
 export function beginRequest(core: RouterCore, raw: ChatRequest, kind: RequestKind, validated = false): BegunRequest {
   const request = validated ? raw : validateRequest(raw);
-  const { plan, context, providerRequest, inputTokens } = planFor(core, request, kind);
+  const { plan, input } = planFor(core, request, kind);
+  const { context, providerRequest } = input;
   const requestId = randomUUID();
   if (core.events.has('request')) {
     core.events.emit('request', {
@@ -95,7 +104,7 @@ export function beginRequest(core: RouterCore, raw: ChatRequest, kind: RequestKi
     timeoutMs,
     attempts: [],
     skipped: plan.skipped,
-    inputTokens: core.plan.compiled.needsTokens || core.guards.limits.size > 0 || core.accounting.budgets !== undefined ? inputTokens() : 0,
+    inputTokens: core.plan.compiled.needsTokens || core.guards.limits.size > 0 || core.accounting.budgets !== undefined ? input.inputTokens : 0,
     startedAt: performance.now(),
   };
 }

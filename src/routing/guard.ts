@@ -33,13 +33,14 @@ export class TargetGuards {
   /** The breaker of a model alias (created on first use), or undefined when breakers are off. */
   breakerOf(candidate: Pick<Candidate, 'model' | 'provider'>): CircuitBreaker | undefined {
     if (this.breakerOptions === false) return undefined;
-    let b = this.#breakers.get(candidate.model);
-    if (!b) {
-      b = new CircuitBreaker(this.breakerOptions, undefined, this.now);
-      const { model, provider } = candidate;
-      b.onStateChange((t) => this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at }));
-      this.#breakers.set(model, b);
-    }
+    return this.#breakers.get(candidate.model) ?? this.#newBreaker(this.breakerOptions, candidate.model, candidate.provider);
+  }
+
+  /** Apart from `breakerOf` so that its closure (which captures `this`) is not allocated on every lookup. */
+  #newBreaker(options: BreakerOptions, model: string, provider: string): CircuitBreaker {
+    const b = new CircuitBreaker(options, undefined, this.now);
+    b.onStateChange((t) => this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at }));
+    this.#breakers.set(model, b);
     return b;
   }
 
