@@ -88,11 +88,6 @@ export class TargetLimiter {
     };
   }
 
-  /** True when a request of `tokens` would start at once. */
-  available(tokens: number): boolean {
-    return this.#line.size === 0 && this.#fits(this.#weight(tokens), this.now());
-  }
-
   /** Takes a slot only if one is free right now; undefined when saturated (nothing is queued). */
   tryAcquire(tokens: number): Slot | undefined {
     const weight = this.#weight(tokens);

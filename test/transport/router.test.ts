@@ -1,37 +1,23 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AbortError, createRouter, SwitchyardError, type StreamEvent } from '../../src/index.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
 import { openai } from '../../src/providers/openai/index.js';
-import { createTransport, type Transport, type TransportOptions } from '../../src/transport/index.js';
-import { anthropicFrames, anthropicMessage, completion, completionFrames, sendJson, sendSse, startCountingServer, type CountingServer } from './server.js';
+import type { Transport, TransportOptions } from '../../src/transport/index.js';
+import { anthropicFrames, anthropicMessage, completion, completionFrames, sendJson, sendSse, transportHarness } from './server.js';
 
 // The shipped transport under the official SDKs, through createRouter(), against a loopback server
 // that counts connections. No assertion depends on wall-clock time.
 
 const messages = [{ role: 'user' as const, content: 'hi' }];
 
-let server: CountingServer;
-const transports: Transport[] = [];
-
-beforeEach(async () => {
-  server = await startCountingServer();
-});
-afterEach(async () => {
-  await Promise.all(transports.splice(0).map((t) => t.destroy()));
-  await server.close();
-});
-
-function transport(options?: TransportOptions): Transport {
-  const t = createTransport(options);
-  transports.push(t);
-  return t;
-}
+const h = transportHarness();
+const transport = (options?: TransportOptions): Transport => h.transport(options);
 
 function router(t: Transport) {
   return createRouter({
     providers: {
-      gpt: openai({ apiKey: 'sk-test-transport-0000000000', baseURL: `${server.url}/v1`, fetch: t }),
-      claude: anthropic({ apiKey: 'sk-ant-test-transport-000000', baseURL: `${server.url}/anthropic`, fetch: t }),
+      gpt: openai({ apiKey: 'sk-test-transport-0000000000', baseURL: `${h.server.url}/v1`, fetch: t }),
+      claude: anthropic({ apiKey: 'sk-ant-test-transport-000000', baseURL: `${h.server.url}/anthropic`, fetch: t }),
     },
     models: {
       'gpt-mini': { provider: 'gpt', model: 'gpt-4o-mini' },
@@ -43,7 +29,7 @@ function router(t: Transport) {
 
 /** Answers each wire format as JSON or SSE, as asked. */
 function answer(words: string[]): void {
-  server.handle((req, res) => {
+  h.server.handle((req, res) => {
     const stream = (req.body as { stream?: boolean } | undefined)?.stream === true;
     if (req.url.startsWith('/anthropic')) return stream ? sendSse(res, anthropicFrames(words)) : sendJson(res, anthropicMessage(words.join('')));
     return stream ? sendSse(res, completionFrames(words)) : sendJson(res, completion(words.join('')));
@@ -63,10 +49,10 @@ describe('createTransport() through createRouter()', () => {
     const res = await router(t).chat({ messages, model: 'gpt-mini' });
     expect(res.text).toBe('Hello there');
     expect(res.route).toMatchObject({ model: 'gpt-mini', provider: 'gpt' });
-    expect(server.requests.map((r) => r.url)).toEqual(['/v1/chat/completions']);
+    expect(h.server.requests.map((r) => r.url)).toEqual(['/v1/chat/completions']);
     // The request went through this transport's own Agent (its pool knows the origin).
-    expect(Object.keys(t.stats())).toEqual([server.url]);
-    expect(t.stats()[server.url]).toMatchObject({ connected: 1, running: 0 });
+    expect(Object.keys(t.stats())).toEqual([h.server.url]);
+    expect(t.stats()[h.server.url]).toMatchObject({ connected: 1, running: 0 });
   });
 
   it('openai: streaming delivers every delta', async () => {
@@ -86,8 +72,8 @@ describe('createTransport() through createRouter()', () => {
     expect((await r.chat({ messages, model: 'haiku' })).text).toBe('Bonjour');
     expect(await streamText(r.stream({ messages, model: 'haiku' }))).toBe('Bonjour');
     expect((await r.chat({ messages, model: 'gpt-mini' })).text).toBe('Bonjour');
-    expect(server.requests.map((q) => q.url)).toEqual(['/anthropic/v1/messages', '/anthropic/v1/messages', '/v1/chat/completions']);
-    expect(Object.keys(t.stats())).toEqual([server.url]);
+    expect(h.server.requests.map((q) => q.url)).toEqual(['/anthropic/v1/messages', '/anthropic/v1/messages', '/v1/chat/completions']);
+    expect(Object.keys(t.stats())).toEqual([h.server.url]);
   });
 
   it('sequential requests (chat on both adapters, openai streams) reuse one connection', async () => {
@@ -99,26 +85,26 @@ describe('createTransport() through createRouter()', () => {
       else expect((await r.chat({ messages, model: i % 2 === 0 ? 'gpt-mini' : 'haiku' })).text).toBe('ok');
       // undici hands a socket back to its pool a moment after the response ends (so does Node's
       // global fetch): a request sent in that same tick opens a second socket. Wait until it is back.
-      await vi.waitFor(() => expect(t.stats()[server.url]).toMatchObject({ connected: 1, free: 1 }));
+      await vi.waitFor(() => expect(t.stats()[h.server.url]).toMatchObject({ connected: 1, free: 1 }));
     }
-    expect(server.requests).toHaveLength(12);
-    expect(server.accepted()).toBe(1);
+    expect(h.server.requests).toHaveLength(12);
+    expect(h.server.accepted()).toBe(1);
   });
 
   it('back-to-back sequential requests stay within 2 sockets; with connections: 1, exactly 1', async () => {
     answer(['ok']);
     const r = router(transport());
     for (let i = 0; i < 10; i++) expect((await r.chat({ messages, model: i % 2 ? 'haiku' : 'gpt-mini' })).text).toBe('ok');
-    expect(server.accepted()).toBeLessThanOrEqual(2);
+    expect(h.server.accepted()).toBeLessThanOrEqual(2);
 
-    const before = server.accepted();
+    const before = h.server.accepted();
     const one = router(transport({ connections: 1 }));
     for (let i = 0; i < 10; i++) {
       if (i % 2) expect((await one.chat({ messages, model: 'haiku' })).text).toBe('ok');
       else expect(await streamText(one.stream({ messages, model: 'gpt-mini' }))).toBe('ok');
     }
-    expect(server.accepted() - before).toBe(1);
-    expect(server.maxOutstandingPerSocket()).toBe(1);
+    expect(h.server.accepted() - before).toBe(1);
+    expect(h.server.maxOutstandingPerSocket()).toBe(1);
   });
 
   // The anthropic adapter reads the rest of the body after `message_stop` in the background
@@ -128,7 +114,7 @@ describe('createTransport() through createRouter()', () => {
     const t = transport({ connections: 1 });
     const r = router(t);
     for (let i = 0; i < 3; i++) expect(await streamText(r.stream({ messages, model: 'haiku' }))).toBe('ok');
-    expect(server.accepted()).toBe(1);
+    expect(h.server.accepted()).toBe(1);
   });
 
   it('16 concurrent requests use at most `connections` sockets, one request per socket at a time', async () => {
@@ -136,7 +122,7 @@ describe('createTransport() through createRouter()', () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
     let held = 0;
-    server.handle(async (_req, res) => {
+    h.server.handle(async (_req, res) => {
       if (++held === 4) release();
       await gate;
       sendJson(res, completion('ok'));
@@ -145,15 +131,15 @@ describe('createTransport() through createRouter()', () => {
     const r = router(t);
     const results = await Promise.all(Array.from({ length: 16 }, () => r.chat({ messages, model: 'gpt-mini' })));
     expect(results.map((x) => x.text)).toEqual(Array(16).fill('ok'));
-    expect(server.requests).toHaveLength(16);
-    expect(server.accepted()).toBe(4);
-    expect(server.maxOutstandingPerSocket()).toBe(1);
+    expect(h.server.requests).toHaveLength(16);
+    expect(h.server.accepted()).toBe(4);
+    expect(h.server.maxOutstandingPerSocket()).toBe(1);
   });
 
   it('default pipelining is 1: a request never waits behind a stalled stream on its socket', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    server.handle((req, res) => {
+    h.server.handle((req, res) => {
       const stream = (req.body as { stream?: boolean }).stream === true;
       return stream ? sendSse(res, completionFrames(['slow ', 'stream']), { stallAfter: 1, gate }) : sendJson(res, completion('fast'));
     });
@@ -170,12 +156,12 @@ describe('createTransport() through createRouter()', () => {
     let rest = '';
     for (let ev = await slow.next(); !ev.done; ev = await slow.next()) if (ev.value.type === 'text-delta') rest += ev.value.delta;
     expect(rest).toBe('stream');
-    expect(server.maxOutstandingPerSocket()).toBe(1);
-    expect(server.requests[1]!.socket).not.toBe(server.requests[0]!.socket);
+    expect(h.server.maxOutstandingPerSocket()).toBe(1);
+    expect(h.server.requests[1]!.socket).not.toBe(h.server.requests[0]!.socket);
   });
 
   it('aborting mid-stream ends the request and frees its socket', async () => {
-    server.handle((_req, res) => sendSse(res, completionFrames(['first ', 'never']), { stallAfter: 1, gate: new Promise(() => {}) }));
+    h.server.handle((_req, res) => sendSse(res, completionFrames(['first ', 'never']), { stallAfter: 1, gate: new Promise(() => {}) }));
     const t = transport();
     const r = router(t);
     const controller = new AbortController();
@@ -195,12 +181,12 @@ describe('createTransport() through createRouter()', () => {
     expect(seen).toEqual(['first ']);
     expect(AbortError.isInstance(error) || (error as { name?: string }).name === 'AbortError').toBe(true);
     // The socket that carried the stream is closed (a half-read HTTP/1.1 response cannot be reused) ...
-    await server.allClosed();
-    await vi.waitFor(() => expect(t.stats()[server.url] ?? { connected: 0, running: 0 }).toMatchObject({ connected: 0, running: 0 }));
+    await h.server.allClosed();
+    await vi.waitFor(() => expect(t.stats()[h.server.url] ?? { connected: 0, running: 0 }).toMatchObject({ connected: 0, running: 0 }));
     // ... and the transport goes on with another.
-    server.handle((_req, res) => sendJson(res, completion('after abort')));
+    h.server.handle((_req, res) => sendJson(res, completion('after abort')));
     expect((await r.chat({ messages, model: 'gpt-mini' })).text).toBe('after abort');
-    expect(server.requests[1]!.socket).not.toBe(server.requests[0]!.socket);
+    expect(h.server.requests[1]!.socket).not.toBe(h.server.requests[0]!.socket);
   });
 
   it('close() releases every socket; later calls fail, and close() is idempotent', async () => {
@@ -208,11 +194,11 @@ describe('createTransport() through createRouter()', () => {
     const t = transport({ connections: 4 });
     const r = router(t);
     await Promise.all(Array.from({ length: 4 }, () => r.chat({ messages, model: 'gpt-mini' })));
-    expect(server.open()).toBeGreaterThan(0);
+    expect(h.server.open()).toBeGreaterThan(0);
     await r.close();
     await t.close();
-    await server.allClosed();
-    expect(server.open()).toBe(0);
+    await h.server.allClosed();
+    expect(h.server.open()).toBe(0);
     await t.close();
     const error = await r.chat({ messages, model: 'gpt-mini' }).catch((e: unknown) => e);
     expect(SwitchyardError.isInstance(error)).toBe(true);
@@ -221,7 +207,7 @@ describe('createTransport() through createRouter()', () => {
   it('close() lets a stream in flight finish; destroy() cuts it', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    server.handle((_req, res) => sendSse(res, completionFrames(['one ', 'two']), { stallAfter: 1, gate }));
+    h.server.handle((_req, res) => sendSse(res, completionFrames(['one ', 'two']), { stallAfter: 1, gate }));
     const t = transport();
     const r = router(t);
     const it1 = r.stream({ messages, model: 'gpt-mini' })[Symbol.asyncIterator]();
@@ -232,11 +218,11 @@ describe('createTransport() through createRouter()', () => {
     for (let ev = await it1.next(); !ev.done; ev = await it1.next()) if (ev.value.type === 'text-delta') rest += ev.value.delta;
     expect(rest).toBe('two');
     await closed;
-    await server.allClosed();
+    await h.server.allClosed();
 
     const t2 = transport();
     const r2 = router(t2);
-    server.handle((_req, res) => sendSse(res, completionFrames(['one ', 'two']), { stallAfter: 1, gate: new Promise(() => {}) }));
+    h.server.handle((_req, res) => sendSse(res, completionFrames(['one ', 'two']), { stallAfter: 1, gate: new Promise(() => {}) }));
     const it2 = r2.stream({ messages, model: 'gpt-mini' })[Symbol.asyncIterator]();
     for (let ev = await it2.next(); !ev.done && ev.value.type !== 'text-delta'; ev = await it2.next());
     await t2.destroy();
@@ -247,6 +233,6 @@ describe('createTransport() through createRouter()', () => {
       (e: unknown) => e,
     );
     expect(SwitchyardError.isInstance(error)).toBe(true);
-    await server.allClosed();
+    await h.server.allClosed();
   });
 });

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
+import { createTransport, type Transport, type TransportOptions } from '../../src/transport/index.js';
 
 export interface SeenRequest {
   /** 1, 2, ...: the connection (socket) it came on, in order of accept. */
@@ -170,4 +172,30 @@ export async function sendSse(res: ServerResponse, frames: string[], opts: { sta
     await new Promise((r) => setImmediate(r));
   }
   res.end();
+}
+
+/**
+ * Per test: a fresh counting server, and a `transport()` factory whose transports are destroyed
+ * after the test. `h.server` is the current test's server.
+ */
+export function transportHarness(): { readonly server: CountingServer; transport(options?: TransportOptions): Transport } {
+  let server: CountingServer | undefined;
+  const transports: Transport[] = [];
+  beforeEach(async () => {
+    server = await startCountingServer();
+  });
+  afterEach(async () => {
+    await Promise.all(transports.splice(0).map((t) => t.destroy()));
+    await server?.close();
+  });
+  return {
+    get server() {
+      return server!;
+    },
+    transport(options) {
+      const t = createTransport(options);
+      transports.push(t);
+      return t;
+    },
+  };
 }

@@ -1,24 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/index.js';
 import { createTransport, TRANSPORT_DEFAULTS, type Transport, type TransportOptions } from '../../src/transport/index.js';
-import { startCountingServer, type CountingServer } from './server.js';
+import { transportHarness } from './server.js';
 
-let server: CountingServer;
-const transports: Transport[] = [];
-
-beforeEach(async () => {
-  server = await startCountingServer();
-});
-afterEach(async () => {
-  await Promise.all(transports.splice(0).map((t) => t.destroy()));
-  await server.close();
-});
-
-function transport(options?: TransportOptions): Transport {
-  const t = createTransport(options);
-  transports.push(t);
-  return t;
-}
+const h = transportHarness();
+const transport = (options?: TransportOptions): Transport => h.transport(options);
 
 function configError(options: unknown): ConfigError {
   try {
@@ -80,39 +66,39 @@ describe('createTransport() options', () => {
 
 describe('createTransport() as a fetch', () => {
   it('sends a string body and passes headers; sequential calls share a socket', async () => {
-    server.handle((req, res) => void res.end(`${req.method} ${req.url} ${JSON.stringify(req.body)}`));
+    h.server.handle((req, res) => void res.end(`${req.method} ${req.url} ${JSON.stringify(req.body)}`));
     const t = transport();
-    const a = await t(`${server.url}/a`, { method: 'POST', body: '{"x":1}', headers: { 'content-type': 'application/json' } });
+    const a = await t(`${h.server.url}/a`, { method: 'POST', body: '{"x":1}', headers: { 'content-type': 'application/json' } });
     expect(await a.text()).toBe('POST /a {"x":1}');
-    await vi.waitFor(() => expect(t.stats()[server.url]).toMatchObject({ connected: 1, free: 1 }));
-    const b = await t(new URL(`${server.url}/b`));
+    await vi.waitFor(() => expect(t.stats()[h.server.url]).toMatchObject({ connected: 1, free: 1 }));
+    const b = await t(new URL(`${h.server.url}/b`));
     expect(await b.text()).toBe('GET /b undefined');
-    expect(server.accepted()).toBe(1);
+    expect(h.server.accepted()).toBe(1);
   });
 
   it("accepts the global fetch's Request and FormData (other classes than undici's)", async () => {
-    server.handle((req, res, raw) => void res.end(`${req.method} ${req.url} ${raw.headers['content-type']} ${raw.headers['x-a']} ${typeof req.body === 'string' ? req.body.includes('name="field"') : JSON.stringify(req.body)}`));
+    h.server.handle((req, res, raw) => void res.end(`${req.method} ${req.url} ${raw.headers['content-type']} ${raw.headers['x-a']} ${typeof req.body === 'string' ? req.body.includes('name="field"') : JSON.stringify(req.body)}`));
     const t = transport();
-    const viaRequest = await t(new Request(`${server.url}/r`, { method: 'PUT', body: '{"y":2}', headers: { 'content-type': 'application/json', 'x-a': 'A' } }));
+    const viaRequest = await t(new Request(`${h.server.url}/r`, { method: 'PUT', body: '{"y":2}', headers: { 'content-type': 'application/json', 'x-a': 'A' } }));
     expect(await viaRequest.text()).toBe('PUT /r application/json A {"y":2}');
     const form = new FormData();
     form.append('field', 'value');
-    const viaForm = await t(`${server.url}/f`, { method: 'POST', body: form, headers: { 'x-a': 'B' } });
+    const viaForm = await t(`${h.server.url}/f`, { method: 'POST', body: form, headers: { 'x-a': 'B' } });
     expect(await viaForm.text()).toMatch(/^POST \/f multipart\/form-data; boundary=\S+ B true$/);
-    const requestWithForm = await t(new Request(`${server.url}/rf`, { method: 'POST', body: form }));
+    const requestWithForm = await t(new Request(`${h.server.url}/rf`, { method: 'POST', body: form }));
     expect(await requestWithForm.text()).toMatch(/^POST \/rf multipart\/form-data; boundary=\S+ undefined true$/);
   });
 
   it('pipelining > 1 is the hazard the default avoids: a request waits behind a stalled stream on the same socket', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    server.handle(async (req, res) => {
+    h.server.handle(async (req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write('data: first\n\n');
       if (req.url === '/slow') await gate;
       res.end('data: end\n\n');
     });
-    const send = (t: Transport, path: string) => t(`${server.url}${path}`, { method: 'POST', body: '{}' });
+    const send = (t: Transport, path: string) => t(`${h.server.url}${path}`, { method: 'POST', body: '{}' });
 
     // Default (pipelining 1): the second call gets a socket of its own and completes while the stream is stalled.
     const safe = transport();
@@ -120,7 +106,7 @@ describe('createTransport() as a fetch', () => {
     const reader = slow.body!.getReader();
     await reader.read();
     expect(await (await send(safe, '/fast')).text()).toBe('data: first\n\ndata: end\n\n');
-    expect(server.requests.map((q) => q.socket)).toEqual([1, 2]);
+    expect(h.server.requests.map((q) => q.socket)).toEqual([1, 2]);
 
     // pipelining 2: the pool counts the busy socket as able to take one more, so the call queues on it.
     const risky = transport({ pipelining: 2 });
@@ -128,30 +114,30 @@ describe('createTransport() as a fetch', () => {
     const reader2 = slow2.body!.getReader();
     await reader2.read();
     const waiting = send(risky, '/fast').then((r) => r.text());
-    await vi.waitFor(() => expect(risky.stats()[server.url]).toMatchObject({ connected: 1, running: 1, pending: 1 }));
-    expect(server.requests).toHaveLength(3); // the queued call has not reached the server
+    await vi.waitFor(() => expect(risky.stats()[h.server.url]).toMatchObject({ connected: 1, running: 1, pending: 1 }));
+    expect(h.server.requests).toHaveLength(3); // the queued call has not reached the h.server
     release();
     expect(await waiting).toBe('data: first\n\ndata: end\n\n');
-    expect(server.requests.map((q) => q.socket)).toEqual([1, 2, 3, 3]); // served on the stalled stream's socket, after it
+    expect(h.server.requests.map((q) => q.socket)).toEqual([1, 2, 3, 3]); // served on the stalled stream's socket, after it
     await reader.cancel();
     await reader2.cancel();
   });
 
   it('headersTimeoutMs, when set, bounds the wait for response headers', async () => {
-    server.handle(() => undefined); // never answers
+    h.server.handle(() => undefined); // never answers
     const t = transport({ headersTimeoutMs: 50 });
-    const error = await t(`${server.url}/hang`).catch((e: unknown) => e);
+    const error = await t(`${h.server.url}/hang`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TypeError);
     expect(String((error as { cause?: { code?: string } }).cause?.code)).toBe('UND_ERR_HEADERS_TIMEOUT');
   });
 
   it('close() is idempotent, destroy() after close() is fine, and later calls fail', async () => {
-    server.handle((_req, res) => void res.end('ok'));
+    h.server.handle((_req, res) => void res.end('ok'));
     const t = transport();
-    expect(await (await t(server.url)).text()).toBe('ok');
+    expect(await (await t(h.server.url)).text()).toBe('ok');
     await Promise.all([t.close(), t.close()]);
     await t.destroy();
-    await server.allClosed();
-    await expect(t(server.url)).rejects.toBeInstanceOf(TypeError);
+    await h.server.allClosed();
+    await expect(t(h.server.url)).rejects.toBeInstanceOf(TypeError);
   });
 });

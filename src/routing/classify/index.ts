@@ -19,26 +19,10 @@ export function classify(request: Classified): Classification {
 }
 
 /**
- * The same, computed on first access of each field: a request whose routes never look at
- * language or complexity never pays for detecting them.
- */
-export function lazyClassification(request: Classified): Classification {
-  let language: LanguageResult | undefined;
-  let complexity: ComplexityResult | undefined;
-  return {
-    get language() {
-      return (language ??= detectLanguage(latestUserText(request) || request.system || ''));
-    },
-    get complexity() {
-      return (complexity ??= estimateComplexity(request));
-    },
-  };
-}
-
-/**
- * The lazy classification as a class (its getters on the prototype): cheap to create, for the
- * router's own reads. What user code sees (route predicates, custom strategies) is `view()`,
- * whose getters are own enumerable properties like those of `lazyClassification()`.
+ * The classification computed on first access of each field (a request whose routes never look at
+ * language or complexity never pays for detecting them), as a class with its getters on the
+ * prototype: cheap to create, for the router's own reads. What user code sees (route predicates,
+ * custom strategies) is `view()`, whose getters are own enumerable properties.
  */
 export class LazyClassification implements Classification {
   #language: LanguageResult | undefined;
