@@ -9,6 +9,7 @@ import { estimateRequestTokens, estimateTextTokens } from '../../core/tokens.js'
 import type { Usage } from '../../core/usage.js';
 import { InvalidResponseError } from '../../core/errors.js';
 import { describeProvider, withDescription } from '../shared/describe.js';
+import { EventStreamReader } from '../shared/event-stream.js';
 import { createKeySource } from '../shared/key-source.js';
 import { lazyClient, NO_TIMEOUT_MS, OPENAI_BASE_URL, type ClientSettings } from './client.js';
 import { convertRequest } from './convert-request.js';
@@ -59,25 +60,27 @@ export function createChatProvider(settings: ChatProviderSettings): OpenAIChatPr
     return { maxRetries: 0, timeout, ...(signal && { signal }), ...(headers && { headers }) };
   }
 
-  async function* streamRun(request: ProviderRequest, options: ProviderCallOptions): AsyncGenerator<ProviderStreamPart> {
+  function streamRun(request: ProviderRequest, options: ProviderCallOptions): AsyncGenerator<ProviderStreamPart> {
     const { model, signal } = options;
     const ctx = { provider: name, kind: settings.kind, model, ...(signal && { signal }) };
     const quirks = settings.quirks(model);
     const { body, warnings } = convertRequest(request, model, quirks, settings.kind);
     body.stream = true;
     if (quirks.streamOptions) body.stream_options = { include_usage: true };
-    let chunks: AsyncIterable<unknown>;
-    try {
-      const client = await getClient();
-      chunks = (await client.chat.completions.create(
-        body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
-        requestOptions(signal, options.headers),
-      )) as AsyncIterable<unknown>;
-    } catch (error) {
-      throw mapOpenAIError(error, ctx);
-    }
-    yield { type: 'stream-start', warnings };
-    yield* streamParts(chunks, ctx);
+    // The SDK sends the request (auth, headers, HTTP errors); the event stream is read here, not by
+    // the SDK's Stream: its chain of async generators costs ~10 µs per chunk, and openai@7 cancels
+    // the body at `[DONE]`, which closes the connection.
+    const open = async (): Promise<EventStreamReader> => {
+      try {
+        const client = await getClient();
+        const response = await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions(signal, options.headers)).asResponse();
+        if (!response.body) throw new InvalidResponseError({ provider: name, model, message: `${name} (model "${model}") answered a stream request without a body` });
+        return new EventStreamReader(response.body);
+      } catch (error) {
+        throw mapOpenAIError(error, ctx);
+      }
+    };
+    return streamParts(open, { type: 'stream-start', warnings }, ctx);
   }
 
   async function models(signal: AbortSignal | undefined): Promise<ModelInfo[]> {

@@ -3,7 +3,6 @@ import type * as OpenAIModule from 'openai';
 import type { ClientOptions } from 'openai';
 import { ConfigError } from '../../core/errors.js';
 import { keyForCall, type KeySource } from '../shared/key-source.js';
-import { drainCancelledEventStreams } from '../shared/sse-tail.js';
 import type { BaseProviderOptions } from '../shared/options.js';
 
 /** The longest delay `setTimeout` takes (about 24.8 days): in effect no SDK timeout; the router's deadline rules. */
@@ -36,23 +35,12 @@ async function loadSdk(provider: string): Promise<typeof OpenAIModule> {
   }
 }
 
-/** The installed SDK's major version (undefined when it does not say). */
-async function sdkMajor(): Promise<number | undefined> {
-  try {
-    const { VERSION } = (await import('openai/version')) as { VERSION?: string };
-    const major = Number.parseInt(VERSION ?? '', 10);
-    return Number.isFinite(major) ? major : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * SDK options with every credential and endpoint setting explicit: the SDK reads `OPENAI_API_KEY`,
  * `OPENAI_BASE_URL`, `OPENAI_ORG_ID`, `OPENAI_PROJECT_ID`, `OPENAI_ADMIN_KEY`, `OPENAI_WEBHOOK_SECRET`
  * and `OPENAI_LOG` only for options left undefined, so none is left undefined.
  */
-function clientOptions(settings: ClientSettings, key: string | undefined, major: number | undefined): ClientOptions {
+function clientOptions(settings: ClientSettings, key: string | undefined): ClientOptions {
   const options: ClientOptions & Record<string, unknown> = {
     maxRetries: 0,
     timeout: settings.timeoutMs ?? NO_TIMEOUT_MS,
@@ -63,10 +51,7 @@ function clientOptions(settings: ClientSettings, key: string | undefined, major:
     adminAPIKey: null,
     webhookSecret: null,
   };
-  if (major !== undefined && major >= 7) {
-    // openai@7 cancels a stream's body at `[DONE]` instead of reading it to its end, which closes the socket.
-    options.fetch = drainCancelledEventStreams(() => settings.fetch ?? globalThis.fetch) as NonNullable<ClientOptions['fetch']>;
-  } else if (settings.fetch) options.fetch = settings.fetch as NonNullable<ClientOptions['fetch']>;
+  if (settings.fetch) options.fetch = settings.fetch as NonNullable<ClientOptions['fetch']>;
   const headers: Record<string, string | null> = { ...settings.headers };
   if (key !== undefined) {
     options.apiKey = key;
@@ -89,7 +74,7 @@ export function lazyClient(settings: ClientSettings, keys: KeySource): () => Pro
     if (settings.client) return settings.client;
     const key = await keyForCall(keys, { provider: settings.provider, required: settings.requireKey });
     if (!cached || cached.key !== key) {
-      const entry = { key, client: Promise.all([loadSdk(settings.provider), sdkMajor()]).then(([sdk, major]) => new sdk.OpenAI(clientOptions(settings, key, major))) };
+      const entry = { key, client: loadSdk(settings.provider).then((sdk) => new sdk.OpenAI(clientOptions(settings, key))) };
       cached = entry;
       // A failed creation is not cached: the next call tries again.
       entry.client.catch(() => {

@@ -62,6 +62,24 @@ function statusOfStreamError(code: string | undefined): number {
   return 500;
 }
 
+function fromVendorError(e: ApiErrorLike, base: { provider: string; model?: string; cause: unknown }, ctx: ErrorContext): SwitchyardError {
+  const code = vendorCode(e);
+  const statusCode = typeof e.status === 'number' ? e.status : statusOfStreamError(code);
+  const retryAfterMs = parseRetryAfter(e.headers);
+  const message = `${where(ctx)} answered ${typeof e.status === 'number' ? `HTTP ${e.status}` : 'with an error event'}${code ? ` (${code})` : ''}: ${vendorMessage(e)}`;
+  return errorFromStatus({ ...base, statusCode, message, ...(code !== undefined && { vendorCode: code }), ...(retryAfterMs !== undefined && { retryAfterMs }) });
+}
+
+/**
+ * An error sent inside an event stream (`{"error": {...}}` or an `error` event) after the HTTP 200:
+ * typed like the SDK's `APIError` without a status, from the vendor's `code` / `type`.
+ */
+export function streamErrorEvent(body: unknown, ctx: ErrorContext): SwitchyardError {
+  const b = (typeof body === 'object' && body !== null ? body : { message: String(body) }) as { code?: unknown; type?: unknown; message?: unknown };
+  const base = { provider: ctx.provider, ...(ctx.model !== undefined && { model: ctx.model }), cause: body };
+  return fromVendorError({ error: b, code: b.code, type: b.type, ...(typeof b.message === 'string' && { message: b.message }) }, base, ctx);
+}
+
 /**
  * Whatever the SDK (or fetch, or JSON.parse) threw, as one typed error of our hierarchy, naming
  * provider and model and keeping the raw error as `cause`. HTTP statuses, vendor codes such as
@@ -80,13 +98,7 @@ export function mapOpenAIError(error: unknown, ctx: ErrorContext): SwitchyardErr
   if (error instanceof SyntaxError) {
     return new InvalidResponseError({ ...base, message: `${where(ctx)} returned malformed JSON: ${error.message}` });
   }
-  if (typeof e.status === 'number' || (name === 'APIError' && e.error !== undefined)) {
-    const code = vendorCode(e);
-    const statusCode = typeof e.status === 'number' ? e.status : statusOfStreamError(code);
-    const retryAfterMs = parseRetryAfter(e.headers);
-    const message = `${where(ctx)} answered ${typeof e.status === 'number' ? `HTTP ${e.status}` : 'with an error event'}${code ? ` (${code})` : ''}: ${vendorMessage(e)}`;
-    return errorFromStatus({ ...base, statusCode, message, ...(code !== undefined && { vendorCode: code }), ...(retryAfterMs !== undefined && { retryAfterMs }) });
-  }
+  if (typeof e.status === 'number' || (name === 'APIError' && e.error !== undefined)) return fromVendorError(e, base, ctx);
   if (name === 'OpenAIError' && /credentials|api key|apiKey/i.test(e.message ?? '')) {
     return new AuthenticationError({ ...base, message: `${where(ctx)}: ${e.message}` });
   }

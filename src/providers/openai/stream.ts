@@ -4,7 +4,8 @@ import type { ProviderStreamPart } from '../../core/stream.js';
 import type { Usage } from '../../core/usage.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import { convertUsage } from './convert-usage.js';
-import { mapOpenAIError } from './map-error.js';
+import type { EventSourceMessage, EventStreamReader } from '../shared/event-stream.js';
+import { mapOpenAIError, streamErrorEvent } from './map-error.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { chunkSchema, type WireChunk } from './openai-api-types.js';
 import { parseToolArgs } from './parse-tool-args.js';
@@ -73,32 +74,58 @@ function parseChunk(raw: unknown, ctx: StreamContext): WireChunk {
   throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, cause: parsed.error, message: `${ctx.provider} (model "${ctx.model}") sent an unreadable stream chunk: ${issues.join('; ')}` });
 }
 
+/** An event other than a chunk: the end marker, an error event, or an event this adapter does not read. */
+function chunkOf(event: EventSourceMessage, ctx: StreamContext): unknown {
+  let data: unknown;
+  try {
+    data = JSON.parse(event.data);
+  } catch (error) {
+    throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, cause: error, message: `${ctx.provider} (model "${ctx.model}") sent a stream event that is not JSON: ${event.data.slice(0, 200)}` });
+  }
+  // As the SDK reads the wire: an `error` member (or an `error` event) ends the stream with that error.
+  const error = (data as { error?: unknown } | null)?.error;
+  if (event.event === 'error' || (error !== undefined && error !== null)) throw streamErrorEvent(error ?? data, ctx);
+  return data;
+}
+
 /**
- * The SDK's parsed chunks as unified stream parts. Text, reasoning and tool-argument fragments are
- * passed on as they come (tool calls assembled by `index`); at the end come one `tool-call` per call
- * with parsed arguments, then `finish`. Usage is read from whichever chunk carries it (OpenAI sends a
- * last chunk with `choices: []`, DeepSeek puts it on the `finish_reason` chunk). Only choice 0 is
- * read: other choices are listed in `providerMetadata[kind].ignoredChoices`. A stream that ends
- * without a `finish_reason` is an InvalidResponseError (an AbortError when the caller aborted).
+ * A Chat Completions event stream as unified stream parts: `open` sends the request and gives the
+ * body's events. Text, reasoning and tool-argument fragments are passed on as they come (tool calls
+ * assembled by `index`); at the end come one `tool-call` per call with parsed arguments, then
+ * `finish`. Usage is read from whichever chunk carries it (OpenAI sends a last chunk with
+ * `choices: []`, DeepSeek puts it on the `finish_reason` chunk). Only choice 0 is read: other
+ * choices are listed in `providerMetadata[kind].ignoredChoices`. `[DONE]` ends the events (the rest
+ * of the body is read in the background, so the connection is reused); a stream that ends without
+ * a `finish_reason` is an InvalidResponseError (an AbortError when the caller aborted).
  */
-export async function* streamParts(chunks: AsyncIterable<unknown>, ctx: StreamContext): AsyncGenerator<ProviderStreamPart> {
+export async function* streamParts(open: () => Promise<EventStreamReader>, first: ProviderStreamPart, ctx: StreamContext): AsyncGenerator<ProviderStreamPart> {
+  const events = await open();
+  yield first;
   const state = new ChunkState();
   const parts: ProviderStreamPart[] = [];
   const errorContext = { provider: ctx.provider, model: ctx.model, ...(ctx.signal && { signal: ctx.signal }) };
+  let finished = false;
   try {
-    for await (const raw of chunks) {
-      const chunk = parseChunk(raw, ctx);
-      if (!state.metadataSent && (chunk.id || chunk.model)) {
-        state.metadataSent = true;
-        yield { type: 'response-metadata', ...(chunk.id && { id: chunk.id }), ...(chunk.model && { modelId: chunk.model }) };
-      }
-      if (chunk.usage) state.usage = convertUsage(chunk.usage, (raw as { usage?: unknown }).usage);
-      const choices = chunk.choices;
-      if (choices) {
-        for (const choice of choices) {
-          const index = choice.index ?? 0;
-          if (index !== 0) state.ignoredChoices.add(index);
-          else state.choice(choice, parts);
+    for (let batch = await events.next(); batch !== undefined && !finished; batch = await events.next()) {
+      for (const event of batch) {
+        if (event.data.startsWith('[DONE]')) {
+          finished = true;
+          break;
+        }
+        const raw = chunkOf(event, ctx);
+        const chunk = parseChunk(raw, ctx);
+        if (!state.metadataSent && (chunk.id || chunk.model)) {
+          state.metadataSent = true;
+          parts.push({ type: 'response-metadata', ...(chunk.id && { id: chunk.id }), ...(chunk.model && { modelId: chunk.model }) });
+        }
+        if (chunk.usage) state.usage = convertUsage(chunk.usage, (raw as { usage?: unknown }).usage);
+        const choices = chunk.choices;
+        if (choices) {
+          for (const choice of choices) {
+            const index = choice.index ?? 0;
+            if (index !== 0) state.ignoredChoices.add(index);
+            else state.choice(choice, parts);
+          }
         }
       }
       if (parts.length === 1) yield parts.pop()!;
@@ -107,9 +134,14 @@ export async function* streamParts(chunks: AsyncIterable<unknown>, ctx: StreamCo
       }
     }
   } catch (error) {
+    events.cancel();
     throw SwitchyardError.isInstance(error) ? error : mapOpenAIError(error, errorContext);
+  } finally {
+    // Stopped early by the consumer (or by an error above): nothing more is read.
+    if (!finished) events.cancel();
   }
-  // The SDK ends its iterator quietly when the request is aborted: tell that apart from a cut stream.
+  events.release();
+  // A body cut by an abort ends quietly or with a read error: tell that apart from a cut stream.
   if (ctx.signal?.aborted) throw new AbortError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") was aborted` });
   if (state.rawFinishReason === undefined) {
     throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") ended without a finish_reason` });
