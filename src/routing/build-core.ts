@@ -42,10 +42,8 @@ export function buildCore(options: RouterOptions, shared: SharedParts, limits: L
     plan: {
       compiled,
       controls: shared.controls,
-      breakerOf: (model) => {
-        const c = compiled.candidates.get(model);
-        return c ? guards.breakerOf(c) : undefined;
-      },
+      breakerAllows: (c) => guards.breakerAllows(c),
+      breakersAllClosed: () => guards.breakersAllClosed(),
       cooldowns,
       stats,
       sessions: options.sessions === false ? undefined : new SessionPins(options.sessions?.ttlMs, options.sessions?.maxSessions, shared.now),

@@ -1,5 +1,6 @@
 import { resolveModelInfo } from '../catalog/resolve.js';
 import type { Candidate, ModelConfig, RouteRule, RouterOptions, StrategyFunction, StrategySpec } from './options.js';
+import { lacksMask } from './needs.js';
 import { resolveStrategy } from './strategies/index.js';
 
 /** A model leaf; `index` is the candidate's position in `CompiledRouting.list`. */
@@ -47,6 +48,10 @@ export interface CompiledRouting {
   defaultRoot: GroupNode;
   /** Whether planning needs a token estimate up front (a context window or a cost/tpm consumer). */
   needsTokens: boolean;
+  /** Every capability some model declares `false`, as NEED_* bits: a request needing none of them fits every model. */
+  lacksUnion: number;
+  /** The smallest context window declared (Infinity when none is). */
+  minContextWindow: number;
 }
 
 /**
@@ -92,8 +97,16 @@ export function compileRouting(options: RouterOptions): CompiledRouting {
   const defaultSpec: StrategySpec = options.strategy ?? 'fallback';
   const needsTokens = [...candidates.values()].some((c) => c.config.contextWindow !== undefined);
   const routes = (options.routes ?? []).map((rule, index) => ({ index, rule, root: makeGroup(rule.name ?? `routes[${index}]`, rule.use.map(node), rule.strategy ?? defaultSpec, 1) }));
+  let lacksUnion = 0;
+  let minContextWindow = Infinity;
+  for (const c of list) {
+    lacksUnion |= lacksMask(c);
+    if (c.config.contextWindow !== undefined) minContextWindow = Math.min(minContextWindow, c.config.contextWindow);
+  }
   return {
     needsTokens,
+    lacksUnion,
+    minContextWindow,
     candidates,
     list,
     leaves,

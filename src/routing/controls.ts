@@ -14,6 +14,11 @@ export class Controls {
     return this.#disabled.delete(target);
   }
 
+  /** Whether anything is disabled at all. */
+  anyDisabled(): boolean {
+    return this.#disabled.size > 0;
+  }
+
   isDisabled(model: string, provider: string): boolean {
     return this.#disabled.size > 0 && (this.#disabled.has(model) || this.#disabled.has(provider));
   }

@@ -36,10 +36,31 @@ export class TargetGuards {
     return this.#breakers.get(candidate.model) ?? this.#newBreaker(this.breakerOptions, candidate.model, candidate.provider);
   }
 
+  /**
+   * Whether a call to this model may go out as far as its breaker is concerned (without taking a
+   * probe). While every breaker is closed (the usual case) no breaker is looked up at all.
+   */
+  breakerAllows(candidate: Pick<Candidate, 'model' | 'provider'>): boolean {
+    if (this.#notClosed === 0) return true;
+    return this.breakerOf(candidate)?.wouldAllow() !== false;
+  }
+
+  /** True while no breaker is open or half-open. */
+  breakersAllClosed(): boolean {
+    return this.#notClosed === 0;
+  }
+
+  /** Breakers not in the closed state (open or half-open), kept from their transitions. */
+  #notClosed = 0;
+
   /** Apart from `breakerOf` so that its closure (which captures `this`) is not allocated on every lookup. */
   #newBreaker(options: BreakerOptions, model: string, provider: string): CircuitBreaker {
     const b = new CircuitBreaker(options, undefined, this.now);
-    b.onStateChange((t) => this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at }));
+    b.onStateChange((t) => {
+      if (t.from === 'closed' && t.to !== 'closed') this.#notClosed++;
+      else if (t.from !== 'closed' && t.to === 'closed') this.#notClosed--;
+      this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at });
+    });
     this.#breakers.set(model, b);
     return b;
   }

@@ -2,7 +2,6 @@ import { InvalidRequestError, NoRouteError } from '../core/errors.js';
 import { estimateRequestTokens } from '../core/tokens.js';
 import type { ChatRequest, ProviderRequest, RoutingContext } from '../core/request.js';
 import type { SkippedCandidateInfo } from '../core/response.js';
-import type { CircuitBreaker } from '../resilience/breaker/breaker.js';
 import { LazyClassification, publicClassification, type Classification } from './classify/index.js';
 import type { CompiledRouting, ModelNode, RouteNode } from './compile.js';
 import type { Controls } from './controls.js';
@@ -32,7 +31,10 @@ export interface RoutePlan {
 export interface PlanState {
   compiled: CompiledRouting;
   controls: Controls;
-  breakerOf: (model: string) => CircuitBreaker | undefined;
+  /** False when the model's circuit breaker refuses calls now (open, or half-open with its probes taken). */
+  breakerAllows: (candidate: Candidate) => boolean;
+  /** True while no circuit breaker is open or half-open. */
+  breakersAllClosed: () => boolean;
   /** Model alias -> time until which a vendor 429 cools it. */
   cooldowns: Map<string, number>;
   stats: StatsView;
@@ -105,6 +107,11 @@ function forcedRoot(state: PlanState, alias: string, path: string): ModelNode {
 class PlanRun implements OrderContext {
   /** Per candidate index: 0 not checked yet, 1 eligible, -1 skipped for a hard reason. */
   readonly hard: Int8Array;
+  /**
+   * No candidate can fail a hard check in this pass (no tenant allow-list, nothing disabled, every
+   * breaker closed, every model meets the needs, nothing cooling): no per-candidate check at all.
+   */
+  readonly #allOk: boolean;
   /** First pass: cooling candidates are passed over too. */
   avoidCooling: boolean;
   readonly now: number;
@@ -118,14 +125,22 @@ class PlanRun implements OrderContext {
     private readonly needs: Needs,
     readonly skipped: SkippedCandidateInfo[],
   ) {
-    this.hard = new Int8Array(state.compiled.list.length);
+    const { compiled } = state;
+    this.hard = new Int8Array(compiled.list.length);
     this.avoidCooling = state.cooldowns.size > 0;
     this.now = this.avoidCooling ? state.now() : 0;
     this.sequences = state.sequences;
+    this.#allOk =
+      !this.avoidCooling &&
+      state.allowed === undefined &&
+      !state.controls.anyDisabled() &&
+      state.breakersAllClosed() &&
+      (compiled.lacksUnion & needs.mask) === 0 &&
+      (compiled.minContextWindow === Infinity || !(needs.contextTokens > compiled.minContextWindow));
   }
 
   ok(leaf: ModelNode): boolean {
-    return this.isHardOk(leaf) && !(this.avoidCooling && this.cooling(leaf.candidate));
+    return this.#allOk || (this.isHardOk(leaf) && !(this.avoidCooling && this.cooling(leaf.candidate)));
   }
 
   cooling(c: Candidate): boolean {
@@ -133,6 +148,7 @@ class PlanRun implements OrderContext {
   }
 
   isHardOk(leaf: ModelNode): boolean {
+    if (this.#allOk) return true;
     const memo = this.hard[leaf.index]!;
     if (memo !== 0) return memo > 0;
     const ok = this.#check(leaf.candidate);
@@ -163,7 +179,7 @@ class PlanRun implements OrderContext {
     const { state } = this;
     if (state.allowed && !state.allowed(c.model)) return this.#skip(c, 'disabled', `not allowed for tenant "${this.input.request.tenant}"`);
     if (state.controls.isDisabled(c.model, c.provider)) return this.#skip(c, 'disabled', state.controls.isDisabled(c.model, '') ? 'model disabled' : `provider "${c.provider}" disabled`);
-    if (state.breakerOf(c.model)?.wouldAllow() === false) return this.#skip(c, 'circuit-open');
+    if (!state.breakerAllows(c)) return this.#skip(c, 'circuit-open');
     if (meetsNeeds(c, this.needs)) return true;
     const unmet = unmetNeed(c, this.needs)!;
     return this.#skip(c, unmet.reason, unmet.detail);

@@ -174,6 +174,65 @@ describe('built-in strategies on the fast path', () => {
   });
 });
 
+describe('candidate filter shortcut', () => {
+  // With nothing that can fail a hard check (no allow-list, nothing disabled, breakers closed, every
+  // model fits the needs), the planner checks no candidate. A tenant whose allow-list names every
+  // model forces the per-candidate checks: both must decide the same, skips included.
+  const needArb = fc.record(
+    {
+      tools: fc.boolean(),
+      image: fc.boolean(),
+      json: fc.boolean(),
+      kind: fc.constantFrom<'chat' | 'stream'>('chat', 'stream'),
+      disable: fc.array(fc.nat({ max: 8 }), { maxLength: 2 }),
+    },
+    { requiredKeys: ['kind', 'disable'] },
+  );
+  const streamingCaps = fc.option(fc.record({ tools: fc.boolean(), vision: fc.boolean(), json: fc.boolean(), streaming: fc.boolean() }, { requiredKeys: [] }), { nil: undefined });
+  it('decides as checking every candidate does', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(modelArb, streamingCaps), { minLength: 2, maxLength: 9 }), fc.array(fc.tuple(requestArb, needArb), { minLength: 1, maxLength: 6 }), fc.integer(), (pairs, requests, seed) => {
+        const models = pairs.map(([m, caps]) => ({ ...m, ...(caps && { capabilities: { ...m.capabilities, ...caps } }) }));
+        const names = models.map((_, i) => `m${i}`);
+        const make = (tenants?: RouterOptions['tenants']) =>
+          createRouter({
+            providers: { p: mockProvider({ name: 'p' }) },
+            models: Object.fromEntries(models.map((m, i) => [names[i]!, { provider: 'p', model: `vendor-${i}`, ...m }])),
+            strategy: 'load-balance',
+            random: seededRandom(seed),
+            ...(tenants && { tenants }),
+          });
+        const shortcut = make();
+        const checked = make({ t: { allowModels: names } });
+        for (const [request, need] of requests) {
+          for (const i of need.disable) {
+            if (i < names.length) {
+              shortcut.disable(names[i]!);
+              checked.disable(names[i]!);
+            }
+          }
+          const req: ChatRequest = {
+            ...request,
+            ...(need.image && { messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image', image: 'https://example.com/a.png' }] }] }),
+            ...(need.tools && { tools: [{ name: 'lookup', description: 'find', parameters: { type: 'object', properties: {} } }] }),
+            ...(need.json && { responseFormat: { type: 'json' } }),
+          };
+          const run = (r: ReturnType<typeof createRouter>, tenant?: string) => {
+            try {
+              const d = r.explain(tenant ? { ...req, tenant } : req, need.kind);
+              return { candidates: d.candidates, skipped: d.skipped };
+            } catch (error) {
+              return { error: String(error) };
+            }
+          };
+          expect(run(shortcut)).toEqual(run(checked, 't'));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('request fast check', () => {
   const value = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 3 }), fc.integer({ min: -3, max: 70_000 }), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 2 }), { maxLength: 3 }), fc.constantFrom({ type: 'text' }, { type: 'json' }, { type: 'json', x: 1 }, 'auto', 'none', 'other'));
   const message = fc.record({ role: fc.constantFrom('user', 'system', 'assistant', 'tool', 'bot'), content: fc.oneof(fc.string({ maxLength: 4 }), fc.constant([{ type: 'text', text: 'x' }]), fc.integer()) }, { requiredKeys: [] });

@@ -7,10 +7,16 @@ import { KeyedOrder } from './keyed-order.js';
  * One `random()` call per positive-weight candidate.
  */
 function weighted(candidates: ReadonlyArray<Candidate>, random: () => number): Candidate[] {
-  const pool = candidates.filter((c) => c.weight > 0);
-  const zero = candidates.filter((c) => !(c.weight > 0));
+  // One pass: the positive-weight pool (a plain copy when every weight is positive, the usual case), the rest, the total.
+  let total = 0;
+  let zeros = 0;
+  for (const c of candidates) {
+    if (c.weight > 0) total += c.weight;
+    else zeros++;
+  }
+  const pool = zeros === 0 ? candidates.slice() : candidates.filter((c) => c.weight > 0);
+  const zero = zeros === 0 ? [] : candidates.filter((c) => !(c.weight > 0));
   const out: Candidate[] = [];
-  let total = pool.reduce((s, c) => s + c.weight, 0);
   const w = equalIntegerWeight(pool, total);
   // `left` is the pool's length: removing shifts the rest down (as splice does, without its array).
   let left = pool.length;
