@@ -213,7 +213,7 @@ describe('candidate filter shortcut', () => {
           }
           const req: ChatRequest = {
             ...request,
-            ...(need.image && { messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image', image: 'https://example.com/a.png' }] }] }),
+            ...(need.image && { messages: [{ role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image', url: 'https://example.com/a.png' }] }] }),
             ...(need.tools && { tools: [{ name: 'lookup', description: 'find', parameters: { type: 'object', properties: {} } }] }),
             ...(need.json && { responseFormat: { type: 'json' } }),
           };
