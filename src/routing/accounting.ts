@@ -1,5 +1,5 @@
 import { createBudgetEngine, type BudgetEngine } from '../accounting/budgets/engine.js';
-import type { Reservation } from '../accounting/budgets/types.js';
+import type { BudgetCandidate, Reservation } from '../accounting/budgets/types.js';
 import { createLedger, type UsageLedger } from '../accounting/ledger/ledger.js';
 import { recordOfBilledAttempt, recordOfFailure, recordOfResponse } from '../accounting/ledger/from-router.js';
 import type { RecordInput } from '../accounting/ledger/record.js';
@@ -26,6 +26,7 @@ export class RouterAccounting {
   /** The engine that admitted each reservation settles it, even after the budgets were replaced. */
   readonly #engineOf = new WeakMap<Reservation, BudgetEngine>();
   readonly #unpricedSeen = new Set<string>();
+  readonly #budgetViews = new WeakMap<Candidate, BudgetCandidate>();
   readonly #store: Store | undefined;
   /** Write-behind: records are written right after the response is returned, in order, in batches. */
   #pending: RecordInput[] = [];
@@ -100,20 +101,13 @@ export class RouterAccounting {
   async admit(begun: BegunRequest, candidates: ReadonlyMap<string, Candidate>): Promise<Reservation | undefined> {
     const engine = this.#budgets;
     if (!engine) return undefined;
-    const toBudget = (c: Candidate) => ({
-      model: c.model,
-      provider: c.provider,
-      providerModel: c.providerModel,
-      ...(c.config.pricing && { pricing: c.config.pricing }),
-      ...(c.config.maxOutputTokens !== undefined && { maxOutputTokens: c.config.maxOutputTokens }),
-    });
     const admission = await engine.admit({
       context: begun.context,
-      candidates: begun.plan.candidates.map(toBudget),
+      candidates: begun.plan.candidates.map((c) => this.#budgetView(c)),
       estimate: { inputTokens: begun.inputTokens, ...(begun.request.params?.maxTokens !== undefined && { maxTokens: begun.request.params.maxTokens }) },
       resolveCandidate: (alias) => {
         const c = candidates.get(alias);
-        return c ? toBudget(c) : undefined;
+        return c ? this.#budgetView(c) : undefined;
       },
     });
     for (const d of admission.decisions) {
@@ -132,6 +126,18 @@ export class RouterAccounting {
     begun.plan.candidates = admission.allowed.map((alias) => candidates.get(alias)!).filter((c) => c !== undefined);
     this.#engineOf.set(admission.reservation, engine);
     return admission.reservation;
+  }
+
+  /** What the budget engine reads of a candidate: built once per candidate (candidates live as long as their router). */
+  #budgetView(c: Candidate): BudgetCandidate {
+    let view = this.#budgetViews.get(c);
+    if (!view) {
+      view = { model: c.model, provider: c.provider, providerModel: c.providerModel };
+      if (c.config.pricing) view.pricing = c.config.pricing;
+      if (c.config.maxOutputTokens !== undefined) view.maxOutputTokens = c.config.maxOutputTokens;
+      this.#budgetViews.set(c, view);
+    }
+    return view;
   }
 
   /** Mid-stream budget check for `stopStreamOnBudget`. */

@@ -32,10 +32,16 @@ interface Hold {
   extra: number;
 }
 
+interface PreparedKey {
+  budget: Budget;
+  key: string;
+  instance: string;
+}
+
 interface Prepared {
   c: BudgetCandidate;
   worst: number | undefined;
-  keys: Array<{ budget: Budget; key: string; instance: string }>;
+  keys: PreparedKey[];
 }
 
 const MAX_ROUNDS = 32;
@@ -73,14 +79,24 @@ export class BudgetEngine {
     return { budgetId: b.id, scope: b.scope, period: b.period, periodKey: periodKey(at, b.period, b.timeZone), onExceed: b.onExceed, limitMicros: b.limitMicros };
   }
 
-  #prepare(c: BudgetCandidate, active: ReadonlyArray<Budget>, ctx: RoutingContext, at: number, input: AdmitInput): Prepared {
+  #prepare(c: BudgetCandidate, active: ReadonlyArray<Budget>, ctx: RoutingContext, at: number, input: AdmitInput, shared: Map<Budget, PreparedKey>): Prepared {
     const maxOut = input.estimate.maxTokens ?? c.maxOutputTokens ?? this.#defaultMaxOut;
     const prompt = Math.ceil(Math.max(0, input.estimate.inputTokens) * this.#margin);
     const worst = c.pricing ? worstCaseCostMicros(c.pricing, prompt, maxOut) : undefined;
-    const keys = active.filter((b) => matchesModel(b, c)).map((budget) => {
-      const instance = instanceOf(budget, ctx, c);
-      return { budget, key: this.#key(budget, at, instance), instance };
-    });
+    const keys: PreparedKey[] = [];
+    for (const budget of active) {
+      if (!matchesModel(budget, c)) continue;
+      // A budget whose counter does not depend on the model (no `'*'` provider/model scope) has one
+      // key for every candidate of this admission: built once.
+      const perModel = budget.scope.model === '*' || budget.scope.provider === '*';
+      let k = perModel ? undefined : shared.get(budget);
+      if (!k) {
+        const instance = instanceOf(budget, ctx, c);
+        k = { budget, key: this.#key(budget, at, instance), instance };
+        if (!perModel) shared.set(budget, k);
+      }
+      keys.push(k);
+    }
     return { c, worst, keys };
   }
 
@@ -93,12 +109,13 @@ export class BudgetEngine {
     const at = this.#now();
     const ctx = input.context;
     const active = this.budgets.filter((b) => matchesContext(b, ctx));
-    const prepared = input.candidates.map((c) => this.#prepare(c, active, ctx, at, input));
+    const shared = new Map<Budget, PreparedKey>();
+    const prepared = input.candidates.map((c) => this.#prepare(c, active, ctx, at, input, shared));
     const extra = new Map<string, Prepared>();
     for (const b of active) {
       if (b.degradeTo === undefined || input.candidates.some((c) => c.model === b.degradeTo)) continue;
       const target = input.resolveCandidate?.(b.degradeTo);
-      if (target) extra.set(b.degradeTo, this.#prepare(target, active, ctx, at, input));
+      if (target) extra.set(b.degradeTo, this.#prepare(target, active, ctx, at, input, shared));
     }
     // One read per distinct counter. Sequential awaits: the memory store answers at once, and a
     // remote store pipelines them; Promise.all over closures cost more than the reads here.
