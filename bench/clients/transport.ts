@@ -1,7 +1,8 @@
 /**
  * The tuned transport for the SDKs' `fetch` option, as shipped: `createTransport()` from
- * `switchyard/transport` (undici's own fetch, the npm package that is the library's optional peer,
- * over a dedicated Agent: long keep-alive, 128 connections, pipelining 1, no headers/body timeout).
+ * `switchyard/transport` (undici's `request` answered as a fetch Response, undici being the
+ * library's optional peer, over a dedicated Agent: long keep-alive, 128 connections, pipelining 1,
+ * no headers/body timeout).
  * Pipelining stays at 1 by default: HTTP/1.1 pipelining would queue a request behind a slow stream on
  * the same socket (head-of-line blocking), which a router must never do; the pipelining-8 client
  * measures it anyway, for comparison.
@@ -19,5 +20,5 @@ export async function undiciFetch(opts: Pick<TransportOptions, 'pipelining'> = {
 }
 
 export function undiciNote(pipelining = 1): string {
-  return `switchyard/transport createTransport(${pipelining === 1 ? '' : `{ pipelining: ${pipelining} }`}): undici@${rootVersion('undici') ?? '?'} fetch + Agent(keepAlive 60 s, 128 connections, pipelining ${pipelining}, no headers/body timeout)`;
+  return `switchyard/transport createTransport(${pipelining === 1 ? '' : `{ pipelining: ${pipelining} }`}): undici@${rootVersion('undici') ?? '?'} request + Agent(keepAlive 60 s, 128 connections, pipelining ${pipelining}, no headers/body timeout)`;
 }

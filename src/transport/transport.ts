@@ -1,5 +1,6 @@
-import { Agent, fetch as undiciFetch, Request as UndiciRequest } from 'undici';
+import { Agent, interceptors } from 'undici';
 import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './options.js';
+import { send as sendOnce } from './send.js';
 
 /** What the transport's pool holds for one origin, from undici's own counters. */
 export interface TransportOriginStats {
@@ -16,8 +17,9 @@ export interface TransportOriginStats {
 }
 
 /**
- * A `fetch` for the `fetch` option of every adapter (and of the official SDKs): undici's `fetch`
- * over a dedicated `Agent`. Also carries the means to watch and release its sockets.
+ * A `fetch` for the `fetch` option of every adapter (and of the official SDKs): undici's `request`
+ * over a dedicated `Agent`, answered as a `Response`. Also carries the means to watch and release
+ * its sockets.
  */
 export type Transport = typeof globalThis.fetch & {
   /** The undici `Agent` behind it (for advanced use: `dispatcher.stats`, interceptors' `compose`). */
@@ -37,12 +39,15 @@ export type Transport = typeof globalThis.fetch & {
 
 type FetchInput = Parameters<typeof globalThis.fetch>[0];
 type FetchInit = NonNullable<Parameters<typeof globalThis.fetch>[1]>;
-type UndiciInit = NonNullable<Parameters<typeof undiciFetch>[1]>;
-type Send = (input: string | URL | UndiciRequest, init: FetchInit | undefined) => Promise<Response>;
+type Send = (input: string | URL, init: FetchInit | undefined) => Promise<Response>;
+
+/** Redirects `fetch` follows at most. */
+const MAX_REDIRECTIONS = 20;
 
 /**
- * Creates a tuned transport: undici's `fetch` (the npm package, an optional peer dependency) over
- * its own `Agent` with long keep-alive, up to `connections` sockets per origin and no pipelining.
+ * Creates a tuned transport: undici's `request` (the npm package, an optional peer dependency) over
+ * its own `Agent` with long keep-alive, up to `connections` sockets per origin and no pipelining,
+ * answered as `fetch` answers (see send.ts for what is kept of fetch's behaviour).
  * Pass it as `fetch` to any adapter; one transport may serve several providers (a pool per origin).
  * Bad options throw a `ConfigError` naming the field.
  *
@@ -66,12 +71,13 @@ export function createTransport(options?: TransportOptions): Transport {
     bodyTimeout: resolved.bodyTimeoutMs,
   });
 
-  const send: Send = (input, init) =>
-    undiciFetch(input, { ...(init as UndiciInit | undefined), dispatcher }) as unknown as Promise<Response>;
+  // Redirects are followed by undici's interceptor, which drops credentials on a change of origin.
+  const follow = dispatcher.compose(interceptors.redirect({ maxRedirections: MAX_REDIRECTIONS }));
+  const send: Send = (input, init) => sendOnce(dispatcher, follow, typeof input === 'string' ? new URL(input) : input, init);
 
   const transport = ((input: FetchInput, init?: FetchInit): Promise<Response> => {
     // The usual case (every SDK): a URL and a string or stream body, handed over as they are.
-    if (typeof input !== 'string' && !(input instanceof URL) && !(input instanceof UndiciRequest)) return fromRequest(input, init, send);
+    if (typeof input !== 'string' && !(input instanceof URL)) return fromRequest(input, init, send);
     if (init?.body instanceof globalThis.FormData) return withFormData(input, init, init.body, send);
     return send(input, init);
   }) as Transport;
@@ -106,10 +112,7 @@ function stats(dispatcher: Agent): Record<string, TransportOriginStats> {
   return out;
 }
 
-/**
- * A `Request` of the global fetch is another class than undici's (Node bundles its own copy), which
- * undici's `fetch` would read as the string "[object Request]": pass its parts instead.
- */
+/** A `Request` (of the global fetch or of undici): its parts, with `init` over them as fetch does. */
 async function fromRequest(request: Request, init: FetchInit | undefined, send: Send): Promise<Response> {
   const body = request.body === null ? undefined : await request.arrayBuffer();
   const parts: FetchInit = { method: request.method, headers: request.headers, signal: request.signal, redirect: request.redirect };
@@ -119,11 +122,8 @@ async function fromRequest(request: Request, init: FetchInit | undefined, send: 
   return send(request.url, merged);
 }
 
-/**
- * Node's global `FormData` is another class than undici's, which would send "[object FormData]":
- * encode it with the global `Response` (multipart body and boundary) and send the bytes.
- */
-async function withFormData(input: string | URL | UndiciRequest, init: FetchInit, form: FormData, send: Send): Promise<Response> {
+/** A `FormData` body, encoded by the global `Response` (multipart body and boundary), sent as bytes. */
+async function withFormData(input: string | URL, init: FetchInit, form: FormData, send: Send): Promise<Response> {
   const encoded = new globalThis.Response(form);
   const headers = new Headers(init.headers);
   headers.set('content-type', encoded.headers.get('content-type') ?? 'multipart/form-data');

@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../src/index.js';
 import { createTransport, TRANSPORT_DEFAULTS, type Transport, type TransportOptions } from '../../src/transport/index.js';
@@ -139,5 +142,95 @@ describe('createTransport() as a fetch', () => {
     await t.destroy();
     await h.server.allClosed();
     await expect(t(h.server.url)).rejects.toBeInstanceOf(TypeError);
+  });
+});
+
+describe('createTransport() answers as fetch does', () => {
+  it('follows redirects (303 turns a POST into a GET) and reports the final URL', async () => {
+    h.server.handle((req, res) => {
+      if (req.url === '/old') res.writeHead(303, { location: '/new' }).end();
+      else res.end(`${req.method} ${req.url}`);
+    });
+    const res = await transport()(`${h.server.url}/old`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe('GET /new');
+    expect(res.url).toBe(`${h.server.url}/old`);
+    const manual = await transport()(`${h.server.url}/old`, { method: 'POST', body: '{}', redirect: 'manual' });
+    expect(manual.status).toBe(303);
+    expect(manual.headers.get('location')).toBe('/new');
+    await expect(transport()(`${h.server.url}/old`, { redirect: 'error' })).rejects.toThrow(TypeError);
+  });
+
+  it('drops the Authorization header when a redirect leaves the origin (a key never reaches another host)', async () => {
+    const other = createServer((req, res) => void res.end(`auth=${req.headers.authorization ?? 'none'} key=${req.headers['x-api-key'] ?? 'none'}`));
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+    h.server.handle((req, res) => {
+      if (req.url === '/same') res.writeHead(307, { location: '/echo' }).end();
+      else if (req.url === '/away') res.writeHead(307, { location: `${otherUrl}/echo` }).end();
+      else res.end(`auth=${h.server.requests.length > 0 ? 'kept' : 'none'}`);
+    });
+    try {
+      const away = await transport()(`${h.server.url}/away`, { headers: { authorization: 'Bearer sk-secret' } });
+      expect(await away.text()).toBe('auth=none key=none');
+      const same = await transport()(`${h.server.url}/same`, { headers: { authorization: 'Bearer sk-secret' } });
+      expect(await same.text()).toBe('auth=kept');
+    } finally {
+      other.closeAllConnections();
+      await new Promise((r) => other.close(r));
+    }
+  });
+
+  it('decodes gzip and deflate bodies; a 204 has a null body; status text is set', async () => {
+    h.server.handle((req, res) => {
+      if (req.url === '/gzip') res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' }).end(gzipSync('{"text":"你好"}'));
+      else if (req.url === '/deflate') res.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateSync('deflated'));
+      else res.writeHead(204).end();
+    });
+    const t = transport();
+    expect(await (await t(`${h.server.url}/gzip`)).json()).toEqual({ text: '你好' });
+    expect(await (await t(`${h.server.url}/deflate`)).text()).toBe('deflated');
+    const empty = await t(`${h.server.url}/none`);
+    expect(empty.status).toBe(204);
+    expect(empty.statusText).toBe('No Content');
+    expect(empty.body).toBeNull();
+  });
+
+  it('sends bytes, URLSearchParams, Blob and stream bodies with the content-type fetch would set', async () => {
+    h.server.handle((req, res, raw) => void res.end(`${raw.headers['content-type']}|${typeof req.body === 'string' ? req.body : JSON.stringify(req.body)}`));
+    const t = transport();
+    const post = async (body: NonNullable<RequestInit['body']>, extra: RequestInit = {}) => (await t(`${h.server.url}/b`, { method: 'POST', body, ...extra })).text();
+    expect(await post(new URLSearchParams({ q: '订单' }))).toBe('application/x-www-form-urlencoded;charset=UTF-8|q=%E8%AE%A2%E5%8D%95');
+    expect(await post(new TextEncoder().encode('bytes'))).toBe('undefined|bytes');
+    expect(await post(new Blob(['blob'], { type: 'text/x-blob' }))).toBe('text/x-blob|blob');
+    expect(await post('plain')).toBe('text/plain;charset=UTF-8|plain');
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('str'));
+        c.enqueue(new TextEncoder().encode('eam'));
+        c.close();
+      },
+    });
+    expect(await post(stream, { duplex: 'half' } as RequestInit)).toBe('undefined|stream');
+  });
+
+  it('an abort before the headers rejects with the signal reason; a refused connection is TypeError("fetch failed") with the cause', async () => {
+    h.server.handle(() => undefined); // never answers
+    const controller = new AbortController();
+    const pending = transport()(`${h.server.url}/hang`, { signal: controller.signal });
+    await h.server.arrived(1);
+    controller.abort();
+    const aborted = await pending.catch((e: unknown) => e);
+    expect((aborted as Error).name).toBe('AbortError');
+    await expect(transport()(`${h.server.url}/x`, { signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
+
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const refused = await transport()(`http://127.0.0.1:${port}/`).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TypeError);
+    expect((refused as Error).message).toBe('fetch failed');
+    expect((refused as { cause?: { code?: string } }).cause?.code).toBe('ECONNREFUSED');
   });
 });
