@@ -14,7 +14,7 @@ import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
 import { mapAnthropicError } from './map-error.js';
 import type { AnthropicProviderOptions } from './options.js';
-import { mapStream } from './stream.js';
+import { mapStream, type StreamCall } from './stream.js';
 
 export interface AnthropicProvider extends LLMProvider {
   readonly kind: 'anthropic';
@@ -68,17 +68,18 @@ export function anthropic(options: AnthropicProviderOptions = {}): AnthropicProv
     return convertResponse(raw, { provider: name, model: call.model, warnings, ...(jsonTool !== undefined && { jsonTool }) });
   }
 
-  async function* stream(request: ProviderRequest, call: ProviderCallOptions): AsyncGenerator<ProviderStreamPart> {
-    const { body, warnings, jsonTool } = convert(request, call.model);
-    yield { type: 'stream-start', warnings };
-    let events: AsyncIterable<unknown>;
-    try {
-      const client = await getClient();
-      events = await client.messages.create({ ...body, stream: true } as unknown as CreateStreaming, requestOptions(call));
-    } catch (error) {
-      throw mapAnthropicError(error, errorContext(call.model, call.signal));
-    }
-    yield* mapStream(events, { provider: name, model: call.model, ...(call.signal && { signal: call.signal }), ...(jsonTool !== undefined && { jsonTool }) });
+  function stream(request: ProviderRequest, call: ProviderCallOptions): AsyncGenerator<ProviderStreamPart> {
+    // The SDK sends the request (auth, headers, HTTP errors before the body); the event stream is
+    // read by mapStream, not by the SDK's Stream (a chain of async generators per event).
+    const prepare = (): StreamCall => {
+      const { body, warnings, jsonTool } = convert(request, call.model);
+      const open = async (signal: AbortSignal | undefined): Promise<Response> => {
+        const client = await getClient();
+        return client.messages.create({ ...body, stream: true } as unknown as CreateStreaming, requestOptions(signal ? { ...call, signal } : call)).asResponse();
+      };
+      return { first: { type: 'stream-start', warnings }, open, ...(jsonTool !== undefined && { jsonTool }) };
+    };
+    return mapStream(prepare, { provider: name, model: call.model, ...(call.signal && { signal: call.signal }) });
   }
 
   async function countTokens(request: ProviderRequest, call: ProviderCallOptions): Promise<number> {

@@ -49,11 +49,41 @@ function headersOf(value: unknown): { get(name: string): string | null } | undef
  * another copy of the SDK maps the same way.
  */
 export function mapAnthropicError(error: unknown, ctx: ErrorContext): SwitchyardError {
-  const base = { provider: ctx.provider, ...(ctx.model !== undefined && { model: ctx.model }), cause: error };
   if (SwitchyardError.isInstance(error)) return error;
   const e = (typeof error === 'object' && error !== null ? error : {}) as SdkErrorLike;
+  return fromFields(e, typeof e.message === 'string' ? e.message : String(error), error, ctx);
+}
+
+/**
+ * An `event: error` inside a stream (after the HTTP 200), typed exactly as {@link mapAnthropicError}
+ * types the `APIError` the SDK's stream reader throws for it: the data parsed as JSON (else kept as
+ * text), the vendor `type` from `error.type` (`overloaded_error` -> `ProviderUnavailableError` with
+ * `vendorCode: 'overloaded_error'`, ...), `retry-after` read from the stream's response headers. The
+ * event's body is the `cause`.
+ */
+export function streamErrorEvent(data: string, headers: unknown, ctx: ErrorContext): SwitchyardError {
+  let body: unknown = data;
+  try {
+    body = (JSON.parse(data) as unknown) ?? data;
+  } catch {
+    // Not JSON: the text is the body, as the SDK keeps it.
+  }
+  // The SDK's APIError(undefined, body, undefined, headers, type): same fields, same message.
+  const type = field(body, 'error', 'type');
+  const fields: SdkErrorLike = { name: 'APIError', error: body, headers, ...(typeof type === 'string' && { type }) };
+  return fromFields(fields, apiErrorMessage(body), body, ctx);
+}
+
+/** The message the SDK's `APIError` has without a status (`APIError.makeMessage`). */
+function apiErrorMessage(body: unknown): string {
+  const message = field(body, 'message');
+  const text = message ? (typeof message === 'string' ? message : JSON.stringify(message)) : body ? JSON.stringify(body) : undefined;
+  return text || '(no status code or body)';
+}
+
+function fromFields(e: SdkErrorLike, text: string, error: unknown, ctx: ErrorContext): SwitchyardError {
+  const base = { provider: ctx.provider, ...(ctx.model !== undefined && { model: ctx.model }), cause: error };
   const name = typeof e.name === 'string' ? e.name : '';
-  const text = typeof e.message === 'string' ? e.message : String(error);
   const where = `Anthropic${ctx.model ? ` (model "${ctx.model}")` : ''}`;
 
   if (ctx.signal?.aborted || name === 'APIUserAbortError' || name === 'AbortError') {
