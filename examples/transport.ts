@@ -1,6 +1,7 @@
 /**
- * The tuned transport (`switchyard/transport`): undici's fetch over a dedicated Agent, handed to the
- * adapters as their `fetch`. Needs the optional peer `undici` (`npm install undici`).
+ * The tuned transport (`switchyard/transport`): undici's request over a dedicated Agent, answered
+ * as fetch answers, handed to the adapters as their `fetch`. Needs the optional peer `undici`
+ * (`npm install undici`).
  * Offline: a loopback server on 127.0.0.1 answers in the OpenAI and Anthropic wire formats and
  * counts the connections it accepts.
  */
