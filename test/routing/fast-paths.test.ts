@@ -38,7 +38,9 @@ describe('weighted load-balancing', () => {
   it('picks as the scan over weights does, also at exact boundaries of r', () => {
     // Random values that land r exactly on a boundary (0, halves, quarters, even 1 from a sloppy RNG) as well as any.
     const draws = fc.array(fc.oneof(fc.constantFrom(0, 0.25, 0.5, 0.75, 1 - 2 ** -53, 1), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })), { minLength: 1, maxLength: 40 });
-    const weights = fc.oneof(fc.array(fc.constantFrom(1), { minLength: 1, maxLength: 12 }), fc.array(fc.constantFrom(3), { minLength: 1, maxLength: 12 }), fc.array(fc.oneof(fc.constantFrom(0, 1, 2, 5), fc.double({ min: 0, max: 4, noNaN: true })), { minLength: 1, maxLength: 12 }));
+    // Equal weights on 17-50 candidates too (the size of real pools), not only the small arrays fast-check favours.
+    const many = fc.tuple(fc.integer({ min: 17, max: 50 }), fc.constantFrom(1, 3)).map(([n, w]) => Array<number>(n).fill(w));
+    const weights = fc.oneof(many, fc.array(fc.constantFrom(1), { minLength: 1, maxLength: 12 }), fc.array(fc.constantFrom(3), { minLength: 1, maxLength: 12 }), fc.array(fc.oneof(fc.constantFrom(0, 1, 2, 5), fc.double({ min: 0, max: 4, noNaN: true })), { minLength: 1, maxLength: 12 }));
     fc.assert(
       fc.property(weights, draws, (ws, rs) => {
         const candidates = ws.map((w, i) => cand(i, w));
