@@ -134,10 +134,9 @@ export async function* streamParts(open: () => Promise<EventStreamReader>, first
       }
     }
   } catch (error) {
-    events.cancel();
     throw SwitchyardError.isInstance(error) ? error : mapOpenAIError(error, errorContext);
   } finally {
-    // Stopped early by the consumer (or by an error above): nothing more is read.
+    // Stopped early by the consumer, or failed: nothing more is read (a no-op once the body ended).
     if (!finished) events.cancel();
   }
   events.release();

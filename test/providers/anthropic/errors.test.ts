@@ -14,7 +14,7 @@ import {
 } from '../../../src/core/errors.js';
 import { sendJson } from '../../helpers/loopback.js';
 import { anthropic } from '../../../src/providers/anthropic/index.js';
-import { API_KEY, events, messageStart, provider, replySse, request, useLoopback } from './setup.js';
+import { API_KEY, events, messageStart, provider, replySse, request, streamFailure, useLoopback } from './setup.js';
 
 const { server } = useLoopback();
 const MODEL = 'claude-haiku-4-5';
@@ -29,17 +29,6 @@ async function chatError(status: number, body: unknown, headers: Record<string, 
   );
   if (!SwitchyardError.isInstance(error)) throw new Error(`expected a SwitchyardError, got ${String(error)}`);
   return error;
-}
-
-async function streamError(run: () => AsyncIterable<unknown>): Promise<{ error: SwitchyardError; seen: unknown[] }> {
-  const seen: unknown[] = [];
-  try {
-    for await (const p of run()) seen.push(p);
-  } catch (error) {
-    if (!SwitchyardError.isInstance(error)) throw new Error(`expected a SwitchyardError, got ${String(error)}`);
-    return { error, seen };
-  }
-  throw new Error('the stream did not fail');
 }
 
 describe('anthropic HTTP error mapping (real SDK, loopback)', () => {
@@ -135,7 +124,7 @@ describe('anthropic HTTP error mapping (real SDK, loopback)', () => {
 describe('anthropic stream error mapping', () => {
   it('an HTTP 529 on a stream request -> ProviderUnavailableError thrown from the iterator', async () => {
     server().handle((_req, res) => sendJson(res, 529, errorBody('overloaded_error', 'Overloaded')));
-    const { error, seen } = await streamError(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error, seen } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(ProviderUnavailableError.isInstance(error)).toBe(true);
     expect(error.statusCode).toBe(529);
     expect(seen).toEqual([{ type: 'stream-start', warnings: [] }]);
@@ -148,7 +137,7 @@ describe('anthropic stream error mapping', () => {
         ...events({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
       ]),
     );
-    const { error, seen } = await streamError(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error, seen } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(ProviderUnavailableError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ vendorCode: 'overloaded_error', provider: 'anthropic', model: MODEL });
     expect(error.message).toMatch(/stream error overloaded_error: Overloaded/);
@@ -157,13 +146,13 @@ describe('anthropic stream error mapping', () => {
 
   it('an in-stream rate_limit_error event -> RateLimitError', async () => {
     server().handle((_req, res) => replySse(res, events(messageStart(), { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } })));
-    const { error } = await streamError(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(RateLimitError.isInstance(error)).toBe(true);
   });
 
   it('a malformed SSE data line -> InvalidResponseError', async () => {
     server().handle((_req, res) => replySse(res, [...events(messageStart()), 'event: content_block_start\ndata: {"type":"content_block_start",\n\n']));
-    const { error } = await streamError(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
   });
 
@@ -171,7 +160,7 @@ describe('anthropic stream error mapping', () => {
     server().handle((_req, res) =>
       replySse(res, events(messageStart(), { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 42 } })),
     );
-    const { error } = await streamError(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect(error.message).toContain('text_delta');
   });
@@ -190,7 +179,7 @@ describe('anthropic stream error mapping', () => {
         ),
       ),
     );
-    const { error, seen } = await streamError(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error, seen } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect(error.message).toContain('get_weather');
     expect(seen.some((p) => (p as { type: string }).type === 'finish')).toBe(false);
@@ -206,7 +195,7 @@ describe('anthropic stream error mapping', () => {
       { type: 'message_stop' },
     );
     server().handle((_req, res) => replySse(res, pieces, { cutAfter: 3 }));
-    const { error, seen } = await streamError(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error, seen } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(error.name).toBe('ProviderUnavailableError');
     expect(error.model).toBe(MODEL);
     expect(seen).toContainEqual({ type: 'text-delta', delta: 'partial' });
@@ -217,7 +206,7 @@ describe('anthropic stream error mapping', () => {
     server().handle((_req, res) =>
       replySse(res, events(messageStart(), { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } })),
     );
-    const { error, seen } = await streamError(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error, seen } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect(seen.some((p) => (p as { type: string }).type === 'finish')).toBe(false);
   });
@@ -226,7 +215,7 @@ describe('anthropic stream error mapping', () => {
     const pieces = events(messageStart(), { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'wait' } }, { type: 'message_stop' });
     server().handle((_req, res) => replySse(res, pieces, { stallAfter: 3 }));
     const controller = new AbortController();
-    const { error, seen } = await streamError(async function* () {
+    const { error, seen } = await streamFailure(async function* () {
       for await (const p of provider(server()).stream(request(), { model: MODEL, signal: controller.signal })) {
         yield p;
         if (p.type === 'text-delta') setTimeout(() => controller.abort(), 20);

@@ -1,9 +1,9 @@
 import { getEventListeners } from 'node:events';
 import { APIError } from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { createRouter, InvalidResponseError, ProviderUnavailableError, RateLimitError, SwitchyardError, type ProviderStreamPart } from '../../../src/index.js';
+import { createRouter, InvalidResponseError, ProviderUnavailableError, RateLimitError, type ProviderStreamPart } from '../../../src/index.js';
 import { mapAnthropicError } from '../../../src/providers/anthropic/map-error.js';
-import { API_KEY, collect, events, messageStart, provider, replySse, request, SSE, textStream, useLoopback } from './setup.js';
+import { API_KEY, collect, events, messageStart, provider, replySse, request, SSE, streamFailure, textStream, useLoopback } from './setup.js';
 import { anthropic } from '../../../src/providers/anthropic/index.js';
 
 // The adapter reads the SSE body itself (not through the SDK's Stream): these check that a user sees
@@ -14,17 +14,6 @@ const MODEL = 'claude-haiku-4-5';
 
 const textOf = (parts: ProviderStreamPart[]) => parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
 
-async function failure(run: () => AsyncIterable<ProviderStreamPart>): Promise<{ error: SwitchyardError; seen: ProviderStreamPart[] }> {
-  const seen: ProviderStreamPart[] = [];
-  try {
-    for await (const p of run()) seen.push(p);
-  } catch (error) {
-    if (!SwitchyardError.isInstance(error)) throw new Error(`expected a SwitchyardError, got ${String(error)}`);
-    return { error, seen };
-  }
-  throw new Error('the stream did not fail');
-}
-
 const textStart = { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } };
 const textDelta = (text: string) => ({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text } });
 
@@ -33,7 +22,7 @@ describe('anthropic stream: event: error', () => {
 
   it('overloaded_error mid-stream, in the same network write as the deltas before it: the deltas first, then ProviderUnavailableError', async () => {
     server().handle((_req, res) => replySse(res, [events(messageStart(), textStart, textDelta('Hel'), textDelta('lo'), overloaded).join('')]));
-    const { error, seen } = await failure(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error, seen } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(textOf(seen)).toBe('Hello');
     expect(seen.some((p) => p.type === 'finish')).toBe(false);
     expect(ProviderUnavailableError.isInstance(error)).toBe(true);
@@ -44,7 +33,7 @@ describe('anthropic stream: event: error', () => {
   it('is typed exactly as the SDK APIError the SDK reader threw for it (class, message, status, vendor code)', async () => {
     for (const body of [overloaded, { type: 'error', error: { type: 'api_error', message: 'Internal' } }, { type: 'error', error: { type: 'brand_new_error' } }]) {
       server().handle((_req, res) => replySse(res, events(messageStart(), body)));
-      const { error } = await failure(() => provider(server()).stream(request(), { model: MODEL }));
+      const { error } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
       const viaSdk = mapAnthropicError(new APIError(undefined, body, undefined, new Headers()), { provider: 'anthropic', model: MODEL });
       expect({ name: error.name, message: error.message, statusCode: error.statusCode, vendorCode: error.vendorCode }).toEqual({
         name: viaSdk.name,
@@ -107,7 +96,7 @@ describe('anthropic stream: how the bytes arrive', () => {
     // The last event is cut mid-way: an incomplete event is dropped, never half-read.
     const wire = [...events(messageStart(), textStart, textDelta('partial'), { type: 'content_block_stop', index: 0 }), 'event: message_delta\ndata: {"type":"message_de'];
     server().handle((_req, res) => replySse(res, wire));
-    const { error, seen } = await failure(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error, seen } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect(error.message).toContain('message_stop');
     expect(textOf(seen)).toBe('partial');
@@ -121,7 +110,7 @@ describe('anthropic stream: how the bytes arrive', () => {
 
   it('a known event whose data is not JSON -> InvalidResponseError', async () => {
     server().handle((_req, res) => replySse(res, [...events(messageStart(), textStart), 'event: content_block_delta\ndata: {not json\n\n']));
-    const { error } = await failure(() => provider(server()).stream(request(), { model: MODEL }));
+    const { error } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect(error.message).toContain('malformed JSON');
   });
@@ -135,7 +124,7 @@ describe('anthropic stream: the call signal', () => {
     for (let i = 0; i < 12; i++) expect(textOf(await collect(p.stream(request(), { model: MODEL, signal: controller.signal })))).toBe('ok');
     // A failed stream and one stopped early let go of it too.
     server().handle((_req, res) => replySse(res, events(messageStart(), { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })));
-    await failure(() => p.stream(request(), { model: MODEL, signal: controller.signal }));
+    await streamFailure(() => p.stream(request(), { model: MODEL, signal: controller.signal }));
     server().handle((_req, res) => replySse(res, textStream('ok')));
     for await (const part of p.stream(request(), { model: MODEL, signal: controller.signal })) if (part.type === 'response-metadata') break;
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);

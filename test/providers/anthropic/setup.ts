@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { ProviderStreamPart } from '../../../src/core/stream.js';
+import { SwitchyardError } from '../../../src/core/errors.js';
 import type { ProviderRequest } from '../../../src/core/request.js';
 import { anthropic, type AnthropicProviderOptions } from '../../../src/providers/anthropic/index.js';
 import { sendPieces, startLoopback, type Loopback } from '../../helpers/loopback.js';
@@ -76,4 +77,16 @@ export function textStream(text: string): string[] {
     { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 7 } },
     { type: 'message_stop' },
   );
+}
+
+/** Reads a stream that must fail: the typed error and the parts seen before it. */
+export async function streamFailure<T>(run: () => AsyncIterable<T>): Promise<{ error: SwitchyardError; seen: T[] }> {
+  const seen: T[] = [];
+  try {
+    for await (const p of run()) seen.push(p);
+  } catch (error) {
+    if (!SwitchyardError.isInstance(error)) throw new Error(`expected a SwitchyardError, got ${String(error)}`);
+    return { error, seen };
+  }
+  throw new Error('the stream did not fail');
 }
