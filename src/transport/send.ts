@@ -97,21 +97,13 @@ function decoded(body: Readable, encoding: string | null): Readable {
   return out;
 }
 
-/** Headers as a plain record (lower-case names; repeated names joined as `Headers` joins them). */
+/** Headers as a plain record (lower-case names, repeated names joined): `Headers` normalises every HeadersInit form. */
 function headerRecord(input: FetchInit['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   if (input === undefined || input === null) return out;
-  if (input instanceof Headers || typeof (input as unknown as Headers).forEach === 'function') {
-    (input as unknown as Headers).forEach((value, name) => {
-      out[name] = value;
-    });
-    return out;
-  }
-  const pairs: Iterable<readonly [string, string]> = Array.isArray(input) ? (input as Array<[string, string]>) : Object.entries(input as Record<string, string>);
-  for (const [name, value] of pairs) {
-    const key = name.toLowerCase();
-    out[key] = out[key] === undefined ? String(value) : `${out[key]}, ${String(value)}`;
-  }
+  (input instanceof Headers ? input : new Headers(input)).forEach((value, name) => {
+    out[name] = value;
+  });
   return out;
 }
 

@@ -204,6 +204,10 @@ describe('createTransport() answers as fetch does', () => {
     expect(await post(new TextEncoder().encode('bytes'))).toBe('undefined|bytes');
     expect(await post(new Blob(['blob'], { type: 'text/x-blob' }))).toBe('text/x-blob|blob');
     expect(await post('plain')).toBe('text/plain;charset=UTF-8|plain');
+    // Headers as pairs, as a record and as a Headers object (any HeadersInit form).
+    expect(await post('pairs', { headers: [['Content-Type', 'application/x-pairs']] })).toBe('application/x-pairs|pairs');
+    expect(await post('record', { headers: { 'Content-Type': 'application/x-record' } })).toBe('application/x-record|record');
+    expect(await post('object', { headers: new Headers({ 'content-type': 'application/x-object' }) })).toBe('application/x-object|object');
     const stream = new ReadableStream<Uint8Array>({
       start(c) {
         c.enqueue(new TextEncoder().encode('str'));
