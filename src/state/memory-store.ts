@@ -42,11 +42,13 @@ export class MemoryStore implements Store {
   }
 
   async increment(key: string, deltas: Readonly<Record<string, number>>): Promise<Record<string, number>> {
+    const fields = Object.keys(deltas);
+    // All or nothing: every delta is checked before any is added.
+    for (const field of fields) assertInteger(deltas[field]!, field);
     const hash = this.#hash(key);
     const out: Record<string, number> = {};
-    for (const [field, delta] of Object.entries(deltas)) {
-      assertInteger(delta, field);
-      const next = (hash.get(field) ?? 0) + delta;
+    for (const field of fields) {
+      const next = (hash.get(field) ?? 0) + deltas[field]!;
       hash.set(field, next);
       out[field] = next;
     }

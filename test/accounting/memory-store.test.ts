@@ -17,6 +17,13 @@ describe('MemoryStore', () => {
     expect(await s.get('v')).toBeUndefined();
   });
 
+  it('increment is all or nothing: a bad delta adds none of the others', async () => {
+    const s = createMemoryStore();
+    await s.increment('k', { a: 1 });
+    await expect(s.increment('k', { a: 5, b: Number.NaN })).rejects.toThrow(/"b" got NaN/);
+    expect(await s.counters('k')).toEqual({ a: 1 });
+  });
+
   it('reserve is all or nothing', async () => {
     const s = createMemoryStore();
     await s.increment('a', { used: 90 });

@@ -3,6 +3,7 @@ import { computeCost } from '../../src/accounting/cost.js';
 import { recordOfBilledAttempt, recordOfFailure, recordOfResponse } from '../../src/accounting/ledger/from-router.js';
 import { createLedger } from '../../src/accounting/ledger/ledger.js';
 import { createCostsApi } from '../../src/accounting/reports/costs-api.js';
+import { createMemoryStore } from '../../src/state/index.js';
 import { InvalidRequestError, ProviderUnavailableError, RateLimitError, AllAttemptsFailedError } from '../../src/core/errors.js';
 import type { ChatResponse, RouteInfo } from '../../src/core/response.js';
 
@@ -32,6 +33,27 @@ describe('costs API', () => {
     expect(byTenant.rows.map((r) => [r.group.tenant, r.costMicros])).toEqual([['A', 210_008], ['B', 300_000]]);
     expect((await costs.records({ tenant: 'A' })).every((r) => r.tenant === 'A')).toBe(true);
     expect(await costs.export({ format: 'csv', tenant: 'A' })).not.toContain(',B,');
+  });
+
+  it('every ledger on a shared store sees every bucket, whichever ledger wrote it first', async () => {
+    const store = createMemoryStore();
+    const a = createLedger({ store });
+    const b = createLedger({ store });
+    const rec = (ledger: typeof a, tenant: string, at: number) =>
+      ledger.record({ requestId: `${tenant}-${at}`, timestamp: at, context: { tenant }, model: 'mini', provider: 'gpt', providerModel: 'gpt-4o-mini', usage: usage(10, 10), cost: computeCost(usage(10, 10), MINI), latencyMs: 1, outcome: 'ok' });
+    // Same bucket twice from each ledger, across an hour boundary and back.
+    for (const at of [T0, T0 + 1, T0 + 3_600_000, T0 + 2]) {
+      await rec(a, 'A', at);
+      await rec(b, 'A', at);
+    }
+    await rec(b, '租户', T0);
+    const byTenant = await createCostsApi(a).summary({ by: ['tenant', 'hour'] });
+    expect(byTenant.rows.map((r) => [r.group.tenant, r.group.hour, r.requests])).toEqual([
+      ['A', '2025-10-10T12:00Z', 6],
+      ['A', '2025-10-10T13:00Z', 2],
+      ['租户', '2025-10-10T12:00Z', 1],
+    ]);
+    expect((await b.buckets()).length).toBe(3);
   });
 
   it('summary rows carry tokens by kind, cost in micros and USD; ranges cut hours exactly from records', async () => {

@@ -53,29 +53,40 @@ export function decodeBucket(s: string): Bucket {
   return { hour, dims };
 }
 
-/** What one record adds to its bucket. */
+/**
+ * What one record adds to its bucket: only the counters that change (most of a record's are 0: no
+ * cache, no reasoning, no error...), so a store writes only those fields.
+ */
+export function deltasOf(r: UsageRecord): Partial<Counters> {
+  const d: Partial<Counters> = {};
+  if (r.kind === 'request') {
+    d.requests = 1;
+    if (r.outcome === 'ok') d.ok = 1;
+    else d.errors = 1;
+    if (r.fallbackUsed) d.fallbacks = 1;
+    if (r.attempts !== 0) d.attempts = r.attempts;
+  } else {
+    d.billedAttempts = 1;
+  }
+  const t = r.tokens;
+  if (t.input !== 0) d.inputTokens = t.input;
+  if (t.cachedInput !== 0) d.cachedInputTokens = t.cachedInput;
+  if (t.cacheWrite !== 0) d.cacheWriteTokens = t.cacheWrite;
+  if (t.output !== 0) d.outputTokens = t.output;
+  if (t.reasoning !== 0) d.reasoningTokens = t.reasoning;
+  if (t.total !== 0) d.totalTokens = t.total;
+  if (r.inputMicros !== 0) d.inputMicros = r.inputMicros;
+  if (r.outputMicros !== 0) d.outputMicros = r.outputMicros;
+  if (r.costMicros !== 0) d.costMicros = r.costMicros;
+  if (!r.priced) d.unpriced = 1;
+  if (r.estimated) d.estimated = 1;
+  if (r.latencyMs !== 0) d.latencyMs = r.latencyMs;
+  return d;
+}
+
+/** What one record adds to its bucket, every counter. */
 export function countersOf(r: UsageRecord): Counters {
-  const request = r.kind === 'request' ? 1 : 0;
-  return {
-    requests: request,
-    ok: request && (r.outcome === 'ok' ? 1 : 0),
-    errors: request && (r.outcome === 'error' ? 1 : 0),
-    billedAttempts: r.kind === 'billed-attempt' ? 1 : 0,
-    fallbacks: request && (r.fallbackUsed ? 1 : 0),
-    attempts: request * r.attempts,
-    inputTokens: r.tokens.input,
-    cachedInputTokens: r.tokens.cachedInput,
-    cacheWriteTokens: r.tokens.cacheWrite,
-    outputTokens: r.tokens.output,
-    reasoningTokens: r.tokens.reasoning,
-    totalTokens: r.tokens.total,
-    inputMicros: r.inputMicros,
-    outputMicros: r.outputMicros,
-    costMicros: r.costMicros,
-    unpriced: r.priced ? 0 : 1,
-    estimated: r.estimated ? 1 : 0,
-    latencyMs: r.latencyMs,
-  };
+  return addCounters(emptyCounters(), deltasOf(r));
 }
 
 export function addCounters(into: Counters, from: Readonly<Partial<Counters>>): Counters {

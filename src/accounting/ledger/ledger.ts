@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../../core/errors.js';
 import { MemoryStore } from '../../state/memory-store.js';
 import type { Store } from '../../state/store.js';
-import { bucketOf, countersOf, decodeBucket, emptyCounters, encodeBucket, addCounters, type Bucket, type Counters } from './buckets.js';
+import { BucketKeys } from './bucket-keys.js';
+import { decodeBucket, deltasOf, emptyCounters, addCounters, type Bucket, type Counters } from './buckets.js';
 import { toRecord, type RecordInput, type UsageRecord } from './record.js';
 
 export interface LedgerOptions {
@@ -34,6 +35,7 @@ export class UsageLedger {
   readonly #log: string;
   readonly #index: string;
   readonly #agg: string;
+  readonly #keys: BucketKeys;
   /** Pruning a long log costs a pass over it: do it once every `#pruneEvery` records (reads trim to the limit). */
   readonly #pruneEvery: number;
   #sincePrune = 0;
@@ -53,15 +55,19 @@ export class UsageLedger {
     this.#log = `${prefix}:records`;
     this.#index = `${prefix}:buckets`;
     this.#agg = `${prefix}:agg:`;
+    this.#keys = new BucketKeys(this.#agg);
     this.#pruneEvery = Math.max(1, Math.min(1_000, Math.floor(this.maxRecords / 100)));
   }
 
   /** Records one request (or billed attempt). Aggregates first: they are the source of truth for totals. */
   async record(input: RecordInput): Promise<UsageRecord> {
     const record = toRecord(input, randomUUID(), input.timestamp ?? this.now());
-    const key = encodeBucket(bucketOf(record));
-    await this.store.increment(this.#agg + key, nonZero(countersOf(record)));
-    await this.store.addToSet(this.#index, [key]);
+    const key = this.#keys.of(record);
+    await this.store.increment(key.agg, deltasOf(record));
+    if (!key.indexed) {
+      await this.store.addToSet(this.#index, [key.encoded]);
+      key.indexed = true;
+    }
     await this.store.append(this.#log, record.timestamp, JSON.stringify(record));
     if (++this.#sincePrune >= this.#pruneEvery) {
       this.#sincePrune = 0;
@@ -102,16 +108,6 @@ export class UsageLedger {
     const info = await this.store.logInfo(this.#log);
     return info.prunedThrough === undefined ? { retained: info.length } : { retained: info.length, droppedThrough: info.prunedThrough };
   }
-}
-
-/** The fields that change: most counters of a record are 0 (no cache, no reasoning, no error...). */
-function nonZero(counters: Counters): Partial<Counters> {
-  const out: Partial<Counters> = {};
-  for (const f in counters) {
-    const v = counters[f as keyof Counters];
-    if (v !== 0) out[f as keyof Counters] = v;
-  }
-  return out;
 }
 
 export function createLedger(options: LedgerOptions = {}): UsageLedger {
