@@ -227,27 +227,34 @@ export class BudgetEngine {
     const holds = this.#holds.get(reservation);
     if (!holds) return;
     this.#holds.delete(reservation);
+    if (typeof spend === 'number') {
+      // One figure for every held budget (the router's case): one write per hold, nothing to group.
+      const actual = toMicros(spend);
+      for (const h of holds) await this.#charge(h.key, h.budget, h.instance, h.amount + h.extra, actual, reservation.at);
+      return;
+    }
     const entries = new Map<string, { budget: Budget; instance: string; held: number; actual: number }>();
-    for (const h of holds) entries.set(h.key, { budget: h.budget, instance: h.instance, held: h.amount + h.extra, actual: typeof spend === 'number' ? toMicros(spend) : 0 });
-    if (typeof spend !== 'number') {
-      const active = this.budgets.filter((b) => matchesContext(b, reservation.context));
-      for (const charge of spend) {
-        for (const budget of active.filter((b) => matchesModel(b, charge))) {
-          const instance = instanceOf(budget, reservation.context, charge);
-          const key = this.#key(budget, reservation.at, instance);
-          let e = entries.get(key);
-          if (!e) entries.set(key, (e = { budget, instance, held: 0, actual: 0 }));
-          e.actual += toMicros(charge.costMicros);
-        }
+    for (const h of holds) entries.set(h.key, { budget: h.budget, instance: h.instance, held: h.amount + h.extra, actual: 0 });
+    const active = this.budgets.filter((b) => matchesContext(b, reservation.context));
+    for (const charge of spend) {
+      for (const budget of active.filter((b) => matchesModel(b, charge))) {
+        const instance = instanceOf(budget, reservation.context, charge);
+        const key = this.#key(budget, reservation.at, instance);
+        let e = entries.get(key);
+        if (!e) entries.set(key, (e = { budget, instance, held: 0, actual: 0 }));
+        e.actual += toMicros(charge.costMicros);
       }
     }
-    for (const [key, e] of entries) {
-      const after = await this.#store.increment(key, { used: e.actual - e.held, spent: e.actual });
-      const spent = after.spent ?? 0;
-      for (const t of e.budget.alertAt) {
-        const mark = Math.ceil(t * e.budget.limitMicros);
-        if (spent - e.actual < mark && spent >= mark) await this.#alert(e.budget, key, e.instance, reservation.at, t, 'threshold', spent);
-      }
+    for (const [key, e] of entries) await this.#charge(key, e.budget, e.instance, e.held, e.actual, reservation.at);
+  }
+
+  /** Turns a hold into spend on one counter, and fires the thresholds the spend crossed. */
+  async #charge(key: string, budget: Budget, instance: string, held: number, actual: number, at: number): Promise<void> {
+    const after = await this.#store.increment(key, { used: actual - held, spent: actual });
+    const spent = after.spent ?? 0;
+    for (const t of budget.alertAt) {
+      const mark = Math.ceil(t * budget.limitMicros);
+      if (spent - actual < mark && spent >= mark) await this.#alert(budget, key, instance, at, t, 'threshold', spent);
     }
   }
 
