@@ -56,7 +56,10 @@ export class MemoryStore implements Store {
   }
 
   async counters(key: string): Promise<Record<string, number>> {
-    return Object.fromEntries(this.#counters.get(key) ?? []);
+    const out: Record<string, number> = {};
+    const hash = this.#counters.get(key);
+    if (hash) for (const [field, value] of hash) out[field] = value;
+    return out;
   }
 
   async reserve(items: ReadonlyArray<ReserveItem>): Promise<ReserveResult> {

@@ -197,7 +197,15 @@ export class BudgetEngine {
   }
 
   async #admitted(at: number, context: RoutingContext, order: Prepared[], decisions: Map<string, CandidateDecision>, holds: Hold[]): Promise<Admission> {
-    const list = order.map((p) => decisions.get(p.c.model)!);
+    const list: CandidateDecision[] = [];
+    const allowed: string[] = [];
+    let refused: Array<Extract<CandidateDecision, { budget: BudgetRef }>> | undefined;
+    for (const p of order) {
+      const d = decisions.get(p.c.model)!;
+      list.push(d);
+      if (d.decision === 'allow') allowed.push(d.model);
+      else (refused ??= []).push(d);
+    }
     const reservation: Reservation = Object.freeze({
       id: randomUUID(),
       at,
@@ -205,9 +213,9 @@ export class BudgetEngine {
       holds: holds.map((h) => ({ budgetId: h.budget.id, key: h.key, amountMicros: h.amount })),
     });
     this.#holds.set(reservation, holds);
-    const admission: Admission = { decisions: list, allowed: list.filter((d) => d.decision === 'allow').map((d) => d.model), reservation };
-    const refused = list.filter((d): d is Extract<CandidateDecision, { budget: BudgetRef }> => d.decision !== 'allow');
-    if (admission.allowed.length === 0 && refused[0]) admission.blockedBy = refused[0].budget;
+    const admission: Admission = { decisions: list, allowed, reservation };
+    if (!refused) return admission;
+    if (allowed.length === 0) admission.blockedBy = refused[0]!.budget;
     for (const d of refused) {
       const budget = this.budgets.find((b) => b.id === d.budget.budgetId)!;
       const c = order.find((p) => p.c.model === d.model)!.c;
