@@ -56,7 +56,7 @@ describe('weighted load-balancing', () => {
   });
 });
 
-// The strategies as they were before the hot-path work: the references.
+// The strategies written plainly (before the hot-path work, save the weighted pool's swap-removal): the references.
 const reference = {
   cost: (expectedOutputTokens?: number): StrategyFunction =>
     function cost(candidates, input) {
@@ -86,7 +86,9 @@ const reference = {
         let r = input.random() * total;
         let i = 0;
         while (i < pool.length - 1 && r >= pool[i]!.weight) r -= pool[i++]!.weight;
-        const [picked] = pool.splice(i, 1);
+        const picked = pool[i];
+        pool[i] = pool[pool.length - 1]!;
+        pool.pop();
         total -= picked!.weight;
         out.push(picked!);
       }

@@ -87,6 +87,42 @@ describe('load-balance strategy', () => {
     );
   }, 60_000);
 
+  it('property: whole fallback orders follow the weights (each next pick by weight among the rest)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 3, maxLength: 4 }), fc.integer(), (weights, seed) => {
+        const models = Object.fromEntries(weights.map((w, i) => [`m${i}`, { weight: w }]));
+        const router = routerWith(models, { strategy: 'load-balance', random: seededRandom(seed) });
+        const n = 40_000;
+        const seen = new Map<string, number>();
+        for (let i = 0; i < n; i++) {
+          const order = router.explain({ messages: text('x') }).candidates.join(',');
+          seen.set(order, (seen.get(order) ?? 0) + 1);
+        }
+        // Exact chance of an order: the product, pick by pick, of weight over what is left.
+        const total = weights.reduce((a, b) => a + b, 0);
+        const chance = (order: number[]) => {
+          let left = total;
+          let p = 1;
+          for (const i of order) {
+            p *= weights[i]! / left;
+            left -= weights[i]!;
+          }
+          return p;
+        };
+        const permutations = (rest: number[]): number[][] => (rest.length === 0 ? [[]] : rest.flatMap((x) => permutations(rest.filter((y) => y !== x)).map((p) => [x, ...p])));
+        const all = permutations(weights.map((_, i) => i));
+        expect([...seen.values()].reduce((a, b) => a + b, 0)).toBe(n);
+        for (const order of all) {
+          const expected = chance(order);
+          const got = (seen.get(order.map((i) => `m${i}`).join(',')) ?? 0) / n;
+          // Binomial standard deviation at n = 40,000 is at most 0.0025: allow 4 of them.
+          expect(Math.abs(got - expected)).toBeLessThan(0.01);
+        }
+      }),
+      { numRuns: 4 },
+    );
+  }, 60_000);
+
   it('keeps every candidate as a fallback, and round-robin rotates', () => {
     const router = routerWith({ a: {}, b: {}, c: {} }, { strategy: { type: 'load-balance', mode: 'round-robin' } });
     const firsts = Array.from({ length: 6 }, () => router.explain({ messages: text('x') }).candidates);
