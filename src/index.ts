@@ -89,7 +89,7 @@ export type { CostsApi, SummaryQuery, SummaryRow, CostSummary, RecordsQuery, Usa
 export type { UsageRecord, RecordKind, RecordTokens } from './accounting/index.js';
 export type { BudgetConfig, BudgetScope, BudgetPeriod, BudgetAction, BudgetAlert, BudgetRef } from './accounting/index.js';
 export { MemoryStore, createMemoryStore } from './state/index.js';
-export type { Store } from './state/index.js';
+export type { Store, ImmediateStore } from './state/index.js';
 
 // Tenants, secrets and audit
 export type { TenantConfig } from './routing/tenants.js';

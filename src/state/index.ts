@@ -1,2 +1,2 @@
-export type { Store, LogEntry, ReserveItem, ReserveResult } from './store.js';
+export type { Store, ImmediateStore, LogEntry, ReserveItem, ReserveResult } from './store.js';
 export { MemoryStore, createMemoryStore } from './memory-store.js';

@@ -1,4 +1,4 @@
-import type { LogEntry, ReserveItem, ReserveResult, Store } from './store.js';
+import type { ImmediateStore, LogEntry, ReserveItem, ReserveResult, Store } from './store.js';
 
 interface Log {
   entries: LogEntry[];
@@ -16,6 +16,14 @@ export class MemoryStore implements Store {
   readonly #sets = new Map<string, Set<string>>();
   readonly #logs = new Map<string, Log>();
   readonly #now: () => number;
+  /** The synchronous core: the async methods below wrap these. */
+  readonly immediate: ImmediateStore = {
+    increment: (key, deltas) => this.#increment(key, deltas),
+    counters: (key) => this.#readCounters(key),
+    reserve: (items) => this.#reserve(items),
+    addToSet: (key, members) => this.#addToSet(key, members),
+    append: (key, score, value) => this.#append(key, score, value),
+  };
 
   constructor(options: { now?: () => number } = {}) {
     this.#now = options.now ?? Date.now;
@@ -42,6 +50,10 @@ export class MemoryStore implements Store {
   }
 
   async increment(key: string, deltas: Readonly<Record<string, number>>): Promise<Record<string, number>> {
+    return this.#increment(key, deltas);
+  }
+
+  #increment(key: string, deltas: Readonly<Record<string, number>>): Record<string, number> {
     const fields = Object.keys(deltas);
     // All or nothing: every delta is checked before any is added.
     for (const field of fields) assertInteger(deltas[field]!, field);
@@ -56,6 +68,10 @@ export class MemoryStore implements Store {
   }
 
   async counters(key: string): Promise<Record<string, number>> {
+    return this.#readCounters(key);
+  }
+
+  #readCounters(key: string): Record<string, number> {
     const out: Record<string, number> = {};
     const hash = this.#counters.get(key);
     if (hash) for (const [field, value] of hash) out[field] = value;
@@ -63,6 +79,10 @@ export class MemoryStore implements Store {
   }
 
   async reserve(items: ReadonlyArray<ReserveItem>): Promise<ReserveResult> {
+    return this.#reserve(items);
+  }
+
+  #reserve(items: ReadonlyArray<ReserveItem>): ReserveResult {
     for (const [index, item] of items.entries()) {
       assertInteger(item.amount, item.field);
       const current = this.#counters.get(item.key)?.get(item.field) ?? 0;
@@ -78,6 +98,10 @@ export class MemoryStore implements Store {
   }
 
   async addToSet(key: string, members: ReadonlyArray<string>): Promise<void> {
+    this.#addToSet(key, members);
+  }
+
+  #addToSet(key: string, members: ReadonlyArray<string>): void {
     let set = this.#sets.get(key);
     if (!set) this.#sets.set(key, (set = new Set()));
     for (const m of members) set.add(m);
@@ -88,6 +112,10 @@ export class MemoryStore implements Store {
   }
 
   async append(key: string, score: number, value: string): Promise<void> {
+    this.#append(key, score, value);
+  }
+
+  #append(key: string, score: number, value: string): void {
     let log = this.#logs.get(key);
     if (!log) this.#logs.set(key, (log = { entries: [] }));
     const { entries } = log;

@@ -117,14 +117,16 @@ export class BudgetEngine {
       const target = input.resolveCandidate?.(b.degradeTo);
       if (target) extra.set(b.degradeTo, this.#prepare(target, active, ctx, at, input, shared));
     }
-    // One read per distinct counter. Sequential awaits: the memory store answers at once, and a
-    // remote store pipelines them; Promise.all over closures cost more than the reads here.
+    // One read per distinct counter: at once from an in-process store (`immediate`, no await per
+    // read or reservation); else sequential awaits, which a remote store pipelines (Promise.all
+    // over closures cost more than the reads here).
+    const now = this.#store.immediate;
     const used = new Map<string, number>();
     for (const p of extra.size > 0 ? [...prepared, ...extra.values()] : prepared) {
       for (const { key } of p.keys) {
         if (used.has(key)) continue;
         used.set(key, 0);
-        used.set(key, (await this.#store.counters(key)).used ?? 0);
+        used.set(key, (now ? now.counters(key) : await this.#store.counters(key)).used ?? 0);
       }
     }
 
@@ -138,7 +140,7 @@ export class BudgetEngine {
         amount: h.amount,
         limit: h.budget.onExceed === 'alert' ? Number.MAX_SAFE_INTEGER : h.budget.limitMicros,
       }));
-      const res = await this.#store.reserve(items);
+      const res = now ? now.reserve(items) : await this.#store.reserve(items);
       if (!res.ok) {
         // Someone else reserved in between: refresh that counter and decide again.
         used.set(items[res.index]!.key, res.current);
@@ -196,7 +198,8 @@ export class BudgetEngine {
     return [...byKey.values()];
   }
 
-  async #admitted(at: number, context: RoutingContext, order: Prepared[], decisions: Map<string, CandidateDecision>, holds: Hold[]): Promise<Admission> {
+  /** The admission (at once when nothing was refused; refusals first fire their alerts). */
+  #admitted(at: number, context: RoutingContext, order: Prepared[], decisions: Map<string, CandidateDecision>, holds: Hold[]): Admission | Promise<Admission> {
     const list: CandidateDecision[] = [];
     const allowed: string[] = [];
     let refused: Array<Extract<CandidateDecision, { budget: BudgetRef }>> | undefined;
@@ -216,6 +219,10 @@ export class BudgetEngine {
     const admission: Admission = { decisions: list, allowed, reservation };
     if (!refused) return admission;
     if (allowed.length === 0) admission.blockedBy = refused[0]!.budget;
+    return this.#alertRefused(at, context, order, refused).then(() => admission);
+  }
+
+  async #alertRefused(at: number, context: RoutingContext, order: Prepared[], refused: ReadonlyArray<Extract<CandidateDecision, { budget: BudgetRef }>>): Promise<void> {
     for (const d of refused) {
       const budget = this.budgets.find((b) => b.id === d.budget.budgetId)!;
       const c = order.find((p) => p.c.model === d.model)!.c;
@@ -227,7 +234,6 @@ export class BudgetEngine {
         await this.#alert(budget, this.#key(budget, at, instance), instance, at, t, 'refused');
       }
     }
-    return admission;
   }
 
   /** Replaces the reservation's holds with what was actually spent. Idempotent. A number is charged to every held budget. */
@@ -238,7 +244,10 @@ export class BudgetEngine {
     if (typeof spend === 'number') {
       // One figure for every held budget (the router's case): one write per hold, nothing to group.
       const actual = toMicros(spend);
-      for (const h of holds) await this.#charge(h.key, h.budget, h.instance, h.amount + h.extra, actual, reservation.at);
+      for (const h of holds) {
+        const alerting = this.#charge(h.key, h.budget, h.instance, h.amount + h.extra, actual, reservation.at);
+        if (alerting) await alerting;
+      }
       return;
     }
     const entries = new Map<string, { budget: Budget; instance: string; held: number; actual: number }>();
@@ -253,17 +262,34 @@ export class BudgetEngine {
         e.actual += toMicros(charge.costMicros);
       }
     }
-    for (const [key, e] of entries) await this.#charge(key, e.budget, e.instance, e.held, e.actual, reservation.at);
+    for (const [key, e] of entries) {
+      const alerting = this.#charge(key, e.budget, e.instance, e.held, e.actual, reservation.at);
+      if (alerting) await alerting;
+    }
   }
 
-  /** Turns a hold into spend on one counter, and fires the thresholds the spend crossed. */
-  async #charge(key: string, budget: Budget, instance: string, held: number, actual: number, at: number): Promise<void> {
-    const after = await this.#store.increment(key, { used: actual - held, spent: actual });
+  /**
+   * Turns a hold into spend on one counter, and fires the thresholds the spend crossed. Synchronous
+   * (returns nothing) on an in-process store when no threshold is crossed, the common case.
+   */
+  #charge(key: string, budget: Budget, instance: string, held: number, actual: number, at: number): Promise<void> | undefined {
+    const deltas = { used: actual - held, spent: actual };
+    const now = this.#store.immediate;
+    if (!now) return this.#store.increment(key, deltas).then((after) => this.#crossed(budget, key, instance, at, actual, after));
+    return this.#crossed(budget, key, instance, at, actual, now.increment(key, deltas));
+  }
+
+  #crossed(budget: Budget, key: string, instance: string, at: number, actual: number, after: Record<string, number>): Promise<void> | undefined {
     const spent = after.spent ?? 0;
+    let alerts: Promise<void> | undefined;
     for (const t of budget.alertAt) {
       const mark = Math.ceil(t * budget.limitMicros);
-      if (spent - actual < mark && spent >= mark) await this.#alert(budget, key, instance, at, t, 'threshold', spent);
+      // Lowest threshold first (alertAt is sorted), each after the one before.
+      if (spent - actual < mark && spent >= mark) {
+        alerts = alerts ? alerts.then(() => this.#alert(budget, key, instance, at, t, 'threshold', spent)) : this.#alert(budget, key, instance, at, t, 'threshold', spent);
+      }
     }
+    return alerts;
   }
 
   /**
