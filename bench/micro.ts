@@ -14,11 +14,13 @@ import { benchRequest, buildRouter, initSwitchyard, microRouter, realisticExtras
 import { peer, peerVersion } from './lib/peer.js';
 import { fmt, median, table } from './lib/stats.js';
 import { componentMicro, type ComponentResult } from './micro-components.js';
+import { bytesPerCall } from './lib/alloc.js';
 
 export interface MicroResults {
   tool: string;
   explain: Array<{ strategy: string; asked: string; p50Us: number; p99Us: number; meanUs: number; note?: string }>;
-  routerChat: Array<{ config: string; perCallUs: number }>;
+  /** `allocBytes`: young-generation bytes allocated per call (needs --expose-gc; NaN without). */
+  routerChat: Array<{ config: string; perCallUs: number; allocBytes: number }>;
   streamEvent?: { events: number; routerStreamUs: number; providerStreamUs: number; routerPerEventUs: number; accumulatorAddNs: number };
   cost: { computeCostNs: number };
   components: ComponentResult[];
@@ -146,7 +148,8 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
   for (const [extras, events, models] of configs) {
     const { router, label } = mk(extras, events, models);
     await batchAsyncUs(() => router.chat(req), Math.round(2_000 * scale) + 200, 1, quick ? 300 : 2_000); // warm-up
-    routerChat.push({ config: label, perCallUs: await batchAsyncUs(() => router.chat(req), Math.round(5_000 * scale) + 200, 3, quick ? 400 : 3_000) });
+    const perCallUs = await batchAsyncUs(() => router.chat(req), Math.round(5_000 * scale) + 200, 3, quick ? 400 : 3_000);
+    routerChat.push({ config: label, perCallUs, allocBytes: await bytesPerCall(() => router.chat(req), 10, quick ? 9 : 25) });
     await router.close();
   }
 
@@ -218,7 +221,7 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
       ['micro-benchmark', 'p50', 'p99', 'mean'],
       [
         ...explain.map((e) => [`router.explain, 50 models / 20 routes, ${e.strategy}`, `${e.p50Us.toFixed(2)} µs`, Number.isFinite(e.p99Us) ? `${e.p99Us.toFixed(2)} µs` : 'n/a', `${e.meanUs.toFixed(2)} µs`]),
-        ...routerChat.map((c) => [`router.chat over in-process mockProvider, ${c.config}`, '', '', `${c.perCallUs.toFixed(2)} µs`]),
+        ...routerChat.map((c) => [`router.chat over in-process mockProvider, ${c.config}`, '', '', `${c.perCallUs.toFixed(2)} µs, ${Number.isFinite(c.allocBytes) ? `${fmt(c.allocBytes)} B allocated` : 'allocation not measured (no --expose-gc)'}`]),
         [`stream: router.stream, ${EVENTS} deltas (mockProvider), whole stream`, '', '', `${fmt(routerStreamUs)} µs`],
         [`stream: provider.stream alone, ${EVENTS} deltas`, '', '', `${fmt(providerStreamUs)} µs`],
         [`per stream event: router work = ((router - provider) at ${EVENTS} - same at ${SHORT}) / ${EVENTS - SHORT}`, '', '', `${routerPerEventUs.toFixed(3)} µs`],

@@ -48,7 +48,7 @@ if (r.micro) {
   const mi = r.micro;
   const rows: string[][] = [
     ...mi.explain.map((e) => [`router.explain(), 50 models / 20 routes, strategy ${e.strategy}`, `${e.p50Us.toFixed(2)} µs`, Number.isFinite(e.p99Us) ? `${e.p99Us.toFixed(2)} µs` : '', `${e.meanUs.toFixed(2)} µs`]),
-    ...mi.routerChat.map((c) => [`router.chat() over an in-process mockProvider: ${c.config}`, '', '', `${c.perCallUs.toFixed(1)} µs`]),
+    ...mi.routerChat.map((c) => [`router.chat() over an in-process mockProvider: ${c.config}`, '', '', `${c.perCallUs.toFixed(1)} µs${c.allocBytes !== undefined && Number.isFinite(c.allocBytes) ? `, ${fmt(c.allocBytes)} B allocated` : ''}`]),
   ];
   if (mi.streamEvent) {
     rows.push(
