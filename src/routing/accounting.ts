@@ -123,7 +123,7 @@ export class RouterAccounting {
         ...(b && { scope: Object.fromEntries(Object.entries(b.scope).filter((e): e is [string, string] => typeof e[1] === 'string')) }),
       });
     }
-    begun.plan.candidates = admission.allowed.map((alias) => candidates.get(alias)!).filter((c) => c !== undefined);
+    if (!sameModels(begun.plan.candidates, admission.allowed)) begun.plan.candidates = admission.allowed.map((alias) => candidates.get(alias)!).filter((c) => c !== undefined);
     this.#engineOf.set(admission.reservation, engine);
     return admission.reservation;
   }
@@ -193,4 +193,11 @@ export class RouterAccounting {
     this.#unpricedSeen.add(route.model);
     this.events.emit('unpriced-model', { model: route.model, provider: route.provider, providerModel: route.providerModel });
   }
+}
+
+/** Does the admission keep the plan's candidates as they are (the common case: nothing refused)? */
+function sameModels(planned: ReadonlyArray<Candidate>, allowed: ReadonlyArray<string>): boolean {
+  if (planned.length !== allowed.length) return false;
+  for (let i = 0; i < allowed.length; i++) if (planned[i]!.model !== allowed[i]) return false;
+  return true;
 }

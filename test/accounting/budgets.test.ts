@@ -104,6 +104,42 @@ describe('budget decisions', () => {
     expect((await engine.status({})).find((s) => s.budget.budgetId === 'all')!.spentMicros).toBe(1_200);
   });
 
+  it('one charge lands only on the counters of the model that served: per-model, per-provider, fixed-model and shared budgets; every hold released', async () => {
+    const budgets = [
+      { id: 'per-model', scope: { tenant: '*', model: '*' }, period: 'day' as const, limitUsd: 10, onExceed: 'block' as const },
+      { id: 'per-provider', scope: { provider: '*' }, period: 'day' as const, limitUsd: 10, onExceed: 'alert' as const },
+      { id: 'opus-only', scope: { model: 'opus' }, period: 'day' as const, limitUsd: 10, onExceed: 'block' as const },
+      { id: 'tenant', scope: { tenant: '初创公司' }, period: 'day' as const, limitUsd: 10, onExceed: 'downgrade' as const },
+    ];
+    const context = { tenant: '初创公司' };
+    // The same admission settled with one charge (the router's success path) and with the same
+    // charge plus a zero one (the general path): the counters must end equal.
+    const run = async (charges: Array<{ model: string; provider: string; costMicros: number }>) => {
+      const engine = createBudgetEngine({ budgets });
+      const adm = await engine.admit({ context, candidates: [premium, cheap, local], estimate });
+      expect(adm.allowed).toEqual(['opus', 'mini', 'llama']);
+      await engine.settle(adm.reservation, charges);
+      const rows = [];
+      for (const m of [premium, cheap, local]) for (const st of await engine.status(context, m)) rows.push([m.model, st.budget.budgetId, st.instance ?? '', st.spentMicros, st.reservedMicros]);
+      return rows;
+    };
+    const served = { model: 'mini', provider: 'gpt', costMicros: 700 };
+    const one = await run([served]);
+    expect(one).toEqual(await run([served, { model: 'opus', provider: 'claude', costMicros: 0 }]));
+    expect(one).toEqual([
+      ['opus', 'per-model', 'tenant=初创公司,model=opus', 0, 0],
+      ['opus', 'per-provider', 'provider=claude', 0, 0],
+      ['opus', 'opus-only', '', 0, 0],
+      ['opus', 'tenant', '', 700, 0],
+      ['mini', 'per-model', 'tenant=初创公司,model=mini', 700, 0],
+      ['mini', 'per-provider', 'provider=gpt', 700, 0],
+      ['mini', 'tenant', '', 700, 0],
+      ['llama', 'per-model', 'tenant=初创公司,model=llama', 0, 0],
+      ['llama', 'per-provider', 'provider=local', 0, 0],
+      ['llama', 'tenant', '', 700, 0],
+    ]);
+  });
+
   it("'*' scopes keep one counter per tenant", async () => {
     const engine = createBudgetEngine({ budgets: [{ scope: { tenant: '*' }, period: 'total', limitUsd: 0.1, onExceed: 'block' }] });
     const a = await engine.admit({ context: { tenant: 'a' }, candidates: [premium], estimate });

@@ -250,6 +250,17 @@ export class BudgetEngine {
       }
       return;
     }
+    const on = spend.length === 1 ? this.#chargedHolds(reservation.context, holds, spend[0]!) : undefined;
+    if (on) {
+      // One charge (a served request) whose every counter is held: each hold is charged in place.
+      const actual = toMicros(spend[0]!.costMicros);
+      for (let i = 0; i < holds.length; i++) {
+        const h = holds[i]!;
+        const alerting = this.#charge(h.key, h.budget, h.instance, h.amount + h.extra, on[i] ? actual : 0, reservation.at);
+        if (alerting) await alerting;
+      }
+      return;
+    }
     const entries = new Map<string, { budget: Budget; instance: string; held: number; actual: number }>();
     for (const h of holds) entries.set(h.key, { budget: h.budget, instance: h.instance, held: h.amount + h.extra, actual: 0 });
     const active = this.budgets.filter((b) => matchesContext(b, reservation.context));
@@ -266,6 +277,25 @@ export class BudgetEngine {
       const alerting = this.#charge(key, e.budget, e.instance, e.held, e.actual, reservation.at);
       if (alerting) await alerting;
     }
+  }
+
+  /**
+   * Which holds one charge falls on (same budget and counter instance), or undefined when some
+   * budget that counts the charge holds nothing for it (a model outside the admission): the
+   * general path then builds its keys.
+   */
+  #chargedHolds(context: RoutingContext, holds: ReadonlyArray<Hold>, charge: Charge): boolean[] | undefined {
+    let counting = 0;
+    for (const b of this.budgets) if (matchesContext(b, context) && matchesModel(b, charge)) counting++;
+    const on: boolean[] = [];
+    let hits = 0;
+    for (const h of holds) {
+      const perModel = h.budget.scope.model === '*' || h.budget.scope.provider === '*';
+      const hit = matchesModel(h.budget, charge) && (!perModel || instanceOf(h.budget, context, charge) === h.instance);
+      on.push(hit);
+      if (hit) hits++;
+    }
+    return hits === counting ? on : undefined;
   }
 
   /**
