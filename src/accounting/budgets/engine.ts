@@ -5,7 +5,7 @@ import type { ReserveItem, Store } from '../../state/store.js';
 import { worstCaseCostMicros } from '../cost.js';
 import { periodKey } from './period.js';
 import { parseBudgets, type Budget, type BudgetConfig } from './schema.js';
-import { instanceOf, matchesContext, matchesModel } from './scope.js';
+import { countsPerModel, instanceOf, matchesContext, matchesModel } from './scope.js';
 import type { Admission, AdmitInput, BudgetAlert, BudgetCandidate, BudgetRef, BudgetStatus, CandidateDecision, Charge, CheckResult, Reservation } from './types.js';
 
 export interface BudgetEngineOptions {
@@ -88,7 +88,7 @@ export class BudgetEngine {
       if (!matchesModel(budget, c)) continue;
       // A budget whose counter does not depend on the model (no `'*'` provider/model scope) has one
       // key for every candidate of this admission: built once.
-      const perModel = budget.scope.model === '*' || budget.scope.provider === '*';
+      const perModel = countsPerModel(budget);
       let k = perModel ? undefined : shared.get(budget);
       if (!k) {
         const instance = instanceOf(budget, ctx, c);
@@ -290,8 +290,7 @@ export class BudgetEngine {
     const on: boolean[] = [];
     let hits = 0;
     for (const h of holds) {
-      const perModel = h.budget.scope.model === '*' || h.budget.scope.provider === '*';
-      const hit = matchesModel(h.budget, charge) && (!perModel || instanceOf(h.budget, context, charge) === h.instance);
+      const hit = matchesModel(h.budget, charge) && (!countsPerModel(h.budget) || instanceOf(h.budget, context, charge) === h.instance);
       on.push(hit);
       if (hit) hits++;
     }

@@ -28,3 +28,8 @@ export function instanceOf(budget: Budget, ctx: Readonly<RoutingContext>, model:
   if (budget.scope.model === '*') parts.push(`model=${model.model}`);
   return parts.join(',');
 }
+
+/** Does the budget keep one counter per provider or model (a `'*'` provider or model scope)? */
+export function countsPerModel(budget: Budget): boolean {
+  return budget.scope.model === '*' || budget.scope.provider === '*';
+}
