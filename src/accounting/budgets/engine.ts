@@ -242,7 +242,7 @@ export class BudgetEngine {
     if (!holds) return;
     this.#holds.delete(reservation);
     if (typeof spend === 'number') {
-      // One figure for every held budget (the router's case): one write per hold, nothing to group.
+      // One figure for every held budget (the router's failure path, 0): one write per hold, nothing to group.
       const actual = toMicros(spend);
       for (const h of holds) {
         const alerting = this.#charge(h.key, h.budget, h.instance, h.amount + h.extra, actual, reservation.at);
