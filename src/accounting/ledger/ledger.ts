@@ -5,6 +5,7 @@ import type { Store } from '../../state/store.js';
 import { BucketKeys } from './bucket-keys.js';
 import { decodeBucket, deltasOf, emptyCounters, addCounters, type Bucket, type Counters } from './buckets.js';
 import { toRecord, type RecordInput, type UsageRecord } from './record.js';
+import { decodeRecord, encodeRecord } from './record-codec.js';
 
 export interface LedgerOptions {
   /** Where records and aggregates live. Default: a new in-memory store. */
@@ -69,14 +70,14 @@ export class UsageLedger {
       now.increment(key.agg, deltasOf(record));
       if (!key.indexed) now.addToSet(this.#index, [key.encoded]);
       key.indexed = true;
-      now.append(this.#log, record.timestamp, JSON.stringify(record));
+      now.append(this.#log, record.timestamp, encodeRecord(record));
     } else {
       await this.store.increment(key.agg, deltasOf(record));
       if (!key.indexed) {
         await this.store.addToSet(this.#index, [key.encoded]);
         key.indexed = true;
       }
-      await this.store.append(this.#log, record.timestamp, JSON.stringify(record));
+      await this.store.append(this.#log, record.timestamp, encodeRecord(record));
     }
     if (++this.#sincePrune >= this.#pruneEvery) {
       this.#sincePrune = 0;
@@ -97,7 +98,7 @@ export class UsageLedger {
       await this.prune();
     }
     const entries = await this.store.range(this.#log, since, until);
-    return entries.map((e) => JSON.parse(e.value) as UsageRecord);
+    return entries.map((e) => decodeRecord(e.value));
   }
 
   /** Every aggregate bucket with its counters. */
