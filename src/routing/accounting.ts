@@ -1,4 +1,5 @@
-import { createBudgetEngine, type BudgetEngine } from '../accounting/budgets/engine.js';
+import { BudgetEngine, createBudgetEngine } from '../accounting/budgets/engine.js';
+import { HeldReservation } from '../accounting/budgets/reservation.js';
 import type { BudgetCandidate, Reservation } from '../accounting/budgets/types.js';
 import { createLedger, type UsageLedger } from '../accounting/ledger/ledger.js';
 import { recordOfBilledAttempt, recordOfFailure, recordOfResponse } from '../accounting/ledger/from-router.js';
@@ -23,8 +24,6 @@ export class RouterAccounting {
   readonly ledger: UsageLedger;
   readonly costs: CostsApi;
   #budgets: BudgetEngine | undefined;
-  /** The engine that admitted each reservation settles it, even after the budgets were replaced. */
-  readonly #engineOf = new WeakMap<Reservation, BudgetEngine>();
   readonly #unpricedSeen = new Set<string>();
   readonly #budgetViews = new WeakMap<Candidate, BudgetCandidate>();
   readonly #store: Store | undefined;
@@ -124,7 +123,6 @@ export class RouterAccounting {
       });
     }
     if (!sameModels(begun.plan.candidates, admission.allowed)) begun.plan.candidates = admission.allowed.map((alias) => candidates.get(alias)!).filter((c) => c !== undefined);
-    this.#engineOf.set(admission.reservation, engine);
     return admission.reservation;
   }
 
@@ -142,7 +140,7 @@ export class RouterAccounting {
 
   /** Mid-stream budget check for `stopStreamOnBudget`. */
   async allows(reservation: Reservation | undefined, partialCostMicros: number): Promise<true | SwitchyardError> {
-    const engine = reservation && this.#engineOf.get(reservation);
+    const engine = reservation && engineOf(reservation);
     if (!engine || !reservation) return true;
     const r = await engine.check(reservation, partialCostMicros);
     if (r.ok) return true;
@@ -158,7 +156,7 @@ export class RouterAccounting {
       ),
     );
     this.#record(recordOfResponse(response));
-    const engine = reservation && this.#engineOf.get(reservation);
+    const engine = reservation && engineOf(reservation);
     if (engine && reservation) {
       await engine.settle(reservation, [{ model: response.route.model, provider: response.route.provider, providerModel: response.route.providerModel, costMicros: response.cost.totalMicros }]);
     }
@@ -182,7 +180,7 @@ export class RouterAccounting {
         recordOfBilledAttempt({ requestId: begun.requestId, context: begun.context, model: billed.candidate.model, provider: billed.candidate.provider, providerModel: billed.candidate.providerModel, usage: billed.usage, cost: billed.cost, error, latencyMs }),
       );
     }
-    const engine = reservation && this.#engineOf.get(reservation);
+    const engine = reservation && engineOf(reservation);
     if (engine && reservation) {
       await engine.settle(reservation, billed ? [{ model: billed.candidate.model, provider: billed.candidate.provider, providerModel: billed.candidate.providerModel, costMicros: billed.cost.totalMicros }] : 0);
     }
@@ -193,6 +191,12 @@ export class RouterAccounting {
     this.#unpricedSeen.add(route.model);
     this.events.emit('unpriced-model', { model: route.model, provider: route.provider, providerModel: route.providerModel });
   }
+}
+
+/** The engine that admitted a reservation settles it, even after the budgets were replaced. */
+function engineOf(reservation: Reservation): BudgetEngine | undefined {
+  const owner = HeldReservation.ownerOf(reservation);
+  return owner instanceof BudgetEngine ? owner : undefined;
 }
 
 /** Does the admission keep the plan's candidates as they are (the common case: nothing refused)? */

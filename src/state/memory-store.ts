@@ -20,6 +20,7 @@ export class MemoryStore implements Store {
   readonly immediate: ImmediateStore = {
     increment: (key, deltas) => this.#increment(key, deltas),
     counters: (key) => this.#readCounters(key),
+    counter: (key, field) => this.#counters.get(key)?.get(field) ?? 0,
     reserve: (items) => this.#reserve(items),
     addToSet: (key, members) => this.#addToSet(key, members),
     append: (key, score, value) => this.#append(key, score, value),

@@ -45,6 +45,8 @@ export interface Store {
 export interface ImmediateStore {
   increment(key: string, deltas: Readonly<Record<string, number>>): Record<string, number>;
   counters(key: string): Record<string, number>;
+  /** One field of a counter hash (0 when absent): `counters(key)[field] ?? 0` without building the object. */
+  counter(key: string, field: string): number;
   reserve(items: ReadonlyArray<ReserveItem>): ReserveResult;
   addToSet(key: string, members: ReadonlyArray<string>): void;
   append(key: string, score: number, value: string): void;

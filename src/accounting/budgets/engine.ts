@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import type { RoutingContext } from '../../core/request.js';
 import { MemoryStore } from '../../state/memory-store.js';
 import type { ReserveItem, Store } from '../../state/store.js';
 import { worstCaseCostMicros } from '../cost.js';
 import { periodKey } from './period.js';
 import { parseBudgets, type Budget, type BudgetConfig } from './schema.js';
+import { HeldReservation, type Hold } from './reservation.js';
 import { countsPerModel, instanceOf, matchesContext, matchesModel } from './scope.js';
 import type { Admission, AdmitInput, BudgetAlert, BudgetCandidate, BudgetRef, BudgetStatus, CandidateDecision, Charge, CheckResult, Reservation } from './types.js';
 
@@ -21,15 +21,6 @@ export interface BudgetEngineOptions {
   estimateMargin?: number;
   /** Output bound when neither the request nor the model gives one. Default 8,192. */
   defaultMaxOutputTokens?: number;
-}
-
-interface Hold {
-  budget: Budget;
-  key: string;
-  instance: string;
-  amount: number;
-  /** Added by `check()` while streaming. */
-  extra: number;
 }
 
 interface PreparedKey {
@@ -59,7 +50,6 @@ export class BudgetEngine {
   readonly #onAlert: ((alert: BudgetAlert) => void) | undefined;
   readonly #margin: number;
   readonly #defaultMaxOut: number;
-  readonly #holds = new WeakMap<Reservation, Hold[]>();
 
   constructor(options: BudgetEngineOptions) {
     this.budgets = parseBudgets(options.budgets);
@@ -126,7 +116,7 @@ export class BudgetEngine {
       for (const { key } of p.keys) {
         if (used.has(key)) continue;
         used.set(key, 0);
-        used.set(key, (now ? now.counters(key) : await this.#store.counters(key)).used ?? 0);
+        used.set(key, now ? now.counter(key, 'used') : ((await this.#store.counters(key)).used ?? 0));
       }
     }
 
@@ -209,13 +199,7 @@ export class BudgetEngine {
       if (d.decision === 'allow') allowed.push(d.model);
       else (refused ??= []).push(d);
     }
-    const reservation: Reservation = Object.freeze({
-      id: randomUUID(),
-      at,
-      context,
-      holds: holds.map((h) => ({ budgetId: h.budget.id, key: h.key, amountMicros: h.amount })),
-    });
-    this.#holds.set(reservation, holds);
+    const reservation = new HeldReservation(this, at, context, holds);
     const admission: Admission = { decisions: list, allowed, reservation };
     if (!refused) return admission;
     if (allowed.length === 0) admission.blockedBy = refused[0]!.budget;
@@ -238,9 +222,8 @@ export class BudgetEngine {
 
   /** Replaces the reservation's holds with what was actually spent. Idempotent. A number is charged to every held budget. */
   async settle(reservation: Reservation, spend: number | ReadonlyArray<Charge>): Promise<void> {
-    const holds = this.#holds.get(reservation);
+    const holds = HeldReservation.take(reservation, this);
     if (!holds) return;
-    this.#holds.delete(reservation);
     if (typeof spend === 'number') {
       // One figure for every held budget (the router's failure path, 0): one write per hold, nothing to group.
       const actual = toMicros(spend);
@@ -326,7 +309,7 @@ export class BudgetEngine {
    * cost passes it (atomically); `ok: false` when a `block`/`downgrade` budget cannot take more: stop the stream.
    */
   async check(reservation: Reservation, partialCostMicros: number): Promise<CheckResult> {
-    for (const h of this.#holds.get(reservation) ?? []) {
+    for (const h of HeldReservation.holdsOf(reservation, this) ?? []) {
       if (h.budget.onExceed === 'alert') continue;
       const excess = toMicros(partialCostMicros) - (h.amount + h.extra);
       if (excess <= 0) continue;
