@@ -2,6 +2,7 @@ import type { RoutingContext } from '../../core/request.js';
 import { MemoryStore } from '../../state/memory-store.js';
 import type { ReserveItem, Store } from '../../state/store.js';
 import { worstCaseCostMicros } from '../cost.js';
+import { CounterKeys } from './counter-keys.js';
 import { periodKey } from './period.js';
 import { parseBudgets, type Budget, type BudgetConfig } from './schema.js';
 import { HeldReservation, type Hold } from './reservation.js';
@@ -45,7 +46,7 @@ const MAX_ROUNDS = 32;
 export class BudgetEngine {
   readonly budgets: ReadonlyArray<Budget>;
   readonly #store: Store;
-  readonly #prefix: string;
+  readonly #keys: CounterKeys;
   readonly #now: () => number;
   readonly #onAlert: ((alert: BudgetAlert) => void) | undefined;
   readonly #margin: number;
@@ -54,7 +55,7 @@ export class BudgetEngine {
   constructor(options: BudgetEngineOptions) {
     this.budgets = parseBudgets(options.budgets);
     this.#store = options.store ?? new MemoryStore();
-    this.#prefix = options.prefix ?? 'switchyard:budget';
+    this.#keys = new CounterKeys(options.prefix ?? 'switchyard:budget');
     this.#now = options.now ?? Date.now;
     this.#onAlert = options.onAlert;
     this.#margin = options.estimateMargin ?? 1.2;
@@ -62,7 +63,7 @@ export class BudgetEngine {
   }
 
   #key(b: Budget, at: number, instance: string): string {
-    return `${this.#prefix}:${b.id}:${periodKey(at, b.period, b.timeZone)}${instance ? `:${instance}` : ''}`;
+    return this.#keys.of(b, at, instance);
   }
 
   #ref(b: Budget, at: number): BudgetRef {
@@ -114,9 +115,7 @@ export class BudgetEngine {
     const used = new Map<string, number>();
     for (const p of extra.size > 0 ? [...prepared, ...extra.values()] : prepared) {
       for (const { key } of p.keys) {
-        if (used.has(key)) continue;
-        used.set(key, 0);
-        used.set(key, now ? now.counter(key, 'used') : ((await this.#store.counters(key)).used ?? 0));
+        if (!used.has(key)) used.set(key, now ? now.counter(key, 'used') : ((await this.#store.counters(key)).used ?? 0));
       }
     }
 
