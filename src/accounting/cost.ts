@@ -44,15 +44,31 @@ export function computeCostPicos(usage: Usage, pricing: ModelPricing | CatalogPr
  * Invalid prices (negative, not finite) throw a `ConfigError` naming the field.
  */
 export function computeCost(usage: Usage, pricing: ModelPricing | CatalogPricing | undefined): Cost {
+  if (pricing) assertValidPricing(pricing);
+  return computeValidatedCost(usage, pricing);
+}
+
+/**
+ * `computeCost` for a price list already validated (the router's models are, when it is built):
+ * skips the check, which built an issue list on every request.
+ */
+export function computeValidatedCost(usage: Usage, pricing: ModelPricing | CatalogPricing | undefined): Cost {
   const estimated = usage.estimated ?? false;
   if (!pricing) {
     return { inputMicros: 0, outputMicros: 0, totalMicros: 0, inputUsd: 0, outputUsd: 0, totalUsd: 0, priced: false, estimated };
   }
-  assertValidPricing(pricing);
+  const p = pricingFor(pricing, usage.inputTokens);
+  const input = count(usage.inputTokens);
+  const cached = count(usage.cachedInputTokens);
+  const written = count(usage.cacheWriteTokens);
+  const inputPicos = exactSum(exactSum(Math.max(0, input - cached - written) * rate(p.input), cached * rate(p.cachedInput ?? p.input)), written * rate(p.cacheWrite ?? p.input));
+  const outputPicos = count(usage.outputTokens) * rate(p.output);
+  if (input <= EXACT && inputPicos <= EXACT && outputPicos <= EXACT) {
+    return costFromMicros(microsOf(inputPicos, HALF), microsOf(outputPicos, HALF), estimated);
+  }
+  // Beyond 2^53 a double loses integers: the same arithmetic in BigInt.
   const picos = computeCostPicos(usage, pricing);
-  const inputMicros = picosToMicrosHalfUp(picos.uncachedInput + picos.cachedInput + picos.cacheWrite);
-  const outputMicros = picosToMicrosHalfUp(picos.output);
-  return costFromMicros(inputMicros, outputMicros, estimated);
+  return costFromMicros(picosToMicrosHalfUp(picos.uncachedInput + picos.cachedInput + picos.cacheWrite), picosToMicrosHalfUp(picos.output), estimated);
 }
 
 /** A `Cost` from integer micros (USD fields derived). */
@@ -77,6 +93,40 @@ export function costFromMicros(inputMicros: number, outputMicros: number, estima
  */
 export function worstCaseCostMicros(pricing: ModelPricing | CatalogPricing, inputTokens: number, maxOutputTokens: number): number {
   const p = pricingFor(pricing, inputTokens);
-  const inRate = picosPerToken(Math.max(p.input, p.cacheWrite ?? p.input, p.cachedInput ?? p.input));
-  return picosToMicrosCeil(tokenCount(inputTokens) * inRate + tokenCount(maxOutputTokens) * picosPerToken(p.output));
+  const inRate = Math.max(p.input, p.cacheWrite ?? p.input, p.cachedInput ?? p.input);
+  const picos = exactSum(count(inputTokens) * rate(inRate), count(maxOutputTokens) * rate(p.output));
+  if (picos <= EXACT) return microsOf(picos, PICOS_PER_MICRO_NUMBER - 1);
+  return picosToMicrosCeil(tokenCount(inputTokens) * picosPerToken(inRate) + tokenCount(maxOutputTokens) * picosPerToken(p.output));
+}
+
+/*
+ * The same integer arithmetic in doubles, for speed (BigInt allocated ~15 numbers per request). A
+ * double holds every integer up to 2^53 exactly, and a product or sum of exact integers is exact as
+ * long as the true result is below that; when it is not, the double is at least 2^53. So checking the
+ * double against EXACT tells whether it is exact; beyond, callers fall back to BigInt.
+ */
+const PICOS_PER_MICRO_NUMBER = 1_000_000;
+const HALF = PICOS_PER_MICRO_NUMBER / 2;
+/** Leaves room to add up to one micro (rounding) and stay exact. */
+const EXACT = Number.MAX_SAFE_INTEGER - PICOS_PER_MICRO_NUMBER;
+
+/** `tokenCount` as a double. */
+function count(n: number | undefined): number {
+  return n === undefined || !Number.isFinite(n) || n <= 0 ? 0 : Math.round(n);
+}
+
+/** `picosPerToken` as a double. */
+function rate(pricePerMillion: number): number {
+  return Math.round(pricePerMillion * 1_000_000);
+}
+
+/** a + b, or Infinity when either is not exact (keeps the check in one place). */
+function exactSum(a: number, b: number): number {
+  return a <= EXACT && b <= EXACT ? a + b : Infinity;
+}
+
+/** (picos + add) / 1e6 rounded down (add half a micro: half up; all but one pico: up). Exact for picos <= EXACT (the remainder of exact doubles is exact). */
+function microsOf(picos: number, add: number): number {
+  const q = picos + add;
+  return (q - (q % PICOS_PER_MICRO_NUMBER)) / PICOS_PER_MICRO_NUMBER;
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { computeCost } from '../accounting/cost.js';
+import { computeValidatedCost } from '../accounting/cost.js';
 import type { ErrorCode, SwitchyardError } from '../core/errors.js';
 import type { LLMProvider } from '../core/provider.js';
 import type { ChatRequest, ProviderRequest, RoutingContext } from '../core/request.js';
@@ -129,7 +129,8 @@ export function loopInput(core: RouterCore, begun: BegunRequest, kind: RequestKi
 }
 
 export function costOf(candidate: Candidate, usage: Usage): Cost {
-  return computeCost(usage, candidate.config.pricing);
+  // Validated when the router was built (resolveModelInfo): no check per request.
+  return computeValidatedCost(usage, candidate.config.pricing);
 }
 
 /** After a success: the session is pinned to the model that served it. */

@@ -52,6 +52,41 @@ describe('computeCost', () => {
   });
 });
 
+describe('doubles where exact, BigInt beyond 2^53', () => {
+  // Token counts and prices as vendors and configs give them: odd values included, and sizes on both
+  // sides of 2^53 pico-dollars, where the computation falls back from doubles to BigInt.
+  const count = fc.oneof(fc.nat(), fc.integer({ min: 2 ** 40, max: 2 ** 53 }), fc.double({ min: -10, max: 1e18 }), fc.constantFrom(undefined, Number.NaN, Infinity, -1, 0.5, 2.5, 2 ** 53 + 2));
+  const price = fc.oneof(fc.integer({ min: 0, max: 200_000_000 }).map((n) => n / 1e6), fc.double({ min: 0, max: 1e7, noNaN: true }), fc.constantFrom(0, 1e-7, 0.0000005, 1e9));
+  const big = (n: bigint) => Number(n);
+
+  it('computeCost equals the BigInt computation, to the micro', () => {
+    fc.assert(
+      fc.property(count, count, count, count, price, price, price, price, (inp, cached, written, out, pi, pc, pw, po) => {
+        const u = { inputTokens: inp as number, outputTokens: out as number, totalTokens: 0, cachedInputTokens: cached, cacheWriteTokens: written };
+        const pricing = { input: pi, cachedInput: pc, cacheWrite: pw, output: po };
+        const picos = computeCostPicos(u, pricing);
+        const c = computeCost(u, pricing);
+        expect(c.inputMicros).toBe(big((picos.uncachedInput + picos.cachedInput + picos.cacheWrite + 500_000n) / 1_000_000n));
+        expect(c.outputMicros).toBe(big((picos.output + 500_000n) / 1_000_000n));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('worstCaseCostMicros equals the BigInt computation, rounded up', () => {
+    fc.assert(
+      fc.property(count, count, price, price, price, price, (inp, out, pi, pc, pw, po) => {
+        const pricing = { input: pi, cachedInput: pc, cacheWrite: pw, output: po };
+        const tokens = (n: number | undefined) => (n === undefined || !Number.isFinite(n) || n <= 0 ? 0n : BigInt(Math.round(n)));
+        const perToken = (usd: number) => BigInt(Math.round(usd * 1e6));
+        const picos = tokens(inp) * perToken(Math.max(pi, pc, pw)) + tokens(out) * perToken(po);
+        expect(worstCaseCostMicros(pricing, inp ?? 0, out ?? 0)).toBe(big((picos + 999_999n) / 1_000_000n));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+});
+
 describe('worstCaseCostMicros', () => {
   it('bills every input token at the dearest input rate and rounds up', () => {
     // Anthropic Sonnet: cache write 3.75 > input 3. 1,000 x 3.75 + 100 x 15 = 5,250.
