@@ -13,6 +13,14 @@ export interface Hold {
   extra: number;
 }
 
+let processPrefix: string | undefined;
+let sequence = 0;
+
+/** Unique across processes: a random prefix per process and a counter (a UUID each cost ~1,000 instructions). */
+function nextId(): string {
+  return `${(processPrefix ??= randomUUID())}:${(++sequence).toString(36)}`;
+}
+
 /**
  * A reservation as the engine hands it out: the public fields, frozen, and, out of reach of the
  * caller, the engine that made it and the holds it still has to settle. (Two WeakMaps, reservation
@@ -28,7 +36,7 @@ export class HeldReservation implements Reservation {
   #holds: Hold[] | undefined;
 
   constructor(owner: object, at: number, context: RoutingContext, holds: Hold[]) {
-    this.id = randomUUID();
+    this.id = nextId();
     this.at = at;
     this.context = context;
     this.holds = holds.map((h) => ({ budgetId: h.budget.id, key: h.key, amountMicros: h.amount }));
