@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { uniqueId } from '../../core/ids.js';
 import type { RoutingContext } from '../../core/request.js';
 import type { Budget } from './schema.js';
 import type { Reservation } from './types.js';
@@ -11,14 +11,6 @@ export interface Hold {
   amount: number;
   /** Added by `check()` while streaming. */
   extra: number;
-}
-
-let processPrefix: string | undefined;
-let sequence = 0;
-
-/** Unique across processes: a random prefix per process and a counter (a UUID each cost ~1,000 instructions). */
-function nextId(): string {
-  return `${(processPrefix ??= randomUUID())}:${(++sequence).toString(36)}`;
 }
 
 /**
@@ -36,7 +28,7 @@ export class HeldReservation implements Reservation {
   #holds: Hold[] | undefined;
 
   constructor(owner: object, at: number, context: RoutingContext, holds: Hold[]) {
-    this.id = nextId();
+    this.id = uniqueId();
     this.at = at;
     this.context = context;
     this.holds = holds.map((h) => ({ budgetId: h.budget.id, key: h.key, amountMicros: h.amount }));

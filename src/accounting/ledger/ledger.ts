@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../../core/errors.js';
+import { uniqueId } from '../../core/ids.js';
 import { MemoryStore } from '../../state/memory-store.js';
 import type { Store } from '../../state/store.js';
 import { BucketKeys } from './bucket-keys.js';
@@ -62,7 +62,7 @@ export class UsageLedger {
 
   /** Records one request (or billed attempt). Aggregates first: they are the source of truth for totals. */
   async record(input: RecordInput): Promise<UsageRecord> {
-    const record = toRecord(input, randomUUID(), input.timestamp ?? this.now());
+    const record = toRecord(input, uniqueId(), input.timestamp ?? this.now());
     const key = this.#keys.of(record);
     const now = this.store.immediate;
     if (now) {
