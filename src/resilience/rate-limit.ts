@@ -115,6 +115,8 @@ export class TargetLimiter {
 
   /** Starts waiting requests, first in first out, while they fit; then waits for the next minute if a reservoir is what blocks. */
   #drain(): void {
+    // Every release calls this: with nobody waiting, there is nothing to start or to wake for.
+    if (this.#line.size === 0) return;
     const at = this.now();
     this.#line.admitWhile(
       (weight) => this.#fits(weight, at),

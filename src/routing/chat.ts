@@ -14,13 +14,14 @@ export async function runChat(core: RouterCore, raw: ChatRequest): Promise<ChatR
     const { value, candidate, tryNumber, startedAt, lease } = await runAttempts(loopInput(core, begun, 'chat'), (provider, c, signal) =>
       provider.chat(forModel(begun.providerRequest, c.config), { model: c.providerModel, signal }),
     );
-    const latencyMs = performance.now() - startedAt;
+    const endedAt = performance.now();
+    const latencyMs = endedAt - startedAt;
     lease.end({ ok: true, latencyMs, tokens: value.usage.totalTokens });
     begun.attempts.push({ model: candidate.model, provider: candidate.provider, try: tryNumber, ok: true, latencyMs });
     pinSession(core, begun, candidate.model);
     const route = routeInfo(begun.plan, candidate, begun.attempts, begun.skipped, begun.context);
     const cost = costOf(candidate, value.usage);
-    const response = assembleResponse(begun.requestId, value, route, cost, performance.now() - begun.startedAt);
+    const response = assembleResponse(begun.requestId, value, route, cost, endedAt - begun.startedAt);
     const { events } = core;
     if (events.has('attempt')) {
       events.emit('attempt', { requestId: begun.requestId, kind: 'chat', model: candidate.model, provider: candidate.provider, try: tryNumber, ok: true, latencyMs, context: begun.context });

@@ -79,14 +79,15 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
     finished = true;
     // Close the vendor stream before giving its slot back: a stream holds its slot until it ends.
     await iterator.return?.().catch(() => undefined);
-    const latencyMs = performance.now() - opened.startedAt;
+    const endedAt = performance.now();
+    const latencyMs = endedAt - opened.startedAt;
     const res = acc.toResponse(begun.providerRequest);
     served.lease.end({ ok: true, latencyMs, tokens: res.usage.totalTokens });
     begun.attempts.push({ model: candidate.model, provider: candidate.provider, try: opened.tryNumber, ok: true, latencyMs });
     pinSession(core, begun, candidate.model);
     const route = routeInfo(begun.plan, candidate, begun.attempts, begun.skipped, begun.context);
     const cost = costOf(candidate, res.usage);
-    const response = assembleResponse(begun.requestId, res, route, cost, performance.now() - begun.startedAt);
+    const response = assembleResponse(begun.requestId, res, route, cost, endedAt - begun.startedAt);
     await core.accounting.succeeded('stream', begun, response, begun.reservation);
     if (core.events.has('attempt')) {
       core.events.emit('attempt', { requestId: begun.requestId, kind: 'stream', model: candidate.model, provider: candidate.provider, try: opened.tryNumber, ok: true, latencyMs, context: begun.context });
