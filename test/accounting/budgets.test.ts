@@ -86,6 +86,24 @@ describe('budget decisions', () => {
     expect((await alertOnly.admit({ context: {}, candidates: [premium, unpriced], estimate })).allowed).toEqual(['opus', 'mystery']);
   });
 
+  it('a counter shared by several allowed candidates holds the largest of their worst cases, once', async () => {
+    const engine = createBudgetEngine({
+      now: () => Date.UTC(2025, 9, 15),
+      budgets: [
+        { id: 'all', period: 'month', limitUsd: 5, onExceed: 'block' },
+        { id: 'per-model', scope: { model: '*' }, period: 'month', limitUsd: 5, onExceed: 'block' },
+      ],
+    });
+    // Worst cases: mini 1,200 x 0.15 + 1,000 x 0.6 = 780; opus 93,000; llama 0.
+    const adm = await engine.admit({ context: {}, candidates: [cheap, premium, local], estimate });
+    expect(adm.reservation.holds.map((h) => [h.budgetId, h.key.split(':').pop(), h.amountMicros])).toEqual([
+      ['all', '2025-10', 93_000],
+      ['per-model', 'model=mini', 780],
+      ['per-model', 'model=opus', 93_000],
+      ['per-model', 'model=llama', 0],
+    ]);
+  });
+
   it('provider-scoped budgets count only their provider; charges go to the model that billed', async () => {
     const engine = createBudgetEngine({
       budgets: [

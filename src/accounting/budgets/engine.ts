@@ -36,6 +36,12 @@ interface Prepared {
   keys: PreparedKey[];
 }
 
+/** Candidates in the order they would be tried, and the decision on each (same index). */
+interface Decided {
+  order: Prepared[];
+  decisions: CandidateDecision[];
+}
+
 const MAX_ROUNDS = 32;
 
 /**
@@ -70,7 +76,7 @@ export class BudgetEngine {
     return { budgetId: b.id, scope: b.scope, period: b.period, periodKey: periodKey(at, b.period, b.timeZone), onExceed: b.onExceed, limitMicros: b.limitMicros };
   }
 
-  #prepare(c: BudgetCandidate, active: ReadonlyArray<Budget>, ctx: RoutingContext, at: number, input: AdmitInput, shared: Map<Budget, PreparedKey>): Prepared {
+  #prepare(c: BudgetCandidate, active: ReadonlyArray<Budget>, ctx: RoutingContext, at: number, input: AdmitInput, shared: Map<Budget, PreparedKey> | undefined): Prepared {
     const maxOut = input.estimate.maxTokens ?? c.maxOutputTokens ?? this.#defaultMaxOut;
     const prompt = Math.ceil(Math.max(0, input.estimate.inputTokens) * this.#margin);
     const worst = c.pricing ? worstCaseCostMicros(c.pricing, prompt, maxOut) : undefined;
@@ -78,13 +84,13 @@ export class BudgetEngine {
     for (const budget of active) {
       if (!matchesModel(budget, c)) continue;
       // A budget whose counter does not depend on the model (no `'*'` provider/model scope) has one
-      // key for every candidate of this admission: built once.
+      // key for every candidate of this admission: built once (`shared`, when there are several).
       const perModel = countsPerModel(budget);
-      let k = perModel ? undefined : shared.get(budget);
+      let k = perModel ? undefined : shared?.get(budget);
       if (!k) {
         const instance = instanceOf(budget, ctx, c);
         k = { budget, key: this.#key(budget, at, instance), instance };
-        if (!perModel) shared.set(budget, k);
+        if (!perModel) shared?.set(budget, k);
       }
       keys.push(k);
     }
@@ -100,29 +106,31 @@ export class BudgetEngine {
     const at = this.#now();
     const ctx = input.context;
     const active = this.budgets.filter((b) => matchesContext(b, ctx));
-    const shared = new Map<Budget, PreparedKey>();
+    const degrades = active.some((b) => b.degradeTo !== undefined);
+    const shared = input.candidates.length > 1 || degrades ? new Map<Budget, PreparedKey>() : undefined;
     const prepared = input.candidates.map((c) => this.#prepare(c, active, ctx, at, input, shared));
-    const extra = new Map<string, Prepared>();
-    for (const b of active) {
-      if (b.degradeTo === undefined || input.candidates.some((c) => c.model === b.degradeTo)) continue;
-      const target = input.resolveCandidate?.(b.degradeTo);
-      if (target) extra.set(b.degradeTo, this.#prepare(target, active, ctx, at, input, shared));
+    let extra: Map<string, Prepared> | undefined;
+    if (degrades) {
+      for (const b of active) {
+        if (b.degradeTo === undefined || input.candidates.some((c) => c.model === b.degradeTo)) continue;
+        const target = input.resolveCandidate?.(b.degradeTo);
+        if (target) (extra ??= new Map()).set(b.degradeTo, this.#prepare(target, active, ctx, at, input, shared));
+      }
     }
     // One read per distinct counter: at once from an in-process store (`immediate`, no await per
     // read or reservation); else sequential awaits, which a remote store pipelines (Promise.all
     // over closures cost more than the reads here).
     const now = this.#store.immediate;
     const used = new Map<string, number>();
-    for (const p of extra.size > 0 ? [...prepared, ...extra.values()] : prepared) {
+    for (const p of extra ? [...prepared, ...extra.values()] : prepared) {
       for (const { key } of p.keys) {
         if (!used.has(key)) used.set(key, now ? now.counter(key, 'used') : ((await this.#store.counters(key)).used ?? 0));
       }
     }
 
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const { decisions, order } = this.#decide(prepared, extra, used, at);
-      const allowed = order.filter((p) => decisions.get(p.c.model)?.decision === 'allow');
-      const holds = this.#holdsOf(allowed);
+      const decided = this.#decide(prepared, extra, used, at);
+      const holds = this.#holdsOf(decided);
       const items: ReserveItem[] = holds.map((h) => ({
         key: h.key,
         field: 'used',
@@ -135,71 +143,92 @@ export class BudgetEngine {
         used.set(items[res.index]!.key, res.current);
         continue;
       }
-      return this.#admitted(at, ctx, order, decisions, holds);
+      return this.#admitted(at, ctx, decided, holds);
     }
     // Contended beyond reason: refuse rather than risk an overshoot.
-    const { decisions, order } = this.#decide(prepared, extra, new Map([...used].map(([k]) => [k, Number.MAX_SAFE_INTEGER])), at);
-    return this.#admitted(at, ctx, order, decisions, []);
+    return this.#admitted(at, ctx, this.#decide(prepared, extra, new Map([...used].map(([k]) => [k, Number.MAX_SAFE_INTEGER])), at), []);
   }
 
-  #decide(prepared: Prepared[], extra: ReadonlyMap<string, Prepared>, used: ReadonlyMap<string, number>, at: number) {
-    const decisions = new Map<string, CandidateDecision>();
+  /** Each candidate in order with its decision, a `degradeTo` model right after the one it replaces. */
+  #decide(prepared: ReadonlyArray<Prepared>, extra: ReadonlyMap<string, Prepared> | undefined, used: ReadonlyMap<string, number>, at: number): Decided {
     const order: Prepared[] = [];
-    const judge = (p: Prepared, replaces?: string): CandidateDecision => {
-      let refusal: { budget: Budget; reason: 'limit' | 'unpriced' } | undefined;
-      for (const { budget, key } of p.keys) {
-        if (budget.onExceed === 'alert') continue;
-        const over = p.worst === undefined || (used.get(key) ?? 0) + p.worst > budget.limitMicros;
-        if (over && (!refusal || (refusal.budget.onExceed === 'downgrade' && budget.onExceed === 'block'))) {
-          refusal = { budget, reason: p.worst === undefined ? 'unpriced' : 'limit' };
-        }
-      }
-      if (!refusal) return { model: p.c.model, decision: 'allow', worstCaseMicros: p.worst ?? 0, ...(replaces !== undefined && { replaces }) };
-      const d: CandidateDecision = { model: p.c.model, decision: refusal.budget.onExceed === 'block' ? 'block' : 'downgrade', budget: this.#ref(refusal.budget, at), reason: refusal.reason };
-      if (p.worst !== undefined) d.worstCaseMicros = p.worst;
-      return d;
-    };
+    const decisions: CandidateDecision[] = [];
     for (const p of prepared) {
-      const d = judge(p);
-      decisions.set(p.c.model, d);
+      const d = this.#judge(p, used, at);
       order.push(p);
-      if (d.decision !== 'downgrade') continue;
+      decisions.push(d);
+      if (d.decision !== 'downgrade' || !extra) continue;
       const to = this.budgets.find((b) => b.id === d.budget.budgetId)?.degradeTo;
       const target = to === undefined ? undefined : extra.get(to);
-      if (target && !decisions.has(target.c.model)) {
-        decisions.set(target.c.model, judge(target, p.c.model));
+      if (target && !order.includes(target)) {
         order.push(target);
+        decisions.push(this.#judge(target, used, at, p.c.model));
       }
     }
-    return { decisions, order };
+    return { order, decisions };
   }
 
-  #holdsOf(allowed: ReadonlyArray<Prepared>): Hold[] {
-    const byKey = new Map<string, Hold>();
-    for (const p of allowed) {
-      for (const { budget, key, instance } of p.keys) {
-        const h = byKey.get(key);
-        const amount = p.worst ?? 0;
-        if (!h) byKey.set(key, { budget, key, instance, amount, extra: 0 });
-        else h.amount = Math.max(h.amount, amount);
+  #judge(p: Prepared, used: ReadonlyMap<string, number>, at: number, replaces?: string): CandidateDecision {
+    let refusal: { budget: Budget; reason: 'limit' | 'unpriced' } | undefined;
+    for (const { budget, key } of p.keys) {
+      if (budget.onExceed === 'alert') continue;
+      const over = p.worst === undefined || (used.get(key) ?? 0) + p.worst > budget.limitMicros;
+      if (over && (!refusal || (refusal.budget.onExceed === 'downgrade' && budget.onExceed === 'block'))) {
+        refusal = { budget, reason: p.worst === undefined ? 'unpriced' : 'limit' };
       }
     }
-    return [...byKey.values()];
+    if (!refusal) {
+      const allow: CandidateDecision = { model: p.c.model, decision: 'allow', worstCaseMicros: p.worst ?? 0 };
+      if (replaces !== undefined) allow.replaces = replaces;
+      return allow;
+    }
+    const d: CandidateDecision = { model: p.c.model, decision: refusal.budget.onExceed === 'block' ? 'block' : 'downgrade', budget: this.#ref(refusal.budget, at), reason: refusal.reason };
+    if (p.worst !== undefined) d.worstCaseMicros = p.worst;
+    return d;
+  }
+
+  /** One hold per counter the allowed candidates count, of the largest worst case among them. */
+  #holdsOf({ order, decisions }: Decided): Hold[] {
+    const holds: Hold[] = [];
+    // Keys of one candidate are distinct (one per budget); across candidates they repeat.
+    let byKey: Map<string, Hold> | undefined;
+    let first = true;
+    for (let i = 0; i < order.length; i++) {
+      if (decisions[i]!.decision !== 'allow') continue;
+      const p = order[i]!;
+      const amount = p.worst ?? 0;
+      if (first) {
+        for (const { budget, key, instance } of p.keys) holds.push({ budget, key, instance, amount, extra: 0 });
+        first = false;
+        continue;
+      }
+      if (!byKey) {
+        byKey = new Map();
+        for (const h of holds) byKey.set(h.key, h);
+      }
+      for (const { budget, key, instance } of p.keys) {
+        const h = byKey.get(key);
+        if (h) h.amount = Math.max(h.amount, amount);
+        else {
+          const hold = { budget, key, instance, amount, extra: 0 };
+          byKey.set(key, hold);
+          holds.push(hold);
+        }
+      }
+    }
+    return holds;
   }
 
   /** The admission (at once when nothing was refused; refusals first fire their alerts). */
-  #admitted(at: number, context: RoutingContext, order: Prepared[], decisions: Map<string, CandidateDecision>, holds: Hold[]): Admission | Promise<Admission> {
-    const list: CandidateDecision[] = [];
+  #admitted(at: number, context: RoutingContext, { order, decisions }: Decided, holds: Hold[]): Admission | Promise<Admission> {
     const allowed: string[] = [];
     let refused: Array<Extract<CandidateDecision, { budget: BudgetRef }>> | undefined;
-    for (const p of order) {
-      const d = decisions.get(p.c.model)!;
-      list.push(d);
+    for (const d of decisions) {
       if (d.decision === 'allow') allowed.push(d.model);
       else (refused ??= []).push(d);
     }
     const reservation = new HeldReservation(this, at, context, holds);
-    const admission: Admission = { decisions: list, allowed, reservation };
+    const admission: Admission = { decisions, allowed, reservation };
     if (!refused) return admission;
     if (allowed.length === 0) admission.blockedBy = refused[0]!.budget;
     return this.#alertRefused(at, context, order, refused).then(() => admission);
