@@ -19,7 +19,6 @@ export class MemoryStore implements Store {
   /** The synchronous core: the async methods below wrap these. */
   readonly immediate: ImmediateStore = {
     increment: (key, deltas) => this.#increment(key, deltas),
-    counters: (key) => this.#readCounters(key),
     counter: (key, field) => this.#counters.get(key)?.get(field) ?? 0,
     reserve: (items) => this.#reserve(items),
     addToSet: (key, members) => this.#addToSet(key, members),

@@ -44,8 +44,7 @@ export interface Store {
 /** The synchronous subset of {@link Store}: each call is atomic and its effect visible when it returns. */
 export interface ImmediateStore {
   increment(key: string, deltas: Readonly<Record<string, number>>): Record<string, number>;
-  counters(key: string): Record<string, number>;
-  /** One field of a counter hash (0 when absent): `counters(key)[field] ?? 0` without building the object. */
+  /** One field of a counter hash (0 when absent): `(await counters(key))[field] ?? 0`, without building the object. */
   counter(key: string, field: string): number;
   reserve(items: ReadonlyArray<ReserveItem>): ReserveResult;
   addToSet(key: string, members: ReadonlyArray<string>): void;
