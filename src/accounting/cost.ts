@@ -1,7 +1,19 @@
 import type { ModelPricing } from '../core/model.js';
 import type { Cost, Usage } from '../core/usage.js';
 import type { CatalogPricing } from '../catalog/types.js';
-import { microsToUsd, picosPerToken, picosToMicrosCeil, picosToMicrosHalfUp, tokenCount } from './money.js';
+import {
+  EXACT_PICOS,
+  exactSum,
+  microsToUsd,
+  picosDoubleToMicrosCeil,
+  picosDoubleToMicrosHalfUp,
+  picosPerToken,
+  picosPerTokenDouble,
+  picosToMicrosCeil,
+  picosToMicrosHalfUp,
+  tokenCount,
+  tokenCountDouble,
+} from './money.js';
 import { assertValidPricing, pricingFor } from './pricing.js';
 
 /** A cost in exact integer pico-dollars (1e-12 USD), by billing line, before any rounding. */
@@ -58,15 +70,15 @@ export function computeValidatedCost(usage: Usage, pricing: ModelPricing | Catal
     return { inputMicros: 0, outputMicros: 0, totalMicros: 0, inputUsd: 0, outputUsd: 0, totalUsd: 0, priced: false, estimated };
   }
   const p = pricingFor(pricing, usage.inputTokens);
-  const input = count(usage.inputTokens);
-  const cached = count(usage.cachedInputTokens);
-  const written = count(usage.cacheWriteTokens);
-  const inputPicos = exactSum(exactSum(Math.max(0, input - cached - written) * rate(p.input), cached * rate(p.cachedInput ?? p.input)), written * rate(p.cacheWrite ?? p.input));
-  const outputPicos = count(usage.outputTokens) * rate(p.output);
-  if (input <= EXACT && inputPicos <= EXACT && outputPicos <= EXACT) {
-    return costFromMicros(microsOf(inputPicos, HALF), microsOf(outputPicos, HALF), estimated);
+  const input = tokenCountDouble(usage.inputTokens);
+  const cached = tokenCountDouble(usage.cachedInputTokens);
+  const written = tokenCountDouble(usage.cacheWriteTokens);
+  const inputPicos = exactSum(exactSum(Math.max(0, input - cached - written) * picosPerTokenDouble(p.input), cached * picosPerTokenDouble(p.cachedInput ?? p.input)), written * picosPerTokenDouble(p.cacheWrite ?? p.input));
+  const outputPicos = tokenCountDouble(usage.outputTokens) * picosPerTokenDouble(p.output);
+  // In doubles while exact (see money.ts); the same arithmetic in BigInt beyond 2^53.
+  if (input <= EXACT_PICOS && inputPicos <= EXACT_PICOS && outputPicos <= EXACT_PICOS) {
+    return costFromMicros(picosDoubleToMicrosHalfUp(inputPicos), picosDoubleToMicrosHalfUp(outputPicos), estimated);
   }
-  // Beyond 2^53 a double loses integers: the same arithmetic in BigInt.
   const picos = computeCostPicos(usage, pricing);
   return costFromMicros(picosToMicrosHalfUp(picos.uncachedInput + picos.cachedInput + picos.cacheWrite), picosToMicrosHalfUp(picos.output), estimated);
 }
@@ -94,39 +106,7 @@ export function costFromMicros(inputMicros: number, outputMicros: number, estima
 export function worstCaseCostMicros(pricing: ModelPricing | CatalogPricing, inputTokens: number, maxOutputTokens: number): number {
   const p = pricingFor(pricing, inputTokens);
   const inRate = Math.max(p.input, p.cacheWrite ?? p.input, p.cachedInput ?? p.input);
-  const picos = exactSum(count(inputTokens) * rate(inRate), count(maxOutputTokens) * rate(p.output));
-  if (picos <= EXACT) return microsOf(picos, PICOS_PER_MICRO_NUMBER - 1);
+  const picos = exactSum(tokenCountDouble(inputTokens) * picosPerTokenDouble(inRate), tokenCountDouble(maxOutputTokens) * picosPerTokenDouble(p.output));
+  if (picos <= EXACT_PICOS) return picosDoubleToMicrosCeil(picos);
   return picosToMicrosCeil(tokenCount(inputTokens) * picosPerToken(inRate) + tokenCount(maxOutputTokens) * picosPerToken(p.output));
-}
-
-/*
- * The same integer arithmetic in doubles, for speed (BigInt allocated ~15 numbers per request). A
- * double holds every integer up to 2^53 exactly, and a product or sum of exact integers is exact as
- * long as the true result is below that; when it is not, the double is at least 2^53. So checking the
- * double against EXACT tells whether it is exact; beyond, callers fall back to BigInt.
- */
-const PICOS_PER_MICRO_NUMBER = 1_000_000;
-const HALF = PICOS_PER_MICRO_NUMBER / 2;
-/** Leaves room to add up to one micro (rounding) and stay exact. */
-const EXACT = Number.MAX_SAFE_INTEGER - PICOS_PER_MICRO_NUMBER;
-
-/** `tokenCount` as a double. */
-function count(n: number | undefined): number {
-  return n === undefined || !Number.isFinite(n) || n <= 0 ? 0 : Math.round(n);
-}
-
-/** `picosPerToken` as a double. */
-function rate(pricePerMillion: number): number {
-  return Math.round(pricePerMillion * 1_000_000);
-}
-
-/** a + b, or Infinity when either is not exact (keeps the check in one place). */
-function exactSum(a: number, b: number): number {
-  return a <= EXACT && b <= EXACT ? a + b : Infinity;
-}
-
-/** (picos + add) / 1e6 rounded down (add half a micro: half up; all but one pico: up). Exact for picos <= EXACT (the remainder of exact doubles is exact). */
-function microsOf(picos: number, add: number): number {
-  const q = picos + add;
-  return (q - (q % PICOS_PER_MICRO_NUMBER)) / PICOS_PER_MICRO_NUMBER;
 }
