@@ -17,7 +17,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
-import { CLIENTS, FLOOR, type ClientSpec } from './clients/index.js';
+import { AA_CONTROL, CLIENTS, FLOOR, type ClientSpec } from './clients/index.js';
 import { deltas } from './mock/payloads.js';
 import { machine } from './lib/machine.js';
 import { fmt, mb, pct, signedUs, sorted, table } from './lib/stats.js';
@@ -184,6 +184,19 @@ function checkTargets(modes: Record<string, ClientModeSummary[]>, micro: MicroRe
   const out: TargetCheck[] = [];
   const sy = (rows: ClientModeSummary[]): ClientModeSummary[] => rows.filter((r) => r.group === 'switchyard' && r.id !== 'sy-bare');
   const peers = (rows: ClientModeSummary[]): ClientModeSummary[] => rows.filter((r) => r.group === 'peer');
+  // The same client as the floor in its own process: how far two identical clients drift apart in
+  // this run. A gap smaller than this one says nothing either way.
+  for (const [id, rows] of Object.entries(modes)) {
+    const aa = rows.find((r) => r.id === AA_CONTROL);
+    if (!aa) continue;
+    const many = (MODES.find((m) => m.id === id)?.concurrency ?? 1) > 1;
+    const result = many ? `${aa.throughputVsFloorPct.toFixed(1)}% throughput` : `${signedUs(aa.overheadP50Us)} µs (rounds ${rangeUs(aa.overheadRoundsUs)}), CPU ${aa.cpuVsFloorPct >= 0 ? '+' : ''}${aa.cpuVsFloorPct.toFixed(1)}%`;
+    out.push({ target: `A/A control (${id}): the floor's own client again, expected 0`, result, met: null });
+  }
+  for (const r of micro?.overSdk ?? []) {
+    if (r.id === 'sdk') continue;
+    out.push({ target: `${r.label}: CPU added to the SDK call, in process (no network)`, result: `+${r.addedCpuUs.toFixed(1)} µs (rounds ${r.addedRangeUs.map((x) => x.toFixed(1)).join('..')}), ${fmt(r.allocBytes)} B allocated`, met: null });
+  }
   const seq = modes.seq;
   if (seq) {
     for (const r of sy(seq)) out.push({ target: `${r.label}: seq non-stream overhead p50 <= 15 µs`, result: `${signedUs(r.overheadP50Us)} µs (rounds ${rangeUs(r.overheadRoundsUs)})`, met: r.overheadP50Us <= 15 });

@@ -5,7 +5,8 @@
  *    bare vs realistic (the difference is what the breaker, limiter, ledger, budgets and events cost);
  *  - per stream event: a 2,000-delta mock stream through router.stream() minus the same provider
  *    stream iterated directly; and StreamAccumulator.add() alone;
- *  - cost computation for one response (src/accounting/cost.ts).
+ *  - cost computation for one response (src/accounting/cost.ts);
+ *  - the router over the real openai SDK with an in-memory fetch, against the SDK alone (micro-sdk.ts).
  * Uses tinybench (bench dependency) for per-call percentiles when installed, else timed loops only.
  * Flags (standalone only): --quick; --only=explain runs the routing-decision part alone.
  */
@@ -15,6 +16,7 @@ import { peer, peerVersion } from './lib/peer.js';
 import { fmt, median, table } from './lib/stats.js';
 import { componentMicro, type ComponentResult } from './micro-components.js';
 import { bytesPerCall } from './lib/alloc.js';
+import { overSdkMicro, overSdkRows, type OverSdkRow } from './micro-sdk.js';
 
 export interface MicroResults {
   tool: string;
@@ -24,6 +26,8 @@ export interface MicroResults {
   streamEvent?: { events: number; routerStreamUs: number; providerStreamUs: number; routerPerEventUs: number; accumulatorAddNs: number };
   cost: { computeCostNs: number };
   components: ComponentResult[];
+  /** The router over the real openai SDK with an in-memory fetch, against the SDK alone (micro-sdk.ts). */
+  overSdk?: OverSdkRow[];
   notes: string[];
 }
 
@@ -204,6 +208,7 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
   const pricing = { input: 0.15, output: 0.6, cachedInput: 0.075 };
   const computeCostNs = batchUs(() => computeCost(usage, pricing), Math.round(200_000 * scale)) * 1000;
 
+  const overSdk = await overSdkMicro(quick);
   const comps = await componentMicro(sy, scale);
   notes.push(...comps.notes);
   const results: MicroResults = {
@@ -213,6 +218,7 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
     streamEvent: { events: EVENTS, routerStreamUs, providerStreamUs, routerPerEventUs, accumulatorAddNs },
     cost: { computeCostNs },
     components: comps.results,
+    overSdk,
     notes,
   };
   const text = [
@@ -228,6 +234,7 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
         ['StreamAccumulator.add(text-delta)', '', '', `${accumulatorAddNs.toFixed(0)} ns`],
         ['computeCost(usage, pricing)', '', '', `${computeCostNs.toFixed(0)} ns`],
         ...comps.results.map((c) => [c.name, '', '', `${c.meanUs.toFixed(2)} µs`]),
+        ...overSdkRows(overSdk),
       ],
     ),
     ...notes.map((n) => `note: ${n}`),

@@ -8,6 +8,7 @@ import { modeTables, type ClientModeSummary } from './lib/render.js';
 import { fmt, table } from './lib/stats.js';
 import { BENCH_DIR } from './lib/peer.js';
 import type { MicroResults } from './micro.js';
+import { overSdkRows } from './micro-sdk.js';
 import type { SoakResult } from './soak.js';
 
 interface Results {
@@ -60,6 +61,7 @@ if (r.micro) {
   }
   rows.push(['computeCost(usage, pricing)', '', '', `${mi.cost.computeCostNs.toFixed(0)} ns`]);
   for (const c of mi.components ?? []) rows.push([c.name, '', '', `${c.meanUs.toFixed(2)} µs`]);
+  rows.push(...overSdkRows(mi.overSdk ?? []));
   out.push('', '### Micro-benchmarks', '', `Tool: ${mi.tool}.`, '', table(['micro-benchmark', 'p50', 'p99', 'mean'], rows));
   const notes = mi.notes.filter((n) => !n.startsWith('switchyard from'));
   if (notes.length) out.push('', ...notes.map((n) => `- ${n}`));

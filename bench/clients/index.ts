@@ -27,9 +27,13 @@ const variant = (v: Variant) => async (): Promise<ClientFactory> => {
 
 /** The floor every overhead is measured against. */
 export const FLOOR = 'openai-sdk';
+/** The floor's client measured again as if it were another client (an A/A control). */
+export const AA_CONTROL = 'openai-sdk-aa';
 
 export const CLIENTS: ClientSpec[] = [
   { id: 'openai-sdk', label: 'openai SDK direct (floor)', group: 'floor', quick: true, load: async () => (await import('./openai-sdk.js')).create },
+  // The floor's client again, in its own process: the run's own noise between two identical clients.
+  { id: AA_CONTROL, label: 'openai SDK direct, A/A control', group: 'floor', load: async () => (await import('./openai-sdk.js')).create },
   { id: 'raw-http', label: 'raw node:http', group: 'floor', quick: true, load: async () => (await import('./raw-http.js')).create },
   { id: 'sy-bare', label: 'switchyard 1 model, bare', group: 'switchyard', load: variant({ models: 1, routes: 0, providers: 1, realistic: false }) },
   { id: 'sy-one', label: 'switchyard 1 model', group: 'switchyard', quick: true, load: variant({ models: 1, routes: 0, providers: 1, realistic: true }) },
