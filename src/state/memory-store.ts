@@ -1,9 +1,5 @@
+import { ScoreLog } from './score-log.js';
 import type { ImmediateStore, LogEntry, ReserveItem, ReserveResult, Store } from './store.js';
-
-interface Log {
-  entries: LogEntry[];
-  prunedThrough?: number;
-}
 
 /**
  * The default store: plain maps in this process. Each method does all its work synchronously before
@@ -14,7 +10,7 @@ export class MemoryStore implements Store {
   readonly #values = new Map<string, { value: string; expiresAt?: number }>();
   readonly #counters = new Map<string, Map<string, number>>();
   readonly #sets = new Map<string, Set<string>>();
-  readonly #logs = new Map<string, Log>();
+  readonly #logs = new Map<string, ScoreLog>();
   readonly #now: () => number;
   /** The synchronous core: the async methods below wrap these. */
   readonly immediate: ImmediateStore = {
@@ -117,34 +113,22 @@ export class MemoryStore implements Store {
 
   #append(key: string, score: number, value: string): void {
     let log = this.#logs.get(key);
-    if (!log) this.#logs.set(key, (log = { entries: [] }));
-    const { entries } = log;
-    const entry = { score, value };
-    if (entries.length === 0 || entries[entries.length - 1]!.score <= score) entries.push(entry);
-    else entries.splice(upperBound(entries, score), 0, entry);
+    if (!log) this.#logs.set(key, (log = new ScoreLog()));
+    log.append(score, value);
   }
 
   async range(key: string, min: number, max: number): Promise<LogEntry[]> {
-    const entries = this.#logs.get(key)?.entries ?? [];
-    return entries.slice(lowerBound(entries, min), lowerBound(entries, max)).map((e) => ({ ...e }));
+    return this.#logs.get(key)?.range(min, max) ?? [];
   }
 
   async prune(key: string, options: { maxCount?: number; minScore?: number }): Promise<number> {
-    const log = this.#logs.get(key);
-    if (!log) return 0;
-    let drop = options.minScore === undefined ? 0 : lowerBound(log.entries, options.minScore);
-    if (options.maxCount !== undefined) drop = Math.max(drop, log.entries.length - Math.max(0, options.maxCount));
-    if (drop <= 0) return 0;
-    const removed = log.entries.splice(0, drop);
-    const last = removed[removed.length - 1]!.score;
-    log.prunedThrough = Math.max(log.prunedThrough ?? last, last);
-    return removed.length;
+    return this.#logs.get(key)?.prune(options) ?? 0;
   }
 
   async logInfo(key: string): Promise<{ length: number; prunedThrough?: number }> {
     const log = this.#logs.get(key);
     if (!log) return { length: 0 };
-    return log.prunedThrough === undefined ? { length: log.entries.length } : { length: log.entries.length, prunedThrough: log.prunedThrough };
+    return log.prunedThrough === undefined ? { length: log.length } : { length: log.length, prunedThrough: log.prunedThrough };
   }
 
   #hash(key: string): Map<string, number> {
@@ -156,30 +140,6 @@ export class MemoryStore implements Store {
 
 function assertInteger(n: number, field: string): void {
   if (!Number.isSafeInteger(n)) throw new RangeError(`Store counters take safe integers; "${field}" got ${n}`);
-}
-
-/** First index whose score is >= `score`. */
-function lowerBound(entries: ReadonlyArray<LogEntry>, score: number): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid]!.score < score) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index whose score is > `score`. */
-function upperBound(entries: ReadonlyArray<LogEntry>, score: number): number {
-  let lo = 0;
-  let hi = entries.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (entries[mid]!.score <= score) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export function createMemoryStore(options: { now?: () => number } = {}): Store {

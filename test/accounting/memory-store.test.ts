@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/state/index.js';
 
@@ -54,5 +55,44 @@ describe('MemoryStore', () => {
     expect(await s.logInfo('log')).toEqual({ length: 3, prunedThrough: 3 });
     expect(await s.prune('log', { minScore: 6 })).toBe(2);
     expect(await s.logInfo('log')).toEqual({ length: 1, prunedThrough: 5 });
+  });
+
+  it('a log behaves like a sorted list under any mix of appends, prunes and reads (property)', async () => {
+    const op = fc.oneof(
+      { weight: 6, arbitrary: fc.record({ append: fc.integer({ min: 0, max: 200 }), count: fc.integer({ min: 1, max: 40 }) }) },
+      { weight: 2, arbitrary: fc.record({ maxCount: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }), minScore: fc.option(fc.integer({ min: -5, max: 210 }), { nil: undefined }) }) },
+      { weight: 1, arbitrary: fc.record({ min: fc.integer({ min: -5, max: 210 }), max: fc.integer({ min: -5, max: 210 }) }) },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 80 }), async (ops) => {
+        const s = createMemoryStore();
+        // The model: a stable sort by score, oldest dropped first.
+        let model: Array<{ score: number; value: string }> = [];
+        let prunedThrough: number | undefined;
+        let n = 0;
+        for (const o of ops) {
+          if ('append' in o) {
+            for (let i = 0; i < o.count; i++) {
+              const score = (o.append + i * 7) % 201;
+              const value = `v${n++}`;
+              await s.append('log', score, value);
+              const at = model.findIndex((e) => e.score > score);
+              model.splice(at < 0 ? model.length : at, 0, { score, value });
+            }
+          } else if ('min' in o) {
+            expect(await s.range('log', o.min, o.max)).toEqual(model.filter((e) => e.score >= o.min && e.score < o.max));
+          } else {
+            let drop = o.minScore === undefined ? 0 : model.filter((e) => e.score < o.minScore!).length;
+            if (o.maxCount !== undefined) drop = Math.max(drop, model.length - o.maxCount);
+            expect(await s.prune('log', o)).toBe(Math.max(0, drop));
+            if (drop > 0) prunedThrough = Math.max(prunedThrough ?? -Infinity, model[drop - 1]!.score);
+            model = model.slice(Math.max(0, drop));
+          }
+          expect(await s.logInfo('log')).toEqual(prunedThrough === undefined ? { length: model.length } : { length: model.length, prunedThrough });
+        }
+        expect(await s.range('log', -Infinity, Infinity)).toEqual(model);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
