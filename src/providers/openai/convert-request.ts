@@ -25,7 +25,14 @@ function unsupported(path: string, message: string): Warning {
   return { type: 'unsupported-parameter', path, message };
 }
 
+/** True when `params` has no own key: the usual request, which then skips eight keyed reads of absent fields. */
+function isEmpty(params: GenerationParams): boolean {
+  for (const _ in params) return false;
+  return true;
+}
+
 function applyParams(body: WireRequestBody, params: GenerationParams, quirks: OpenAIChatQuirks, warnings: Warning[]): void {
+  if (isEmpty(params)) return;
   for (const [name, field] of PARAM_FIELDS) {
     const value = params[name];
     if (value === undefined) continue;
