@@ -70,16 +70,24 @@ function clientOptions(settings: ClientSettings, key: string | undefined): Clien
  */
 export function lazyClient(settings: ClientSettings, keys: KeySource): () => Promise<OpenAI> {
   let cached: { key: string | undefined; client: Promise<OpenAI> } | undefined;
+  /** A literal key (or none) never changes: once a client is built, every call gets it as is. */
+  let built: Promise<OpenAI> | undefined;
   return async () => {
     if (settings.client) return settings.client;
+    if (built) return built;
     const key = await keyForCall(keys, { provider: settings.provider, required: settings.requireKey });
     if (!cached || cached.key !== key) {
       const entry = { key, client: loadSdk(settings.provider).then((sdk) => new sdk.OpenAI(clientOptions(settings, key))) };
       cached = entry;
       // A failed creation is not cached: the next call tries again.
-      entry.client.catch(() => {
-        if (cached === entry) cached = undefined;
-      });
+      entry.client.then(
+        () => {
+          if (cached === entry && keys.type !== 'resolver') built = entry.client;
+        },
+        () => {
+          if (cached === entry) cached = undefined;
+        },
+      );
     }
     return cached.client;
   };
