@@ -48,9 +48,19 @@ function mayFallBack(error: SwitchyardError, fallbackOn: ReadonlySet<ErrorCode>)
   return error.fallbackable || fallbackOn.has(error.code);
 }
 
+interface TrySignal {
+  signal: AbortSignal | undefined;
+  timedOut: () => boolean;
+  dispose: () => void;
+}
+
+const never = (): boolean => false;
+const nothing = (): void => undefined;
+
 /** A per-try signal: the request's, plus the try's own deadline when `attemptTimeoutMs` is set. */
-function trySignal(request: AbortSignal | undefined, ms: number | undefined): { signal: AbortSignal | undefined; timedOut: () => boolean; dispose: () => void } {
-  if (ms === undefined) return { signal: request, timedOut: () => false, dispose: () => undefined };
+function trySignal(request: AbortSignal | undefined, ms: number | undefined): TrySignal {
+  // Without a try deadline (the default): the request's signal, and no closure per try.
+  if (ms === undefined) return { signal: request, timedOut: never, dispose: nothing };
   const controller = new AbortController();
   let fired = false;
   const onAbort = () => controller.abort(request?.reason);
