@@ -86,6 +86,10 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
   const scale = quick ? 0.2 : 1;
   const req = benchRequest();
 
+  // --- the router over the real SDK, first: what it measures depends on what else the process has
+  // run and retains (caches, heap), so it runs in a process that has done nothing else yet.
+  const overSdk = only === 'explain' ? [] : await overSdkMicro(quick);
+
   // --- routing decision
   const explainRouters: Array<{ asked: string; strategy: string; router: Router; note?: string }> = [];
   for (const s of ['fallback', ...STRATEGIES]) {
@@ -208,7 +212,6 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
   const pricing = { input: 0.15, output: 0.6, cachedInput: 0.075 };
   const computeCostNs = batchUs(() => computeCost(usage, pricing), Math.round(200_000 * scale)) * 1000;
 
-  const overSdk = await overSdkMicro(quick);
   const comps = await componentMicro(sy, scale);
   notes.push(...comps.notes);
   const results: MicroResults = {
