@@ -15,6 +15,7 @@ import type { AuditLog } from '../observability/audit/audit-log.js';
 import { auditFromError, auditFromResponse } from '../observability/audit/from-events.js';
 import type { BegunRequest } from './core.js';
 import type { Candidate, RouterOptions } from './options.js';
+import { WriteBehind } from './write-behind.js';
 
 /**
  * The record stage: every request ends in exactly one ledger record (plus one per billed failed
@@ -27,9 +28,8 @@ export class RouterAccounting {
   readonly #unpricedSeen = new Set<string>();
   readonly #budgetViews = new WeakMap<Candidate, BudgetCandidate>();
   readonly #store: Store | undefined;
-  /** Write-behind: records are written right after the response is returned, in order, in batches. */
-  #pending: RecordInput[] = [];
-  #flushing: Promise<void> | undefined;
+  /** Write-behind: records are written after the response is returned, in order, in batches. */
+  readonly #queue: WriteBehind<RecordInput>;
 
   constructor(
     options: RouterOptions,
@@ -38,6 +38,12 @@ export class RouterAccounting {
   ) {
     this.#store = options.store;
     this.ledger = createLedger({ ...(options.store && { store: options.store }), ...options.ledger });
+    this.#queue = new WriteBehind<RecordInput>(
+      async (input) => {
+        await this.ledger.record(input);
+      },
+      (error, record) => this.events.emit('ledger-error', { error, record }),
+    );
     // Every report first waits for the records still being written, so a summary read right after
     // a response always includes it.
     const api = createCostsApi(this.ledger);
@@ -50,36 +56,16 @@ export class RouterAccounting {
     };
   }
 
-  /** Queues a ledger record; it is written within the same turn of the event loop, after the caller resumes. */
+  /** Queues a ledger record; it is written within a few ms, after the caller resumes (reports flush first). */
   #record(input: RecordInput): void {
     // The input is ours (built by from-router.ts for this call): stamp it in place rather than copy it.
     input.timestamp ??= Date.now();
-    this.#pending.push(input);
-    this.#flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain());
-  }
-
-  async #drain(): Promise<void> {
-    try {
-      while (this.#pending.length > 0) {
-        const batch = this.#pending;
-        this.#pending = [];
-        for (const input of batch) {
-          try {
-            await this.ledger.record(input);
-          } catch (error) {
-            this.events.emit('ledger-error', { error, record: input });
-          }
-        }
-      }
-    } finally {
-      this.#flushing = undefined;
-    }
+    this.#queue.push(input);
   }
 
   /** Resolves when every queued record is in the ledger. */
-  async flush(): Promise<void> {
-    while (this.#flushing) await this.#flushing;
-    if (this.#pending.length > 0) await (this.#flushing = this.#drain());
+  flush(): Promise<void> {
+    return this.#queue.flush();
   }
 
   get budgets(): BudgetEngine | undefined {
