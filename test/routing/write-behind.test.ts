@@ -18,6 +18,7 @@ function watchedStore(): { store: Store; appended: () => number } {
   const store: Store = {
     get: (k) => inner.get(k),
     set: (k, v, o) => inner.set(k, v, o),
+    delete: (k) => inner.delete(k),
     increment: (k, d) => inner.increment(k, d),
     counters: (k) => inner.counters(k),
     reserve: (items) => inner.reserve(items),
