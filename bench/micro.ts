@@ -15,7 +15,7 @@ import { benchRequest, buildRouter, initSwitchyard, microRouter, realisticExtras
 import { peer, peerVersion } from './lib/peer.js';
 import { fmt, median, table } from './lib/stats.js';
 import { componentMicro, type ComponentResult } from './micro-components.js';
-import { bytesPerCall } from './lib/alloc.js';
+import { afterWriteBehind, bytesPerCall } from './lib/alloc.js';
 import { overSdkMicro, overSdkRows, type OverSdkRow } from './micro-sdk.js';
 
 export interface MicroResults {
@@ -157,7 +157,7 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
     const { router, label } = mk(extras, events, models);
     await batchAsyncUs(() => router.chat(req), Math.round(2_000 * scale) + 200, 1, quick ? 300 : 2_000); // warm-up
     const perCallUs = await batchAsyncUs(() => router.chat(req), Math.round(5_000 * scale) + 200, 3, quick ? 400 : 3_000);
-    routerChat.push({ config: label, perCallUs, allocBytes: await bytesPerCall(() => router.chat(req), 10, quick ? 9 : 25) });
+    routerChat.push({ config: label, perCallUs, allocBytes: await bytesPerCall(() => router.chat(req), 10, quick ? 9 : 25, afterWriteBehind) });
     await router.close();
   }
 

@@ -11,22 +11,30 @@ import { median } from './stats.js';
 const newSpaceUsed = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size ?? NaN;
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-async function batchGrowth(fn: () => Promise<unknown>, calls: number): Promise<number> {
+async function batchGrowth(fn: () => Promise<unknown>, calls: number, settle: () => Promise<unknown>): Promise<number> {
   (globalThis as { gc?: () => void }).gc!();
   await tick();
   const before = newSpaceUsed();
   for (let i = 0; i < calls; i++) await fn();
+  await settle();
   return newSpaceUsed() - before;
 }
 
-/** Median bytes allocated per call of `fn` (NaN without `--expose-gc`). */
-export async function bytesPerCall(fn: () => Promise<unknown>, calls = 10, reps = 25): Promise<number> {
+/** Longer than the router's ledger write-behind window (10 ms): the batch's records are written by then. */
+export const afterWriteBehind = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 15));
+
+/**
+ * Median bytes allocated per call of `fn` (NaN without `--expose-gc`). `settle` runs after each
+ * batch, inside the measurement (and in the empty batch, so its own cost cancels): for a router,
+ * `afterWriteBehind`, so that the ledger writes the calls queued count too.
+ */
+export async function bytesPerCall(fn: () => Promise<unknown>, calls = 10, reps = 25, settle: () => Promise<unknown> = tick): Promise<number> {
   if (typeof (globalThis as { gc?: unknown }).gc !== 'function') return NaN;
   const empty: number[] = [];
   const full: number[] = [];
   for (let r = 0; r < reps; r++) {
-    empty.push(await batchGrowth(async () => undefined, 0));
-    const grown = await batchGrowth(fn, calls);
+    empty.push(await batchGrowth(async () => undefined, 0, settle));
+    const grown = await batchGrowth(fn, calls, settle);
     if (grown > 0) full.push(grown);
   }
   return full.length ? (median(full) - median(empty)) / calls : NaN;
