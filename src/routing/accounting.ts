@@ -39,9 +39,7 @@ export class RouterAccounting {
     this.#store = options.store;
     this.ledger = createLedger({ ...(options.store && { store: options.store }), ...options.ledger });
     this.#queue = new WriteBehind<RecordInput>(
-      async (input) => {
-        await this.ledger.record(input);
-      },
+      (input) => this.ledger.record(input),
       (error, record) => this.events.emit('ledger-error', { error, record }),
     );
     // Every report first waits for the records still being written, so a summary read right after

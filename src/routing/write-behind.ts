@@ -16,7 +16,7 @@ export class WriteBehind<T> {
   #draining: Promise<void> | undefined;
 
   constructor(
-    private readonly write: (item: T) => Promise<void>,
+    private readonly write: (item: T) => Promise<unknown>,
     private readonly onError: (error: unknown, item: T) => void,
   ) {}
 
