@@ -7,6 +7,7 @@
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { median } from './stats.js';
+import { WRITE_BEHIND_MS } from '../../src/routing/write-behind.js';
 
 const newSpaceUsed = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size ?? NaN;
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -20,8 +21,8 @@ async function batchGrowth(fn: () => Promise<unknown>, calls: number, settle: ()
   return newSpaceUsed() - before;
 }
 
-/** Longer than the router's ledger write-behind window (10 ms): the batch's records are written by then. */
-export const afterWriteBehind = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 15));
+/** Longer than the router's ledger write-behind window: the batch's records are written by then. */
+export const afterWriteBehind = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, WRITE_BEHIND_MS + 5));
 
 /**
  * Median bytes allocated per call of `fn` (NaN without `--expose-gc`). `settle` runs after each
