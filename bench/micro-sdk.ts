@@ -14,7 +14,9 @@ import type { Router } from '../src/index.js';
 import { directClient } from './clients/openai-sdk.js';
 import { PROMPT } from './clients/types.js';
 import { afterWriteBehind, bytesPerCall } from './lib/alloc.js';
-import { benchRequest, buildRouter, manyModels, manyRoutes, openaiProviders, realisticExtras } from './lib/switchyard-config.js';
+import { benchRequest } from './lib/switchyard-config.js';
+import { CLIENTS } from './clients/index.js';
+import { variantRouter } from './clients/switchyard.js';
 import { fmt, median } from './lib/stats.js';
 import { openaiJson } from './mock/payloads.js';
 
@@ -51,23 +53,20 @@ interface Client {
   router?: Router;
 }
 
+/** The switchyard clients of the loopback run measured here too, by id (same configurations). */
+const ROUTER_IDS = ['sy-bare', 'sy-one', 'sy-fallback5', 'sy-cost'];
+
 function clients(): Client[] {
   const fetchImpl = memoryFetch();
   const sdk = directClient(ORIGIN, fetchImpl);
   const req = benchRequest();
   const out: Client[] = [{ id: 'sdk', label: 'openai SDK direct', call: () => sdk.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] }) }];
-  const add = (id: string, label: string, router: Router): void => {
-    out.push({ id, label, router, call: () => router.chat(req) });
-  };
-  const one = openaiProviders(ORIGIN, 1, fetchImpl);
-  add('sy-bare', 'switchyard 1 model, bare', buildRouter({ providers: one, models: manyModels(1, Object.keys(one), () => MODEL) }, {}).router);
-  add('sy-one', 'switchyard 1 model', buildRouter({ providers: one, models: manyModels(1, Object.keys(one), () => MODEL) }, realisticExtras(Object.keys(one)), { events: true }).router);
-  const five = openaiProviders(ORIGIN, 5, fetchImpl);
-  const fiveModels = manyModels(5, Object.keys(five), (i) => (i === 0 ? MODEL : `${MODEL}-alt${i}`));
-  add('sy-fallback5', 'switchyard fallback x5', buildRouter({ providers: five, models: fiveModels }, realisticExtras(Object.keys(five)), { events: true, strategy: 'fallback' }).router);
-  const four = openaiProviders(ORIGIN, 4, fetchImpl);
-  const twenty = manyModels(20, Object.keys(four), (i) => (i === 0 ? MODEL : `${MODEL}-alt${i}`));
-  add('sy-cost', 'switchyard cost 20m/10r', buildRouter({ providers: four, models: twenty, routes: manyRoutes(10, Object.keys(twenty ?? {})) }, realisticExtras(Object.keys(four)), { events: true, strategy: 'cost' }).router);
+  for (const id of ROUTER_IDS) {
+    const spec = CLIENTS.find((c) => c.id === id);
+    if (!spec?.variant) throw new Error(`micro-sdk: no switchyard client "${id}" in clients/index.ts`);
+    const { router } = variantRouter({ origin: ORIGIN, model: MODEL }, spec.variant, fetchImpl);
+    out.push({ id, label: spec.label, router, call: () => router.chat(req) });
+  }
   return out;
 }
 

@@ -17,13 +17,19 @@ export interface ClientSpec {
   quick?: boolean;
   /** The client its overhead is measured against (default FLOOR, the direct openai SDK). */
   floor?: string;
+  /** switchyard clients: the router configuration measured (also used in process by micro-sdk.ts). */
+  variant?: Variant;
   load(): Promise<ClientFactory>;
 }
 
-const variant = (v: Variant) => async (): Promise<ClientFactory> => {
-  const { createVariant } = await import('./switchyard.js');
-  return (ctx) => createVariant(ctx, v);
-};
+/** A switchyard client: the variant it measures, and its loader. */
+const variant = (v: Variant): Pick<ClientSpec, 'variant' | 'load'> => ({
+  variant: v,
+  load: async () => {
+    const { createVariant } = await import('./switchyard.js');
+    return (ctx) => createVariant(ctx, v);
+  },
+});
 
 /** The floor every overhead is measured against. */
 export const FLOOR = 'openai-sdk';
@@ -35,12 +41,12 @@ export const CLIENTS: ClientSpec[] = [
   // The floor's client again, in its own process: the run's own noise between two identical clients.
   { id: AA_CONTROL, label: 'openai SDK direct, A/A control', group: 'floor', load: async () => (await import('./openai-sdk.js')).create },
   { id: 'raw-http', label: 'raw node:http', group: 'floor', quick: true, load: async () => (await import('./raw-http.js')).create },
-  { id: 'sy-bare', label: 'switchyard 1 model, bare', group: 'switchyard', load: variant({ models: 1, routes: 0, providers: 1, realistic: false }) },
-  { id: 'sy-one', label: 'switchyard 1 model', group: 'switchyard', quick: true, load: variant({ models: 1, routes: 0, providers: 1, realistic: true }) },
-  { id: 'sy-fallback5', label: 'switchyard fallback x5', group: 'switchyard', quick: true, load: variant({ models: 5, routes: 0, providers: 5, realistic: true, strategy: 'fallback' }) },
-  { id: 'sy-cost', label: 'switchyard cost 20m/10r', group: 'switchyard', load: variant({ models: 20, routes: 10, providers: 4, realistic: true, strategy: 'cost' }) },
-  { id: 'sy-capability', label: 'switchyard capability 20m/10r', group: 'switchyard', load: variant({ models: 20, routes: 10, providers: 4, realistic: true, strategy: 'capability' }) },
-  { id: 'sy-load-balance', label: 'switchyard load-balance 20m/10r', group: 'switchyard', quick: true, load: variant({ models: 20, routes: 10, providers: 4, realistic: true, strategy: 'load-balance' }) },
+  { id: 'sy-bare', label: 'switchyard 1 model, bare', group: 'switchyard', ...variant({ models: 1, routes: 0, providers: 1, realistic: false }) },
+  { id: 'sy-one', label: 'switchyard 1 model', group: 'switchyard', quick: true, ...variant({ models: 1, routes: 0, providers: 1, realistic: true }) },
+  { id: 'sy-fallback5', label: 'switchyard fallback x5', group: 'switchyard', quick: true, ...variant({ models: 5, routes: 0, providers: 5, realistic: true, strategy: 'fallback' }) },
+  { id: 'sy-cost', label: 'switchyard cost 20m/10r', group: 'switchyard', ...variant({ models: 20, routes: 10, providers: 4, realistic: true, strategy: 'cost' }) },
+  { id: 'sy-capability', label: 'switchyard capability 20m/10r', group: 'switchyard', ...variant({ models: 20, routes: 10, providers: 4, realistic: true, strategy: 'capability' }) },
+  { id: 'sy-load-balance', label: 'switchyard load-balance 20m/10r', group: 'switchyard', quick: true, ...variant({ models: 20, routes: 10, providers: 4, realistic: true, strategy: 'load-balance' }) },
   { id: 'ai-sdk', label: 'Vercel AI SDK', group: 'peer', benchDeps: true, quick: true, load: async () => (await import('./ai-sdk.js')).create },
   { id: 'langchain', label: 'LangChain ChatOpenAI', group: 'peer', benchDeps: true, quick: true, load: async () => (ctx) => import('./langchain.js').then((m) => m.createLangChain(ctx, false)) },
   { id: 'langchain-fb', label: 'LangChain withFallbacks x5', group: 'peer', benchDeps: true, load: async () => (ctx) => import('./langchain.js').then((m) => m.createLangChain(ctx, true)) },
@@ -71,5 +77,5 @@ export const CLIENTS: ClientSpec[] = [
       });
     },
   },
-  { id: 'sy-one-undici', label: 'switchyard 1 model + undici', group: 'transport', benchDeps: true, load: variant({ models: 1, routes: 0, providers: 1, realistic: true, transport: 'undici' }) },
+  { id: 'sy-one-undici', label: 'switchyard 1 model + undici', group: 'transport', benchDeps: true, ...variant({ models: 1, routes: 0, providers: 1, realistic: true, transport: 'undici' }) },
 ];

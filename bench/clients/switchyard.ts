@@ -49,16 +49,21 @@ export interface Variant {
   transport?: 'undici';
 }
 
-export async function createVariant(ctx: ClientContext, v: Variant): Promise<BenchClient> {
-  const sy = await initSwitchyard();
-  const fetchImpl = v.transport === 'undici' ? await undiciFetch() : undefined;
+/** The router of a variant over OpenAI providers at `ctx.origin` (call `initSwitchyard()` first). */
+export function variantRouter(ctx: ClientContext, v: Variant, fetchImpl?: typeof globalThis.fetch): BuiltRouter {
   const providers = openaiProviders(ctx.origin, v.providers, fetchImpl);
   const names = Object.keys(providers);
   // Model m00 is the mock's healthy model; the others are distinct vendor ids (all healthy, never reached by fallback).
   const models = manyModels(v.models, names, (i) => (i === 0 ? ctx.model : `${ctx.model}-alt${i}`));
   const modelNames = Object.keys(models);
   const routes = v.routes > 0 ? manyRoutes(v.routes, modelNames) : undefined;
-  const b = buildRouter({ providers, models, ...(routes && { routes }) }, v.realistic ? realisticExtras(names) : {}, { events: v.realistic, ...(v.strategy !== undefined && { strategy: v.strategy }) });
+  return buildRouter({ providers, models, ...(routes && { routes }) }, v.realistic ? realisticExtras(names) : {}, { events: v.realistic, ...(v.strategy !== undefined && { strategy: v.strategy }) });
+}
+
+export async function createVariant(ctx: ClientContext, v: Variant): Promise<BenchClient> {
+  const sy = await initSwitchyard();
+  const fetchImpl = v.transport === 'undici' ? await undiciFetch() : undefined;
+  const b = variantRouter(ctx, v, fetchImpl);
   // Check that the first candidate is the healthy model for fallback-ordered configurations.
   const decision = b.router.explain(benchRequest());
   const c = client(b, describe(b, v.models, v.routes) + (v.realistic ? '' : ' (bare: no extras, no listeners)') + (v.transport ? `, transport=${v.transport}` : ''), v.strategy);
