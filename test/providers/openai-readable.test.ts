@@ -1,0 +1,194 @@
+import fc from 'fast-check';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { convertResponse } from '../../src/providers/openai/convert-response.js';
+import { chatCompletionSchema, chunkSchema } from '../../src/providers/openai/openai-api-types.js';
+import { readableChunk, readableCompletion } from '../../src/providers/openai/readable.js';
+import { chunkLines, FIXTURES_DIR, HAS_FIXTURES, readFixtureJson, SKIP_REASON } from '../helpers/fixtures.js';
+
+// The adapter reads a body that `readableCompletion` / `readableChunk` pass as it is, without zod.
+// These properties hold the fast checks to the schemas: whatever they pass, the schema passes, and
+// reads the same.
+
+/** Values a field may be replaced with: right and wrong types, null, non-finite numbers, non-plain objects. */
+const junk = fc.oneof(
+  fc.constant(undefined),
+  fc.constant(null),
+  fc.string({ maxLength: 3 }),
+  fc.integer({ min: -2, max: 5 }),
+  fc.constantFrom(1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60),
+  fc.boolean(),
+  fc.constant([]),
+  fc.constant({}),
+  fc.constant(new Date(0)),
+  fc.constant([{ id: 'c', function: { name: 'f', arguments: '{}' } }]),
+  fc.constant({ cached_tokens: 'x' }),
+);
+
+const optStr = fc.option(fc.string({ maxLength: 4 }), { nil: undefined });
+const toolCall = fc.record({ id: fc.string({ maxLength: 3 }), type: fc.constant('function'), function: fc.record({ name: fc.string({ minLength: 1, maxLength: 3 }), arguments: fc.constantFrom('{}', '{"a":1}', '') }) });
+const usage = fc.record(
+  {
+    prompt_tokens: fc.nat(100),
+    completion_tokens: fc.nat(100),
+    total_tokens: fc.nat(200),
+    prompt_tokens_details: fc.record({ cached_tokens: fc.nat(10) }),
+    completion_tokens_details: fc.record({ reasoning_tokens: fc.nat(10) }),
+    prompt_cache_hit_tokens: fc.nat(10),
+    extra: fc.string(),
+  },
+  { requiredKeys: [] },
+);
+const completion = fc.record(
+  {
+    id: fc.string({ maxLength: 4 }),
+    model: fc.string({ maxLength: 4 }),
+    object: fc.constant('chat.completion'),
+    choices: fc.array(
+      fc.record(
+        {
+          index: fc.nat(2),
+          message: fc.record({ role: fc.constant('assistant'), content: optStr, refusal: fc.constant(null), reasoning_content: optStr, tool_calls: fc.array(toolCall, { maxLength: 2 }) }, { requiredKeys: ['role'] }),
+          finish_reason: fc.constantFrom('stop', 'length', 'tool_calls', null),
+        },
+        { requiredKeys: ['message'] },
+      ),
+      { minLength: 1, maxLength: 2 },
+    ),
+    usage,
+  },
+  { requiredKeys: ['choices'] },
+);
+const chunk = fc.record(
+  {
+    id: fc.string({ maxLength: 4 }),
+    choices: fc.array(
+      fc.record(
+        {
+          index: fc.nat(2),
+          delta: fc.record({ content: optStr, reasoning: optStr, tool_calls: fc.array(fc.record({ index: fc.nat(2), id: optStr, function: fc.record({ name: optStr, arguments: optStr }, { requiredKeys: [] }) }, { requiredKeys: [] }), { maxLength: 2 }) }, { requiredKeys: [] }),
+          finish_reason: fc.constantFrom('stop', null),
+        },
+        { requiredKeys: [] },
+      ),
+      { maxLength: 2 },
+    ),
+    usage,
+  },
+  { requiredKeys: [] },
+);
+
+/** Every path to a value inside `v` (objects and arrays), the root included. */
+function paths(v: unknown, at: Array<string | number> = []): Array<Array<string | number>> {
+  const out = [at];
+  if (typeof v === 'object' && v !== null) for (const [k, child] of Object.entries(v)) out.push(...paths(child, [...at, Array.isArray(v) ? Number(k) : k]));
+  return out;
+}
+
+/** `v` (deep-copied) with up to three values replaced, or deleted; the root itself may be replaced. */
+function mutated<T>(base: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
+  return fc.tuple(base, fc.array(fc.tuple(fc.nat(), junk, fc.boolean()), { maxLength: 3 })).map(([v, edits]) => {
+    let root: unknown = structuredClone(v);
+    for (const [pick, value, del] of edits) {
+      const all = paths(root);
+      const path = all[pick % all.length]!;
+      const fresh: unknown = structuredClone(value); // a shared object placed twice could make a cycle
+      if (path.length === 0) {
+        root = fresh;
+        continue;
+      }
+      let parent = root as Record<string | number, unknown>;
+      for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
+      const last = path[path.length - 1]!;
+      if (del && !Array.isArray(parent)) delete parent[last];
+      else parent[last] = fresh;
+    }
+    return root;
+  });
+}
+
+const ctx = { provider: 'openai', kind: 'openai', model: 'gpt-4o' };
+const estimate = () => ({ inputTokens: 1, outputTokens: 1, totalTokens: 2, estimated: true as const });
+/** What the adapter makes of a body (or the error it throws), without the fields that hold the body itself. */
+function converted(body: unknown) {
+  try {
+    const { raw: _raw, usage, ...rest } = convertResponse(body, ctx, [], estimate);
+    const { raw: _usageRaw, ...u } = usage;
+    return { ...rest, usage: u };
+  } catch (error) {
+    return { threw: String(error) };
+  }
+}
+
+describe('OpenAI response fast checks', () => {
+  it('pass only bodies the schema accepts, and the adapter reads them as it reads the schema copy', () => {
+    let proven = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(mutated(completion), (body) => {
+        if (!readableCompletion(body)) {
+          refused++;
+          return;
+        }
+        proven++;
+        const parsed = chatCompletionSchema.safeParse(body);
+        expect(parsed.success).toBe(true);
+        if (parsed.success) expect(converted(body)).toEqual(converted(parsed.data));
+      }),
+      { numRuns: 3_000 },
+    );
+    // Both sides of the check are exercised.
+    expect(proven).toBeGreaterThan(300);
+    expect(refused).toBeGreaterThan(300);
+  });
+
+  it('pass only stream chunks the schema accepts', () => {
+    let proven = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(mutated(chunk), (c) => {
+        if (!readableChunk(c)) {
+          refused++;
+          return;
+        }
+        proven++;
+        expect(chunkSchema.safeParse(c).success).toBe(true);
+      }),
+      { numRuns: 3_000 },
+    );
+    expect(proven).toBeGreaterThan(300);
+    expect(refused).toBeGreaterThan(300);
+  });
+
+  it('a body the fast check refuses still gets the schema: readable extras pass, a wrong type is reported with its path', () => {
+    // A class instance as `usage` is not a plain object: not proven, but the schema accepts it.
+    const body = { choices: [{ message: { content: 'hi' } }], usage: Object.assign(new (class Usage {})(), { prompt_tokens: 3 }) };
+    expect(readableCompletion(body)).toBe(false);
+    expect(converted(body).content).toEqual([{ type: 'text', text: 'hi' }]);
+    expect(() => convertResponse({ choices: [{ message: { content: 7 } }] }, ctx, [], estimate)).toThrow(/returned an unreadable chat completion: choices\[0\]\.message\.content: Invalid input/);
+  });
+});
+
+describe.skipIf(!HAS_FIXTURES)(`OpenAI-wire fixtures take the fast path ${SKIP_REASON}`, () => {
+  it('every recorded OpenAI and DeepSeek body and chunk is proven readable', () => {
+    let bodies = 0;
+    let chunks = 0;
+    for (const vendor of ['openai', 'deepseek']) {
+      for (const name of readdirSync(`${FIXTURES_DIR}/${vendor}`)) {
+        if (name.endsWith('.chunks.txt')) {
+          for (const line of chunkLines(`${vendor}/${name}`)) {
+            expect(readableChunk(JSON.parse(line)), `${vendor}/${name}: ${line.slice(0, 80)}`).toBe(true);
+            chunks++;
+          }
+        } else if (name.endsWith('.json')) {
+          const body = readFixtureJson<Record<string, unknown>>(`${vendor}/${name}`);
+          if (!('choices' in body)) continue; // a recorded error body
+          expect(readableCompletion(body), `${vendor}/${name}`).toBe(true);
+          bodies++;
+        }
+      }
+    }
+    expect(bodies).toBeGreaterThanOrEqual(4);
+    expect(chunks).toBeGreaterThan(300);
+  });
+});
