@@ -164,7 +164,7 @@ describe('OpenAI response fast checks', () => {
     // A class instance as `usage` is not a plain object: not proven, but the schema accepts it.
     const body = { choices: [{ message: { content: 'hi' } }], usage: Object.assign(new (class Usage {})(), { prompt_tokens: 3 }) };
     expect(readableCompletion(body)).toBe(false);
-    expect(converted(body).content).toEqual([{ type: 'text', text: 'hi' }]);
+    expect(converted(body)).toMatchObject({ content: [{ type: 'text', text: 'hi' }] });
     expect(() => convertResponse({ choices: [{ message: { content: 7 } }] }, ctx, [], estimate)).toThrow(/returned an unreadable chat completion: choices\[0\]\.message\.content: Invalid input/);
   });
 });
