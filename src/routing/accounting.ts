@@ -1,6 +1,6 @@
 import { BudgetEngine, createBudgetEngine } from '../accounting/budgets/engine.js';
 import { HeldReservation } from '../accounting/budgets/reservation.js';
-import type { BudgetCandidate, Reservation } from '../accounting/budgets/types.js';
+import type { Admission, BudgetCandidate, RequestEstimate, Reservation } from '../accounting/budgets/types.js';
 import { createLedger, type UsageLedger } from '../accounting/ledger/ledger.js';
 import { recordOfBilledAttempt, recordOfFailure, recordOfResponse } from '../accounting/ledger/from-router.js';
 import type { RecordInput } from '../accounting/ledger/record.js';
@@ -30,6 +30,7 @@ export class RouterAccounting {
   readonly #store: Store | undefined;
   /** Write-behind: records are written after the response is returned, in order, in batches. */
   readonly #queue: WriteBehind<RecordInput>;
+  #resolver: { candidates: ReadonlyMap<string, Candidate>; resolve: (alias: string) => BudgetCandidate | undefined } | undefined;
 
   constructor(
     options: RouterOptions,
@@ -81,33 +82,54 @@ export class RouterAccounting {
    * the candidates the budgets allow (a `degradeTo` model in place of a downgraded one).
    * Throws BudgetExceededError, before any provider call, when nothing is allowed.
    */
-  async admit(begun: BegunRequest, candidates: ReadonlyMap<string, Candidate>): Promise<Reservation | undefined> {
+  admit(begun: BegunRequest, candidates: ReadonlyMap<string, Candidate>): Reservation | undefined | Promise<Reservation | undefined> {
     const engine = this.#budgets;
     if (!engine) return undefined;
-    const admission = await engine.admit({
-      context: begun.context,
-      candidates: begun.plan.candidates.map((c) => this.#budgetView(c)),
-      estimate: { inputTokens: begun.inputTokens, ...(begun.request.params?.maxTokens !== undefined && { maxTokens: begun.request.params.maxTokens }) },
-      resolveCandidate: (alias) => {
-        const c = candidates.get(alias);
-        return c ? this.#budgetView(c) : undefined;
-      },
-    });
-    for (const d of admission.decisions) {
-      if (d.decision !== 'allow' && !admission.allowed.includes(d.model)) {
+    const planned = begun.plan.candidates;
+    const views = new Array<BudgetCandidate>(planned.length);
+    for (let i = 0; i < planned.length; i++) views[i] = this.#budgetView(planned[i]!);
+    const estimate: RequestEstimate = { inputTokens: begun.inputTokens };
+    const maxTokens = begun.request.params?.maxTokens;
+    if (maxTokens !== undefined) estimate.maxTokens = maxTokens;
+    const admission = engine.admission({ context: begun.context, candidates: views, estimate, resolveCandidate: this.#resolverOf(candidates) });
+    return admission instanceof Promise ? admission.then((a) => this.#admitted(engine, begun, candidates, a)) : this.#admitted(engine, begun, candidates, admission);
+  }
+
+  /** The plan after admission: refused candidates skipped; nothing allowed throws BudgetExceededError (after settling the hold). */
+  #admitted(engine: BudgetEngine, begun: BegunRequest, candidates: ReadonlyMap<string, Candidate>, admission: Admission): Reservation | Promise<never> {
+    const { decisions, allowed } = admission;
+    for (let i = 0; i < decisions.length; i++) {
+      const d = decisions[i]!;
+      if (d.decision !== 'allow' && !allowed.includes(d.model)) {
         begun.skipped.push({ model: d.model, reason: 'over-budget', detail: `budget "${d.budget.budgetId}" (${d.budget.period} ${d.budget.periodKey}): ${d.decision}${d.reason === 'unpriced' ? ', model unpriced' : ''}` });
       }
     }
-    if (admission.allowed.length === 0) {
-      await engine.settle(admission.reservation, 0);
-      const b = admission.blockedBy;
-      throw new BudgetExceededError({
-        message: b ? `Budget "${b.budgetId}" (${b.period} ${b.periodKey}, limit $${b.limitMicros / 1_000_000}) does not allow this request` : 'No budget allows this request',
-        ...(b && { scope: Object.fromEntries(Object.entries(b.scope).filter((e): e is [string, string] => typeof e[1] === 'string')) }),
-      });
-    }
-    if (!sameModels(begun.plan.candidates, admission.allowed)) begun.plan.candidates = admission.allowed.map((alias) => candidates.get(alias)!).filter((c) => c !== undefined);
+    if (allowed.length === 0) return this.#refuse(engine, admission);
+    if (!sameModels(begun.plan.candidates, allowed)) begun.plan.candidates = allowed.map((alias) => candidates.get(alias)!).filter((c) => c !== undefined);
     return admission.reservation;
+  }
+
+  async #refuse(engine: BudgetEngine, admission: Admission): Promise<never> {
+    await engine.settle(admission.reservation, 0);
+    const b = admission.blockedBy;
+    throw new BudgetExceededError({
+      message: b ? `Budget "${b.budgetId}" (${b.period} ${b.periodKey}, limit $${b.limitMicros / 1_000_000}) does not allow this request` : 'No budget allows this request',
+      ...(b && { scope: Object.fromEntries(Object.entries(b.scope).filter((e): e is [string, string] => typeof e[1] === 'string')) }),
+    });
+  }
+
+  /** The engine's look-up of a `degradeTo` alias, made once per candidate map (the plan's, rebuilt only with the config). */
+  #resolverOf(candidates: ReadonlyMap<string, Candidate>): (alias: string) => BudgetCandidate | undefined {
+    if (this.#resolver?.candidates !== candidates) {
+      this.#resolver = {
+        candidates,
+        resolve: (alias) => {
+          const c = candidates.get(alias);
+          return c ? this.#budgetView(c) : undefined;
+        },
+      };
+    }
+    return this.#resolver.resolve;
   }
 
   /** What the budget engine reads of a candidate: built once per candidate (candidates live as long as their router). */
@@ -131,7 +153,8 @@ export class RouterAccounting {
     return new BudgetExceededError({ message: `Budget "${r.budget.budgetId}" reached mid-stream; the stream was stopped`, scope: Object.fromEntries(Object.entries(r.budget.scope).filter((e): e is [string, string] => typeof e[1] === 'string')) });
   }
 
-  async succeeded(kind: RequestKind, begun: BegunRequest, response: ChatResponse, reservation: Reservation | undefined): Promise<void> {
+  /** Records a served request and settles its budget hold; a promise only while the settlement waits (an alert firing, a remote store). */
+  succeeded(kind: RequestKind, begun: BegunRequest, response: ChatResponse, reservation: Reservation | undefined): Promise<void> | undefined {
     this.#flagUnpriced(response.route, response.cost);
     this.audit?.record(
       auditFromResponse(
@@ -141,9 +164,9 @@ export class RouterAccounting {
     );
     this.#record(recordOfResponse(response));
     const engine = reservation && engineOf(reservation);
-    if (engine && reservation) {
-      await engine.settle(reservation, [{ model: response.route.model, provider: response.route.provider, providerModel: response.route.providerModel, costMicros: response.cost.totalMicros }]);
-    }
+    if (!engine || !reservation) return undefined;
+    const { route } = response;
+    return engine.settlement(reservation, [{ model: route.model, provider: route.provider, providerModel: route.providerModel, costMicros: response.cost.totalMicros }]);
   }
 
   /**

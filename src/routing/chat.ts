@@ -10,7 +10,11 @@ import { forModel } from './prepare.js';
 export async function runChat(core: RouterCore, raw: ChatRequest): Promise<ChatResponse> {
   const begun = beginRequest(core, raw, 'chat');
   try {
-    if (core.accounting.budgets) begun.reservation = await core.accounting.admit(begun, core.plan.compiled.candidates);
+    if (core.accounting.budgets) {
+      // Synchronous on an in-process store: no turn of the event loop for the budget check.
+      const admitted = core.accounting.admit(begun, core.plan.compiled.candidates);
+      begun.reservation = admitted instanceof Promise ? await admitted : admitted;
+    }
     const { value, candidate, tryNumber, startedAt, lease } = await runAttempts(loopInput(core, begun, 'chat'), (provider, c, signal) =>
       provider.chat(forModel(begun.providerRequest, c.config), { model: c.providerModel, signal }),
     );
@@ -26,7 +30,8 @@ export async function runChat(core: RouterCore, raw: ChatRequest): Promise<ChatR
     if (events.has('attempt')) {
       events.emit('attempt', { requestId: begun.requestId, kind: 'chat', model: candidate.model, provider: candidate.provider, try: tryNumber, ok: true, latencyMs, context: begun.context });
     }
-    await core.accounting.succeeded('chat', begun, response, begun.reservation);
+    const settling = core.accounting.succeeded('chat', begun, response, begun.reservation);
+    if (settling) await settling;
     if (events.has('response')) {
       events.emit('response', { requestId: begun.requestId, kind: 'chat', route, usage: response.usage, cost, finishReason: response.finishReason, latencyMs: response.latencyMs });
     }

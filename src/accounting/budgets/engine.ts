@@ -2,9 +2,11 @@ import type { RoutingContext } from '../../core/request.js';
 import { MemoryStore } from '../../state/memory-store.js';
 import type { ReserveItem, Store } from '../../state/store.js';
 import { worstCaseCostMicros } from '../cost.js';
+import { BudgetCharges, toMicros, type CounterCharge } from './charges.js';
 import { CounterKeys } from './counter-keys.js';
 import { periodKey } from './period.js';
 import { parseBudgets, type Budget, type BudgetConfig } from './schema.js';
+import { holdsOf, reserveItem, type Admitting, type Decided, type Prepared, type PreparedKey } from './holds.js';
 import { HeldReservation, type Hold } from './reservation.js';
 import { countsPerModel, instanceOf, matchesContext, matchesModel } from './scope.js';
 import type { Admission, AdmitInput, BudgetAlert, BudgetCandidate, BudgetRef, BudgetStatus, CandidateDecision, Charge, CheckResult, Reservation } from './types.js';
@@ -24,24 +26,6 @@ export interface BudgetEngineOptions {
   defaultMaxOutputTokens?: number;
 }
 
-interface PreparedKey {
-  budget: Budget;
-  key: string;
-  instance: string;
-}
-
-interface Prepared {
-  c: BudgetCandidate;
-  worst: number | undefined;
-  keys: PreparedKey[];
-}
-
-/** Candidates in the order they would be tried, and the decision on each (same index). */
-interface Decided {
-  order: Prepared[];
-  decisions: CandidateDecision[];
-}
-
 const MAX_ROUNDS = 32;
 
 /**
@@ -54,7 +38,7 @@ export class BudgetEngine {
   readonly #store: Store;
   readonly #keys: CounterKeys;
   readonly #now: () => number;
-  readonly #onAlert: ((alert: BudgetAlert) => void) | undefined;
+  readonly #charges: BudgetCharges;
   readonly #margin: number;
   readonly #defaultMaxOut: number;
 
@@ -63,7 +47,7 @@ export class BudgetEngine {
     this.#store = options.store ?? new MemoryStore();
     this.#keys = new CounterKeys(options.prefix ?? 'switchyard:budget');
     this.#now = options.now ?? Date.now;
-    this.#onAlert = options.onAlert;
+    this.#charges = new BudgetCharges(this.#store, options.onAlert);
     this.#margin = options.estimateMargin ?? 1.2;
     this.#defaultMaxOut = options.defaultMaxOutputTokens ?? 8_192;
   }
@@ -103,61 +87,106 @@ export class BudgetEngine {
    * them stays covered). Always returns a reservation: settle it after the request, even on failure.
    */
   async admit(input: AdmitInput): Promise<Admission> {
+    return this.admission(input);
+  }
+
+  /**
+   * `admit`, synchronous on an in-process store (`immediate`) unless a refusal fires alerts: the
+   * router's path, so a request does not wait a turn of the event loop for its budget check.
+   * @internal
+   */
+  admission(input: AdmitInput): Admission | Promise<Admission> {
+    const a = this.#prepareAll(input);
+    const now = this.#store.immediate;
+    if (!now) return this.#admitRemote(a);
+    // One read per distinct counter, then reserve; a reservation lost to another request re-reads that counter.
+    const used = new Map<string, number>();
+    for (let i = 0; i < a.all.length; i++) {
+      const keys = a.all[i]!.keys;
+      for (let j = 0; j < keys.length; j++) {
+        const { key } = keys[j]!;
+        if (!used.has(key)) used.set(key, now.counter(key, 'used'));
+      }
+    }
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const r = this.#round(a, used);
+      const res = now.reserve(r.items);
+      if (res.ok) return this.#admitted(a, r.decided, r.holds);
+      used.set(r.items[res.index]!.key, res.current);
+    }
+    return this.#exhausted(a, used);
+  }
+
+  /** `admission` over a remote store: sequential awaits, which the store pipelines (Promise.all over closures cost more than the reads here). */
+  async #admitRemote(a: Admitting): Promise<Admission> {
+    const used = new Map<string, number>();
+    for (const p of a.all) {
+      for (const { key } of p.keys) if (!used.has(key)) used.set(key, (await this.#store.counters(key)).used ?? 0);
+    }
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const r = this.#round(a, used);
+      const res = await this.#store.reserve(r.items);
+      if (res.ok) return this.#admitted(a, r.decided, r.holds);
+      used.set(r.items[res.index]!.key, res.current);
+    }
+    return this.#exhausted(a, used);
+  }
+
+  /** The candidates (and `degradeTo` stand-ins) with their worst cases and counter keys. */
+  #prepareAll(input: AdmitInput): Admitting {
     const at = this.#now();
     const ctx = input.context;
-    const active = this.budgets.filter((b) => matchesContext(b, ctx));
-    const degrades = active.some((b) => b.degradeTo !== undefined);
-    const shared = input.candidates.length > 1 || degrades ? new Map<Budget, PreparedKey>() : undefined;
-    const prepared = input.candidates.map((c) => this.#prepare(c, active, ctx, at, input, shared));
+    const active: Budget[] = [];
+    let degrades = false;
+    for (const b of this.budgets) {
+      if (!matchesContext(b, ctx)) continue;
+      active.push(b);
+      if (b.degradeTo !== undefined) degrades = true;
+    }
+    const { candidates } = input;
+    const shared = candidates.length > 1 || degrades ? new Map<Budget, PreparedKey>() : undefined;
+    const prepared = new Array<Prepared>(candidates.length);
+    for (let i = 0; i < candidates.length; i++) prepared[i] = this.#prepare(candidates[i]!, active, ctx, at, input, shared);
     let extra: Map<string, Prepared> | undefined;
     if (degrades) {
       for (const b of active) {
-        if (b.degradeTo === undefined || input.candidates.some((c) => c.model === b.degradeTo)) continue;
+        if (b.degradeTo === undefined || candidates.some((c) => c.model === b.degradeTo)) continue;
         const target = input.resolveCandidate?.(b.degradeTo);
         if (target) (extra ??= new Map()).set(b.degradeTo, this.#prepare(target, active, ctx, at, input, shared));
       }
     }
-    // One read per distinct counter: at once from an in-process store (`immediate`, no await per
-    // read or reservation); else sequential awaits, which a remote store pipelines (Promise.all
-    // over closures cost more than the reads here).
-    const now = this.#store.immediate;
-    const used = new Map<string, number>();
-    for (const p of extra ? [...prepared, ...extra.values()] : prepared) {
-      for (const { key } of p.keys) {
-        if (!used.has(key)) used.set(key, now ? now.counter(key, 'used') : ((await this.#store.counters(key)).used ?? 0));
-      }
-    }
+    return { at, ctx, prepared, extra, all: extra ? [...prepared, ...extra.values()] : prepared };
+  }
 
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const decided = this.#decide(prepared, extra, used, at);
-      const holds = this.#holdsOf(decided);
-      const items: ReserveItem[] = holds.map((h) => ({
-        key: h.key,
-        field: 'used',
-        amount: h.amount,
-        limit: h.budget.onExceed === 'alert' ? Number.MAX_SAFE_INTEGER : h.budget.limitMicros,
-      }));
-      const res = now ? now.reserve(items) : await this.#store.reserve(items);
-      if (!res.ok) {
-        // Someone else reserved in between: refresh that counter and decide again.
-        used.set(items[res.index]!.key, res.current);
-        continue;
-      }
-      return this.#admitted(at, ctx, decided, holds);
-    }
-    // Contended beyond reason: refuse rather than risk an overshoot.
-    return this.#admitted(at, ctx, this.#decide(prepared, extra, new Map([...used].map(([k]) => [k, Number.MAX_SAFE_INTEGER])), at), []);
+  /** One try at reserving: the decisions on what `used` says now, and the holds they need. */
+  #round(a: Admitting, used: ReadonlyMap<string, number>): { decided: Decided; holds: Hold[]; items: ReserveItem[] } {
+    const decided = this.#decide(a.prepared, a.extra, used, a.at);
+    const holds = holdsOf(decided);
+    return { decided, holds, items: holds.map(reserveItem) };
+  }
+
+  /** Contended beyond reason: refuse rather than risk an overshoot. */
+  #exhausted(a: Admitting, used: ReadonlyMap<string, number>): Admission | Promise<Admission> {
+    const full = new Map<string, number>();
+    for (const k of used.keys()) full.set(k, Number.MAX_SAFE_INTEGER);
+    return this.#admitted(a, this.#decide(a.prepared, a.extra, full, a.at), []);
   }
 
   /** Each candidate in order with its decision, a `degradeTo` model right after the one it replaces. */
   #decide(prepared: ReadonlyArray<Prepared>, extra: ReadonlyMap<string, Prepared> | undefined, used: ReadonlyMap<string, number>, at: number): Decided {
+    if (!extra) {
+      // No stand-ins: the order is the candidates' own.
+      const decisions = new Array<CandidateDecision>(prepared.length);
+      for (let i = 0; i < prepared.length; i++) decisions[i] = this.#judge(prepared[i]!, used, at);
+      return { order: prepared, decisions };
+    }
     const order: Prepared[] = [];
     const decisions: CandidateDecision[] = [];
     for (const p of prepared) {
       const d = this.#judge(p, used, at);
       order.push(p);
       decisions.push(d);
-      if (d.decision !== 'downgrade' || !extra) continue;
+      if (d.decision !== 'downgrade') continue;
       const to = this.budgets.find((b) => b.id === d.budget.budgetId)?.degradeTo;
       const target = to === undefined ? undefined : extra.get(to);
       if (target && !order.includes(target)) {
@@ -187,54 +216,22 @@ export class BudgetEngine {
     return d;
   }
 
-  /** One hold per counter the allowed candidates count, of the largest worst case among them. */
-  #holdsOf({ order, decisions }: Decided): Hold[] {
-    const holds: Hold[] = [];
-    // Keys of one candidate are distinct (one per budget); across candidates they repeat.
-    let byKey: Map<string, Hold> | undefined;
-    let first = true;
-    for (let i = 0; i < order.length; i++) {
-      if (decisions[i]!.decision !== 'allow') continue;
-      const p = order[i]!;
-      const amount = p.worst ?? 0;
-      if (first) {
-        for (const { budget, key, instance } of p.keys) holds.push({ budget, key, instance, amount, extra: 0 });
-        first = false;
-        continue;
-      }
-      if (!byKey) {
-        byKey = new Map();
-        for (const h of holds) byKey.set(h.key, h);
-      }
-      for (const { budget, key, instance } of p.keys) {
-        const h = byKey.get(key);
-        if (h) h.amount = Math.max(h.amount, amount);
-        else {
-          const hold = { budget, key, instance, amount, extra: 0 };
-          byKey.set(key, hold);
-          holds.push(hold);
-        }
-      }
-    }
-    return holds;
-  }
-
   /** The admission (at once when nothing was refused; refusals first fire their alerts). */
-  #admitted(at: number, context: RoutingContext, { order, decisions }: Decided, holds: Hold[]): Admission | Promise<Admission> {
+  #admitted({ at, ctx }: Admitting, { order, decisions }: Decided, holds: Hold[]): Admission | Promise<Admission> {
     const allowed: string[] = [];
     let refused: Array<Extract<CandidateDecision, { budget: BudgetRef }>> | undefined;
     for (const d of decisions) {
       if (d.decision === 'allow') allowed.push(d.model);
       else (refused ??= []).push(d);
     }
-    const reservation = new HeldReservation(this, at, context, holds);
+    const reservation = new HeldReservation(this, at, ctx, holds);
     const admission: Admission = { decisions, allowed, reservation };
     if (!refused) return admission;
     if (allowed.length === 0) admission.blockedBy = refused[0]!.budget;
-    return this.#alertRefused(at, context, order, refused).then(() => admission);
+    return this.#alertRefused(at, ctx, order, refused).then(() => admission);
   }
 
-  async #alertRefused(at: number, context: RoutingContext, order: Prepared[], refused: ReadonlyArray<Extract<CandidateDecision, { budget: BudgetRef }>>): Promise<void> {
+  async #alertRefused(at: number, context: RoutingContext, order: ReadonlyArray<Prepared>, refused: ReadonlyArray<Extract<CandidateDecision, { budget: BudgetRef }>>): Promise<void> {
     for (const d of refused) {
       const budget = this.budgets.find((b) => b.id === d.budget.budgetId)!;
       const c = order.find((p) => p.c.model === d.model)!.c;
@@ -243,51 +240,49 @@ export class BudgetEngine {
       // A refusal means the budget is used up (held + spent): every threshold up to 100% that has not
       // fired this period fires now, lowest first, so a 90% warning is never skipped under `block`.
       for (const t of [...budget.alertAt].filter((x) => x <= 1).sort((a, b) => a - b)) {
-        await this.#alert(budget, this.#key(budget, at, instance), instance, at, t, 'refused');
+        await this.#charges.alert(budget, this.#key(budget, at, instance), instance, at, t, 'refused');
       }
     }
   }
 
   /** Replaces the reservation's holds with what was actually spent. Idempotent. A number is charged to every held budget. */
   async settle(reservation: Reservation, spend: number | ReadonlyArray<Charge>): Promise<void> {
+    await this.settlement(reservation, spend);
+  }
+
+  /**
+   * `settle`, synchronous on an in-process store unless a threshold alert fires (then the rest of
+   * the charges follow the alert, in order).
+   * @internal
+   */
+  settlement(reservation: Reservation, spend: number | ReadonlyArray<Charge>): Promise<void> | undefined {
     const holds = HeldReservation.take(reservation, this);
-    if (!holds) return;
+    if (!holds) return undefined;
+    const at = reservation.at;
     if (typeof spend === 'number') {
       // One figure for every held budget (the router's failure path, 0): one write per hold, nothing to group.
       const actual = toMicros(spend);
-      for (const h of holds) {
-        const alerting = this.#charge(h.key, h.budget, h.instance, h.amount + h.extra, actual, reservation.at);
-        if (alerting) await alerting;
-      }
-      return;
+      return this.#charges.holds(holds, 0, at, (_h) => actual);
     }
     const on = spend.length === 1 ? this.#chargedHolds(reservation.context, holds, spend[0]!) : undefined;
     if (on) {
       // One charge (a served request) whose every counter is held: each hold is charged in place.
       const actual = toMicros(spend[0]!.costMicros);
-      for (let i = 0; i < holds.length; i++) {
-        const h = holds[i]!;
-        const alerting = this.#charge(h.key, h.budget, h.instance, h.amount + h.extra, on[i] ? actual : 0, reservation.at);
-        if (alerting) await alerting;
-      }
-      return;
+      return this.#charges.holds(holds, 0, at, (_h, i) => (on[i] ? actual : 0));
     }
-    const entries = new Map<string, { budget: Budget; instance: string; held: number; actual: number }>();
+    const entries = new Map<string, CounterCharge>();
     for (const h of holds) entries.set(h.key, { budget: h.budget, instance: h.instance, held: h.amount + h.extra, actual: 0 });
     const active = this.budgets.filter((b) => matchesContext(b, reservation.context));
     for (const charge of spend) {
       for (const budget of active.filter((b) => matchesModel(b, charge))) {
         const instance = instanceOf(budget, reservation.context, charge);
-        const key = this.#key(budget, reservation.at, instance);
+        const key = this.#key(budget, at, instance);
         let e = entries.get(key);
         if (!e) entries.set(key, (e = { budget, instance, held: 0, actual: 0 }));
         e.actual += toMicros(charge.costMicros);
       }
     }
-    for (const [key, e] of entries) {
-      const alerting = this.#charge(key, e.budget, e.instance, e.held, e.actual, reservation.at);
-      if (alerting) await alerting;
-    }
+    return this.#charges.entries([...entries], 0, at);
   }
 
   /**
@@ -306,30 +301,6 @@ export class BudgetEngine {
       if (hit) hits++;
     }
     return hits === counting ? on : undefined;
-  }
-
-  /**
-   * Turns a hold into spend on one counter, and fires the thresholds the spend crossed. Synchronous
-   * (returns nothing) on an in-process store when no threshold is crossed, the common case.
-   */
-  #charge(key: string, budget: Budget, instance: string, held: number, actual: number, at: number): Promise<void> | undefined {
-    const deltas = { used: actual - held, spent: actual };
-    const now = this.#store.immediate;
-    if (!now) return this.#store.increment(key, deltas).then((after) => this.#crossed(budget, key, instance, at, actual, after));
-    return this.#crossed(budget, key, instance, at, actual, now.increment(key, deltas));
-  }
-
-  #crossed(budget: Budget, key: string, instance: string, at: number, actual: number, after: Record<string, number>): Promise<void> | undefined {
-    const spent = after.spent ?? 0;
-    let alerts: Promise<void> | undefined;
-    for (const t of budget.alertAt) {
-      const mark = Math.ceil(t * budget.limitMicros);
-      // Lowest threshold first (alertAt is sorted), each after the one before.
-      if (spent - actual < mark && spent >= mark) {
-        alerts = alerts ? alerts.then(() => this.#alert(budget, key, instance, at, t, 'threshold', spent)) : this.#alert(budget, key, instance, at, t, 'threshold', spent);
-      }
-    }
-    return alerts;
   }
 
   /**
@@ -366,22 +337,6 @@ export class BudgetEngine {
     );
   }
 
-  async #alert(budget: Budget, key: string, instance: string, at: number, threshold: number, reason: BudgetAlert['reason'], spent?: number): Promise<void> {
-    const fired = await this.#store.increment(`${key}:alerts`, { [String(threshold)]: 1 });
-    if (fired[String(threshold)] !== 1 || !this.#onAlert) return;
-    const spentMicros = spent ?? (await this.#store.counters(key)).spent ?? 0;
-    const alert: BudgetAlert = { budgetId: budget.id, scope: budget.scope, period: budget.period, periodKey: periodKey(at, budget.period, budget.timeZone), threshold, reason, spentMicros, limitMicros: budget.limitMicros };
-    if (instance) alert.instance = instance;
-    try {
-      this.#onAlert(alert);
-    } catch {
-      // A listener's failure must not break accounting; the router reports listener errors itself.
-    }
-  }
-}
-
-function toMicros(n: number): number {
-  return Number.isFinite(n) && n > 0 ? Math.round(n) : 0;
 }
 
 export function createBudgetEngine(options: BudgetEngineOptions): BudgetEngine {

@@ -1,0 +1,72 @@
+import type { RoutingContext } from '../../core/request.js';
+import type { ReserveItem } from '../../state/store.js';
+import type { Hold } from './reservation.js';
+import type { Budget } from './schema.js';
+import type { BudgetCandidate, CandidateDecision } from './types.js';
+
+/** The budget engine's working state while it admits one request, and the holds it reserves. */
+
+export interface PreparedKey {
+  budget: Budget;
+  key: string;
+  instance: string;
+}
+
+export interface Prepared {
+  c: BudgetCandidate;
+  worst: number | undefined;
+  keys: PreparedKey[];
+}
+
+/** Candidates in the order they would be tried, and the decision on each (same index). */
+export interface Decided {
+  order: ReadonlyArray<Prepared>;
+  decisions: CandidateDecision[];
+}
+
+/** One admission being decided. */
+export interface Admitting {
+  at: number;
+  ctx: RoutingContext;
+  prepared: Prepared[];
+  /** `degradeTo` models that are not candidates, by alias. */
+  extra: Map<string, Prepared> | undefined;
+  /** `prepared`, then `extra`'s. */
+  all: ReadonlyArray<Prepared>;
+}
+
+export function reserveItem(h: Hold): ReserveItem {
+  return { key: h.key, field: 'used', amount: h.amount, limit: h.budget.onExceed === 'alert' ? Number.MAX_SAFE_INTEGER : h.budget.limitMicros };
+}
+
+/** One hold per counter the allowed candidates count, of the largest worst case among them. */
+export function holdsOf({ order, decisions }: Decided): Hold[] {
+  const holds: Hold[] = [];
+  // Keys of one candidate are distinct (one per budget); across candidates they repeat.
+  let byKey: Map<string, Hold> | undefined;
+  let first = true;
+  for (let i = 0; i < order.length; i++) {
+    if (decisions[i]!.decision !== 'allow') continue;
+    const p = order[i]!;
+    const amount = p.worst ?? 0;
+    if (first) {
+      for (const { budget, key, instance } of p.keys) holds.push({ budget, key, instance, amount, extra: 0 });
+      first = false;
+      continue;
+    }
+    if (!byKey) {
+      byKey = new Map();
+      for (const h of holds) byKey.set(h.key, h);
+    }
+    for (const { budget, key, instance } of p.keys) {
+      const h = byKey.get(key);
+      if (h) h.amount = Math.max(h.amount, amount);
+      else {
+        const hold = { budget, key, instance, amount, extra: 0 };
+        byKey.set(key, hold);
+        holds.push(hold);
+      }
+    }
+  }
+  return holds;
+}
