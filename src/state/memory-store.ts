@@ -50,12 +50,13 @@ export class MemoryStore implements Store {
   }
 
   #increment(key: string, deltas: Readonly<Record<string, number>>): Record<string, number> {
-    const fields = Object.keys(deltas);
-    // All or nothing: every delta is checked before any is added.
-    for (const field of fields) assertInteger(deltas[field]!, field);
+    // All or nothing: every delta is checked before any is added. (`for...in` walks the keys without
+    // building an array of them, as `Object.keys` did on every request; inherited ones are skipped.)
+    for (const field in deltas) if (Object.hasOwn(deltas, field)) assertInteger(deltas[field]!, field);
     const hash = this.#hash(key);
     const out: Record<string, number> = {};
-    for (const field of fields) {
+    for (const field in deltas) {
+      if (!Object.hasOwn(deltas, field)) continue;
       const next = (hash.get(field) ?? 0) + deltas[field]!;
       hash.set(field, next);
       out[field] = next;
@@ -79,17 +80,20 @@ export class MemoryStore implements Store {
   }
 
   #reserve(items: ReadonlyArray<ReserveItem>): ReserveResult {
-    for (const [index, item] of items.entries()) {
+    for (let index = 0; index < items.length; index++) {
+      const item = items[index]!;
       assertInteger(item.amount, item.field);
       const current = this.#counters.get(item.key)?.get(item.field) ?? 0;
       if (current + item.amount > item.limit) return { ok: false, index, current };
     }
-    const values = items.map((item) => {
+    const values = new Array<number>(items.length);
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
       const hash = this.#hash(item.key);
       const next = (hash.get(item.field) ?? 0) + item.amount;
       hash.set(item.field, next);
-      return next;
-    });
+      values[i] = next;
+    }
     return { ok: true, values };
   }
 

@@ -39,6 +39,14 @@ describe('MemoryStore', () => {
     expect(await s.counters('k')).toEqual({ a: 1 });
   });
 
+  it('increment adds the own fields of its deltas only, and answers with their new values', async () => {
+    const s = createMemoryStore();
+    const deltas = Object.assign(Object.create({ inherited: 7 }) as Record<string, number>, { a: 2, 计数: 3 });
+    expect(await s.increment('k', deltas)).toEqual({ a: 2, 计数: 3 });
+    expect(s.immediate!.increment('k', { a: -1 })).toEqual({ a: 1 });
+    expect(await s.counters('k')).toEqual({ a: 1, 计数: 3 });
+  });
+
   it('reserve is all or nothing', async () => {
     const s = createMemoryStore();
     await s.increment('a', { used: 90 });
