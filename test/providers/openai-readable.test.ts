@@ -5,25 +5,11 @@ import { convertResponse } from '../../src/providers/openai/convert-response.js'
 import { chatCompletionSchema, chunkSchema } from '../../src/providers/openai/openai-api-types.js';
 import { readableChunk, readableCompletion } from '../../src/providers/openai/readable.js';
 import { chunkLines, FIXTURES_DIR, HAS_FIXTURES, readFixtureJson, SKIP_REASON } from '../helpers/fixtures.js';
+import { mutated } from '../helpers/mutate.js';
 
 // The adapter reads a body that `readableCompletion` / `readableChunk` pass as it is, without zod.
 // These properties hold the fast checks to the schemas: whatever they pass, the schema passes, and
 // reads the same.
-
-/** Values a field may be replaced with: right and wrong types, null, non-finite numbers, non-plain objects. */
-const junk = fc.oneof(
-  fc.constant(undefined),
-  fc.constant(null),
-  fc.string({ maxLength: 3 }),
-  fc.integer({ min: -2, max: 5 }),
-  fc.constantFrom(1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60),
-  fc.boolean(),
-  fc.constant([]),
-  fc.constant({}),
-  fc.constant(new Date(0)),
-  fc.constant([{ id: 'c', function: { name: 'f', arguments: '{}' } }]),
-  fc.constant({ cached_tokens: 'x' }),
-);
 
 const optStr = fc.option(fc.string({ maxLength: 4 }), { nil: undefined });
 const toolCall = fc.record({ id: fc.string({ maxLength: 3 }), type: fc.constant('function'), function: fc.record({ name: fc.string({ minLength: 1, maxLength: 3 }), arguments: fc.constantFrom('{}', '{"a":1}', '') }) });
@@ -77,35 +63,6 @@ const chunk = fc.record(
   },
   { requiredKeys: [] },
 );
-
-/** Every path to a value inside `v` (objects and arrays), the root included. */
-function paths(v: unknown, at: Array<string | number> = []): Array<Array<string | number>> {
-  const out = [at];
-  if (typeof v === 'object' && v !== null) for (const [k, child] of Object.entries(v)) out.push(...paths(child, [...at, Array.isArray(v) ? Number(k) : k]));
-  return out;
-}
-
-/** `v` (deep-copied) with up to three values replaced, or deleted; the root itself may be replaced. */
-function mutated<T>(base: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
-  return fc.tuple(base, fc.array(fc.tuple(fc.nat(), junk, fc.boolean()), { maxLength: 3 })).map(([v, edits]) => {
-    let root: unknown = structuredClone(v);
-    for (const [pick, value, del] of edits) {
-      const all = paths(root);
-      const path = all[pick % all.length]!;
-      const fresh: unknown = structuredClone(value); // a shared object placed twice could make a cycle
-      if (path.length === 0) {
-        root = fresh;
-        continue;
-      }
-      let parent = root as Record<string | number, unknown>;
-      for (const key of path.slice(0, -1)) parent = parent[key] as Record<string | number, unknown>;
-      const last = path[path.length - 1]!;
-      if (del && !Array.isArray(parent)) delete parent[last];
-      else parent[last] = fresh;
-    }
-    return root;
-  });
-}
 
 const ctx = { provider: 'openai', kind: 'openai', model: 'gpt-4o' };
 const estimate = () => ({ inputTokens: 1, outputTokens: 1, totalTokens: 2, estimated: true as const });

@@ -1,8 +1,9 @@
 import { InvalidResponseError } from '../../core/errors.js';
 import type { AssistantContentPart } from '../../core/messages.js';
 import type { ProviderResponse, Warning } from '../../core/response.js';
-import { contentBlockSchema, messageSchema, type AnthropicContentBlock } from './anthropic-api-types.js';
+import { contentBlockSchema, messageSchema, type AnthropicContentBlock, type AnthropicMessage } from './anthropic-api-types.js';
 import { convertUsage } from './convert-usage.js';
+import { readableBlock, readableMessage } from './readable.js';
 import { mapStopReason } from './map-stop-reason.js';
 
 export interface ResponseContext {
@@ -15,30 +16,17 @@ export interface ResponseContext {
 
 /** A non-streaming Messages API body -> the unified response. Unknown block types are skipped (kept in `raw`). */
 export function convertResponse(raw: unknown, ctx: ResponseContext): ProviderResponse {
-  const parsed = messageSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new InvalidResponseError({
-      provider: ctx.provider,
-      model: ctx.model,
-      cause: parsed.error,
-      message: `Anthropic (model "${ctx.model}") returned a body that is not a Message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    });
-  }
-  const message = parsed.data;
+  const message = parseMessage(raw, ctx);
   const content: AssistantContentPart[] = [];
   let answeredByJsonTool = false;
-  message.content.forEach((rawBlock, i) => {
-    const block = contentBlockSchema.safeParse(rawBlock);
-    if (!block.success) {
-      if (['text', 'thinking', 'redacted_thinking', 'tool_use'].includes(rawBlock.type)) {
-        throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, cause: block.error, message: `Anthropic content block ${i} (${rawBlock.type}) is malformed` });
-      }
-      return; // server tool blocks, citations-only blocks and types newer than this adapter
-    }
-    const part = toPart(block.data, ctx.jsonTool);
-    if (part.type === 'text' && ctx.jsonTool !== undefined && block.data.type === 'tool_use') answeredByJsonTool = true;
+  const blocks = message.content;
+  for (let i = 0; i < blocks.length; i++) {
+    const block = readBlock(blocks[i]!, i, ctx);
+    if (!block) continue; // server tool blocks, citations-only blocks and types newer than this adapter
+    const part = toPart(block, ctx.jsonTool);
+    if (part.type === 'text' && ctx.jsonTool !== undefined && block.type === 'tool_use') answeredByJsonTool = true;
     content.push(part);
-  });
+  }
   const rawFinishReason = message.stop_reason ?? undefined;
   const out: ProviderResponse = {
     id: message.id,
@@ -56,6 +44,30 @@ export function convertResponse(raw: unknown, ctx: ResponseContext): ProviderRes
   if (Object.keys(meta).length > 0) out.providerMetadata = { anthropic: meta };
   return out;
 }
+
+/** The body as a Message: as it is when the fast check proves it readable, else zod's copy or an InvalidResponseError. */
+function parseMessage(raw: unknown, ctx: ResponseContext): AnthropicMessage {
+  if (readableMessage(raw)) return raw;
+  const parsed = messageSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new InvalidResponseError({
+    provider: ctx.provider,
+    model: ctx.model,
+    cause: parsed.error,
+    message: `Anthropic (model "${ctx.model}") returned a body that is not a Message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+  });
+}
+
+/** A block this adapter reads, undefined for other types; a known type with bad fields is an InvalidResponseError. */
+function readBlock(rawBlock: { type: string }, i: number, ctx: ResponseContext): AnthropicContentBlock | undefined {
+  if (readableBlock(rawBlock)) return rawBlock;
+  const block = contentBlockSchema.safeParse(rawBlock);
+  if (block.success) return block.data;
+  if (!KNOWN_BLOCK_TYPES.has(rawBlock.type)) return undefined;
+  throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, cause: block.error, message: `Anthropic content block ${i} (${rawBlock.type}) is malformed` });
+}
+
+const KNOWN_BLOCK_TYPES: ReadonlySet<string> = new Set(['text', 'thinking', 'redacted_thinking', 'tool_use']);
 
 function toPart(block: AnthropicContentBlock, jsonTool: string | undefined): AssistantContentPart {
   switch (block.type) {

@@ -1,0 +1,55 @@
+import type { AnthropicContentBlock, AnthropicMessage } from './anthropic-api-types.js';
+
+/**
+ * Cheap checks that prove a Messages API body (and each content block) readable: every field the
+ * adapter reads has the type its zod schema in anthropic-api-types.ts demands, or a stricter one
+ * (plain objects only, finite numbers). A body that passes is read as it is, without zod copying
+ * it (the loose message schema copies every field of the body and of its usage). False means "not
+ * proven": the schema decides and reports what is wrong, so errors are unchanged. A property test
+ * holds these to the schemas.
+ */
+
+type Rec = Record<string, unknown>;
+
+/** A plain object (as `JSON.parse` makes); zod accepts more, which then goes to zod. */
+function plain(v: unknown): v is Rec {
+  if (typeof v !== 'object' || v === null) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+const optString = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
+const optNumber = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'number' && Number.isFinite(v));
+
+/** The envelope of a Message: its blocks need only a string `type` here (see `readableBlock`). */
+export function readableMessage(raw: unknown): raw is AnthropicMessage {
+  if (!plain(raw) || typeof raw.id !== 'string' || !optString(raw.model) || !optString(raw.stop_reason) || !optString(raw.stop_sequence)) return false;
+  const { usage, content } = raw;
+  if (!plain(usage) || !optNumber(usage.input_tokens) || !optNumber(usage.output_tokens) || !optNumber(usage.cache_creation_input_tokens) || !optNumber(usage.cache_read_input_tokens)) {
+    return false;
+  }
+  if (!Array.isArray(content)) return false;
+  for (let i = 0; i < content.length; i++) {
+    const block: unknown = content[i];
+    if (!plain(block) || typeof block.type !== 'string') return false;
+  }
+  return true;
+}
+
+/** A content block of a type this adapter reads, with the fields it reads. */
+export function readableBlock(b: { type: string }): b is AnthropicContentBlock {
+  const block = b as Rec;
+  switch (b.type) {
+    case 'text':
+      return typeof block.text === 'string';
+    case 'thinking':
+      return typeof block.thinking === 'string' && optString(block.signature);
+    case 'redacted_thinking':
+      return typeof block.data === 'string';
+    case 'tool_use':
+      // `input` may hold anything, but the schema wants the key.
+      return typeof block.id === 'string' && typeof block.name === 'string' && Object.hasOwn(block, 'input');
+    default:
+      return false;
+  }
+}

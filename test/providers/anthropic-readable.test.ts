@@ -1,0 +1,109 @@
+import fc from 'fast-check';
+import { readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { contentBlockSchema, messageSchema } from '../../src/providers/anthropic/anthropic-api-types.js';
+import { convertResponse } from '../../src/providers/anthropic/convert-response.js';
+import { readableBlock, readableMessage } from '../../src/providers/anthropic/readable.js';
+import { FIXTURES_DIR, HAS_FIXTURES, readFixtureJson, SKIP_REASON } from '../helpers/fixtures.js';
+import { mutated } from '../helpers/mutate.js';
+
+// The adapter reads a Message that `readableMessage` passes, and each block that `readableBlock`
+// passes, as they are, without zod. These properties hold the fast checks to the schemas: whatever
+// they pass, the schema passes, and the adapter reads it as it reads the schema's copy.
+
+const optStr = fc.option(fc.string({ maxLength: 4 }), { nil: undefined });
+const block = fc.oneof(
+  fc.record({ type: fc.constant('text'), text: fc.string({ maxLength: 4 }), citations: fc.constant(null) }),
+  fc.record({ type: fc.constant('thinking'), thinking: fc.string({ maxLength: 4 }), signature: optStr }, { requiredKeys: ['type', 'thinking'] }),
+  fc.record({ type: fc.constant('redacted_thinking'), data: fc.string({ maxLength: 4 }) }),
+  fc.record({ type: fc.constant('tool_use'), id: fc.string({ maxLength: 3 }), name: fc.constantFrom('get_weather', 'json'), input: fc.constantFrom({}, { city: '北京' }, undefined) }, { requiredKeys: ['type', 'id', 'name'] }),
+  fc.record({ type: fc.constant('server_tool_use'), id: fc.string({ maxLength: 3 }) }),
+);
+const message = fc.record(
+  {
+    id: fc.string({ maxLength: 4 }),
+    type: fc.constant('message'),
+    role: fc.constant('assistant'),
+    model: fc.string({ maxLength: 4 }),
+    content: fc.array(block, { maxLength: 3 }),
+    stop_reason: fc.constantFrom('end_turn', 'tool_use', 'max_tokens', null),
+    stop_sequence: fc.option(fc.string({ maxLength: 2 }), { nil: null }),
+    usage: fc.record({ input_tokens: fc.nat(100), output_tokens: fc.nat(100), cache_read_input_tokens: fc.nat(10), cache_creation_input_tokens: fc.nat(10), service_tier: fc.constant('standard') }, { requiredKeys: [] }),
+  },
+  { requiredKeys: ['id', 'content', 'usage'] },
+);
+
+const ctx = { provider: 'anthropic', model: 'claude-sonnet-4-5', warnings: [] };
+/** What the adapter makes of a body (or the error it throws), without the fields that hold the body itself. */
+function converted(body: unknown, jsonTool?: string) {
+  try {
+    const { raw: _raw, usage, ...rest } = convertResponse(body, { ...ctx, ...(jsonTool !== undefined && { jsonTool }) });
+    const { raw: _usageRaw, ...u } = usage;
+    return { ...rest, usage: u };
+  } catch (error) {
+    return { threw: String(error) };
+  }
+}
+
+describe('Anthropic response fast checks', () => {
+  it('pass only Messages the schema accepts, and the adapter reads them as it reads the schema copy', () => {
+    let proven = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(mutated(message), fc.constantFrom(undefined, 'json'), (body, jsonTool) => {
+        if (!readableMessage(body)) {
+          refused++;
+          return;
+        }
+        proven++;
+        const parsed = messageSchema.safeParse(body);
+        expect(parsed.success).toBe(true);
+        if (parsed.success) expect(converted(body, jsonTool)).toEqual(converted(parsed.data, jsonTool));
+      }),
+      { numRuns: 3_000 },
+    );
+    expect(proven).toBeGreaterThan(300);
+    expect(refused).toBeGreaterThan(300);
+  });
+
+  it('pass only content blocks the block schema accepts', () => {
+    let proven = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(mutated(block), (b) => {
+        if (typeof b !== 'object' || b === null || typeof (b as { type?: unknown }).type !== 'string') return;
+        if (!readableBlock(b as { type: string })) {
+          refused++;
+          return;
+        }
+        proven++;
+        expect(contentBlockSchema.safeParse(b).success).toBe(true);
+      }),
+      { numRuns: 3_000 },
+    );
+    expect(proven).toBeGreaterThan(300);
+    expect(refused).toBeGreaterThan(100);
+  });
+
+  it('what the fast check refuses still gets the schema: a malformed known block is reported, an unknown one skipped', () => {
+    const body = { id: 'msg_1', content: [{ type: 'text', text: '你好' }, { type: 'web_search_tool_result', content: [] }], usage: { input_tokens: 3, output_tokens: 2 } };
+    expect(converted(body)).toMatchObject({ content: [{ type: 'text', text: '你好' }], usage: { inputTokens: 3, outputTokens: 2 } });
+    expect(converted({ ...body, content: [{ type: 'text', text: 7 }] })).toEqual({ threw: expect.stringContaining('Anthropic content block 0 (text) is malformed') });
+    expect(converted({ ...body, usage: { input_tokens: 'x' } })).toEqual({ threw: expect.stringContaining('returned a body that is not a Message: usage.input_tokens') });
+  });
+});
+
+describe.skipIf(!HAS_FIXTURES)(`Anthropic fixtures take the fast path ${SKIP_REASON}`, () => {
+  it('every recorded Messages body, and every block of it, is proven readable', () => {
+    let bodies = 0;
+    for (const name of readdirSync(`${FIXTURES_DIR}/anthropic`)) {
+      if (!name.endsWith('.json')) continue;
+      const body = readFixtureJson<Record<string, unknown>>(`anthropic/${name}`);
+      if (body.type !== 'message') continue; // a recorded error body
+      expect(readableMessage(body), name).toBe(true);
+      for (const b of body.content as Array<{ type: string }>) if (b.type !== 'server_tool_use' && !b.type.endsWith('_result')) expect(readableBlock(b), `${name}: ${b.type}`).toBe(true);
+      bodies++;
+    }
+    expect(bodies).toBeGreaterThanOrEqual(3);
+  });
+});
