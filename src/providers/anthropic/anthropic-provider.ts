@@ -61,7 +61,8 @@ export function anthropic(options: AnthropicProviderOptions = {}): AnthropicProv
     let raw: unknown;
     try {
       const client = await getClient();
-      raw = await client.messages.create({ ...body, stream: false } as unknown as CreateNonStreaming, requestOptions(call));
+      body.stream = false; // (the body is this call's own: no copy)
+      raw = await client.messages.create(body as unknown as CreateNonStreaming, requestOptions(call));
     } catch (error) {
       throw mapAnthropicError(error, errorContext(call.model, call.signal));
     }

@@ -43,7 +43,9 @@ export function clientFactory(options: AnthropicProviderOptions, provider: strin
     return () => Promise.resolve(ready);
   }
   let cached: { key: string | undefined; client: Anthropic } | undefined;
-  return async () => {
+  /** A literal key (or none) never changes: once a client is built, every call gets it as is, without a key check. */
+  let built: Promise<Anthropic> | undefined;
+  const build = async (): Promise<Anthropic> => {
     const key = await keyForCall(keys, { provider, required: true });
     if (cached && cached.key === key) return cached.client;
     const Ctor = await loadSdk(provider);
@@ -62,6 +64,8 @@ export function clientFactory(options: AnthropicProviderOptions, provider: strin
       logLevel: 'off',
     } as ConstructorParameters<typeof Anthropic>[0]);
     cached = { key, client };
+    if (keys.type !== 'resolver') built = Promise.resolve(client);
     return client;
   };
+  return () => built ?? build();
 }

@@ -26,6 +26,8 @@ const JSON_INSTRUCTION = 'Respond only with a single valid JSON value, with no t
 /** Keys of `providerOptions.anthropic` that would corrupt the call; everything else passes through. */
 const RESERVED = new Set(['model', 'messages', 'stream']);
 
+const UNSUPPORTED_PARAMS = ['seed', 'frequencyPenalty', 'presencePenalty'] as const;
+
 /**
  * Unified request -> Messages API body. Unsupported parameters become warnings (never a silent drop,
  * never a throw). `responseFormat` is implemented with a forced tool whose input schema is the
@@ -36,15 +38,18 @@ const RESERVED = new Set(['model', 'messages', 'stream']);
 export function convertRequest(request: ProviderRequest, ctx: ConvertContext): ConvertedRequest {
   const { provider, model } = ctx;
   const converted = convertMessages(request.messages, request.system, { provider, model });
-  const warnings = [...converted.warnings];
-  const extra = { ...(request.providerOptions?.anthropic ?? {}) };
-  for (const key of RESERVED) {
-    if (key in extra) {
-      warnings.push({ type: 'other', path: `providerOptions.anthropic.${key}`, message: `providerOptions.anthropic.${key} is set by the adapter and was ignored` });
-      delete extra[key];
+  const warnings = converted.warnings; // (a new array of this call's)
+  const given = request.providerOptions?.anthropic;
+  const extra = given === undefined ? undefined : { ...given };
+  if (extra) {
+    for (const key of RESERVED) {
+      if (key in extra) {
+        warnings.push({ type: 'other', path: `providerOptions.anthropic.${key}`, message: `providerOptions.anthropic.${key} is set by the adapter and was ignored` });
+        delete extra[key];
+      }
     }
   }
-  const thinking = isThinkingEnabled(extra.thinking);
+  const thinking = isThinkingEnabled(extra?.thinking);
   const p = request.params;
 
   const body: AnthropicRequestBody = {
@@ -70,7 +75,7 @@ export function convertRequest(request: ProviderRequest, ctx: ConvertContext): C
     else body.top_k = p.topK;
   }
   if (p.stop !== undefined && p.stop.length > 0) body.stop_sequences = p.stop;
-  for (const name of ['seed', 'frequencyPenalty', 'presencePenalty'] as const) {
+  for (const name of UNSUPPORTED_PARAMS) {
     if (p[name] !== undefined) warnings.push(dropped(`params.${name}`, `Anthropic does not support ${name}`));
   }
 
@@ -103,7 +108,7 @@ export function convertRequest(request: ProviderRequest, ctx: ConvertContext): C
   }
 
   if (system !== undefined) body.system = system;
-  Object.assign(body, extra);
+  if (extra) Object.assign(body, extra);
   const out: ConvertedRequest = { body, warnings };
   if (jsonTool !== undefined) out.jsonTool = jsonTool;
   return out;
