@@ -25,6 +25,10 @@ afterAll(() => lb.close());
 
 const call = { model: MODEL };
 
+async function drain(parts: AsyncIterable<unknown>): Promise<void> {
+  for await (const _ of parts);
+}
+
 function googleError(code: number, status: string, message: string, details: unknown[] = []) {
   return { error: { code, message, status, details } };
 }
@@ -293,6 +297,22 @@ describe('gemini errors: key redaction of URLs, SDK retries', () => {
     const e = await chatError(gemini({ client }));
     expect(ProviderUnavailableError.isInstance(e)).toBe(true);
     expect(lb.requests.length - before).toBe(1);
+  });
+
+  it('a client the adapter builds makes one request per call on a retryable status (the router retries, not the SDK)', async () => {
+    for (const [status, code] of [[503, 'UNAVAILABLE'], [429, 'RESOURCE_EXHAUSTED'], [500, 'INTERNAL']] as const) {
+      lb.handle((_req, res) => sendJson(res, status, googleError(status, code, 'try later')));
+      const p = gemini({ baseURL: lb.url, apiKey: KEY });
+      for (const headers of [undefined, { 'x-trace': 't-1' }]) {
+        let before = lb.requests.length;
+        await expect(p.chat(simpleRequest(), { ...call, ...(headers && { headers }) })).rejects.toMatchObject({ provider: 'gemini' });
+        expect(lb.requests.length - before).toBe(1);
+        before = lb.requests.length;
+        await expect(drain(p.stream(simpleRequest(), { ...call, ...(headers && { headers }) }))).rejects.toMatchObject({ provider: 'gemini' });
+        expect(lb.requests.length - before).toBe(1);
+        if (headers) expect(lb.requests.at(-1)!.headers['x-trace']).toBe('t-1');
+      }
+    }
   });
 
   it('a key resolver that throws fails the call, and is retried on the next call', async () => {

@@ -73,7 +73,10 @@ function binding(options: GeminiProviderOptions, keys: KeySource, provider: stri
     return async () => (ready ??= readyBinding(options));
   }
   let cached: { key: string | undefined; binding: Promise<GeminiBinding> } | undefined;
+  /** A literal key never changes: once a binding is built, every call gets it as is, without a key check. */
+  let built: Promise<GeminiBinding> | undefined;
   return async () => {
+    if (built) return built;
     const apiKey = await keyForCall(keys, { provider, required: true });
     if (!cached || cached.key !== apiKey) {
       const entry = {
@@ -84,12 +87,17 @@ function binding(options: GeminiProviderOptions, keys: KeySource, provider: stri
           ...(options.headers !== undefined && { headers: options.headers }),
           ...(options.fetch !== undefined && { fetch: options.fetch }),
           ...(options.apiVersion !== undefined && { apiVersion: options.apiVersion }),
-        }).then(genaiBinding),
+        }).then((client) => genaiBinding(client, true)),
       };
       cached = entry;
-      entry.binding.catch(() => {
-        if (cached === entry) cached = undefined; // a failed creation is retried on the next call
-      });
+      entry.binding.then(
+        () => {
+          if (cached === entry && keys.type !== 'resolver') built = entry.binding;
+        },
+        () => {
+          if (cached === entry) cached = undefined; // a failed creation is retried on the next call
+        },
+      );
     }
     return cached.binding;
   };

@@ -71,26 +71,32 @@ export async function createGenAIClient(options: GenAIBuildOptions): Promise<Gen
 }
 
 /** `generationConfig` and the other top-level request fields become one flat `config` in this SDK. */
-function toParams(body: GeminiRequest, options: BindingCallOptions): GenAIParams {
+function toParams(body: GeminiRequest, options: BindingCallOptions, own: boolean): GenAIParams {
   const config: Record<string, unknown> = { ...body.generationConfig };
   if (body.systemInstruction) config.systemInstruction = body.systemInstruction;
   if (body.tools) config.tools = body.tools;
   if (body.toolConfig) config.toolConfig = body.toolConfig;
   if (body.safetySettings) config.safetySettings = body.safetySettings;
   if (body.cachedContent) config.cachedContent = body.cachedContent;
-  Object.assign(config, callConfig(options));
+  Object.assign(config, callConfig(options, own));
   return { model: options.model, contents: body.contents, config };
 }
 
-/** Our router retries and resumes; the SDK must not (retries off, no automatic continuation or function calling). */
-function callConfig(options: { signal?: AbortSignal; headers?: Record<string, string> }): Record<string, unknown> {
-  const httpOptions: Record<string, unknown> = { retryOptions: { attempts: 1 } };
-  if (options.headers) httpOptions.headers = options.headers;
+/**
+ * Our router retries and resumes; the SDK must not (no automatic continuation or function calling).
+ * A client built by the adapter has no `retryOptions`, and without them no SDK version of the peer
+ * range retries (1.x calls `fetch` once, 2.x and 3.x skip p-retry): no per-call `httpOptions` then,
+ * unless the call has headers (with per-call `httpOptions` the SDK deep-copies its options, a JSON
+ * round trip, and `{ attempts: 1 }` ran p-retry around every call). A user's ready client may have
+ * retries configured: its calls get `retryOptions: { attempts: 1 }`.
+ */
+function callConfig(options: { signal?: AbortSignal; headers?: Record<string, string> }, own: boolean): Record<string, unknown> {
   const config: Record<string, unknown> = {
-    httpOptions,
     automaticFunctionCalling: { disable: true },
     automaticContinuation: false,
   };
+  if (!own) config.httpOptions = { retryOptions: { attempts: 1 }, ...(options.headers && { headers: options.headers }) };
+  else if (options.headers) config.httpOptions = { headers: options.headers };
   if (options.signal) config.abortSignal = options.signal;
   return config;
 }
@@ -99,25 +105,27 @@ async function* plain(stream: AsyncIterable<unknown>): AsyncGenerator<unknown> {
   for await (const chunk of stream) yield toPlain(chunk);
 }
 
-export function genaiBinding(client: GenAIClientLike): GeminiBinding {
+/** `own`: the client was built by the adapter (no retries configured), not handed in by the user. */
+export function genaiBinding(client: GenAIClientLike, own = false): GeminiBinding {
   return {
     sdk: '@google/genai',
     async generate(body, options) {
-      return toPlain(await models(client).generateContent(toParams(body, options)));
+      return toPlain(await models(client).generateContent(toParams(body, options, own)));
     },
     async generateStream(body, options) {
-      return plain(await models(client).generateContentStream(toParams(body, options)));
+      return plain(await models(client).generateContentStream(toParams(body, options, own)));
     },
     async countTokens(body, options) {
       // The Gemini Developer API counts `contents` only in this SDK (it rejects systemInstruction/tools here).
-      const { httpOptions, abortSignal } = callConfig(options);
-      const config: Record<string, unknown> = { httpOptions };
+      const { httpOptions, abortSignal } = callConfig(options, own);
+      const config: Record<string, unknown> = {};
+      if (httpOptions) config.httpOptions = httpOptions;
       if (abortSignal) config.abortSignal = abortSignal;
       const res = await models(client).countTokens({ model: options.model, contents: body.contents, config });
       return res.totalTokens ?? 0;
     },
     async listModels(options) {
-      const config: Record<string, unknown> = { ...callConfig(options) };
+      const config: Record<string, unknown> = { ...callConfig(options, own) };
       delete config.automaticFunctionCalling;
       delete config.automaticContinuation;
       if (options.pageSize !== undefined) config.pageSize = options.pageSize;
