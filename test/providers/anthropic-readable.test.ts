@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { contentBlockSchema, messageSchema } from '../../src/providers/anthropic/anthropic-api-types.js';
+import { blockDeltaSchema, contentBlockSchema, messageSchema, streamEventSchema } from '../../src/providers/anthropic/anthropic-api-types.js';
 import { convertResponse } from '../../src/providers/anthropic/convert-response.js';
-import { readableBlock, readableMessage } from '../../src/providers/anthropic/readable.js';
-import { FIXTURES_DIR, HAS_FIXTURES, readFixtureJson, SKIP_REASON } from '../helpers/fixtures.js';
+import { readableBlock, readableDelta, readableEvent, readableMessage } from '../../src/providers/anthropic/readable.js';
+import { chunkLines, FIXTURES_DIR, HAS_FIXTURES, readFixtureJson, SKIP_REASON } from '../helpers/fixtures.js';
 import { mutated } from '../helpers/mutate.js';
 
 // The adapter reads a Message that `readableMessage` passes, and each block that `readableBlock`
@@ -31,6 +31,24 @@ const message = fc.record(
     usage: fc.record({ input_tokens: fc.nat(100), output_tokens: fc.nat(100), cache_read_input_tokens: fc.nat(10), cache_creation_input_tokens: fc.nat(10), service_tier: fc.constant('standard') }, { requiredKeys: [] }),
   },
   { requiredKeys: ['id', 'content', 'usage'] },
+);
+
+const usage = fc.record({ input_tokens: fc.nat(100), output_tokens: fc.nat(100), cache_read_input_tokens: fc.nat(10) }, { requiredKeys: [] });
+const delta = fc.oneof(
+  fc.record({ type: fc.constant('text_delta'), text: fc.string({ maxLength: 4 }) }),
+  fc.record({ type: fc.constant('thinking_delta'), thinking: fc.string({ maxLength: 4 }) }),
+  fc.record({ type: fc.constant('signature_delta'), signature: fc.string({ maxLength: 4 }) }),
+  fc.record({ type: fc.constant('input_json_delta'), partial_json: fc.constantFrom('', '{"a":', '1}') }),
+  fc.record({ type: fc.constant('citations_delta'), citation: fc.constant({}) }),
+);
+const event = fc.oneof(
+  fc.constant({ type: 'ping' }),
+  fc.constant({ type: 'message_stop' }),
+  fc.record({ type: fc.constant('message_start'), message: fc.record({ id: optStr, model: optStr, usage, content: fc.constant([]) }, { requiredKeys: [] }) }),
+  fc.record({ type: fc.constant('content_block_start'), index: fc.nat(3), content_block: block }),
+  fc.record({ type: fc.constant('content_block_delta'), index: fc.nat(3), delta }),
+  fc.record({ type: fc.constant('content_block_stop'), index: fc.nat(3) }),
+  fc.record({ type: fc.constant('message_delta'), delta: fc.record({ stop_reason: fc.constantFrom('end_turn', null), stop_sequence: fc.constant(null), stop_details: fc.constant({ type: 'x' }) }, { requiredKeys: [] }), usage }, { requiredKeys: ['type', 'delta'] }),
 );
 
 const ctx = { provider: 'anthropic', model: 'claude-sonnet-4-5', warnings: [] };
@@ -85,6 +103,32 @@ describe('Anthropic response fast checks', () => {
     expect(refused).toBeGreaterThan(100);
   });
 
+  it('pass only stream events, and deltas, their schemas accept', () => {
+    let proven = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(mutated(event), (e) => {
+        if (!readableEvent(e)) {
+          refused++;
+          return;
+        }
+        proven++;
+        expect(streamEventSchema.safeParse(e).success).toBe(true);
+        if (e.type === 'content_block_delta' && readableDelta(e.delta)) expect(blockDeltaSchema.safeParse(e.delta).success).toBe(true);
+      }),
+      { numRuns: 3_000 },
+    );
+    expect(proven).toBeGreaterThan(300);
+    expect(refused).toBeGreaterThan(100);
+    fc.assert(
+      fc.property(mutated(delta), (d) => {
+        if (typeof d !== 'object' || d === null || typeof (d as { type?: unknown }).type !== 'string') return;
+        if (readableDelta(d as { type: string })) expect(blockDeltaSchema.safeParse(d).success).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
   it('what the fast check refuses still gets the schema: a malformed known block is reported, an unknown one skipped', () => {
     const body = { id: 'msg_1', content: [{ type: 'text', text: '你好' }, { type: 'web_search_tool_result', content: [] }], usage: { input_tokens: 3, output_tokens: 2 } };
     expect(converted(body)).toMatchObject({ content: [{ type: 'text', text: '你好' }], usage: { inputTokens: 3, outputTokens: 2 } });
@@ -105,5 +149,20 @@ describe.skipIf(!HAS_FIXTURES)(`Anthropic fixtures take the fast path ${SKIP_REA
       bodies++;
     }
     expect(bodies).toBeGreaterThanOrEqual(3);
+  });
+
+  it('every recorded stream event, and every delta of a type the adapter reads, is proven readable', () => {
+    let events = 0;
+    for (const name of readdirSync(`${FIXTURES_DIR}/anthropic`)) {
+      if (!name.endsWith('.chunks.txt')) continue;
+      for (const line of chunkLines(`anthropic/${name}`)) {
+        const e = JSON.parse(line) as { type: string; delta?: { type: string } };
+        if (e.type === 'error') continue;
+        expect(readableEvent(e), `${name}: ${line.slice(0, 80)}`).toBe(true);
+        if (e.type === 'content_block_delta' && e.delta && e.delta.type !== 'citations_delta') expect(readableDelta(e.delta), `${name}: ${line.slice(0, 80)}`).toBe(true);
+        events++;
+      }
+    }
+    expect(events).toBeGreaterThan(50);
   });
 });

@@ -48,6 +48,7 @@ export const blockDeltaSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('signature_delta'), signature: z.string() }),
   z.object({ type: z.literal('input_json_delta'), partial_json: z.string() }),
 ]);
+export type AnthropicBlockDelta = z.infer<typeof blockDeltaSchema>;
 export const KNOWN_DELTA_TYPES: ReadonlySet<string> = new Set(['text_delta', 'thinking_delta', 'signature_delta', 'input_json_delta']);
 
 /** Event types this adapter reads; others (newer than this file) are skipped. */

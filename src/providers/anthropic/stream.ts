@@ -2,7 +2,8 @@ import { AbortError, InvalidResponseError, SwitchyardError } from '../../core/er
 import type { ProviderMetadata } from '../../core/messages.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
 import { EventStreamReader, type EventSourceMessage } from '../shared/event-stream.js';
-import { blockDeltaSchema, KNOWN_DELTA_TYPES, KNOWN_EVENT_TYPES, streamEventSchema, type AnthropicUsage } from './anthropic-api-types.js';
+import { blockDeltaSchema, KNOWN_DELTA_TYPES, KNOWN_EVENT_TYPES, streamEventSchema, type AnthropicBlockDelta, type AnthropicStreamEvent, type AnthropicUsage } from './anthropic-api-types.js';
+import { readableDelta, readableEvent } from './readable.js';
 import { convertUsage } from './convert-usage.js';
 import { mapAnthropicError, streamErrorEvent } from './map-error.js';
 import { mapStopReason } from './map-stop-reason.js';
@@ -150,6 +151,19 @@ class MessageState {
     return new InvalidResponseError({ provider: this.#ctx.provider, model: this.#ctx.model, message: `${this.where}: ${message}`, ...(cause !== undefined && { cause }) });
   }
 
+  /** An event the fast check could not prove readable: zod's copy, or the error naming what is wrong. */
+  #parseEvent(raw: unknown, type: string): AnthropicStreamEvent {
+    const parsed = streamEventSchema.safeParse(raw);
+    if (!parsed.success) throw this.invalid(`malformed "${type}" stream event`, parsed.error);
+    return parsed.data;
+  }
+
+  #parseDelta(raw: { type: string }): AnthropicBlockDelta {
+    const delta = blockDeltaSchema.safeParse(raw);
+    if (!delta.success) throw this.invalid(`malformed "${raw.type}" delta`, delta.error);
+    return delta.data;
+  }
+
   /** Reads one SSE event, pushing its parts; true at `message_stop` (the `finish` part was pushed). Throws typed errors (a JSON `SyntaxError` as is). */
   read(sse: EventSourceMessage, parts: ProviderStreamPart[]): boolean {
     const name = sse.event;
@@ -161,9 +175,7 @@ class MessageState {
     const raw = JSON.parse(sse.data) as unknown;
     const type = (raw as { type?: unknown } | null)?.type;
     if (typeof type !== 'string' || !KNOWN_EVENT_TYPES.has(type)) return false;
-    const parsed = streamEventSchema.safeParse(raw);
-    if (!parsed.success) throw this.invalid(`malformed "${type}" stream event`, parsed.error);
-    const event = parsed.data;
+    const event = readableEvent(raw) ? raw : this.#parseEvent(raw, type);
     const blocks = this.#blocks;
     switch (event.type) {
       case 'ping':
@@ -196,9 +208,7 @@ class MessageState {
         const block = blocks.get(event.index);
         if (!block) throw this.invalid(`content_block_delta for block ${event.index}, which was never started`);
         if (!KNOWN_DELTA_TYPES.has(event.delta.type)) break;
-        const delta = blockDeltaSchema.safeParse(event.delta);
-        if (!delta.success) throw this.invalid(`malformed "${event.delta.type}" delta`, delta.error);
-        const d = delta.data;
+        const d = readableDelta(event.delta) ? event.delta : this.#parseDelta(event.delta);
         if (d.type === 'text_delta') parts.push({ type: 'text-delta', delta: d.text });
         else if (d.type === 'thinking_delta') {
           if (d.thinking !== '') parts.push({ type: 'reasoning-delta', delta: d.thinking });
