@@ -24,6 +24,7 @@ import { fmt, mb, pct, signedUs, sorted, table } from './lib/stats.js';
 import { modeTables, rangeUs, type ClientModeSummary } from './lib/render.js';
 import type { FromWorker, RunResult, ToWorker } from './worker.js';
 import type { MicroResults } from './micro.js';
+import { isFloor } from './micro-sdk.js';
 import type { SoakResult } from './soak.js';
 import { buildSwitchyard } from './lib/sy.js';
 
@@ -194,7 +195,7 @@ function checkTargets(modes: Record<string, ClientModeSummary[]>, micro: MicroRe
     out.push({ target: `A/A control (${id}): the floor's own client again, expected 0`, result, met: null });
   }
   for (const r of micro?.overSdk ?? []) {
-    if (r.id === 'sdk') continue;
+    if (isFloor(r)) continue;
     out.push({ target: `${r.label}: CPU added to the SDK call, in process (no network)`, result: `+${r.addedCpuUs.toFixed(1)} µs (rounds ${r.addedRangeUs.map((x) => x.toFixed(1)).join('..')}), ${fmt(r.allocBytes)} B allocated`, met: null });
   }
   const seq = modes.seq;

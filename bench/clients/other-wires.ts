@@ -6,7 +6,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import type { LLMProvider } from '../../src/index.js';
 import { rootVersion } from '../lib/peer.js';
-import { benchRequest, buildRouter, describe, initSwitchyard, manyModels, realisticExtras } from '../lib/switchyard-config.js';
+import { benchRequest, buildRouter, describe, initSwitchyard, manyModels, realisticExtras, type BuiltRouter } from '../lib/switchyard-config.js';
 import { API_KEY, PROMPT, type BenchClient, type ClientFactory } from './types.js';
 
 // Not a real model id: the SDK prints deprecation notices for some real ones.
@@ -25,8 +25,20 @@ const onFirstOf = (onFirst: () => void): ((d: string | undefined) => string) => 
   };
 };
 
+/** The Anthropic SDK as the floor calls it (`fetch`: bench/micro-sdk.ts answers from memory). */
+export function anthropicSdk(origin: string, fetchImpl?: typeof globalThis.fetch): Anthropic {
+  return new Anthropic({ apiKey: API_KEY, baseURL: origin, maxRetries: 0, ...(fetchImpl && { fetch: fetchImpl }) });
+}
+
+/** The @google/genai SDK as the floor calls it (`fetch`: bench/micro-sdk.ts answers from memory). */
+export function geminiSdk(origin: string, fetchImpl?: typeof globalThis.fetch): GoogleGenAI {
+  return new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: origin, ...(fetchImpl && { fetch: fetchImpl }) } });
+}
+
+export const anthropicMessages = [{ role: 'user' as const, content: PROMPT }];
+
 export const anthropicDirect: ClientFactory = async ({ origin }) => {
-  const client = new Anthropic({ apiKey: API_KEY, baseURL: origin, maxRetries: 0 });
+  const client = anthropicSdk(origin);
   const messages = [{ role: 'user' as const, content: PROMPT }];
   return {
     notes: [`@anthropic-ai/sdk@${rootVersion('@anthropic-ai/sdk')} (root devDependency), maxRetries 0`],
@@ -46,7 +58,7 @@ export const anthropicDirect: ClientFactory = async ({ origin }) => {
 };
 
 export const geminiDirect: ClientFactory = async ({ origin }) => {
-  const ai = new GoogleGenAI({ apiKey: API_KEY, httpOptions: { baseUrl: origin } });
+  const ai = geminiSdk(origin);
   return {
     notes: [`@google/genai@${rootVersion('@google/genai')} (root devDependency)`],
     async chat() {
@@ -61,8 +73,23 @@ export const geminiDirect: ClientFactory = async ({ origin }) => {
   };
 };
 
+/** The realistic one-model router over one provider (the `sy-anthropic` / `sy-gemini` configuration). */
+export function oneModelRouter(provider: LLMProvider, vendorModel: string): BuiltRouter {
+  return buildRouter({ providers: { p: provider }, models: manyModels(1, ['p'], () => vendorModel) }, realisticExtras(['p']), { events: true });
+}
+
+/** switchyard's adapter for a wire, as the loopback clients build it (`fetch`: bench/micro-sdk.ts). */
+export async function wireProvider(wire: 'anthropic' | 'gemini', origin: string, fetchImpl?: typeof globalThis.fetch): Promise<LLMProvider> {
+  const sy = await initSwitchyard();
+  const options = { apiKey: API_KEY, baseURL: origin, ...(fetchImpl && { fetch: fetchImpl }) };
+  if (wire === 'anthropic') return sy.anthropic.anthropic(options);
+  // The Gemini adapter is loaded on demand: while it is being written, a failure here only drops this client.
+  const { gemini } = await sy.gemini();
+  return gemini(options);
+}
+
 async function routerOver(provider: LLMProvider, vendorModel: string): Promise<BenchClient> {
-  const b = buildRouter({ providers: { p: provider }, models: manyModels(1, ['p'], () => vendorModel) }, realisticExtras(['p']), { events: true });
+  const b = oneModelRouter(provider, vendorModel);
   const request = benchRequest();
   const notes = b.rejected.length ? [`not available at run time (dropped): ${b.rejected.join('; ')}`] : [];
   return {
@@ -81,14 +108,6 @@ async function routerOver(provider: LLMProvider, vendorModel: string): Promise<B
   };
 }
 
-export const anthropicRouter: ClientFactory = async ({ origin }) => {
-  const sy = await initSwitchyard();
-  return routerOver(sy.anthropic.anthropic({ apiKey: API_KEY, baseURL: origin }), ANTHROPIC_MODEL);
-};
+export const anthropicRouter: ClientFactory = async ({ origin }) => routerOver(await wireProvider('anthropic', origin), ANTHROPIC_MODEL);
 
-export const geminiRouter: ClientFactory = async ({ origin }) => {
-  // The Gemini adapter is loaded on demand: while it is being written, a failure here only drops this client.
-  const sy = await initSwitchyard();
-  const { gemini } = await sy.gemini();
-  return routerOver(gemini({ apiKey: API_KEY, baseURL: origin }), GEMINI_MODEL);
-};
+export const geminiRouter: ClientFactory = async ({ origin }) => routerOver(await wireProvider('gemini', origin), GEMINI_MODEL);

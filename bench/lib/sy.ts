@@ -28,7 +28,7 @@ export interface Switchyard {
   cost: typeof CostModule;
   accumulator: typeof AccumulatorModule;
   /** Loaded on demand (the adapter may be missing or broken while it is written). */
-  gemini(): Promise<{ gemini: (o: { apiKey: string; baseURL: string }) => IndexModule.LLMProvider }>;
+  gemini(): Promise<{ gemini: (o: { apiKey: string; baseURL: string; fetch?: typeof globalThis.fetch }) => IndexModule.LLMProvider }>;
   /** An internal module by entry name (`accounting`, `breaker`), untyped; undefined when missing. */
   optional(entry: 'accounting' | 'breaker'): Promise<Record<string, unknown> | undefined>;
   source: string;
