@@ -31,7 +31,8 @@ export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 
 /**
  * Returns the SDK client: the ready `client` when given, else one built with the key in use (see
- * `KeySource`), rebuilt when that key changes (after a rotation). Every option the SDK would read
+ * `KeySource`), rebuilt when that key changes (after a rotation); a literal key's client is
+ * handed out without a key check once built. Every option the SDK would read
  * from the environment when left undefined (`ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`,
  * `ANTHROPIC_BASE_URL`, `ANTHROPIC_WEBHOOK_SIGNING_KEY`, `ANTHROPIC_LOG`) is set explicitly. Without
  * a key the call fails with an `AuthenticationError` before anything is sent.
