@@ -1,3 +1,4 @@
+import { absent, finite, optNumber, optString, plain, type Rec } from '../shared/wire-checks.js';
 import type { AnthropicBlockDelta, AnthropicContentBlock, AnthropicMessage, AnthropicStreamEvent } from './anthropic-api-types.js';
 
 /**
@@ -10,20 +11,7 @@ import type { AnthropicBlockDelta, AnthropicContentBlock, AnthropicMessage, Anth
  * holds these to the schemas.
  */
 
-type Rec = Record<string, unknown>;
-
-/** A plain object (as `JSON.parse` makes); zod accepts more, which then goes to zod. */
-function plain(v: unknown): v is Rec {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-const optString = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
-const optNumber = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'number' && Number.isFinite(v));
-
-const optUsage = (u: unknown): boolean => u === undefined || u === null || usageReadable(u);
-const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
+const optUsage = (u: unknown): boolean => absent(u) || usageReadable(u);
 
 function usageReadable(u: unknown): boolean {
   return plain(u) && optNumber(u.input_tokens) && optNumber(u.output_tokens) && optNumber(u.cache_creation_input_tokens) && optNumber(u.cache_read_input_tokens);

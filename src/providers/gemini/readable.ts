@@ -1,3 +1,4 @@
+import { absent, optNumber, optString, plain } from '../shared/wire-checks.js';
 import type { GeminiResponse } from './gemini-api-types.js';
 
 /**
@@ -8,19 +9,6 @@ import type { GeminiResponse } from './gemini-api-types.js';
  * means "not proven": the schema decides and reports what is wrong, so errors are unchanged. A
  * property test holds it to the schema.
  */
-
-type Rec = Record<string, unknown>;
-
-/** A plain object (as `JSON.parse` makes, and as the SDKs pass nested values on); zod accepts more, which then goes to zod. */
-function plain(v: unknown): v is Rec {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-const absent = (v: unknown): boolean => v === undefined || v === null;
-const optString = (v: unknown): boolean => absent(v) || typeof v === 'string';
-const optNumber = (v: unknown): boolean => absent(v) || (typeof v === 'number' && Number.isFinite(v));
 
 function partReadable(p: unknown): boolean {
   if (!plain(p) || !optString(p.text) || !(absent(p.thought) || typeof p.thought === 'boolean') || !optString(p.thoughtSignature)) return false;

@@ -1,3 +1,4 @@
+import { absent, optNumber, optString, plain, type Rec } from '../shared/wire-checks.js';
 import type { WireChatCompletion, WireChunk } from './openai-api-types.js';
 
 /**
@@ -9,21 +10,10 @@ import type { WireChatCompletion, WireChunk } from './openai-api-types.js';
  * A property test holds these to the schemas.
  */
 
-type Rec = Record<string, unknown>;
-
-/** A plain object (as `JSON.parse` makes); zod accepts more, which then goes to zod. */
-function plain(v: unknown): v is Rec {
-  if (typeof v !== 'object' || v === null) return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-const optString = (v: unknown): boolean => v === undefined || v === null || typeof v === 'string';
-const optNumber = (v: unknown): boolean => v === undefined || v === null || (typeof v === 'number' && Number.isFinite(v));
-const optInt = (v: unknown): boolean => v === undefined || v === null || Number.isSafeInteger(v);
+const optInt = (v: unknown): boolean => absent(v) || Number.isSafeInteger(v);
 
 function usageReadable(u: unknown): boolean {
-  if (u === undefined || u === null) return true;
+  if (absent(u)) return true;
   if (!plain(u)) return false;
   const p = u.prompt_tokens_details;
   const c = u.completion_tokens_details;
@@ -33,8 +23,8 @@ function usageReadable(u: unknown): boolean {
     optNumber(u.total_tokens) &&
     optNumber(u.prompt_cache_hit_tokens) &&
     optNumber(u.prompt_cache_miss_tokens) &&
-    (p === undefined || p === null || (plain(p) && optNumber(p.cached_tokens))) &&
-    (c === undefined || c === null || (plain(c) && optNumber(c.reasoning_tokens)))
+    (absent(p) || (plain(p) && optNumber(p.cached_tokens))) &&
+    (absent(c) || (plain(c) && optNumber(c.reasoning_tokens)))
   );
 }
 
@@ -44,7 +34,7 @@ function textReadable(m: Rec): boolean {
 }
 
 function toolCallsReadable(calls: unknown, delta: boolean): boolean {
-  if (calls === undefined || calls === null) return true;
+  if (absent(calls)) return true;
   if (!Array.isArray(calls)) return false;
   for (let i = 0; i < calls.length; i++) {
     const call: unknown = calls[i];
@@ -52,7 +42,7 @@ function toolCallsReadable(calls: unknown, delta: boolean): boolean {
     const fn = call.function;
     if (delta) {
       if (!optInt(call.index) || !optString(call.id)) return false;
-      if (fn !== undefined && fn !== null && !(plain(fn) && optString(fn.name) && optString(fn.arguments))) return false;
+      if (!absent(fn) && !(plain(fn) && optString(fn.name) && optString(fn.arguments))) return false;
     } else if (typeof call.id !== 'string' || !optString(call.type) || !plain(fn) || typeof fn.name !== 'string' || !optString(fn.arguments)) {
       return false;
     }
@@ -78,13 +68,13 @@ export function readableCompletion(raw: unknown): raw is WireChatCompletion {
 export function readableChunk(raw: unknown): raw is WireChunk {
   if (!plain(raw) || !optString(raw.id) || !optString(raw.model) || !usageReadable(raw.usage)) return false;
   const { choices } = raw;
-  if (choices === undefined || choices === null) return true;
+  if (absent(choices)) return true;
   if (!Array.isArray(choices)) return false;
   for (let i = 0; i < choices.length; i++) {
     const choice: unknown = choices[i];
     if (!plain(choice) || !optInt(choice.index) || !optString(choice.finish_reason)) return false;
     const { delta } = choice;
-    if (delta === undefined || delta === null) continue;
+    if (absent(delta)) continue;
     if (!plain(delta) || !textReadable(delta) || !toolCallsReadable(delta.tool_calls, true)) return false;
   }
   return true;
