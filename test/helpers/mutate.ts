@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { expect } from 'vitest';
 
 /**
  * Arbitrary damage to a valid value, for properties of checks that must never accept what a schema
@@ -51,3 +52,43 @@ export function mutated<T>(base: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
   });
 }
 
+
+interface Schema {
+  safeParse(v: unknown): { success: true; data: unknown } | { success: false };
+}
+
+/**
+ * The property every fast check must hold: over damaged `values`, whatever `check` passes, `schema`
+ * passes too; `sameRead` then compares what the adapter makes of the value and of the schema's
+ * copy. Both sides must be exercised (`minProven` passed, `minRefused` refused).
+ */
+export function holdsToSchema(values: fc.Arbitrary<unknown>, check: (v: unknown) => boolean, schema: Schema, options: { sameRead?: (value: unknown, parsed: unknown) => void; minProven?: number; minRefused?: number; numRuns?: number } = {}): void {
+  let proven = 0;
+  let refused = 0;
+  fc.assert(
+    fc.property(values, (v) => {
+      if (!check(v)) {
+        refused++;
+        return;
+      }
+      proven++;
+      const parsed = schema.safeParse(v);
+      expect(parsed.success).toBe(true);
+      if (parsed.success) options.sameRead?.(v, parsed.data);
+    }),
+    { numRuns: options.numRuns ?? 3_000 },
+  );
+  expect(proven).toBeGreaterThan(options.minProven ?? 300);
+  expect(refused).toBeGreaterThan(options.minRefused ?? 300);
+}
+
+/** What an adapter's `convertResponse` makes of a body (or the error it throws), without the fields that hold the body itself. */
+export function readOf<R extends { raw?: unknown; usage: { raw?: unknown } }>(convert: () => R): (Omit<R, 'raw' | 'usage'> & { usage: Omit<R['usage'], 'raw'> }) | { threw: string } {
+  try {
+    const { raw: _raw, usage, ...rest } = convert();
+    const { raw: _usageRaw, ...u } = usage;
+    return { ...rest, usage: u as Omit<R['usage'], 'raw'> };
+  } catch (error) {
+    return { threw: String(error) };
+  }
+}
