@@ -32,10 +32,25 @@ export class SessionPins {
     return pin.model;
   }
 
+  /** The key set last: the last in the Map's order, unless it has been deleted since. */
+  #newest: string | undefined;
+
   /** Pins (or re-pins) the session to the model that served it. */
   set(key: string, model: string): void {
+    const expiresAt = this.now() + this.ttlMs;
+    if (key === this.#newest) {
+      // Already the most recently used (an agent's calls in one session come in runs): update in
+      // place, without a delete and re-insert in the Map.
+      const pin = this.#pins.get(key);
+      if (pin) {
+        pin.model = model;
+        pin.expiresAt = expiresAt;
+        return;
+      }
+    }
     this.#pins.delete(key); // re-insert: Map order is the LRU order
-    this.#pins.set(key, { model, expiresAt: this.now() + this.ttlMs });
+    this.#pins.set(key, { model, expiresAt });
+    this.#newest = key;
     while (this.#pins.size > this.maxSessions) this.#pins.delete(this.#pins.keys().next().value!);
   }
 
