@@ -99,8 +99,13 @@ async function otherWireClients(): Promise<Client[]> {
   ];
 }
 
+/** Every client measured here (each SDK direct, and switchyard over it), for tools that run one of them (cache-sim.ts). */
+export async function overSdkClients(): Promise<Client[]> {
+  return [...openaiClients(), ...(await otherWireClients())];
+}
+
 export async function overSdkMicro(quick: boolean): Promise<OverSdkRow[]> {
-  const all = [...openaiClients(), ...(await otherWireClients())];
+  const all = await overSdkClients();
   // Many short rounds: the host's speed drifts within a second, and a difference taken inside one
   // short round cancels more of that drift than a long one.
   const rounds = quick ? 5 : 41;
