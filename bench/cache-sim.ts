@@ -119,7 +119,8 @@ function runOnce(client: string, n: number, dir: string): Promise<string> {
   const out = join(dir, `${client}.${n}.callgrind`);
   const args = [
     '--tool=callgrind', '--cache-sim=yes', '--I1=32768,8,64', '--D1=32768,8,64', '--LL=524288,8,64', '--dump-instr=yes', `--callgrind-out-file=${out}`,
-    process.execPath, '--perf-basic-prof', '--single-threaded', '--import', 'tsx', SELF, '--child', `--client=${client}`, `--n=${n}`, `--warm=${arg('warm', '3000')}`,
+    // --perf-basic-prof also turns on V8's code log: keep it in the temp dir, not in the cwd.
+    process.execPath, '--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${join(dir, `${client}.${n}.v8.log`)}`, '--single-threaded', '--import', 'tsx', SELF, '--child', `--client=${client}`, `--n=${n}`, `--warm=${arg('warm', '3000')}`,
   ];
   return new Promise((resolve, reject) => {
     const p = spawn('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
