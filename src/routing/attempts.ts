@@ -111,6 +111,19 @@ export async function runAttempts<T>(
         input.skipped.push({ model: candidate.model, reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' });
         continue;
       }
+      // The first try, without the retry machinery below (closures, p-retry's wrapper, a per-try
+      // signal): most requests end here. Run between two SDK calls, that code costs its cache
+      // misses, not its instructions (docs/performance.md, items 21-22). A failed first try is
+      // handed to the loop below as try 1's outcome, so failures take exactly the general path.
+      let firstFailure: { error: unknown } | undefined;
+      if (input.retry.attemptTimeoutMs === undefined) {
+        startedAt = performance.now();
+        try {
+          return { value: await call(provider, candidate, signal.signal), candidate, tryNumber: 1, startedAt, lease: firstLease };
+        } catch (error) {
+          firstFailure = { error };
+        }
+      }
       let tryNumber = 0;
       // Tries taken outside p-retry's count (a retry with a rotated key), so try numbers stay unique.
       let extraTries = 0;
@@ -125,9 +138,13 @@ export async function runAttempts<T>(
       const once = async (n: number, entered?: Lease): Promise<T> => {
         tryNumber = n;
         lease = entered ?? (await guards.enter(candidate, input.tokens, signal.signal) as Lease);
-        startedAt = performance.now();
+        // Try 1 may already have run (and failed) on the first-try path above: take its outcome.
+        const failed = firstFailure;
+        firstFailure = undefined;
+        if (!failed) startedAt = performance.now();
         const t = trySignal(signal.signal, input.retry.attemptTimeoutMs);
         try {
+          if (failed) throw failed.error;
           return await call(provider, candidate, t.signal);
         } catch (error) {
           const typed = t.timedOut()
