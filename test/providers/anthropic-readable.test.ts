@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { blockDeltaSchema, contentBlockSchema, messageSchema, streamEventSchema } from '../../src/providers/anthropic/anthropic-api-types.js';
 import { convertResponse } from '../../src/providers/anthropic/convert-response.js';
 import { readableBlock, readableDelta, readableEvent, readableMessage } from '../../src/providers/anthropic/readable.js';
-import { chunkLines, FIXTURES_DIR, HAS_FIXTURES, readFixtureJson, SKIP_REASON } from '../helpers/fixtures.js';
+import { chunkLines, FIXTURES_DIR, readFixtureJson } from '../helpers/fixtures.js';
 import { holdsToSchema, mutated, readOf } from '../helpers/mutate.js';
 
 // The adapter reads a Message that `readableMessage` passes, and each block that `readableBlock`
@@ -80,7 +80,7 @@ describe('Anthropic response fast checks', () => {
   });
 });
 
-describe.skipIf(!HAS_FIXTURES)(`Anthropic fixtures take the fast path ${SKIP_REASON}`, () => {
+describe('Anthropic fixtures take the fast path', () => {
   it('every recorded Messages body, and every block of it, is proven readable', () => {
     let bodies = 0;
     for (const name of readdirSync(`${FIXTURES_DIR}/anthropic`)) {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { convertResponse } from '../../src/providers/openai/convert-response.js';
 import { chatCompletionSchema, chunkSchema } from '../../src/providers/openai/openai-api-types.js';
 import { readableChunk, readableCompletion } from '../../src/providers/openai/readable.js';
-import { chunkLines, FIXTURES_DIR, HAS_FIXTURES, readFixtureJson, SKIP_REASON } from '../helpers/fixtures.js';
+import { chunkLines, FIXTURES_DIR, readFixtureJson } from '../helpers/fixtures.js';
 import { holdsToSchema, mutated, readOf } from '../helpers/mutate.js';
 
 // The adapter reads a body that `readableCompletion` / `readableChunk` pass as it is, without zod.
@@ -86,7 +86,7 @@ describe('OpenAI response fast checks', () => {
   });
 });
 
-describe.skipIf(!HAS_FIXTURES)(`OpenAI-wire fixtures take the fast path ${SKIP_REASON}`, () => {
+describe('OpenAI-wire fixtures take the fast path', () => {
   it('every recorded OpenAI and DeepSeek body and chunk is proven readable', () => {
     let bodies = 0;
     let chunks = 0;
