@@ -3,7 +3,6 @@ import type { AssistantContentPart } from '../../core/messages.js';
 import type { ProviderResponse, Warning } from '../../core/response.js';
 import { contentBlockSchema, messageSchema, type AnthropicContentBlock, type AnthropicMessage } from './anthropic-api-types.js';
 import { convertUsage } from './convert-usage.js';
-import { readableBlock, readableMessage } from './readable.js';
 import { mapStopReason } from './map-stop-reason.js';
 
 export interface ResponseContext {
@@ -45,9 +44,8 @@ export function convertResponse(raw: unknown, ctx: ResponseContext): ProviderRes
   return out;
 }
 
-/** The body as a Message: as it is when the fast check proves it readable, else zod's copy or an InvalidResponseError. */
+/** The body as a Message (the fields we read, checked by zod), or an InvalidResponseError. */
 function parseMessage(raw: unknown, ctx: ResponseContext): AnthropicMessage {
-  if (readableMessage(raw)) return raw;
   const parsed = messageSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new InvalidResponseError({
@@ -60,7 +58,6 @@ function parseMessage(raw: unknown, ctx: ResponseContext): AnthropicMessage {
 
 /** A block this adapter reads, undefined for other types; a known type with bad fields is an InvalidResponseError. */
 function readBlock(rawBlock: { type: string }, i: number, ctx: ResponseContext): AnthropicContentBlock | undefined {
-  if (readableBlock(rawBlock)) return rawBlock;
   const block = contentBlockSchema.safeParse(rawBlock);
   if (block.success) return block.data;
   if (!KNOWN_BLOCK_TYPES.has(rawBlock.type)) return undefined;

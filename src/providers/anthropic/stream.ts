@@ -3,7 +3,6 @@ import type { ProviderMetadata } from '../../core/messages.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
 import { EventStreamReader, type EventSourceMessage } from '../shared/event-stream.js';
 import { blockDeltaSchema, KNOWN_DELTA_TYPES, KNOWN_EVENT_TYPES, streamEventSchema, type AnthropicBlockDelta, type AnthropicStreamEvent, type AnthropicUsage } from './anthropic-api-types.js';
-import { readableDelta, readableEvent } from './readable.js';
 import { convertUsage } from './convert-usage.js';
 import { mapAnthropicError, streamErrorEvent } from './map-error.js';
 import { mapStopReason } from './map-stop-reason.js';
@@ -43,8 +42,7 @@ type OpenBlock =
 /**
  * A Messages event stream as provider stream parts. The body is read here (one batch of events per
  * network read, see `EventStreamReader`), not by the SDK's `Stream` and its chain of async
- * generators per event (in process, a 25-event stream cost ~290 µs CPU through it and ~230 µs now,
- * see docs/providers/anthropic.md). The events are read as the SDK reads them (`DATA_EVENTS` parsed
+ * generators per event. The events are read as the SDK reads them (`DATA_EVENTS` parsed
  * as JSON, malformed JSON -> `InvalidResponseError`; `event: error` -> the typed error of its
  * `type`, see `streamErrorEvent`).
  * - a thinking block's `signature_delta`s are joined and emitted on the block's reasoning part at
@@ -151,7 +149,7 @@ class MessageState {
     return new InvalidResponseError({ provider: this.#ctx.provider, model: this.#ctx.model, message: `${this.where}: ${message}`, ...(cause !== undefined && { cause }) });
   }
 
-  /** An event the fast check could not prove readable: zod's copy, or the error naming what is wrong. */
+  /** A known event checked by zod, or the error naming what is wrong. */
   #parseEvent(raw: unknown, type: string): AnthropicStreamEvent {
     const parsed = streamEventSchema.safeParse(raw);
     if (!parsed.success) throw this.invalid(`malformed "${type}" stream event`, parsed.error);
@@ -175,7 +173,7 @@ class MessageState {
     const raw = JSON.parse(sse.data) as unknown;
     const type = (raw as { type?: unknown } | null)?.type;
     if (typeof type !== 'string' || !KNOWN_EVENT_TYPES.has(type)) return false;
-    const event = readableEvent(raw) ? raw : this.#parseEvent(raw, type);
+    const event = this.#parseEvent(raw, type);
     const blocks = this.#blocks;
     switch (event.type) {
       case 'ping':
@@ -208,7 +206,7 @@ class MessageState {
         const block = blocks.get(event.index);
         if (!block) throw this.invalid(`content_block_delta for block ${event.index}, which was never started`);
         if (!KNOWN_DELTA_TYPES.has(event.delta.type)) break;
-        const d = readableDelta(event.delta) ? event.delta : this.#parseDelta(event.delta);
+        const d = this.#parseDelta(event.delta);
         if (d.type === 'text_delta') parts.push({ type: 'text-delta', delta: d.text });
         else if (d.type === 'thinking_delta') {
           if (d.thinking !== '') parts.push({ type: 'reasoning-delta', delta: d.thinking });

@@ -7,7 +7,6 @@ import { convertUsage } from './convert-usage.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { chatCompletionSchema, type WireChatCompletion } from './openai-api-types.js';
 import { parseToolArgs } from './parse-tool-args.js';
-import { readableCompletion } from './readable.js';
 
 export interface ResponseContext {
   provider: string;
@@ -18,7 +17,6 @@ export interface ResponseContext {
 
 /** Validates the fields we read of a non-streaming body; anything unreadable is an InvalidResponseError. */
 export function parseCompletion(raw: unknown, ctx: ResponseContext): WireChatCompletion {
-  if (readableCompletion(raw)) return raw;
   const parsed = chatCompletionSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issues = zodIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);

@@ -8,7 +8,6 @@ import type { EventSourceMessage, EventStreamReader } from '../shared/event-stre
 import { mapOpenAIError, streamErrorEvent } from './map-error.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { chunkSchema, type WireChunk } from './openai-api-types.js';
-import { readableChunk } from './readable.js';
 import { parseToolArgs } from './parse-tool-args.js';
 
 export interface StreamContext {
@@ -69,7 +68,6 @@ class ChunkState {
 }
 
 function parseChunk(raw: unknown, ctx: StreamContext): WireChunk {
-  if (readableChunk(raw)) return raw;
   const parsed = chunkSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issues = zodIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
