@@ -4,6 +4,7 @@ import type { ProviderResponse, Warning } from '../../core/response.js';
 import { contentBlockSchema, messageSchema, type AnthropicContentBlock, type AnthropicMessage } from './anthropic-api-types.js';
 import { convertUsage } from './convert-usage.js';
 import { mapStopReason } from './map-stop-reason.js';
+import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 
 export interface ResponseContext {
   provider: string;
@@ -19,10 +20,11 @@ export function convertResponse(raw: unknown, ctx: ResponseContext): ProviderRes
   const content: AssistantContentPart[] = [];
   let answeredByJsonTool = false;
   const blocks = message.content;
+  const ids = new ToolCallIdAssigner();
   for (let i = 0; i < blocks.length; i++) {
     const block = readBlock(blocks[i]!, i, ctx);
     if (!block) continue; // server tool blocks, citations-only blocks and types newer than this adapter
-    const part = toPart(block, ctx.jsonTool);
+    const part = toPart(block, ctx.jsonTool, ids);
     if (part.type === 'text' && ctx.jsonTool !== undefined && block.type === 'tool_use') answeredByJsonTool = true;
     content.push(part);
   }
@@ -66,7 +68,7 @@ function readBlock(rawBlock: { type: string }, i: number, ctx: ResponseContext):
 
 const KNOWN_BLOCK_TYPES: ReadonlySet<string> = new Set(['text', 'thinking', 'redacted_thinking', 'tool_use']);
 
-function toPart(block: AnthropicContentBlock, jsonTool: string | undefined): AssistantContentPart {
+function toPart(block: AnthropicContentBlock, jsonTool: string | undefined, ids: ToolCallIdAssigner): AssistantContentPart {
   switch (block.type) {
     case 'text':
       return { type: 'text', text: block.text };
@@ -76,7 +78,7 @@ function toPart(block: AnthropicContentBlock, jsonTool: string | undefined): Ass
       return { type: 'reasoning', text: '', redacted: block.data };
     case 'tool_use':
       if (jsonTool !== undefined && block.name === jsonTool) return { type: 'text', text: JSON.stringify(block.input ?? {}) };
-      return { type: 'tool-call', toolCallId: block.id, toolName: block.name, args: block.input ?? {} };
+      return { type: 'tool-call', toolCallId: ids.id(block.id), toolName: block.name, args: block.input ?? {} };
     default: {
       const never: never = block;
       return never;

@@ -2,6 +2,7 @@ import { AbortError, InvalidResponseError, SwitchyardError } from '../../core/er
 import type { ProviderMetadata } from '../../core/messages.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
 import { EventStreamReader, type EventSourceMessage } from '../shared/event-stream.js';
+import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 import { blockDeltaSchema, KNOWN_DELTA_TYPES, KNOWN_EVENT_TYPES, streamEventSchema, type AnthropicBlockDelta, type AnthropicStreamEvent, type AnthropicUsage } from './anthropic-api-types.js';
 import { convertUsage } from './convert-usage.js';
 import { mapAnthropicError, streamErrorEvent } from './map-error.js';
@@ -134,6 +135,8 @@ class MessageState {
   readonly #jsonTool: string | undefined;
   readonly #headers: Headers;
   readonly #blocks = new Map<number, OpenBlock>();
+  readonly #ids = new ToolCallIdAssigner();
+  #started = false;
   #usage: AnthropicUsage | undefined;
   #stopReason: string | undefined;
   readonly #meta: Record<string, unknown> = {};
@@ -179,11 +182,15 @@ class MessageState {
       case 'ping':
         break;
       case 'message_start':
+        // One stream carries one message: a second start would splice two answers into one.
+        if (this.#started) throw this.invalid('a second message_start arrived while a message was open');
+        this.#started = true;
         if (event.message.usage) this.#usage = event.message.usage;
         parts.push({ type: 'response-metadata', ...(event.message.id && { id: event.message.id }), ...(event.message.model && { modelId: event.message.model }) });
         break;
       case 'content_block_start': {
         const b = event.content_block;
+        if (blocks.has(event.index)) throw this.invalid(`content_block_start for block ${event.index}, which is already open`);
         if (b.type === 'text') {
           blocks.set(event.index, { type: 'text' });
           if (typeof b.text === 'string' && b.text !== '') parts.push({ type: 'text-delta', delta: b.text });
@@ -197,8 +204,9 @@ class MessageState {
           // block starts a new reasoning part instead of merging into this one.
           const providerMetadata: ProviderMetadata = { anthropic: { redactedData: b.data } };
           parts.push({ type: 'reasoning-delta', delta: '', signature: '', providerMetadata });
-        } else if (b.type === 'tool_use' && typeof b.id === 'string' && typeof b.name === 'string') {
-          blocks.set(event.index, { type: 'tool', id: b.id, name: b.name, json: '', initial: b.input, asText: b.name === this.#jsonTool });
+        } else if (b.type === 'tool_use') {
+          if (typeof b.name !== 'string' || b.name === '') throw this.invalid(`tool_use block ${event.index} has no name`);
+          blocks.set(event.index, { type: 'tool', id: this.#ids.id(typeof b.id === 'string' ? b.id : undefined), name: b.name, json: '', initial: b.input, asText: b.name === this.#jsonTool });
         } else blocks.set(event.index, { type: 'other' });
         break;
       }

@@ -7,6 +7,7 @@ import { convertUsage } from './convert-usage.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { chatCompletionSchema, type WireChatCompletion } from './openai-api-types.js';
 import { parseToolArgs } from './parse-tool-args.js';
+import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 
 export interface ResponseContext {
   provider: string;
@@ -28,6 +29,11 @@ export function parseCompletion(raw: unknown, ctx: ResponseContext): WireChatCom
   });
 }
 
+/** A Gemini thought signature (sent through an OpenAI-compatible endpoint) kept as `providerMetadata[kind].thoughtSignature`. */
+export function thoughtSignatureMetadata(signature: string | null | undefined, kind: string): { providerMetadata?: ProviderMetadata } {
+  return signature ? { providerMetadata: { [kind]: { thoughtSignature: signature } } } : {};
+}
+
 /**
  * A Chat Completions body as the unified response: reasoning (`reasoning_content`) first, then
  * text, then tool calls with parsed arguments. Only choice 0 is read (a warning says so when there
@@ -46,12 +52,14 @@ export function convertResponse(raw: unknown, ctx: ResponseContext, warnings: Wa
   if (reasoning) content.push({ type: 'reasoning', text: reasoning });
   if (message.content) content.push({ type: 'text', text: message.content });
   const truncated = choice.finish_reason === 'length';
+  const ids = new ToolCallIdAssigner();
   for (const call of message.tool_calls ?? []) {
     content.push({
       type: 'tool-call',
-      toolCallId: call.id,
+      toolCallId: ids.id(call.id),
       toolName: call.function.name,
       args: parseToolArgs(call.function.arguments ?? '', call.function.name, truncated, ctx),
+      ...thoughtSignatureMetadata(call.extra_content?.google?.thought_signature, ctx.kind),
     });
   }
   const refusal = message.refusal ?? undefined;
