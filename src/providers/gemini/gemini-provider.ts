@@ -10,6 +10,7 @@ import { describeProvider, withDescription } from '../shared/describe.js';
 import { clientForKey } from '../shared/client-cache.js';
 import { estimateUsage } from '../shared/estimate-usage.js';
 import { createKeySource, type KeySource } from '../shared/key-source.js';
+import { adapterSecrets, guardSecrets } from '../shared/secret-guard.js';
 import type { BaseProviderOptions } from '../shared/options.js';
 import type { BindingCallOptions, GeminiBinding } from './client.js';
 import { convertRequest, type GeminiSchemaMode } from './convert-request.js';
@@ -210,7 +211,7 @@ export function gemini(options: GeminiProviderOptions = {}): GeminiProvider {
     },
   };
   return withDescription(
-    instance,
+    guardSecrets(instance, adapterSecrets(keys, options)),
     describeProvider({
       kind: 'gemini',
       name: provider,

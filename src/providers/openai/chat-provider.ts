@@ -10,6 +10,7 @@ import { describeProvider, withDescription } from '../shared/describe.js';
 import { estimateUsage } from '../shared/estimate-usage.js';
 import { EventStreamReader } from '../shared/event-stream.js';
 import { createKeySource } from '../shared/key-source.js';
+import { adapterSecrets, guardSecrets } from '../shared/secret-guard.js';
 import { lazyClient, NO_TIMEOUT_MS, OPENAI_BASE_URL, type ClientSettings } from './client.js';
 import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
@@ -133,7 +134,7 @@ export function createChatProvider(settings: ChatProviderSettings): OpenAIChatPr
     },
   };
   return withDescription(
-    provider,
+    guardSecrets(provider, adapterSecrets(keys, settings)),
     describeProvider({
       kind: settings.kind,
       name,
