@@ -25,6 +25,15 @@ export function isContextLengthMessage(text: string): boolean {
 }
 
 /**
+ * A 429 that no retry can fix: the account is out of credit or over a billing quota (OpenAI's
+ * `insufficient_quota`, "check your plan and billing details"). Throttling stays a rate limit even
+ * when it names a quota: Google's standard wording is "Resource has been exhausted (e.g. check
+ * quota)" (`RESOURCE_EXHAUSTED`), and per-minute quotas pass with time.
+ */
+const OUT_OF_CREDIT = /insufficient[_ ]?(quota|balance|credit|funds)|billing|exceeded your current quota|credit balance|out of credits?|payment required/i;
+const THROTTLED = /rate[_ ]?limit|resource[_ ]has[_ ]been[_ ]exhausted|resource_exhausted|per[_ ](second|minute)|too many requests/i;
+
+/**
  * The one place that turns an HTTP-like status into a typed error. Adapters call it after they
  * have read the vendor's code and message; the mock provider uses it for scripted failures.
  */
@@ -32,9 +41,7 @@ export function errorFromStatus(input: HttpErrorInput): SwitchyardError {
   const { statusCode: status } = input;
   const text = `${input.vendorCode ?? ''} ${input.message ?? ''}`;
   if (status === 429) {
-    return /quota|billing|insufficient/i.test(text) && !/rate/i.test(text)
-      ? new PermissionError(input)
-      : new RateLimitError(input);
+    return OUT_OF_CREDIT.test(text) && !THROTTLED.test(text) ? new PermissionError(input) : new RateLimitError(input);
   }
   if (status === 401) return new AuthenticationError(input);
   // 402: out of credit / balance (DeepSeek and others): the account, not the request, is the problem.
@@ -48,15 +55,18 @@ export function errorFromStatus(input: HttpErrorInput): SwitchyardError {
   return new ProviderUnavailableError(input);
 }
 
-/** Parses `retry-after-ms` / `retry-after` (seconds or HTTP date). Returns undefined when absent or unreadable. */
+/**
+ * Parses `retry-after-ms` / `retry-after` (seconds or HTTP date). Returns undefined when absent,
+ * unreadable or negative (a negative delay is no hint); a date in the past is 0.
+ */
 export function parseRetryAfter(headers: { get(name: string): string | null } | undefined, now = Date.now()): number | undefined {
   if (!headers) return undefined;
   const ms = headers.get('retry-after-ms');
-  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms))) return Math.max(0, Number(ms));
+  if (ms !== null && ms.trim() !== '' && Number.isFinite(Number(ms)) && Number(ms) >= 0) return Number(ms);
   const after = headers.get('retry-after');
   if (after === null || after.trim() === '') return undefined;
   const seconds = Number(after);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
   const date = Date.parse(after);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }

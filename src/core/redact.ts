@@ -40,3 +40,25 @@ export function redact(text: string): string {
   out = out.replace(KEY_PATTERNS, (_m, bearer: string | undefined) => (bearer ? `${bearer}${REDACTED}` : REDACTED));
   return out;
 }
+
+/** The shortest tail of a key that is masked (vendors echo keys as `sk-...****cdef`). */
+const MIN_TAIL = 4;
+
+/**
+ * `redact()`, and besides every one of `secrets` (an adapter's configured keys) masked whole, by
+ * any 8+ character prefix and by any tail of 4+ characters. Tails are masked only here, in text
+ * an adapter builds from what a vendor sent (error messages and bodies), never in user content:
+ * a 4-character sequence is too common to mask everywhere.
+ */
+export function redactSecrets(text: string, secrets: Iterable<string>): string {
+  const out = redact(text);
+  const alternatives: string[] = [];
+  for (const secret of secrets) {
+    if (secret.length < MIN_TAIL) continue;
+    alternatives.push(escape(secret));
+    if (secret.length >= 8) alternatives.push(`${escape(secret.slice(0, 8))}[^\\s"'\`]*`);
+    // Longest tail first, so that the longest echoed tail is masked whole.
+    for (let n = secret.length - 1; n >= MIN_TAIL; n--) alternatives.push(escape(secret.slice(-n)));
+  }
+  return alternatives.length === 0 ? out : out.replace(new RegExp(alternatives.join('|'), 'g'), REDACTED);
+}

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeCost } from '../../src/accounting/cost.js';
 import { resolveModelInfo } from '../../src/catalog/index.js';
 import type { Usage } from '../../src/core/usage.js';
-import { HAS_FIXTURES, readFixtureJson, SKIP_REASON } from '../helpers/fixtures.js';
+import { readFixtureJson } from '../helpers/fixtures.js';
 
 // Vendor usage blocks -> unified usage, written out here (the adapters do the same) so that each
 // golden figure below can be checked by hand from the fixture's own numbers.
@@ -34,7 +34,7 @@ function costOf(kind: string, model: string, usage: Usage) {
   return computeCost(usage, resolveModelInfo({ model }, kind).pricing);
 }
 
-describe.skipIf(!HAS_FIXTURES)(`golden costs from recorded vendor usage ${SKIP_REASON}`, () => {
+describe('golden costs from recorded vendor usage', () => {
   it('OpenAI gpt-4.1-nano (openai-text.json): 16 in, 363 out', () => {
     const body = readFixtureJson<{ model: string; usage: OpenAIUsage }>('openai/openai-text.json');
     expect(body.model).toBe('gpt-4.1-nano-2025-04-14');

@@ -1,12 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** `../shared/fixtures` next to the repository (tests must pass without it: fixture tests then skip). */
-export const FIXTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures');
-export const HAS_FIXTURES = existsSync(join(FIXTURES_DIR, 'README.md'));
-/** Use in test titles: `describe.skipIf(!HAS_FIXTURES)(\`... ${SKIP_REASON}\`, ...)`. */
-export const SKIP_REASON = HAS_FIXTURES ? '' : '(skipped: ../shared/fixtures is not present in this clone)';
+/** Recorded vendor responses, kept in the repository (see test/fixtures/README.md for provenance). */
+export const FIXTURES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures');
 
 export function fixturePath(rel: string): string {
   return join(FIXTURES_DIR, rel);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidResponseError } from '../../src/core/errors.js';
 import { deepseek } from '../../src/providers/deepseek/index.js';
-import { chunkLines, HAS_FIXTURES, openaiSse, readFixture, readFixtureJson, SKIP_REASON } from '../helpers/fixtures.js';
+import { chunkLines, openaiSse, readFixture, readFixtureJson } from '../helpers/fixtures.js';
 import { sendJson } from '../helpers/loopback.js';
 import { API_KEY, caught, collect, sendSse, summarize, textRequest, useLoopback } from './openai/helpers.js';
 
@@ -13,7 +13,7 @@ function fixtureField(lines: string[], field: 'content' | 'reasoning_content'): 
   return lines.map((l) => (JSON.parse(l) as Chunk).choices?.[0]?.delta?.[field] ?? '').join('');
 }
 
-describe.skipIf(!HAS_FIXTURES)(`deepseek fixtures replayed through the real SDK ${SKIP_REASON}`, () => {
+describe('deepseek fixtures replayed through the real SDK', () => {
   const lb = useLoopback();
   const provider = () => deepseek({ apiKey: API_KEY, baseURL: lb.current.url });
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthenticationError, ContentFilterError, InvalidResponseError, RateLimitError } from '../../src/core/errors.js';
 import type { ReasoningPart, ToolCallPart } from '../../src/core/messages.js';
-import { chunkLines, geminiSse, HAS_FIXTURES, readFixture, readFixtureJson, SKIP_REASON } from '../helpers/fixtures.js';
+import { chunkLines, geminiSse, readFixture, readFixtureJson } from '../helpers/fixtures.js';
 import { type Loopback, sendJson, startLoopback } from '../helpers/loopback.js';
 import { collect, MODEL, providerFor, SDKS, simpleRequest, sse, summarize } from './gemini/setup.js';
 
@@ -26,7 +26,7 @@ function streamed(pieces: string[]) {
   });
 }
 
-describe.skipIf(!HAS_FIXTURES)(`gemini fixtures replayed through both SDKs ${SKIP_REASON}`, () => {
+describe('gemini fixtures replayed through both SDKs', () => {
   describe.each(SDKS)('%s', (sdk) => {
     it('google-text.json: text, Gemini 3 text signature kept, thoughts billed as output', async () => {
       unary('gemini/google-text.json');

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../src/core/errors.js';
 import { ollama } from '../../src/providers/ollama/index.js';
-import { HAS_FIXTURES, readFixture, readHttprr, SKIP_REASON } from '../helpers/fixtures.js';
+import { readFixture, readHttprr } from '../helpers/fixtures.js';
 import { startLoopback, type Loopback } from '../helpers/loopback.js';
 import { collect, cutBytes, responseView, sendBytes, serveExchange, summarize, user } from './ollama/helpers.js';
 
-describe.skipIf(!HAS_FIXTURES)(`ollama adapter replays every recorded fixture ${SKIP_REASON}`, () => {
+describe('ollama adapter replays every recorded fixture', () => {
   let loopback: Loopback;
   beforeAll(async () => {
     loopback = await startLoopback();

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../src/core/errors.js';
 import { openai } from '../../src/providers/openai/index.js';
-import { chunkLines, HAS_FIXTURES, openaiSse, readFixture, readFixtureJson, readHttprr, SKIP_REASON } from '../helpers/fixtures.js';
+import { chunkLines, openaiSse, readFixture, readFixtureJson, readHttprr } from '../helpers/fixtures.js';
 import { sendJson } from '../helpers/loopback.js';
 import { API_KEY, caught, collect, sendSse, summarize, textRequest, useLoopback } from './openai/helpers.js';
 
@@ -22,7 +22,7 @@ function binLines(name: string): string[] {
     .map((l) => l.slice(6));
 }
 
-describe.skipIf(!HAS_FIXTURES)(`openai fixtures replayed through the real SDK ${SKIP_REASON}`, () => {
+describe('openai fixtures replayed through the real SDK', () => {
   const lb = useLoopback();
   const provider = () => openai({ apiKey: API_KEY, baseURL: `${lb.current.url}/v1` });
 

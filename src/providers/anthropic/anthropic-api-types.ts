@@ -7,18 +7,31 @@ import { z } from 'zod';
  * `InvalidResponseError` here instead of a crash further down.
  */
 
-export const usageSchema = z.looseObject({
+const tokenFigures = {
   input_tokens: z.number().nullish(),
   output_tokens: z.number().nullish(),
   cache_creation_input_tokens: z.number().nullish(),
   cache_read_input_tokens: z.number().nullish(),
+  /** Thinking tokens, a part of `output_tokens`. */
+  output_tokens_details: z.looseObject({ thinking_tokens: z.number().nullish() }).nullish(),
+};
+const iterationSchema = z.looseObject(tokenFigures);
+export type AnthropicUsageFigures = z.infer<typeof iterationSchema>;
+
+export const usageSchema = z.looseObject({
+  ...tokenFigures,
+  /**
+   * Context management (compaction) runs several sampling iterations in one call; the top-level
+   * figures are those of the last one, and what is billed is the sum over `iterations`.
+   */
+  iterations: z.array(iterationSchema).nullish(),
 });
 export type AnthropicUsage = z.infer<typeof usageSchema>;
 
 export const textBlockSchema = z.object({ type: z.literal('text'), text: z.string() });
 export const thinkingBlockSchema = z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string().nullish() });
 export const redactedThinkingBlockSchema = z.object({ type: z.literal('redacted_thinking'), data: z.string() });
-export const toolUseBlockSchema = z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() });
+export const toolUseBlockSchema = z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string().min(1), input: z.unknown() });
 
 export const contentBlockSchema = z.discriminatedUnion('type', [
   textBlockSchema,

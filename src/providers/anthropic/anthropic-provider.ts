@@ -7,6 +7,7 @@ import type { ProviderStreamPart } from '../../core/stream.js';
 import { estimateRequestTokens } from '../../core/tokens.js';
 import { describeProvider, withDescription } from '../shared/describe.js';
 import { createKeySource } from '../shared/key-source.js';
+import { adapterSecrets, guardSecrets } from '../shared/secret-guard.js';
 import { InvalidResponseError } from '../../core/errors.js';
 import { modelListSchema, tokenCountSchema } from './anthropic-api-types.js';
 import { ANTHROPIC_BASE_URL, clientFactory, NO_SDK_TIMEOUT } from './client.js';
@@ -143,7 +144,7 @@ export function anthropic(options: AnthropicProviderOptions = {}): AnthropicProv
 
   const provider: AnthropicProvider = { kind: 'anthropic', name, chat, stream, countTokens, listModels, validateCredentials, rotateCredentials };
   return withDescription(
-    provider,
+    guardSecrets(provider, adapterSecrets(keys, options)),
     describeProvider({
       kind: 'anthropic',
       name,

@@ -1,6 +1,7 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import { ConfigError } from '../../core/errors.js';
-import { keyForCall, type KeySource } from '../shared/key-source.js';
+import { clientForKey } from '../shared/client-cache.js';
+import type { KeySource } from '../shared/key-source.js';
 import type { AnthropicProviderOptions } from './options.js';
 
 /** setTimeout's largest delay: the SDK never times out before the router's deadline. */
@@ -31,8 +32,7 @@ export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
 
 /**
  * Returns the SDK client: the ready `client` when given, else one built with the key in use (see
- * `KeySource`), rebuilt when that key changes (after a rotation); a literal key's client is
- * handed out without a key check once built. Every option the SDK would read
+ * `KeySource`), rebuilt when that key changes (after a rotation). Every option the SDK would read
  * from the environment when left undefined (`ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`,
  * `ANTHROPIC_BASE_URL`, `ANTHROPIC_WEBHOOK_SIGNING_KEY`, `ANTHROPIC_LOG`) is set explicitly. Without
  * a key the call fails with an `AuthenticationError` before anything is sent.
@@ -43,16 +43,11 @@ export function clientFactory(options: AnthropicProviderOptions, provider: strin
     const ready = options.client;
     return () => Promise.resolve(ready);
   }
-  let cached: { key: string | undefined; client: Anthropic } | undefined;
-  /** A literal key (or none) never changes: once a client is built, every call gets it as is, without a key check. */
-  let built: Promise<Anthropic> | undefined;
-  const build = async (): Promise<Anthropic> => {
-    const key = await keyForCall(keys, { provider, required: true });
-    if (cached && cached.key === key) return cached.client;
+  return clientForKey(keys, { provider, required: true }, async (key) => {
     const Ctor = await loadSdk(provider);
     // A key is always passed: without one, SDK 1.x would fall back to its default credential chain
     // (profiles and files on disk).
-    const client = new Ctor({
+    return new Ctor({
       apiKey: key ?? null,
       authToken: null,
       webhookKey: null,
@@ -64,9 +59,5 @@ export function clientFactory(options: AnthropicProviderOptions, provider: strin
       logger: silent,
       logLevel: 'off',
     } as ConstructorParameters<typeof Anthropic>[0]);
-    cached = { key, client };
-    if (keys.type !== 'resolver') built = Promise.resolve(client);
-    return client;
-  };
-  return () => built ?? build();
+  });
 }

@@ -3,8 +3,8 @@ import type { AssistantContentPart } from '../../core/messages.js';
 import type { ProviderResponse, Warning } from '../../core/response.js';
 import { contentBlockSchema, messageSchema, type AnthropicContentBlock, type AnthropicMessage } from './anthropic-api-types.js';
 import { convertUsage } from './convert-usage.js';
-import { readableBlock, readableMessage } from './readable.js';
 import { mapStopReason } from './map-stop-reason.js';
+import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 
 export interface ResponseContext {
   provider: string;
@@ -20,10 +20,11 @@ export function convertResponse(raw: unknown, ctx: ResponseContext): ProviderRes
   const content: AssistantContentPart[] = [];
   let answeredByJsonTool = false;
   const blocks = message.content;
+  const ids = new ToolCallIdAssigner();
   for (let i = 0; i < blocks.length; i++) {
     const block = readBlock(blocks[i]!, i, ctx);
     if (!block) continue; // server tool blocks, citations-only blocks and types newer than this adapter
-    const part = toPart(block, ctx.jsonTool);
+    const part = toPart(block, ctx.jsonTool, ids);
     if (part.type === 'text' && ctx.jsonTool !== undefined && block.type === 'tool_use') answeredByJsonTool = true;
     content.push(part);
   }
@@ -45,9 +46,8 @@ export function convertResponse(raw: unknown, ctx: ResponseContext): ProviderRes
   return out;
 }
 
-/** The body as a Message: as it is when the fast check proves it readable, else zod's copy or an InvalidResponseError. */
+/** The body as a Message (the fields we read, checked by zod), or an InvalidResponseError. */
 function parseMessage(raw: unknown, ctx: ResponseContext): AnthropicMessage {
-  if (readableMessage(raw)) return raw;
   const parsed = messageSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new InvalidResponseError({
@@ -60,7 +60,6 @@ function parseMessage(raw: unknown, ctx: ResponseContext): AnthropicMessage {
 
 /** A block this adapter reads, undefined for other types; a known type with bad fields is an InvalidResponseError. */
 function readBlock(rawBlock: { type: string }, i: number, ctx: ResponseContext): AnthropicContentBlock | undefined {
-  if (readableBlock(rawBlock)) return rawBlock;
   const block = contentBlockSchema.safeParse(rawBlock);
   if (block.success) return block.data;
   if (!KNOWN_BLOCK_TYPES.has(rawBlock.type)) return undefined;
@@ -69,7 +68,7 @@ function readBlock(rawBlock: { type: string }, i: number, ctx: ResponseContext):
 
 const KNOWN_BLOCK_TYPES: ReadonlySet<string> = new Set(['text', 'thinking', 'redacted_thinking', 'tool_use']);
 
-function toPart(block: AnthropicContentBlock, jsonTool: string | undefined): AssistantContentPart {
+function toPart(block: AnthropicContentBlock, jsonTool: string | undefined, ids: ToolCallIdAssigner): AssistantContentPart {
   switch (block.type) {
     case 'text':
       return { type: 'text', text: block.text };
@@ -79,7 +78,7 @@ function toPart(block: AnthropicContentBlock, jsonTool: string | undefined): Ass
       return { type: 'reasoning', text: '', redacted: block.data };
     case 'tool_use':
       if (jsonTool !== undefined && block.name === jsonTool) return { type: 'text', text: JSON.stringify(block.input ?? {}) };
-      return { type: 'tool-call', toolCallId: block.id, toolName: block.name, args: block.input ?? {} };
+      return { type: 'tool-call', toolCallId: ids.id(block.id), toolName: block.name, args: block.input ?? {} };
     default: {
       const never: never = block;
       return never;

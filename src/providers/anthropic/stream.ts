@@ -2,8 +2,8 @@ import { AbortError, InvalidResponseError, SwitchyardError } from '../../core/er
 import type { ProviderMetadata } from '../../core/messages.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
 import { EventStreamReader, type EventSourceMessage } from '../shared/event-stream.js';
+import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 import { blockDeltaSchema, KNOWN_DELTA_TYPES, KNOWN_EVENT_TYPES, streamEventSchema, type AnthropicBlockDelta, type AnthropicStreamEvent, type AnthropicUsage } from './anthropic-api-types.js';
-import { readableDelta, readableEvent } from './readable.js';
 import { convertUsage } from './convert-usage.js';
 import { mapAnthropicError, streamErrorEvent } from './map-error.js';
 import { mapStopReason } from './map-stop-reason.js';
@@ -43,8 +43,7 @@ type OpenBlock =
 /**
  * A Messages event stream as provider stream parts. The body is read here (one batch of events per
  * network read, see `EventStreamReader`), not by the SDK's `Stream` and its chain of async
- * generators per event (in process, a 25-event stream cost ~290 µs CPU through it and ~230 µs now,
- * see docs/providers/anthropic.md). The events are read as the SDK reads them (`DATA_EVENTS` parsed
+ * generators per event. The events are read as the SDK reads them (`DATA_EVENTS` parsed
  * as JSON, malformed JSON -> `InvalidResponseError`; `event: error` -> the typed error of its
  * `type`, see `streamErrorEvent`).
  * - a thinking block's `signature_delta`s are joined and emitted on the block's reasoning part at
@@ -136,6 +135,8 @@ class MessageState {
   readonly #jsonTool: string | undefined;
   readonly #headers: Headers;
   readonly #blocks = new Map<number, OpenBlock>();
+  readonly #ids = new ToolCallIdAssigner();
+  #started = false;
   #usage: AnthropicUsage | undefined;
   #stopReason: string | undefined;
   readonly #meta: Record<string, unknown> = {};
@@ -151,7 +152,7 @@ class MessageState {
     return new InvalidResponseError({ provider: this.#ctx.provider, model: this.#ctx.model, message: `${this.where}: ${message}`, ...(cause !== undefined && { cause }) });
   }
 
-  /** An event the fast check could not prove readable: zod's copy, or the error naming what is wrong. */
+  /** A known event checked by zod, or the error naming what is wrong. */
   #parseEvent(raw: unknown, type: string): AnthropicStreamEvent {
     const parsed = streamEventSchema.safeParse(raw);
     if (!parsed.success) throw this.invalid(`malformed "${type}" stream event`, parsed.error);
@@ -175,17 +176,21 @@ class MessageState {
     const raw = JSON.parse(sse.data) as unknown;
     const type = (raw as { type?: unknown } | null)?.type;
     if (typeof type !== 'string' || !KNOWN_EVENT_TYPES.has(type)) return false;
-    const event = readableEvent(raw) ? raw : this.#parseEvent(raw, type);
+    const event = this.#parseEvent(raw, type);
     const blocks = this.#blocks;
     switch (event.type) {
       case 'ping':
         break;
       case 'message_start':
+        // One stream carries one message: a second start would splice two answers into one.
+        if (this.#started) throw this.invalid('a second message_start arrived while a message was open');
+        this.#started = true;
         if (event.message.usage) this.#usage = event.message.usage;
         parts.push({ type: 'response-metadata', ...(event.message.id && { id: event.message.id }), ...(event.message.model && { modelId: event.message.model }) });
         break;
       case 'content_block_start': {
         const b = event.content_block;
+        if (blocks.has(event.index)) throw this.invalid(`content_block_start for block ${event.index}, which is already open`);
         if (b.type === 'text') {
           blocks.set(event.index, { type: 'text' });
           if (typeof b.text === 'string' && b.text !== '') parts.push({ type: 'text-delta', delta: b.text });
@@ -199,8 +204,9 @@ class MessageState {
           // block starts a new reasoning part instead of merging into this one.
           const providerMetadata: ProviderMetadata = { anthropic: { redactedData: b.data } };
           parts.push({ type: 'reasoning-delta', delta: '', signature: '', providerMetadata });
-        } else if (b.type === 'tool_use' && typeof b.id === 'string' && typeof b.name === 'string') {
-          blocks.set(event.index, { type: 'tool', id: b.id, name: b.name, json: '', initial: b.input, asText: b.name === this.#jsonTool });
+        } else if (b.type === 'tool_use') {
+          if (typeof b.name !== 'string' || b.name === '') throw this.invalid(`tool_use block ${event.index} has no name`);
+          blocks.set(event.index, { type: 'tool', id: this.#ids.id(typeof b.id === 'string' ? b.id : undefined), name: b.name, json: '', initial: b.input, asText: b.name === this.#jsonTool });
         } else blocks.set(event.index, { type: 'other' });
         break;
       }
@@ -208,7 +214,7 @@ class MessageState {
         const block = blocks.get(event.index);
         if (!block) throw this.invalid(`content_block_delta for block ${event.index}, which was never started`);
         if (!KNOWN_DELTA_TYPES.has(event.delta.type)) break;
-        const d = readableDelta(event.delta) ? event.delta : this.#parseDelta(event.delta);
+        const d = this.#parseDelta(event.delta);
         if (d.type === 'text_delta') parts.push({ type: 'text-delta', delta: d.text });
         else if (d.type === 'thinking_delta') {
           if (d.thinking !== '') parts.push({ type: 'reasoning-delta', delta: d.thinking });

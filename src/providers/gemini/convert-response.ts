@@ -4,7 +4,6 @@ import type { ProviderResponse, Warning } from '../../core/response.js';
 import { convertUsage } from './convert-usage.js';
 import { generateContentResponseSchema, type GeminiCandidate, type GeminiResponse, type GeminiResponsePart } from './gemini-api-types.js';
 import { mapFinishReason } from './map-finish-reason.js';
-import { readableResponse } from './readable.js';
 
 /** What to do when Gemini blocks the prompt itself (`promptFeedback.blockReason`, no candidates). */
 export type PromptBlockedBehavior = 'finish' | 'error';
@@ -17,10 +16,9 @@ export interface ResponseContext {
 
 /**
  * Validates one response (or stream chunk) against the wire schema; a mismatch is an
- * InvalidResponseError. A response the fast check proves readable is returned as it is.
+ * InvalidResponseError.
  */
 export function parseResponse(value: unknown, ctx: ResponseContext): GeminiResponse {
-  if (readableResponse(value)) return value;
   const parsed = generateContentResponseSchema.safeParse(value);
   if (!parsed.success) {
     throw new InvalidResponseError({

@@ -114,7 +114,7 @@ const partSchema = z.looseObject({
   functionCall: z
     .looseObject({
       id: z.string().nullish(),
-      name: z.string(),
+      name: z.string().min(1),
       args: z.record(z.string(), z.unknown()).nullish(),
     })
     .nullish(),

@@ -4,11 +4,13 @@ import type { CredentialCheck, LLMProvider } from '../../core/provider.js';
 import type { ProviderCallOptions, ProviderRequest } from '../../core/request.js';
 import type { ProviderResponse } from '../../core/response.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
-import { estimateRequestTokens, estimateTextTokens } from '../../core/tokens.js';
-import type { Usage } from '../../core/usage.js';
+import { estimateRequestTokens } from '../../core/tokens.js';
 import { registerSecret } from '../../core/redact.js';
 import { describeProvider, withDescription } from '../shared/describe.js';
-import { createKeySource, keyForCall, type KeySource } from '../shared/key-source.js';
+import { clientForKey } from '../shared/client-cache.js';
+import { estimateUsage } from '../shared/estimate-usage.js';
+import { createKeySource, type KeySource } from '../shared/key-source.js';
+import { adapterSecrets, guardSecrets } from '../shared/secret-guard.js';
 import type { BaseProviderOptions } from '../shared/options.js';
 import type { BindingCallOptions, GeminiBinding } from './client.js';
 import { convertRequest, type GeminiSchemaMode } from './convert-request.js';
@@ -72,46 +74,16 @@ function binding(options: GeminiProviderOptions, keys: KeySource, provider: stri
     let ready: GeminiBinding | undefined;
     return async () => (ready ??= readyBinding(options));
   }
-  let cached: { key: string | undefined; binding: Promise<GeminiBinding> } | undefined;
-  /** A literal key never changes: once a binding is built, every call gets it as is, without a key check. */
-  let built: Promise<GeminiBinding> | undefined;
-  return async () => {
-    if (built) return built;
-    const apiKey = await keyForCall(keys, { provider, required: true });
-    if (!cached || cached.key !== apiKey) {
-      const entry = {
-        key: apiKey,
-        binding: createGenAIClient({
-          ...(apiKey !== undefined && { apiKey }),
-          baseURL: (options.baseURL ?? GEMINI_BASE_URL).replace(/\/+$/, ''),
-          ...(options.headers !== undefined && { headers: options.headers }),
-          ...(options.fetch !== undefined && { fetch: options.fetch }),
-          ...(options.apiVersion !== undefined && { apiVersion: options.apiVersion }),
-        }).then((client) => genaiBinding(client, true)),
-      };
-      cached = entry;
-      entry.binding.then(
-        () => {
-          if (cached === entry && keys.type !== 'resolver') built = entry.binding;
-        },
-        () => {
-          if (cached === entry) cached = undefined; // a failed creation is retried on the next call
-        },
-      );
-    }
-    return cached.binding;
-  };
-}
-
-/** No `usageMetadata` (some Vertex-shaped responses): our estimate, marked as such. */
-function estimateUsage(request: ProviderRequest, res: ProviderResponse): Usage {
-  const inputTokens = estimateRequestTokens(request);
-  let outputTokens = 0;
-  for (const part of res.content) {
-    if (part.type === 'text' || part.type === 'reasoning') outputTokens += estimateTextTokens(part.text);
-    else if (part.type === 'tool-call') outputTokens += estimateTextTokens(part.toolName + JSON.stringify(part.args));
-  }
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
+  return clientForKey(keys, { provider, required: true }, async (apiKey) => {
+    const client = await createGenAIClient({
+      ...(apiKey !== undefined && { apiKey }),
+      baseURL: (options.baseURL ?? GEMINI_BASE_URL).replace(/\/+$/, ''),
+      ...(options.headers !== undefined && { headers: options.headers }),
+      ...(options.fetch !== undefined && { fetch: options.fetch }),
+      ...(options.apiVersion !== undefined && { apiVersion: options.apiVersion }),
+    });
+    return genaiBinding(client, true);
+  });
 }
 
 function toModelInfo(m: GeminiModel, provider: string): ModelInfo {
@@ -177,7 +149,7 @@ export function gemini(options: GeminiProviderOptions = {}): GeminiProvider {
       }
       const res = convertResponse(raw, { provider, model: o.model, promptBlocked });
       res.warnings.unshift(...converted.warnings);
-      if (res.usage.raw === undefined) res.usage = estimateUsage(request, res);
+      if (res.usage.raw === undefined) res.usage = estimateUsage(request, res.content);
       return res;
     },
 
@@ -239,7 +211,7 @@ export function gemini(options: GeminiProviderOptions = {}): GeminiProvider {
     },
   };
   return withDescription(
-    instance,
+    guardSecrets(instance, adapterSecrets(keys, options)),
     describeProvider({
       kind: 'gemini',
       name: provider,

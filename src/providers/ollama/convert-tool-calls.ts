@@ -13,7 +13,7 @@ function parseArguments(args: unknown): unknown {
 }
 
 /**
- * Ollama tool calls -> unified tool calls. Older servers send no `id`: it is then
+ * Ollama tool calls -> unified tool calls. Older servers send no `id` (or `""`): it is then
  * `call_<n>`, where n counts the calls of the response in order, so the ids are stable for a
  * given response and unique within it. `function.index` is kept in provider metadata.
  */
@@ -21,7 +21,7 @@ export function convertToolCalls(calls: ReadonlyArray<OllamaToolCallIn>, firstIn
   return calls.map((call, i) => {
     const part: ToolCallPart = {
       type: 'tool-call',
-      toolCallId: call.id ?? `call_${firstIndex + i}`,
+      toolCallId: call.id || `call_${firstIndex + i}`,
       toolName: call.function.name,
       args: parseArguments(call.function.arguments),
     };

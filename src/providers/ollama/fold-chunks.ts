@@ -2,7 +2,8 @@ import type { AssistantContentPart, ToolCallPart } from '../../core/messages.js'
 import type { ProviderRequest } from '../../core/request.js';
 import type { ProviderResponse, Warning } from '../../core/response.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
-import { estimateRequestTokens, estimateTextTokens } from '../../core/tokens.js';
+import { estimateRequestTokens } from '../../core/tokens.js';
+import { estimateOutputTokens } from '../shared/estimate-usage.js';
 import { convertToolCalls } from './convert-tool-calls.js';
 import { convertUsage } from './convert-usage.js';
 import { mapDoneReason } from './map-done-reason.js';
@@ -54,7 +55,7 @@ export class ChunkFolder {
     const part: FinishPart = {
       type: 'finish',
       finishReason: mapDoneReason(final.done_reason, this.toolCallCount > 0),
-      usage: convertUsage(final, { input: () => estimateRequestTokens(this.request), output: () => this.estimateOutput() }),
+      usage: convertUsage(final, { input: () => estimateRequestTokens(this.request), output: () => estimateOutputTokens(this.content) }),
     };
     if (final.done_reason) part.rawFinishReason = final.done_reason;
     return part;
@@ -83,14 +84,5 @@ export class ChunkFolder {
     const last = this.content[this.content.length - 1];
     if (last?.type === type) last.text += text;
     else this.content.push({ type, text });
-  }
-
-  private estimateOutput(): number {
-    let n = 0;
-    for (const part of this.content) {
-      if (part.type === 'tool-call') n += estimateTextTokens(part.toolName + (JSON.stringify(part.args) ?? ''));
-      else n += estimateTextTokens(part.text);
-    }
-    return n;
   }
 }

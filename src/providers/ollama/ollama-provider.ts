@@ -3,6 +3,7 @@ import type { LLMProvider } from '../../core/provider.js';
 import { estimateRequestTokens } from '../../core/tokens.js';
 import { describeProvider, withDescription } from '../shared/describe.js';
 import { createKeySource } from '../shared/key-source.js';
+import { adapterSecrets, guardSecrets } from '../shared/secret-guard.js';
 import { chatOnce } from './chat.js';
 import type { ChatDeps } from './chat-deps.js';
 import { createHttp, normalizeBaseURL } from './http.js';
@@ -57,5 +58,5 @@ export function ollama(options: OllamaProviderOptions = {}): OllamaProvider {
     validateCredentials: (opts) => checkCredentials(deps.http, name, opts?.signal),
     rotateCredentials: () => keys.rotate(),
   };
-  return withDescription(provider, describeProvider({ kind: 'ollama', name, baseURL: normalizeBaseURL(options.baseURL), apiKey: options.apiKey }));
+  return withDescription(guardSecrets(provider, adapterSecrets(keys, options)), describeProvider({ kind: 'ollama', name, baseURL: normalizeBaseURL(options.baseURL), apiKey: options.apiKey }));
 }

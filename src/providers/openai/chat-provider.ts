@@ -1,16 +1,16 @@
 import type OpenAI from 'openai';
-import type { AssistantContentPart } from '../../core/messages.js';
 import type { ModelInfo } from '../../core/model.js';
 import type { CredentialCheck, LLMProvider } from '../../core/provider.js';
 import type { ProviderCallOptions, ProviderRequest } from '../../core/request.js';
 import type { ProviderResponse } from '../../core/response.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
-import { estimateRequestTokens, estimateTextTokens } from '../../core/tokens.js';
-import type { Usage } from '../../core/usage.js';
+import { estimateRequestTokens } from '../../core/tokens.js';
 import { InvalidResponseError } from '../../core/errors.js';
 import { describeProvider, withDescription } from '../shared/describe.js';
+import { estimateUsage } from '../shared/estimate-usage.js';
 import { EventStreamReader } from '../shared/event-stream.js';
 import { createKeySource } from '../shared/key-source.js';
+import { adapterSecrets, guardSecrets } from '../shared/secret-guard.js';
 import { lazyClient, NO_TIMEOUT_MS, OPENAI_BASE_URL, type ClientSettings } from './client.js';
 import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
@@ -41,15 +41,6 @@ export interface OpenAIChatProvider extends LLMProvider {
   rotateCredentials(): Promise<'rotated' | 'unchanged' | 'unsupported'>;
 }
 
-function estimateUsage(request: ProviderRequest, content: AssistantContentPart[]): Usage {
-  const inputTokens = estimateRequestTokens(request);
-  let outputTokens = 0;
-  for (const part of content) {
-    outputTokens += part.type === 'tool-call' ? estimateTextTokens(part.toolName + JSON.stringify(part.args)) : estimateTextTokens(part.text);
-  }
-  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, estimated: true };
-}
-
 export function createChatProvider(settings: ChatProviderSettings): OpenAIChatProvider {
   const keys = createKeySource(settings.client ? undefined : settings.apiKey);
   const getClient = lazyClient(settings, keys);
@@ -68,8 +59,8 @@ export function createChatProvider(settings: ChatProviderSettings): OpenAIChatPr
     body.stream = true;
     if (quirks.streamOptions) body.stream_options = { include_usage: true };
     // The SDK sends the request (auth, headers, HTTP errors); the event stream is read here, not by
-    // the SDK's Stream: its chain of async generators costs ~10 µs per chunk, and openai@7 cancels
-    // the body at `[DONE]`, which closes the connection.
+    // the SDK's Stream: one reader for every OpenAI-style server, and openai@7 cancels the body at
+    // `[DONE]`, which closes the connection.
     const open = async (): Promise<EventStreamReader> => {
       try {
         const client = await getClient();
@@ -143,7 +134,7 @@ export function createChatProvider(settings: ChatProviderSettings): OpenAIChatPr
     },
   };
   return withDescription(
-    provider,
+    guardSecrets(provider, adapterSecrets(keys, settings)),
     describeProvider({
       kind: settings.kind,
       name,

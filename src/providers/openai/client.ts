@@ -2,7 +2,8 @@ import type OpenAI from 'openai';
 import type * as OpenAIModule from 'openai';
 import type { ClientOptions } from 'openai';
 import { ConfigError } from '../../core/errors.js';
-import { keyForCall, type KeySource } from '../shared/key-source.js';
+import { clientForKey } from '../shared/client-cache.js';
+import type { KeySource } from '../shared/key-source.js';
 import type { BaseProviderOptions } from '../shared/options.js';
 
 /** The longest delay `setTimeout` takes (about 24.8 days): in effect no SDK timeout; the router's deadline rules. */
@@ -69,26 +70,12 @@ function clientOptions(settings: ClientSettings, key: string | undefined): Clien
  * first need with the key in use, and rebuilt when the key in use changes (after a rotation).
  */
 export function lazyClient(settings: ClientSettings, keys: KeySource): () => Promise<OpenAI> {
-  let cached: { key: string | undefined; client: Promise<OpenAI> } | undefined;
-  /** A literal key (or none) never changes: once a client is built, every call gets it as is. */
-  let built: Promise<OpenAI> | undefined;
-  return async () => {
-    if (settings.client) return settings.client;
-    if (built) return built;
-    const key = await keyForCall(keys, { provider: settings.provider, required: settings.requireKey });
-    if (!cached || cached.key !== key) {
-      const entry = { key, client: loadSdk(settings.provider).then((sdk) => new sdk.OpenAI(clientOptions(settings, key))) };
-      cached = entry;
-      // A failed creation is not cached: the next call tries again.
-      entry.client.then(
-        () => {
-          if (cached === entry && keys.type !== 'resolver') built = entry.client;
-        },
-        () => {
-          if (cached === entry) cached = undefined;
-        },
-      );
-    }
-    return cached.client;
-  };
+  if (settings.client) {
+    const ready = settings.client;
+    return () => Promise.resolve(ready);
+  }
+  return clientForKey(keys, { provider: settings.provider, required: settings.requireKey }, async (key) => {
+    const sdk = await loadSdk(settings.provider);
+    return new sdk.OpenAI(clientOptions(settings, key));
+  });
 }

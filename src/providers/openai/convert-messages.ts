@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../../core/errors.js';
-import type { AssistantMessage, ImagePart, Message, UserContentPart } from '../../core/messages.js';
+import type { AssistantMessage, ImagePart, Message, ProviderMetadata, UserContentPart } from '../../core/messages.js';
 import type { Warning } from '../../core/response.js';
 import type { OpenAIChatQuirks } from './quirks.js';
 import type { WireContentPart, WireMessage, WireToolCall } from './openai-api-types.js';
@@ -29,7 +29,19 @@ function argumentsString(args: unknown): string {
   return typeof args === 'string' ? args : (JSON.stringify(args ?? {}) ?? '{}');
 }
 
-function assistantMessage(message: AssistantMessage, path: string, quirks: OpenAIChatQuirks, warnings: Warning[]): WireMessage {
+/**
+ * The thought signature to send back on a tool call: the one this endpoint gave (kept under the
+ * adapter's kind); an OpenAI-compatible endpoint (Gemini's) also gets one the Gemini adapter kept.
+ */
+function thoughtSignature(metadata: ProviderMetadata | undefined, kind: string | undefined): string | undefined {
+  if (!metadata || kind === undefined) return undefined;
+  const own = metadata[kind]?.thoughtSignature;
+  if (typeof own === 'string' && own !== '') return own;
+  const gemini = kind === 'openai-compatible' ? metadata.gemini?.thoughtSignature : undefined;
+  return typeof gemini === 'string' && gemini !== '' ? gemini : undefined;
+}
+
+function assistantMessage(message: AssistantMessage, path: string, quirks: OpenAIChatQuirks, warnings: Warning[], kind: string | undefined): WireMessage {
   if (typeof message.content === 'string') return { role: 'assistant', content: message.content };
   let text = '';
   let reasoning = '';
@@ -37,7 +49,10 @@ function assistantMessage(message: AssistantMessage, path: string, quirks: OpenA
   message.content.forEach((part, j) => {
     if (part.type === 'text') text += part.text;
     else if (part.type === 'tool-call') {
-      toolCalls.push({ id: part.toolCallId, type: 'function', function: { name: part.toolName, arguments: argumentsString(part.args) } });
+      const call: WireToolCall = { id: part.toolCallId, type: 'function', function: { name: part.toolName, arguments: argumentsString(part.args) } };
+      const signature = thoughtSignature(part.providerMetadata, kind);
+      if (signature !== undefined) call.extra_content = { google: { thought_signature: signature } };
+      toolCalls.push(call);
     } else {
       reasoning += part.text;
       if (quirks.reasoningInput === 'drop') {
@@ -57,7 +72,7 @@ function assistantMessage(message: AssistantMessage, path: string, quirks: OpenA
  * where they stand), user text and images, assistant text plus tool calls (arguments as JSON
  * strings), each tool result as its own `role: 'tool'` message (non-string results JSON-stringified).
  */
-export function convertMessages(messages: Message[], system: string | undefined, quirks: OpenAIChatQuirks, warnings: Warning[]): WireMessage[] {
+export function convertMessages(messages: Message[], system: string | undefined, quirks: OpenAIChatQuirks, warnings: Warning[], kind?: string): WireMessage[] {
   const systemRole = quirks.developerRole ? 'developer' : 'system';
   const out: WireMessage[] = [];
   if (system !== undefined && system !== '') out.push({ role: systemRole, content: system });
@@ -71,7 +86,7 @@ export function convertMessages(messages: Message[], system: string | undefined,
         out.push({ role: 'user', content: userContent(message.content, path, quirks, warnings) });
         break;
       case 'assistant':
-        out.push(assistantMessage(message, path, quirks, warnings));
+        out.push(assistantMessage(message, path, quirks, warnings, kind));
         break;
       case 'tool':
         for (const part of message.content) {

@@ -75,7 +75,7 @@ function responseFormat(format: NonNullable<ProviderRequest['responseFormat']>, 
  */
 export function convertRequest(request: ProviderRequest, model: string, quirks: OpenAIChatQuirks, kind: string): ConvertedRequest {
   const warnings: Warning[] = [];
-  const body: WireRequestBody = { model, messages: convertMessages(request.messages, request.system, quirks, warnings) };
+  const body: WireRequestBody = { model, messages: convertMessages(request.messages, request.system, quirks, warnings, kind) };
   if (request.tools && request.tools.length > 0) {
     if (quirks.tools) {
       body.tools = request.tools.map((t) => ({

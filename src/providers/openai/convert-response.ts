@@ -7,7 +7,7 @@ import { convertUsage } from './convert-usage.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { chatCompletionSchema, type WireChatCompletion } from './openai-api-types.js';
 import { parseToolArgs } from './parse-tool-args.js';
-import { readableCompletion } from './readable.js';
+import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 
 export interface ResponseContext {
   provider: string;
@@ -18,7 +18,6 @@ export interface ResponseContext {
 
 /** Validates the fields we read of a non-streaming body; anything unreadable is an InvalidResponseError. */
 export function parseCompletion(raw: unknown, ctx: ResponseContext): WireChatCompletion {
-  if (readableCompletion(raw)) return raw;
   const parsed = chatCompletionSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issues = zodIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
@@ -28,6 +27,11 @@ export function parseCompletion(raw: unknown, ctx: ResponseContext): WireChatCom
     cause: parsed.error,
     message: `${ctx.provider} (model "${ctx.model}") returned an unreadable chat completion: ${issues.join('; ')}`,
   });
+}
+
+/** A Gemini thought signature (sent through an OpenAI-compatible endpoint) kept as `providerMetadata[kind].thoughtSignature`. */
+export function thoughtSignatureMetadata(signature: string | null | undefined, kind: string): { providerMetadata?: ProviderMetadata } {
+  return signature ? { providerMetadata: { [kind]: { thoughtSignature: signature } } } : {};
 }
 
 /**
@@ -48,12 +52,14 @@ export function convertResponse(raw: unknown, ctx: ResponseContext, warnings: Wa
   if (reasoning) content.push({ type: 'reasoning', text: reasoning });
   if (message.content) content.push({ type: 'text', text: message.content });
   const truncated = choice.finish_reason === 'length';
+  const ids = new ToolCallIdAssigner();
   for (const call of message.tool_calls ?? []) {
     content.push({
       type: 'tool-call',
-      toolCallId: call.id,
+      toolCallId: ids.id(call.id),
       toolName: call.function.name,
       args: parseToolArgs(call.function.arguments ?? '', call.function.name, truncated, ctx),
+      ...thoughtSignatureMetadata(call.extra_content?.google?.thought_signature, ctx.kind),
     });
   }
   const refusal = message.refusal ?? undefined;

@@ -62,9 +62,15 @@ function statusOfStreamError(code: string | undefined): number {
   return 500;
 }
 
+/** An HTTP status given as the error's `code` (`{"error":{"code":400}}`, or `"400"`), as some OpenAI-style servers send in streams. */
+function statusInCode(code: unknown): number | undefined {
+  const n = typeof code === 'number' ? code : typeof code === 'string' && /^\d{3}$/.test(code) ? Number(code) : undefined;
+  return n !== undefined && Number.isInteger(n) && n >= 400 && n <= 599 ? n : undefined;
+}
+
 function fromVendorError(e: ApiErrorLike, base: { provider: string; model?: string; cause: unknown }, ctx: ErrorContext): SwitchyardError {
   const code = vendorCode(e);
-  const statusCode = typeof e.status === 'number' ? e.status : statusOfStreamError(code);
+  const statusCode = typeof e.status === 'number' ? e.status : (statusInCode(e.code) ?? statusOfStreamError(code));
   const retryAfterMs = parseRetryAfter(e.headers);
   const message = `${where(ctx)} answered ${typeof e.status === 'number' ? `HTTP ${e.status}` : 'with an error event'}${code ? ` (${code})` : ''}: ${vendorMessage(e)}`;
   return errorFromStatus({ ...base, statusCode, message, ...(code !== undefined && { vendorCode: code }), ...(retryAfterMs !== undefined && { retryAfterMs }) });

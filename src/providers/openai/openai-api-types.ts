@@ -10,7 +10,8 @@ export const usageSchema = z.object({
   prompt_tokens: z.number().nullish(),
   completion_tokens: z.number().nullish(),
   total_tokens: z.number().nullish(),
-  prompt_tokens_details: z.object({ cached_tokens: z.number().nullish() }).nullish(),
+  /** `cache_write_tokens`: input written to the prompt cache (OpenRouter and other OpenAI-style gateways). */
+  prompt_tokens_details: z.object({ cached_tokens: z.number().nullish(), cache_write_tokens: z.number().nullish() }).nullish(),
   completion_tokens_details: z.object({ reasoning_tokens: z.number().nullish() }).nullish(),
   /** DeepSeek's context cache. */
   prompt_cache_hit_tokens: z.number().nullish(),
@@ -18,10 +19,14 @@ export const usageSchema = z.object({
 });
 export type WireUsage = z.infer<typeof usageSchema>;
 
+/** Gemini's OpenAI-compatible endpoint carries the thought signature of a tool call here; it must come back on the next turn. */
+const extraContentSchema = z.object({ google: z.object({ thought_signature: z.string().nullish() }).nullish() }).nullish();
+
 const toolCallSchema = z.object({
   id: z.string(),
+  extra_content: extraContentSchema,
   type: z.string().nullish(),
-  function: z.object({ name: z.string(), arguments: z.string().nullish() }),
+  function: z.object({ name: z.string().min(1), arguments: z.string().nullish() }),
 });
 
 export const chatCompletionSchema = z.object({
@@ -48,6 +53,7 @@ export type WireChatCompletion = z.infer<typeof chatCompletionSchema>;
 
 const toolCallDeltaSchema = z.object({
   index: z.number().int().nullish(),
+  extra_content: extraContentSchema,
   id: z.string().nullish(),
   function: z.object({ name: z.string().nullish(), arguments: z.string().nullish() }).nullish(),
 });
@@ -89,6 +95,7 @@ export interface WireToolCall {
   id: string;
   type: 'function';
   function: { name: string; arguments: string };
+  extra_content?: { google: { thought_signature: string } };
 }
 
 export type WireMessage =

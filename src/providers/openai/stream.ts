@@ -8,8 +8,9 @@ import type { EventSourceMessage, EventStreamReader } from '../shared/event-stre
 import { mapOpenAIError, streamErrorEvent } from './map-error.js';
 import { mapFinishReason } from './map-finish-reason.js';
 import { chunkSchema, type WireChunk } from './openai-api-types.js';
-import { readableChunk } from './readable.js';
+import { thoughtSignatureMetadata } from './convert-response.js';
 import { parseToolArgs } from './parse-tool-args.js';
+import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 
 export interface StreamContext {
   provider: string;
@@ -22,6 +23,7 @@ interface PendingToolCall {
   id: string;
   name: string;
   args: string;
+  thoughtSignature?: string;
 }
 
 type ChunkChoice = NonNullable<WireChunk['choices']>[number];
@@ -33,6 +35,7 @@ class ChunkState {
   usage: Usage | undefined;
   refusal = '';
   readonly toolCalls = new Map<number, PendingToolCall>();
+  readonly #ids = new ToolCallIdAssigner();
   readonly ignoredChoices = new Set<number>();
 
   /** Appends the parts one choice-0 delta produces to `out` (no generator per chunk: this runs for every delta). */
@@ -47,9 +50,11 @@ class ChunkState {
         const index = call.index ?? position;
         let pending = this.toolCalls.get(index);
         if (!pending) {
-          pending = { id: call.id ?? `call_${index}`, name: call.function?.name ?? '', args: '' };
+          pending = { id: this.#ids.id(call.id), name: call.function?.name ?? '', args: '' };
           this.toolCalls.set(index, pending);
         } else if (call.function?.name && pending.name === '') pending.name = call.function.name;
+        const signature = call.extra_content?.google?.thought_signature;
+        if (signature) pending.thoughtSignature = signature;
         const fragment = call.function?.arguments;
         if (fragment) {
           pending.args += fragment;
@@ -69,7 +74,6 @@ class ChunkState {
 }
 
 function parseChunk(raw: unknown, ctx: StreamContext): WireChunk {
-  if (readableChunk(raw)) return raw;
   const parsed = chunkSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issues = zodIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
@@ -88,6 +92,22 @@ function chunkOf(event: EventSourceMessage, ctx: StreamContext): unknown {
   const error = (data as { error?: unknown } | null)?.error;
   if (event.event === 'error' || (error !== undefined && error !== null)) throw streamErrorEvent(error ?? data, ctx);
   return data;
+}
+
+/** One event: its chunk's parts are appended to `parts`, its usage and finish reason folded into `state`. */
+function readEvent(event: EventSourceMessage, state: ChunkState, parts: ProviderStreamPart[], ctx: StreamContext): void {
+  const raw = chunkOf(event, ctx);
+  const chunk = parseChunk(raw, ctx);
+  if (!state.metadataSent && (chunk.id || chunk.model)) {
+    state.metadataSent = true;
+    parts.push({ type: 'response-metadata', ...(chunk.id && { id: chunk.id }), ...(chunk.model && { modelId: chunk.model }) });
+  }
+  if (chunk.usage) state.usage = convertUsage(chunk.usage, (raw as { usage?: unknown }).usage);
+  for (const choice of chunk.choices ?? []) {
+    const index = choice.index ?? 0;
+    if (index !== 0) state.ignoredChoices.add(index);
+    else state.choice(choice, parts);
+  }
 }
 
 /**
@@ -109,31 +129,22 @@ export async function* streamParts(open: () => Promise<EventStreamReader>, first
   let finished = false;
   try {
     for (let batch = await events.next(); batch !== undefined && !finished; batch = await events.next()) {
-      for (const event of batch) {
-        if (event.data.startsWith('[DONE]')) {
-          finished = true;
-          break;
-        }
-        const raw = chunkOf(event, ctx);
-        const chunk = parseChunk(raw, ctx);
-        if (!state.metadataSent && (chunk.id || chunk.model)) {
-          state.metadataSent = true;
-          parts.push({ type: 'response-metadata', ...(chunk.id && { id: chunk.id }), ...(chunk.model && { modelId: chunk.model }) });
-        }
-        if (chunk.usage) state.usage = convertUsage(chunk.usage, (raw as { usage?: unknown }).usage);
-        const choices = chunk.choices;
-        if (choices) {
-          for (const choice of choices) {
-            const index = choice.index ?? 0;
-            if (index !== 0) state.ignoredChoices.add(index);
-            else state.choice(choice, parts);
+      // The parts of the events before a failing one (an error event in the same network read) are
+      // delivered first, as if each event had been read on its own.
+      let failure: { error: unknown } | undefined;
+      try {
+        for (const event of batch) {
+          if (event.data.startsWith('[DONE]')) {
+            finished = true;
+            break;
           }
+          readEvent(event, state, parts, ctx);
         }
+      } catch (error) {
+        failure = { error };
       }
-      if (parts.length === 1) yield parts.pop()!;
-      else if (parts.length > 1) {
-        for (const part of parts.splice(0)) yield part;
-      }
+      for (const part of parts.splice(0)) yield part;
+      if (failure) throw failure.error;
     }
   } catch (error) {
     throw SwitchyardError.isInstance(error) ? error : mapOpenAIError(error, errorContext);
@@ -148,10 +159,21 @@ export async function* streamParts(open: () => Promise<EventStreamReader>, first
     throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") ended without a finish_reason` });
   }
   const truncated = state.rawFinishReason === 'length';
-  for (const [, call] of [...state.toolCalls.entries()].sort(([a], [b]) => a - b)) {
+  const calls = [...state.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
+  const unnamed = calls.find((call) => call.name === '');
+  if (unnamed) {
+    throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") sent tool call ${unnamed.id} without a function name` });
+  }
+  for (const call of calls) {
     yield {
       type: 'tool-call',
-      toolCall: { type: 'tool-call', toolCallId: call.id, toolName: call.name, args: parseToolArgs(call.args, call.name, truncated, ctx) },
+      toolCall: {
+        type: 'tool-call',
+        toolCallId: call.id,
+        toolName: call.name,
+        args: parseToolArgs(call.args, call.name, truncated, ctx),
+        ...thoughtSignatureMetadata(call.thoughtSignature, ctx.kind),
+      },
     };
   }
   const providerMetadata = state.metadata(ctx.kind);

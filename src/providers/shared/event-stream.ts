@@ -6,7 +6,7 @@ export type { EventSourceMessage };
 /**
  * Reads a `text/event-stream` body as batches of server-sent events: one batch per network read
  * that completes at least one event, so a consumer pays one async step per read rather than a
- * chain of async generators per event (the SDKs' own stream readers cost ~10 µs per event).
+ * chain of async generators per event, as the SDKs' own stream readers make.
  * Parsing follows the WHATWG rules through `eventsource-parser` (any line ending, multi-line
  * `data`, comments, a BOM); bytes are decoded as UTF-8 across reads, so a character split between
  * two reads (common with Chinese text) is never mangled. An event left incomplete when the body

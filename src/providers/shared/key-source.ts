@@ -28,10 +28,13 @@ export interface KeySource {
    * there is no new key to retry with. Concurrent calls share one resolution.
    */
   rotate(): Promise<RotationResult>;
+  /** Every key this source has held (the literal one, or each one a resolver returned): what its errors must never show. */
+  seen(): readonly string[];
 }
 
 export function createKeySource(apiKey: ApiKey | undefined): KeySource {
   if (typeof apiKey === 'string') registerSecret(apiKey);
+  const seen = new Set<string>(typeof apiKey === 'string' && apiKey !== '' ? [apiKey] : []);
   const type = apiKey === undefined ? 'none' : typeof apiKey === 'function' ? 'resolver' : 'literal';
   let resolved: { key: string | undefined } | undefined;
   let pending: Promise<string | undefined> | undefined;
@@ -40,6 +43,7 @@ export function createKeySource(apiKey: ApiKey | undefined): KeySource {
   async function resolve(): Promise<string | undefined> {
     const key = typeof apiKey === 'function' ? await apiKey() : apiKey;
     registerSecret(key);
+    if (typeof key === 'string' && key !== '') seen.add(key);
     return key;
   }
 
@@ -76,6 +80,7 @@ export function createKeySource(apiKey: ApiKey | undefined): KeySource {
     type,
     current,
     inUse,
+    seen: () => [...seen],
     rotate() {
       rotating ??= doRotate().finally(() => {
         rotating = undefined;

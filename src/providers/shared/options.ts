@@ -1,5 +1,3 @@
-import { registerSecret } from '../../core/redact.js';
-
 /** An API key, or a function that returns the current one (called when a client is created). */
 export type ApiKey = string | (() => string | Promise<string>);
 
@@ -14,16 +12,4 @@ export interface BaseProviderOptions<Client = never> {
   fetch?: typeof globalThis.fetch;
   /** A ready client of the vendor's official SDK; the other connection options are then ignored. */
   client?: Client;
-}
-
-/** Resolves the key and registers it for redaction, so it can never be printed by us. */
-export async function resolveApiKey(apiKey: ApiKey | undefined): Promise<string | undefined> {
-  const key = typeof apiKey === 'function' ? await apiKey() : apiKey;
-  registerSecret(key);
-  return key;
-}
-
-/** Registers a literal key at factory time (resolvers register on each resolution). */
-export function registerKey(apiKey: ApiKey | undefined): void {
-  if (typeof apiKey === 'string') registerSecret(apiKey);
 }

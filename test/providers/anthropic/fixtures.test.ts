@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidResponseError } from '../../../src/core/errors.js';
 import type { ProviderStreamPart } from '../../../src/core/stream.js';
-import { anthropicSse, chunkLines, HAS_FIXTURES, readFixture, readFixtureJson, readHttprr, SKIP_REASON } from '../../helpers/fixtures.js';
+import { anthropicSse, chunkLines, readFixture, readFixtureJson, readHttprr } from '../../helpers/fixtures.js';
 import { sendJson } from '../../helpers/loopback.js';
 import { collect, provider, replySse, request, useLoopback } from './setup.js';
 
@@ -31,7 +31,7 @@ const finishOf = (parts: ProviderStreamPart[]) => {
 };
 const toolCallsOf = (parts: ProviderStreamPart[]) => parts.flatMap((p) => (p.type === 'tool-call' ? [p.toolCall] : []));
 
-describe.skipIf(!HAS_FIXTURES)(`anthropic fixtures, non-streaming (.json) ${SKIP_REASON}`, () => {
+describe('anthropic fixtures, non-streaming (.json)', () => {
   it('anthropic-text.json: text, end_turn, usage with cache fields', async () => {
     serveJson('anthropic-text.json');
     const res = await provider(server()).chat(request(), { model: 'claude-sonnet-4-20250514' });
@@ -85,7 +85,7 @@ describe.skipIf(!HAS_FIXTURES)(`anthropic fixtures, non-streaming (.json) ${SKIP
   });
 });
 
-describe.skipIf(!HAS_FIXTURES)(`anthropic fixtures, streaming (.chunks.txt with event: lines) ${SKIP_REASON}`, () => {
+describe('anthropic fixtures, streaming (.chunks.txt with event: lines)', () => {
   it('anthropic-text.chunks.txt: metadata, text deltas, finish with usage', async () => {
     serveSse(anthropicSse(chunkLines('anthropic/anthropic-text.chunks.txt')));
     const parts = await collect(provider(server()).stream(request(), { model: 'claude-sonnet-4-20250514' }));
@@ -142,7 +142,7 @@ describe.skipIf(!HAS_FIXTURES)(`anthropic fixtures, streaming (.chunks.txt with 
   });
 });
 
-describe.skipIf(!HAS_FIXTURES)(`anthropic fixtures, raw SSE (sdk-python .txt, httprr) ${SKIP_REASON}`, () => {
+describe('anthropic fixtures, raw SSE (sdk-python .txt, httprr)', () => {
   it('tool_use_response.txt: text, then get_weather with parsed args', async () => {
     serveSse(pythonSdkPieces('tool_use_response.txt'));
     const parts = await collect(provider(server()).stream(request(), { model: 'claude-sonnet-4-20250514' }));
