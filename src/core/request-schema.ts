@@ -26,6 +26,7 @@ const image = z
     data: z.union([z.string().min(1), z.instanceof(Uint8Array)]).optional(),
     mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type such as image/png').optional(),
   })
+  // Zod runs this even when a field failed (that field is then the raw input): read fields by their type.
   .superRefine((part, ctx) => {
     if (part.url === undefined && part.data === undefined) {
       ctx.addIssue({ code: 'custom', message: 'an image part needs `url` or `data`', path: [] });
@@ -33,7 +34,7 @@ const image = z
       ctx.addIssue({ code: 'custom', message: 'an image part takes `url` or `data`, not both', path: [] });
     } else if (part.data !== undefined && part.mediaType === undefined) {
       ctx.addIssue({ code: 'custom', message: '`mediaType` is required with `data`', path: ['mediaType'] });
-    } else if (part.url !== undefined && !/^(https?:|data:)/i.test(part.url)) {
+    } else if (typeof part.url === 'string' && !/^(https?:|data:)/i.test(part.url)) {
       ctx.addIssue({ code: 'custom', message: '`url` must be an http(s) or data: URL', path: ['url'] });
     }
   });

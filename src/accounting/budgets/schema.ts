@@ -93,6 +93,8 @@ export const budgetSchema = z
 export const budgetsSchema = z.array(budgetSchema).superRefine((list, ctx) => {
   const seen = new Map<string, number>();
   list.forEach((b, i) => {
+    // Zod runs this even when an entry failed (it is then the raw input): only well-formed entries have an id.
+    if (!budgetSchema.safeParse(b).success) return;
     const id = budgetId(b);
     if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate budget id "${id}" (also budgets[${seen.get(id)}])` });
     else seen.set(id, i);

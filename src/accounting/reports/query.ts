@@ -60,6 +60,10 @@ export interface ParsedRecordsQuery extends ParsedFilter {
 
 // ---- The query schemas: zod alone decides what a report accepts; every problem comes back with its path ----
 
+/** The range a `Date` holds: +-8.64e15 ms around the epoch. */
+const MAX_TIME = 8.64e15;
+const isTime = (t: unknown): t is number => typeof t === 'number' && Number.isFinite(t) && Math.abs(t) <= MAX_TIME;
+
 function toTime(value: unknown): number {
   if (value instanceof Date) return value.getTime();
   if (typeof value === 'number') return value;
@@ -70,7 +74,7 @@ function toTime(value: unknown): number {
 const timeInput = z
   .unknown()
   .superRefine((v, ctx) => {
-    if (v !== undefined && !Number.isFinite(toTime(v))) {
+    if (v !== undefined && !isTime(toTime(v))) {
       ctx.addIssue({ code: 'custom', message: `not a valid time (${describeValue(v)}); give a Date, ms since the epoch or an ISO 8601 string` });
     }
   })
@@ -105,9 +109,9 @@ export const recordsShape = {
   order: oneOf(['asc', 'desc'], 'order').optional(),
 };
 
-/** `since` must not be after `until`. */
-export function rangeCheck(q: { since?: number | undefined; until?: number | undefined }, ctx: z.RefinementCtx): void {
-  if (q.since !== undefined && q.until !== undefined && q.since > q.until) {
+/** `since` must not be after `until`. (Zod runs this even when a field failed: then that field is still the raw input.) */
+export function rangeCheck(q: { since?: unknown; until?: unknown }, ctx: z.RefinementCtx): void {
+  if (isTime(q.since) && isTime(q.until) && q.since > q.until) {
     ctx.addIssue({ code: 'custom', path: ['since'], message: `is after until (${new Date(q.since).toISOString()} > ${new Date(q.until).toISOString()})` });
   }
 }
