@@ -114,6 +114,8 @@ function buildRouter(url: string): Router {
     streamRecovery: { mode: 'buffer', chars: 100_000 },
     budgets: [{ scope: { tenant: CAPPED }, period: 'day', limitUsd: CAPPED_LIMIT_USD, onExceed: 'block' }],
     timeoutMs: 30_000,
+    // Keep every record: the reconciliation reads them all back (the default keeps the newest 10,000).
+    ledger: { maxRecords: 1_000_000 },
   });
 }
 
