@@ -85,6 +85,37 @@ describe('costs API', () => {
     }
   });
 
+  it('input of the wrong shape is an InvalidRequestError with its path, never a TypeError or RangeError', async () => {
+    const { costs } = await seeded();
+    let nested: unknown = 'tenant';
+    for (let i = 0; i < 20_000; i++) nested = [nested];
+    const asAny = costs as unknown as Record<keyof typeof costs, (q: unknown) => Promise<unknown>>;
+    const cases: Array<[() => Promise<unknown>, string]> = [
+      [() => asAny.summary(null), ''],
+      [() => asAny.records(null), ''],
+      [() => asAny.export(7), ''],
+      [() => asAny.compare(undefined), ''],
+      [() => asAny.forecast('day'), ''],
+      [() => asAny.compare({ models: [1] }), 'models[0]'],
+      [() => asAny.compare({ models: [{ name: 'x', pricing: { input: -1, output: 0 } }] }), 'models[0].pricing.input'],
+      [() => asAny.summary({ since: Object.create(null) }), 'since'],
+      [() => asAny.summary({ until: 10n }), 'until'],
+      [() => asAny.summary({ by: nested }), 'by[0]'],
+      [() => asAny.summary({ tenant: nested }), 'tenant'],
+      [() => asAny.summary({ by: 'tenant' }), 'by'],
+      [() => asAny.records({ limit: 1.5 }), 'limit'],
+      [() => asAny.records({ tennant: 'A' }), 'tennant'],
+      [() => asAny.export({ format: Object.create(null) }), 'format'],
+      [() => asAny.forecast({ period: 'day', since: T0 }), 'since'],
+      [() => asAny.forecast({ period: 'day', provider: Symbol('p') }), 'provider'],
+    ];
+    for (const [run, path] of cases) {
+      const error = await run().then(() => undefined, (e: unknown) => e);
+      expect(InvalidRequestError.isInstance(error), `${path}: ${String(error)}`).toBe(true);
+      expect((error as InvalidRequestError).path).toBe(path);
+    }
+  });
+
   it('CSV: header, RFC 4180 quoting of commas, quotes and newlines, Chinese text intact', async () => {
     const ledger = createLedger({ now: () => T0 });
     await ledger.record({ requestId: 'r1', context: { tenant: '北京公司, "总部"', user: 'line1\nline2', tags: ['a', 'b'] }, model: 'ds', provider: 'deepseek', providerModel: 'deepseek-chat', usage: usage(13, 300), cost: computeCost(usage(13, 300), { input: 0.28, output: 0.42 }), outcome: 'ok' });

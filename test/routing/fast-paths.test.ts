@@ -7,7 +7,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRouter, mockProvider, type Candidate, type ChatRequest, type ModelConfig, type RouterOptions, type StrategyFunction, type StrategyInput, type StrategySpec } from '../../src/index.js';
-import { provenValid, requestSchema } from '../../src/core/request-schema.js';
 import { seededRandom } from '../../src/providers/mock/random.js';
 import { KeyedOrder, sortByKeys } from '../../src/routing/strategies/keyed-order.js';
 import { loadBalanceStrategy } from '../../src/routing/strategies/load-balance.js';
@@ -234,46 +233,5 @@ describe('candidate filter shortcut', () => {
       }),
       { numRuns: 200 },
     );
-  });
-});
-
-describe('request fast check', () => {
-  const value = fc.oneof(fc.constant(undefined), fc.string({ maxLength: 3 }), fc.integer({ min: -3, max: 70_000 }), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string({ maxLength: 2 }), { maxLength: 3 }), fc.constantFrom({ type: 'text' }, { type: 'json' }, { type: 'json', x: 1 }, 'auto', 'none', 'other'));
-  const message = fc.record({ role: fc.constantFrom('user', 'system', 'assistant', 'tool', 'bot'), content: fc.oneof(fc.string({ maxLength: 4 }), fc.constant([{ type: 'text', text: 'x' }]), fc.integer()) }, { requiredKeys: [] });
-  const params = fc.dictionary(fc.constantFrom('temperature', 'topP', 'topK', 'maxTokens', 'stop', 'frequencyPenalty', 'presencePenalty', 'seed', 'other'), value, { maxKeys: 4 });
-  const keys = ['messages', 'params', 'system', 'tools', 'toolChoice', 'responseFormat', 'providerOptions', 'model', 'task', 'timeoutMs', 'tenant', 'user', 'agent', 'session', 'tags', 'signal', 'extra'] as const;
-  const valid = fc.record({
-    messages: fc.array(fc.record({ role: fc.constantFrom('user', 'system', 'assistant'), content: fc.string({ maxLength: 4 }) }), { minLength: 1, maxLength: 3 }),
-    params: fc.record({ maxTokens: fc.integer({ min: 1, max: 9 }), temperature: fc.constantFrom(0, 1, 2), stop: fc.constant(['x']) }, { requiredKeys: [] }),
-    tenant: fc.constantFrom('acme', 'b'),
-    tags: fc.constant(['t']),
-    responseFormat: fc.constantFrom({ type: 'text' }, { type: 'json' }),
-    toolChoice: fc.constantFrom('auto', 'none', 'required'),
-  }, { requiredKeys: ['messages'] });
-  // A valid request with up to three fields (or a message, or a param) replaced by arbitrary values.
-  const request = fc
-    .tuple(valid, fc.array(fc.tuple(fc.constantFrom(...keys), value), { maxLength: 3 }), fc.option(fc.tuple(fc.nat(2), message)), fc.option(params))
-    .map(([base, sets, msg, p]) => {
-      const r: Record<string, unknown> = { ...base, messages: [...base.messages] };
-      for (const [k, v] of sets) r[k] = k === 'signal' && v === true ? new AbortController().signal : v;
-      if (msg && Array.isArray(r.messages)) (r.messages as unknown[])[msg[0]] = msg[1];
-      if (p) r.params = p;
-      return r;
-    });
-  it('passes only requests the full schema accepts (the rest go to the schema, which reports)', () => {
-    let proven = 0;
-    fc.assert(
-      fc.property(request, (r) => {
-        if (provenValid(r)) {
-          proven++;
-          expect(requestSchema.safeParse(r).success).toBe(true);
-        }
-      }),
-      { numRuns: 3_000 },
-    );
-    expect(proven).toBeGreaterThan(50);
-  });
-  it('passes the common request', () => {
-    expect(provenValid({ messages: [{ role: 'system', content: 's' }, { role: 'user', content: 'hi' }], tenant: 'acme', user: 'u', agent: 'a', session: 's', tags: ['x'], params: { maxTokens: 10, temperature: 0.5 } })).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
+import { describeValue } from '../../core/json-value.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import { usdToMicros } from '../money.js';
 
@@ -73,14 +74,14 @@ export const budgetSchema = z
   .strictObject({
     id: name.optional(),
     scope: budgetScopeSchema.optional(),
-    period: z.enum(['day', 'month', 'total'], { error: (i) => `unknown period "${String(i.input)}": expected day, month or total` }),
+    period: z.enum(['day', 'month', 'total'], { error: (i) => `unknown period ${describeValue(i.input)}: expected day, month or total` }),
     timeZone: z.string().refine(isTimeZone, { message: 'unknown IANA time zone (e.g. UTC, Europe/Berlin, Asia/Shanghai)' }).optional(),
     limitUsd: z
       .number({ error: (i) => (i.input === undefined ? 'limitUsd is required: the limit in USD' : 'limitUsd must be a number of USD') })
       .finite()
       .nonnegative({ message: 'limitUsd must not be negative' }),
     alertAt: z.array(z.number().positive().max(10, { message: 'alert thresholds are fractions of the limit, e.g. 0.9' })).optional(),
-    onExceed: z.enum(['block', 'downgrade', 'alert'], { error: (i) => `unknown onExceed "${String(i.input)}": expected block, downgrade or alert` }),
+    onExceed: z.enum(['block', 'downgrade', 'alert'], { error: (i) => `unknown onExceed ${describeValue(i.input)}: expected block, downgrade or alert` }),
     degradeTo: name.optional(),
   })
   .superRefine((b, ctx) => {
@@ -92,6 +93,8 @@ export const budgetSchema = z
 export const budgetsSchema = z.array(budgetSchema).superRefine((list, ctx) => {
   const seen = new Map<string, number>();
   list.forEach((b, i) => {
+    // Zod runs this even when an entry failed (it is then the raw input): only well-formed entries have an id.
+    if (!budgetSchema.safeParse(b).success) return;
     const id = budgetId(b);
     if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate budget id "${id}" (also budgets[${seen.get(id)}])` });
     else seen.set(id, i);

@@ -5,8 +5,10 @@ import { findCatalogModels, lookupModel } from '../../catalog/catalog.js';
 import { computeCostPicos } from '../cost.js';
 import type { UsageLedger } from '../ledger/ledger.js';
 import { microsToUsd, picosToMicrosHalfUp } from '../money.js';
-import type { UsageFilter } from './query.js';
-import { summarize } from './summary.js';
+import { z } from 'zod';
+import { describeValue } from '../../core/json-value.js';
+import { filterOf, parseQuery, queryObject, rangeCheck, usageFilterShape, type UsageFilter } from './query.js';
+import { summaryOf } from './summary.js';
 
 /** A model to price the recorded traffic on: a catalog id, a provider kind + id, or your own price list. */
 export type CompareTarget = string | { provider: ProviderKind; model: string } | { name: string; pricing: ModelPricing };
@@ -35,21 +37,36 @@ export interface CompareResult {
   exact: boolean;
 }
 
-function resolveTarget(t: CompareTarget, i: number): { name: string; catalogId?: string; pricing: ModelPricing } {
+const price = z.number().finite().nonnegative();
+const target = z.union(
+  [
+    z.string().min(1),
+    z.strictObject({ provider: z.string().min(1), model: z.string().min(1) }),
+    z.strictObject({ name: z.string().min(1), pricing: z.strictObject({ input: price, output: price, cachedInput: price.optional(), cacheWrite: price.optional() }) }),
+  ],
+  { error: (i) => `must be a catalog model id, { provider, model } or { name, pricing }, got ${describeValue(i.input)}` },
+);
+
+const compareQuerySchema = queryObject({
+  ...usageFilterShape,
+  models: z.array(target, { error: 'give at least one model to compare with' }).min(1, 'give at least one model to compare with'),
+}).superRefine(rangeCheck);
+
+function resolveTarget(t: z.output<typeof target>, i: number): { name: string; catalogId?: string; pricing: ModelPricing } {
   const path = `models[${i}]`;
   if (typeof t === 'string') {
     const hit = findCatalogModels(t)[0];
     if (!hit) throw new InvalidRequestError({ path, message: `${path}: "${t}" is not in the model catalog; pass { name, pricing } instead` });
     return { name: hit.id, catalogId: hit.id, pricing: basePricing(hit.pricing) };
   }
-  if ('pricing' in t) return { name: t.name, pricing: t.pricing };
-  const hit = lookupModel(t.provider, t.model);
+  if ('pricing' in t) return { name: t.name, pricing: basePricing(t.pricing) };
+  const hit = lookupModel(t.provider as ProviderKind, t.model);
   if (!hit) throw new InvalidRequestError({ path, message: `${path}: ${t.provider}/${t.model} is not in the model catalog` });
   return { name: hit.id, catalogId: hit.id, pricing: basePricing(hit.pricing) };
 }
 
 /** Totals mix many requests: per-request long-context tiers cannot apply, so the base tier prices them. */
-function basePricing(p: ModelPricing): ModelPricing {
+function basePricing(p: { input: number; output: number; cachedInput?: number | undefined; cacheWrite?: number | undefined }): ModelPricing {
   const out: ModelPricing = { input: p.input, output: p.output };
   if (p.cachedInput !== undefined) out.cachedInput = p.cachedInput;
   if (p.cacheWrite !== undefined) out.cacheWrite = p.cacheWrite;
@@ -61,11 +78,9 @@ function basePricing(p: ModelPricing): ModelPricing {
  * other models. Assumes the other model would use the same number of tokens, which is an approximation.
  */
 export async function compareModels(ledger: UsageLedger, query: CompareQuery): Promise<CompareResult> {
-  if (!Array.isArray(query?.models) || query.models.length === 0) {
-    throw new InvalidRequestError({ path: 'models', message: 'models: give at least one model to compare with' });
-  }
-  const targets = query.models.map(resolveTarget);
-  const { total, exact } = await summarize(ledger, { ...query, by: [] });
+  const { models, ...filter } = parseQuery(compareQuerySchema, query);
+  const targets = models.map(resolveTarget);
+  const { total, exact } = await summaryOf(ledger, { ...filterOf(filter), by: [] });
   const usage = {
     inputTokens: total.tokens.input,
     outputTokens: total.tokens.output,

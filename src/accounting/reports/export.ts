@@ -1,9 +1,10 @@
-import { InvalidRequestError } from '../../core/errors.js';
 import type { UsageLedger } from '../ledger/ledger.js';
 import type { UsageRecord } from '../ledger/record.js';
 import { formatMicrosAsUsd } from '../money.js';
-import type { RecordsQuery } from './query.js';
-import { listRecords } from './records.js';
+import { parsedRecords, parseQuery, queryObject, rangeCheck, recordsShape, type RecordsQuery } from './query.js';
+import { recordsOf } from './records.js';
+import { z } from 'zod';
+import { describeValue } from '../../core/json-value.js';
 
 export type ExportFormat = 'json' | 'csv';
 export const EXPORT_FORMATS: ReadonlyArray<ExportFormat> = ['json', 'csv'];
@@ -59,12 +60,17 @@ export function toCsv(records: ReadonlyArray<UsageRecord>, bom = false): string 
   return (bom ? '\uFEFF' : '') + lines.join('\r\n') + '\r\n';
 }
 
+const exportQuerySchema = queryObject({
+  ...recordsShape,
+  format: z.enum(EXPORT_FORMATS as unknown as readonly [ExportFormat, ...ExportFormat[]], {
+    error: (i) => `unknown export format ${describeValue(i.input)}; expected one of ${EXPORT_FORMATS.join(', ')}`,
+  }),
+  bom: z.boolean().optional(),
+}).superRefine(rangeCheck);
+
 /** Retained records as JSON (an array of records) or CSV (a header line, CRLF line ends). */
 export async function exportRecords(ledger: UsageLedger, query: ExportQuery): Promise<string> {
-  const format: unknown = query?.format;
-  if (typeof format !== 'string' || !EXPORT_FORMATS.includes(format as ExportFormat)) {
-    throw new InvalidRequestError({ path: 'format', message: `format: unknown export format "${String(format)}"; expected one of ${EXPORT_FORMATS.join(', ')}` });
-  }
-  const records = await listRecords(ledger, query);
-  return format === 'json' ? JSON.stringify(records) : toCsv(records, query.bom ?? false);
+  const { format, bom, ...rest } = parseQuery(exportQuerySchema, query);
+  const records = await recordsOf(ledger, parsedRecords(rest));
+  return format === 'json' ? JSON.stringify(records) : toCsv(records, bom ?? false);
 }

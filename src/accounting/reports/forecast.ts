@@ -1,8 +1,9 @@
-import { InvalidRequestError } from '../../core/errors.js';
+import { z } from 'zod';
+import { describeValue } from '../../core/json-value.js';
 import type { UsageLedger } from '../ledger/ledger.js';
 import { microsToUsd } from '../money.js';
-import type { UsageFilter } from './query.js';
-import { summarize } from './summary.js';
+import { filterOf, parseQuery, queryObject, usageFilterShape, type UsageFilter } from './query.js';
+import { summaryOf } from './summary.js';
 
 export type ForecastPeriod = 'day' | 'month';
 
@@ -26,19 +27,22 @@ export interface Forecast {
   projectedRequests: number;
 }
 
+const { since: _since, until: _until, ...dimensionFields } = usageFilterShape;
+const forecastQuerySchema = queryObject({
+  ...dimensionFields,
+  period: z.enum(['day', 'month'], { error: (i) => `unknown forecast period ${describeValue(i.input)}; expected day or month` }),
+});
+
 /** Run-rate projection for the current UTC day or month: spend so far / elapsed share of the period. */
 export async function forecastSpend(ledger: UsageLedger, query: ForecastQuery): Promise<Forecast> {
-  const period: unknown = query?.period;
-  if (period !== 'day' && period !== 'month') {
-    throw new InvalidRequestError({ path: 'period', message: `period: unknown forecast period "${String(period)}"; expected day or month` });
-  }
+  const { period, ...filter } = parseQuery(forecastQuerySchema, query);
   const now = ledger.now();
   const d = new Date(now);
   const start = period === 'day' ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   const end = period === 'day' ? start + 86_400_000 : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   // At least one minute elapsed, so that the first seconds of a period do not project absurd figures.
   const elapsedMs = Math.max(60_000, now - start);
-  const { total } = await summarize(ledger, { ...query, since: start, until: end });
+  const { total } = await summaryOf(ledger, { ...filterOf(filter), since: start, until: end, by: [] });
   const scale = (end - start) / elapsedMs;
   const projectedMicros = Math.round(total.costMicros * scale);
   return {

@@ -1,7 +1,24 @@
 import { addCounters, countersOf, emptyCounters, HOUR_MS, type Counters, type Dimension } from '../ledger/buckets.js';
 import type { UsageLedger } from '../ledger/ledger.js';
 import { microsToUsd } from '../money.js';
-import { dimensionFilter, matchesDims, matchesRecord, parseBy, parseRange, recordDims, type SummaryKey, type UsageFilter } from './query.js';
+
+const SUMMARY_KEY_LIST = SUMMARY_KEYS.join(', ');
+import { z } from 'zod';
+import {
+  filterOf,
+  matchesDims,
+  matchesRecord,
+  parseQuery,
+  queryObject,
+  rangeCheck,
+  recordDims,
+  SUMMARY_KEYS,
+  summaryKey,
+  usageFilterShape,
+  type ParsedFilter,
+  type SummaryKey,
+  type UsageFilter,
+} from './query.js';
 
 export interface SummaryQuery extends UsageFilter {
   /** Group rows by these keys, in this order. None: one row with the totals. */
@@ -80,10 +97,21 @@ export function toRow(group: SummaryRow['group'], c: Counters): SummaryRow {
  * an hour cut by `since` or `until` is read from the retained records, which is exact as long as
  * retention has not dropped records from that hour (otherwise the hour counts whole, `exact: false`).
  */
-export async function summarize(ledger: UsageLedger, query: SummaryQuery = {}): Promise<CostSummary> {
-  const by = parseBy(query.by);
-  const { since, until } = parseRange(query);
-  const filter = dimensionFilter(query);
+export async function summarize(ledger: UsageLedger, query?: SummaryQuery): Promise<CostSummary> {
+  return summaryOf(ledger, parseQuery(summaryQuerySchema, query));
+}
+
+export interface ParsedSummaryQuery extends ParsedFilter {
+  by: SummaryKey[];
+}
+
+const summaryQuerySchema = queryObject({ ...usageFilterShape, by: z.array(summaryKey, { error: `must be a list of keys (${SUMMARY_KEY_LIST})` }).optional() })
+  .superRefine(rangeCheck)
+  .optional()
+  .transform((q): ParsedSummaryQuery => ({ ...filterOf(q ?? {}), by: q?.by ?? [] }));
+
+export async function summaryOf(ledger: UsageLedger, query: ParsedSummaryQuery): Promise<CostSummary> {
+  const { by, since, until, dims: filter } = query;
   const groups = new Map<string, { group: SummaryRow['group']; counters: Counters }>();
   const total = emptyCounters();
   const add = (dims: Readonly<Record<Dimension, string | null>>, time: number, c: Readonly<Counters>): void => {
