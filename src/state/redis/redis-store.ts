@@ -73,6 +73,7 @@ class RedisStore implements SharedStore {
   readonly #status = new Set<(event: StoreStatusEvent) => void>();
   readonly #listeners = new Map<string, Set<(change: StoreChange) => void>>();
   readonly #shas = new Map<string, string>();
+  readonly #readyWaits = new Map<Redis, Promise<void>>();
   #subscriber: Redis | undefined;
   #downSince: number | undefined;
   #closed = false;
@@ -140,17 +141,30 @@ class RedisStore implements SharedStore {
   async #ready(client: Redis, operation: string, deadline: number): Promise<void> {
     if (client.status === 'ready') return;
     if (this.#closed || client.status === 'end') throw new StoreUnavailableError({ store: 'redis', operation, reason: 'disconnected', message: 'The redis store is closed' });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        client.off('ready', onReady);
-        reject(new StoreUnavailableError({ store: 'redis', operation, reason: 'disconnected' }));
-      }, Math.max(0, deadline - Date.now()));
-      const onReady = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      client.once('ready', onReady);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreUnavailableError({ store: 'redis', operation, reason: 'disconnected' })), Math.max(0, deadline - Date.now()));
     });
+    try {
+      await Promise.race([this.#whenReady(client), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** One 'ready' listener per connection, however many calls wait for it. */
+  #whenReady(client: Redis): Promise<void> {
+    let ready = this.#readyWaits.get(client);
+    if (!ready) {
+      ready = new Promise<void>((resolve) =>
+        client.once('ready', () => {
+          this.#readyWaits.delete(client);
+          resolve();
+        }),
+      );
+      this.#readyWaits.set(client, ready);
+    }
+    return ready;
   }
 
   /** Runs one call within the timeout; any failure becomes a `StoreUnavailableError` and marks the store down. */
