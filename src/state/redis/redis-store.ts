@@ -74,6 +74,8 @@ class RedisStore implements SharedStore {
   readonly #listeners = new Map<string, Set<(change: StoreChange) => void>>();
   readonly #shas = new Map<string, string>();
   readonly #readyWaits = new Map<Redis, Promise<void>>();
+  /** Scripts loaded on the current connection (cleared on reconnect: a restarted server has none). */
+  readonly #loaded = new Map<string, Promise<void>>();
   #subscriber: Redis | undefined;
   #downSince: number | undefined;
   #closed = false;
@@ -106,7 +108,10 @@ class RedisStore implements SharedStore {
     client.on('close', () => {
       if (!this.#closed) this.#down(new Error('connection closed'));
     });
-    client.on('ready', () => this.#up());
+    client.on('ready', () => {
+      this.#loaded.clear();
+      this.#up();
+    });
   }
 
   #down(error: Error): void {
@@ -208,6 +213,13 @@ class RedisStore implements SharedStore {
   async #script(source: string, keys: string[], args: Array<string | number>): Promise<unknown> {
     let sha = this.#shas.get(source);
     if (!sha) this.#shas.set(source, (sha = createHash('sha1').update(source).digest('hex')));
+    // Loaded once per connection, so that many first calls in flight do not each send the source.
+    let loaded = this.#loaded.get(source);
+    if (!loaded) {
+      this.#loaded.set(source, (loaded = this.#client.script('LOAD', source).then(() => undefined)));
+      loaded.catch(() => this.#loaded.delete(source));
+    }
+    await loaded;
     try {
       return await this.#client.evalsha(sha, keys.length, ...keys, ...args);
     } catch (error) {

@@ -137,12 +137,17 @@ end
 local used = tonumber(redis.call('GET', total) or '0')
 if redis.call('EXISTS', z) == 0 then used = 0 end
 if used + weight > limit then
-  local entries = redis.call('ZRANGE', z, 0, -1, 'WITHSCORES')
-  local freed, at = 0, now
-  for i = 1, #entries, 2 do
-    freed = freed + tonumber(string.match(entries[i], '|(%d+)$'))
-    at = tonumber(entries[i + 1])
-    if used - freed + weight <= limit then break end
+  -- Walk the oldest entries, 64 at a time, until enough weight has left to fit this call.
+  local freed, at, start = 0, now, 0
+  while true do
+    local entries = redis.call('ZRANGE', z, start, start + 63, 'WITHSCORES')
+    if #entries == 0 then break end
+    for i = 1, #entries, 2 do
+      freed = freed + tonumber(string.match(entries[i], '|(%d+)$'))
+      at = tonumber(entries[i + 1])
+      if used - freed + weight <= limit then return {0, used, math.max(1, at + window - now)} end
+    end
+    start = start + 64
   end
   return {0, used, math.max(1, at + window - now)}
 end
