@@ -48,7 +48,7 @@ export async function spawnRedis(port?: number): Promise<SpawnedRedis> {
     port: p,
     process: child,
     async stop() {
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGKILL');
         await exited;
