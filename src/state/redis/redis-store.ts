@@ -322,7 +322,7 @@ class RedisStore implements SharedStore {
 
   #budgetKeys(key: string): string[] {
     const k = `${this.#prefix}budget:${key}`;
-    return [k, `${k}:h`, `${k}:a`];
+    return [k, `${k}:h`, `${k}:a`, `${k}:held`];
   }
 
   #finishedKey(id: string): string {

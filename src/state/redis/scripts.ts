@@ -1,31 +1,34 @@
 /**
  * The Lua scripts of the Redis store: each multi-key step runs as one script, so it is atomic on the
  * server. Time is the server's (`TIME`), so processes with skewed clocks agree on leases and windows.
- * Budget key K uses three Redis keys: `K` (hash, field `spent`), `K:h` (sorted set: hold id -> expiry)
- * and `K:a` (hash: hold id -> "amount|owner"). An expired hold stops counting at once and is removed
- * by the next script that touches K; the hold keys themselves expire when their last hold does.
+ * Budget key K uses four Redis keys: `K` (hash, field `spent`), `K:h` (sorted set: hold id -> expiry),
+ * `K:a` (hash: hold id -> "amount|owner") and `K:held` (the live holds' total). Every script that
+ * touches K first drops its expired holds (O(expired), not O(live)), so an expired hold stops counting
+ * at once; the three hold keys always get the same expiry, that of their last hold, and vanish together.
  */
 const PRELUDE = `
 if redis.replicate_commands then redis.replicate_commands() end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local function purge(h, a)
+-- Drops the expired holds of one budget and takes their amounts off its running total.
+local function purge(h, a, held)
   local ids = redis.call('ZRANGEBYSCORE', h, '-inf', now)
+  if #ids == 0 then return end
+  local gone = 0
   for i = 1, #ids, 500 do
-    redis.call('HDEL', a, unpack(ids, i, math.min(i + 499, #ids)))
-  end
-  if #ids > 0 then redis.call('ZREMRANGEBYSCORE', h, '-inf', now) end
-end
-local function heldOf(h, a)
-  local ids = redis.call('ZRANGEBYSCORE', h, '(' .. now, '+inf')
-  local sum = 0
-  for i = 1, #ids, 500 do
-    local vals = redis.call('HMGET', a, unpack(ids, i, math.min(i + 499, #ids)))
+    local chunk = {unpack(ids, i, math.min(i + 499, #ids))}
+    local vals = redis.call('HMGET', a, unpack(chunk))
     for j = 1, #vals do
-      if vals[j] then sum = sum + tonumber(string.match(vals[j], '^(%d+)')) end
+      if vals[j] then gone = gone + tonumber(string.match(vals[j], '^(%d+)')) end
     end
+    redis.call('HDEL', a, unpack(chunk))
   end
-  return sum, #ids
+  redis.call('ZREMRANGEBYSCORE', h, '-inf', now)
+  if redis.call('DECRBY', held, gone) <= 0 then redis.call('DEL', held) end
+end
+-- The live holds' total and count (after purge).
+local function heldOf(h, held)
+  return tonumber(redis.call('GET', held) or '0'), redis.call('ZCARD', h)
 end
 local function keepUntil(key, at)
   local p = redis.call('PTTL', key)
@@ -33,17 +36,17 @@ local function keepUntil(key, at)
 end
 `;
 
-/** KEYS: finished marker, then (K, K:h, K:a) per item. ARGV: id, owner, leaseMs, then (amount, limit, ttlMs|'') per item. */
+/** KEYS: finished marker, then (K, K:h, K:a, K:held) per item. ARGV: id, owner, leaseMs, then (amount, limit, ttlMs|'') per item. */
 export const RESERVE_HOLD = `${PRELUDE}
 local st = redis.call('GET', KEYS[1])
 if st then return {'finished', st} end
-local n = (#KEYS - 1) / 3
+local n = (#KEYS - 1) / 4
 local spent, held = {}, {}
 for i = 1, n do
-  local b, h, a = KEYS[3 * i - 1], KEYS[3 * i], KEYS[3 * i + 1]
-  purge(h, a)
+  local b, h, a, t = KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i], KEYS[4 * i + 1]
+  purge(h, a, t)
   spent[i] = tonumber(redis.call('HGET', b, 'spent') or '0')
-  held[i] = heldOf(h, a)
+  held[i] = heldOf(h, t)
 end
 local mine = redis.call('ZSCORE', KEYS[3], ARGV[1])
 if mine then
@@ -59,35 +62,42 @@ end
 local exp = now + tonumber(ARGV[3])
 local out = {'ok', exp, ARGV[2]}
 for i = 1, n do
-  local b, h, a = KEYS[3 * i - 1], KEYS[3 * i], KEYS[3 * i + 1]
+  local b, h, a, t = KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i], KEYS[4 * i + 1]
   local amount, ttl = tonumber(ARGV[4 + 3 * (i - 1)]), ARGV[6 + 3 * (i - 1)]
   redis.call('ZADD', h, exp, ARGV[1])
   redis.call('HSET', a, ARGV[1], ARGV[4 + 3 * (i - 1)] .. '|' .. ARGV[2])
+  redis.call('INCRBY', t, amount)
+  local until_ = exp
   if ttl ~= '' then
     redis.call('HSETNX', b, 'spent', 0)
     redis.call('PEXPIRE', b, ttl)
-    keepUntil(h, math.max(exp, now + tonumber(ttl)))
-    keepUntil(a, math.max(exp, now + tonumber(ttl)))
-  else
-    keepUntil(h, exp)
-    keepUntil(a, exp)
+    until_ = math.max(exp, now + tonumber(ttl))
   end
+  keepUntil(h, until_)
+  redis.call('PEXPIREAT', a, math.max(until_, now + redis.call('PTTL', h)))
+  redis.call('PEXPIREAT', t, math.max(until_, now + redis.call('PTTL', h)))
   out[#out + 1] = spent[i] + held[i] + amount
 end
 return out
 `;
 
-/** KEYS: finished marker, then (K, K:h, K:a) per key. ARGV: id, state, finishedTtlMs, then one charge per key (0 for release). */
+/** KEYS: finished marker, then (K, K:h, K:a, K:held) per key. ARGV: id, state, finishedTtlMs, then one charge per key (0 for release). */
 export const FINISH_HOLD = `${PRELUDE}
 local st = redis.call('GET', KEYS[1])
 if st then return {'duplicate', st} end
-local n = (#KEYS - 1) / 3
+local n = (#KEYS - 1) / 4
 local expired = 0
 local out = {ARGV[2], 0}
 for i = 1, n do
-  local b, h, a = KEYS[3 * i - 1], KEYS[3 * i], KEYS[3 * i + 1]
-  purge(h, a)
-  if redis.call('ZREM', h, ARGV[1]) == 1 then redis.call('HDEL', a, ARGV[1]) else expired = 1 end
+  local b, h, a, t = KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i], KEYS[4 * i + 1]
+  purge(h, a, t)
+  if redis.call('ZREM', h, ARGV[1]) == 1 then
+    local v = redis.call('HGET', a, ARGV[1])
+    redis.call('HDEL', a, ARGV[1])
+    if v and redis.call('DECRBY', t, tonumber(string.match(v, '^(%d+)'))) <= 0 then redis.call('DEL', t) end
+  else
+    expired = 1
+  end
   out[#out + 1] = redis.call('HINCRBY', b, 'spent', ARGV[3 + i])
 end
 out[2] = expired
@@ -95,28 +105,32 @@ redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
 return out
 `;
 
-/** KEYS: (K, K:h, K:a) per key. ARGV: id, leaseMs. */
+/** KEYS: (K, K:h, K:a, K:held) per key. ARGV: id, leaseMs. */
 export const RENEW_HOLD = `${PRELUDE}
-local n = #KEYS / 3
+local n = #KEYS / 4
 for i = 1, n do
-  local s = redis.call('ZSCORE', KEYS[3 * i - 1], ARGV[1])
+  local s = redis.call('ZSCORE', KEYS[4 * i - 2], ARGV[1])
   if not s or tonumber(s) <= now then return 0 end
 end
 local exp = now + tonumber(ARGV[2])
 for i = 1, n do
-  redis.call('ZADD', KEYS[3 * i - 1], 'XX', exp, ARGV[1])
-  keepUntil(KEYS[3 * i - 1], exp)
-  keepUntil(KEYS[3 * i], exp)
+  local h = KEYS[4 * i - 2]
+  redis.call('ZADD', h, 'XX', exp, ARGV[1])
+  keepUntil(h, exp)
+  local at = now + redis.call('PTTL', h)
+  redis.call('PEXPIREAT', KEYS[4 * i - 1], at)
+  redis.call('PEXPIREAT', KEYS[4 * i], at)
 end
 return 1
 `;
 
-/** KEYS: (K, K:h, K:a) per key. Returns spent, held, holds per key. */
+/** KEYS: (K, K:h, K:a, K:held) per key. Returns spent, held, holds per key. */
 export const BUDGET_USAGE = `${PRELUDE}
 local out = {}
-for i = 1, #KEYS / 3 do
-  local held, count = heldOf(KEYS[3 * i - 1], KEYS[3 * i])
-  out[#out + 1] = tonumber(redis.call('HGET', KEYS[3 * i - 2], 'spent') or '0')
+for i = 1, #KEYS / 4 do
+  purge(KEYS[4 * i - 2], KEYS[4 * i - 1], KEYS[4 * i])
+  local held, count = heldOf(KEYS[4 * i - 2], KEYS[4 * i])
+  out[#out + 1] = tonumber(redis.call('HGET', KEYS[4 * i - 3], 'spent') or '0')
   out[#out + 1] = held
   out[#out + 1] = count
 end
