@@ -88,8 +88,29 @@ export { computeCost } from './accounting/cost.js';
 export type { CostsApi, SummaryQuery, SummaryRow, CostSummary, RecordsQuery, UsageFilter, SummaryKey, ExportQuery, ExportFormat, CompareQuery, CompareResult, CompareRow, ForecastQuery, Forecast, ForecastPeriod } from './accounting/index.js';
 export type { UsageRecord, RecordKind, RecordTokens } from './accounting/index.js';
 export type { BudgetConfig, BudgetScope, BudgetPeriod, BudgetAction, BudgetAlert, BudgetRef } from './accounting/index.js';
-export { MemoryStore, createMemoryStore } from './state/index.js';
+export { MemoryStore, createMemoryStore, memoryStore, StoreUnavailableError } from './state/index.js';
 export type { Store, ImmediateStore } from './state/index.js';
+export type {
+  SharedStore,
+  StoreKind,
+  HoldItem,
+  HoldRequest,
+  HoldRef,
+  HoldResult,
+  SettleResult,
+  BudgetUsage,
+  RateRequest,
+  RateResult,
+  SlotRequest,
+  SlotResult,
+  Versioned,
+  CasResult,
+  StoreChange,
+  StoreStatusEvent,
+  StoreErrorPolicy,
+  StoreErrorPolicyOption,
+  MemoryStoreOptions,
+} from './state/index.js';
 
 // Tenants, secrets and audit
 export type { TenantConfig } from './routing/tenants.js';

@@ -21,7 +21,8 @@ export default defineConfig({
     ]),
   },
   test: {
-    include: ['test/providers/**/*.test.ts', 'test/transport/**/*.test.ts'],
+    // test/state: the SQLite store needs node:sqlite (Node 22.13+), so its contract and multi-process tests run here.
+    include: ['test/providers/**/*.test.ts', 'test/transport/**/*.test.ts', 'test/state/**/*.test.ts'],
     server: { deps: { inline: [/src\//] } },
   },
 });

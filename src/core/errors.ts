@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'config'
   | 'circuit-open'
   | 'not-found'
-  | 'invalid-response';
+  | 'invalid-response'
+  | 'store-unavailable';
 
 export interface ErrorOptions {
   message?: string;

@@ -1,13 +1,52 @@
 import { ScoreLog } from './score-log.js';
-import type { ImmediateStore, LogEntry, ReserveItem, ReserveResult, Store } from './store.js';
+import type {
+  BudgetUsage,
+  CasResult,
+  HoldRef,
+  HoldRequest,
+  HoldResult,
+  RateRequest,
+  RateResult,
+  SettleResult,
+  SharedStore,
+  SlotRequest,
+  SlotResult,
+  StoreChange,
+  StoreStatusEvent,
+  Versioned,
+} from './shared.js';
+import type { ImmediateStore, LogEntry, ReserveItem, ReserveResult } from './store.js';
+import { checkHoldRef, checkHoldRequest, checkLease, checkRateRequest, checkSlotRequest, checkTtl, checkVersion } from './validate.js';
+
+export interface MemoryStoreOptions {
+  /** Clock in ms (tests). Default `Date.now`. */
+  now?: () => number;
+  /** How long a settled or released hold id is remembered, so that a late retry changes nothing. Default 24 h. */
+  finishedHoldTtlMs?: number;
+}
+
+interface Budget {
+  spent: number;
+  holds: Map<string, { amount: number; expiresAt: number; owner: string }>;
+  expiresAt?: number;
+}
 
 /**
  * The default store: plain maps in this process. Each method does all its work synchronously before
  * its promise settles, so every call is atomic with respect to every other (JavaScript runs one
  * callback at a time). Not shared between processes: use a Redis store for a fleet.
  */
-export class MemoryStore implements Store {
+export class MemoryStore implements SharedStore {
+  readonly kind = 'memory' as const;
   readonly #values = new Map<string, { value: string; expiresAt?: number }>();
+  readonly #counterExpiry = new Map<string, number>();
+  readonly #budgets = new Map<string, Budget>();
+  readonly #finished = new Map<string, { state: 'settled' | 'released'; expiresAt: number }>();
+  readonly #windows = new Map<string, { entries: Array<{ at: number; weight: number }>; used: number }>();
+  readonly #slots = new Map<string, Map<string, number>>();
+  readonly #registers = new Map<string, { version: number; value: string; expiresAt?: number }>();
+  readonly #channels = new Map<string, Set<(change: StoreChange) => void>>();
+  readonly #finishedTtlMs: number;
   readonly #counters = new Map<string, Map<string, number>>();
   readonly #sets = new Map<string, Set<string>>();
   readonly #logs = new Map<string, ScoreLog>();
@@ -15,14 +54,15 @@ export class MemoryStore implements Store {
   /** The synchronous core: the async methods below wrap these. */
   readonly immediate: ImmediateStore = {
     increment: (key, deltas) => this.#increment(key, deltas),
-    counter: (key, field) => this.#counters.get(key)?.get(field) ?? 0,
+    counter: (key, field) => this.#liveHash(key)?.get(field) ?? 0,
     reserve: (items) => this.#reserve(items),
     addToSet: (key, members) => this.#addToSet(key, members),
     append: (key, score, value) => this.#append(key, score, value),
   };
 
-  constructor(options: { now?: () => number } = {}) {
+  constructor(options: MemoryStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
+    this.#finishedTtlMs = options.finishedHoldTtlMs ?? 86_400_000;
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -41,12 +81,17 @@ export class MemoryStore implements Store {
   async delete(key: string): Promise<void> {
     this.#values.delete(key);
     this.#counters.delete(key);
+    this.#counterExpiry.delete(key);
+    this.#registers.delete(key);
     this.#sets.delete(key);
     this.#logs.delete(key);
   }
 
-  async increment(key: string, deltas: Readonly<Record<string, number>>): Promise<Record<string, number>> {
-    return this.#increment(key, deltas);
+  async increment(key: string, deltas: Readonly<Record<string, number>>, options: { ttlMs?: number } = {}): Promise<Record<string, number>> {
+    checkTtl(options.ttlMs);
+    const out = this.#increment(key, deltas);
+    if (options.ttlMs !== undefined) this.#counterExpiry.set(key, this.#now() + options.ttlMs);
+    return out;
   }
 
   #increment(key: string, deltas: Readonly<Record<string, number>>): Record<string, number> {
@@ -70,7 +115,7 @@ export class MemoryStore implements Store {
 
   #readCounters(key: string): Record<string, number> {
     const out: Record<string, number> = {};
-    const hash = this.#counters.get(key);
+    const hash = this.#liveHash(key);
     if (hash) for (const [field, value] of hash) out[field] = value;
     return out;
   }
@@ -83,7 +128,7 @@ export class MemoryStore implements Store {
     for (let index = 0; index < items.length; index++) {
       const item = items[index]!;
       assertInteger(item.amount, item.field);
-      const current = this.#counters.get(item.key)?.get(item.field) ?? 0;
+      const current = this.#liveHash(item.key)?.get(item.field) ?? 0;
       if (current + item.amount > item.limit) return { ok: false, index, current };
     }
     const values = new Array<number>(items.length);
@@ -135,8 +180,211 @@ export class MemoryStore implements Store {
     return log.prunedThrough === undefined ? { length: log.length } : { length: log.length, prunedThrough: log.prunedThrough };
   }
 
+  async setIfAbsent(key: string, value: string, options: { ttlMs?: number } = {}): Promise<{ created: boolean; value: string }> {
+    checkTtl(options.ttlMs);
+    const current = await this.get(key);
+    if (current !== undefined) return { created: false, value: current };
+    await this.set(key, value, options);
+    return { created: true, value };
+  }
+
+  async reserveHold(request: HoldRequest): Promise<HoldResult> {
+    checkHoldRequest(request);
+    const now = this.#now();
+    const done = this.#finishedState(request.id, now);
+    if (done) return { ok: false, reason: 'finished', state: done };
+    const budgets = request.items.map((item) => this.#budget(item.key, now));
+    const existing = budgets[0]!.holds.get(request.id);
+    if (existing && existing.expiresAt > now) {
+      return { ok: true, hold: { id: request.id, keys: request.items.map((i) => i.key), owner: existing.owner, expiresAt: existing.expiresAt }, values: budgets.map(usedOf), existing: true };
+    }
+    for (let index = 0; index < budgets.length; index++) {
+      const budget = budgets[index]!;
+      const item = request.items[index]!;
+      const held = heldOf(budget);
+      if (budget.spent + held + item.amount > item.limit) return { ok: false, reason: 'limit', index, spent: budget.spent, held, limit: item.limit };
+    }
+    const expiresAt = now + request.leaseMs;
+    budgets.forEach((budget, i) => {
+      const item = request.items[i]!;
+      budget.holds.set(request.id, { amount: item.amount, expiresAt, owner: request.owner });
+      if (item.ttlMs !== undefined) budget.expiresAt = now + item.ttlMs;
+    });
+    return { ok: true, hold: { id: request.id, keys: request.items.map((i) => i.key), owner: request.owner, expiresAt }, values: budgets.map(usedOf), existing: false };
+  }
+
+  async settleHold(hold: HoldRef, charges: ReadonlyArray<number>): Promise<SettleResult> {
+    checkHoldRef(hold, charges);
+    return this.#finish(hold, charges, 'settled');
+  }
+
+  async releaseHold(hold: HoldRef): Promise<SettleResult> {
+    checkHoldRef(hold);
+    return this.#finish(hold, undefined, 'released');
+  }
+
+  #finish(hold: HoldRef, charges: ReadonlyArray<number> | undefined, state: 'settled' | 'released'): SettleResult {
+    const now = this.#now();
+    const done = this.#finishedState(hold.id, now);
+    if (done) return { status: 'duplicate', state: done };
+    let expired = false;
+    const spent = hold.keys.map((key, i) => {
+      const budget = this.#budget(key, now);
+      if (!budget.holds.delete(hold.id)) expired = true;
+      budget.spent += charges?.[i] ?? 0;
+      return budget.spent;
+    });
+    this.#finished.set(hold.id, { state, expiresAt: now + this.#finishedTtlMs });
+    if (this.#finished.size % 1024 === 0) for (const [id, f] of this.#finished) if (f.expiresAt <= now) this.#finished.delete(id);
+    return { status: state, expired, spent };
+  }
+
+  async renewHold(hold: HoldRef, leaseMs: number): Promise<boolean> {
+    checkHoldRef(hold);
+    checkLease(leaseMs);
+    const now = this.#now();
+    const found = hold.keys.map((key) => this.#budget(key, now).holds.get(hold.id));
+    if (found.some((h) => h === undefined)) return false;
+    for (const h of found) h!.expiresAt = now + leaseMs;
+    return true;
+  }
+
+  async budgetUsage(keys: ReadonlyArray<string>): Promise<BudgetUsage[]> {
+    const now = this.#now();
+    return keys.map((key) => {
+      const budget = this.#budget(key, now);
+      return { key, spent: budget.spent, held: heldOf(budget), holds: budget.holds.size };
+    });
+  }
+
+  /** The budget at `key` with its expired holds dropped (a fresh one when absent or past its TTL). */
+  #budget(key: string, now: number): Budget {
+    let budget = this.#budgets.get(key);
+    if (budget?.expiresAt !== undefined && budget.expiresAt <= now) budget = undefined;
+    if (!budget) this.#budgets.set(key, (budget = { spent: 0, holds: new Map() }));
+    for (const [id, h] of budget.holds) if (h.expiresAt <= now) budget.holds.delete(id);
+    return budget;
+  }
+
+  #finishedState(id: string, now: number): 'settled' | 'released' | undefined {
+    const f = this.#finished.get(id);
+    if (f && f.expiresAt <= now) {
+      this.#finished.delete(id);
+      return undefined;
+    }
+    return f?.state;
+  }
+
+  async admitRate(request: RateRequest): Promise<RateResult> {
+    checkRateRequest(request);
+    const now = this.#now();
+    const weight = request.weight ?? 1;
+    let window = this.#windows.get(request.key);
+    if (!window) this.#windows.set(request.key, (window = { entries: [], used: 0 }));
+    let drop = 0;
+    while (drop < window.entries.length && window.entries[drop]!.at <= now - request.windowMs) window.used -= window.entries[drop++]!.weight;
+    if (drop > 0) window.entries.splice(0, drop);
+    if (window.used + weight > request.limit) {
+      // The call fits once the oldest entries whose weight must go have left the window.
+      let freed = 0;
+      let at = now;
+      for (const e of window.entries) {
+        freed += e.weight;
+        at = e.at;
+        if (window.used - freed + weight <= request.limit) break;
+      }
+      return { ok: false, used: window.used, limit: request.limit, retryAfterMs: Math.max(1, at + request.windowMs - now) };
+    }
+    window.entries.push({ at: now, weight });
+    window.used += weight;
+    return { ok: true, used: window.used, limit: request.limit };
+  }
+
+  async acquireSlot(request: SlotRequest): Promise<SlotResult> {
+    checkSlotRequest(request);
+    const now = this.#now();
+    let slots = this.#slots.get(request.key);
+    if (!slots) this.#slots.set(request.key, (slots = new Map()));
+    for (const [id, expiresAt] of slots) if (expiresAt <= now) slots.delete(id);
+    if (!slots.has(request.id) && slots.size >= request.limit) {
+      return { ok: false, inUse: slots.size, limit: request.limit, retryAfterMs: Math.max(1, Math.min(...slots.values()) - now) };
+    }
+    const expiresAt = now + request.leaseMs;
+    slots.set(request.id, expiresAt);
+    return { ok: true, inUse: slots.size, expiresAt };
+  }
+
+  async releaseSlot(key: string, id: string): Promise<void> {
+    this.#slots.get(key)?.delete(id);
+  }
+
+  async getVersioned(key: string): Promise<Versioned | undefined> {
+    const r = this.#register(key);
+    return r && { version: r.version, value: r.value };
+  }
+
+  async compareAndSet(key: string, expectedVersion: number, value: string, options: { ttlMs?: number; notify?: string } = {}): Promise<CasResult> {
+    checkVersion(expectedVersion);
+    checkTtl(options.ttlMs);
+    const r = this.#register(key);
+    if ((r?.version ?? 0) !== expectedVersion) return { ok: false, current: r && { version: r.version, value: r.value } };
+    const version = expectedVersion + 1;
+    this.#registers.set(key, options.ttlMs === undefined ? { version, value } : { version, value, expiresAt: this.#now() + options.ttlMs });
+    if (options.notify !== undefined) this.#dispatch(options.notify, JSON.stringify({ key, version }));
+    return { ok: true, version };
+  }
+
+  #register(key: string): { version: number; value: string } | undefined {
+    const r = this.#registers.get(key);
+    if (r?.expiresAt !== undefined && r.expiresAt <= this.#now()) {
+      this.#registers.delete(key);
+      return undefined;
+    }
+    return r;
+  }
+
+  async publish(channel: string, message: string): Promise<void> {
+    this.#dispatch(channel, message);
+  }
+
+  #dispatch(channel: string, message: string): void {
+    const listeners = this.#channels.get(channel);
+    if (!listeners) return;
+    for (const listener of listeners) queueMicrotask(() => listener({ type: 'message', channel, message }));
+  }
+
+  async subscribe(channel: string, listener: (change: StoreChange) => void): Promise<() => Promise<void>> {
+    let listeners = this.#channels.get(channel);
+    if (!listeners) this.#channels.set(channel, (listeners = new Set()));
+    const own = (change: StoreChange) => listener(change);
+    listeners.add(own);
+    return async () => {
+      listeners.delete(own);
+    };
+  }
+
+  /** An in-process store is never unavailable: no event ever fires. */
+  onStatus(_listener: (event: StoreStatusEvent) => void): () => void {
+    return () => {};
+  }
+
+  async close(): Promise<void> {
+    this.#channels.clear();
+  }
+
+  /** The counter hash at `key`, dropped first when its TTL has passed. */
+  #liveHash(key: string): Map<string, number> | undefined {
+    const expiresAt = this.#counterExpiry.size === 0 ? undefined : this.#counterExpiry.get(key);
+    if (expiresAt !== undefined && expiresAt <= this.#now()) {
+      this.#counters.delete(key);
+      this.#counterExpiry.delete(key);
+      return undefined;
+    }
+    return this.#counters.get(key);
+  }
+
   #hash(key: string): Map<string, number> {
-    let hash = this.#counters.get(key);
+    let hash = this.#liveHash(key);
     if (!hash) this.#counters.set(key, (hash = new Map()));
     return hash;
   }
@@ -146,6 +394,20 @@ function assertInteger(n: number, field: string): void {
   if (!Number.isSafeInteger(n)) throw new RangeError(`Store counters take safe integers; "${field}" got ${n}`);
 }
 
-export function createMemoryStore(options: { now?: () => number } = {}): Store {
+function heldOf(budget: Budget): number {
+  let held = 0;
+  for (const h of budget.holds.values()) held += h.amount;
+  return held;
+}
+
+function usedOf(budget: Budget): number {
+  return budget.spent + heldOf(budget);
+}
+
+/** The default store, in this process: every primitive of {@link SharedStore}, shared by nothing outside it. */
+export function createMemoryStore(options: MemoryStoreOptions = {}): MemoryStore {
   return new MemoryStore(options);
 }
+
+/** The same as {@link createMemoryStore}, named like `sqliteStore` and `redisStore`. */
+export const memoryStore = createMemoryStore;

@@ -10,8 +10,11 @@ export interface Store {
   set(key: string, value: string, options?: { ttlMs?: number }): Promise<void>;
   delete(key: string): Promise<void>;
 
-  /** Atomically adds each delta (an integer) to the counter hash at `key`; resolves with the new values of those fields. */
-  increment(key: string, deltas: Readonly<Record<string, number>>): Promise<Record<string, number>>;
+  /**
+   * Atomically adds each delta (an integer) to the counter hash at `key`; resolves with the new values of those fields.
+   * With `ttlMs`, the whole hash expires that long after this call (statistics per time bucket).
+   */
+  increment(key: string, deltas: Readonly<Record<string, number>>, options?: { ttlMs?: number }): Promise<Record<string, number>>;
   /** Every field of a counter hash (empty object when absent). */
   counters(key: string): Promise<Record<string, number>>;
   /**

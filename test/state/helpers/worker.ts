@@ -1,0 +1,74 @@
+/**
+ * One process of the multi-process tests (forked with `--import tsx`). It opens the store named by
+ * its argument, says `ready`, waits for `go`, runs its task and reports through IPC.
+ */
+import { breakerRegister, type SharedStore } from '../../../src/state/index.js';
+import { redisStore } from '../../../src/state/redis/index.js';
+import { sqliteStore } from '../../../src/state/sqlite/index.js';
+
+export type WorkerConfig = { store: { kind: 'redis'; url: string; prefix: string } | { kind: 'sqlite'; path: string }; task: Task; name: string };
+export type Task =
+  | { type: 'budget'; key: string; requests: number; amount: number; limit: number }
+  | { type: 'rate'; key: string; calls: number; limit: number; windowMs: number }
+  | { type: 'breaker-listen'; target: string }
+  | { type: 'breaker-open'; target: string }
+  | { type: 'hold-and-wait'; key: string; holds: number; amount: number; limit: number; leaseMs: number; slots: number };
+
+const send = (message: unknown) => process.send!(message);
+const config = JSON.parse(process.argv[2]!) as WorkerConfig;
+const store: SharedStore = config.store.kind === 'redis' ? redisStore({ url: config.store.url, prefix: config.store.prefix, commandTimeoutMs: 10_000 }) : sqliteStore({ path: config.store.path, busyTimeoutMs: 10_000 });
+
+async function main(): Promise<void> {
+  const task = config.task;
+  if (task.type === 'breaker-listen') {
+    const breakers = breakerRegister(store);
+    await breakers.subscribe((c) => {
+      if (c.type === 'transition' && c.target === task.target) send({ type: 'seen', at: Date.now(), version: c.version });
+    });
+  }
+  await store.get('warm-up');
+  send({ type: 'ready' });
+  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+
+  if (task.type === 'budget') {
+    let admitted = 0;
+    let charged = 0;
+    await Promise.all(
+      Array.from({ length: task.requests }, async (_, i) => {
+        const r = await store.reserveHold({ id: `${config.name}-${i}`, owner: config.name, leaseMs: 60_000, items: [{ key: task.key, amount: task.amount, limit: task.limit }] });
+        if (!r.ok) return;
+        admitted++;
+        // The vendor call; its real cost is at most the estimate (honest estimation), often less.
+        await new Promise((res) => setTimeout(res, Math.random() * 20));
+        const cost = task.amount - Math.floor(Math.random() * (task.amount / 2));
+        const settled = await store.settleHold(r.hold, [cost]);
+        if (settled.status === 'settled') charged += cost;
+      }),
+    );
+    send({ type: 'done', admitted, charged });
+  } else if (task.type === 'rate') {
+    const results = await Promise.all(Array.from({ length: task.calls }, (_, i) => store.admitRate({ key: task.key, id: `${config.name}-${i}`, limit: task.limit, windowMs: task.windowMs })));
+    send({ type: 'done', admitted: results.filter((r) => r.ok).length });
+  } else if (task.type === 'breaker-open') {
+    const now = Date.now();
+    const r = await breakerRegister(store).transition(task.target, 0, { state: 'open', openedAt: now, retryAt: now + 30_000, failures: 5 });
+    send({ type: 'done', ok: r.ok, at: Date.now() });
+  } else if (task.type === 'hold-and-wait') {
+    for (let i = 0; i < task.holds; i++) {
+      const r = await store.reserveHold({ id: `${config.name}-${i}`, owner: config.name, leaseMs: task.leaseMs, items: [{ key: task.key, amount: task.amount, limit: task.limit }] });
+      if (!r.ok) throw new Error('hold refused');
+    }
+    for (let i = 0; i < task.slots; i++) await store.acquireSlot({ key: task.key, id: `${config.name}-slot-${i}`, limit: task.slots, leaseMs: task.leaseMs });
+    send({ type: 'held', at: Date.now() });
+    await new Promise(() => {}); // Until killed.
+  }
+  if (task.type !== 'breaker-listen') {
+    await store.close();
+    process.exit(0);
+  }
+}
+
+main().catch((error: unknown) => {
+  send({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  process.exit(1);
+});
