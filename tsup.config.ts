@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing.ts', transport: 'src/transport/index.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing.ts', transport: 'src/transport/index.ts', 'ai-sdk': 'src/ai-sdk/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
@@ -9,6 +9,6 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  // Provider SDKs and undici (used by switchyard/transport only) are optional peers: never bundle them.
-  external: ['openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai', 'undici'],
+  // Provider SDKs, undici (switchyard/transport) and ai (switchyard/ai-sdk, types only) are optional peers: never bundle them.
+  external: ['openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai', 'undici', 'ai', '@ai-sdk/provider'],
 });

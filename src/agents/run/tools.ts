@@ -20,7 +20,7 @@ export interface ToolContext {
  */
 export interface AgentTool<I = unknown, O = unknown> {
   description?: string;
-  input: z.ZodType<I> | JSONSchema;
+  input: z.ZodType | JSONSchema;
   execute?: (input: I, context: ToolContext) => O | Promise<O>;
   /** True (or a function returning true) stops the loop before executing the call; resume with `approvals`. */
   needsApproval?: boolean | ((input: I, context: ToolContext) => boolean | Promise<boolean>);
@@ -35,11 +35,12 @@ export function tool<S extends z.ZodType, O = unknown>(definition: {
   input: S;
   execute?: (input: z.output<S>, context: ToolContext) => O | Promise<O>;
   needsApproval?: boolean | ((input: z.output<S>, context: ToolContext) => boolean | Promise<boolean>);
-}): AgentTool<z.output<S>, O> {
-  return definition as AgentTool<z.output<S>, O>;
+}): AgentTool<z.output<S>, O> & { input: S } {
+  return definition;
 }
 
-export type ToolInput<T> = T extends AgentTool<infer I, unknown> ? I : unknown;
+/** A tool's input type: from its zod schema, else from `execute`'s parameter (a JSON Schema tool typed `AgentTool<Input>`). */
+export type ToolInput<T> = T extends { input: infer S extends z.ZodType } ? z.output<S> : T extends { execute?: (input: infer I, context: ToolContext) => unknown } ? I : unknown;
 export type ToolOutput<T> = T extends AgentTool<never, infer O> ? Awaited<O> : unknown;
 
 /** A tool call with its input typed from the tool's schema (a union over the run's tools). */
