@@ -34,7 +34,7 @@ export class StreamMapper {
     switch (event.type) {
       case 'start':
         out.push({ type: 'stream-start', warnings: [...this.callWarnings, ...mapWarnings(event.warnings)] });
-        out.push({ type: 'response-metadata', id: event.requestId, modelId: event.model, timestamp: new Date() });
+        out.push({ type: 'response-metadata', id: event.requestId, timestamp: new Date() });
         break;
       case 'text-delta':
         out.push({ type: 'text-delta', id: this.#open('text', out), delta: event.delta });
@@ -63,6 +63,8 @@ export class StreamMapper {
         break;
       case 'finish':
         this.#close(out);
+        // The vendor's response id and model id are known at the end (as `generateText` reports them).
+        out.push({ type: 'response-metadata', id: event.response.providerResponseId ?? event.response.id, modelId: event.route.providerModel });
         out.push({ type: 'finish', usage: mapUsage(event.usage), finishReason: mapFinishReason(event.finishReason, event.rawFinishReason), providerMetadata: routeMetadata(event.response) });
         break;
     }

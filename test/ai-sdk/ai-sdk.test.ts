@@ -60,6 +60,7 @@ describe.each(versions)('switchyard as an AI SDK %s language model (ai %i)'.repl
     expect(await result.finishReason).toBe('stop');
     expect((await result.usage).totalTokens).toBeGreaterThan(0);
     expect((await result.providerMetadata)?.switchyard).toMatchObject({ model: 'a' });
+    expect((await result.response).modelId).toBe('a-1');
 
     const { router: withTools } = twoVendors({ reply: [{ toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-1' }, id: 't1' }] }, 'Delivered.'] }, {});
     const tools = { lookupOrder: tool({ inputSchema: z.object({ orderId: z.string() }), execute: async ({ orderId }) => ({ orderId, status: 'delivered' }) }) };
@@ -123,6 +124,19 @@ describe.each(versions)('switchyard as an AI SDK %s language model (ai %i)'.repl
 
     const bad = await generateText({ model: createSwitchyard(router, { specificationVersion })(), prompt: 'x', providerOptions: { switchyard: { tenat: 'acme' } } }).catch((e: unknown) => e);
     expect(bad).toMatchObject({ code: 'invalid-request', issues: [{ path: 'providerOptions.switchyard.tenat', message: 'unknown field' }] });
+  });
+
+  it('streamText: a failure after deltas were delivered is an error part; reasoning streams as its own block', async () => {
+    const { router } = twoVendors({ reply: { reasoning: 'Think first.', text: 'one two three four', cutAfterChunks: 3 } }, { reply: 'unused' });
+    const result = streamText({ model: createSwitchyard(router, { specificationVersion })(), prompt: 'x', onError: () => undefined });
+    const parts: Array<{ type: string; error?: unknown }> = [];
+    for await (const part of result.fullStream) parts.push(part);
+    const types = parts.map((p) => p.type);
+    expect(types).toContain('reasoning-start');
+    expect(types).toContain('text-delta');
+    const failure = parts.find((p) => p.type === 'error');
+    expect(SwitchyardError.isInstance(failure?.error)).toBe(true);
+    expect(failure?.error).toMatchObject({ code: 'provider-unavailable' });
   });
 
   it('a model id forces that alias', async () => {
