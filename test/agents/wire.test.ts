@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { anthropic, createRouter, deepseek, gemini, ObjectValidationError, openai, tool } from '../../src/index.js';
-import { sendJson, startLoopback, type Loopback, type RecordedRequest } from '../helpers/loopback.js';
+import { anthropic, createRouter, deepseek, gemini, ObjectValidationError, ollama, openai, tool } from '../../src/index.js';
+import { sendJson, sendPieces, startLoopback, type Loopback, type RecordedRequest } from '../helpers/loopback.js';
 
 const KEY = 'sk-test-SECRETKEY-1234567890abcdef';
 const GEMINI_KEY = 'AIzaTESTSECRETKEY1234567890abcdefghij';
@@ -41,20 +41,22 @@ let oai: Loopback;
 let ant: Loopback;
 let gem: Loopback;
 let ds: Loopback;
+let oll: Loopback;
 beforeAll(async () => {
-  [oai, ant, gem, ds] = await Promise.all([startLoopback(), startLoopback(), startLoopback(), startLoopback()]);
+  [oai, ant, gem, ds, oll] = await Promise.all([startLoopback(), startLoopback(), startLoopback(), startLoopback(), startLoopback()]);
 });
-afterAll(() => Promise.all([oai, ant, gem, ds].map((l) => l.close())));
+afterAll(() => Promise.all([oai, ant, gem, ds, oll].map((l) => l.close())));
 beforeEach(() => {
-  for (const l of [oai, ant, gem, ds]) l.requests.length = 0;
+  for (const l of [oai, ant, gem, ds, oll]) l.requests.length = 0;
 });
 
-function routerOf(...use: Array<'gpt' | 'claude' | 'flash' | 'ds'>) {
+function routerOf(...use: Array<'gpt' | 'claude' | 'flash' | 'ds' | 'llama'>) {
   const all = {
     gpt: { provider: 'oai', model: 'gpt-4o-mini', pricing: { input: 0.15, output: 0.6 } },
     claude: { provider: 'ant', model: 'claude-haiku-4-5', pricing: { input: 1, output: 5 } },
     flash: { provider: 'gem', model: 'gemini-2.5-flash', pricing: { input: 0.3, output: 2.5 } },
     ds: { provider: 'ds', model: 'deepseek-chat', pricing: { input: 0.28, output: 0.42 } },
+    llama: { provider: 'oll', model: 'llama3.1:8b', pricing: { input: 0, output: 0 } },
   };
   return createRouter({
     providers: {
@@ -62,6 +64,7 @@ function routerOf(...use: Array<'gpt' | 'claude' | 'flash' | 'ds'>) {
       ant: anthropic({ apiKey: KEY, baseURL: ant.url }),
       gem: gemini({ apiKey: GEMINI_KEY, baseURL: gem.url }),
       ds: deepseek({ apiKey: KEY, baseURL: ds.url }),
+      oll: ollama({ baseURL: oll.url }),
     },
     models: Object.fromEntries(use.map((m) => [m, all[m]])),
     retry: { retries: 0 },
@@ -98,6 +101,13 @@ describe('router.object() on the wire', () => {
     const config = body(gem.requests[0]).generationConfig as Record<string, unknown>;
     expect(config.responseMimeType).toBe('application/json');
     expect(config.responseSchema).toMatchObject({ properties: { approve: { type: expect.stringMatching(/^boolean$/i) }, reason: { type: expect.stringMatching(/^string$/i) } } });
+  });
+
+  it('Ollama: the schema as `format`', async () => {
+    oll.handle((_req, res) => sendJson(res, 200, { model: 'llama3.1:8b', message: { role: 'assistant', content: JSON.stringify(valid) }, done: true, done_reason: 'stop', prompt_eval_count: 50, eval_count: 9 }));
+    const { object } = await routerOf('llama').object({ messages, schema: refundDecision });
+    expect(object).toEqual(valid);
+    expect(body(oll.requests[0]).format).toMatchObject({ type: 'object', required: ['approve', 'amountUsd', 'reason'] });
   });
 
   it('DeepSeek (no JSON Schema mode): prompt-and-validate, JSON mode with the schema in the system prompt', async () => {
@@ -137,6 +147,33 @@ describe('router.object() on the wire', () => {
     expect(e.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['approve', 'amountUsd', 'reason']));
     expect(e.tries.map((t) => t.model)).toEqual(['gpt', 'flash']);
     expect(JSON.stringify(e)).not.toContain(KEY);
+  });
+});
+
+describe('router.streamObject() on the wire', () => {
+  it('OpenAI stream: partial objects as the JSON arrives, then the validated whole', async () => {
+    const text = JSON.stringify(valid);
+    const pieces = [text.slice(0, 9), text.slice(9, 30), text.slice(30, 50), text.slice(50)];
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null, usage?: unknown) =>
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }], ...(usage !== undefined && { usage }) })}\n\n`;
+    oai.handle((_req, res) =>
+      sendPieces(res, 200, 'text/event-stream', [
+        chunk({ role: 'assistant', content: '' }),
+        ...pieces.map((p) => chunk({ content: p })),
+        chunk({}, 'stop', { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 }),
+        'data: [DONE]\n\n',
+      ]),
+    );
+    const partials: unknown[] = [];
+    let final: unknown;
+    for await (const event of routerOf('gpt').streamObject({ messages, schema: refundDecision })) {
+      if (event.type === 'partial') partials.push(event.partial);
+      if (event.type === 'object') final = event.result.object;
+    }
+    expect(body(oai.requests[0])).toMatchObject({ stream: true, response_format: { type: 'json_schema' } });
+    // `{"approve` -> {}; `…"amountUsd":25` (the number may go on) -> { approve }; `…"reason":"arrived da` -> an open string grows.
+    expect(partials.slice(0, 3)).toEqual([{}, { approve: true }, { approve: true, amountUsd: 25, reason: 'arrived da' }]);
+    expect(final).toEqual(valid);
   });
 });
 
