@@ -21,7 +21,7 @@ function supportVendor(name: string, breakAt: number[] = []) {
     calls++;
     if (breakAt.includes(calls)) return { fail: 503 };
     const last = request.messages[request.messages.length - 1]!;
-    if (request.responseFormat?.type === 'json-schema') return JSON.stringify({ approve: true, amountUsd: 39.5, reason: `${name}: the kettle arrived damaged` });
+    if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') return JSON.stringify({ approve: true, amountUsd: 39.5, reason: `${name}: the kettle arrived damaged` });
     if (last.role === 'tool') return `(${name}) Order A-1001 (${JSON.stringify(last.content[0]!.result)}): a refund of $39.50 is on its way.`;
     return { toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-1001' } }] };
   };

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { createRouter, ObjectValidationError, tool, type MockReply, type ProviderRequest } from '../src/index.js';
+import { createRouter, hasToolCall, ObjectValidationError, stepCountIs, tool, type MockReply, type ProviderRequest } from '../src/index.js';
 import { mockProvider } from '../src/testing.js';
 
 const orders: Record<string, { item: string; totalUsd: number; status: string }> = {
@@ -23,7 +23,7 @@ function supportVendor(name: string, breakAt: number[] = []) {
     calls++;
     if (breakAt.includes(calls)) return { fail: 503 };
     const last = request.messages[request.messages.length - 1]!;
-    if (request.responseFormat?.type === 'json-schema') {
+    if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') {
       return JSON.stringify({ approve: true, amountUsd: 39.5, reason: `${name}: the kettle arrived damaged` });
     }
     if (last.role === 'tool') {
@@ -101,9 +101,28 @@ const failure = await router.object({ messages, schema: strict, maxRepairs: 1, m
 assert.ok(ObjectValidationError.isInstance(failure));
 console.log(`5. ${failure.name}: ${failure.issues[0]!.path.join('.')}: ${failure.issues[0]!.message} (${failure.tries.length} tries)`);
 
-// 6. Every step of every run is in the ledger, the failed and abandoned ones included.
+// 6. The loop streamed, stopping after one step (or as soon as the model asks for a refund);
+//    the schema in the prompt instead of the vendor's structured output (`mode: 'prompt'`);
+//    and a JSON Schema instead of zod, typed by the call's type parameter.
+const seen: string[] = [];
+for await (const event of router.streamRun({ messages, tools, stopWhen: [stepCountIs(1), hasToolCall('issueRefund')], model: 'claude-haiku', ...context })) {
+  if (event.type === 'step-start') seen.push(`step ${event.step + 1}`);
+  if (event.type === 'stream' && event.event.type === 'tool-call') seen.push(`calls ${event.event.toolCall.toolName}`);
+  if (event.type === 'tool-result') seen.push(`${event.result.toolName}: ${event.result.status}`);
+  if (event.type === 'finish') seen.push(`finish (${event.result.status})`);
+}
+console.log('6. streamRun:', seen.join(' -> '));
+const prompted = await router.object({ messages, schema: refundDecision, mode: 'prompt', model: 'claude-haiku' });
+const asJsonSchema = await router.object<{ approve: boolean }>({
+  messages,
+  schema: { type: 'object', properties: { approve: { type: 'boolean' } }, required: ['approve'] },
+  model: 'claude-haiku',
+});
+console.log(`   mode: ${prompted.tries[0]!.mode}, approve=${prompted.object.approve}; with a JSON Schema: approve=${asJsonSchema.object.approve}`);
+
+// 7. Every step of every run is in the ledger, the failed and abandoned ones included.
 const records = await router.costs.records();
 const spent = records.reduce((n, r) => n + r.costMicros, 0);
-console.log(`6. ${records.length} calls recorded, ${records.filter((r) => r.outcome === 'error').length} failed, $${(spent / 1e6).toFixed(6)} in total`);
+console.log(`7. ${records.length} calls recorded, ${records.filter((r) => r.outcome === 'error').length} failed, $${(spent / 1e6).toFixed(6)} in total`);
 console.log('   the first run (both models):', records.filter((r) => r.session === paused.session).map((r) => `${r.model}:${r.outcome}`).join(' '));
 await router.close();

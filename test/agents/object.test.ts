@@ -36,9 +36,9 @@ describe('router.object()', () => {
     expect(tries).toMatchObject([{ ok: false, repair: false }, { ok: true, repair: true }]);
     expect(tries[0]!.issues!.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['approve', 'amountUsd', 'reason']));
     // Every try is in route.attempts: the invalid answer as a failed attempt, then the valid one.
-    expect(response.route.attempts.map((a) => [a.model, a.ok, a.errorClass])).toEqual([
-      ['m', false, 'ObjectValidationError'],
-      ['m', true, undefined],
+    expect(response.route.attempts.map((a) => [a.model, a.try, a.ok, a.errorClass])).toEqual([
+      ['m', 1, false, 'ObjectValidationError'],
+      ['m', 2, true, undefined],
     ]);
     // The repair turn carries the previous answer and the issues.
     const repair = vendor.calls[1]!.request.messages;

@@ -67,6 +67,14 @@ interface Tally {
   cost: Cost;
 }
 
+/** Adds a call's attempts to the whole list, numbering `try` per model across the call's requests. */
+function record(tally: Tally, attempts: ReadonlyArray<AttemptRecord>): void {
+  for (const attempt of attempts) {
+    const before = tally.attempts.filter((a) => a.model === attempt.model).length;
+    tally.attempts.push({ ...attempt, try: before + 1 });
+  }
+}
+
 function checkOptions(request: ObjectRequest): number {
   const maxRepairs = request.maxRepairs ?? 1;
   if (!Number.isInteger(maxRepairs) || maxRepairs < 0 || maxRepairs > 10) {
@@ -143,7 +151,7 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
       } catch (error) {
         if (!mayTryNext(error)) throw error;
         lastError = error;
-        tally.attempts.push(...attemptsOf(error, model));
+        record(tally, attemptsOf(error, model));
         tally.tries.push({ model, mode, repair: repair > 0, ok: false, error });
         yield { type: 'model-error', model, error };
         break;
@@ -153,7 +161,7 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
       const { provider } = response.route;
       const checked = schema.check(response.text);
       if (checked.ok) {
-        tally.attempts.push(...response.route.attempts);
+        record(tally, response.route.attempts);
         tally.tries.push({ model, provider, mode, repair: repair > 0, ok: true, text: response.text });
         const route = { ...response.route, attempts: tally.attempts, candidates, fallbackUsed: model !== candidates[0] };
         const result: ObjectResult<T> = { object: checked.value, response: { ...response, route }, tries: tally.tries, usage: tally.usage, cost: tally.cost };
@@ -163,9 +171,8 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
       const invalid = new ObjectValidationError({ issues: checked.issues, text: response.text, provider, model });
       // The vendor call succeeded but its answer did not: recorded as a failed try.
       const served = response.route.attempts;
-      tally.attempts.push(...served.slice(0, -1));
       const last = served[served.length - 1];
-      tally.attempts.push({ ...(last ?? { model, provider, try: 1, latencyMs: response.latencyMs }), ok: false, error: invalid, errorClass: 'ObjectValidationError' });
+      record(tally, [...served.slice(0, -1), { ...(last ?? { model, provider, try: 1, latencyMs: response.latencyMs }), ok: false, error: invalid, errorClass: 'ObjectValidationError' }]);
       tally.tries.push({ model, provider, mode, repair: repair > 0, ok: false, text: response.text, issues: checked.issues });
       lastInvalid = { issues: checked.issues, text: response.text };
       yield { type: 'invalid', model, issues: checked.issues, text: response.text };
