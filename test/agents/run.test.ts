@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { createRouter, hasToolCall, mockProvider, stepCountIs, tool, type MockReply, type ProviderRequest } from '../../src/index.js';
+import { createRouter, hasToolCall, mockProvider, stepCountIs, tool, type AgentTool, type MockReply, type ProviderRequest } from '../../src/index.js';
 
 const user = (content: string) => [{ role: 'user' as const, content }];
 const lookupOrder = tool({
@@ -138,6 +138,37 @@ describe('router.run()', () => {
     expect(paused.pending).toMatchObject([{ toolCallId: 'q1', reason: 'client' }]);
     const messages = [...paused.messages, { role: 'tool' as const, content: [{ type: 'tool-result' as const, toolCallId: 'q1', toolName: 'askUser', result: 'A-1' }] }];
     expect((await router.run({ messages, tools })).text).toBe('Thanks');
+  });
+});
+
+describe('router.run(): aborts and bad input', () => {
+  it('an abort stops the run at once: no fallback to the next model', async () => {
+    const a = mockProvider({ name: 'a', reply: [{ toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A' } }] }, { hang: true }] });
+    const b = mockProvider({ name: 'b', reply: 'never' });
+    const router = createRouter({ providers: { a, b }, models: { a: { provider: 'a', model: 'a' }, b: { provider: 'b', model: 'b' } } });
+    const controller = new AbortController();
+    const slow = tool({ input: z.object({ orderId: z.string() }), execute: () => (setTimeout(() => controller.abort(), 20), { ok: true }) });
+    const error = await router.run({ messages: user('x'), tools: { lookupOrder: slow }, signal: controller.signal }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'abort' });
+    expect(b.calls).toHaveLength(0);
+  });
+
+  it('rejects a bad maxSteps or a tool without input schema with the path', async () => {
+    const router = createRouter({ providers: { v: mockProvider() }, models: { m: { provider: 'v', model: 'm' } } });
+    await expect(router.run({ messages: user('x'), tools: { lookupOrder }, maxSteps: 0 })).rejects.toMatchObject({ code: 'invalid-request', path: 'maxSteps' });
+    expect(() => router.streamRun({ messages: user('x'), tools: { broken: {} as never } })).toThrow(/tools\.broken\.input/);
+  });
+
+  it('types a JSON Schema tool by its declared input type', async () => {
+    const vendor = mockProvider({ reply: [{ toolCalls: [{ name: 'weather', args: { city: 'Oslo' } }] }, 'Sunny'] });
+    const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm' } } });
+    const weather: AgentTool<{ city: string }, string> = {
+      input: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+      execute: ({ city }) => `sunny in ${city}`,
+    };
+    const result = await router.run({ messages: user('x'), tools: { weather } });
+    expectTypeOf(result.steps[0]!.toolCalls[0]!.input).toEqualTypeOf<{ city: string }>();
+    expect(result.steps[0]!.toolResults[0]).toMatchObject({ status: 'ok', output: 'sunny in Oslo' });
   });
 });
 
