@@ -7,6 +7,7 @@ export default defineConfig({
     transport: 'src/transport/index.ts',
     redis: 'src/state/redis/index.ts',
     sqlite: 'src/state/sqlite/index.ts',
+    'ai-sdk': 'src/ai-sdk/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -15,6 +16,6 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  // Provider SDKs, undici (switchyard/transport only) and ioredis (switchyard/redis only) are optional peers: never bundle them.
-  external: ['openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai', 'undici', 'ioredis'],
+  // Provider SDKs, undici (switchyard/transport), ioredis (switchyard/redis) and ai (switchyard/ai-sdk, types only) are optional peers: never bundle them.
+  external: ['openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai', 'undici', 'ioredis', 'ai', '@ai-sdk/provider'],
 });

@@ -28,6 +28,38 @@ export type { BreakerOptions, BreakerState, BreakerStateName, FailureRateOptions
 export type { RateLimitOptions } from './resilience/rate-limit.js';
 export { validateConfig } from './routing/validate-config.js';
 
+// Agents: structured output and the tool loop (router.object / streamObject / run / streamRun)
+export { ObjectValidationError, tool, stepCountIs, hasToolCall } from './agents/index.js';
+export type {
+  AgentMethods,
+  ObjectRequest,
+  ObjectResult,
+  ObjectStream,
+  ObjectStreamEvent,
+  ObjectTry,
+  ObjectMode,
+  ObjectSchema,
+  DeepPartial,
+  AgentTool,
+  ToolSet,
+  ToolContext,
+  ToolInput,
+  ToolOutput,
+  TypedToolCall,
+  ToolResultInfo,
+  ApprovalDecision,
+  StopCondition,
+  PendingToolCall,
+  RunRequest,
+  RunResult,
+  RunStep,
+  RunRestart,
+  RunStatus,
+  RunStream,
+  RunStreamEvent,
+  RunResume,
+} from './agents/index.js';
+
 // Contract types
 export type {
   Message,

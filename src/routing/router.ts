@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { agentMethods, type AgentMethods } from '../agents/router-methods.js';
 import type { CostsApi } from '../accounting/reports/costs-api.js';
 import { InvalidRequestError, TimeoutError, type SwitchyardError } from '../core/errors.js';
 import type { ChatRequest } from '../core/request.js';
@@ -57,7 +58,8 @@ export interface TenantsApi {
   list(): string[];
 }
 
-export interface Router {
+/** Includes the agent calls `object`, `streamObject`, `run`, `streamRun` (src/agents/). */
+export interface Router extends AgentMethods {
   /** Usage and cost reports: `summary`, `records`, `export`, `compare`, `forecast`. */
   readonly costs: CostsApi;
   /** Tenants: their own keys, models, routes, strategy, budgets and allow/deny lists. */
@@ -141,6 +143,18 @@ export function createRouter(options: RouterOptions): Router {
     },
     chat: (request) => runChat(tenants.coreFor(request?.tenant), request),
     stream: (request) => runStream(tenants.coreFor(request?.tenant), request),
+    // Agent calls: built on the public chat/stream/explain only; `describe` tells them a model's provider kind.
+    ...agentMethods({
+      chat: (request) => router.chat(request),
+      stream: (request) => router.stream(request),
+      explain: (request, kind) => router.explain(request, kind),
+      describe(model, tenant) {
+        const core = tenants.coreFor(tenant);
+        const config = core.options.models[model];
+        const provider = config && core.providers[config.provider];
+        return provider ? { kind: provider.kind, ...(config.capabilities && { capabilities: config.capabilities }) } : undefined;
+      },
+    }),
     explain(request, kind = 'chat') {
       const valid = validateRequest(request);
       const plan = explainPlan(tenants.coreFor(valid.tenant).plan, valid, kind);

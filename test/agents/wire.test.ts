@@ -1,0 +1,221 @@
+/**
+ * router.object() and router.run() through the real vendor SDKs on loopback servers: what goes on the
+ * wire for structured output per vendor, repair and failure over the wire, and a tool loop that falls
+ * back as a whole when its second step's vendor fails.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { anthropic, createRouter, deepseek, gemini, ObjectValidationError, ollama, openai, tool } from '../../src/index.js';
+import { sendJson, sendPieces, startLoopback, type Loopback, type RecordedRequest } from '../helpers/loopback.js';
+
+const KEY = 'sk-test-SECRETKEY-1234567890abcdef';
+const GEMINI_KEY = 'AIzaTESTSECRETKEY1234567890abcdefghij';
+const refundDecision = z.object({ approve: z.boolean(), amountUsd: z.number().min(0), reason: z.string() });
+const valid = { approve: true, amountUsd: 25, reason: 'arrived damaged' };
+const messages = [{ role: 'user' as const, content: 'Order A-1 arrived damaged. Refund?' }];
+
+const openaiReply = (message: Record<string, unknown>, finish = 'stop') => ({
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  created: 1,
+  model: 'gpt-4o-mini',
+  choices: [{ index: 0, message: { role: 'assistant', content: null, ...message }, finish_reason: finish }],
+  usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+});
+const anthropicReply = (content: unknown[], stop = 'end_turn') => ({
+  id: 'msg_1',
+  type: 'message',
+  role: 'assistant',
+  model: 'claude-haiku-4-5',
+  content,
+  stop_reason: stop,
+  stop_sequence: null,
+  usage: { input_tokens: 100, output_tokens: 20 },
+});
+const geminiReply = (text: string) => ({
+  candidates: [{ content: { role: 'model', parts: [{ text }] }, finishReason: 'STOP' }],
+  usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
+});
+
+let oai: Loopback;
+let ant: Loopback;
+let gem: Loopback;
+let ds: Loopback;
+let oll: Loopback;
+beforeAll(async () => {
+  [oai, ant, gem, ds, oll] = await Promise.all([startLoopback(), startLoopback(), startLoopback(), startLoopback(), startLoopback()]);
+});
+afterAll(() => Promise.all([oai, ant, gem, ds, oll].map((l) => l.close())));
+beforeEach(() => {
+  for (const l of [oai, ant, gem, ds, oll]) l.requests.length = 0;
+});
+
+function routerOf(...use: Array<'gpt' | 'claude' | 'flash' | 'ds' | 'llama'>) {
+  const all = {
+    gpt: { provider: 'oai', model: 'gpt-4o-mini', pricing: { input: 0.15, output: 0.6 } },
+    claude: { provider: 'ant', model: 'claude-haiku-4-5', pricing: { input: 1, output: 5 } },
+    flash: { provider: 'gem', model: 'gemini-2.5-flash', pricing: { input: 0.3, output: 2.5 } },
+    ds: { provider: 'ds', model: 'deepseek-chat', pricing: { input: 0.28, output: 0.42 } },
+    llama: { provider: 'oll', model: 'llama3.1:8b', pricing: { input: 0, output: 0 } },
+  };
+  return createRouter({
+    providers: {
+      oai: openai({ apiKey: KEY, baseURL: `${oai.url}/v1` }),
+      ant: anthropic({ apiKey: KEY, baseURL: ant.url }),
+      gem: gemini({ apiKey: GEMINI_KEY, baseURL: gem.url }),
+      ds: deepseek({ apiKey: KEY, baseURL: ds.url }),
+      oll: ollama({ baseURL: oll.url }),
+    },
+    models: Object.fromEntries(use.map((m) => [m, all[m]])),
+    retry: { retries: 0 },
+  });
+}
+
+const body = (r: RecordedRequest | undefined) => r?.body as Record<string, unknown>;
+
+describe('router.object() on the wire', () => {
+  it('OpenAI: response_format json_schema with the zod schema', async () => {
+    oai.handle((_req, res) => sendJson(res, 200, openaiReply({ content: JSON.stringify(valid) })));
+    const { object, response } = await routerOf('gpt').object({ messages, schema: refundDecision, schemaName: 'refundDecision' });
+    expect(object).toEqual(valid);
+    expect(response.cost.totalMicros).toBe(27); // 100 x 0.15 + 20 x 0.6
+    expect(body(oai.requests[0]).response_format).toMatchObject({
+      type: 'json_schema',
+      json_schema: { name: 'refundDecision', schema: { type: 'object', properties: { approve: { type: 'boolean' }, amountUsd: { type: 'number', minimum: 0 } }, required: ['approve', 'amountUsd', 'reason'] } },
+    });
+  });
+
+  it('Anthropic: a forced tool whose input schema is the schema; its input is the answer', async () => {
+    ant.handle((_req, res) => sendJson(res, 200, anthropicReply([{ type: 'tool_use', id: 'toolu_1', name: 'refundDecision', input: valid }], 'tool_use')));
+    const { object } = await routerOf('claude').object({ messages, schema: refundDecision, schemaName: 'refundDecision' });
+    expect(object).toEqual(valid);
+    const sent = body(ant.requests[0]);
+    expect(sent.tools).toMatchObject([{ name: 'refundDecision', input_schema: { type: 'object', required: ['approve', 'amountUsd', 'reason'] } }]);
+    expect(sent.tool_choice).toEqual({ type: 'tool', name: 'refundDecision' });
+  });
+
+  it('Gemini: responseMimeType application/json with a responseSchema', async () => {
+    gem.handle((_req, res) => sendJson(res, 200, geminiReply(JSON.stringify(valid))));
+    const { object } = await routerOf('flash').object({ messages, schema: refundDecision });
+    expect(object).toEqual(valid);
+    const config = body(gem.requests[0]).generationConfig as Record<string, unknown>;
+    expect(config.responseMimeType).toBe('application/json');
+    expect(config.responseSchema).toMatchObject({ properties: { approve: { type: expect.stringMatching(/^boolean$/i) }, reason: { type: expect.stringMatching(/^string$/i) } } });
+  });
+
+  it('Ollama: the schema as `format`', async () => {
+    oll.handle((_req, res) => sendJson(res, 200, { model: 'llama3.1:8b', message: { role: 'assistant', content: JSON.stringify(valid) }, done: true, done_reason: 'stop', prompt_eval_count: 50, eval_count: 9 }));
+    const { object } = await routerOf('llama').object({ messages, schema: refundDecision });
+    expect(object).toEqual(valid);
+    expect(body(oll.requests[0]).format).toMatchObject({ type: 'object', required: ['approve', 'amountUsd', 'reason'] });
+  });
+
+  it('DeepSeek (no JSON Schema mode): prompt-and-validate, JSON mode with the schema in the system prompt', async () => {
+    ds.handle((_req, res) => sendJson(res, 200, openaiReply({ content: `Here you go:\n${JSON.stringify(valid)}` })));
+    const { object, tries } = await routerOf('ds').object({ messages, schema: refundDecision, system: 'You decide refunds.' });
+    expect(object).toEqual(valid);
+    expect(tries[0]!.mode).toBe('prompt');
+    const sent = body(ds.requests[0]);
+    expect(sent.response_format).toEqual({ type: 'json_object' });
+    const system = (sent.messages as Array<{ role: string; content: string }>)[0]!;
+    expect(system.role).toBe('system');
+    expect(system.content).toContain('You decide refunds.');
+    expect(system.content).toContain('"amountUsd"');
+  });
+
+  it('repairs a schema-violating answer over the wire, sending the issues back to the same model', async () => {
+    const answers = [{ approve: 'yes', amountUsd: -3 }, valid];
+    oai.handle((_req, res) => sendJson(res, 200, openaiReply({ content: JSON.stringify(answers.shift()) })));
+    const { object, response } = await routerOf('gpt').object({ messages, schema: refundDecision });
+    expect(object).toEqual(valid);
+    expect(oai.requests).toHaveLength(2);
+    const repair = body(oai.requests[1]).messages as Array<{ role: string; content: string }>;
+    expect(repair.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(repair[2]!.content).toMatch(/approve: .*\n- amountUsd: /s);
+    expect(response.route.attempts.map((a) => a.errorClass ?? 'ok')).toEqual(['ObjectValidationError', 'ok']);
+  });
+
+  it('fails with ObjectValidationError (zod issues, raw text) when no vendor gives a valid answer', async () => {
+    oai.handle((_req, res) => sendJson(res, 200, openaiReply({ content: '{"approve":true}' })));
+    gem.handle((_req, res) => sendJson(res, 200, geminiReply('{"approve":"no"}')));
+    const error = await routerOf('gpt', 'flash')
+      .object({ messages, schema: refundDecision, maxRepairs: 0 })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ObjectValidationError);
+    const e = error as ObjectValidationError;
+    expect(e.text).toBe('{"approve":"no"}');
+    expect(e.issues.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['approve', 'amountUsd', 'reason']));
+    expect(e.tries.map((t) => t.model)).toEqual(['gpt', 'flash']);
+    expect(JSON.stringify(e)).not.toContain(KEY);
+  });
+});
+
+describe('router.streamObject() on the wire', () => {
+  it('OpenAI stream: partial objects as the JSON arrives, then the validated whole', async () => {
+    const text = JSON.stringify(valid);
+    const pieces = [text.slice(0, 9), text.slice(9, 30), text.slice(30, 50), text.slice(50)];
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null, usage?: unknown) =>
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }], ...(usage !== undefined && { usage }) })}\n\n`;
+    oai.handle((_req, res) =>
+      sendPieces(res, 200, 'text/event-stream', [
+        chunk({ role: 'assistant', content: '' }),
+        ...pieces.map((p) => chunk({ content: p })),
+        chunk({}, 'stop', { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 }),
+        'data: [DONE]\n\n',
+      ]),
+    );
+    const partials: unknown[] = [];
+    let final: unknown;
+    for await (const event of routerOf('gpt').streamObject({ messages, schema: refundDecision })) {
+      if (event.type === 'partial') partials.push(event.partial);
+      if (event.type === 'object') final = event.result.object;
+    }
+    expect(body(oai.requests[0])).toMatchObject({ stream: true, response_format: { type: 'json_schema' } });
+    // `{"approve` -> {}; `…"amountUsd":25` (the number may go on) -> { approve }; `…"reason":"arrived d` -> an open string grows.
+    expect(partials.slice(0, 3)).toEqual([{}, { approve: true }, { approve: true, amountUsd: 25, reason: 'arrived d' }]);
+    expect(final).toEqual(valid);
+  });
+});
+
+describe('router.run() on the wire', () => {
+  it('a 3-step tool loop whose second step fails on its vendor falls back as a whole; every step is costed', async () => {
+    // OpenAI: step 1 calls lookupOrder, step 2 gets a 500. Anthropic then runs all 3 steps from the start.
+    oai.handle((req, res) => {
+      if (oai.requests.length === 1) {
+        sendJson(res, 200, openaiReply({ tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookupOrder', arguments: '{"orderId":"A-1"}' } }] }, 'tool_calls'));
+      } else sendJson(res, 500, { error: { message: 'upstream exploded', type: 'server_error' } });
+      void req;
+    });
+    const antScript = [
+      anthropicReply([{ type: 'tool_use', id: 'toolu_1', name: 'lookupOrder', input: { orderId: 'A-1' } }], 'tool_use'),
+      anthropicReply([{ type: 'tool_use', id: 'toolu_2', name: 'refundPolicy', input: { reason: 'damaged' } }], 'tool_use'),
+      anthropicReply([{ type: 'text', text: 'Refund approved: $25.' }]),
+    ];
+    ant.handle((_req, res) => sendJson(res, 200, antScript.shift()));
+    const router = routerOf('gpt', 'claude');
+    const lookups: string[] = [];
+    const tools = {
+      lookupOrder: tool({ input: z.object({ orderId: z.string() }), execute: ({ orderId }) => (lookups.push(orderId), { orderId, totalUsd: 25, status: 'delivered' }) }),
+      refundPolicy: tool({ input: z.object({ reason: z.string() }), execute: () => ({ refundable: true }) }),
+    };
+    const result = await router.run({ messages, tools, tenant: 'acme', agent: 'support' });
+
+    expect(result.status).toBe('done');
+    expect(result.text).toBe('Refund approved: $25.');
+    expect(result.model).toBe('claude');
+    expect(result.steps.map((s) => `${s.model}${s.abandoned ? ' (abandoned)' : ''}`)).toEqual(['gpt (abandoned)', 'claude', 'claude', 'claude']);
+    expect(result.restarts).toMatchObject([{ model: 'gpt', abandonedSteps: 1 }]);
+    expect(lookups).toEqual(['A-1', 'A-1']);
+    // Anthropic's conversation started over: its first request has the user message only.
+    expect((body(ant.requests[0]).messages as unknown[]).length).toBe(1);
+    expect((body(ant.requests[2]).messages as Array<{ role: string }>).map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+
+    const records = await router.costs.records();
+    expect(records.map((r) => `${r.model}:${r.outcome}`)).toEqual(['gpt:ok', 'gpt:error', 'claude:ok', 'claude:ok', 'claude:ok']);
+    expect(records.every((r) => r.session === result.session && r.tenant === 'acme' && r.agent === 'support')).toBe(true);
+    // gpt step: 100 x 0.15 + 20 x 0.6 = 27 micros; each claude step: 100 x 1 + 20 x 5 = 200 micros.
+    expect(records.map((r) => r.costMicros)).toEqual([27, 0, 200, 200, 200]);
+    expect(result.cost.totalMicros).toBe(627);
+    expect(result.usage.totalTokens).toBe(4 * 120);
+  });
+});
