@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', testing: 'src/testing.ts', transport: 'src/transport/index.ts', otel: 'src/observability/otel/index.ts', prometheus: 'src/prometheus/index.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing.ts', transport: 'src/transport/index.ts', otel: 'src/observability/otel/index.ts', prometheus: 'src/prometheus/index.ts', admin: 'src/admin/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,
