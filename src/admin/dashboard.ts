@@ -34,8 +34,9 @@ main{padding:16px 20px 28px;display:grid;gap:14px;grid-template-columns:repeat(1
 .kpi .label{color:var(--muted);font-size:12px}
 .kpi .value{font-size:24px;font-weight:700;margin-top:2px;font-variant-numeric:tabular-nums}
 .kpi .note{color:var(--muted);font-size:12px}
-.providers{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:10px}
-.prov{border:1px solid var(--line);border-radius:9px;padding:10px;border-top:4px solid var(--ok);background:#fcfcfd}
+.providers{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px}
+.prov{border:1px solid var(--line);border-radius:9px;padding:10px;border-top:4px solid var(--ok);background:#fcfcfd;overflow:hidden}
+.prov table{font-size:12px}
 .prov.degraded{border-top-color:var(--warn)}.prov.open,.prov.disabled{border-top-color:var(--bad)}
 .prov.disabled{background:#fff5f4}
 .prov .top{display:flex;align-items:center;gap:6px;margin-bottom:6px}
@@ -45,7 +46,9 @@ main{padding:16px 20px 28px;display:grid;gap:14px;grid-template-columns:repeat(1
 .pill.closed{background:#dcfae6;color:#067647}.pill.degraded{background:#fef0c7;color:#93370d}.pill.open,.pill.disabled{background:#fee4e2;color:#b42318}
 table{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums}
 th{color:var(--muted);font-weight:600;text-align:left;font-size:11px;padding:3px 4px;border-bottom:1px solid var(--line)}
-td{padding:4px;border-bottom:1px solid #f0f2f5;vertical-align:middle}
+td{padding:4px;border-bottom:1px solid #f0f2f5;vertical-align:middle;white-space:nowrap}
+th{white-space:nowrap}
+td.model{white-space:normal;word-break:break-word}
 td.num,th.num{text-align:right}
 .dot{width:8px;height:8px;border-radius:50%;display:inline-block;margin-right:5px;vertical-align:middle}
 .dot.closed{background:var(--ok)}.dot.half-open{background:var(--warn)}.dot.open{background:var(--bad)}
@@ -81,6 +84,7 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
 #toast.show{opacity:.95}
 #toast.err{background:#b42318}
 .empty{color:var(--muted);padding:8px 0}
+.budgets-scroll{max-height:300px;overflow:auto}
 @media (max-width:1100px){.span3{grid-column:span 6}.span4,.span5,.span7,.span8{grid-column:span 12}.span6{grid-column:span 12}}
 </style>
 </head>
@@ -100,16 +104,16 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
   <section class="card kpi span3"><div class="label">Fallbacks · 回退</div><div class="value" id="k-fb">—</div><div class="note" id="k-fb-n"></div></section>
   <section class="card kpi span3"><div class="label">Spend today · 今日花费</div><div class="value" id="k-cost">—</div><div class="note" id="k-cost-n"></div></section>
 
-  <section class="card span8"><h2>Providers · 供应商 <small id="prov-note"></small></h2><div class="providers" id="providers"></div></section>
-  <section class="card span4 controls" id="controls-card"><h2>Emergency controls · 紧急控制</h2><div id="controls"></div></section>
+  <section class="card span12"><h2>Providers · 供应商 <small id="prov-note"></small></h2><div class="providers" id="providers"></div></section>
 
   <section class="card span6"><h2>Latency · 延迟 <small>ms, successful attempts 成功调用</small></h2><svg class="chart" id="c-lat"></svg><div class="legend" id="l-lat"></div></section>
   <section class="card span6"><h2>Error rate · 错误率 <small>failed / all attempts 失败比例</small></h2><svg class="chart" id="c-err"></svg><div class="legend" id="l-err"></div></section>
 
-  <section class="card span8"><h2>Spend over time · 花费趋势 <small>USD, cumulative today 今日累计</small>
+  <section class="card span6"><h2>Spend over time · 花费趋势 <small>USD, cumulative today 今日累计</small>
     <span class="seg" id="spend-by"><button data-by="model" class="on">Model 模型</button><button data-by="tenant">Tenant 租户</button><button data-by="agent">Agent 智能体</button></span></h2>
     <svg class="chart" id="c-spend" style="height:200px"></svg><div class="legend" id="l-spend"></div></section>
-  <section class="card span4"><h2>Budgets · 预算 <small>remaining 剩余</small></h2><div id="budgets"></div></section>
+  <section class="card span3"><h2>Budgets · 预算 <small>remaining 剩余</small></h2><div id="budgets" class="budgets-scroll"></div></section>
+  <section class="card span3 controls" id="controls-card"><h2>Emergency controls · 紧急控制</h2><div id="controls"></div></section>
 
   <section class="card span12"><h2>Fallbacks, breakers and controls · 回退、熔断与操作 <small>timeline 时间线</small></h2>
     <svg class="chart" id="c-tl" style="height:74px"></svg><div class="legend" id="l-tl"></div><div class="tl" id="timeline"></div></section>
@@ -185,7 +189,8 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     $('k-err').style.color = t.requests && t.errors / t.requests > 0.05 ? 'var(--bad)' : '';
     var fbWin = d.series.reduce(function (n, b) { return n + b.fallbacks; }, 0);
     $('k-fb').textContent = t.fallbacks.toLocaleString();
-    $('k-fb-n').textContent = fbWin + ' in the last ' + Math.round(d.series.length * d.sampleMs / 60000) + ' min 最近';
+    var win = d.series.length * d.sampleMs;
+    $('k-fb-n').textContent = fbWin + ' in the last ' + (win >= 120000 ? Math.round(win / 60000) + ' min' : Math.round(win / 1000) + ' s') + ' 最近';
     $('k-cost').textContent = usd(t.costMicros);
     $('k-cost-n').textContent = t.tokens.total.toLocaleString() + ' tokens · avg 平均 ' + ms(t.avgLatencyMs);
   }
@@ -197,8 +202,8 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       var st = p.disabled ? 'disabled' : p.state;
       var rows = p.models.map(function (m) {
         var mh = h.models[m];
-        var force = canForce() && !mh.disabled ? ' <button class="btn tiny" data-act="force" data-model="' + esc(m) + '" title="Force every request to this model">Force 强制</button>' : '';
-        return '<tr><td><span class="dot ' + esc(mh.state) + '" title="breaker ' + esc(mh.state) + '"></span>' + esc(m) + (mh.disabled ? ' <span class="muted">(off)</span>' : '') + '</td>' +
+        var force = canForce() && !mh.disabled ? ' <button class="btn tiny" data-act="force" data-model="' + esc(m) + '" title="Force every request to this model 强制使用">Force</button>' : '';
+        return '<tr><td class="model"><span class="dot ' + esc(mh.state) + '" title="breaker ' + esc(mh.state) + '"></span>' + esc(m) + (mh.disabled ? ' <span class="muted">(off)</span>' : '') + '</td>' +
           '<td class="num">' + ms(mh.latencyMs) + '</td><td class="num" style="color:' + (mh.errorRate > 0.2 ? 'var(--bad)' : 'inherit') + '">' + pct(mh.errorRate) + '</td>' +
           '<td class="num">' + mh.inFlight + '</td><td class="num">' + force + '</td></tr>';
       }).join('');
@@ -211,7 +216,7 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       }
       out.push('<div class="prov ' + esc(st) + '" data-provider="' + esc(name) + '"><div class="top"><span class="name">' + esc(name) + '</span>' +
         '<span class="chip pill ' + esc(st) + '">' + (STATE_LABEL[st] || esc(st)) + '</span></div>' +
-        '<table><thead><tr><th>Model 模型</th><th class="num">Latency</th><th class="num">Errors</th><th class="num">In-flight</th><th></th></tr></thead><tbody>' + rows + '</tbody></table>' + acts + '</div>');
+        '<table><thead><tr><th>Model<br>模型</th><th class="num">Latency<br>延迟</th><th class="num">Errors<br>错误率</th><th class="num" title="calls in flight">Now<br>进行中</th><th></th></tr></thead><tbody>' + rows + '</tbody></table>' + acts + '</div>');
     });
     $('providers').innerHTML = out.join('') || '<div class="empty">No providers</div>';
     var off = Object.keys(h.providers).filter(function (n) { return h.providers[n].disabled; }).length;
@@ -263,7 +268,7 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     series.forEach(function (s) { s.points.forEach(function (p) { ts.push(p[0]); if (p[1] != null && p[1] > maxY) maxY = p[1]; }); });
     (opts.lines || []).forEach(function (l) { if (l.y > maxY) maxY = l.y; });
     if (!ts.length) { svg.innerHTML = '<text x="' + (w / 2) + '" y="' + (h / 2) + '" text-anchor="middle" fill="#98a2b3" font-size="12">No traffic yet 暂无数据</text>'; $(legendId).innerHTML = ''; return; }
-    maxY = maxY > 0 ? maxY * 1.1 : 1;
+    maxY = opts.maxY !== undefined ? opts.maxY : maxY > 0 ? maxY * 1.1 : 1;
     var t0 = Math.min.apply(null, ts), t1 = Math.max.apply(null, ts); if (t1 === t0) t1 = t0 + 1;
     var X = function (t) { return pad.l + (w - pad.l - pad.r) * (t - t0) / (t1 - t0); };
     var Y = function (v) { return pad.t + (h - pad.t - pad.b) * (1 - v / maxY); };
@@ -294,7 +299,7 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     }), { fmt: function (v) { return Math.round(v) + ''; } });
     lineChart('c-err', 'l-err', names.map(function (m) {
       return { name: m, points: d.series.map(function (b) { var s = b.models[m]; return [b.t, s && s.n ? s.err / s.n : (s ? 0 : null)]; }) };
-    }), { fmt: function (v) { return Math.round(v * 100) + '%'; } });
+    }), { fmt: function (v) { return Math.round(v * 100) + '%'; }, maxY: 1 });
 
     var key = state.spendBy === 'tenant' ? 'byTenant' : state.spendBy === 'agent' ? 'byAgent' : 'byModel';
     var groups = {}, windowTotal = 0;
@@ -305,9 +310,15 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     var series = gnames.map(function (g) { var acc = 0; return { name: g || '(none)', points: d.series.map(function (b) { acc += b.spend[key][g] || 0; return [b.t, acc / 1e6]; }) }; });
     var total = 0;
     series.push({ name: 'total 合计', points: d.series.map(function (b) { Object.keys(b.spend[key]).forEach(function (g) { total += b.spend[key][g]; }); return [b.t, (before + total) / 1e6]; }) });
+    var top = 0;
+    series.forEach(function (s) { s.points.forEach(function (p) { if (p[1] > top) top = p[1]; }); });
     var lines = d.budgets.filter(function (b) { return b.period === 'day' && !b.instance && (!b.scope.tenant || b.scope.tenant === d.scope) && Object.keys(b.scope).every(function (k) { return k === 'tenant'; }); })
       .map(function (b) { return { y: b.limitMicros / 1e6, label: 'budget ' + b.id + ' ' + usd(b.limitMicros) }; });
-    lineChart('c-spend', 'l-spend', series, { fmt: function (v) { return '$' + (v >= 1 ? v.toFixed(1) : v.toFixed(3)); }, lines: lines, fill: true });
+    // A budget far above today's spend would flatten the curves: it is named in the legend instead.
+    var onScale = lines.filter(function (l) { return l.y <= Math.max(top * 3, 1e-9); });
+    var offScale = lines.filter(function (l) { return onScale.indexOf(l) < 0; });
+    if (offScale.length) series[series.length - 1].note = '· ' + offScale.map(function (l) { return l.label; }).join(', ') + ' (' + pct(top / offScale[0].y) + ' used 已用)';
+    lineChart('c-spend', 'l-spend', series, { fmt: function (v) { return '$' + (v >= 1 ? v.toFixed(1) : v.toFixed(3)); }, lines: onScale, fill: true });
   }
 
   function renderBudgets(d) {
@@ -349,8 +360,16 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       var n = d.timeline.filter(function (e) { return e.kind === k; }).length;
       return '<span><i style="background:' + TL_COLORS[k] + '"></i>' + k + ' ' + n + '</span>';
     }).join('');
-    var items = d.timeline.slice(-40).reverse();
-    $('timeline').innerHTML = items.length ? items.map(function (e) { return '<div class="ev"><time>' + hhmmss(e.at) + '</time><span class="tag ' + esc(e.kind) + '">' + esc(e.kind) + '</span><span>' + describe(e) + '</span></div>'; }).join('') : '<div class="empty">Nothing yet 暂无事件</div>';
+    // Repeats in a row (the same refusal fifty times) are one line with a count.
+    var items = [];
+    d.timeline.slice(-200).reverse().forEach(function (e) {
+      var text = describe(e), last = items[items.length - 1];
+      if (last && last.kind === e.kind && last.text === text) last.n++;
+      else items.push({ kind: e.kind, at: e.at, text: text, n: 1 });
+    });
+    $('timeline').innerHTML = items.length ? items.slice(0, 40).map(function (e) {
+      return '<div class="ev"><time>' + hhmmss(e.at) + '</time><span class="tag ' + esc(e.kind) + '">' + esc(e.kind) + '</span><span>' + e.text + (e.n > 1 ? ' <b class="muted">×' + e.n + '</b>' : '') + '</span></div>';
+    }).join('') : '<div class="empty">Nothing yet 暂无事件</div>';
   }
 
   function render() {
