@@ -102,7 +102,7 @@ describe.skipIf(!haveBrowser)('admin dashboard in headless Chromium', () => {
 
   it('a tenant admin sees and acts on its own tenant only, in the page and at the JSON endpoints', async () => {
     const { context, page } = await open('acme');
-    expect(await page.$$eval('#scope option', (els) => els.map((e) => (e as HTMLOptionElement).value))).toEqual(['acme']);
+    expect(await page.$$eval('#scope option', (els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual(['acme']);
     expect(await page.$$('button[data-act="disable"]')).toHaveLength(0);
     expect(await page.textContent('#timeline')).not.toMatch(/globex|initech/);
     expect(await page.$$eval('#budgets .budget b', (els) => els.map((e) => e.textContent))).toEqual(['acme-day']);
