@@ -110,7 +110,9 @@ describe.skipIf(!haveBrowser)('admin dashboard in headless Chromium', () => {
     await page.click('.prov[data-provider="anthropic"] button[data-act="force"]');
     await page.waitForSelector('.forced');
     expect(await page.textContent('.forced')).toContain('claude-sonnet');
-    await page.screenshot({ path: join(artifacts, 'dashboard-tenant-admin.png'), fullPage: true });
+    const shot = join(artifacts, 'dashboard-tenant-admin.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    if (process.env.SWITCHYARD_DOCS_SCREENSHOTS === '1') copyFileSync(shot, join(root, 'docs', 'images', 'admin-dashboard-tenant.png'));
     const acme = await demo.router.chat({ messages: [{ role: 'user', content: 'hi' }], tenant: 'acme', agent: 'support' }).catch((e: Error) => e);
     // acme may already be over its budget: then the refusal names acme's budget, never another tenant's model.
     if (acme instanceof Error) expect(acme.name).toBe('BudgetExceededError');
