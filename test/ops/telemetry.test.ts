@@ -150,6 +150,31 @@ describe('OpenTelemetry spans and GenAI metrics (in-memory exporters)', () => {
   });
 });
 
+describe('OpenTelemetry options', () => {
+  it('tenant and agent attributes can be switched off; a stream left early ends its span; close() ends what is open', async () => {
+    const spans = new InMemorySpanExporter();
+    const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] });
+    const meterProvider = new MeterProvider();
+    const { router } = mixedRouter();
+    const otel = instrumentOpenTelemetry(router, { tracerProvider, meterProvider, tenant: false, agent: false, maxOpenSpans: 1 });
+    await router.chat({ messages: msg('hi'), tenant: 'acme', agent: 'direct' });
+    for await (const ev of router.stream({ messages: msg('stream'), tenant: 'acme', agent: 'direct' })) if (ev.type === 'text-delta') break;
+    const reqs = spans.getFinishedSpans().filter((s) => s.attributes['switchyard.request.id'] !== undefined);
+    expect(reqs).toHaveLength(2);
+    for (const s of reqs) {
+      expect(s.attributes['switchyard.tenant']).toBeUndefined();
+      expect(s.attributes['switchyard.agent']).toBeUndefined();
+    }
+    // Without `config`, names are the alias and the provider instance.
+    expect(reqs[0]!.name).toBe('chat sonnet');
+    expect(reqs[0]!.attributes['gen_ai.provider.name']).toBe('claude');
+    expect(reqs[1]!.attributes['error.type']).toBe('AbortError');
+    otel.close();
+    await router.close();
+    await tracerProvider.shutdown();
+  });
+});
+
 describe('Prometheus metrics (prom-client registry)', () => {
   it('counts requests, errors, fallbacks, retries, tokens, spend and budget refusals with bounded labels', async () => {
     const { router } = mixedRouter();
