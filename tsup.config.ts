@@ -8,6 +8,9 @@ export default defineConfig({
     redis: 'src/state/redis/index.ts',
     sqlite: 'src/state/sqlite/index.ts',
     'ai-sdk': 'src/ai-sdk/index.ts',
+    otel: 'src/observability/otel/index.ts',
+    prometheus: 'src/prometheus/index.ts',
+    admin: 'src/admin/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
@@ -16,6 +19,8 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   treeshake: true,
-  // Provider SDKs, undici (switchyard/transport), ioredis (switchyard/redis) and ai (switchyard/ai-sdk, types only) are optional peers: never bundle them.
-  external: ['openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai', 'undici', 'ioredis', 'ai', '@ai-sdk/provider'],
+  // Optional peers, each loaded only by its subpath: never bundle them. Provider SDKs (their adapters), undici
+  // (switchyard/transport), ioredis (switchyard/redis), ai (switchyard/ai-sdk, types only), @opentelemetry/api
+  // (switchyard/otel), prom-client (switchyard/prometheus).
+  external: ['openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai', 'undici', 'ioredis', 'ai', '@ai-sdk/provider', '@opentelemetry/api', 'prom-client'],
 });

@@ -11,7 +11,19 @@ export interface RouterEvents {
   /** A request was validated and its candidates ordered; nothing called yet. */
   request: { requestId: string; kind: RequestKind; context: RoutingContext; candidates: string[]; strategy: string; routeIndex?: number };
   /** One try at one model ended. */
-  attempt: { requestId: string; kind: RequestKind; model: string; provider: string; try: number; ok: boolean; latencyMs: number; error?: SwitchyardError; context: RoutingContext };
+  attempt: {
+    requestId: string;
+    kind: RequestKind;
+    model: string;
+    provider: string;
+    try: number;
+    ok: boolean;
+    latencyMs: number;
+    error?: SwitchyardError;
+    context: RoutingContext;
+    /** Streams, on the serving attempt: ms from the call to the first chunk. */
+    ttftMs?: number;
+  };
   /** The router moves on from a failed model to the next candidate. */
   fallback: { requestId: string; kind: RequestKind; from: string; to: string; error: SwitchyardError; context: RoutingContext };
   /** A request succeeded (for streams: after the `finish` event). */

@@ -90,7 +90,7 @@ async function* events(core: RouterCore, request: ChatRequest): AsyncGenerator<S
     const response = assembleResponse(begun.requestId, res, route, cost, endedAt - begun.startedAt);
     await core.accounting.succeeded('stream', begun, response, begun.reservation);
     if (core.events.has('attempt')) {
-      core.events.emit('attempt', { requestId: begun.requestId, kind: 'stream', model: candidate.model, provider: candidate.provider, try: opened.tryNumber, ok: true, latencyMs, context: begun.context });
+      core.events.emit('attempt', { requestId: begun.requestId, kind: 'stream', model: candidate.model, provider: candidate.provider, try: opened.tryNumber, ok: true, latencyMs, context: begun.context, ...(opened.value.ttftMs !== undefined && { ttftMs: opened.value.ttftMs }) });
     }
     yield { type: 'finish', finishReason: response.finishReason, ...(response.rawFinishReason !== undefined && { rawFinishReason: response.rawFinishReason }), usage: response.usage, cost, route, response };
     if (core.events.has('response')) {
