@@ -204,7 +204,7 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
   const accumulatorAddNs =
     batchUs(() => {
       if (++k % EVENTS === 0) acc = new StreamAccumulator();
-      return acc.add(part);
+      return acc.add(part, { provider: 'bench', model: 'bench' });
     }, Math.round(1_000_000 * scale)) * 1000;
 
   // --- cost

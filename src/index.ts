@@ -1,7 +1,7 @@
 // Router
 export { createRouter } from './routing/router.js';
 export type { Router, RouteDecision } from './routing/router.js';
-export type { ChatStream } from './routing/stream.js';
+export type { ChatStream } from './routing/request/stream.js';
 export type { ControlOptions } from './routing/router.js';
 export type {
   RouterOptions,
@@ -21,12 +21,12 @@ export type {
   FallbackOptions,
   SessionOptions,
   StreamRecovery,
-} from './routing/options.js';
-export type { Classification, Complexity, ComplexityResult, ChineseScript, Language, LanguageResult } from './routing/classify/index.js';
-export type { RouterHealth, ModelHealth, ProviderHealth } from './routing/health.js';
+} from './routing/config/options.js';
+export type { Classification, Complexity, ComplexityResult, ChineseScript, Language, LanguageResult } from './routing/plan/classify/index.js';
+export type { RouterHealth, ModelHealth, ProviderHealth } from './routing/scope/health.js';
 export type { BreakerOptions, BreakerState, BreakerStateName, FailureRateOptions } from './resilience/breaker/types.js';
 export type { RateLimitOptions } from './resilience/rate-limit.js';
-export { validateConfig } from './routing/validate-config.js';
+export { validateConfig } from './routing/config/validate.js';
 
 // Agents: structured output and the tool loop (router.object / streamObject / run / streamRun)
 export { ObjectValidationError, tool, stepCountIs, hasToolCall } from './agents/index.js';
@@ -145,9 +145,9 @@ export type {
 } from './state/index.js';
 
 // Tenants, secrets and audit
-export type { TenantConfig } from './routing/tenants.js';
+export type { TenantConfig } from './routing/config/tenants.js';
 export type { TenantsApi, ConnectionReport } from './routing/router.js';
-export type { AuditOptions } from './routing/options.js';
+export type { AuditOptions } from './routing/config/options.js';
 export { sealSecrets, openSecrets, generateSealKey, isSealedValue, SealedConfigError } from './security/index.js';
 export type { Sealed, SealedValue, SealKey, SealOptions, OpenOptions, SealedConfigIssue, SealedConfigReason } from './security/index.js';
 export { verifyAuditLog, auditHeads, readAuditFile, memorySink, jsonlFileSink, createAuditLog, AuditLogError } from './observability/audit/index.js';

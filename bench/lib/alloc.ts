@@ -7,7 +7,7 @@
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { median } from './stats.js';
-import { WRITE_BEHIND_MS } from '../../src/routing/write-behind.js';
+import { WRITE_BEHIND_MS } from '../../src/accounting/ledger/write-behind.js';
 
 const newSpaceUsed = (): number => getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_used_size ?? NaN;
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));

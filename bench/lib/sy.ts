@@ -18,7 +18,7 @@ import type * as IndexModule from '../../src/index.js';
 import type * as OpenAIModule from '../../src/providers/openai/index.js';
 import type * as AnthropicModule from '../../src/providers/anthropic/index.js';
 import type * as CostModule from '../../src/accounting/cost.js';
-import type * as AccumulatorModule from '../../src/routing/stream-accumulator.js';
+import type * as AccumulatorModule from '../../src/routing/request/stream-accumulator.js';
 import { BENCH_DIR } from './peer.js';
 
 export interface Switchyard {
@@ -39,7 +39,7 @@ const ENTRIES = {
   openai: 'providers/openai/index',
   anthropic: 'providers/anthropic/index',
   cost: 'accounting/cost',
-  accumulator: 'routing/stream-accumulator',
+  accumulator: 'routing/request/stream-accumulator',
   gemini: 'providers/gemini/index',
   // Components micro-benchmarked on their own when they exist (loaded loosely: see micro-components.ts).
   accounting: 'accounting/index',

@@ -1,19 +1,7 @@
 import type { ModelPricing } from '../core/model.js';
 import type { Cost, Usage } from '../core/usage.js';
 import type { CatalogPricing } from '../catalog/types.js';
-import {
-  EXACT_PICOS,
-  exactSum,
-  microsToUsd,
-  picosDoubleToMicrosCeil,
-  picosDoubleToMicrosHalfUp,
-  picosPerToken,
-  picosPerTokenDouble,
-  picosToMicrosCeil,
-  picosToMicrosHalfUp,
-  tokenCount,
-  tokenCountDouble,
-} from './money.js';
+import { microsToUsd, picosPerToken, picosToMicrosCeil, picosToMicrosHalfUp, tokenCount } from './money.js';
 import { assertValidPricing, pricingFor } from './pricing.js';
 
 /** A cost in exact integer pico-dollars (1e-12 USD), by billing line, before any rounding. */
@@ -69,16 +57,6 @@ export function computeValidatedCost(usage: Usage, pricing: ModelPricing | Catal
   if (!pricing) {
     return { inputMicros: 0, outputMicros: 0, totalMicros: 0, inputUsd: 0, outputUsd: 0, totalUsd: 0, priced: false, estimated };
   }
-  const p = pricingFor(pricing, usage.inputTokens);
-  const input = tokenCountDouble(usage.inputTokens);
-  const cached = tokenCountDouble(usage.cachedInputTokens);
-  const written = tokenCountDouble(usage.cacheWriteTokens);
-  const inputPicos = exactSum(exactSum(Math.max(0, input - cached - written) * picosPerTokenDouble(p.input), cached * picosPerTokenDouble(p.cachedInput ?? p.input)), written * picosPerTokenDouble(p.cacheWrite ?? p.input));
-  const outputPicos = tokenCountDouble(usage.outputTokens) * picosPerTokenDouble(p.output);
-  // In doubles while exact (see money.ts); the same arithmetic in BigInt beyond 2^53.
-  if (input <= EXACT_PICOS && inputPicos <= EXACT_PICOS && outputPicos <= EXACT_PICOS) {
-    return costFromMicros(picosDoubleToMicrosHalfUp(inputPicos), picosDoubleToMicrosHalfUp(outputPicos), estimated);
-  }
   const picos = computeCostPicos(usage, pricing);
   return costFromMicros(picosToMicrosHalfUp(picos.uncachedInput + picos.cachedInput + picos.cacheWrite), picosToMicrosHalfUp(picos.output), estimated);
 }
@@ -106,7 +84,5 @@ export function costFromMicros(inputMicros: number, outputMicros: number, estima
 export function worstCaseCostMicros(pricing: ModelPricing | CatalogPricing, inputTokens: number, maxOutputTokens: number): number {
   const p = pricingFor(pricing, inputTokens);
   const inRate = Math.max(p.input, p.cacheWrite ?? p.input, p.cachedInput ?? p.input);
-  const picos = exactSum(tokenCountDouble(inputTokens) * picosPerTokenDouble(inRate), tokenCountDouble(maxOutputTokens) * picosPerTokenDouble(p.output));
-  if (picos <= EXACT_PICOS) return picosDoubleToMicrosCeil(picos);
   return picosToMicrosCeil(tokenCount(inputTokens) * picosPerToken(inRate) + tokenCount(maxOutputTokens) * picosPerToken(p.output));
 }

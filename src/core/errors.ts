@@ -1,6 +1,6 @@
 import { inspect } from 'node:util';
 import { redact } from './redact.js';
-import type { AttemptRecord, RouteInfo } from './response.js';
+import type { RoutingContext } from './request.js';
 
 const MARKER = Symbol.for('switchyard.error');
 
@@ -338,4 +338,60 @@ export class ConfigError extends SwitchyardError {
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), issues: this.issues };
   }
+}
+
+// The route a request took: it travels on the error a failed request ends with, and on every response.
+
+/** One try at one model. Retries of the same model are separate attempts. */
+export interface AttemptRecord {
+  model: string;
+  provider: string;
+  /** 1-based index of this try at this model. */
+  try: number;
+  ok: boolean;
+  latencyMs: number;
+  /** The typed error of a failed attempt. */
+  error?: SwitchyardError;
+  /** Class name of the error, e.g. `RateLimitError`. */
+  errorClass?: string;
+}
+
+/** Why a candidate was not tried. */
+export type SkipReason =
+  | 'disabled'
+  | 'circuit-open'
+  | 'lacks-capability'
+  | 'context-too-small'
+  | 'rate-limited'
+  | 'over-budget'
+  | 'dropped-by-strategy';
+
+export interface SkippedCandidateInfo {
+  model: string;
+  reason: SkipReason;
+  /** Details, e.g. which capability is missing. */
+  detail?: string;
+}
+
+export interface RouteInfo {
+  /** The model alias that served the request. */
+  model: string;
+  /** The provider instance name. */
+  provider: string;
+  /** The vendor's model id. */
+  providerModel: string;
+  strategy: string;
+  /** Index of the matching entry of `routes`, or undefined when the default applied. */
+  routeIndex?: number;
+  /** Candidate aliases in the order they were to be tried. */
+  candidates: string[];
+  fallbackUsed: boolean;
+  /** True when the serving model is the configured `degradeTo` model. */
+  degraded?: boolean;
+  /** True when the session's pinned model was put first. */
+  pinned?: boolean;
+  attempts: AttemptRecord[];
+  /** Candidates that were considered and not tried, with the reason. */
+  skipped: SkippedCandidateInfo[];
+  context: RoutingContext;
 }

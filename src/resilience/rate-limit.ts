@@ -26,13 +26,11 @@ export interface Slot {
 const MINUTE = 60_000;
 
 /**
- * One target's limits (a provider or a model), decided synchronously in process.
+ * One target's limits (a provider or a model), decided in process.
  *
- * Admission is a counter check (in flight, requests and tokens left in the current minute), so an
- * unsaturated target costs well under a microsecond. Bottleneck, which this replaced on this path,
- * starts every job on a timer (clamped to >= 1 ms, twice per job): ~4.7 ms per call measured
- * (docs/performance.md). Requests that must wait queue first-in first-out; nobody overtakes a
- * waiting request.
+ * Admission is a counter check (in flight, requests and tokens left in the current minute), not a
+ * job scheduled on a timer: a limiter library that starts every job on a timer adds milliseconds to
+ * each call. Requests that must wait queue first-in first-out; nobody overtakes a waiting request.
  */
 export class TargetLimiter {
   readonly overflow: 'next' | 'queue';
@@ -95,18 +93,23 @@ export class TargetLimiter {
     return this.#line.size === 0 && this.#fits(weight, at) ? this.#take(weight, at) : undefined;
   }
 
+  /** Whether a request of `tokens` would get a slot right now (nobody waiting, and it fits). */
+  wouldAdmit(tokens: number): boolean {
+    return this.#line.size === 0 && this.#fits(this.#weight(tokens), this.now());
+  }
+
   /** A slot now if one is free; else waits in line (or fails at once with a local RateLimitError when the line is full). */
-  acquire(tokens: number, signal: AbortSignal | undefined): Slot | Promise<Slot> {
-    if (signal?.aborted) return Promise.reject(new AbortError());
+  async acquire(tokens: number, signal: AbortSignal | undefined): Promise<Slot> {
+    if (signal?.aborted) throw new AbortError();
     const slot = this.tryAcquire(tokens);
     if (slot) return slot;
-    if (this.#stopped) return Promise.reject(this.#error(`Local rate limiter of "${this.name}" is closed`));
-    if (this.#maxQueue === 0) return Promise.reject(this.#error(`Local rate limit of "${this.name}" reached and queueing is off (maxQueue: 0)`));
-    if (this.#line.size >= this.#maxQueue) return Promise.reject(this.#error(`Local rate-limit queue of "${this.name}" is full (maxQueue: ${this.#maxQueue})`));
+    if (this.#stopped) throw this.#error(`Local rate limiter of "${this.name}" is closed`);
+    if (this.#maxQueue === 0) throw this.#error(`Local rate limit of "${this.name}" reached and queueing is off (maxQueue: 0)`);
+    if (this.#line.size >= this.#maxQueue) throw this.#error(`Local rate-limit queue of "${this.name}" is full (maxQueue: ${this.#maxQueue})`);
     const weight = this.#weight(tokens);
     const waiting = this.#line.enter(weight, signal);
     this.#schedule();
-    return waiting;
+    return await waiting;
   }
 
   #error(message: string): RateLimitError {

@@ -10,18 +10,19 @@ import type { AuditHeads } from '../observability/audit/types.js';
 import { auditFromControl } from '../observability/audit/from-events.js';
 import { EventBus, type Listener, type RouterEventName, type RouterEvents, type Unsubscribe } from '../observability/events.js';
 import { RateLimits } from '../resilience/rate-limit.js';
-import { RouterAccounting } from './accounting.js';
-import { buildCore, type SharedParts } from './build-core.js';
-import { runChat } from './chat.js';
-import { classify, type Classification } from './classify/index.js';
-import { assertValidConfig } from './config-schema.js';
-import { Controls } from './controls.js';
-import { healthOf, type RouterHealth } from './health.js';
-import type { RouterOptions } from './options.js';
-import { explainPlan } from './plan.js';
-import { runStream, type ChatStream } from './stream.js';
-import { TenantRegistry } from './tenant-registry.js';
-import type { TenantConfig } from './tenants.js';
+import { RequestAccounting } from '../accounting/request-accounting.js';
+import { buildScope, type SharedParts } from './scope/scope.js';
+import { runChat } from './request/chat.js';
+import { classify, type Classification } from './plan/classify/index.js';
+import { assertValidConfig } from './config/schema.js';
+import { Controls } from './scope/controls.js';
+import { healthOf, type RouterHealth } from './scope/health.js';
+import type { RouterOptions } from './config/options.js';
+import { planRoute } from './plan/plan.js';
+import { classifyRequest } from './request/pipeline.js';
+import { runStream, type ChatStream } from './request/stream.js';
+import { TenantRegistry } from './config/tenant-registry.js';
+import type { TenantConfig } from './config/tenants.js';
 
 /** The routing decision for a request, as a value: nothing is called to compute it. */
 export interface RouteDecision {
@@ -108,9 +109,9 @@ export function createRouter(options: RouterOptions): Router {
         onError: (error) => events.emit('audit-error', { error }),
       })
     : undefined;
-  const shared: SharedParts = { events, controls: new Controls(), accounting: new RouterAccounting(options, events, audit), now };
+  const shared: SharedParts = { events, controls: new Controls(), accounting: new RequestAccounting(options, events, audit), now };
   const limits = new RateLimits(options.rateLimits, now);
-  const tenants = new TenantRegistry(options, shared, limits, buildCore(options, shared, limits));
+  const tenants = new TenantRegistry(options, shared, limits, buildScope(options, shared, limits));
   const { controls } = shared;
 
   const control = (payload: Omit<RouterEvents['control'], 'at'>) => {
@@ -119,7 +120,7 @@ export function createRouter(options: RouterOptions): Router {
     events.emit('control', event);
   };
   const knownTarget = (target: string, what: string) => {
-    if (!(target in options.models) && !(target in options.providers)) {
+    if (typeof target !== 'string' || (!Object.hasOwn(options.models, target) && !Object.hasOwn(options.providers, target))) {
       throw new InvalidRequestError({ path: 'target', message: `${what}: unknown model or provider "${target}"` });
     }
   };
@@ -141,24 +142,25 @@ export function createRouter(options: RouterOptions): Router {
       get: (id) => tenants.get(id),
       list: () => tenants.list(),
     },
-    chat: (request) => runChat(tenants.coreFor(request?.tenant), request),
-    stream: (request) => runStream(tenants.coreFor(request?.tenant), request),
+    chat: (request) => runChat(tenants.scopeFor(request?.tenant), request),
+    stream: (request) => runStream(tenants.scopeFor(request?.tenant), request),
     // Agent calls: built on the public chat/stream/explain only; `describe` tells them a model's provider kind.
     ...agentMethods({
       chat: (request) => router.chat(request),
       stream: (request) => router.stream(request),
       explain: (request, kind) => router.explain(request, kind),
       describe(model, tenant) {
-        const core = tenants.coreFor(tenant);
-        const config = core.options.models[model];
-        const provider = config && core.providers[config.provider];
+        const scope = tenants.scopeFor(tenant);
+        const config = scope.options.models[model];
+        const provider = config && scope.providers[config.provider];
         return provider ? { kind: provider.kind, ...(config.capabilities && { capabilities: config.capabilities }) } : undefined;
       },
     }),
     explain(request, kind = 'chat') {
       const valid = validateRequest(request);
-      const plan = explainPlan(tenants.coreFor(valid.tenant).plan, valid, kind);
-      const lazy = plan.classification;
+      const classified = classifyRequest(valid, kind);
+      const plan = planRoute(tenants.scopeFor(valid.tenant), classified);
+      const lazy = classified.classification;
       const out = { candidates: plan.candidates.map((c) => c.model), strategy: plan.strategy, skipped: plan.skipped } as RouteDecision;
       // Computed on first read: deciding a route must not pay for a classification nobody reads.
       let classification: Classification | undefined;
@@ -171,14 +173,14 @@ export function createRouter(options: RouterOptions): Router {
     },
     classify: (request) => classify(request),
     health(o = {}) {
-      const core = tenants.coreFor(o.tenant);
-      return healthOf(core.options, core.guards, controls);
+      const scope = tenants.scopeFor(o.tenant);
+      return healthOf(scope.options, scope.guards, controls);
     },
     async testConnections(o = {}) {
-      const core = tenants.coreFor(o.tenant);
+      const scope = tenants.scopeFor(o.tenant);
       const timeoutMs = o.timeoutMs ?? 10_000;
       const entries = await Promise.all(
-        Object.entries(core.providers).map(async ([name, provider]): Promise<[string, ConnectionReport]> => {
+        Object.entries(scope.providers).map(async ([name, provider]): Promise<[string, ConnectionReport]> => {
           const started = performance.now();
           const controller = new AbortController();
           let timer: ReturnType<typeof setTimeout> | undefined;
@@ -208,8 +210,8 @@ export function createRouter(options: RouterOptions): Router {
       control({ action: 'enable', target, ...actorOf(o) });
     },
     force(model, o = {}) {
-      const scope = tenants.coreFor(o.tenant);
-      if (!scope.plan.compiled.candidates.has(model)) throw new InvalidRequestError({ path: 'model', message: `force: unknown model "${model}"` });
+      const scope = tenants.scopeFor(o.tenant);
+      if (typeof model !== 'string' || !scope.routing.candidates.has(model)) throw new InvalidRequestError({ path: 'model', message: `force: unknown model "${model}"` });
       controls.force(model, o.tenant);
       control({ action: 'force', target: model, ...(o.tenant !== undefined && { tenant: o.tenant }), ...actorOf(o) });
     },
@@ -218,10 +220,9 @@ export function createRouter(options: RouterOptions): Router {
       control({ action: 'unforce', target: o.tenant ?? '*', ...(o.tenant !== undefined && { tenant: o.tenant }), ...actorOf(o) });
     },
     resetBreaker(model, o = {}) {
-      const c = tenants.defaultCore.plan.compiled.candidates.get(model);
-      if (!c) throw new InvalidRequestError({ path: 'model', message: `resetBreaker: unknown model "${model}"` });
-      for (const scope of [tenants.defaultCore, ...tenants.list().map((t) => tenants.coreFor(t))]) {
-        const candidate = scope.plan.compiled.candidates.get(model);
+      if (typeof model !== 'string' || !tenants.defaultScope.routing.candidates.has(model)) throw new InvalidRequestError({ path: 'model', message: `resetBreaker: unknown model "${model}"` });
+      for (const scope of [tenants.defaultScope, ...tenants.list().map((t) => tenants.scopeFor(t))]) {
+        const candidate = scope.routing.candidates.get(model);
         if (candidate) scope.guards.breakerOf(candidate)?.reset();
       }
       control({ action: 'reset-breaker', target: model, ...actorOf(o) });

@@ -183,10 +183,8 @@ describe('budget decisions', () => {
     expect(b.reservation.holds[0]!.key).toContain(':sh:2025-10-02');
   });
 
-  it('settle(): an alert firing on one hold holds back the later holds until it is out, and every hold is charged exactly once', async () => {
-    // Three budgets count the request; the first two cross thresholds on this spend, so their alerts
-    // (awaited store writes) come before the next hold's charge. admission() answers at once on an
-    // in-process store; settlement() only returns a promise because alerts are firing.
+  it('settle(): alerts fire lowest threshold first, hold by hold, and every hold is charged exactly once', async () => {
+    // Three budgets count the request; the first two cross thresholds on this spend.
     const alerts: BudgetAlert[] = [];
     const engine = createBudgetEngine({
       budgets: [
@@ -197,23 +195,19 @@ describe('budget decisions', () => {
       onAlert: (a) => alerts.push(a),
     });
     const input = { context: { tenant: 'acme' }, candidates: [premium], estimate };
-    const admission = engine.admission(input);
-    expect(admission instanceof Promise).toBe(false);
-    const { reservation } = admission instanceof Promise ? await admission : admission;
+    const { reservation } = await engine.admit(input);
     expect(reservation.holds.map((h) => [h.budgetId, h.amountMicros])).toEqual([['all', 93_000], ['acme', 93_000], ['quiet', 93_000]]);
-    const settling = engine.settlement(reservation, [{ model: 'opus', provider: 'claude', providerModel: 'claude-opus-4-1', costMicros: 160_000 }]);
-    expect(settling).toBeInstanceOf(Promise);
-    await settling;
+    await engine.settle(reservation, [{ model: 'opus', provider: 'claude', providerModel: 'claude-opus-4-1', costMicros: 160_000 }]);
     expect(alerts.map((a) => [a.budgetId, a.threshold, a.spentMicros])).toEqual([['all', 0.25, 160_000], ['all', 0.5, 160_000], ['acme', 0.5, 160_000]]);
     const status = await engine.status({ tenant: 'acme' });
     expect(status.map((s) => [s.budget.budgetId, s.spentMicros, s.reservedMicros])).toEqual([['all', 160_000, 0], ['acme', 160_000, 0], ['quiet', 160_000, 0]]);
     // Settled once: a second settlement changes nothing.
-    expect(engine.settlement(reservation, 999_999)).toBeUndefined();
     await engine.settle(reservation, 999_999);
     expect((await engine.status({ tenant: 'acme' })).map((s) => s.spentMicros)).toEqual([160_000, 160_000, 160_000]);
-    // Without a threshold crossed, the settlement is synchronous.
+    // Without a threshold crossed, no alert.
     const next = await engine.admit(input);
-    expect(engine.settlement(next.reservation, [{ model: 'opus', provider: 'claude', costMicros: 1 }])).toBeUndefined();
+    await engine.settle(next.reservation, [{ model: 'opus', provider: 'claude', costMicros: 1 }]);
+    expect(alerts).toHaveLength(3);
     expect((await engine.status({ tenant: 'acme' })).map((s) => [s.spentMicros, s.reservedMicros])).toEqual([[160_001, 0], [160_001, 0], [160_001, 0]]);
   });
 

@@ -1,4 +1,4 @@
-import type { Complexity } from '../../src/routing/classify/index.js';
+import type { Complexity } from '../../src/routing/plan/classify/index.js';
 
 /** [prompt, language label ('en' | 'zh-Hans' | 'zh-Hant' | 'zh-mixed'), complexity label] */
 export type Labelled = [string, 'en' | 'zh-Hans' | 'zh-Hant' | 'zh-mixed' | 'ja' | 'ko', Complexity];

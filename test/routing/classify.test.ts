@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRouter, mockProvider } from '../../src/index.js';
-import { classify } from '../../src/routing/classify/index.js';
+import { classify } from '../../src/routing/plan/classify/index.js';
 import { HELD_OUT, LABELLED, type Labelled } from './classify-labelled.js';
 
 function languageLabel(text: string): string {

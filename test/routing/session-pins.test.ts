@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SessionPins } from '../../src/routing/sessions.js';
+import { SessionPins } from '../../src/routing/scope/sessions.js';
 
 /** The model: pins in least-recently-set order, each with its model and expiry. */
 class ModelPins {

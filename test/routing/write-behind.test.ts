@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore, createRouter, mockProvider, type Store } from '../../src/index.js';
-import { WRITE_BEHIND_MAX, WRITE_BEHIND_MS, WriteBehind } from '../../src/routing/write-behind.js';
+import { WRITE_BEHIND_MAX, WRITE_BEHIND_MS, WriteBehind } from '../../src/accounting/ledger/write-behind.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -85,40 +85,11 @@ export class BudgetEngine {
    * Decides, per candidate, allow / downgrade / block, and reserves the worst case of the allowed ones
    * (per budget: the largest worst case among the allowed candidates it counts, so any fallback among
    * them stays covered). Always returns a reservation: settle it after the request, even on failure.
+   * One read per distinct counter, then an atomic reserve; a reservation lost to another request
+   * re-reads that counter and decides again.
    */
   async admit(input: AdmitInput): Promise<Admission> {
-    return this.admission(input);
-  }
-
-  /**
-   * `admit`, synchronous on an in-process store (`immediate`) unless a refusal fires alerts: the
-   * router's path, so a request does not wait a turn of the event loop for its budget check.
-   * @internal
-   */
-  admission(input: AdmitInput): Admission | Promise<Admission> {
     const a = this.#prepareAll(input);
-    const now = this.#store.immediate;
-    if (!now) return this.#admitRemote(a);
-    // One read per distinct counter, then reserve; a reservation lost to another request re-reads that counter.
-    const used = new Map<string, number>();
-    for (let i = 0; i < a.all.length; i++) {
-      const keys = a.all[i]!.keys;
-      for (let j = 0; j < keys.length; j++) {
-        const { key } = keys[j]!;
-        if (!used.has(key)) used.set(key, now.counter(key, 'used'));
-      }
-    }
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      const r = this.#round(a, used);
-      const res = now.reserve(r.items);
-      if (res.ok) return this.#admitted(a, r.decided, r.holds);
-      used.set(r.items[res.index]!.key, res.current);
-    }
-    return this.#exhausted(a, used);
-  }
-
-  /** `admission` over a remote store: sequential awaits, which the store pipelines (Promise.all over closures cost more than the reads here). */
-  async #admitRemote(a: Admitting): Promise<Admission> {
     const used = new Map<string, number>();
     for (const p of a.all) {
       for (const { key } of p.keys) if (!used.has(key)) used.set(key, (await this.#store.counters(key)).used ?? 0);
@@ -166,7 +137,7 @@ export class BudgetEngine {
   }
 
   /** Contended beyond reason: refuse rather than risk an overshoot. */
-  #exhausted(a: Admitting, used: ReadonlyMap<string, number>): Admission | Promise<Admission> {
+  #exhausted(a: Admitting, used: ReadonlyMap<string, number>): Promise<Admission> {
     const full = new Map<string, number>();
     for (const k of used.keys()) full.set(k, Number.MAX_SAFE_INTEGER);
     return this.#admitted(a, this.#decide(a.prepared, a.extra, full, a.at), []);
@@ -216,8 +187,8 @@ export class BudgetEngine {
     return d;
   }
 
-  /** The admission (at once when nothing was refused; refusals first fire their alerts). */
-  #admitted({ at, ctx }: Admitting, { order, decisions }: Decided, holds: Hold[]): Admission | Promise<Admission> {
+  /** The admission; refusals first fire their alerts. */
+  async #admitted({ at, ctx }: Admitting, { order, decisions }: Decided, holds: Hold[]): Promise<Admission> {
     const allowed: string[] = [];
     let refused: Array<Extract<CandidateDecision, { budget: BudgetRef }>> | undefined;
     for (const d of decisions) {
@@ -228,7 +199,8 @@ export class BudgetEngine {
     const admission: Admission = { decisions, allowed, reservation };
     if (!refused) return admission;
     if (allowed.length === 0) admission.blockedBy = refused[0]!.budget;
-    return this.#alertRefused(at, ctx, order, refused).then(() => admission);
+    await this.#alertRefused(at, ctx, order, refused);
+    return admission;
   }
 
   async #alertRefused(at: number, context: RoutingContext, order: ReadonlyArray<Prepared>, refused: ReadonlyArray<Extract<CandidateDecision, { budget: BudgetRef }>>): Promise<void> {
@@ -247,28 +219,24 @@ export class BudgetEngine {
 
   /** Replaces the reservation's holds with what was actually spent. Idempotent. A number is charged to every held budget. */
   async settle(reservation: Reservation, spend: number | ReadonlyArray<Charge>): Promise<void> {
-    await this.settlement(reservation, spend);
-  }
-
-  /**
-   * `settle`, synchronous on an in-process store unless a threshold alert fires (then the rest of
-   * the charges follow the alert, in order).
-   * @internal
-   */
-  settlement(reservation: Reservation, spend: number | ReadonlyArray<Charge>): Promise<void> | undefined {
     const holds = HeldReservation.take(reservation, this);
-    if (!holds) return undefined;
+    if (!holds) return;
     const at = reservation.at;
     if (typeof spend === 'number') {
-      // One figure for every held budget (the router's failure path, 0): one write per hold, nothing to group.
+      // One figure for every held budget (the router's failure path, 0).
       const actual = toMicros(spend);
-      return this.#charges.holds(holds, 0, at, (_h) => actual);
+      for (const h of holds) await this.#charges.charge(h.key, h.budget, h.instance, h.amount + h.extra, actual, at);
+      return;
     }
     const on = spend.length === 1 ? this.#chargedHolds(reservation.context, holds, spend[0]!) : undefined;
     if (on) {
       // One charge (a served request) whose every counter is held: each hold is charged in place.
       const actual = toMicros(spend[0]!.costMicros);
-      return this.#charges.holds(holds, 0, at, (_h, i) => (on[i] ? actual : 0));
+      for (let i = 0; i < holds.length; i++) {
+        const h = holds[i]!;
+        await this.#charges.charge(h.key, h.budget, h.instance, h.amount + h.extra, on[i] ? actual : 0, at);
+      }
+      return;
     }
     const entries = new Map<string, CounterCharge>();
     for (const h of holds) entries.set(h.key, { budget: h.budget, instance: h.instance, held: h.amount + h.extra, actual: 0 });
@@ -282,7 +250,7 @@ export class BudgetEngine {
         e.actual += toMicros(charge.costMicros);
       }
     }
-    return this.#charges.entries([...entries], 0, at);
+    for (const [key, e] of entries) await this.#charges.charge(key, e.budget, e.instance, e.held, e.actual, at);
   }
 
   /**

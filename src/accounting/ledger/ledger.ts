@@ -64,21 +64,12 @@ export class UsageLedger {
   async record(input: RecordInput): Promise<UsageRecord> {
     const record = toRecord(input, uniqueId(), input.timestamp ?? this.now());
     const key = this.#keys.of(record);
-    const now = this.store.immediate;
-    if (now) {
-      // An in-process store: the same writes, without an await each.
-      now.increment(key.agg, deltasOf(record));
-      if (!key.indexed) now.addToSet(this.#index, [key.encoded]);
+    await this.store.increment(key.agg, deltasOf(record));
+    if (!key.indexed) {
+      await this.store.addToSet(this.#index, [key.encoded]);
       key.indexed = true;
-      now.append(this.#log, record.timestamp, encodeRecord(record));
-    } else {
-      await this.store.increment(key.agg, deltasOf(record));
-      if (!key.indexed) {
-        await this.store.addToSet(this.#index, [key.encoded]);
-        key.indexed = true;
-      }
-      await this.store.append(this.#log, record.timestamp, encodeRecord(record));
     }
+    await this.store.append(this.#log, record.timestamp, encodeRecord(record));
     if (++this.#sincePrune >= this.#pruneEvery) {
       this.#sincePrune = 0;
       await this.prune();

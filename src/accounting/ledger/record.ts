@@ -109,7 +109,7 @@ export function toRecord(input: RecordInput, id: string, timestamp: number): Usa
   if (ctx.agent !== undefined) base.agent = ctx.agent;
   if (ctx.session !== undefined) base.session = ctx.session;
   if (ctx.tags !== undefined && ctx.tags.length > 0) base.tags = [...ctx.tags];
-  // Completed in place: a spread copy of this many fields cost ~6 µs per record (and again to stringify).
+  // Completed in place: the outcome fields are added to the record built above.
   const record = base as UsageRecordBase & { outcome: 'ok' | 'error'; errorCode?: string };
   record.outcome = input.outcome === 'ok' ? 'ok' : 'error';
   if (record.outcome === 'error') record.errorCode = input.errorCode ?? 'unknown';

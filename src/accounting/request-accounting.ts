@@ -1,0 +1,143 @@
+import { BudgetEngine, createBudgetEngine } from './budgets/engine.js';
+import { HeldReservation } from './budgets/reservation.js';
+import type { BudgetConfig } from './budgets/schema.js';
+import type { Reservation } from './budgets/types.js';
+import { createLedger, type UsageLedger } from './ledger/ledger.js';
+import { recordOfBilledAttempt, recordOfFailure, recordOfResponse } from './ledger/from-router.js';
+import type { RecordInput } from './ledger/record.js';
+import { WriteBehind } from './ledger/write-behind.js';
+import { createCostsApi, type CostsApi } from './reports/costs-api.js';
+import { BudgetExceededError, type SwitchyardError } from '../core/errors.js';
+import type { ChatRequest, RoutingContext } from '../core/request.js';
+import type { ChatResponse, RouteInfo } from '../core/response.js';
+import type { Cost, Usage } from '../core/usage.js';
+import type { AuditLog } from '../observability/audit/audit-log.js';
+import { auditFromError, auditFromResponse } from '../observability/audit/from-events.js';
+import type { EventBus, RequestKind } from '../observability/events.js';
+import type { Store } from '../state/store.js';
+
+/** What the record stage reads of a request. */
+export interface RecordedRequest {
+  requestId: string;
+  kind: RequestKind;
+  request: Readonly<ChatRequest>;
+  context: RoutingContext;
+  startedAt: number;
+}
+
+/** Usage a failed request was billed for: the partial output of a stream that failed after deltas. */
+export interface BilledUsage {
+  model: string;
+  provider: string;
+  providerModel: string;
+  usage: Usage;
+  cost: Cost;
+}
+
+/**
+ * The record stage of the router: every request ends in exactly one ledger record (plus one per
+ * billed failed attempt) and one audit entry, and every budget reservation is settled exactly
+ * once, success or failure. Also owns the budget engine and the cost reports.
+ */
+export class RequestAccounting {
+  readonly ledger: UsageLedger;
+  readonly costs: CostsApi;
+  #budgets: BudgetEngine | undefined;
+  readonly #unpricedSeen = new Set<string>();
+  readonly #store: Store | undefined;
+  /** Records are written after the response is returned, in order, in batches (reports flush first). */
+  readonly #queue: WriteBehind<RecordInput>;
+
+  constructor(
+    options: { store?: Store; ledger?: { maxRecords?: number; maxAgeMs?: number } },
+    private readonly events: EventBus,
+    private readonly audit: AuditLog | undefined,
+  ) {
+    this.#store = options.store;
+    this.ledger = createLedger({ ...(options.store && { store: options.store }), ...options.ledger });
+    this.#queue = new WriteBehind<RecordInput>(
+      (input) => this.ledger.record(input),
+      (error, record) => this.events.emit('ledger-error', { error, record }),
+    );
+    // Every report first waits for the records still being written, so a summary read right after
+    // a response always includes it.
+    const api = createCostsApi(this.ledger);
+    this.costs = {
+      summary: async (q) => (await this.flush(), api.summary(q)),
+      records: async (q) => (await this.flush(), api.records(q)),
+      export: async (q) => (await this.flush(), api.export(q)),
+      compare: async (q) => (await this.flush(), api.compare(q)),
+      forecast: async (q) => (await this.flush(), api.forecast(q)),
+    };
+  }
+
+  #record(input: RecordInput): void {
+    this.#queue.push({ ...input, timestamp: input.timestamp ?? Date.now() });
+  }
+
+  /** Resolves when every queued record is in the ledger. */
+  flush(): Promise<void> {
+    return this.#queue.flush();
+  }
+
+  get budgets(): BudgetEngine | undefined {
+    return this.#budgets;
+  }
+
+  /** (Re)builds the budget engine: the router's budgets plus every tenant's (counters live in the store and survive). */
+  setBudgets(budgets: BudgetConfig[]): void {
+    this.#budgets =
+      budgets.length > 0 ? createBudgetEngine({ budgets, ...(this.#store && { store: this.#store }), onAlert: (alert) => this.events.emit('budget-alert', alert) }) : undefined;
+  }
+
+  /** Mid-stream budget check for `stopStreamOnBudget`: true, or the error that stops the stream. */
+  async allows(reservation: Reservation | undefined, partialCostMicros: number): Promise<true | SwitchyardError> {
+    const engine = reservation && engineOf(reservation);
+    if (!engine || !reservation) return true;
+    const r = await engine.check(reservation, partialCostMicros);
+    if (r.ok) return true;
+    const scope = Object.fromEntries(Object.entries(r.budget.scope).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    return new BudgetExceededError({ message: `Budget "${r.budget.budgetId}" reached mid-stream; the stream was stopped`, scope });
+  }
+
+  /** Records a served request and settles its budget hold with what it cost. */
+  async succeeded(req: RecordedRequest, response: ChatResponse, reservation: Reservation | undefined): Promise<void> {
+    const { route, cost } = response;
+    if (!cost.priced && !this.#unpricedSeen.has(route.model)) {
+      this.#unpricedSeen.add(route.model);
+      this.events.emit('unpriced-model', { model: route.model, provider: route.provider, providerModel: route.providerModel });
+    }
+    this.audit?.record(
+      auditFromResponse(
+        { requestId: response.id, kind: req.kind, route, usage: response.usage, cost, finishReason: response.finishReason, latencyMs: response.latencyMs },
+        { ...(req.request.system !== undefined && { system: req.request.system }), messages: req.request.messages, completion: response.text },
+      ),
+    );
+    this.#record(recordOfResponse(response));
+    const engine = reservation && engineOf(reservation);
+    if (engine && reservation) await engine.settle(reservation, [{ model: route.model, provider: route.provider, providerModel: route.providerModel, costMicros: cost.totalMicros }]);
+  }
+
+  /** A request that failed for good: its record, its audit entry, and its hold settled with what was billed (0 without). */
+  async failed(req: RecordedRequest, error: SwitchyardError, route: RouteInfo, reservation: Reservation | undefined, billed?: BilledUsage): Promise<void> {
+    const latencyMs = performance.now() - req.startedAt;
+    this.audit?.record(
+      auditFromError(
+        { requestId: req.requestId, kind: req.kind, error, route, context: req.context },
+        { ...(req.request.system !== undefined && { system: req.request.system }), messages: req.request.messages, latencyMs },
+      ),
+    );
+    this.#record(recordOfFailure({ requestId: req.requestId, error, context: req.context, route, latencyMs }));
+    if (billed) this.#record(recordOfBilledAttempt({ requestId: req.requestId, context: req.context, ...billed, error, latencyMs }));
+    const engine = reservation && engineOf(reservation);
+    if (engine && reservation) {
+      await engine.settle(reservation, billed ? [{ model: billed.model, provider: billed.provider, providerModel: billed.providerModel, costMicros: billed.cost.totalMicros }] : 0);
+    }
+  }
+}
+
+/** The engine that admitted a reservation settles it, even after the budgets were replaced. */
+function engineOf(reservation: Reservation): BudgetEngine | undefined {
+  const owner = HeldReservation.ownerOf(reservation);
+  return owner instanceof BudgetEngine ? owner : undefined;
+}

@@ -1,0 +1,127 @@
+import { CircuitOpenError, RateLimitError, type SwitchyardError } from '../../core/errors.js';
+import type { EventBus } from '../../observability/events.js';
+import { CircuitBreaker } from '../../resilience/breaker/breaker.js';
+import type { BreakerOptions } from '../../resilience/breaker/types.js';
+import type { LimitsView, Slot } from '../../resilience/rate-limit.js';
+import type { Candidate } from '../config/options.js';
+import type { RouterStats } from '../scope/stats.js';
+
+/**
+ * How a call ended, for its target's health: a success, a failure of the model, or a call the
+ * caller ended (its abort or its own deadline), which says nothing about the model.
+ */
+export type CallOutcome =
+  | { ok: true; latencyMs: number; tokens?: number }
+  | { ok: false; error: SwitchyardError; latencyMs: number; byCaller?: boolean };
+
+/** A call's hold on its target: breaker permit, rate-limit slots, in-flight count. End it once (later calls do nothing). */
+export interface Lease {
+  end(outcome: CallOutcome): void;
+}
+
+/** Default cooldown after a vendor 429 that gave no retry-after. */
+const DEFAULT_COOLDOWN_MS = 1_000;
+
+/**
+ * Per-target resilience state of one routing scope: circuit breakers (per model alias), rate
+ * limiters (per provider and model), vendor 429 cooldowns, and learned stats. Each try enters.
+ */
+export class TargetGuards {
+  readonly #breakers = new Map<string, CircuitBreaker>();
+
+  constructor(
+    private readonly breakerOptions: BreakerOptions | false,
+    readonly limits: LimitsView,
+    readonly stats: RouterStats,
+    private readonly events: EventBus,
+    private readonly now: () => number,
+  ) {}
+
+  /** Model alias -> time until which a vendor 429 cools it. */
+  readonly cooldowns = new Map<string, number>();
+
+  /** The breaker of a model alias (created on first use), or undefined when breakers are off. */
+  breakerOf(candidate: Pick<Candidate, 'model' | 'provider'>): CircuitBreaker | undefined {
+    if (this.breakerOptions === false) return undefined;
+    let breaker = this.#breakers.get(candidate.model);
+    if (!breaker) {
+      const { model, provider } = candidate;
+      breaker = new CircuitBreaker(this.breakerOptions, undefined, this.now);
+      breaker.onStateChange((t) => this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at }));
+      this.#breakers.set(model, breaker);
+    }
+    return breaker;
+  }
+
+  /** Whether a call to this model may go out as far as its breaker is concerned (without taking a probe). */
+  breakerAllows(candidate: Pick<Candidate, 'model' | 'provider'>): boolean {
+    return this.breakerOf(candidate)?.wouldAllow() !== false;
+  }
+
+  breakers(): ReadonlyMap<string, CircuitBreaker> {
+    return this.#breakers;
+  }
+
+  /** Whether a local limit in `overflow: 'next'` mode would refuse this call right now. */
+  saturated(candidate: Candidate, tokens: number): boolean {
+    return this.limits.limitersFor(candidate.provider, candidate.model).some((l) => l.overflow === 'next' && !l.wouldAdmit(tokens));
+  }
+
+  /**
+   * Takes a breaker permit and rate-limit slots for one try; throws CircuitOpenError when open.
+   * With `mayOverflow`, a limit in `overflow: 'next'` mode that is saturated right now gives
+   * `'saturated'` instead of waiting (the caller moves to the next candidate).
+   */
+  async enter(candidate: Candidate, tokens: number, signal: AbortSignal | undefined, mayOverflow: boolean): Promise<Lease | 'saturated'> {
+    const breaker = this.breakerOf(candidate);
+    const permit = breaker ? breaker.tryAcquire() : { kind: 'normal' as const };
+    if (!permit) throw new CircuitOpenError({ provider: candidate.provider, model: candidate.model });
+    const slots: Slot[] = [];
+    const giveBack = () => {
+      for (const s of slots) s.release();
+      breaker?.record(permit, 'neutral');
+    };
+    try {
+      for (const limiter of this.limits.limitersFor(candidate.provider, candidate.model)) {
+        if (mayOverflow && limiter.overflow === 'next') {
+          const slot = limiter.tryAcquire(tokens);
+          if (!slot) {
+            giveBack();
+            return 'saturated';
+          }
+          slots.push(slot);
+        } else slots.push(await limiter.acquire(tokens, signal));
+      }
+    } catch (error) {
+      giveBack();
+      throw error;
+    }
+    this.stats.begin(candidate.model);
+    let ended = false;
+    return {
+      end: (outcome) => {
+        if (ended) return;
+        ended = true;
+        for (const s of slots) s.release(outcome.ok ? outcome.tokens : undefined);
+        if (outcome.ok) {
+          breaker?.record(permit, 'success');
+          this.stats.end(candidate.model, { ok: true, latencyMs: outcome.latencyMs });
+          return;
+        }
+        const { error } = outcome;
+        if (outcome.byCaller) {
+          // The caller's abort or deadline: neither a failure nor a success of the model.
+          breaker?.record(permit, 'neutral');
+          this.stats.end(candidate.model, { ok: undefined });
+          return;
+        }
+        breaker?.record(permit, breaker.counts(error.code) ? 'failure' : 'neutral');
+        this.stats.end(candidate.model, { ok: false, error: error.name });
+        if (RateLimitError.isInstance(error) && !error.local) {
+          // A vendor 429 cools the target: other requests skip it while others are available.
+          this.cooldowns.set(candidate.model, this.now() + (error.retryAfterMs ?? DEFAULT_COOLDOWN_MS));
+        }
+      },
+    };
+  }
+}

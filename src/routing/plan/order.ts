@@ -1,0 +1,63 @@
+import type { SkippedCandidateInfo } from '../../core/response.js';
+import type { Candidate, StrategyInput } from '../config/options.js';
+import type { GroupNode, RouteNode } from './compile.js';
+
+/** What the order stage reads besides the tree: the filter's verdict and the strategies' input. */
+export interface OrderInput {
+  /** Model aliases the filter let through. */
+  eligible: ReadonlySet<string>;
+  /** The strategy input of this request, without `sequence` (set per group). */
+  strategyInput: Omit<StrategyInput, 'sequence'>;
+  /** Per group: how many requests it has ordered (round-robin state, kept by the scope). */
+  sequences: Map<string, number>;
+}
+
+export interface Ordered {
+  candidates: Candidate[];
+  /** Candidates a strategy dropped. */
+  skipped: SkippedCandidateInfo[];
+}
+
+/**
+ * Orders a routing tree into the flat list of candidates to try: each group's strategy orders
+ * its eligible children (a nested group is represented by its first candidate, with the group's
+ * weight), then the children's lists are concatenated. A model reached twice is tried once.
+ */
+export function orderTree(node: RouteNode, input: OrderInput): Ordered {
+  const skipped: SkippedCandidateInfo[] = [];
+  const candidates = orderNode(node, input, skipped);
+  return { candidates, skipped };
+}
+
+function orderNode(node: RouteNode, input: OrderInput, skipped: SkippedCandidateInfo[]): Candidate[] {
+  if (node.kind === 'model') return input.eligible.has(node.name) ? [node.candidate] : [];
+  // Each child as its representative and the list it stands for.
+  const children: Array<{ rep: Candidate; list: Candidate[] }> = [];
+  for (const child of node.children) {
+    const list = orderNode(child, input, skipped);
+    if (list.length > 0) children.push({ rep: child.kind === 'model' ? list[0]! : { ...list[0]!, weight: child.weight }, list });
+  }
+  if (children.length === 0) return [];
+  const ordered = runStrategy(node, children.map((c) => c.rep), input);
+  const out: Candidate[] = [];
+  for (const rep of ordered) {
+    for (const c of children.find((x) => x.rep === rep)?.list ?? []) if (!out.some((o) => o.model === c.model)) out.push(c);
+  }
+  // What a strategy dropped is reported, not silently lost.
+  for (const { rep, list } of children) {
+    if (ordered.includes(rep)) continue;
+    for (const c of list) {
+      if (!out.some((o) => o.model === c.model) && !skipped.some((s) => s.model === c.model)) {
+        skipped.push({ model: c.model, reason: 'dropped-by-strategy', detail: `strategy "${node.strategy}" of "${node.name}"` });
+      }
+    }
+  }
+  return out;
+}
+
+/** Counts the group's sequence (round-robin) and calls its strategy. */
+function runStrategy(node: GroupNode, reps: Candidate[], input: OrderInput): Candidate[] {
+  const sequence = input.sequences.get(node.name) ?? 0;
+  input.sequences.set(node.name, sequence + 1);
+  return node.order(reps, { ...input.strategyInput, sequence });
+}

@@ -1,0 +1,21 @@
+import { SwitchyardError } from '../../core/errors.js';
+import { admitBudget } from '../filter/budget.js';
+import type { RouterScope } from '../scope/scope.js';
+import { fail, type Dispatched } from './complete.js';
+import type { RoutedRequest } from './pipeline.js';
+
+/** The budget admission of a routed request; a refusal goes through the failure step (recorded, `error` emitted) and throws. */
+export async function admit(scope: RouterScope, req: RoutedRequest): Promise<Dispatched> {
+  try {
+    const admitted = await admitBudget(scope.accounting.budgets, { context: req.context, inputTokens: req.inputTokens, maxTokens: req.request.params?.maxTokens }, req.plan.candidates, scope.routing.candidates);
+    return { candidates: admitted.candidates, skipped: [...req.plan.skipped, ...admitted.skipped], attempts: [], reservation: admitted.reservation };
+  } catch (error) {
+    if (!SwitchyardError.isInstance(error)) throw error;
+    throw await fail(scope, req, unbudgeted(req), error);
+  }
+}
+
+/** What admission gives a request when no budget is configured: the plan as it is. */
+export function unbudgeted(req: RoutedRequest): Dispatched {
+  return { candidates: req.plan.candidates, skipped: req.plan.skipped, attempts: [], reservation: undefined };
+}

@@ -1,0 +1,40 @@
+import { InvalidResponseError } from '../../core/errors.js';
+import type { ChatRequest } from '../../core/request.js';
+import type { ChatResponse, ProviderResponse } from '../../core/response.js';
+import { validateRequest } from '../../core/request-schema.js';
+import { attempt } from '../dispatch/attempts.js';
+import type { RouterScope } from '../scope/scope.js';
+import { admit, unbudgeted } from './admit.js';
+import { announce, complete, fail } from './complete.js';
+import { routeRequest } from './pipeline.js';
+import { forModel } from './provider-request.js';
+
+/** A provider's answer must be a response: anything else is the provider's fault, typed as such. */
+export function checkedResponse(value: unknown, provider: string, model: string): ProviderResponse {
+  const res = value as Partial<ProviderResponse> | null | undefined;
+  if (res === null || typeof res !== 'object' || !Array.isArray(res.content) || typeof res.usage !== 'object' || res.usage === null || typeof res.finishReason !== 'string') {
+    throw new InvalidResponseError({ provider, model, message: `Provider "${provider}" returned no valid response for "${model}"` });
+  }
+  return res as ProviderResponse;
+}
+
+/** router.chat(): classify -> match -> filter -> order -> admit -> attempt -> complete (or fail). */
+export async function runChat(scope: RouterScope, raw: ChatRequest): Promise<ChatResponse> {
+  const req = routeRequest(scope, validateRequest(raw), 'chat');
+  try {
+    // Without budgets there is nothing to admit: planning and dispatch then run in one go, so the
+    // in-flight counts a concurrent request's plan reads (least-in-flight) are current.
+    const admitted = scope.accounting.budgets ? await admit(scope, req) : unbudgeted(req);
+    const tokens = req.inputTokens + (req.request.params?.maxTokens ?? 0);
+    const result = await attempt(scope, { requestId: req.requestId, kind: 'chat', context: req.context, candidates: admitted.candidates, signal: req.signal, timeoutMs: req.timeoutMs, tokens }, (provider, c, signal) =>
+      provider.chat(forModel(req.providerRequest, c.config), { model: c.providerModel, signal }).then((value) => checkedResponse(value, c.provider, c.model)),
+    );
+    const done = { ...admitted, skipped: [...admitted.skipped, ...result.skipped], attempts: result.attempts };
+    if (!result.outcome.ok) throw await fail(scope, req, done, result.outcome.error);
+    const response = await complete(scope, req, done, result.outcome.served, result.outcome.served.value);
+    announce(scope, req, response);
+    return response;
+  } finally {
+    req.signal.dispose();
+  }
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatRequest } from '../../core/request.js';
+import { estimateRequestTokens } from '../../core/tokens.js';
+import type { RequestKind } from '../../observability/events.js';
+import { requestSignal, type RequestSignal } from '../../resilience/deadline.js';
+import { LazyClassification } from '../plan/classify/index.js';
+import { planRoute, type ClassifiedRequest, type RoutePlan } from '../plan/plan.js';
+import type { RouterScope } from '../scope/scope.js';
+import { contextOf, toProviderRequest } from './provider-request.js';
+
+/**
+ * The classify stage: a validated request with its routing context, its (lazily computed)
+ * language and complexity, its provider-facing form and its token estimate.
+ */
+export function classifyRequest(request: Readonly<ChatRequest>, kind: RequestKind): ClassifiedRequest {
+  const providerRequest = toProviderRequest(request);
+  return {
+    request,
+    kind,
+    context: contextOf(request),
+    classification: new LazyClassification(request),
+    providerRequest,
+    inputTokens: estimateRequestTokens(providerRequest),
+  };
+}
+
+/** A request after classify -> match -> filter -> order, ready for admission and the attempt stage. Read-only from here on. */
+export interface RoutedRequest extends ClassifiedRequest {
+  requestId: string;
+  plan: RoutePlan;
+  /** The caller's signal and the request deadline, as one. */
+  signal: RequestSignal;
+  timeoutMs: number | undefined;
+  startedAt: number;
+}
+
+/** Runs the stages up to (not including) budget admission and emits `request`. */
+export function routeRequest(scope: RouterScope, request: Readonly<ChatRequest>, kind: RequestKind): RoutedRequest {
+  const classified = classifyRequest(request, kind);
+  const plan = planRoute(scope, classified);
+  const requestId = randomUUID();
+  scope.events.emit('request', {
+    requestId,
+    kind,
+    context: classified.context,
+    candidates: plan.candidates.map((c) => c.model),
+    strategy: plan.strategy,
+    ...(plan.routeIndex !== undefined && { routeIndex: plan.routeIndex }),
+  });
+  const timeoutMs = request.timeoutMs ?? scope.options.timeoutMs;
+  return { ...classified, requestId, plan, signal: requestSignal(request.signal, timeoutMs), timeoutMs, startedAt: performance.now() };
+}

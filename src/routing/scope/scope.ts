@@ -1,0 +1,69 @@
+import type { ErrorCode } from '../../core/errors.js';
+import type { LLMProvider } from '../../core/provider.js';
+import type { EventBus } from '../../observability/events.js';
+import type { LimitsView } from '../../resilience/rate-limit.js';
+import { resolveRetry, type RetryPolicy } from '../../resilience/retry.js';
+import type { RequestAccounting } from '../../accounting/request-accounting.js';
+import type { RouterOptions, StreamRecovery } from '../config/options.js';
+import { compileRouting, type CompiledRouting } from '../plan/compile.js';
+import { TargetGuards } from '../dispatch/guards.js';
+import type { Controls } from './controls.js';
+import { SessionPins } from './sessions.js';
+import { RouterStats } from './stats.js';
+
+/** What every scope (the default one and each tenant's) shares. */
+export interface SharedParts {
+  events: EventBus;
+  controls: Controls;
+  accounting: RequestAccounting;
+  now: () => number;
+}
+
+/**
+ * One routing scope: compiled routes and models plus its own state between requests (breakers,
+ * learned stats, cooldowns, session pins, round-robin counters). The default scope and each
+ * tenant get one, so no tenant's state leaks into another's. Every stage reads it.
+ */
+export interface RouterScope {
+  options: RouterOptions;
+  providers: Readonly<Record<string, LLMProvider>>;
+  routing: CompiledRouting;
+  events: EventBus;
+  controls: Controls;
+  accounting: RequestAccounting;
+  guards: TargetGuards;
+  sessions: SessionPins | undefined;
+  /** Per group: how many requests it has ordered (round-robin). */
+  sequences: Map<string, number>;
+  retry: RetryPolicy;
+  fallbackOn: ReadonlySet<ErrorCode>;
+  streamRecovery: Exclude<StreamRecovery, 'error'>;
+  degradeTo: string | undefined;
+  /** A tenant's allow/deny lists; undefined: every model may serve. */
+  allowed: ((alias: string) => boolean) | undefined;
+  random: () => number;
+  now: () => number;
+}
+
+export function buildScope(options: RouterOptions, shared: SharedParts, limits: LimitsView, allowed?: (alias: string) => boolean): RouterScope {
+  const random = options.random ?? Math.random;
+  const recovery = options.streamRecovery ?? 'error';
+  return {
+    options,
+    providers: { ...options.providers },
+    routing: compileRouting(options),
+    events: shared.events,
+    controls: shared.controls,
+    accounting: shared.accounting,
+    guards: new TargetGuards(options.circuitBreaker ?? {}, limits, new RouterStats(options.latencyAlpha ?? 0.2), shared.events, shared.now),
+    sessions: options.sessions === false ? undefined : new SessionPins(options.sessions?.ttlMs, options.sessions?.maxSessions, shared.now),
+    sequences: new Map(),
+    retry: resolveRetry(options.retry, random),
+    fallbackOn: new Set<ErrorCode>(options.fallback?.on ?? []),
+    streamRecovery: recovery === 'error' ? { mode: 'error' } : recovery,
+    degradeTo: options.degradeTo,
+    allowed,
+    random,
+    now: shared.now,
+  };
+}

@@ -1,4 +1,0 @@
-import type { Candidate, StrategyFunction } from '../options.js';
-
-/** Configured order: the route's `use` list, or the declaration order of `models`. */
-export const fallbackStrategy: StrategyFunction = (candidates): Candidate[] => [...candidates];
