@@ -135,7 +135,7 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
   const { schema: _s, schemaName: _n, schemaDescription: _d, mode: _m, maxRepairs: _r, ...base } = request;
   const candidates = candidatesFor(host, base, streaming ? 'stream' : 'chat');
   const tally: Tally = { tries: [], attempts: [], usage: ZERO_USAGE, cost: zeroCost() };
-  let lastInvalid: { issues: ReadonlyArray<z.core.$ZodIssue>; text: string } | undefined;
+  let lastInvalid: { issues: ReadonlyArray<z.core.$ZodIssue>; text: string; model: string; provider: string } | undefined;
   let lastError: SwitchyardError | undefined;
 
   for (const model of candidates) {
@@ -174,9 +174,10 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
       const last = served[served.length - 1];
       record(tally, [...served.slice(0, -1), { ...(last ?? { model, provider, try: 1, latencyMs: response.latencyMs }), ok: false, error: invalid, errorClass: 'ObjectValidationError' }]);
       tally.tries.push({ model, provider, mode, repair: repair > 0, ok: false, text: response.text, issues: checked.issues });
-      lastInvalid = { issues: checked.issues, text: response.text };
+      lastInvalid = { issues: checked.issues, text: response.text, model, provider };
       yield { type: 'invalid', model, issues: checked.issues, text: response.text };
-      messages = [...request.messages, { role: 'assistant', content: response.text }, { role: 'user', content: repairPrompt(checked.issues) }];
+      // (Some vendors refuse an empty assistant turn.)
+      messages = [...request.messages, { role: 'assistant', content: response.text || '(empty answer)' }, { role: 'user', content: repairPrompt(checked.issues) }];
     }
   }
   if (lastInvalid) throw new ObjectValidationError({ ...lastInvalid, tries: tally.tries, attempts: tally.attempts });
