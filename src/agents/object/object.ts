@@ -107,6 +107,11 @@ function tryRequest(request: ObjectRequest, schema: ResolvedSchema<unknown>, mod
   };
 }
 
+/** An adapter refused the schema as native structured output (a local InvalidRequestError at `responseFormat…`) while `mode` was chosen automatically. */
+function nativeRefused(error: unknown, mode: 'native' | 'prompt', asked: ObjectMode | undefined): error is SwitchyardError {
+  return mode === 'native' && (asked ?? 'auto') === 'auto' && InvalidRequestError.isInstance(error) && (error.path?.startsWith('responseFormat') ?? false);
+}
+
 /** One answer: streamed (partials yielded) or not. Returns the response. */
 async function* answer<T>(host: AgentHost, request: ChatRequest, streaming: boolean): AsyncGenerator<ObjectStreamEvent<T>, ChatResponse> {
   if (!streaming) return await host.chat(request);
@@ -140,7 +145,7 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
 
   for (const model of candidates) {
     const described = host.describe(model, request.tenant);
-    const mode = chooseMode(request.mode ?? 'auto', described);
+    let mode = chooseMode(request.mode ?? 'auto', described);
     const jsonMode = described?.capabilities?.json !== false;
     let messages = request.messages;
     for (let repair = 0; repair <= maxRepairs; repair++) {
@@ -149,6 +154,15 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
       try {
         response = yield* answer<T>(host, tryRequest(request, schema as ResolvedSchema<unknown>, model, mode, jsonMode, messages), streaming);
       } catch (error) {
+        if (nativeRefused(error, mode, request.mode)) {
+          // The adapter cannot express this schema natively (e.g. a map for Gemini): the same model, in prompt mode.
+          record(tally, attemptsOf(error, model));
+          tally.tries.push({ model, mode, repair: repair > 0, ok: false, error });
+          yield { type: 'model-error', model, error };
+          mode = 'prompt';
+          repair--;
+          continue;
+        }
         if (!mayTryNext(error)) throw error;
         lastError = error;
         record(tally, attemptsOf(error, model));
