@@ -103,6 +103,18 @@ describe('router.object() on the wire', () => {
     expect(config.responseSchema).toMatchObject({ properties: { approve: { type: expect.stringMatching(/^boolean$/i) }, reason: { type: expect.stringMatching(/^string$/i) } } });
   });
 
+  it('Gemini: a schema its OpenAPI subset cannot express falls back to prompt mode on the same model', async () => {
+    const withMap = z.object({ approve: z.boolean(), scores: z.record(z.string(), z.number()) });
+    gem.handle((_req, res) => sendJson(res, 200, geminiReply('{"approve":true,"scores":{"tone":0.9}}')));
+    const { object, tries } = await routerOf('flash').object({ messages, schema: withMap });
+    expect(object).toEqual({ approve: true, scores: { tone: 0.9 } });
+    expect(tries.map((t) => [t.mode, t.ok, t.error?.code])).toEqual([['native', false, 'invalid-request'], ['prompt', true, undefined]]);
+    expect(gem.requests).toHaveLength(1); // the refusal was local: nothing was sent in native mode
+    const config = body(gem.requests[0]).generationConfig as Record<string, unknown>;
+    expect(config.responseMimeType).toBe('application/json');
+    expect(config.responseSchema).toBeUndefined();
+  });
+
   it('Ollama: the schema as `format`', async () => {
     oll.handle((_req, res) => sendJson(res, 200, { model: 'llama3.1:8b', message: { role: 'assistant', content: JSON.stringify(valid) }, done: true, done_reason: 'stop', prompt_eval_count: 50, eval_count: 9 }));
     const { object } = await routerOf('llama').object({ messages, schema: refundDecision });

@@ -107,6 +107,11 @@ function tryRequest(request: ObjectRequest, schema: ResolvedSchema<unknown>, mod
   };
 }
 
+/** An adapter refused the schema as native structured output (a local InvalidRequestError at `responseFormat…`) while `mode` was chosen automatically. */
+function nativeRefused(error: unknown, mode: 'native' | 'prompt', asked: ObjectMode | undefined): error is SwitchyardError {
+  return mode === 'native' && (asked ?? 'auto') === 'auto' && InvalidRequestError.isInstance(error) && (error.path?.startsWith('responseFormat') ?? false);
+}
+
 /** One answer: streamed (partials yielded) or not. Returns the response. */
 async function* answer<T>(host: AgentHost, request: ChatRequest, streaming: boolean): AsyncGenerator<ObjectStreamEvent<T>, ChatResponse> {
   if (!streaming) return await host.chat(request);
@@ -135,12 +140,12 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
   const { schema: _s, schemaName: _n, schemaDescription: _d, mode: _m, maxRepairs: _r, ...base } = request;
   const candidates = candidatesFor(host, base, streaming ? 'stream' : 'chat');
   const tally: Tally = { tries: [], attempts: [], usage: ZERO_USAGE, cost: zeroCost() };
-  let lastInvalid: { issues: ReadonlyArray<z.core.$ZodIssue>; text: string } | undefined;
+  let lastInvalid: { issues: ReadonlyArray<z.core.$ZodIssue>; text: string; model: string; provider: string } | undefined;
   let lastError: SwitchyardError | undefined;
 
   for (const model of candidates) {
     const described = host.describe(model, request.tenant);
-    const mode = chooseMode(request.mode ?? 'auto', described);
+    let mode = chooseMode(request.mode ?? 'auto', described);
     const jsonMode = described?.capabilities?.json !== false;
     let messages = request.messages;
     for (let repair = 0; repair <= maxRepairs; repair++) {
@@ -149,6 +154,15 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
       try {
         response = yield* answer<T>(host, tryRequest(request, schema as ResolvedSchema<unknown>, model, mode, jsonMode, messages), streaming);
       } catch (error) {
+        if (nativeRefused(error, mode, request.mode)) {
+          // The adapter cannot express this schema natively (e.g. a map for Gemini): the same model, in prompt mode.
+          record(tally, attemptsOf(error, model));
+          tally.tries.push({ model, mode, repair: repair > 0, ok: false, error });
+          yield { type: 'model-error', model, error };
+          mode = 'prompt';
+          repair--;
+          continue;
+        }
         if (!mayTryNext(error)) throw error;
         lastError = error;
         record(tally, attemptsOf(error, model));
@@ -174,9 +188,10 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
       const last = served[served.length - 1];
       record(tally, [...served.slice(0, -1), { ...(last ?? { model, provider, try: 1, latencyMs: response.latencyMs }), ok: false, error: invalid, errorClass: 'ObjectValidationError' }]);
       tally.tries.push({ model, provider, mode, repair: repair > 0, ok: false, text: response.text, issues: checked.issues });
-      lastInvalid = { issues: checked.issues, text: response.text };
+      lastInvalid = { issues: checked.issues, text: response.text, model, provider };
       yield { type: 'invalid', model, issues: checked.issues, text: response.text };
-      messages = [...request.messages, { role: 'assistant', content: response.text }, { role: 'user', content: repairPrompt(checked.issues) }];
+      // (Some vendors refuse an empty assistant turn.)
+      messages = [...request.messages, { role: 'assistant', content: response.text || '(empty answer)' }, { role: 'user', content: repairPrompt(checked.issues) }];
     }
   }
   if (lastInvalid) throw new ObjectValidationError({ ...lastInvalid, tries: tally.tries, attempts: tally.attempts });
