@@ -505,8 +505,8 @@ class SqliteStore implements SharedStore {
   async subscribe(channel: string, listener: (change: StoreChange) => void): Promise<() => Promise<void>> {
     if (!this.#timer) {
       this.#lastSeq = Number(this.#read('subscribe', () => this.#sql('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes').get()!.seq));
+      // Like a subscribed socket, the poll keeps the process alive until unsubscribed or closed.
       this.#timer = setInterval(() => this.#poll(), this.#pollMs);
-      this.#timer.unref?.();
     }
     let listeners = this.#listeners.get(channel);
     if (!listeners) this.#listeners.set(channel, (listeners = new Set()));
