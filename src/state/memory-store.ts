@@ -307,7 +307,8 @@ export class MemoryStore implements SharedStore {
     if (!slots) this.#slots.set(request.key, (slots = new Map()));
     for (const [id, expiresAt] of slots) if (expiresAt <= now) slots.delete(id);
     if (!slots.has(request.id) && slots.size >= request.limit) {
-      return { ok: false, inUse: slots.size, limit: request.limit, retryAfterMs: Math.max(1, Math.min(...slots.values()) - now) };
+      const first = slots.size === 0 ? now + request.leaseMs : Math.min(...slots.values());
+      return { ok: false, inUse: slots.size, limit: request.limit, retryAfterMs: Math.max(1, first - now) };
     }
     const expiresAt = now + request.leaseMs;
     slots.set(request.id, expiresAt);

@@ -176,7 +176,7 @@ export interface SlotRequest {
 
 export type SlotResult =
   | { ok: true; inUse: number; expiresAt: number; degraded?: true }
-  /** `retryAfterMs`: when the first lease ends at the latest (a slot given back frees sooner). */
+  /** `retryAfterMs`: when the first lease ends at the latest (a slot given back frees sooner); one lease length when none is held. */
   | { ok: false; inUse: number; limit: number; retryAfterMs: number };
 
 export interface Versioned {

@@ -172,6 +172,21 @@ for (const kit of KITS) {
       expect(await s.admitRate({ key: 'tpm', id: 'c', limit: 1_000, windowMs: 60_000, weight: 300 })).toEqual({ ok: true, used: 1_000, limit: 1_000 });
     });
 
+    it('property: concurrent admissions never pass a rate or slot limit, and fill it exactly', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 5 }), async (limit, calls, weight) => {
+          const s = await fresh();
+          const rates = await Promise.all(Array.from({ length: calls }, (_, i) => s.admitRate({ key: 'w', id: `r${i}`, limit, windowMs: 60_000, weight })));
+          const admitted = rates.filter((r) => r.ok).length;
+          expect(admitted).toBe(Math.min(calls, Math.floor(limit / weight)));
+          for (const r of rates) expect(r.used).toBeLessThanOrEqual(limit);
+          const slots = await Promise.all(Array.from({ length: calls }, (_, i) => s.acquireSlot({ key: 's', id: `s${i}`, limit, leaseMs: 60_000 })));
+          expect(slots.filter((r) => r.ok).length).toBe(Math.min(calls, limit));
+        }),
+        { numRuns: kit.runs },
+      );
+    }, 120_000);
+
     it('concurrency slots: limited, renewable by id, given back, freed when the lease ends', async () => {
       const s = await fresh();
       const results = await Promise.all(Array.from({ length: 6 }, (_, i) => s.acquireSlot({ key: 'gpt', id: `s${i}`, limit: 4, leaseMs: 150 })));

@@ -179,6 +179,8 @@ local mine = redis.call('ZSCORE', z, ARGV[1])
 local n = redis.call('ZCARD', z)
 if not mine and n >= tonumber(ARGV[2]) then
   local first = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
+  -- A limit of 0 with nothing held: no lease will free a slot; hint one lease length.
+  if #first == 0 then return {0, n, tonumber(ARGV[3])} end
   return {0, n, math.max(1, tonumber(first[2]) - now)}
 end
 local exp = now + tonumber(ARGV[3])

@@ -458,7 +458,7 @@ class SqliteStore implements SharedStore {
       const row = this.#sql('SELECT COUNT(*) AS n, MIN(expires_at) AS first FROM slots WHERE key = ?').get(request.key)!;
       const mine = this.#sql('SELECT 1 AS x FROM slots WHERE key = ? AND id = ?').get(request.key, request.id);
       const inUse = Number(row.n);
-      if (!mine && inUse >= request.limit) return { ok: false, inUse, limit: request.limit, retryAfterMs: Math.max(1, Number(row.first ?? now) - now) };
+      if (!mine && inUse >= request.limit) return { ok: false, inUse, limit: request.limit, retryAfterMs: Math.max(1, Number(row.first ?? now + request.leaseMs) - now) };
       const expiresAt = now + request.leaseMs;
       this.#sql('INSERT INTO slots (key, id, expires_at) VALUES (?, ?, ?) ON CONFLICT (key, id) DO UPDATE SET expires_at = excluded.expires_at').run(request.key, request.id, expiresAt);
       return { ok: true, inUse: mine ? inUse : inUse + 1, expiresAt };
@@ -505,8 +505,8 @@ class SqliteStore implements SharedStore {
   async subscribe(channel: string, listener: (change: StoreChange) => void): Promise<() => Promise<void>> {
     if (!this.#timer) {
       this.#lastSeq = Number(this.#read('subscribe', () => this.#sql('SELECT COALESCE(MAX(seq), 0) AS seq FROM changes').get()!.seq));
+      // Like a subscribed socket, the poll keeps the process alive until unsubscribed or closed.
       this.#timer = setInterval(() => this.#poll(), this.#pollMs);
-      this.#timer.unref?.();
     }
     let listeners = this.#listeners.get(channel);
     if (!listeners) this.#listeners.set(channel, (listeners = new Set()));

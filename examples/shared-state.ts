@@ -1,0 +1,67 @@
+/**
+ * Shared state (docs/state.md): the store primitives that let several router processes share one
+ * budget, one rate limit and one breaker. The memory store runs here; `sqliteStore` (switchyard/sqlite,
+ * Node 22.13+) and `redisStore` (switchyard/redis, with ioredis) answer the same calls across processes.
+ * Offline: no server is needed (a Redis is used only when SWITCHYARD_REDIS_URL names one).
+ */
+import { ConfigError, memoryStore, StoreUnavailableError, type SharedStore } from '../src/index.js';
+import { redisStore } from '../src/state/redis/index.js';
+import { sqliteStore } from '../src/state/sqlite/index.js';
+
+async function tour(store: SharedStore): Promise<void> {
+  // A budget of $0.01 a day (10,000 micro-dollars), reserved with a 30 s lease before each vendor call.
+  const run = Date.now();
+  const budget = { key: `acme:day:${run}`, amount: 6_000, limit: 10_000, ttlMs: 86_400_000 };
+  // Ids are request ids: unique, and the key that makes settle and release idempotent.
+  const first = await store.reserveHold({ id: `req-1-${run}`, owner: 'web-1', leaseMs: 30_000, items: [budget] });
+  const second = await store.reserveHold({ id: `req-2-${run}`, owner: 'web-2', leaseMs: 30_000, items: [budget] });
+  console.log(`[${store.kind}] reserve 1: ${first.ok ? 'held' : 'refused'}; reserve 2: ${second.ok ? 'held' : `refused (spent ${second.reason === 'limit' ? second.spent : '?'}, held ${second.reason === 'limit' ? second.held : '?'})`}`);
+  if (first.ok) {
+    const settled = await store.settleHold(first.hold, [2_345]);
+    const again = await store.settleHold(first.hold, [2_345]);
+    console.log(`[${store.kind}] settled at 2,345 micro-dollars (${settled.status}); a retry is a ${again.status}`);
+  }
+  const [usage] = await store.budgetUsage([budget.key]);
+  console.log(`[${store.kind}] budget: spent ${usage!.spent}, held ${usage!.held}`);
+
+  // 3 requests per second, shared by every process on the store.
+  const rateKey = `gpt:rps:${Date.now()}`;
+  const admitted = [];
+  for (let i = 0; i < 5; i++) admitted.push((await store.admitRate({ key: rateKey, id: `c${i}`, limit: 3, windowMs: 1_000 })).ok);
+  console.log(`[${store.kind}] rate limit 3/s: ${admitted.map((ok) => (ok ? 'admit' : 'wait')).join(' ')}`);
+
+  // A breaker opened by one process, heard by every process (here: by this one).
+  let hear: (message: string) => void = () => {};
+  const heard = new Promise<string>((resolve) => (hear = resolve));
+  const stop = await store.subscribe('breakers', (change) => change.type === 'message' && hear(change.message));
+  const key = `breaker:gpt-4o:${Date.now()}`;
+  const opened = await store.compareAndSet(key, 0, JSON.stringify({ state: 'open' }), { notify: 'breakers' });
+  const late = await store.compareAndSet(key, 0, JSON.stringify({ state: 'closed' }));
+  console.log(`[${store.kind}] breaker: opened at version ${opened.ok ? opened.version : '-'}; a stale writer ${late.ok ? 'won' : 'lost'}; heard ${await heard}`);
+  await stop();
+  await store.close();
+}
+
+await tour(memoryStore());
+
+try {
+  await tour(sqliteStore({ path: ':memory:' }));
+} catch (error) {
+  if (!ConfigError.isInstance(error)) throw error;
+  console.log(`[sqlite] ${error.issues[0]!.message}`);
+}
+
+const url = process.env.SWITCHYARD_REDIS_URL;
+if (url) {
+  const store = redisStore({ url, prefix: 'example:', commandTimeoutMs: 2_000, onStoreError: { rateLimit: 'fail-open' } });
+  store.onStatus((event) => console.log(`[redis] status: ${event.type}`));
+  try {
+    await tour(store);
+  } catch (error) {
+    if (!StoreUnavailableError.isInstance(error)) throw error;
+    console.log(`[redis] ${error.message}`);
+    await store.close();
+  }
+} else {
+  console.log('[redis] set SWITCHYARD_REDIS_URL to run the same tour on Redis');
+}
