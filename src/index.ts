@@ -170,13 +170,13 @@ export type {
 
 // Provider adapters (each loads its vendor SDK, an optional peer dependency, on first use)
 export { openai } from './providers/openai/index.js';
-export type { OpenAIProvider, OpenAIProviderOptions, OpenAIModelId, OpenAIChatProvider, OpenAIChatKind, OpenAIChatQuirks, QuirksOption } from './providers/openai/index.js';
+export type { OpenAIProvider, OpenAIProviderOptions, OpenAIModelId, OpenAIChatProvider, OpenAIChatKind, OpenAIChatQuirks, QuirksOption, OpenAIClientLike } from './providers/openai/index.js';
 export { openaiCompatible } from './providers/openai-compatible/index.js';
 export type { OpenAICompatibleProvider, OpenAICompatibleProviderOptions } from './providers/openai-compatible/index.js';
 export { deepseek } from './providers/deepseek/index.js';
 export type { DeepSeekProvider, DeepSeekProviderOptions, DeepSeekModelId } from './providers/deepseek/index.js';
 export { anthropic } from './providers/anthropic/index.js';
-export type { AnthropicProvider, AnthropicProviderOptions } from './providers/anthropic/index.js';
+export type { AnthropicProvider, AnthropicProviderOptions, AnthropicClientLike } from './providers/anthropic/index.js';
 export { gemini } from './providers/gemini/index.js';
 export type { GeminiProvider, GeminiProviderOptions, GeminiRequestOptions, GeminiSchemaMode, PromptBlockedBehavior, GenAIClientLike, GenerativeAIClientLike } from './providers/gemini/index.js';
 export { ollama } from './providers/ollama/index.js';

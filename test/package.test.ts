@@ -10,18 +10,28 @@ const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-pack-'));
 
+let tarball: Promise<string> | undefined;
+/** Builds and packs once for the whole file; the path of the tarball. */
+function packed(): Promise<string> {
+  tarball ??= (async () => {
+    await run('npm', ['run', 'build'], { cwd: root, timeout: 120_000 });
+    const { stdout } = await run('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: root, timeout: 60_000 });
+    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+    return join(dir, filename);
+  })();
+  return tarball;
+}
+
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // The published tarball must work for both module systems, with no provider SDK installed.
 describe('npm pack', () => {
   it('installs into an empty folder; import and require of switchyard, switchyard/testing and switchyard/transport work', async () => {
-    await run('npm', ['run', 'build'], { cwd: root, timeout: 120_000 });
-    const { stdout } = await run('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: root, timeout: 60_000 });
-    const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+    const filename = await packed();
     const app = join(dir, 'app');
     await run('mkdir', ['-p', app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', private: true }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', join(dir, filename)], { cwd: app, timeout: 120_000 });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', filename], { cwd: app, timeout: 120_000 });
 
     writeFileSync(
       join(app, 'esm.mjs'),
@@ -68,4 +78,54 @@ const server = http.createServer((req, res) => res.end('transport ok')).listen(0
     expect((await run('node', ['transport.cjs'], { cwd: app })).stdout.trim()).toBe('transport ok 1');
     expect((await run('node', ['transport.mjs'], { cwd: app })).stdout.trim()).toBe('transport ok 1');
   }, 300_000);
+
+  // The type declarations must not need an SDK the app did not install: an app with only `openai`
+  // type-checks strictly, library declarations included (skipLibCheck: false), as ESM and as CJS.
+  it('type-checks a strict app that has only openai installed (skipLibCheck: false)', async () => {
+    const filename = await packed();
+    const app = join(dir, 'typed-app');
+    await run('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'typed-app', version: '1.0.0', private: true, type: 'module' }));
+    // The tarball (its own dependencies from the npm cache), and openai and @types/node from this
+    // repository's node_modules: no other network.
+    const local = (name: string) => join(root, 'node_modules', name);
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', filename, local('openai'), local('@types/node')], { cwd: app, timeout: 180_000 });
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true, types: ['node'] },
+        files: ['app.ts', 'app.cts'],
+      }),
+    );
+    writeFileSync(
+      join(app, 'app.ts'),
+      `import OpenAI from 'openai';
+import { anthropic, createRouter, gemini, openai, type ChatResponse, type OpenAIClientLike } from 'switchyard';
+import { mockProvider } from 'switchyard/testing';
+
+const client: OpenAIClientLike = new OpenAI({ apiKey: 'sk-typed-app-0000', baseURL: 'http://127.0.0.1:9/v1' });
+const router = createRouter({
+  providers: { gpt: openai({ client }), claude: anthropic({ apiKey: 'x-typed' }), gem: gemini({ apiKey: 'y-typed' }), mock: mockProvider({ reply: 'ok' }) },
+  models: { small: { provider: 'mock', model: 'm' }, big: { provider: 'gpt', model: 'gpt-4o-mini' } },
+});
+const res: ChatResponse = await router.chat({ model: 'small', messages: [{ role: 'user', content: 'hi' }] });
+const sdk = (await openai({ client }).client()) as OpenAI;
+export const text: string = res.text + String(sdk.baseURL);
+`,
+    );
+    writeFileSync(
+      join(app, 'app.cts'),
+      `import switchyard = require('switchyard');
+import testing = require('switchyard/testing');
+export const router = switchyard.createRouter({ providers: { m: testing.mockProvider({ reply: 'ok' }) }, models: { x: { provider: 'm', model: 'x' } } });
+`,
+    );
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run('node', [tsc, '-p', app], { cwd: app, timeout: 180_000 }).then(
+      () => ({ ok: true, out: '' }),
+      (error: { stdout?: string; stderr?: string }) => ({ ok: false, out: `${error.stdout ?? ''}${error.stderr ?? ''}` }),
+    );
+    expect(result.out).toBe('');
+    expect(result.ok).toBe(true);
+  }, 400_000);
 });

@@ -40,7 +40,8 @@ export const ANTHROPIC_BASE_URL = 'https://api.anthropic.com';
  */
 export function clientFactory(options: AnthropicProviderOptions, provider: string, keys: KeySource): () => Promise<Anthropic> {
   if (options.client) {
-    const ready = options.client;
+    // The structural option type holds a real SDK client: the user passed `new Anthropic(...)`.
+    const ready = options.client as unknown as Anthropic;
     return () => Promise.resolve(ready);
   }
   return clientForKey(keys, { provider, required: true }, async (key) => {

@@ -1,8 +1,8 @@
-import type Anthropic from '@anthropic-ai/sdk';
+import type { AnthropicClientLike } from './client-like.js';
 import type { BaseProviderOptions } from '../shared/options.js';
 
 /** Options of `anthropic(options)`. */
-export interface AnthropicProviderOptions extends BaseProviderOptions<Anthropic> {
+export interface AnthropicProviderOptions extends BaseProviderOptions<AnthropicClientLike> {
   /** Name used in errors (`provider` field). Defaults to `'anthropic'`. */
   name?: string;
   /**

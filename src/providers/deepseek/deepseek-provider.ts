@@ -1,10 +1,10 @@
-import type OpenAI from 'openai';
+import type { OpenAIClientLike } from '../openai/client-like.js';
 import type { BaseProviderOptions } from '../shared/options.js';
 import { createChatProvider, type OpenAIChatProvider } from '../openai/chat-provider.js';
 import { COMPATIBLE_QUIRKS, resolveQuirks, type QuirksOption } from '../openai/quirks.js';
 import { DEEPSEEK_BASE_URL, deepseekQuirks, describeDeepSeekModel } from './deepseek-models.js';
 
-export interface DeepSeekProviderOptions extends BaseProviderOptions<OpenAI> {
+export interface DeepSeekProviderOptions extends BaseProviderOptions<OpenAIClientLike> {
   /** Name carried by errors (default `deepseek`). */
   name?: string;
   /** Overrides on top of DeepSeek's quirks. */

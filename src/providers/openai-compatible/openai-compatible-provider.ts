@@ -1,10 +1,10 @@
-import type OpenAI from 'openai';
+import type { OpenAIClientLike } from '../openai/client-like.js';
 import { ConfigError } from '../../core/errors.js';
 import type { BaseProviderOptions } from '../shared/options.js';
 import { createChatProvider, type OpenAIChatProvider } from '../openai/chat-provider.js';
 import { COMPATIBLE_QUIRKS, resolveQuirks, type QuirksOption } from '../openai/quirks.js';
 
-export interface OpenAICompatibleProviderOptions extends BaseProviderOptions<OpenAI> {
+export interface OpenAICompatibleProviderOptions extends BaseProviderOptions<OpenAIClientLike> {
   /** Endpoint name, used in errors (e.g. `groq`, `vllm`). */
   name: string;
   /** The API root, e.g. `http://127.0.0.1:8000/v1` (vLLM) or `https://api.groq.com/openai/v1`. Required unless `client` is given. */

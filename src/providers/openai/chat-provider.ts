@@ -11,6 +11,7 @@ import { estimateUsage } from '../shared/estimate-usage.js';
 import { EventStreamReader } from '../shared/event-stream.js';
 import { createKeySource } from '../shared/key-source.js';
 import { adapterSecrets, guardSecrets } from '../shared/secret-guard.js';
+import type { OpenAIClientLike } from './client-like.js';
 import { lazyClient, NO_TIMEOUT_MS, OPENAI_BASE_URL, type ClientSettings } from './client.js';
 import { convertRequest } from './convert-request.js';
 import { convertResponse } from './convert-response.js';
@@ -35,8 +36,11 @@ export interface OpenAIChatProvider extends LLMProvider {
   readonly kind: OpenAIChatKind;
   /** The name errors carry (e.g. `openai`, `deepseek`, `groq`). */
   readonly name: string;
-  /** The SDK client (created on first call unless one was given; rebuilt after a key rotation). */
-  client(): Promise<OpenAI>;
+  /**
+   * The SDK client (created on first call unless one was given; rebuilt after a key rotation).
+   * Typed structurally (see {@link OpenAIClientLike}); cast to `OpenAI` for the SDK's methods.
+   */
+  client(): Promise<OpenAIClientLike>;
   /** `rotated` / `unchanged` for a key resolver (see `LLMProvider`); `unsupported` for a literal key or a ready client. */
   rotateCredentials(): Promise<'rotated' | 'unchanged' | 'unsupported'>;
 }

@@ -5,13 +5,14 @@ import { ConfigError } from '../../core/errors.js';
 import { clientForKey } from '../shared/client-cache.js';
 import type { KeySource } from '../shared/key-source.js';
 import type { BaseProviderOptions } from '../shared/options.js';
+import type { OpenAIClientLike } from './client-like.js';
 
 /** The longest delay `setTimeout` takes (about 24.8 days): in effect no SDK timeout; the router's deadline rules. */
 export const NO_TIMEOUT_MS = 2_147_483_647;
 
 export const OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
-export interface ClientSettings extends BaseProviderOptions<OpenAI> {
+export interface ClientSettings extends BaseProviderOptions<OpenAIClientLike> {
   /** Name used in errors. */
   provider: string;
   /** Default API root when `baseURL` is not given (always passed, so the SDK never reads `OPENAI_BASE_URL`). */
@@ -71,7 +72,8 @@ function clientOptions(settings: ClientSettings, key: string | undefined): Clien
  */
 export function lazyClient(settings: ClientSettings, keys: KeySource): () => Promise<OpenAI> {
   if (settings.client) {
-    const ready = settings.client;
+    // The structural option type holds a real SDK client: the user passed `new OpenAI(...)`.
+    const ready = settings.client as unknown as OpenAI;
     return () => Promise.resolve(ready);
   }
   return clientForKey(keys, { provider: settings.provider, required: settings.requireKey }, async (key) => {
