@@ -1,7 +1,7 @@
 /**
- * Vitest config for the peer-range check: the adapter and transport tests run against the newest
- * major of each vendor SDK and of undici, installed by .ci/run into .tmp/latest (outside the main lock file).
- * Usage: <node 24> node_modules/vitest/vitest.mjs run --config test/latest-sdks.config.ts
+ * Vitest config for the newer-Node step of CI: the whole suite against the newest major of each
+ * vendor SDK and of undici, installed by .ci/run into .tmp/latest (outside the main lock file).
+ * Usage: <node 24 or 26> node_modules/vitest/vitest.mjs run --config test/latest-sdks.config.ts
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,7 +21,7 @@ export default defineConfig({
     ]),
   },
   test: {
-    include: ['test/providers/**/*.test.ts', 'test/transport/**/*.test.ts'],
+    include: ['test/**/*.test.ts'],
     server: { deps: { inline: [/src\//] } },
   },
 });

@@ -234,6 +234,11 @@ async function main(): Promise<void> {
   const m = machine();
   const vendor = await startVendor();
   const router = buildRouter(vendor.url);
+  // Warm-up outside the count: the first call of each adapter loads its SDK, which takes seconds on a loaded
+  // machine; 64 first calls at once would all spend their attempt deadline waiting for the same import.
+  for (const model of ['gpt', 'ds', 'claude', 'gem', 'llama']) {
+    await router.chat({ model, messages: [{ role: 'user', content: `warm up [req:warm-${model}]` }] }).catch(() => undefined);
+  }
   const sent: Sent[] = new Array<Sent>(N);
   let next = 0;
   let done = 0;
