@@ -1,8 +1,7 @@
 /**
- * Vitest config for the peer-range check: the adapter and transport tests run against the newest
- * major of each vendor SDK and of undici, installed by .ci/run into .tmp/latest (outside the main lock file);
- * the switchyard/ai-sdk tests run against the newest `ai` (7, Node 22+) the same way.
- * Usage: <node 24> node_modules/vitest/vitest.mjs run --config test/latest-sdks.config.ts
+ * Vitest config for the newer-Node step of CI: the whole suite against the newest major of each
+ * vendor SDK, of undici and of `ai`, installed by .ci/run into .tmp/latest (outside the main lock file).
+ * Usage: <node 24 or 26> node_modules/vitest/vitest.mjs run --config test/latest-sdks.config.ts
  */
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,8 +21,7 @@ export default defineConfig({
     ]),
   },
   test: {
-    // test/state: the SQLite store needs node:sqlite (Node 22.13+), so its contract and multi-process tests run here.
-    include: ['test/providers/**/*.test.ts', 'test/transport/**/*.test.ts', 'test/state/**/*.test.ts', 'test/ai-sdk/**/*.test.ts'],
+    include: ['test/**/*.test.ts'],
     server: { deps: { inline: [/src\//] } },
   },
 });

@@ -162,6 +162,8 @@ interface Reconciliation {
   exact: number;
   lost: number;
   lostTokens: number;
+  /** Lost requests by the faults their billed calls went through. */
+  lostBy: Record<string, number>;
   over: number;
   overTokens: number;
   phantom: number;
@@ -173,9 +175,10 @@ interface Reconciliation {
 }
 
 function reconcile(sent: Sent[], calls: BilledCall[], records: UsageRecord[]): Reconciliation {
-  const billed = new Map<string, { input: number; output: number; calls: string[] }>();
+  const billed = new Map<string, { input: number; output: number; calls: string[]; faults: string[] }>();
   for (const c of calls) {
-    const b = billed.get(c.id) ?? { input: 0, output: 0, calls: [] };
+    const b = billed.get(c.id) ?? { input: 0, output: 0, calls: [], faults: [] };
+    b.faults.push(`${c.stream ? 'stream' : 'chat'} ${c.fault}`);
     b.input += c.input;
     b.output += c.output;
     b.calls.push(`${c.vendor}${c.stream ? ' stream' : ''} #${c.attempt} ${c.fault}`);
@@ -183,12 +186,12 @@ function reconcile(sent: Sent[], calls: BilledCall[], records: UsageRecord[]): R
   }
   const byId = new Map<string, UsageRecord[]>();
   for (const r of records) for (const tag of r.tags ?? []) byId.set(tag, [...(byId.get(tag) ?? []), r]);
-  const out: Reconciliation = { exact: 0, lost: 0, lostTokens: 0, over: 0, overTokens: 0, phantom: 0, estimatedInsteadOfBilled: 0, estimatedUnbilled: 0, missingRequestRecord: 0, duplicateRequestRecord: 0, examples: [] };
+  const out: Reconciliation = { exact: 0, lost: 0, lostTokens: 0, lostBy: {}, over: 0, overTokens: 0, phantom: 0, estimatedInsteadOfBilled: 0, estimatedUnbilled: 0, missingRequestRecord: 0, duplicateRequestRecord: 0, examples: [] };
   const example = (s: string): void => {
     if (out.examples.length < 12) out.examples.push(s);
   };
   for (const s of sent) {
-    const b = billed.get(s.id) ?? { input: 0, output: 0, calls: [] };
+    const b = billed.get(s.id) ?? { input: 0, output: 0, calls: [], faults: [] };
     const recs = byId.get(s.id) ?? [];
     const requestRecords = recs.filter((r) => r.kind === 'request').length;
     if (requestRecords === 0) {
@@ -216,6 +219,9 @@ function reconcile(sent: Sent[], calls: BilledCall[], records: UsageRecord[]): R
     } else if (input + output < billedTotal) {
       out.lost++;
       out.lostTokens += billedTotal - input - output;
+      // What the billed calls of a lost request went through (a billed call after a fault is the likely loss).
+      const cause = b.faults.filter((f) => !f.endsWith(' ok')).join(' + ') || `${s.mode}: only clean calls (one abandoned by the client)`;
+      out.lostBy[cause] = (out.lostBy[cause] ?? 0) + 1;
       if (estimated.length === 0) example(`${s.id} (${s.mode}, ${s.outcome.kind}): vendor billed ${b.input}+${b.output} [${b.calls.join('; ')}], ledger has ${input}+${output}`);
     } else {
       out.over++;
@@ -234,6 +240,11 @@ async function main(): Promise<void> {
   const m = machine();
   const vendor = await startVendor();
   const router = buildRouter(vendor.url);
+  // Warm-up outside the count: the first call of each adapter loads its SDK, which takes seconds on a loaded
+  // machine; 64 first calls at once would all spend their attempt deadline waiting for the same import.
+  for (const model of ['gpt', 'ds', 'claude', 'gem', 'llama']) {
+    await router.chat({ model, messages: [{ role: 'user', content: `warm up [req:warm-${model}]` }] }).catch(() => undefined);
+  }
   const sent: Sent[] = new Array<Sent>(N);
   let next = 0;
   let done = 0;
@@ -287,6 +298,7 @@ async function main(): Promise<void> {
     `truncated successes (text differs from what the vendor sent): ${truncated.length}`,
     `untyped errors: ${untyped.length}; hangs (> ${HANG_MS / 1000} s): ${hangs.length}; unhandled rejections: ${unhandled.length}`,
     `ledger vs vendor billing, per request: exact ${r.exact}, lost ${r.lost} (${r.lostTokens} tokens), over-recorded (double) ${r.over} (${r.overTokens} tokens), phantom ${r.phantom}`,
+    `  lost, by the faults of the vendor calls that billed: ${Object.entries(r.lostBy).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
     `  estimated where the vendor billed real usage: ${r.estimatedInsteadOfBilled}; estimated where it billed nothing: ${r.estimatedUnbilled}`,
     `  request records: missing ${r.missingRequestRecord}, duplicated ${r.duplicateRequestRecord}; records total ${records.length}, vendor billed calls ${calls.length}`,
     `budget (tenant ${CAPPED}, $${CAPPED_LIMIT_USD}/day, block): vendor billed $${(cappedBilledMicros / 1e6).toFixed(6)}, ledger $${(cappedLedgerMicros / 1e6).toFixed(6)}, overshoot $${(Math.max(0, cappedBilledMicros - limitMicros) / 1e6).toFixed(6)}; ${budgetBlocked} requests blocked`,
