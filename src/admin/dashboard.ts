@@ -28,13 +28,13 @@ header select,header button{background:#1f2937;color:#f9fafb;border:1px solid #3
 .live.stale{background:var(--bad);box-shadow:0 0 0 3px rgba(217,45,32,.25)}
 main{padding:16px 20px 28px;display:grid;gap:14px;grid-template-columns:repeat(12,1fr);max-width:1600px;margin:0 auto}
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;box-shadow:var(--shadow);padding:12px 14px;min-width:0}
-.card h2{margin:0 0 10px;font-size:13px;font-weight:650;display:flex;align-items:center;gap:8px}
+.card h2{margin:0 0 10px;font-size:13px;font-weight:650;display:flex;align-items:center;gap:4px 8px;flex-wrap:wrap}
 .card h2 small{color:var(--muted);font-weight:500}
 .span3{grid-column:span 3}.span4{grid-column:span 4}.span5{grid-column:span 5}.span6{grid-column:span 6}.span7{grid-column:span 7}.span8{grid-column:span 8}.span12{grid-column:span 12}
 .kpi .label{color:var(--muted);font-size:12px}
 .kpi .value{font-size:24px;font-weight:700;margin-top:2px;font-variant-numeric:tabular-nums}
 .kpi .note{color:var(--muted);font-size:12px}
-.providers{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:10px}
+.providers{display:grid;grid-template-columns:repeat(auto-fit,minmax(250px,1fr));gap:10px}
 .prov{border:1px solid var(--line);border-radius:9px;padding:10px;border-top:4px solid var(--ok);background:#fcfcfd;overflow:hidden}
 .prov table{font-size:12px}
 .prov.degraded{border-top-color:var(--warn)}.prov.open,.prov.disabled{border-top-color:var(--bad)}
@@ -64,7 +64,7 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
 .legend{display:flex;flex-wrap:wrap;gap:4px 12px;margin-top:6px;font-size:12px;color:var(--muted)}
 .legend i{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:4px;vertical-align:-1px}
 .seg{display:inline-flex;border:1px solid var(--line);border-radius:6px;overflow:hidden;margin-left:auto}
-.seg button{border:0;background:#fff;padding:2px 8px;font:inherit;font-size:12px;cursor:pointer;color:var(--muted)}
+.seg button{border:0;background:#fff;padding:2px 8px;font:inherit;font-size:12px;cursor:pointer;color:var(--muted);white-space:nowrap}
 .seg button.on{background:#eef4ff;color:var(--info);font-weight:600}
 .bar{height:8px;background:#eef0f3;border-radius:5px;overflow:hidden;margin-top:4px}
 .bar > div{height:100%;background:var(--ok)}
@@ -75,7 +75,7 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
 .tl{max-height:260px;overflow:auto}
 .ev{display:flex;gap:8px;padding:4px 0;border-bottom:1px solid #f0f2f5;align-items:baseline}
 .ev time{color:var(--muted);font-variant-numeric:tabular-nums;min-width:62px}
-.tag{font-size:11px;font-weight:700;border-radius:4px;padding:0 5px}
+.tag{font-size:11px;font-weight:700;border-radius:4px;padding:0 5px;white-space:nowrap}
 .tag.fallback{background:#fef0c7;color:#93370d}.tag.breaker{background:#fee4e2;color:#b42318}.tag.control{background:#dbeafe;color:#1e40af}.tag.budget{background:#ebe9fe;color:#5925dc}.tag.error{background:#f2f4f7;color:#344054}
 .controls label{display:block;color:var(--muted);font-size:12px;margin:6px 0 2px}
 .controls select,.controls input{width:100%;padding:5px 6px;border:1px solid var(--line);border-radius:6px;font:inherit;background:#fff}

@@ -171,6 +171,8 @@ export function createAdminHandler(router: Router, options: AdminOptions): Admin
   };
 
   const readBody = async (request: Request): Promise<Record<string, unknown>> => {
+    const declared = Number(request.headers.get('content-length') ?? 0);
+    if (declared > maxBody) throw new HttpError(413, 'too-large', `Body larger than ${maxBody} bytes`, 'body');
     const text = await request.text();
     if (text.length > maxBody) throw new HttpError(413, 'too-large', `Body larger than ${maxBody} bytes`, 'body');
     if (text.trim() === '') return {};
