@@ -1,10 +1,11 @@
 // Router
 export { createRouter } from './routing/router.js';
-export type { Router, RouteDecision } from './routing/router.js';
+export type { Router, RouteDecision, KnownName, RequestFor } from './routing/router.js';
 export type { ChatStream } from './routing/request/stream.js';
 export type { ControlOptions } from './routing/router.js';
 export type {
   RouterOptions,
+  TypedRouterOptions,
   ModelConfig,
   GroupConfig,
   RouteRule,

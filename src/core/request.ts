@@ -34,7 +34,8 @@ export interface RoutingContext {
 /** Options passed through to one provider kind, e.g. `{ gemini: { safetySettings: [...] } }`. */
 export type ProviderOptions = Partial<Record<string, Record<string, unknown>>>;
 
-export interface ChatRequest extends RoutingContext {
+/** A request; `Model` is the router's model aliases (inferred by `createRouter`), so that `model` is checked. */
+export interface ChatRequest<Model extends string = string> extends RoutingContext {
   messages: Message[];
   /** A system prompt; placed before any system messages in `messages`. */
   system?: string;
@@ -44,7 +45,7 @@ export interface ChatRequest extends RoutingContext {
   params?: GenerationParams;
   providerOptions?: ProviderOptions;
   /** Force one model alias; routing rules and strategy are skipped. */
-  model?: string;
+  model?: Model;
   /** A hint of what the request is for (`reasoning`, `creative`, `chinese`, `fast`...): matched by routes, ranked by the capability strategy. */
   task?: string;
   signal?: AbortSignal;

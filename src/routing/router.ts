@@ -17,7 +17,7 @@ import { classify, type Classification } from './plan/classify/index.js';
 import { assertValidConfig } from './config/schema.js';
 import { Controls } from './scope/controls.js';
 import { healthOf, type RouterHealth } from './scope/health.js';
-import type { RouterOptions } from './config/options.js';
+import type { RouterOptions, TypedRouterOptions } from './config/options.js';
 import { planRoute } from './plan/plan.js';
 import { classifyRequest } from './request/pipeline.js';
 import { runStream, type ChatStream } from './request/stream.js';
@@ -59,8 +59,23 @@ export interface TenantsApi {
   list(): string[];
 }
 
-/** Includes the agent calls `object`, `streamObject`, `run`, `streamRun` (src/agents/). */
-export interface Router extends AgentMethods {
+/**
+ * A name written as a literal must be one of `Known`; a value typed as plain `string` (built at
+ * runtime) is checked when the call runs.
+ */
+export type KnownName<Name extends string, Known extends string> = string extends Name ? Name : [Name] extends [Known] ? Name : Known;
+
+/** A request whose `model`, when written as a literal, must be one of `Known`. */
+export type RequestFor<Name extends string, Known extends string> = ChatRequest<Name> & { model?: KnownName<Name, Known> };
+
+/**
+ * A router. `Provider` and `Model` are the names of its providers and model aliases, inferred by
+ * `createRouter` from its options: a misspelt name in `request.model`, `disable()` or `force()`
+ * is a compile error. (Tenants added at runtime bring models the compiler cannot know: use
+ * `Router` without arguments, or options typed as `RouterOptions`, for those.) Includes the agent calls
+ * `object`, `streamObject`, `run` and `streamRun` (src/agents/).
+ */
+export interface Router<Provider extends string = string, Model extends string = string> extends AgentMethods {
   /** Usage and cost reports: `summary`, `records`, `export`, `compare`, `forecast`. */
   readonly costs: CostsApi;
   /** Tenants: their own keys, models, routes, strategy, budgets and allow/deny lists. */
@@ -68,11 +83,11 @@ export interface Router extends AgentMethods {
   /** With the `audit` option: where each tenant's chain ends (keep it to detect truncation) and write counts. */
   readonly audit: { heads(): AuditHeads; stats(): AuditLogStats } | undefined;
   /** One completion, routed, retried and fallen back as configured. */
-  chat(request: ChatRequest): Promise<ChatResponse>;
+  chat<Name extends string = Model>(request: RequestFor<Name, Model>): Promise<ChatResponse>;
   /** A streamed completion: `for await (const ev of router.stream(req))`. A bad request throws here, at once. */
-  stream(request: ChatRequest): ChatStream;
+  stream<Name extends string = Model>(request: RequestFor<Name, Model>): ChatStream;
   /** The routing decision for a request, without calling any provider. */
-  explain(request: ChatRequest, kind?: 'chat' | 'stream'): RouteDecision;
+  explain<Name extends string = Model>(request: RequestFor<Name, Model>, kind?: 'chat' | 'stream'): RouteDecision;
   /** Language (Chinese Simplified/Traditional...) and complexity of a request. */
   classify(request: Pick<ChatRequest, 'messages' | 'tools' | 'system'>): Classification;
   /** Per model and per provider (of a tenant's scope, or the default one): breaker state, latency, error rate, controls. */
@@ -80,13 +95,13 @@ export interface Router extends AgentMethods {
   /** Calls every provider's `validateCredentials()` at once, each bounded by `timeoutMs` (default 10 s). */
   testConnections(options?: { tenant?: string; timeoutMs?: number }): Promise<Record<string, ConnectionReport>>;
   /** Takes a model alias or a provider name out of rotation at once. */
-  disable(target: string, options?: ControlOptions): void;
-  enable(target: string, options?: ControlOptions): void;
+  disable<Name extends string>(target: KnownName<Name, Provider | Model>, options?: ControlOptions): void;
+  enable<Name extends string>(target: KnownName<Name, Provider | Model>, options?: ControlOptions): void;
   /** Sends every request (of `tenant`, or of everyone) to one model until `unforce`. */
-  force(model: string, options?: ControlOptions & { tenant?: string }): void;
+  force<Name extends string>(model: KnownName<Name, Model>, options?: ControlOptions & { tenant?: string }): void;
   unforce(options?: ControlOptions & { tenant?: string }): void;
   /** Closes a model's circuit breaker by hand (in every scope). */
-  resetBreaker(model: string, options?: ControlOptions): void;
+  resetBreaker<Name extends string>(model: KnownName<Name, Model>, options?: ControlOptions): void;
   /** Subscribes to a typed event; returns the function that unsubscribes. */
   on<K extends RouterEventName>(name: K, listener: Listener<K>): Unsubscribe;
   /** Flushes the audit log, stops rate-limiter timers and removes listeners. */
@@ -97,7 +112,10 @@ export interface Router extends AgentMethods {
  * Builds a router. The whole options object is validated first: every problem is reported at
  * once in a ConfigError with its path, never later at request time.
  */
-export function createRouter(options: RouterOptions): Router {
+export function createRouter<Provider extends string, Model extends string, Group extends string = never, ModelProvider extends string = never, Used extends string = never, TenantModel extends string = never>(
+  typed: TypedRouterOptions<Provider, Model, Group, ModelProvider, Used, TenantModel>,
+): Router<Provider, Model | TenantModel> {
+  const options = typed as unknown as RouterOptions;
   assertValidConfig(options);
   const now = () => Date.now();
   const events = new EventBus();
@@ -126,7 +144,7 @@ export function createRouter(options: RouterOptions): Router {
   };
   const actorOf = (o: ControlOptions) => (o.actor !== undefined ? { actor: o.actor } : {});
 
-  const router: Router = {
+  const router: Router<Provider, Model | TenantModel> = {
     costs: shared.accounting.costs,
     audit: audit ? { heads: () => audit.heads(), stats: () => audit.stats() } : undefined,
     tenants: {

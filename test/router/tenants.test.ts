@@ -202,6 +202,7 @@ describe('no key is ever printed', () => {
     print(failure);
     print((failure as { stack?: string }).stack);
     try {
+      // @ts-expect-error -- an unknown provider name is a compile error too; at runtime a ConfigError.
       createRouter({ ...options, models: { a: { provider: KEY, model: 'x' } } });
     } catch (e) {
       print(e);

@@ -139,6 +139,22 @@ describe('retries per error class and deadlines', () => {
     expect(res.route.attempts[0]!.error!.message).toContain('timed out after 1000 ms');
   });
 
+  it('the jitter draws from the router\'s `random` option (exponential waits, reproducible)', async () => {
+    vi.useFakeTimers();
+    const m = mockProvider({ reply: [{ fail: 503 }, { fail: 503 }, 'third try'] });
+    // random() = 0.5: the jitter factor is 1.5, so the waits are 1,500 then 3,000 ms.
+    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, retry: { retries: 2, minDelayMs: 1_000, factor: 2 }, random: () => 0.5 });
+    const pending = router.chat({ messages });
+    await vi.advanceTimersByTimeAsync(1_499);
+    expect(m.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(m.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(m.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect((await pending).text).toBe('third try');
+  });
+
   it('jittered exponential backoff waits between tries (fake timers), and abort ends the wait at once', async () => {
     vi.useFakeTimers();
     const m = mockProvider({ reply: { fail: 503 } });

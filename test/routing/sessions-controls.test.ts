@@ -97,6 +97,7 @@ describe('degradation and emergency controls', () => {
     expect((await router.chat({ messages })).route.model).toBe('ma');
     expect(controls.map((c) => `${c.action}:${c.target}:${c.actor ?? '-'}`)).toEqual(['disable:a:ops', 'disable:mb:-', 'enable:a:-', 'enable:mb:-']);
     expect(a.calls).toHaveLength(1);
+    // @ts-expect-error -- an unknown name is a compile error too; at runtime it throws.
     expect(() => router.disable('nope')).toThrow(InvalidRequestError);
   });
 

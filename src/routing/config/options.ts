@@ -11,9 +11,9 @@ import type { AuditContentPolicy } from '../../observability/audit/content.js';
 import type { AuditSinkOption } from '../../observability/audit/sinks/types.js';
 
 /** A routable target: a model alias bound to a provider instance and the vendor's model id. */
-export interface ModelConfig {
+export interface ModelConfig<Provider extends string = string> {
   /** Name of an entry of `providers`. */
-  provider: string;
+  provider: Provider;
   /** The vendor's model id, e.g. `gpt-4o-mini`. */
   model: string;
   /** USD per 1M tokens. Without it, cost is reported as unpriced (`cost.priced: false`). */
@@ -86,8 +86,9 @@ export type StrategySpec =
 export type Strategy = StrategySpec;
 
 /** A named group of models or other groups, ordered by its own strategy (strategies nest). */
-export interface GroupConfig {
-  use: string[];
+export interface GroupConfig<Name extends string = string> {
+  /** Model aliases or group names. */
+  use: Name[];
   strategy?: StrategySpec;
   /** Weight of this group when its parent load-balances. Default 1. */
   weight?: number;
@@ -109,13 +110,13 @@ export interface RouteCondition {
   task?: string | string[];
 }
 
-export interface RouteRule {
+export interface RouteRule<Name extends string = string> {
   /** Optional label, shown in route traces. */
   name?: string;
   /** A condition object (all given fields must match) or a predicate on the request. */
   when: RouteCondition | ((request: Readonly<ChatRequest>, classification: Readonly<Classification>) => boolean);
   /** Model aliases or group names, in order of preference. */
-  use: string[];
+  use: Name[];
   strategy?: StrategySpec;
 }
 
@@ -157,6 +158,10 @@ export type StreamRecovery =
   /** Hold output for the first `ms` or `chars` (whichever ends first) so a failure inside the window falls back invisibly. */
   | { mode: 'buffer'; ms?: number; chars?: number };
 
+/**
+ * The router's options. `createRouter` checks the names written in them at compile time (see
+ * `TypedRouterOptions`); options typed as plain `RouterOptions` are checked when the router is built.
+ */
 export interface RouterOptions {
   providers: Record<string, LLMProvider>;
   models: Record<string, ModelConfig>;
@@ -207,12 +212,34 @@ export interface AuditOptions {
   hmacKey?: Uint8Array | string;
 }
 
+/** `{}` when every name in `Used` is one of `Known` (or `Used` is plain `string`); else an object that lacks the unknown names. */
+type Covers<Used extends string, Known extends string> = string extends Used ? unknown : [Exclude<Used, Known>] extends [never] ? unknown : Record<Exclude<Used, Known>, unknown>;
+
+/**
+ * `RouterOptions` with the names written in it inferred (providers `P`, models `M`, groups `G`,
+ * and the names used by `models[].provider` (`MP`), `use` lists and `degradeTo` (`U`), and by
+ * tenants' models (`TM`)), so that a misspelt name is a compile error: the `providers` or `models`
+ * object is then reported as lacking it. What `createRouter` takes; names typed as plain `string`
+ * (options built at runtime) are checked when the router is built.
+ */
+export type TypedRouterOptions<P extends string, M extends string, G extends string, MP extends string, U extends string, TM extends string> = Omit<
+  RouterOptions,
+  'providers' | 'models' | 'groups' | 'routes' | 'degradeTo' | 'tenants'
+> & {
+  providers: { [K in P]?: LLMProvider } & Covers<MP, P>;
+  models: { [K in M]?: ModelConfig<MP> } & Covers<Exclude<U, G>, M>;
+  groups?: { [K in G]?: GroupConfig<U> };
+  routes?: Array<RouteRule<U>>;
+  degradeTo?: U;
+  tenants?: Record<string, TenantConfig<TM>>;
+};
+
 /** What a tenant may bring or change; merged over the router's defaults (see docs/tenants.md). */
-export interface TenantConfig {
+export interface TenantConfig<Model extends string = string> {
   /** The tenant's own provider instances (its own keys). Same name as a default: replaces it for this tenant only. */
   providers?: Record<string, LLMProvider>;
   /** Added models; same alias as a default: replaces it for this tenant. */
-  models?: Record<string, ModelConfig>;
+  models?: Record<Model, ModelConfig>;
   /** Tried before the default routes. */
   routes?: RouteRule[];
   /** Replaces the default strategy. */

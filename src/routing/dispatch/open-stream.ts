@@ -1,6 +1,6 @@
 import type { ProviderStreamPart } from '../../core/stream.js';
 import type { StreamRecovery } from '../config/options.js';
-import { isContentPart } from '../request/stream-accumulator.js';
+import { checkPart, isContentPart } from './stream-parts.js';
 
 export interface OpenedStream {
   iterator: AsyncIterator<ProviderStreamPart>;
@@ -21,7 +21,7 @@ const WINDOW_CLOSED = Symbol('window closed');
  * status, an error event before any delta, or any failure inside the buffer window) is still
  * invisible to the caller, so the attempt loop may retry or fall back.
  */
-export async function openStream(parts: AsyncIterable<ProviderStreamPart>, recovery: Exclude<StreamRecovery, 'error'>): Promise<OpenedStream> {
+export async function openStream(parts: AsyncIterable<ProviderStreamPart>, recovery: Exclude<StreamRecovery, 'error'>, from: { provider: string; model: string }): Promise<OpenedStream> {
   const started = performance.now();
   const iterator = parts[Symbol.asyncIterator]();
   const head: ProviderStreamPart[] = [];
@@ -37,6 +37,7 @@ export async function openStream(parts: AsyncIterable<ProviderStreamPart>, recov
       if (result === WINDOW_CLOSED) return { iterator, head, pending: next, done: false, ttftMs };
       if (result.done) return { iterator, head, done: true, ttftMs };
       const part = result.value;
+      checkPart(part, from);
       head.push(part);
       if (!isContentPart(part)) continue;
       ttftMs ??= performance.now() - started;

@@ -4,12 +4,7 @@ import type { ProviderResponse, Warning } from '../../core/response.js';
 import type { ProviderStreamPart, StreamEvent } from '../../core/stream.js';
 import { estimateRequestTokens, estimateTextTokens } from '../../core/tokens.js';
 import type { FinishReason, Usage } from '../../core/usage.js';
-import { InvalidResponseError } from '../../core/errors.js';
-
-/** Parts that mean the model has started answering (after them, a fallback would be visible). */
-export function isContentPart(part: ProviderStreamPart): boolean {
-  return part.type !== 'stream-start' && part.type !== 'response-metadata';
-}
+import { checkPart } from '../dispatch/stream-parts.js';
 
 /**
  * Folds provider stream parts into the final response while mapping each to the public event.
@@ -27,8 +22,7 @@ export class StreamAccumulator {
 
   /** Returns the public event for this part, or undefined when the part produces none. A malformed part is the provider's InvalidResponseError. */
   add(part: ProviderStreamPart, from: { provider: string; model: string }): StreamEvent | undefined {
-    if (part === null || typeof part !== 'object') throw malformed(from, 'a stream part that is not an object');
-    if ((part.type === 'text-delta' || part.type === 'reasoning-delta') && typeof part.delta !== 'string') throw malformed(from, `a ${part.type} part without a string delta`);
+    checkPart(part, from);
     switch (part.type) {
       case 'stream-start':
         this.warnings.push(...part.warnings);
@@ -65,8 +59,8 @@ export class StreamAccumulator {
         this.finish = part;
         return undefined;
       default: {
-        const unknown: never = part;
-        throw malformed(from, `an unknown stream part ${JSON.stringify((unknown as { type?: unknown }).type)}`);
+        const never: never = part;
+        return never;
       }
     }
   }
@@ -98,8 +92,4 @@ export class StreamAccumulator {
     if (finish.providerMetadata !== undefined) out.providerMetadata = finish.providerMetadata;
     return out;
   }
-}
-
-function malformed(from: { provider: string; model: string }, what: string): InvalidResponseError {
-  return new InvalidResponseError({ provider: from.provider, model: from.model, message: `Provider "${from.provider}" streamed ${what} for "${from.model}"` });
 }

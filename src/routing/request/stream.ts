@@ -57,7 +57,7 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
     open = true;
     const tokens = req.inputTokens + (req.request.params?.maxTokens ?? 0);
     const result = await attempt(scope, { requestId: req.requestId, kind: 'stream', context: req.context, candidates: done.candidates, signal: req.signal, timeoutMs: req.timeoutMs, tokens }, (provider, c, signal) =>
-      openStream(provider.stream(forModel(req.providerRequest, c.config), { model: c.providerModel, signal }), scope.streamRecovery),
+      openStream(provider.stream(forModel(req.providerRequest, c.config), { model: c.providerModel, signal }), scope.streamRecovery, c),
     );
     done = { ...done, skipped: [...done.skipped, ...result.skipped], attempts: result.attempts };
     if (!result.outcome.ok) {

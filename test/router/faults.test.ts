@@ -1,0 +1,166 @@
+/**
+ * Faults at the request path's edges, through the public API: a caller's own short deadline, a
+ * started stream under `retry.attemptTimeoutMs`, malformed provider output, a dropped stream
+ * iterator, and names that only exist on Object.prototype.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  AllAttemptsFailedError,
+  createRouter,
+  InvalidRequestError,
+  InvalidResponseError,
+  mockProvider,
+  TimeoutError,
+  type LLMProvider,
+  type ProviderCallOptions,
+  type ProviderStreamPart,
+  type StreamEvent,
+} from '../../src/index.js';
+
+const messages = [{ role: 'user' as const, content: 'hi' }];
+const usage = { inputTokens: 3, outputTokens: 2, totalTokens: 5 };
+
+/** Waits `ms`, or rejects as an SDK does when the call's signal aborts. */
+function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(new Error('aborted'))), { once: true });
+  });
+}
+
+/** A provider whose stream sends one delta, then (unless aborted) waits `pauseMs` and finishes. */
+function slowStream(pauseMs: number): LLMProvider {
+  return {
+    ...mockProvider(),
+    async *stream(_request, options: ProviderCallOptions): AsyncGenerator<ProviderStreamPart> {
+      yield { type: 'text-delta', delta: 'Hel' };
+      await wait(pauseMs, options.signal);
+      yield { type: 'text-delta', delta: 'lo' };
+      yield { type: 'finish', finishReason: 'stop', usage };
+    },
+  };
+}
+
+async function drain(stream: AsyncIterable<StreamEvent>): Promise<unknown> {
+  try {
+    for await (const ev of stream) void ev;
+    return 'completed';
+  } catch (error) {
+    return error;
+  }
+}
+
+describe('the caller’s own deadline', () => {
+  it('does not count as a model failure: a healthy model’s breaker stays closed', async () => {
+    const router = createRouter({
+      providers: { p: mockProvider({ reply: 'ok', latencyMs: 200 }) },
+      models: { m: { provider: 'p', model: 'x' } },
+      circuitBreaker: { failureThreshold: 1 },
+      retry: { retries: 0 },
+    });
+    for (let i = 0; i < 3; i++) {
+      const error = await router.chat({ messages, timeoutMs: 5 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+    }
+    expect(router.health().models.m!.state).toBe('closed');
+    expect(router.health().models.m!.errorRate).toBe(0);
+    expect((await router.chat({ messages, timeoutMs: 10_000 })).text).toBe('ok');
+  });
+});
+
+describe('a started stream with retry.attemptTimeoutMs', () => {
+  const options = (pauseMs: number) => ({ providers: { p: slowStream(pauseMs) }, models: { m: { provider: 'p', model: 'x' } }, retry: { retries: 0, attemptTimeoutMs: 10_000 } });
+
+  it('still obeys the request’s timeoutMs', async () => {
+    const router = createRouter(options(3_000));
+    const started = performance.now();
+    const outcome = await drain(router.stream({ messages, timeoutMs: 150 }));
+    expect(outcome).toBeInstanceOf(TimeoutError);
+    expect(performance.now() - started).toBeLessThan(2_500);
+  });
+
+  it('still obeys the caller’s AbortSignal', async () => {
+    const router = createRouter(options(3_000));
+    const controller = new AbortController();
+    const events: string[] = [];
+    const outcome = await (async () => {
+      try {
+        for await (const ev of router.stream({ messages, signal: controller.signal })) {
+          events.push(ev.type);
+          if (ev.type === 'text-delta') controller.abort();
+        }
+        return 'completed';
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(outcome).toBeInstanceOf(AbortError);
+    expect(events).toContain('text-delta');
+    expect(events).not.toContain('finish');
+  });
+});
+
+describe('malformed provider output', () => {
+  for (const [label, value] of [
+    ['null', null],
+    ['{}', {}],
+  ] as const) {
+    it(`chat() resolving ${label} is an InvalidResponseError, and the concurrency slot is released`, async () => {
+      let calls = 0;
+      const provider: LLMProvider = {
+        ...mockProvider(),
+        chat: async () => (++calls === 1 ? (value as never) : { content: [{ type: 'text', text: 'ok' }], finishReason: 'stop', usage, warnings: [] }),
+      };
+      const router = createRouter({ providers: { p: provider }, models: { m: { provider: 'p', model: 'x' } }, rateLimits: { p: { maxConcurrent: 1 } }, retry: { retries: 0 } });
+      const error = await router.chat({ messages }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AllAttemptsFailedError);
+      expect((error as AllAttemptsFailedError).lastError).toBeInstanceOf(InvalidResponseError);
+      // With the slot leaked, this request would wait for it until its deadline.
+      expect((await router.chat({ messages, timeoutMs: 5_000 })).text).toBe('ok');
+    });
+  }
+
+  it('a stream part without `delta` is an InvalidResponseError, and the slot is released', async () => {
+    let calls = 0;
+    const provider: LLMProvider = {
+      ...mockProvider(),
+      async *stream(): AsyncGenerator<ProviderStreamPart> {
+        if (++calls === 1) yield { type: 'text-delta' } as unknown as ProviderStreamPart;
+        yield { type: 'text-delta', delta: 'ok' };
+        yield { type: 'finish', finishReason: 'stop', usage };
+      },
+    };
+    const router = createRouter({ providers: { p: provider }, models: { m: { provider: 'p', model: 'x' } }, rateLimits: { p: { maxConcurrent: 1 } }, retry: { retries: 0 } });
+    const outcome = await drain(router.stream({ messages }));
+    expect(outcome).toBeInstanceOf(AllAttemptsFailedError);
+    expect((outcome as AllAttemptsFailedError).lastError).toBeInstanceOf(InvalidResponseError);
+    expect((await router.stream({ messages, timeoutMs: 5_000 }).collect()).text).toBe('ok');
+  });
+
+  it('a stream iterator dropped after next() without return() releases its slot and writes its record at the deadline', async () => {
+    const router = createRouter({ providers: { p: slowStream(60_000) }, models: { m: { provider: 'p', model: 'x' } }, rateLimits: { p: { maxConcurrent: 1 } }, retry: { retries: 0 } });
+    const dropped = router.stream({ messages, timeoutMs: 200 })[Symbol.asyncIterator]();
+    expect((await dropped.next()).value).toMatchObject({ type: 'start' });
+    expect((await dropped.next()).value).toMatchObject({ type: 'text-delta', delta: 'Hel' });
+    // Never resumed, never returned. Once its deadline has passed, the slot is free again:
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const next = router.stream({ messages, timeoutMs: 1_000 })[Symbol.asyncIterator]();
+    expect((await next.next()).value).toMatchObject({ type: 'start' });
+    await next.return?.();
+    const records = await router.costs.records({});
+    expect(records.some((r) => r.outcome === 'error' && r.errorCode === 'timeout')).toBe(true);
+  });
+});
+
+describe('names that only exist on Object.prototype', () => {
+  it('disable(), enable() and force() reject them with InvalidRequestError', () => {
+    const router = createRouter({ providers: { p: mockProvider() }, models: { m: { provider: 'p', model: 'x' } } });
+    for (const name of ['toString', 'constructor', 'hasOwnProperty', '__proto__']) {
+      expect(() => router.disable(String(name))).toThrow(InvalidRequestError);
+      expect(() => router.enable(String(name))).toThrow(InvalidRequestError);
+      expect(() => router.force(String(name))).toThrow(InvalidRequestError);
+    }
+  });
+});
