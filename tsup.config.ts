@@ -4,6 +4,7 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     testing: 'src/testing.ts',
+    provider: 'src/provider.ts',
     transport: 'src/transport/index.ts',
     redis: 'src/state/redis/index.ts',
     sqlite: 'src/state/sqlite/index.ts',

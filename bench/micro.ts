@@ -10,7 +10,8 @@
  * Uses tinybench (bench dependency) for per-call percentiles when installed, else timed loops only.
  * Flags (standalone only): --quick; --only=explain runs the routing-decision part alone.
  */
-import type { LLMProvider, ProviderStreamPart, Router } from '../src/index.js';
+import type { LLMProvider, Router } from '../src/index.js';
+import type { ProviderStreamPart } from '../src/provider.js';
 import { benchRequest, buildRouter, initSwitchyard, microRouter, realisticExtras, STRATEGIES } from './lib/switchyard-config.js';
 import { peer, peerVersion } from './lib/peer.js';
 import { fmt, median, table } from './lib/stats.js';
@@ -79,7 +80,7 @@ async function drain(it: AsyncIterable<unknown>): Promise<number> {
 
 export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'explain'): Promise<{ results: MicroResults; text: string }> {
   const sy = await initSwitchyard();
-  const { mockProvider } = sy.index;
+  const { mockProvider } = sy.testing;
   const { computeCost } = sy.cost;
   const { StreamAccumulator } = sy.accumulator;
   const notes: string[] = [`switchyard from ${sy.source}`];

@@ -12,7 +12,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import { createRouter, mockProvider, type RouterOptions, type Router } from '../src/index.js';
+import { createRouter, type RouterOptions, type Router } from '../src/index.js';
+import { mockProvider } from '../src/testing.js';
 import { createAdminHandler, type AdminHandler, type AdminPrincipal } from '../src/admin/index.js';
 
 const USERS: Record<string, { password: string; principal: AdminPrincipal }> = {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createRouter } from '../src/index.js';
 import { mockProvider } from '../src/testing.js';
 import { generateSealKey, openSecrets, sealSecrets, SealedConfigError } from '../src/security/index.js';
-import { jsonlFileSink, readAuditFile, verifyAuditLog } from '../src/index.js';
+import { auditHeads, jsonlFileSink, readAuditFile, verifyAuditLog } from '../src/index.js';
 
 // 1. Seal the credentials of a plain configuration (what you would commit or store at rest).
 const plain = {
@@ -70,10 +70,19 @@ for (const tenant of ['acme', 'globex', 'acme']) await router.chat({ messages, t
 router.disable('primary', { actor: 'alice@ops' });
 router.tenants.set('initech', { denyModels: ['fast'] }, { actor: 'alice@ops' });
 
-const heads = router.audit!.heads();
-await router.close(); // resolves once every audit entry is written and fsynced
+await router.close(); // resolves once every audit entry is written and fsynced (at most `closeTimeoutMs`, default 10 s)
 
-// 4. Verify the file; then tamper with one entry and see where the chain breaks.
+// 4. A deploy restarts the process: the new router continues the chains of the same file with `resume`.
+const restarted = createRouter({
+  providers: { backup: mockProvider({ name: 'backup', reply: 'After the restart.' }) },
+  models: { safe: { provider: 'backup', model: 'claude-haiku-4-5', pricing: { input: 1, output: 5 } } },
+  audit: { sink: jsonlFileSink(file), content: 'hash', resume: auditHeads(await readAuditFile(file)), closeTimeoutMs: 5_000 },
+});
+await restarted.chat({ messages, tenant: 'acme', user: 'u-7', agent: 'support' });
+const heads = restarted.audit!.heads();
+await restarted.close();
+
+// 5. Verify the file; then tamper with one entry and see where the chain breaks.
 const entries = await readAuditFile(file);
 console.log(`audit file: ${entries.length} entries, verify:`, JSON.stringify(verifyAuditLog(entries, { heads })));
 const first = entries[0] as { type: string; tenant: string | null; model?: string; fallbackUsed?: boolean; attempts?: unknown[] };

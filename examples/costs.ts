@@ -5,7 +5,8 @@
  * `npx tsx examples/costs.ts`
  */
 import assert from 'node:assert/strict';
-import { BudgetExceededError, catalog, createRouter, mockProvider } from '../src/index.js';
+import { BudgetExceededError, catalog, createRouter } from '../src/index.js';
+import { mockProvider } from '../src/testing.js';
 
 console.log(`model catalog of ${catalog.updatedAt}: ${catalog.entries.length} models`);
 

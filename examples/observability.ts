@@ -9,7 +9,8 @@ import { trace } from '@opentelemetry/api';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Registry } from 'prom-client';
-import { createRouter, mockProvider, type RouterOptions } from '../src/index.js';
+import { createRouter, type RouterOptions } from '../src/index.js';
+import { mockProvider } from '../src/testing.js';
 import { instrumentOpenTelemetry } from '../src/observability/otel/index.js';
 import { prometheusMetrics } from '../src/prometheus/index.js';
 

@@ -2,7 +2,8 @@
  * Quick start: two mock providers, a fallback chain and the route that served each request.
  * No API keys, no network: `npm run demo`.
  */
-import { createRouter, mockProvider } from '../src/index.js';
+import { createRouter } from '../src/index.js';
+import { mockProvider } from '../src/testing.js';
 
 const router = createRouter({
   providers: {

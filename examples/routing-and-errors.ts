@@ -3,17 +3,7 @@
  * foundation in one runnable tour (mock providers, no keys).
  */
 import assert from 'node:assert/strict';
-import {
-  AbortError,
-  AllAttemptsFailedError,
-  ConfigError,
-  createRouter,
-  InvalidRequestError,
-  NoRouteError,
-  validateConfig,
-  type Candidate,
-  type RouterOptions,
-} from '../src/index.js';
+import { AbortError, AllAttemptsFailedError, ConfigError, createRouter, InvalidRequestError, NoRouteError, validateConfig, type Candidate, type RouterOptions } from '../src/index.js';
 import { mockProvider } from '../src/testing.js';
 
 const claude = mockProvider({ name: 'claude', reply: 'Compliance review: approved.' });

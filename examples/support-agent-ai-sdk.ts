@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { generateObject, generateText, stepCountIs, streamText, tool } from 'ai';
 import { z } from 'zod';
 import { createSwitchyard } from '../src/ai-sdk/index.js';
-import { createRouter, type MockReply, type ProviderRequest } from '../src/index.js';
+import { createRouter } from '../src/index.js';
+import { type MockReply } from '../src/testing.js';
+import { type ProviderRequest } from '../src/provider.js';
 import { mockProvider } from '../src/testing.js';
 
 const orders: Record<string, { item: string; totalUsd: number; status: string }> = {

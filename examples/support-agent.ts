@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { createRouter, hasToolCall, ObjectValidationError, stepCountIs, tool, type MockReply, type ProviderRequest } from '../src/index.js';
+import { createRouter, hasToolCall, ObjectValidationError, stepCountIs, tool } from '../src/index.js';
+import { type MockReply } from '../src/testing.js';
+import { type ProviderRequest } from '../src/provider.js';
 import { mockProvider } from '../src/testing.js';
 
 const orders: Record<string, { item: string; totalUsd: number; status: string }> = {

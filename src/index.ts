@@ -1,3 +1,7 @@
+/**
+ * `switchyard`: what applications use. Adapter and store authors import from `switchyard/provider`;
+ * tests of agent code take the mock providers from `switchyard/testing`.
+ */
 // Router
 export { createRouter } from './routing/router.js';
 export type { Router, RouteDecision, KnownName, RequestFor } from './routing/router.js';
@@ -11,7 +15,6 @@ export type {
   RouteRule,
   RouteCondition,
   LanguageCondition,
-  Strategy,
   StrategySpec,
   StrategyName,
   StrategyFunction,
@@ -79,11 +82,11 @@ export type {
   ReasoningPart,
   ProviderMetadata,
 } from './core/messages.js';
-export type { ChatRequest, GenerationParams, ResponseFormat, RoutingContext, ProviderOptions, ProviderRequest, ProviderCallOptions } from './core/request.js';
-export type { ChatResponse, ProviderResponse, RouteInfo, AttemptRecord, Warning, SkipReason, SkippedCandidateInfo } from './core/response.js';
-export type { StreamEvent, StreamEventType, ProviderStreamPart } from './core/stream.js';
+export type { ChatRequest, GenerationParams, ResponseFormat, RoutingContext, ProviderOptions } from './core/request.js';
+export type { ChatResponse, RouteInfo, AttemptRecord, Warning, SkipReason, SkippedCandidate } from './core/response.js';
+export type { StreamEvent, StreamEventType } from './core/stream.js';
 export type { Usage, Cost, FinishReason } from './core/usage.js';
-export type { ToolDefinition, ToolChoice, ToolParameters, NormalizedTool, JSONSchema, JSONValue } from './core/tools.js';
+export type { ToolDefinition, ToolChoice, ToolParameters, JSONSchema, JSONValue } from './core/tools.js';
 export type { ModelInfo, ModelCapabilities, ModelPricing, ModelTier } from './core/model.js';
 export type { LLMProvider, ProviderKind, CredentialCheck } from './core/provider.js';
 export type { RouterEvents, RouterEventName, Listener, Unsubscribe, RequestKind } from './observability/events.js';
@@ -108,11 +111,7 @@ export {
   ConfigError,
   CircuitOpenError,
 } from './core/errors.js';
-export type { ErrorCode, ErrorOptions, ConfigIssue, SkippedCandidate } from './core/errors.js';
-
-// Helpers for adapter authors
-export { errorFromStatus, parseRetryAfter } from './core/error-mapping.js';
-export { estimateTextTokens, estimateRequestTokens } from './core/tokens.js';
+export type { ErrorCode, ErrorOptions, ConfigIssue } from './core/errors.js';
 
 // Catalog, cost accounting, ledger reports and budgets
 export { catalog, lookupModel, resolveModelInfo } from './catalog/index.js';
@@ -121,37 +120,16 @@ export { computeCost } from './accounting/cost.js';
 export type { CostsApi, SummaryQuery, SummaryRow, CostSummary, RecordsQuery, UsageFilter, SummaryKey, ExportQuery, ExportFormat, CompareQuery, CompareResult, CompareRow, ForecastQuery, Forecast, ForecastPeriod } from './accounting/index.js';
 export type { UsageRecord, RecordKind, RecordTokens } from './accounting/index.js';
 export type { BudgetConfig, BudgetScope, BudgetPeriod, BudgetAction, BudgetAlert, BudgetRef } from './accounting/index.js';
-export { MemoryStore, createMemoryStore, memoryStore, StoreUnavailableError } from './state/index.js';
-export type { Store, ImmediateStore } from './state/index.js';
-export type {
-  SharedStore,
-  StoreKind,
-  HoldItem,
-  HoldRequest,
-  HoldRef,
-  HoldResult,
-  SettleResult,
-  BudgetUsage,
-  RateRequest,
-  RateResult,
-  SlotRequest,
-  SlotResult,
-  Versioned,
-  CasResult,
-  StoreChange,
-  StoreStatusEvent,
-  StoreErrorPolicy,
-  StoreErrorPolicyOption,
-  MemoryStoreOptions,
-} from './state/index.js';
+export { memoryStore, StoreUnavailableError } from './state/index.js';
+export type { SharedStore, StoreKind, StoreStatusEvent, StoreErrorPolicy, StoreErrorPolicyOption, MemoryStoreOptions } from './state/index.js';
 
 // Tenants, secrets and audit
 export type { TenantConfig } from './routing/config/tenants.js';
-export type { TenantsApi, ConnectionReport } from './routing/router.js';
+export type { TenantsApi } from './routing/router.js';
 export type { AuditOptions } from './routing/config/options.js';
 export { sealSecrets, openSecrets, generateSealKey, isSealedValue, SealedConfigError } from './security/index.js';
 export type { Sealed, SealedValue, SealKey, SealOptions, OpenOptions, SealedConfigIssue, SealedConfigReason } from './security/index.js';
-export { verifyAuditLog, auditHeads, readAuditFile, memorySink, jsonlFileSink, createAuditLog, AuditLogError } from './observability/audit/index.js';
+export { verifyAuditLog, auditHeads, readAuditFile, memorySink, jsonlFileSink, AuditLogError } from './observability/audit/index.js';
 export type {
   AuditEntry,
   AuditRequestEntry,
@@ -182,10 +160,6 @@ export { gemini } from './providers/gemini/index.js';
 export type { GeminiProvider, GeminiProviderOptions, GeminiRequestOptions, GeminiSchemaMode, PromptBlockedBehavior, GenAIClientLike, GenerativeAIClientLike } from './providers/gemini/index.js';
 export { ollama } from './providers/ollama/index.js';
 export type { OllamaProvider, OllamaProviderOptions, OllamaCallOptions, OllamaModelOptions, OllamaThink } from './providers/ollama/index.js';
-export type { ApiKey, BaseProviderOptions } from './providers/shared/options.js';
-export { apiKeyFromEnv, apiKeyFromEnvVar, ollamaBaseURLFromEnv, API_KEY_ENV, createKeySource } from './providers/shared/credentials.js';
-export type { EnvKeyKind, KeySource, RotationResult, ProviderDescription } from './providers/shared/credentials.js';
-
-// Mock providers (also at 'switchyard/testing')
-export { mockProvider } from './providers/mock/index.js';
-export type { MockProvider, MockProviderOptions, MockReply, MockFailure, MockErrorKind, MockCall, MockToolCall, MockReplyFunction } from './providers/mock/index.js';
+export type { ApiKey } from './providers/shared/options.js';
+export { apiKeyFromEnv, apiKeyFromEnvVar, ollamaBaseURLFromEnv, API_KEY_ENV } from './providers/shared/credentials.js';
+export type { EnvKeyKind } from './providers/shared/credentials.js';

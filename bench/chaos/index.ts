@@ -18,20 +18,7 @@ import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import {
-  anthropic,
-  computeCost,
-  createRouter,
-  deepseek,
-  gemini,
-  ollama,
-  openai,
-  SwitchyardError,
-  type ChatRequest,
-  type ModelPricing,
-  type Router,
-  type UsageRecord,
-} from '../../src/index.js';
+import { anthropic, computeCost, createRouter, deepseek, gemini, ollama, openai, SwitchyardError, type ChatRequest, type ModelPricing, type Router, type UsageRecord } from '../../src/index.js';
 import { machine } from '../lib/machine.js';
 import type { FromVendor, ToVendor } from './fake-vendor.js';
 import { replyText, type BilledCall } from './wire.js';

@@ -151,7 +151,7 @@ export function describe(b: BuiltRouter, models: number, routes: number): string
 /** For micro-benchmarks: `n` mock providers' models and `r` routes, realistic extras on. */
 export function microRouter(nModels: number, nRoutes: number, strategy?: string): BuiltRouter {
   const providers: Record<string, LLMProvider> = {};
-  for (let i = 0; i < 5; i++) providers[`p${i}`] = sy().index.mockProvider({ name: `p${i}`, reply: 'hello' });
+  for (let i = 0; i < 5; i++) providers[`p${i}`] = sy().testing.mockProvider({ name: `p${i}`, reply: 'hello' });
   const models = manyModels(nModels, Object.keys(providers), (i) => `vendor-model-${i}`);
   return buildRouter({ providers, models, routes: manyRoutes(nRoutes, Object.keys(models)) }, realisticExtras(Object.keys(providers)), { events: true, ...(strategy !== undefined && { strategy }) });
 }

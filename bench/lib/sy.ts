@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as IndexModule from '../../src/index.js';
+import type * as TestingModule from '../../src/testing.js';
 import type * as OpenAIModule from '../../src/providers/openai/index.js';
 import type * as AnthropicModule from '../../src/providers/anthropic/index.js';
 import type * as CostModule from '../../src/accounting/cost.js';
@@ -23,6 +24,7 @@ import { BENCH_DIR } from './peer.js';
 
 export interface Switchyard {
   index: typeof IndexModule;
+  testing: typeof TestingModule;
   openai: typeof OpenAIModule;
   anthropic: typeof AnthropicModule;
   cost: typeof CostModule;
@@ -36,6 +38,7 @@ export interface Switchyard {
 
 const ENTRIES = {
   index: 'index',
+  testing: 'testing',
   openai: 'providers/openai/index',
   anthropic: 'providers/anthropic/index',
   cost: 'accounting/cost',
@@ -105,8 +108,9 @@ export function loadSwitchyard(): Promise<Switchyard> {
       const specifier: string = file(entry);
       return (await import(specifier)) as T;
     };
-    const [index, openai, anthropic, cost, accumulator] = await Promise.all([
+    const [index, testing, openai, anthropic, cost, accumulator] = await Promise.all([
       imp<typeof IndexModule>(ENTRIES.index),
+      imp<typeof TestingModule>(ENTRIES.testing),
       imp<typeof OpenAIModule>(ENTRIES.openai),
       imp<typeof AnthropicModule>(ENTRIES.anthropic),
       imp<typeof CostModule>(ENTRIES.cost),
@@ -114,6 +118,7 @@ export function loadSwitchyard(): Promise<Switchyard> {
     ]);
     return {
       index,
+      testing,
       openai,
       anthropic,
       cost,

@@ -263,12 +263,6 @@ export class BudgetExceededError extends SwitchyardError {
   static override isInstance = is<BudgetExceededError>('budget-exceeded');
 }
 
-export interface SkippedCandidate {
-  model: string;
-  reason: string;
-  detail?: string;
-}
-
 /** No candidate was eligible: nothing was called. */
 export class NoRouteError extends SwitchyardError {
   readonly code = 'no-route' as const;
@@ -366,7 +360,7 @@ export type SkipReason =
   | 'over-budget'
   | 'dropped-by-strategy';
 
-export interface SkippedCandidateInfo {
+export interface SkippedCandidate {
   model: string;
   reason: SkipReason;
   /** Details, e.g. which capability is missing. */
@@ -392,6 +386,6 @@ export interface RouteInfo {
   pinned?: boolean;
   attempts: AttemptRecord[];
   /** Candidates that were considered and not tried, with the reason. */
-  skipped: SkippedCandidateInfo[];
+  skipped: SkippedCandidate[];
   context: RoutingContext;
 }

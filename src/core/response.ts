@@ -25,7 +25,7 @@ export interface ProviderResponse {
 }
 
 // The route types live beside the errors that carry them (errors.ts), so that core has no import cycle.
-export type { AttemptRecord, SkipReason, SkippedCandidateInfo, RouteInfo } from './errors.js';
+export type { AttemptRecord, SkipReason, SkippedCandidate, RouteInfo } from './errors.js';
 
 export interface ChatResponse {
   /** Our request id (also on every event of this request). */

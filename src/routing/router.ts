@@ -1,11 +1,12 @@
 import { inspect } from 'node:util';
 import { agentMethods, type AgentMethods } from '../agents/router-methods.js';
 import type { CostsApi } from '../accounting/reports/costs-api.js';
+import type { CredentialCheck } from '../core/provider.js';
 import { InvalidRequestError, TimeoutError, type SwitchyardError } from '../core/errors.js';
 import type { ChatRequest } from '../core/request.js';
-import type { ChatResponse, SkippedCandidateInfo } from '../core/response.js';
+import type { ChatResponse, SkippedCandidate } from '../core/response.js';
 import { validateRequest } from '../core/request-schema.js';
-import { createAuditLog, type AuditLog, type AuditLogStats } from '../observability/audit/audit-log.js';
+import { AuditLogError, createAuditLog, type AuditLog, type AuditLogStats } from '../observability/audit/audit-log.js';
 import type { AuditHeads } from '../observability/audit/types.js';
 import { auditFromControl } from '../observability/audit/from-events.js';
 import { EventBus, type Listener, type RouterEventName, type RouterEvents, type Unsubscribe } from '../observability/events.js';
@@ -32,7 +33,7 @@ export interface RouteDecision {
   routeIndex?: number;
   routeName?: string;
   /** Candidates passed over, with why. */
-  skipped: SkippedCandidateInfo[];
+  skipped: SkippedCandidate[];
   /** The session's pinned model, when it leads the list. */
   pinned?: string;
   /** The `degradeTo` model, when it was added as the last resort. */
@@ -43,12 +44,6 @@ export interface RouteDecision {
 /** Who did it, for the `control` event and the audit log. */
 export interface ControlOptions {
   actor?: string;
-}
-
-export interface ConnectionReport {
-  ok: boolean;
-  latencyMs: number;
-  error?: SwitchyardError;
 }
 
 export interface TenantsApi {
@@ -93,7 +88,7 @@ export interface Router<Provider extends string = string, Model extends string =
   /** Per model and per provider (of a tenant's scope, or the default one): breaker state, latency, error rate, controls. */
   health(options?: { tenant?: string }): RouterHealth;
   /** Calls every provider's `validateCredentials()` at once, each bounded by `timeoutMs` (default 10 s). */
-  testConnections(options?: { tenant?: string; timeoutMs?: number }): Promise<Record<string, ConnectionReport>>;
+  testConnections(options?: { tenant?: string; timeoutMs?: number }): Promise<Record<string, CredentialCheck>>;
   /** Takes a model alias or a provider name out of rotation at once. */
   disable<Name extends string>(target: KnownName<Name, Provider | Model>, options?: ControlOptions): void;
   enable<Name extends string>(target: KnownName<Name, Provider | Model>, options?: ControlOptions): void;
@@ -124,6 +119,7 @@ export function createRouter<Provider extends string, Model extends string, Grou
         sink: options.audit.sink,
         ...(options.audit.content !== undefined && { content: options.audit.content }),
         ...(options.audit.hmacKey !== undefined && { hmacKey: options.audit.hmacKey }),
+        ...(options.audit.resume !== undefined && { resume: options.audit.resume }),
         onError: (error) => events.emit('audit-error', { error }),
       })
     : undefined;
@@ -198,11 +194,11 @@ export function createRouter<Provider extends string, Model extends string, Grou
       const scope = tenants.scopeFor(o.tenant);
       const timeoutMs = o.timeoutMs ?? 10_000;
       const entries = await Promise.all(
-        Object.entries(scope.providers).map(async ([name, provider]): Promise<[string, ConnectionReport]> => {
+        Object.entries(scope.providers).map(async ([name, provider]): Promise<[string, CredentialCheck]> => {
           const started = performance.now();
           const controller = new AbortController();
           let timer: ReturnType<typeof setTimeout> | undefined;
-          const deadline = new Promise<ConnectionReport>((resolve) => {
+          const deadline = new Promise<CredentialCheck>((resolve) => {
             timer = setTimeout(() => {
               controller.abort();
               resolve({ ok: false, latencyMs: performance.now() - started, error: new TimeoutError({ provider: name, timeoutMs, message: `validateCredentials of "${name}" timed out after ${timeoutMs} ms` }) });
@@ -249,7 +245,7 @@ export function createRouter<Provider extends string, Model extends string, Grou
     async close() {
       await shared.accounting.flush();
       await limits.close();
-      await audit?.close();
+      if (audit) await closeAudit(audit, options.audit?.closeTimeoutMs ?? 10_000, events);
       events.clear();
     },
   };
@@ -260,4 +256,22 @@ export function createRouter<Provider extends string, Model extends string, Grou
     [inspect.custom]: { value: () => `Router ${inspect(summary())}`, enumerable: false },
   });
   return router;
+}
+
+/** Closes the audit log, waiting at most `timeoutMs` for its sinks: a sink that never settles must not hang shutdown. */
+async function closeAudit(audit: AuditLog, timeoutMs: number, events: EventBus): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    const outcome = await Promise.race([audit.close().then(() => 'closed' as const), timedOut]);
+    if (outcome === 'timeout') {
+      const { recorded, written } = audit.stats();
+      const message = `The audit sinks did not finish within ${timeoutMs} ms of close(); ${recorded - written} entries may be unwritten`;
+      events.emit('audit-error', { error: new AuditLogError(message, 'close-timeout') });
+    }
+  } finally {
+    clearTimeout(timer);
+  }
 }

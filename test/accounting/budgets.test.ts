@@ -3,7 +3,7 @@ import { createBudgetEngine } from '../../src/accounting/budgets/engine.js';
 import { budgetsSchema, parseBudgets } from '../../src/accounting/budgets/schema.js';
 import type { BudgetAlert, BudgetCandidate } from '../../src/accounting/budgets/types.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { createMemoryStore } from '../../src/state/index.js';
+import { memoryStore } from '../../src/state/index.js';
 
 const premium: BudgetCandidate = { model: 'opus', provider: 'claude', providerModel: 'claude-opus-4-1', pricing: { input: 15, output: 75 }, maxOutputTokens: 32_000 };
 const cheap: BudgetCandidate = { model: 'mini', provider: 'gpt', providerModel: 'gpt-4o-mini', pricing: { input: 0.15, output: 0.6 }, maxOutputTokens: 16_384 };
@@ -171,7 +171,7 @@ describe('budget decisions', () => {
 
   it('days start in the budget time zone', async () => {
     let now = Date.UTC(2025, 9, 1, 15, 30); // 23:30 in Shanghai
-    const store = createMemoryStore();
+    const store = memoryStore();
     const engine = createBudgetEngine({ store, now: () => now, budgets: [{ id: 'sh', period: 'day', timeZone: 'Asia/Shanghai', limitUsd: 0.1, onExceed: 'block' }] });
     const a = await engine.admit({ context: {}, candidates: [premium], estimate });
     expect(a.reservation.holds[0]!.key).toContain(':sh:2025-10-01');

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMemoryStore } from '../../src/state/index.js';
+import { memoryStore } from '../../src/state/index.js';
 
 describe('MemoryStore', () => {
   it('counters, sets and values', async () => {
     let now = 0;
-    const s = createMemoryStore({ now: () => now });
+    const s = memoryStore({ now: () => now });
     expect(await s.increment('k', { a: 2, b: -1 })).toEqual({ a: 2, b: -1 });
     expect(await s.increment('k', { a: 3 })).toEqual({ a: 5 });
     expect(await s.counters('k')).toEqual({ a: 5, b: -1 });
@@ -19,7 +19,7 @@ describe('MemoryStore', () => {
   });
 
   it('immediate answers like the async methods, at once', async () => {
-    const s = createMemoryStore();
+    const s = memoryStore();
     const now = s.immediate!;
     expect(now.increment('k', { used: 7, spent: 2 })).toEqual({ used: 7, spent: 2 });
     expect(now.counter('k', 'used')).toBe(7);
@@ -33,14 +33,14 @@ describe('MemoryStore', () => {
   });
 
   it('increment is all or nothing: a bad delta adds none of the others', async () => {
-    const s = createMemoryStore();
+    const s = memoryStore();
     await s.increment('k', { a: 1 });
     await expect(s.increment('k', { a: 5, b: Number.NaN })).rejects.toThrow(/"b" got NaN/);
     expect(await s.counters('k')).toEqual({ a: 1 });
   });
 
   it('increment adds the own fields of its deltas only, and answers with their new values', async () => {
-    const s = createMemoryStore();
+    const s = memoryStore();
     const deltas = Object.assign(Object.create({ inherited: 7 }) as Record<string, number>, { a: 2, 计数: 3 });
     expect(await s.increment('k', deltas)).toEqual({ a: 2, 计数: 3 });
     expect(s.immediate!.increment('k', { a: -1 })).toEqual({ a: 1 });
@@ -48,7 +48,7 @@ describe('MemoryStore', () => {
   });
 
   it('reserve is all or nothing', async () => {
-    const s = createMemoryStore();
+    const s = memoryStore();
     await s.increment('a', { used: 90 });
     expect(await s.reserve([{ key: 'b', field: 'used', amount: 5, limit: 10 }, { key: 'a', field: 'used', amount: 20, limit: 100 }])).toEqual({ ok: false, index: 1, current: 90 });
     expect(await s.counters('b')).toEqual({});
@@ -56,7 +56,7 @@ describe('MemoryStore', () => {
   });
 
   it('logs stay in score order, range is [min, max), prune tracks what it dropped', async () => {
-    const s = createMemoryStore();
+    const s = memoryStore();
     for (const t of [5, 1, 3, 3, 9]) await s.append('log', t, `v${t}`);
     expect((await s.range('log', 3, 9)).map((e) => e.value)).toEqual(['v3', 'v3', 'v5']);
     expect(await s.prune('log', { maxCount: 3 })).toBe(2);
@@ -73,7 +73,7 @@ describe('MemoryStore', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 80 }), async (ops) => {
-        const s = createMemoryStore();
+        const s = memoryStore();
         // The model: a stable sort by score, oldest dropped first.
         let model: Array<{ score: number; value: string }> = [];
         let prunedThrough: number | undefined;

@@ -3,7 +3,7 @@ import { computeCost } from '../../src/accounting/cost.js';
 import { recordOfBilledAttempt, recordOfFailure, recordOfResponse } from '../../src/accounting/ledger/from-router.js';
 import { createLedger } from '../../src/accounting/ledger/ledger.js';
 import { createCostsApi } from '../../src/accounting/reports/costs-api.js';
-import { createMemoryStore } from '../../src/state/index.js';
+import { memoryStore } from '../../src/state/index.js';
 import { InvalidRequestError, ProviderUnavailableError, RateLimitError, AllAttemptsFailedError } from '../../src/core/errors.js';
 import type { ChatResponse, RouteInfo } from '../../src/core/response.js';
 
@@ -36,7 +36,7 @@ describe('costs API', () => {
   });
 
   it('every ledger on a shared store sees every bucket, whichever ledger wrote it first', async () => {
-    const store = createMemoryStore();
+    const store = memoryStore();
     const a = createLedger({ store });
     const b = createLedger({ store });
     const rec = (ledger: typeof a, tenant: string, at: number) =>

@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { createRouter, mockProvider, ObjectValidationError, SwitchyardError, type ObjectStreamEvent } from '../../src/index.js';
+import { createRouter, ObjectValidationError, SwitchyardError, type ObjectStreamEvent } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 const user = (content: string) => [{ role: 'user' as const, content }];
 const refund = z.object({ approve: z.boolean(), amountUsd: z.number().min(0), reason: z.string() });

@@ -1,6 +1,8 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { createRouter, hasToolCall, mockProvider, stepCountIs, tool, type AgentTool, type MockReply, type ProviderRequest } from '../../src/index.js';
+import { createRouter, hasToolCall, stepCountIs, tool, type AgentTool } from '../../src/index.js';
+import { mockProvider, type MockReply } from '../../src/testing.js';
+import { type ProviderRequest } from '../../src/provider.js';
 
 const user = (content: string) => [{ role: 'user' as const, content }];
 const lookupOrder = tool({

@@ -3,7 +3,8 @@ import { generateObject, generateText, jsonSchema, stepCountIs, streamText, tool
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createSwitchyard, type SpecificationVersion } from '../../src/ai-sdk/index.js';
-import { createRouter, mockProvider, SwitchyardError, type MockProviderOptions } from '../../src/index.js';
+import { createRouter, SwitchyardError } from '../../src/index.js';
+import { mockProvider, type MockProviderOptions } from '../../src/testing.js';
 
 // The AI SDK logs warnings to the console by default; the tests read them from the results.
 (globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;

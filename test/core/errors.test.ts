@@ -1,21 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import {
-  AbortError,
-  AllAttemptsFailedError,
-  AuthenticationError,
-  ConfigError,
-  ContextLengthError,
-  errorFromStatus,
-  InvalidRequestError,
-  NotFoundError,
-  parseRetryAfter,
-  PermissionError,
-  ProviderUnavailableError,
-  RateLimitError,
-  SwitchyardError,
-  TimeoutError,
-} from '../../src/index.js';
+import { AbortError, AllAttemptsFailedError, AuthenticationError, ConfigError, ContextLengthError, InvalidRequestError, NotFoundError, PermissionError, ProviderUnavailableError, RateLimitError, SwitchyardError, TimeoutError } from '../../src/index.js';
+import { errorFromStatus, parseRetryAfter } from '../../src/provider.js';
 import { registerSecret } from '../../src/core/redact.js';
 
 describe('error hierarchy', () => {

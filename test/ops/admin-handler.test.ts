@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRouter, memorySink, mockProvider, type Router, type RouterOptions } from '../../src/index.js';
+import { createRouter, memorySink, type Router, type RouterOptions } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 import { createAdminHandler, type AdminHandler, type AdminPrincipal } from '../../src/admin/index.js';
 
 const SECRET = 'sk-live-SECRET-4f7a9c';

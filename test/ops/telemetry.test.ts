@@ -4,7 +4,8 @@ import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, Periodic
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BudgetExceededError, createRouter, mockProvider, type Router, type RouterOptions } from '../../src/index.js';
+import { BudgetExceededError, createRouter, type Router, type RouterOptions } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 import { instrumentOpenTelemetry } from '../../src/observability/otel/index.js';
 import { prometheusMetrics } from '../../src/prometheus/index.js';
 

@@ -1,14 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createRouter,
-  InvalidRequestError,
-  InvalidResponseError,
-  RateLimitError,
-  SwitchyardError,
-  type ChatRequest,
-  type StreamEvent,
-} from '../../src/index.js';
+import { createRouter, InvalidRequestError, InvalidResponseError, RateLimitError, SwitchyardError, type ChatRequest, type StreamEvent } from '../../src/index.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
 import { gemini } from '../../src/providers/gemini/index.js';
 import { ollama } from '../../src/providers/ollama/index.js';

@@ -1,5 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { createRouter, mockProvider, type ChatResponse, type RouteInfo } from '../../src/index.js';
+import { createRouter, type ChatResponse, type RouteInfo } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 const user = (content: string) => [{ role: 'user' as const, content }];
 

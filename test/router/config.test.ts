@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createRouter, mockProvider, validateConfig } from '../../src/index.js';
+import { ConfigError, createRouter, validateConfig } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 function issuesOf(options: unknown): Array<{ path: string; message: string }> {
   try {

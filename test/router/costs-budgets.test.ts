@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BudgetExceededError, createRouter, mockProvider, type BudgetAlert, type StreamEvent } from '../../src/index.js';
+import { BudgetExceededError, createRouter, type BudgetAlert, type StreamEvent } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 const ask = (tenant?: string) => ({ messages: [{ role: 'user' as const, content: 'How much is shipping to Lyon?' }], ...(tenant && { tenant }) });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRouter, mockProvider, type RouterEvents } from '../../src/index.js';
+import { createRouter, type RouterEvents } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 const messages = [{ role: 'user' as const, content: 'hello' }];
 

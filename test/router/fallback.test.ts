@@ -1,16 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  AbortError,
-  AllAttemptsFailedError,
-  createRouter,
-  InvalidRequestError,
-  mockProvider,
-  NoRouteError,
-  ProviderUnavailableError,
-  RateLimitError,
-  TimeoutError,
-  type RouterOptions,
-} from '../../src/index.js';
+import { AbortError, AllAttemptsFailedError, createRouter, InvalidRequestError, NoRouteError, ProviderUnavailableError, RateLimitError, TimeoutError, type RouterOptions } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 const messages = [{ role: 'user' as const, content: 'hello' }];
 

@@ -4,19 +4,9 @@
  * iterator, and names that only exist on Object.prototype.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  AbortError,
-  AllAttemptsFailedError,
-  createRouter,
-  InvalidRequestError,
-  InvalidResponseError,
-  mockProvider,
-  TimeoutError,
-  type LLMProvider,
-  type ProviderCallOptions,
-  type ProviderStreamPart,
-  type StreamEvent,
-} from '../../src/index.js';
+import { AbortError, AllAttemptsFailedError, createRouter, InvalidRequestError, InvalidResponseError, TimeoutError, type LLMProvider, type StreamEvent } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
+import { type ProviderCallOptions, type ProviderStreamPart } from '../../src/provider.js';
 
 const messages = [{ role: 'user' as const, content: 'hi' }];
 const usage = { inputTokens: 3, outputTokens: 2, totalTokens: 5 };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createRouter, InvalidRequestError, mockProvider, type ChatRequest } from '../../src/index.js';
+import { createRouter, InvalidRequestError, type ChatRequest } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 const m = mockProvider();
 const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } } });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { BudgetExceededError, MemoryStore, createRouter, mockProvider, type BudgetAlert, type Store } from '../../src/index.js';
+import { MemoryStore } from '../../src/state/index.js';
+import { BudgetExceededError, createRouter, type BudgetAlert } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
+import { type Store } from '../../src/provider.js';
 
 /**
  * A store without `immediate`, answering every call a turn of the event loop later, like a remote

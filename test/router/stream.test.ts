@@ -1,13 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import {
-  AbortError,
-  createRouter,
-  InvalidResponseError,
-  mockProvider,
-  ProviderUnavailableError,
-  type MockReply,
-  type StreamEvent,
-} from '../../src/index.js';
+import { AbortError, createRouter, InvalidResponseError, ProviderUnavailableError, type StreamEvent } from '../../src/index.js';
+import { mockProvider, type MockReply } from '../../src/testing.js';
 
 const messages = [{ role: 'user' as const, content: 'hello' }];
 

@@ -1,15 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AuthenticationError,
-  ConfigError,
-  createRouter,
-  mockProvider,
-  openai,
-  type AuditEntry,
-  type LLMProvider,
-  type RouterEvents,
-} from '../../src/index.js';
+import { AuthenticationError, ConfigError, createRouter, openai, type AuditEntry, type LLMProvider, type RouterEvents } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 import { memorySink, verifyAuditLog } from '../../src/observability/audit/index.js';
 import { sendJson, startLoopback, type Loopback } from '../helpers/loopback.js';
 

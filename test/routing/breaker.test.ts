@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRouter, mockProvider, type RouterEvents } from '../../src/index.js';
+import { createRouter, type RouterEvents } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 import { CircuitBreaker } from '../../src/resilience/breaker/breaker.js';
 
 const messages = [{ role: 'user' as const, content: 'hi' }];

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRouter, mockProvider } from '../../src/index.js';
+import { createRouter } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 import { classify } from '../../src/routing/plan/classify/index.js';
 import { HELD_OUT, LABELLED, type Labelled } from './classify-labelled.js';
 

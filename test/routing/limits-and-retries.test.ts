@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, createRouter, mockProvider, RateLimitError, TimeoutError } from '../../src/index.js';
+import { AbortError, createRouter, RateLimitError, TimeoutError } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 const messages = [{ role: 'user' as const, content: 'hi' }];
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, createRouter, mockProvider, RateLimitError } from '../../src/index.js';
+import { AbortError, createRouter, RateLimitError } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 const ask = (n: number) => ({ messages: [{ role: 'user' as const, content: `request ${n}` }] });
 const asked = (m: ReturnType<typeof mockProvider>) => m.calls.map((c) => c.request.messages[0]!.content);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AllAttemptsFailedError, createRouter, InvalidRequestError, mockProvider, NoRouteError, type RouterEvents, type StreamEvent } from '../../src/index.js';
+import { AllAttemptsFailedError, createRouter, InvalidRequestError, NoRouteError, type RouterEvents, type StreamEvent } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 const messages = [{ role: 'user' as const, content: 'hi' }];
 

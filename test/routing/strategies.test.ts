@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createRouter, mockProvider, type ModelConfig, type RouterOptions } from '../../src/index.js';
+import { createRouter, type ModelConfig, type RouterOptions } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 import { seededRandom } from '../../src/providers/mock/random.js';
 
 const text = (content: string) => [{ role: 'user' as const, content }];

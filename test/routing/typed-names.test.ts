@@ -4,7 +4,8 @@
  * options typed as plain `RouterOptions` (built at runtime) still compile and are checked at runtime.
  */
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { ConfigError, createRouter, InvalidRequestError, mockProvider, type Router, type RouterOptions } from '../../src/index.js';
+import { ConfigError, createRouter, InvalidRequestError, type Router, type RouterOptions } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
 
 const messages = [{ role: 'user' as const, content: 'hi' }];
 

@@ -4,7 +4,9 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createMemoryStore, createRouter, mockProvider, type Store } from '../../src/index.js';
+import { memoryStore, createRouter } from '../../src/index.js';
+import { mockProvider } from '../../src/testing.js';
+import { type Store } from '../../src/provider.js';
 import { WRITE_BEHIND_MAX, WRITE_BEHIND_MS, WriteBehind } from '../../src/accounting/ledger/write-behind.js';
 
 afterEach(() => {
@@ -13,7 +15,7 @@ afterEach(() => {
 
 /** A MemoryStore whose log appends are counted (what a Redis store would be sent). */
 function watchedStore(): { store: Store; appended: () => number } {
-  const inner = createMemoryStore();
+  const inner = memoryStore();
   let appended = 0;
   const store: Store = {
     get: (k) => inner.get(k),

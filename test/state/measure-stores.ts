@@ -9,7 +9,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { createMemoryStore, type SharedStore } from '../../src/state/index.js';
+import { memoryStore, type SharedStore } from '../../src/state/index.js';
 import { redisStore } from '../../src/state/redis/index.js';
 import { sqliteStore } from '../../src/state/sqlite/index.js';
 import { REDIS_ENV, sqliteAvailable, spawnRedis } from './helpers/redis-server.js';
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   url ??= spawned!.url;
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-measure-'));
   const stores: Array<[string, SharedStore]> = [
-    ['memory', createMemoryStore()],
+    ['memory', memoryStore()],
     ['redis (loopback)', redisStore({ url, prefix: `measure:${randomUUID().slice(0, 8)}:`, commandTimeoutMs: 10_000 })],
   ];
   if (sqliteAvailable) stores.push(['sqlite (WAL file)', sqliteStore({ path: join(dir, 'm.db') })]);

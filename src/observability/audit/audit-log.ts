@@ -15,7 +15,7 @@ export class AuditLogError extends Error {
   override readonly name = 'AuditLogError';
   constructor(
     message: string,
-    readonly kind: 'sink' | 'redaction' | 'input' | 'closed',
+    readonly kind: 'sink' | 'redaction' | 'input' | 'closed' | 'close-timeout',
     options?: { cause?: unknown },
   ) {
     super(message, options);

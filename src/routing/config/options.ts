@@ -1,3 +1,4 @@
+import type { AuditHeads } from '../../observability/audit/types.js';
 import type { ErrorCode } from '../../core/errors.js';
 import type { ModelCapabilities, ModelPricing, ModelTier } from '../../core/model.js';
 import type { LLMProvider } from '../../core/provider.js';
@@ -81,9 +82,6 @@ export type StrategySpec =
   | { type: 'capability'; /** Task hint used when the request gives none. */ task?: string }
   | { type: 'load-balance'; mode?: 'weighted' | 'round-robin' | 'least-in-flight' }
   | { type: 'latency'; /** `auto` (default) ranks streams by time to first token, others by latency. */ metric?: 'auto' | 'latency' | 'ttft' };
-
-/** Back-compat alias. */
-export type Strategy = StrategySpec;
 
 /** A named group of models or other groups, ordered by its own strategy (strategies nest). */
 export interface GroupConfig<Name extends string = string> {
@@ -210,6 +208,13 @@ export interface AuditOptions {
   content?: AuditContentPolicy;
   /** Chain with HMAC-SHA-256 under this key. */
   hmacKey?: Uint8Array | string;
+  /** Continue the chains of an existing log after a restart: `auditHeads(await readAuditFile(path))`. */
+  resume?: AuditHeads;
+  /**
+   * Longest `router.close()` waits for the sinks to finish writing (default 10,000 ms). A sink still
+   * busy then is reported by an `audit-error` event (kind `close-timeout`) and `close()` resolves.
+   */
+  closeTimeoutMs?: number;
 }
 
 /** `{}` when every name in `Used` is one of `Known` (or `Used` is plain `string`); else an object that lacks the unknown names. */

@@ -162,6 +162,13 @@ export const routerOptionsSchema = z.strictObject({
       sink: z.custom<object>((v) => typeof v === 'function' || (typeof v === 'object' && v !== null), { message: 'must be a function, a sink object or a list of them' }),
       content: z.union([z.enum(['exclude', 'include', 'hash']), fn]).optional(),
       hmacKey: z.union([z.string().min(1), z.instanceof(Uint8Array)]).optional(),
+      resume: z
+        .strictObject({
+          logSeq: z.number().int().nonnegative(),
+          chains: z.array(z.strictObject({ tenant: z.string().nullable(), seq: z.number().int().nonnegative(), hash: z.string().min(1) })),
+        })
+        .optional(),
+      closeTimeoutMs: positiveInt.max(2 ** 31 - 1).optional(),
     })
     .optional(),
 });

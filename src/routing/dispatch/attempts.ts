@@ -1,7 +1,7 @@
 import { AllAttemptsFailedError, AuthenticationError, RateLimitError, type SwitchyardError, TimeoutError } from '../../core/errors.js';
 import type { LLMProvider } from '../../core/provider.js';
 import type { RoutingContext } from '../../core/request.js';
-import type { AttemptRecord, SkippedCandidateInfo } from '../../core/response.js';
+import type { AttemptRecord, SkippedCandidate } from '../../core/response.js';
 import type { RequestKind } from '../../observability/events.js';
 import type { RequestSignal } from '../../resilience/deadline.js';
 import { retry, type TryResult } from '../../resilience/retry.js';
@@ -39,7 +39,7 @@ export interface AttemptResult<T> {
   /** Every failed try, in order. */
   attempts: AttemptRecord[];
   /** Candidates passed over at dispatch (a local limit saturated by then). */
-  skipped: SkippedCandidateInfo[];
+  skipped: SkippedCandidate[];
 }
 
 export type Call<T> = (provider: LLMProvider, candidate: Candidate, signal: AbortSignal | undefined) => Promise<T>;
@@ -53,7 +53,7 @@ export type Call<T> = (provider: LLMProvider, candidate: Candidate, signal: Abor
  */
 export async function attempt<T>(scope: RouterScope, input: AttemptInput, call: Call<T>): Promise<AttemptResult<T>> {
   const attempts: AttemptRecord[] = [];
-  const skipped: SkippedCandidateInfo[] = [];
+  const skipped: SkippedCandidate[] = [];
   const { candidates, signal } = input;
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i]!;

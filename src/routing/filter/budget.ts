@@ -2,13 +2,13 @@ import type { BudgetEngine } from '../../accounting/budgets/engine.js';
 import type { BudgetCandidate, Reservation } from '../../accounting/budgets/types.js';
 import { BudgetExceededError } from '../../core/errors.js';
 import type { RoutingContext } from '../../core/request.js';
-import type { SkippedCandidateInfo } from '../../core/response.js';
+import type { SkippedCandidate } from '../../core/response.js';
 import type { Candidate } from '../config/options.js';
 
 export interface Admitted {
   /** The candidates the budgets allow, in order (a `degradeTo` model in place of a downgraded one). */
   candidates: Candidate[];
-  skipped: SkippedCandidateInfo[];
+  skipped: SkippedCandidate[];
   /** The budget held for this request: settled exactly once by the record stage. */
   reservation: Reservation | undefined;
 }
@@ -48,7 +48,7 @@ export async function admitBudget(
       return c ? budgetView(c) : undefined;
     },
   });
-  const skipped: SkippedCandidateInfo[] = [];
+  const skipped: SkippedCandidate[] = [];
   for (const d of admission.decisions) {
     if (d.decision !== 'allow' && !admission.allowed.includes(d.model)) {
       skipped.push({ model: d.model, reason: 'over-budget', detail: `budget "${d.budget.budgetId}" (${d.budget.period} ${d.budget.periodKey}): ${d.decision}${d.reason === 'unpriced' ? ', model unpriced' : ''}` });

@@ -1,4 +1,4 @@
-import type { SkippedCandidateInfo } from '../../core/response.js';
+import type { SkippedCandidate } from '../../core/response.js';
 import type { Candidate } from '../config/options.js';
 import type { RouteNode } from '../plan/compile.js';
 import type { RouterScope } from '../scope/scope.js';
@@ -8,7 +8,7 @@ export interface Filtered {
   /** Model aliases that may be tried. */
   eligible: Set<string>;
   /** Every candidate passed over, with why. */
-  skipped: SkippedCandidateInfo[];
+  skipped: SkippedCandidate[];
 }
 
 /** The models a route tree can reach, each once, in tree order. */
@@ -23,7 +23,7 @@ export function leavesOf(node: RouteNode, out: Candidate[] = []): Candidate[] {
  * Why a candidate may not serve this request at all (tenant allow-list, disabled, breaker,
  * capability, context window), or undefined.
  */
-export function hardReason(scope: RouterScope, c: Candidate, needs: Needs, tenant: string | undefined): Omit<SkippedCandidateInfo, 'model'> | undefined {
+export function hardReason(scope: RouterScope, c: Candidate, needs: Needs, tenant: string | undefined): Omit<SkippedCandidate, 'model'> | undefined {
   if (scope.allowed && !scope.allowed(c.model)) return { reason: 'disabled', detail: `not allowed for tenant "${tenant}"` };
   if (scope.controls.isDisabled(c.model, c.provider)) {
     return { reason: 'disabled', detail: scope.controls.isDisabled(c.model, '') ? 'model disabled' : `provider "${c.provider}" disabled` };
@@ -36,7 +36,7 @@ export function hardReason(scope: RouterScope, c: Candidate, needs: Needs, tenan
  * Why a candidate should wait its turn behind others (a vendor 429 cooling it, a local rate limit
  * saturated with `overflow: 'next'`), or undefined. These only skip while another candidate is left.
  */
-function softReason(scope: RouterScope, c: Candidate, tokens: number): Omit<SkippedCandidateInfo, 'model'> | undefined {
+function softReason(scope: RouterScope, c: Candidate, tokens: number): Omit<SkippedCandidate, 'model'> | undefined {
   if ((scope.guards.cooldowns.get(c.model) ?? 0) > scope.now()) return { reason: 'rate-limited', detail: 'cooling down after a vendor 429' };
   if (scope.guards.saturated(c, tokens)) return { reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' };
   return undefined;
@@ -49,7 +49,7 @@ function softReason(scope: RouterScope, c: Candidate, tokens: number): Omit<Skip
  * another one is left. Budgets are the admission stage, after ordering (budget.ts).
  */
 export function filterCandidates(scope: RouterScope, candidates: ReadonlyArray<Candidate>, needs: Needs, tokens: number, tenant: string | undefined): Filtered {
-  const skipped: SkippedCandidateInfo[] = [];
+  const skipped: SkippedCandidate[] = [];
   const passed: Candidate[] = [];
   for (const c of candidates) {
     const why = hardReason(scope, c, needs, tenant);

@@ -1,5 +1,5 @@
 import type { ChatRequest } from '../../core/request.js';
-import type { SkippedCandidateInfo } from '../../core/response.js';
+import type { SkippedCandidate } from '../../core/response.js';
 import type { Candidate } from '../config/options.js';
 
 /** What a request needs from a model, detected once per request. */
@@ -30,7 +30,7 @@ export function detectNeeds(request: Readonly<ChatRequest>, kind: 'chat' | 'stre
  * Why a candidate cannot serve these needs, or undefined when it can. A capability the model
  * config leaves unset is not held against it; a declared `false` is.
  */
-export function unmetNeed(c: Candidate, needs: Needs): Omit<SkippedCandidateInfo, 'model'> | undefined {
+export function unmetNeed(c: Candidate, needs: Needs): Omit<SkippedCandidate, 'model'> | undefined {
   const caps = c.config.capabilities;
   const missing: string[] = [];
   if (caps) {

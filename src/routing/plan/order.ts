@@ -1,4 +1,4 @@
-import type { SkippedCandidateInfo } from '../../core/response.js';
+import type { SkippedCandidate } from '../../core/response.js';
 import type { Candidate, StrategyInput } from '../config/options.js';
 import type { GroupNode, RouteNode } from './compile.js';
 
@@ -15,7 +15,7 @@ export interface OrderInput {
 export interface Ordered {
   candidates: Candidate[];
   /** Candidates a strategy dropped. */
-  skipped: SkippedCandidateInfo[];
+  skipped: SkippedCandidate[];
 }
 
 /**
@@ -24,12 +24,12 @@ export interface Ordered {
  * weight), then the children's lists are concatenated. A model reached twice is tried once.
  */
 export function orderTree(node: RouteNode, input: OrderInput): Ordered {
-  const skipped: SkippedCandidateInfo[] = [];
+  const skipped: SkippedCandidate[] = [];
   const candidates = orderNode(node, input, skipped);
   return { candidates, skipped };
 }
 
-function orderNode(node: RouteNode, input: OrderInput, skipped: SkippedCandidateInfo[]): Candidate[] {
+function orderNode(node: RouteNode, input: OrderInput, skipped: SkippedCandidate[]): Candidate[] {
   if (node.kind === 'model') return input.eligible.has(node.name) ? [node.candidate] : [];
   // Each child as its representative and the list it stands for.
   const children: Array<{ rep: Candidate; list: Candidate[] }> = [];

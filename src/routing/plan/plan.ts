@@ -1,6 +1,6 @@
 import { InvalidRequestError, NoRouteError } from '../../core/errors.js';
 import type { ChatRequest, ProviderRequest, RoutingContext } from '../../core/request.js';
-import type { SkippedCandidateInfo } from '../../core/response.js';
+import type { SkippedCandidate } from '../../core/response.js';
 import type { RequestKind } from '../../observability/events.js';
 import type { Candidate } from '../config/options.js';
 import { filterCandidates, hardReason, leavesOf } from '../filter/filter.js';
@@ -30,7 +30,7 @@ export interface RoutePlan {
   /** Index of the matched route, undefined when the default applied or a model was forced. */
   routeIndex?: number;
   routeName?: string;
-  skipped: SkippedCandidateInfo[];
+  skipped: SkippedCandidate[];
   /** The session's pinned model, when it was put first. */
   pinned?: string;
   /** The `degradeTo` model, when it was added as the last resort. */

@@ -1,5 +1,5 @@
 import type { AssistantContentPart, ToolCallPart } from '../../core/messages.js';
-import type { AttemptRecord, ChatResponse, ProviderResponse, RouteInfo, SkippedCandidateInfo } from '../../core/response.js';
+import type { AttemptRecord, ChatResponse, ProviderResponse, RouteInfo, SkippedCandidate } from '../../core/response.js';
 import type { RoutingContext } from '../../core/request.js';
 import type { Cost } from '../../core/usage.js';
 import type { Candidate } from '../config/options.js';
@@ -9,7 +9,7 @@ export function routeInfo(
   plan: RoutePlan,
   served: Candidate,
   attempts: AttemptRecord[],
-  skipped: SkippedCandidateInfo[],
+  skipped: SkippedCandidate[],
   context: RoutingContext,
 ): RouteInfo {
   const route: RouteInfo = {
@@ -30,7 +30,7 @@ export function routeInfo(
 }
 
 /** The failed route of a request that did not succeed (no model served it). */
-export function failedRouteInfo(plan: RoutePlan, attempts: AttemptRecord[], skipped: SkippedCandidateInfo[], context: RoutingContext): RouteInfo {
+export function failedRouteInfo(plan: RoutePlan, attempts: AttemptRecord[], skipped: SkippedCandidate[], context: RoutingContext): RouteInfo {
   const last = attempts[attempts.length - 1];
   const first = plan.candidates[0]!;
   const route: RouteInfo = {

@@ -1,7 +1,7 @@
 import type { Reservation } from '../../accounting/budgets/types.js';
 import { computeValidatedCost } from '../../accounting/cost.js';
 import type { SwitchyardError } from '../../core/errors.js';
-import type { AttemptRecord, ChatResponse, ProviderResponse, RouteInfo, SkippedCandidateInfo } from '../../core/response.js';
+import type { AttemptRecord, ChatResponse, ProviderResponse, RouteInfo, SkippedCandidate } from '../../core/response.js';
 import type { Cost, Usage } from '../../core/usage.js';
 import type { Candidate } from '../config/options.js';
 import type { Served } from '../dispatch/attempts.js';
@@ -13,7 +13,7 @@ import type { RoutedRequest } from './pipeline.js';
 /** What the stages after planning decided: the admitted candidates, every skip, every failed try, the hold. */
 export interface Dispatched {
   candidates: Candidate[];
-  skipped: SkippedCandidateInfo[];
+  skipped: SkippedCandidate[];
   attempts: AttemptRecord[];
   reservation: Reservation | undefined;
 }

@@ -1,7 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { APIError } from '@anthropic-ai/sdk';
 import { describe, expect, it } from 'vitest';
-import { createRouter, InvalidResponseError, ProviderUnavailableError, RateLimitError, type ProviderStreamPart } from '../../../src/index.js';
+import { createRouter, InvalidResponseError, ProviderUnavailableError, RateLimitError } from '../../../src/index.js';
+import { type ProviderStreamPart } from '../../../src/provider.js';
 import { mapAnthropicError } from '../../../src/providers/anthropic/map-error.js';
 import { API_KEY, collect, events, messageStart, provider, replySse, request, SSE, streamFailure, textStream, useLoopback } from './setup.js';
 import { anthropic } from '../../../src/providers/anthropic/index.js';

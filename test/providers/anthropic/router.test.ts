@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AllAttemptsFailedError, AuthenticationError, createRouter, mockProvider, SwitchyardError, type StreamEvent } from '../../../src/index.js';
+import { AllAttemptsFailedError, AuthenticationError, createRouter, SwitchyardError, type StreamEvent } from '../../../src/index.js';
+import { mockProvider } from '../../../src/testing.js';
 import { anthropic } from '../../../src/providers/anthropic/index.js';
 import { sendJson } from '../../helpers/loopback.js';
 import { API_KEY, events, messageStart, replySse, textMessage, textStream, useLoopback } from './setup.js';

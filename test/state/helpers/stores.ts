@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createMemoryStore, type SharedStore } from '../../../src/state/index.js';
+import { memoryStore, type SharedStore } from '../../../src/state/index.js';
 import { redisStore } from '../../../src/state/redis/index.js';
 import { sqliteStore } from '../../../src/state/sqlite/index.js';
 import { redisAvailable, redisForTests, sqliteAvailable } from './redis-server.js';
@@ -26,7 +26,7 @@ export const KITS: StoreKit[] = [
     available: true,
     runs: 100,
     async make() {
-      const s = createMemoryStore();
+      const s = memoryStore();
       opened.push(s);
       return s;
     },
