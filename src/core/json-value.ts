@@ -115,9 +115,3 @@ export function addJsonIssues(value: unknown, ctx: z.RefinementCtx): void {
 
 /** A zod schema for any JSON value (see `jsonIssues`). */
 export const jsonValue = z.unknown().superRefine(addJsonIssues);
-
-/** A JSON object (plain object root). */
-export const jsonObject = z.unknown().superRefine((v, ctx) => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) ctx.addIssue({ code: 'custom', message: `must be an object, got ${describeValue(v)}` });
-  else addJsonIssues(v, ctx);
-});

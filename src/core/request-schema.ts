@@ -19,6 +19,7 @@ export const timeoutMsSchema = z
   .int()
   .positive()
   .max(MAX_TIMEOUT_MS, { message: `must be at most ${MAX_TIMEOUT_MS} ms (2^31 - 1, the longest delay a timer can hold)` });
+
 const image = z
   .strictObject({
     type: z.literal('image'),
