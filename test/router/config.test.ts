@@ -114,4 +114,11 @@ describe('ConfigError at createRouter()', () => {
   it('rejects minDelayMs above maxDelayMs', () => {
     expect(issuesOf({ ...ok, retry: { minDelayMs: 10, maxDelayMs: 5 } })).toEqual([{ path: 'retry.minDelayMs', message: 'must not exceed retry.maxDelayMs' }]);
   });
+
+  it('rejects deadlines a timer cannot hold (2^31 ms or more) instead of firing them at once', () => {
+    const issues = issuesOf({ ...ok, timeoutMs: 2 ** 31, retry: { attemptTimeoutMs: 2 ** 31 } });
+    expect(issues.map((i) => i.path).sort()).toEqual(['retry.attemptTimeoutMs', 'timeoutMs']);
+    expect(issues[0]!.message).toContain('2^31 - 1');
+    expect(() => createRouter({ ...ok, timeoutMs: 2 ** 31 - 1 })).not.toThrow();
+  });
 });

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { InvalidRequestError } from '../../core/errors.js';
 import { entryHash } from './canonical.js';
 import type { AuditChainFields, AuditEntry, AuditHeads } from './types.js';
 
@@ -39,11 +41,24 @@ export class AuditChain {
   }
 }
 
-/** Where each chain of `entries` ends: pass as `resume` to continue a log, or as `heads` to verify. */
-export function auditHeads(entries: ReadonlyArray<AuditEntry>): AuditHeads {
+/** The fields of an entry that say where its chain stands (entries read from a file are checked for them). */
+const chainPosition = z.object({ tenant: z.string().nullable(), seq: z.number().int().nonnegative(), logSeq: z.number().int().nonnegative(), hash: z.string().min(1) });
+
+/**
+ * Where each chain of `entries` ends: pass as `resume` to continue a log, or as `heads` to verify.
+ * Takes entries as `readAuditFile` returns them; one without its chain fields is an `InvalidRequestError`
+ * naming it (verify a file you do not trust with `verifyAuditLog` first).
+ */
+export function auditHeads(entries: ReadonlyArray<unknown>): AuditHeads {
   const chains = new Map<string | null, { seq: number; hash: string }>();
   let logSeq = -1;
-  for (const e of entries) {
+  for (const [i, entry] of entries.entries()) {
+    const read = chainPosition.safeParse(entry);
+    if (!read.success) {
+      const issue = read.error.issues[0]!;
+      throw new InvalidRequestError({ path: ['entries', i, ...issue.path].join('.'), message: `auditHeads: entry ${i} is not an audit entry (${issue.message} at ${issue.path.join('.') || 'the entry'})` });
+    }
+    const e = read.data;
     chains.set(e.tenant, { seq: e.seq, hash: e.hash });
     logSeq = Math.max(logSeq, e.logSeq);
   }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { timeoutMsSchema } from '../../core/request-schema.js';
 import { ConfigError, type ConfigIssue } from '../../core/errors.js';
 import { isLLMProvider } from '../../core/provider.js';
 import { formatPath, zodIssues } from '../../core/zod-issues.js';
@@ -134,7 +135,7 @@ export const routerOptionsSchema = z.strictObject({
       factor: z.number().min(1).max(10).optional(),
       jitter: z.boolean().optional(),
       maxRetryAfterMs: nonNegative.optional(),
-      attemptTimeoutMs: positiveInt.optional(),
+      attemptTimeoutMs: timeoutMsSchema.optional(),
     })
     .optional(),
   fallback: z.strictObject({ on: z.array(errorCode).optional() }).optional(),
@@ -149,7 +150,7 @@ export const routerOptionsSchema = z.strictObject({
     ])
     .optional(),
   degradeTo: z.string().min(1).optional(),
-  timeoutMs: positiveInt.optional(),
+  timeoutMs: timeoutMsSchema.optional(),
   random: fn.optional(),
   latencyAlpha: z.number().gt(0).max(1).optional(),
   budgets: budgetsSchema.optional(),
