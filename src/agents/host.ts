@@ -1,11 +1,11 @@
-import { AbortError, AllAttemptsFailedError, BudgetExceededError, SwitchyardError } from '../core/errors.js';
+import { AbortError, AllAttemptsFailedError, BudgetExceededError, InvalidRequestError, SwitchyardError } from '../core/errors.js';
 import type { ModelCapabilities } from '../core/model.js';
 import type { ProviderKind } from '../core/provider.js';
 import type { ChatRequest } from '../core/request.js';
 import type { AttemptRecord, ChatResponse } from '../core/response.js';
 import type { StreamEvent } from '../core/stream.js';
 import type { Cost, Usage } from '../core/usage.js';
-import { microsToUsd } from '../accounting/money.js';
+import { costFromMicros } from '../accounting/cost.js';
 import { uniqueId } from '../core/ids.js';
 
 /** What a model alias is served by, as far as agent code needs to know (native structured output or not). */
@@ -68,27 +68,37 @@ export function addUsage(a: Usage, b: Usage): Usage {
 }
 
 export function zeroCost(): Cost {
-  return { inputMicros: 0, outputMicros: 0, totalMicros: 0, inputUsd: 0, outputUsd: 0, totalUsd: 0, priced: true, estimated: false };
+  return costFromMicros(0, 0);
 }
 
 /** Sums two costs in integer micro-dollars (exact); USD fields derived from the sums. */
 export function addCost(a: Cost, b: Cost): Cost {
-  const inputMicros = a.inputMicros + b.inputMicros;
-  const outputMicros = a.outputMicros + b.outputMicros;
-  const totalMicros = a.totalMicros + b.totalMicros;
-  return {
-    inputMicros,
-    outputMicros,
-    totalMicros,
-    inputUsd: microsToUsd(inputMicros),
-    outputUsd: microsToUsd(outputMicros),
-    totalUsd: microsToUsd(totalMicros),
-    priced: a.priced && b.priced,
-    estimated: a.estimated || b.estimated,
-  };
+  return costFromMicros(a.inputMicros + b.inputMicros, a.outputMicros + b.outputMicros, a.estimated || b.estimated, a.priced && b.priced);
 }
 
 /** A unique id for an agent call (`run_…`, `obj_…`). */
 export function agentId(prefix: string): string {
   return `${prefix}_${uniqueId()}`;
+}
+
+/** Runs an event generator to its end and resolves with what it returns (the non-streaming calls). */
+export async function lastValue<R>(events: AsyncGenerator<unknown, R>): Promise<R> {
+  for (;;) {
+    const next = await events.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * A stream that can be consumed once, either by iterating its events or by `result()` (which runs
+ * them to the end and resolves with the final value).
+ */
+export function consumableOnce<E, R>(what: string, start: () => AsyncGenerator<E, R>): AsyncIterable<E> & { result(): Promise<R> } {
+  let used = false;
+  const take = () => {
+    if (used) throw new InvalidRequestError({ message: `${what} can be consumed once` });
+    used = true;
+    return start();
+  };
+  return { [Symbol.asyncIterator]: () => take(), result: () => lastValue(take()) };
 }

@@ -4,7 +4,7 @@ import type { Message } from '../../core/messages.js';
 import type { ChatRequest } from '../../core/request.js';
 import type { AttemptRecord, ChatResponse } from '../../core/response.js';
 import type { Cost, Usage } from '../../core/usage.js';
-import { addCost, addUsage, attemptsOf, candidatesFor, mayTryNext, zeroCost, ZERO_USAGE, type AgentHost } from '../host.js';
+import { addCost, addUsage, attemptsOf, consumableOnce, lastValue, candidatesFor, mayTryNext, zeroCost, ZERO_USAGE, type AgentHost } from '../host.js';
 import { ObjectValidationError, type ObjectTry } from './errors.js';
 import { chooseMode, type ObjectMode } from './mode.js';
 import { parsePartialJson } from './parse-json.js';
@@ -200,11 +200,7 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
 
 /** `router.object()`: the validated object, typed from the schema. */
 export async function generateObject<T>(host: AgentHost, request: ObjectRequest): Promise<ObjectResult<T>> {
-  const events = objectEvents<T>(host, request, false);
-  for (;;) {
-    const next = await events.next();
-    if (next.done) return next.value;
-  }
+  return lastValue(objectEvents<T>(host, request, false));
 }
 
 /** `router.streamObject()`: partial objects as they parse, then the validated whole. */
@@ -212,20 +208,5 @@ export function streamObject<T>(host: AgentHost, request: ObjectRequest): Object
   // Bad options throw here, at once, like `router.stream()`.
   checkOptions(request);
   resolveSchema(request.schema);
-  let used = false;
-  const take = () => {
-    if (used) throw new InvalidRequestError({ message: 'An object stream can be consumed once' });
-    used = true;
-    return objectEvents<T>(host, request, true);
-  };
-  return {
-    [Symbol.asyncIterator]: () => take(),
-    async result() {
-      const events = take();
-      for (;;) {
-        const next = await events.next();
-        if (next.done) return next.value;
-      }
-    },
-  };
+  return consumableOnce('An object stream', () => objectEvents<T>(host, request, true));
 }

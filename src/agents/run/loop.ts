@@ -4,7 +4,7 @@ import type { ChatRequest } from '../../core/request.js';
 import type { AttemptRecord, ChatResponse, RouteInfo } from '../../core/response.js';
 import type { StreamEvent } from '../../core/stream.js';
 import type { Cost, FinishReason, Usage } from '../../core/usage.js';
-import { addCost, addUsage, agentId, attemptsOf, candidatesFor, mayTryNext, zeroCost, ZERO_USAGE, type AgentHost } from '../host.js';
+import { addCost, addUsage, agentId, attemptsOf, consumableOnce, lastValue, candidatesFor, mayTryNext, zeroCost, ZERO_USAGE, type AgentHost } from '../host.js';
 import { handleCall, prepareTools, toResultPart, unansweredCalls, withResults, type PendingToolCall, type Prepared } from './execute.js';
 import type { ApprovalDecision, StopCondition, ToolResultInfo, ToolSet, TypedToolCall } from './tools.js';
 
@@ -234,31 +234,12 @@ async function* runEvents<TOOLS extends ToolSet>(host: AgentHost, request: RunRe
 
 /** `router.run()`: the tool loop to its end (or a pause), every step with route, usage and cost. */
 export async function runTools<TOOLS extends ToolSet>(host: AgentHost, request: RunRequest<TOOLS>): Promise<RunResult<TOOLS>> {
-  const events = runEvents(host, request, false);
-  for (;;) {
-    const next = await events.next();
-    if (next.done) return next.value;
-  }
+  return lastValue(runEvents(host, request, false));
 }
 
 /** `router.streamRun()`: the same loop, each step streamed. */
 export function streamRun<TOOLS extends ToolSet>(host: AgentHost, request: RunRequest<TOOLS>): RunStream<TOOLS> {
   checkRun(request);
   prepareTools(request.tools);
-  let used = false;
-  const take = () => {
-    if (used) throw new InvalidRequestError({ message: 'A run stream can be consumed once' });
-    used = true;
-    return runEvents(host, request, true);
-  };
-  return {
-    [Symbol.asyncIterator]: () => take(),
-    async result() {
-      const events = take();
-      for (;;) {
-        const next = await events.next();
-        if (next.done) return next.value;
-      }
-    },
-  };
+  return consumableOnce('A run stream', () => runEvents(host, request, true));
 }
