@@ -21,10 +21,12 @@ const server = createServer((req, res) => {
     // Echo the key back, as real vendors do in their 401 messages.
     const sent = auth.replace('Bearer ', '');
     res.writeHead(401, { 'x-echo': sent });
-    res.end(JSON.stringify({ error: { message: `Incorrect API key provided: ${sent.slice(0, 3)}****${sent.slice(-4)} (${sent})`, type: 'invalid_request_error', code: 'invalid_api_key' } }));
+    const message = `Incorrect API key provided: ${sent.slice(0, 3)}****${sent.slice(-4)} (${sent})`;
+    res.end(JSON.stringify({ error: { message, type: 'invalid_request_error', code: 'invalid_api_key' } }));
     return;
   }
-  res.end(JSON.stringify({ id: 'c1', model: 'gpt-4o-mini', choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from your own client' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } }));
+  const choice = { index: 0, message: { role: 'assistant', content: 'Hello from your own client' }, finish_reason: 'stop' };
+  res.end(JSON.stringify({ id: 'c1', model: 'gpt-4o-mini', choices: [choice], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } }));
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
