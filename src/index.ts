@@ -149,7 +149,8 @@ export type {
 
 // Provider adapters (each loads its vendor SDK, an optional peer dependency, on first use)
 export { openai } from './providers/openai/index.js';
-export type { OpenAIProvider, OpenAIProviderOptions, OpenAIModelId, OpenAIChatProvider, OpenAIChatKind, OpenAIChatQuirks, QuirksOption, OpenAIClientLike } from './providers/openai/index.js';
+export type { OpenAIProvider, OpenAIProviderOptions, OpenAIModelId, OpenAIChatProvider, OpenAIChatKind, OpenAIChatQuirks, QuirksOption } from './providers/openai/index.js';
+export type { OpenAIClientLike } from './providers/openai/index.js';
 export { openaiCompatible } from './providers/openai-compatible/index.js';
 export type { OpenAICompatibleProvider, OpenAICompatibleProviderOptions } from './providers/openai-compatible/index.js';
 export { deepseek } from './providers/deepseek/index.js';

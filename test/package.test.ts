@@ -89,11 +89,20 @@ const server = http.createServer((req, res) => res.end('transport ok')).listen(0
     // The tarball (its own dependencies from the npm cache), and openai and @types/node from this
     // repository's node_modules: no other network.
     const local = (name: string) => join(root, 'node_modules', name);
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', filename, local('openai'), local('@types/node')], { cwd: app, timeout: 180_000 });
+    const install = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', filename, local('openai'), local('@types/node')];
+    await run('npm', install, { cwd: app, timeout: 180_000 });
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, noEmit: true, types: ['node'] },
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'NodeNext',
+          moduleResolution: 'NodeNext',
+          strict: true,
+          skipLibCheck: false,
+          noEmit: true,
+          types: ['node'],
+        },
         files: ['app.ts', 'app.cts'],
       }),
     );

@@ -91,7 +91,8 @@ describe('1. usage: cache writes, thinking tokens, compaction iterations', () =>
   it('anthropic: output_tokens_details.thinking_tokens is reported as reasoning tokens, chat and stream', async () => {
     const usage = { input_tokens: 10, output_tokens: 500, output_tokens_details: { thinking_tokens: 300 } };
     lb.handle((_req, res) =>
-      sendJson(res, 200, { id: 'msg_1', type: 'message', role: 'assistant', model: 'model-x', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage }),
+      sendJson(res, 200, { id: 'msg_1', type: 'message', role: 'assistant', model: 'model-x', content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'end_turn', usage }),
     );
     const res = await router('anthropic').chat({ ...ask, model: 'm' });
     expect(res.usage).toMatchObject({ inputTokens: 10, outputTokens: 500, reasoningTokens: 300 });
@@ -121,7 +122,8 @@ describe('1. usage: cache writes, thinking tokens, compaction iterations', () =>
       ],
     };
     lb.handle((_req, res) =>
-      sendJson(res, 200, { id: 'msg_1', type: 'message', role: 'assistant', model: 'model-x', content: [{ type: 'text', text: 'ok' }], stop_reason: 'end_turn', usage }),
+      sendJson(res, 200, { id: 'msg_1', type: 'message', role: 'assistant', model: 'model-x', content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'end_turn', usage }),
     );
     const r = router('anthropic');
     const res = await r.chat({ ...ask, model: 'm' });
@@ -173,7 +175,8 @@ describe('3. tool calls: empty ids, calls without a name', () => {
   it('empty ids on parallel calls get distinct generated ids (chat and stream)', async () => {
     const call = (city: string) => ({ id: '', type: 'function', function: { name: 'weather', arguments: JSON.stringify({ city }) } });
     lb.handle((_req, res) =>
-      sendJson(res, 200, { id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [call('Oslo'), call('Rome')] }, finish_reason: 'tool_calls' }] }),
+      sendJson(res, 200, { id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [call('Oslo'), call('Rome')] },
+        finish_reason: 'tool_calls' }] }),
     );
     const res = await router('compat').chat({ ...ask, model: 'm', tools: [weatherTool] });
     const ids = res.toolCalls.map((c) => c.toolCallId);
@@ -201,7 +204,8 @@ describe('3. tool calls: empty ids, calls without a name', () => {
     lb.handle((_req, res) =>
       sendJson(res, 200, {
         model: 'model-x',
-        message: { role: 'assistant', content: '', tool_calls: [{ id: '', function: { name: 'weather', arguments: { city: 'Oslo' } } }, { id: '', function: { name: 'weather', arguments: { city: 'Rome' } } }] },
+        message: { role: 'assistant', content: '', tool_calls: [{ id: '', function: { name: 'weather', arguments: { city: 'Oslo' } } }, { id: '',
+          function: { name: 'weather', arguments: { city: 'Rome' } } }] },
         done: true,
         done_reason: 'stop',
         prompt_eval_count: 3,
@@ -231,11 +235,13 @@ describe('3. tool calls: empty ids, calls without a name', () => {
 
   it('a tool call with an empty name is an InvalidResponseError in chat too (openai and anthropic)', async () => {
     lb.handle((_req, res) =>
-      sendJson(res, 200, { id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: '', arguments: '{}' } }] }, finish_reason: 'tool_calls' }] }),
+      sendJson(res, 200, { id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function',
+        function: { name: '', arguments: '{}' } }] }, finish_reason: 'tool_calls' }] }),
     );
     expect(InvalidResponseError.isInstance(attemptError(await rejection(() => router('openai').chat({ ...ask, model: 'm' }))))).toBe(true);
     lb.handle((_req, res) =>
-      sendJson(res, 200, { id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: '', input: {} }], stop_reason: 'tool_use', usage: { input_tokens: 1, output_tokens: 1 } }),
+      sendJson(res, 200, { id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: '', input: {} }],
+        stop_reason: 'tool_use', usage: { input_tokens: 1, output_tokens: 1 } }),
     );
     expect(InvalidResponseError.isInstance(attemptError(await rejection(() => router('anthropic').chat({ ...ask, model: 'm' }))))).toBe(true);
   });
@@ -250,25 +256,30 @@ describe('4. Gemini thought signatures through an OpenAI-compatible endpoint', (
   });
 
   it('chat: kept on the tool call and sent back on the next turn', async () => {
-    lb.handle((_req, res) => sendJson(res, 200, { id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [signed('fc_1')] }, finish_reason: 'tool_calls' }] }));
+    lb.handle((_req, res) => sendJson(res, 200, { id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [signed('fc_1')] },
+      finish_reason: 'tool_calls' }] }));
     const r = router('compat');
     const first = await r.chat({ ...ask, model: 'm', tools: [weatherTool] });
     expect(first.toolCalls[0]).toMatchObject({ toolCallId: 'fc_1', providerMetadata: { 'openai-compatible': { thoughtSignature: 'sig-fc_1' } } });
 
-    lb.handle((_req, res) => sendJson(res, 200, { id: 'c2', choices: [{ index: 0, message: { role: 'assistant', content: 'Sunny.' }, finish_reason: 'stop' }] }));
+    lb.handle((_req, res) => sendJson(res, 200, { id: 'c2', choices: [{ index: 0, message: { role: 'assistant', content: 'Sunny.' },
+      finish_reason: 'stop' }] }));
     await r.chat({
       model: 'm',
       tools: [weatherTool],
-      messages: [...ask.messages, { role: 'assistant', content: first.content }, { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'fc_1', toolName: 'weather', result: 'sunny' }] }],
+      messages: [...ask.messages, { role: 'assistant', content: first.content }, { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'fc_1',
+        toolName: 'weather', result: 'sunny' }] }],
     });
     const sent = lb.requests[1]!.body as { messages: Array<{ role: string; tool_calls?: unknown[] }> };
-    expect(sent.messages.find((m) => m.role === 'assistant')?.tool_calls?.[0]).toMatchObject({ id: 'fc_1', extra_content: { google: { thought_signature: 'sig-fc_1' } } });
+    expect(sent.messages.find((m) => m.role === 'assistant')?.tool_calls?.[0]).toMatchObject({ id: 'fc_1',
+      extra_content: { google: { thought_signature: 'sig-fc_1' } } });
   });
 
   it('stream: the signature on the first delta of a call is kept on the finished tool call', async () => {
     lb.handle((_req, res) =>
       sendPieces(res, 200, SSE, [
-        data({ id: 'c1', choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, ...signed('fc_2'), function: { name: 'weather', arguments: '' } }] } }] }),
+        data({ id: 'c1', choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, ...signed('fc_2'), function: { name: 'weather',
+          arguments: '' } }] } }] }),
         data({ id: 'c1', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"city":"Oslo"}' } }] } }] }),
         data({ id: 'c1', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }),
         'data: [DONE]\n\n',
@@ -276,13 +287,15 @@ describe('4. Gemini thought signatures through an OpenAI-compatible endpoint', (
     );
     const { events } = await drain(router('compat').stream({ ...ask, model: 'm', tools: [weatherTool] }));
     const call = events.find((e) => e.type === 'tool-call');
-    expect(call).toMatchObject({ toolCall: { toolCallId: 'fc_2', args: { city: 'Oslo' }, providerMetadata: { 'openai-compatible': { thoughtSignature: 'sig-fc_2' } } } });
+    expect(call).toMatchObject({ toolCall: { toolCallId: 'fc_2', args: { city: 'Oslo' },
+      providerMetadata: { 'openai-compatible': { thoughtSignature: 'sig-fc_2' } } } });
   });
 
   it('a signature the Gemini adapter kept is sent to an OpenAI-compatible endpoint; plain OpenAI gets none', async () => {
     const history: ChatRequest['messages'] = [
       ...ask.messages,
-      { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'c9', toolName: 'weather', args: {}, providerMetadata: { gemini: { thoughtSignature: 'g-sig' } } }] },
+      { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'c9', toolName: 'weather', args: {},
+        providerMetadata: { gemini: { thoughtSignature: 'g-sig' } } }] },
       { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c9', toolName: 'weather', result: 'sunny' }] },
     ];
     lb.handle((_req, res) => sendJson(res, 200, { id: 'c', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] }));
@@ -315,7 +328,8 @@ describe('5. Google throttling wording is a rate limit', () => {
   });
 
   it('an account out of credit is still a PermissionError (not retried)', async () => {
-    lb.handle((_req, res) => sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.', type: 'insufficient_quota', code: 'insufficient_quota' } }));
+    lb.handle((_req, res) => sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.',
+      type: 'insufficient_quota', code: 'insufficient_quota' } }));
     const e = attemptError(await rejection(() => router('openai', 2).chat({ ...ask, model: 'm' })));
     expect(e.name).toBe('PermissionError');
     expect(lb.requests).toHaveLength(1);
@@ -324,7 +338,8 @@ describe('5. Google throttling wording is a rate limit', () => {
 
 describe('6. Anthropic streams: one message per stream; negative retry-after-ms', () => {
   it('a second message_start while a message is open is an InvalidResponseError, not a spliced answer', async () => {
-    const start = (id: string) => event({ type: 'message_start', message: { id, model: 'model-x', usage: { input_tokens: 5, output_tokens: 1 } } } as { type: string });
+    const start = (id: string) => event({ type: 'message_start', message: { id, model: 'model-x', usage: { input_tokens: 5,
+      output_tokens: 1 } } } as { type: string });
     lb.handle((_req, res) =>
       sendPieces(res, 200, SSE, [
         start('msg_a'),
@@ -352,7 +367,8 @@ describe('6. Anthropic streams: one message per stream; negative retry-after-ms'
   });
 
   it('a negative retry-after-ms falls back to a valid retry-after', async () => {
-    lb.handle((_req, res) => sendJson(res, 429, { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }, { 'retry-after-ms': '-5', 'retry-after': '2' }));
+    lb.handle((_req, res) => sendJson(res, 429, { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }, { 'retry-after-ms': '-5',
+      'retry-after': '2' }));
     const e = attemptError(await rejection(() => router('anthropic').chat({ ...ask, model: 'm' })));
     expect((e as RateLimitError).retryAfterMs).toBe(2000);
   });

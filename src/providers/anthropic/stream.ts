@@ -206,7 +206,8 @@ class MessageState {
           parts.push({ type: 'reasoning-delta', delta: '', signature: '', providerMetadata });
         } else if (b.type === 'tool_use') {
           if (typeof b.name !== 'string' || b.name === '') throw this.invalid(`tool_use block ${event.index} has no name`);
-          blocks.set(event.index, { type: 'tool', id: this.#ids.id(typeof b.id === 'string' ? b.id : undefined), name: b.name, json: '', initial: b.input, asText: b.name === this.#jsonTool });
+          const id = this.#ids.id(typeof b.id === 'string' ? b.id : undefined);
+          blocks.set(event.index, { type: 'tool', id, name: b.name, json: '', initial: b.input, asText: b.name === this.#jsonTool });
         } else blocks.set(event.index, { type: 'other' });
         break;
       }

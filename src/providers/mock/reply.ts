@@ -1,6 +1,7 @@
 import type { AssistantContentPart, Message, ToolCallPart } from '../../core/messages.js';
 import type { ProviderRequest } from '../../core/request.js';
 import { estimateRequestTokens, estimateTextTokens } from '../../core/tokens.js';
+import { estimateOutputTokens } from '../shared/estimate-usage.js';
 import type { FinishReason, Usage } from '../../core/usage.js';
 import type { MockReply } from './types.js';
 
@@ -51,10 +52,7 @@ export function resolveReply(reply: Exclude<MockReply, { fail: unknown } | { han
     args: c.args,
   }));
   const finishReason = r.finishReason ?? (toolCalls.length > 0 ? 'tool-calls' : 'stop');
-  const outputTokens =
-    estimateTextTokens(text) +
-    estimateTextTokens(reasoning) +
-    toolCalls.reduce((n, c) => n + estimateTextTokens(c.toolName + JSON.stringify(c.args)), 0);
+  const outputTokens = estimateOutputTokens([{ type: 'text', text }, { type: 'reasoning', text: reasoning }, ...toolCalls]);
   const inputTokens = estimateRequestTokens(request);
   const usage: Usage = counted
     ? {

@@ -58,5 +58,6 @@ export function ollama(options: OllamaProviderOptions = {}): OllamaProvider {
     validateCredentials: (opts) => checkCredentials(deps.http, name, opts?.signal),
     rotateCredentials: () => keys.rotate(),
   };
-  return withDescription(guardSecrets(provider, adapterSecrets(keys, options)), describeProvider({ kind: 'ollama', name, baseURL: normalizeBaseURL(options.baseURL), apiKey: options.apiKey }));
+  const guarded = guardSecrets(provider, adapterSecrets(keys, options));
+  return withDescription(guarded, describeProvider({ kind: 'ollama', name, baseURL: normalizeBaseURL(options.baseURL), apiKey: options.apiKey }));
 }

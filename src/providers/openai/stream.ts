@@ -162,7 +162,8 @@ export async function* streamParts(open: () => Promise<EventStreamReader>, first
   const calls = [...state.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);
   const unnamed = calls.find((call) => call.name === '');
   if (unnamed) {
-    throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") sent tool call ${unnamed.id} without a function name` });
+    const message = `The stream from ${ctx.provider} (model "${ctx.model}") sent tool call ${unnamed.id} without a function name`;
+    throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message });
   }
   for (const call of calls) {
     yield {

@@ -6,7 +6,11 @@ import { keyForCall, type KeySource } from './key-source.js';
  * call gets it without asking the key source again. A failed build is not kept: the next call
  * tries again. `required` makes a missing key an `AuthenticationError` before anything is sent.
  */
-export function clientForKey<C>(keys: KeySource, ctx: { provider: string; required: boolean }, build: (key: string | undefined) => Promise<C>): () => Promise<C> {
+export function clientForKey<C>(
+  keys: KeySource,
+  ctx: { provider: string; required: boolean },
+  build: (key: string | undefined) => Promise<C>,
+): () => Promise<C> {
   let cached: { key: string | undefined; client: Promise<C> } | undefined;
   let built: Promise<C> | undefined;
   return async () => {

@@ -15,7 +15,9 @@ import type { ProviderStreamPart } from '../../core/stream.js';
  */
 
 /** Fields of an SDK error worth keeping in the scrubbed cause (scalars only). */
-const KEPT_FIELDS = ['status', 'statusCode', 'code', 'type', 'param', 'requestID', 'requestId', 'request_id', 'errno', 'syscall', 'rpcStatus', 'reason'] as const;
+const KEPT_FIELDS = [
+  'status', 'statusCode', 'code', 'type', 'param', 'requestID', 'requestId', 'request_id', 'errno', 'syscall', 'rpcStatus', 'reason',
+] as const;
 /** Fields holding vendor data (bodies, validation issues), kept as scrubbed JSON-like copies. */
 const DATA_FIELDS = ['error', 'body', 'issues', 'errorDetails'] as const;
 const REQUEST_ID_HEADERS = ['x-request-id', 'request-id', 'x-goog-request-id'];
@@ -74,7 +76,8 @@ function requestIdOf(headers: unknown): string | undefined {
  */
 function scrubCause(error: Error, secrets: readonly string[], depth: number): Error {
   const out = Object.create(Object.getPrototypeOf(error) as object) as Error & Record<string, unknown>;
-  const define = (key: string, value: unknown) => Object.defineProperty(out, key, { value, enumerable: key !== 'stack' && key !== 'message', writable: true, configurable: true });
+  const define = (key: string, value: unknown) =>
+    Object.defineProperty(out, key, { value, enumerable: key !== 'stack' && key !== 'message', writable: true, configurable: true });
   const source = error as Error & Record<string, unknown>;
   const message = typeof source.message === 'string' ? source.message : '';
   define('message', redactSecrets(message, secrets));
@@ -106,7 +109,10 @@ export function scrubError<E extends SwitchyardError>(error: E, secrets: readonl
   const target = error as SwitchyardError & { message: string; vendorCode?: string };
   target.message = redactSecrets(error.message, secrets);
   if (error.stack !== undefined) error.stack = redactSecrets(error.stack, secrets);
-  if (error.vendorCode !== undefined) Object.defineProperty(error, 'vendorCode', { value: redactSecrets(error.vendorCode, secrets), enumerable: true, writable: false, configurable: true });
+  if (error.vendorCode !== undefined) {
+    const vendorCode = redactSecrets(error.vendorCode, secrets);
+    Object.defineProperty(error, 'vendorCode', { value: vendorCode, enumerable: true, writable: false, configurable: true });
+  }
   if (error.cause !== undefined) {
     const cause = scrubValue(error.cause, secrets, 0);
     Object.defineProperty(error, 'cause', { value: cause, enumerable: false, writable: true, configurable: true });
@@ -175,7 +181,10 @@ export function guardSecrets<P extends LLMProvider>(provider: P, secrets: () => 
  * The secrets of one adapter, read when an error is scrubbed: every key its key source has held,
  * the key of a ready SDK client (`client.apiKey`, where the SDK keeps it), and credential headers.
  */
-export function adapterSecrets(keys: { seen(): readonly string[] }, options: { client?: unknown; headers?: Record<string, string> | undefined }): () => readonly string[] {
+export function adapterSecrets(
+  keys: { seen(): readonly string[] },
+  options: { client?: unknown; headers?: Record<string, string> | undefined },
+): () => readonly string[] {
   const fixed = headerSecrets(options.headers);
   const clientKey = (options.client as { apiKey?: unknown } | undefined)?.apiKey;
   if (typeof clientKey === 'string' && clientKey.length >= 4) fixed.push(clientKey);
