@@ -52,7 +52,8 @@ async function main(): Promise<void> {
   } else if (task.type === 'breaker-open') {
     const now = Date.now();
     const r = await breakerRegister(store).transition(task.target, 0, { state: 'open', openedAt: now, retryAt: now + 30_000, failures: 5 });
-    send({ type: 'done', ok: r.ok, at: Date.now() });
+    // `at`: when the transition was sent, so that the delays measured include its own round trip.
+    send({ type: 'done', ok: r.ok, at: now });
   } else if (task.type === 'hold-and-wait') {
     for (let i = 0; i < task.holds; i++) {
       const r = await store.reserveHold({ id: `${config.name}-${i}`, owner: config.name, leaseMs: task.leaseMs, items: [{ key: task.key, amount: task.amount, limit: task.limit }] });
