@@ -15,7 +15,8 @@ async function tour(store: SharedStore): Promise<void> {
   // Ids are request ids: unique, and the key that makes settle and release idempotent.
   const first = await store.reserveHold({ id: `req-1-${run}`, owner: 'web-1', leaseMs: 30_000, items: [budget] });
   const second = await store.reserveHold({ id: `req-2-${run}`, owner: 'web-2', leaseMs: 30_000, items: [budget] });
-  console.log(`[${store.kind}] reserve 1: ${first.ok ? 'held' : 'refused'}; reserve 2: ${second.ok ? 'held' : `refused (spent ${second.reason === 'limit' ? second.spent : '?'}, held ${second.reason === 'limit' ? second.held : '?'})`}`);
+  const refusal = second.ok ? 'held' : second.reason === 'limit' ? `refused (spent ${second.spent}, held ${second.held})` : 'refused';
+  console.log(`[${store.kind}] reserve 1: ${first.ok ? 'held' : 'refused'}; reserve 2: ${refusal}`);
   if (first.ok) {
     const settled = await store.settleHold(first.hold, [2_345]);
     const again = await store.settleHold(first.hold, [2_345]);
@@ -37,7 +38,8 @@ async function tour(store: SharedStore): Promise<void> {
   const key = `breaker:gpt-4o:${Date.now()}`;
   const opened = await store.compareAndSet(key, 0, JSON.stringify({ state: 'open' }), { notify: 'breakers' });
   const late = await store.compareAndSet(key, 0, JSON.stringify({ state: 'closed' }));
-  console.log(`[${store.kind}] breaker: opened at version ${opened.ok ? opened.version : '-'}; a stale writer ${late.ok ? 'won' : 'lost'}; heard ${await heard}`);
+  const version = opened.ok ? opened.version : '-';
+  console.log(`[${store.kind}] breaker: opened at version ${version}; a stale writer ${late.ok ? 'won' : 'lost'}; heard ${await heard}`);
   await stop();
   await store.close();
 }

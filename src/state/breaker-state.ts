@@ -23,6 +23,8 @@ const schema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('half-open'), since: z.number(), probeOwner: z.string(), probeUntil: z.number() }),
 ]);
 
+export type BreakerTransition = { ok: true; version: number } | { ok: false; current: BreakerRecord | undefined };
+
 export interface BreakerRegister {
   /** The target's shared breaker (undefined: no process ever moved it, i.e. closed). */
   get(target: string): Promise<BreakerRecord | undefined>;
@@ -30,7 +32,7 @@ export interface BreakerRegister {
    * Moves the breaker from `expectedVersion` (0 when never written) to `next` and tells every process.
    * When another process moved it first, resolves with what it wrote instead.
    */
-  transition(target: string, expectedVersion: number, next: BreakerState): Promise<{ ok: true; version: number } | { ok: false; current: BreakerRecord | undefined }>;
+  transition(target: string, expectedVersion: number, next: BreakerState): Promise<BreakerTransition>;
   /** Calls `listener(target, version)` on every transition made by any process; `resync` after a reconnect. */
   subscribe(listener: (change: { type: 'transition'; target: string; version: number } | { type: 'resync' }) => void): Promise<() => Promise<void>>;
 }
@@ -66,7 +68,8 @@ export function breakerRegister(store: SharedStore, options: { prefix?: string; 
       return store.subscribe(channel, (change: StoreChange) => {
         if (change.type === 'resync') return listener({ type: 'resync' });
         const parsed = z.object({ key: z.string(), version: z.number() }).safeParse(JSON.parse(change.message));
-        if (parsed.success && parsed.data.key.startsWith(prefix)) listener({ type: 'transition', target: parsed.data.key.slice(prefix.length), version: parsed.data.version });
+        if (!parsed.success || !parsed.data.key.startsWith(prefix)) return;
+        listener({ type: 'transition', target: parsed.data.key.slice(prefix.length), version: parsed.data.version });
       });
     },
   };

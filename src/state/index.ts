@@ -22,4 +22,4 @@ export type {
 } from './shared.js';
 export { MemoryStore, createMemoryStore, memoryStore, type MemoryStoreOptions } from './memory-store.js';
 export { StoreUnavailableError, type StoreUnavailableErrorOptions } from './errors.js';
-export { breakerRegister, type BreakerState, type BreakerRecord, type BreakerRegister } from './breaker-state.js';
+export { breakerRegister, type BreakerState, type BreakerRecord, type BreakerRegister, type BreakerTransition } from './breaker-state.js';

@@ -196,7 +196,8 @@ export class MemoryStore implements SharedStore {
     const budgets = request.items.map((item) => this.#budget(item.key, now));
     const existing = budgets[0]!.holds.get(request.id);
     if (existing && existing.expiresAt > now) {
-      return { ok: true, hold: { id: request.id, keys: request.items.map((i) => i.key), owner: existing.owner, expiresAt: existing.expiresAt }, values: budgets.map(usedOf), existing: true };
+      const hold = { id: request.id, keys: request.items.map((i) => i.key), owner: existing.owner, expiresAt: existing.expiresAt };
+      return { ok: true, hold, values: budgets.map(usedOf), existing: true };
     }
     for (let index = 0; index < budgets.length; index++) {
       const budget = budgets[index]!;
@@ -210,7 +211,8 @@ export class MemoryStore implements SharedStore {
       budget.holds.set(request.id, { amount: item.amount, expiresAt, owner: request.owner });
       if (item.ttlMs !== undefined) budget.expiresAt = now + item.ttlMs;
     });
-    return { ok: true, hold: { id: request.id, keys: request.items.map((i) => i.key), owner: request.owner, expiresAt }, values: budgets.map(usedOf), existing: false };
+    const hold = { id: request.id, keys: request.items.map((i) => i.key), owner: request.owner, expiresAt };
+    return { ok: true, hold, values: budgets.map(usedOf), existing: false };
   }
 
   async settleHold(hold: HoldRef, charges: ReadonlyArray<number>): Promise<SettleResult> {

@@ -61,7 +61,8 @@ async function throughput(store: SharedStore, inFlight: number, ms: number): Pro
 }
 
 async function main(): Promise<void> {
-  console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}, ${new Date().toISOString()}`);
+  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, load ${load}, ${new Date().toISOString()}`);
   let url = process.env[REDIS_ENV];
   const spawned = url ? undefined : await spawnRedis();
   url ??= spawned!.url;
@@ -77,7 +78,8 @@ async function main(): Promise<void> {
     const rt = await roundTrip(store, 3_000);
     const rate = await throughput(store, 64, 3_000);
     if (name === 'memory') memory = rate;
-    rows.push(`| ${name} | ${rt.p50.toFixed(0)} µs | ${rt.p99.toFixed(0)} µs | ${Math.round(rate).toLocaleString('en-US')} /s | ${((rate / memory) * 100).toFixed(1)} % |`);
+    const perSecond = Math.round(rate).toLocaleString('en-US');
+    rows.push(`| ${name} | ${rt.p50.toFixed(0)} µs | ${rt.p99.toFixed(0)} µs | ${perSecond} /s | ${((rate / memory) * 100).toFixed(1)} % |`);
     await store.close();
   }
   console.log('| store | reserve p50 | reserve p99 | reserve+settle at 64 in flight | vs memory |');

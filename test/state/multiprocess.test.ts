@@ -27,7 +27,10 @@ type Message = { type: string; [k: string]: unknown };
 
 /** A forked Node process on the store; `messages` collects what it reports. */
 function worker(store: WorkerConfig['store'], task: Task, name: string) {
-  const child = fork(workerPath, [JSON.stringify({ store, task, name } satisfies WorkerConfig)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(workerPath, [JSON.stringify({ store, task, name } satisfies WorkerConfig)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   children.add(child);
   const messages: Message[] = [];
   child.on('message', (m) => messages.push(m as Message));
@@ -147,14 +150,18 @@ for (const backend of BACKENDS) {
       const store = backend.open(config);
       try {
         // Right after the kill the budget is still held in full: nothing else may take it before the lease ends.
-        const before = await store.reserveHold({ id: 'after-kill-early', owner: 'test', leaseMs: 60_000, items: [{ key: 'acme:day', amount: 20_000, limit: 100_000 }] });
+        const item = (amount: number) => [{ key: 'acme:day', amount, limit: 100_000 }];
+        const before = await store.reserveHold({ id: 'after-kill-early', owner: 'test', leaseMs: 60_000, items: item(20_000) });
         const usage = (await store.budgetUsage(['acme:day']))[0]!;
         expect(await waitFor(async () => (await store.budgetUsage(['acme:day']))[0]!.held === 0, leaseMs + 10_000)).toBe(true);
         const releasedAfter = Date.now() - killedAt;
-        const full = await store.reserveHold({ id: 'after-kill', owner: 'test', leaseMs: 60_000, items: [{ key: 'acme:day', amount: 100_000, limit: 100_000 }] });
+        const full = await store.reserveHold({ id: 'after-kill', owner: 'test', leaseMs: 60_000, items: item(100_000) });
         // The slots were taken a few ms after the holds: their leases end a few ms later. Taking one again with the same id renews it.
         const slotsFree = await waitFor(
-          async () => (await Promise.all([0, 1, 2].map((i) => store.acquireSlot({ key: 'acme:day', id: `after-kill-${i}`, limit: 3, leaseMs: 60_000 })))).every((s) => s.ok),
+          async () => {
+            const slots = await Promise.all([0, 1, 2].map((i) => store.acquireSlot({ key: 'acme:day', id: `after-kill-${i}`, limit: 3, leaseMs: 60_000 })));
+            return slots.every((s) => s.ok);
+          },
           leaseMs + 10_000,
         );
         const slotsAfter = Date.now() - killedAt;

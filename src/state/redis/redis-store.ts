@@ -117,7 +117,8 @@ class RedisStore implements SharedStore {
   #down(error: Error): void {
     if (this.#downSince !== undefined || this.#closed) return;
     this.#downSince = Date.now();
-    this.#emit({ type: 'unavailable', store: 'redis', error: new StoreUnavailableError({ store: 'redis', operation: 'connection', reason: 'disconnected', cause: error }), at: this.#downSince });
+    const wrapped = new StoreUnavailableError({ store: 'redis', operation: 'connection', reason: 'disconnected', cause: error });
+    this.#emit({ type: 'unavailable', store: 'redis', error: wrapped, at: this.#downSince });
   }
 
   #up(): void {
@@ -145,7 +146,9 @@ class RedisStore implements SharedStore {
   /** Resolves when the client is ready, or rejects after the timeout (a connection that is still being made counts). */
   async #ready(client: Redis, operation: string, deadline: number): Promise<void> {
     if (client.status === 'ready') return;
-    if (this.#closed || client.status === 'end') throw new StoreUnavailableError({ store: 'redis', operation, reason: 'disconnected', message: 'The redis store is closed' });
+    if (this.#closed || client.status === 'end') {
+      throw new StoreUnavailableError({ store: 'redis', operation, reason: 'disconnected', message: 'The redis store is closed' });
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new StoreUnavailableError({ store: 'redis', operation, reason: 'disconnected' })), Math.max(0, deadline - Date.now()));
@@ -236,12 +239,14 @@ class RedisStore implements SharedStore {
 
   async set(key: string, value: string, options: { ttlMs?: number } = {}): Promise<void> {
     checkTtl(options.ttlMs);
-    await this.#run('set', () => (options.ttlMs === undefined ? this.#client.set(this.#key(key), value) : this.#client.set(this.#key(key), value, 'PX', options.ttlMs)));
+    const k = this.#key(key);
+    await this.#run('set', () => (options.ttlMs === undefined ? this.#client.set(k, value) : this.#client.set(k, value, 'PX', options.ttlMs)));
   }
 
   async setIfAbsent(key: string, value: string, options: { ttlMs?: number } = {}): Promise<{ created: boolean; value: string }> {
     checkTtl(options.ttlMs);
-    const [created, current] = (await this.#run('setIfAbsent', () => this.#script(lua.SET_IF_ABSENT, [this.#key(key)], [value, options.ttlMs ?? '']))) as [number, string];
+    const reply = await this.#run('setIfAbsent', () => this.#script(lua.SET_IF_ABSENT, [this.#key(key)], [value, options.ttlMs ?? '']));
+    const [created, current] = reply as [number, string];
     return { created: created === 1, value: current };
   }
 
@@ -343,10 +348,16 @@ class RedisStore implements SharedStore {
         )) as Array<string | number>;
         const tag = reply[0];
         if (tag === 'finished') return { ok: false, reason: 'finished', state: reply[1] as 'settled' | 'released' };
-        if (tag === 'limit') return { ok: false, reason: 'limit', index: Number(reply[1]), spent: Number(reply[2]), held: Number(reply[3]), limit: Number(reply[4]) };
-        return { ok: true, hold: { id: request.id, keys, owner: String(reply[2]), expiresAt: Number(reply[1]) }, values: reply.slice(3).map(Number), existing: tag === 'existing' };
+        if (tag === 'limit') {
+          return { ok: false, reason: 'limit', index: Number(reply[1]), spent: Number(reply[2]), held: Number(reply[3]), limit: Number(reply[4]) };
+        }
+        const hold = { id: request.id, keys, owner: String(reply[2]), expiresAt: Number(reply[1]) };
+        return { ok: true, hold, values: reply.slice(3).map(Number), existing: tag === 'existing' };
       },
-      () => ({ ok: true, hold: { id: request.id, keys, owner: request.owner, expiresAt: Date.now() + request.leaseMs }, values: [], existing: false, degraded: true }),
+      () => {
+        const hold = { id: request.id, keys, owner: request.owner, expiresAt: Date.now() + request.leaseMs };
+        return { ok: true, hold, values: [], existing: false, degraded: true };
+      },
     );
   }
 
@@ -416,8 +427,9 @@ class RedisStore implements SharedStore {
       'admitRate',
       'rateLimit',
       async (): Promise<RateResult> => {
-        const [ok, used, retryAfterMs] = (await this.#script(lua.ADMIT_RATE, [k, `${k}:used`], [request.id, request.limit, request.windowMs, request.weight ?? 1])) as number[];
-        return ok === 1 ? { ok: true, used: Number(used), limit: request.limit } : { ok: false, used: Number(used), limit: request.limit, retryAfterMs: Number(retryAfterMs) };
+        const reply = await this.#script(lua.ADMIT_RATE, [k, `${k}:used`], [request.id, request.limit, request.windowMs, request.weight ?? 1]);
+        const [ok, used, retryAfterMs] = (reply as number[]).map(Number);
+        return ok === 1 ? { ok: true, used: used!, limit: request.limit } : { ok: false, used: used!, limit: request.limit, retryAfterMs: retryAfterMs! };
       },
       () => ({ ok: true, used: 0, limit: request.limit, degraded: true }),
     );
@@ -429,8 +441,9 @@ class RedisStore implements SharedStore {
       'acquireSlot',
       'rateLimit',
       async (): Promise<SlotResult> => {
-        const [ok, inUse, at] = (await this.#script(lua.ACQUIRE_SLOT, [`${this.#prefix}slots:${request.key}`], [request.id, request.limit, request.leaseMs])) as number[];
-        return ok === 1 ? { ok: true, inUse: Number(inUse), expiresAt: Number(at) } : { ok: false, inUse: Number(inUse), limit: request.limit, retryAfterMs: Number(at) };
+        const reply = await this.#script(lua.ACQUIRE_SLOT, [`${this.#prefix}slots:${request.key}`], [request.id, request.limit, request.leaseMs]);
+        const [ok, inUse, at] = (reply as number[]).map(Number);
+        return ok === 1 ? { ok: true, inUse: inUse!, expiresAt: at! } : { ok: false, inUse: inUse!, limit: request.limit, retryAfterMs: at! };
       },
       () => ({ ok: true, inUse: 0, expiresAt: Date.now() + request.leaseMs, degraded: true }),
     );

@@ -18,7 +18,7 @@ import type {
 } from '../shared.js';
 import type { LogEntry, ReserveItem, ReserveResult } from '../store.js';
 import { checkHoldRef, checkHoldRequest, checkLease, checkRateRequest, checkSlotRequest, checkTtl, checkVersion } from '../validate.js';
-import { SCHEMA } from './schema.js';
+import { SCHEMA, UPSERT } from './schema.js';
 
 export interface SqliteStoreOptions {
   /** The database file (created when absent), or `':memory:'` for one process. Every process of the host opens the same path. */
@@ -60,7 +60,12 @@ function loadSqlite(): SqliteModule {
   const mod = load?.call(process, 'node:sqlite') as SqliteModule | undefined;
   if (!mod?.DatabaseSync) {
     throw new ConfigError([
-      { path: 'store', message: `sqliteStore needs the built-in node:sqlite module of Node 22.13 or newer; this is Node ${process.versions.node}. Use memoryStore() or redisStore() here.` },
+      {
+        path: 'store',
+        message:
+          `sqliteStore needs the built-in node:sqlite module of Node 22.13 or newer; this is Node ${process.versions.node}. ` +
+          'Use memoryStore() or redisStore() here.',
+      },
     ]);
   }
   return mod;
@@ -73,7 +78,9 @@ function loadSqlite(): SqliteModule {
  * write that waits for another process's lock blocks this thread up to `busyTimeoutMs`).
  */
 export function sqliteStore(options: SqliteStoreOptions): SharedStore {
-  if (typeof options?.path !== 'string' || options.path.length === 0) throw new ConfigError([{ path: 'store.path', message: 'must be a file path or ":memory:"' }]);
+  if (typeof options?.path !== 'string' || options.path.length === 0) {
+    throw new ConfigError([{ path: 'store.path', message: 'must be a file path or ":memory:"' }]);
+  }
   return new SqliteStore(loadSqlite(), options);
 }
 
@@ -168,7 +175,7 @@ class SqliteStore implements SharedStore {
   async set(key: string, value: string, options: { ttlMs?: number } = {}): Promise<void> {
     checkTtl(options.ttlMs);
     const expiresAt = options.ttlMs === undefined ? null : this.#now() + options.ttlMs;
-    this.#tx('set', () => this.#sql('INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at').run(key, value, expiresAt));
+    this.#tx('set', () => this.#sql(UPSERT.kv).run(key, value, expiresAt));
   }
 
   async setIfAbsent(key: string, value: string, options: { ttlMs?: number } = {}): Promise<{ created: boolean; value: string }> {
@@ -177,7 +184,7 @@ class SqliteStore implements SharedStore {
     return this.#tx('setIfAbsent', () => {
       const row = this.#sql('SELECT value, expires_at FROM kv WHERE key = ?').get(key);
       if (row && (row.expires_at === null || Number(row.expires_at) > now)) return { created: false, value: String(row.value) };
-      this.#sql('INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at').run(
+      this.#sql(UPSERT.kv).run(
         key,
         value,
         options.ttlMs === undefined ? null : now + options.ttlMs,
@@ -216,7 +223,7 @@ class SqliteStore implements SharedStore {
       this.#expireCounters(key, now);
       const out: Record<string, number> = {};
       for (const field of fields) {
-        const row = this.#sql('INSERT INTO counters (key, field, value) VALUES (?, ?, ?) ON CONFLICT (key, field) DO UPDATE SET value = value + excluded.value RETURNING value').get(
+        const row = this.#sql(UPSERT.counter).get(
           key,
           field,
           deltas[field]!,
@@ -224,7 +231,7 @@ class SqliteStore implements SharedStore {
         out[field] = Number(row!.value);
       }
       if (options.ttlMs !== undefined) {
-        this.#sql('INSERT INTO counter_ttl (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at').run(key, now + options.ttlMs);
+        this.#sql(UPSERT.counterTtl).run(key, now + options.ttlMs);
       }
       return out;
     });
@@ -253,7 +260,7 @@ class SqliteStore implements SharedStore {
       const values = items.map(
         (item) =>
           Number(
-            this.#sql('INSERT INTO counters (key, field, value) VALUES (?, ?, ?) ON CONFLICT (key, field) DO UPDATE SET value = value + excluded.value RETURNING value').get(
+            this.#sql(UPSERT.counter).get(
               item.key,
               item.field,
               item.amount,
@@ -299,14 +306,16 @@ class SqliteStore implements SharedStore {
           dropped++;
         }
       };
-      if (options.minScore !== undefined) drop(this.#sql('SELECT seq, score FROM logs WHERE key = ? AND score < ? ORDER BY score, seq').all(key, options.minScore));
+      if (options.minScore !== undefined) {
+        drop(this.#sql('SELECT seq, score FROM logs WHERE key = ? AND score < ? ORDER BY score, seq').all(key, options.minScore));
+      }
       if (options.maxCount !== undefined) {
         const length = Number(this.#sql('SELECT COUNT(*) AS n FROM logs WHERE key = ?').get(key)!.n);
         const excess = length - Math.max(0, options.maxCount);
         if (excess > 0) drop(this.#sql('SELECT seq, score FROM logs WHERE key = ? ORDER BY score, seq LIMIT ?').all(key, excess));
       }
       if (last !== undefined) {
-        this.#sql('INSERT INTO log_meta (key, pruned_through) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET pruned_through = MAX(pruned_through, excluded.pruned_through)').run(key, last);
+        this.#sql(UPSERT.logMeta).run(key, last);
       }
       return dropped;
     });
@@ -349,7 +358,8 @@ class SqliteStore implements SharedStore {
       const budgets = request.items.map((item) => this.#budget(item.key, now));
       const existing = this.#sql('SELECT owner, expires_at FROM holds WHERE key = ? AND id = ? AND expires_at > ?').get(keys[0]!, request.id, now);
       if (existing) {
-        return { ok: true, hold: { id: request.id, keys, owner: String(existing.owner), expiresAt: Number(existing.expires_at) }, values: budgets.map((b) => b.spent + b.held), existing: true };
+        const hold = { id: request.id, keys, owner: String(existing.owner), expiresAt: Number(existing.expires_at) };
+        return { ok: true, hold, values: budgets.map((b) => b.spent + b.held), existing: true };
       }
       for (let index = 0; index < budgets.length; index++) {
         const b = budgets[index]!;
@@ -358,19 +368,20 @@ class SqliteStore implements SharedStore {
       }
       const expiresAt = now + request.leaseMs;
       request.items.forEach((item) => {
-        this.#sql('INSERT INTO holds (key, id, owner, amount, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (key, id) DO UPDATE SET owner = excluded.owner, amount = excluded.amount, expires_at = excluded.expires_at').run(
+        this.#sql(UPSERT.hold).run(
           item.key,
           request.id,
           request.owner,
           item.amount,
           expiresAt,
         );
-        this.#sql('INSERT INTO budgets (key, spent, expires_at) VALUES (?, 0, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at').run(
+        this.#sql(UPSERT.budgetTtl).run(
           item.key,
           item.ttlMs === undefined ? null : now + item.ttlMs,
         );
       });
-      return { ok: true, hold: { id: request.id, keys, owner: request.owner, expiresAt }, values: budgets.map((b, i) => b.spent + b.held + request.items[i]!.amount), existing: false };
+      const values = budgets.map((b, i) => b.spent + b.held + request.items[i]!.amount);
+      return { ok: true, hold: { id: request.id, keys, owner: request.owner, expiresAt }, values, existing: false };
     });
   }
 
@@ -395,7 +406,7 @@ class SqliteStore implements SharedStore {
         const removed = this.#sql('DELETE FROM holds WHERE key = ? AND id = ? AND expires_at > ?').run(key, hold.id, now);
         this.#sql('DELETE FROM holds WHERE key = ? AND id = ?').run(key, hold.id);
         if (Number(removed.changes) === 0) expired = true;
-        const row = this.#sql('INSERT INTO budgets (key, spent) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET spent = spent + excluded.spent RETURNING spent').get(key, charges?.[i] ?? 0);
+        const row = this.#sql(UPSERT.spent).get(key, charges?.[i] ?? 0);
         return Number(row!.spent);
       });
       this.#sql('INSERT OR REPLACE INTO finished_holds (id, state, expires_at) VALUES (?, ?, ?)').run(hold.id, state, now + this.#finishedTtlMs);
@@ -458,9 +469,11 @@ class SqliteStore implements SharedStore {
       const row = this.#sql('SELECT COUNT(*) AS n, MIN(expires_at) AS first FROM slots WHERE key = ?').get(request.key)!;
       const mine = this.#sql('SELECT 1 AS x FROM slots WHERE key = ? AND id = ?').get(request.key, request.id);
       const inUse = Number(row.n);
-      if (!mine && inUse >= request.limit) return { ok: false, inUse, limit: request.limit, retryAfterMs: Math.max(1, Number(row.first ?? now + request.leaseMs) - now) };
+      if (!mine && inUse >= request.limit) {
+        return { ok: false, inUse, limit: request.limit, retryAfterMs: Math.max(1, Number(row.first ?? now + request.leaseMs) - now) };
+      }
       const expiresAt = now + request.leaseMs;
-      this.#sql('INSERT INTO slots (key, id, expires_at) VALUES (?, ?, ?) ON CONFLICT (key, id) DO UPDATE SET expires_at = excluded.expires_at').run(request.key, request.id, expiresAt);
+      this.#sql(UPSERT.slot).run(request.key, request.id, expiresAt);
       return { ok: true, inUse: mine ? inUse : inUse + 1, expiresAt };
     });
   }
@@ -486,13 +499,15 @@ class SqliteStore implements SharedStore {
       const live = row && (row.expires_at === null || Number(row.expires_at) > now) ? { version: Number(row.version), value: String(row.value) } : undefined;
       if ((live?.version ?? 0) !== expectedVersion) return { ok: false, current: live };
       const version = expectedVersion + 1;
-      this.#sql('INSERT INTO registers (key, version, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET version = excluded.version, value = excluded.value, expires_at = excluded.expires_at').run(
+      this.#sql(UPSERT.register).run(
         key,
         version,
         value,
         options.ttlMs === undefined ? null : now + options.ttlMs,
       );
-      if (options.notify !== undefined) this.#sql('INSERT INTO changes (channel, message, at) VALUES (?, ?, ?)').run(options.notify, JSON.stringify({ key, version }), now);
+      if (options.notify !== undefined) {
+        this.#sql('INSERT INTO changes (channel, message, at) VALUES (?, ?, ?)').run(options.notify, JSON.stringify({ key, version }), now);
+      }
       return { ok: true, version };
     });
   }

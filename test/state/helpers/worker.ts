@@ -16,7 +16,10 @@ export type Task =
 
 const send = (message: unknown) => process.send!(message);
 const config = JSON.parse(process.argv[2]!) as WorkerConfig;
-const store: SharedStore = config.store.kind === 'redis' ? redisStore({ url: config.store.url, prefix: config.store.prefix, commandTimeoutMs: 10_000 }) : sqliteStore({ path: config.store.path, busyTimeoutMs: 10_000 });
+const store: SharedStore =
+  config.store.kind === 'redis'
+    ? redisStore({ url: config.store.url, prefix: config.store.prefix, commandTimeoutMs: 10_000 })
+    : sqliteStore({ path: config.store.path, busyTimeoutMs: 10_000 });
 
 async function main(): Promise<void> {
   const task = config.task;
@@ -35,7 +38,8 @@ async function main(): Promise<void> {
     let charged = 0;
     await Promise.all(
       Array.from({ length: task.requests }, async (_, i) => {
-        const r = await store.reserveHold({ id: `${config.name}-${i}`, owner: config.name, leaseMs: 60_000, items: [{ key: task.key, amount: task.amount, limit: task.limit }] });
+        const items = [{ key: task.key, amount: task.amount, limit: task.limit }];
+        const r = await store.reserveHold({ id: `${config.name}-${i}`, owner: config.name, leaseMs: 60_000, items });
         if (!r.ok) return;
         admitted++;
         // The vendor call; its real cost is at most the estimate (honest estimation), often less.
@@ -47,15 +51,18 @@ async function main(): Promise<void> {
     );
     send({ type: 'done', admitted, charged });
   } else if (task.type === 'rate') {
-    const results = await Promise.all(Array.from({ length: task.calls }, (_, i) => store.admitRate({ key: task.key, id: `${config.name}-${i}`, limit: task.limit, windowMs: task.windowMs })));
+    const admit = (i: number) => store.admitRate({ key: task.key, id: `${config.name}-${i}`, limit: task.limit, windowMs: task.windowMs });
+    const results = await Promise.all(Array.from({ length: task.calls }, (_, i) => admit(i)));
     send({ type: 'done', admitted: results.filter((r) => r.ok).length });
   } else if (task.type === 'breaker-open') {
     const now = Date.now();
     const r = await breakerRegister(store).transition(task.target, 0, { state: 'open', openedAt: now, retryAt: now + 30_000, failures: 5 });
-    send({ type: 'done', ok: r.ok, at: Date.now() });
+    // `at`: when the transition was sent, so that the delays measured include its own round trip.
+    send({ type: 'done', ok: r.ok, at: now });
   } else if (task.type === 'hold-and-wait') {
     for (let i = 0; i < task.holds; i++) {
-      const r = await store.reserveHold({ id: `${config.name}-${i}`, owner: config.name, leaseMs: task.leaseMs, items: [{ key: task.key, amount: task.amount, limit: task.limit }] });
+      const items = [{ key: task.key, amount: task.amount, limit: task.limit }];
+      const r = await store.reserveHold({ id: `${config.name}-${i}`, owner: config.name, leaseMs: task.leaseMs, items });
       if (!r.ok) throw new Error('hold refused');
     }
     for (let i = 0; i < task.slots; i++) await store.acquireSlot({ key: task.key, id: `${config.name}-slot-${i}`, limit: task.slots, leaseMs: task.leaseMs });
