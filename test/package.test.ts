@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ let tarball: Promise<string> | undefined;
 /** Builds and packs once for the whole file; the path of the tarball. */
 function packed(): Promise<string> {
   tarball ??= (async () => {
-    await run('npm', ['run', 'build'], { cwd: root, timeout: 120_000 });
+    await run('npm', ['run', 'build'], { cwd: root, timeout: 300_000 });
     const { stdout } = await run('npm', ['pack', '--pack-destination', dir, '--json'], { cwd: root, timeout: 60_000 });
     const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
     return join(dir, filename);
@@ -46,12 +46,13 @@ console.log(res.text, typeof RateLimitError.isInstance);`,
       `const { createRouter, mockProvider } = require('switchyard');
 const testing = require('switchyard/testing');
 const router = createRouter({ providers: { m: testing.mockProvider({ reply: 'cjs ok' }) }, models: { x: { provider: 'm', model: 'x' } } });
-router.chat({ messages: [{ role: 'user', content: 'hi' }] }).then((r) => console.log(r.text, typeof mockProvider));`,
+router.chat({ messages: [{ role: 'user', content: 'hi' }] }).then((r) => console.log(r.text, typeof testing.mockProvider, typeof mockProvider));`,
     );
     const esm = await run('node', ['esm.mjs'], { cwd: app });
     expect(esm.stdout.trim()).toBe('esm ok function');
     const cjs = await run('node', ['cjs.cjs'], { cwd: app });
-    expect(cjs.stdout.trim()).toBe('cjs ok function');
+    // Mocks live in switchyard/testing only: the app entry does not carry them.
+    expect(cjs.stdout.trim()).toBe('cjs ok function undefined');
 
     // switchyard/transport resolves for both module systems; it needs the optional peer undici, which
     // the main entry never loads (esm.mjs and cjs.cjs above ran without it).
@@ -111,7 +112,9 @@ const server = http.createServer((req, res) => res.end('transport ok')).listen(0
       `import OpenAI from 'openai';
 import { anthropic, createRouter, gemini, openai, type ChatResponse, type OpenAIClientLike } from 'switchyard';
 import { mockProvider } from 'switchyard/testing';
+import type { LLMProvider, ProviderRequest } from 'switchyard/provider';
 
+export const custom: Pick<LLMProvider, 'kind'> & { seen?: ProviderRequest } = { kind: 'mine' };
 const client: OpenAIClientLike = new OpenAI({ apiKey: 'sk-typed-app-0000', baseURL: 'http://127.0.0.1:9/v1' });
 const router = createRouter({
   providers: { gpt: openai({ client }), claude: anthropic({ apiKey: 'x-typed' }), gem: gemini({ apiKey: 'y-typed' }), mock: mockProvider({ reply: 'ok' }) },
@@ -136,5 +139,28 @@ export const router = switchyard.createRouter({ providers: { m: testing.mockProv
     );
     expect(result.out).toBe('');
     expect(result.ok).toBe(true);
+  }, 400_000);
+
+  // Every subpath resolves for both module systems in an app without any optional peer; one that
+  // needs a peer (an SDK, undici, ioredis, prom-client, @opentelemetry/api) either loads (it loads
+  // the peer on first use) or fails naming that peer, never with an unrelated error.
+  it('every subpath of package.json resolves and loads, or names the optional peer it needs', async () => {
+    const filename = await packed();
+    const app = join(dir, 'subpaths-app');
+    await run('mkdir', ['-p', app]);
+    writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'subpaths-app', version: '1.0.0', private: true }));
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', filename], { cwd: app, timeout: 180_000 });
+    const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
+    const subpaths = Object.keys(exports).filter((k) => k !== './package.json').map((k) => k.replace(/^\./, 'switchyard'));
+    expect(subpaths).toEqual(expect.arrayContaining(['switchyard', 'switchyard/provider', 'switchyard/testing', 'switchyard/redis', 'switchyard/sqlite', 'switchyard/admin']));
+    const peers = /undici|ioredis|prom-client|@opentelemetry\/api|openai|@anthropic-ai\/sdk|@google\/genai|node:sqlite|ai\b/;
+    for (const subpath of subpaths) {
+      const esm = `import(${JSON.stringify(subpath)}).then(() => console.log('loaded'), (e) => console.log('failed', String(e.message)))`;
+      const cjs = `try { require(${JSON.stringify(subpath)}); console.log('loaded') } catch (e) { console.log('failed', String(e.message)) }`;
+      for (const [flag, code] of [['--input-type=module', esm], ['--input-type=commonjs', cjs]] as const) {
+        const { stdout } = await run('node', [flag, '-e', code], { cwd: app, timeout: 60_000 });
+        if (!stdout.startsWith('loaded')) expect(`${subpath}: ${stdout}`).toMatch(peers);
+      }
+    }
   }, 400_000);
 });
