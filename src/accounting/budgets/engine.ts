@@ -3,7 +3,6 @@ import { MemoryStore } from '../../state/memory-store.js';
 import type { ReserveItem, Store } from '../../state/store.js';
 import { worstCaseCostMicros } from '../cost.js';
 import { BudgetCharges, toMicros, type CounterCharge } from './charges.js';
-import { CounterKeys } from './counter-keys.js';
 import { periodKey } from './period.js';
 import { parseBudgets, type Budget, type BudgetConfig } from './schema.js';
 import { holdsOf, reserveItem, type Admitting, type Decided, type Prepared, type PreparedKey } from './holds.js';
@@ -36,7 +35,7 @@ const MAX_ROUNDS = 32;
 export class BudgetEngine {
   readonly budgets: ReadonlyArray<Budget>;
   readonly #store: Store;
-  readonly #keys: CounterKeys;
+  readonly #prefix: string;
   readonly #now: () => number;
   readonly #charges: BudgetCharges;
   readonly #margin: number;
@@ -45,15 +44,16 @@ export class BudgetEngine {
   constructor(options: BudgetEngineOptions) {
     this.budgets = parseBudgets(options.budgets);
     this.#store = options.store ?? new MemoryStore();
-    this.#keys = new CounterKeys(options.prefix ?? 'switchyard:budget');
+    this.#prefix = options.prefix ?? 'switchyard:budget';
     this.#now = options.now ?? Date.now;
     this.#charges = new BudgetCharges(this.#store, options.onAlert);
     this.#margin = options.estimateMargin ?? 1.2;
     this.#defaultMaxOut = options.defaultMaxOutputTokens ?? 8_192;
   }
 
+  /** The store key of a budget's counter: `<prefix>:<budget id>:<period key>[:<instance>]`. */
   #key(b: Budget, at: number, instance: string): string {
-    return this.#keys.of(b, at, instance);
+    return `${this.#prefix}:${b.id}:${periodKey(at, b.period, b.timeZone)}${instance ? `:${instance}` : ''}`;
   }
 
   #ref(b: Budget, at: number): BudgetRef {
