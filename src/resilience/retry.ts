@@ -1,6 +1,25 @@
 import { sleep } from '../core/abort.js';
 import { type ErrorCode, RateLimitError, type SwitchyardError } from '../core/errors.js';
-import type { RetryOptions } from '../routing/config/options.js';
+
+/** The router's `retry` option. */
+export interface RetryOptions {
+  /** Retries per model after the first try (0 = no retry). Default 1. */
+  retries?: number;
+  /** Retries per model for one error code, overriding `retries` for it, e.g. `{ 'rate-limit': 3, timeout: 1 }`. */
+  perError?: Partial<Record<ErrorCode, number>>;
+  /** First backoff delay. Default 200 ms. */
+  minDelayMs?: number;
+  /** Longest backoff delay. Default 5,000 ms. */
+  maxDelayMs?: number;
+  /** Backoff growth factor. Default 2. */
+  factor?: number;
+  /** Multiply each delay by a random factor in [1, 2). Default true. */
+  jitter?: boolean;
+  /** A vendor `retry-after` longer than this skips the retry and moves on at once. Default 10,000 ms. */
+  maxRetryAfterMs?: number;
+  /** Deadline of one try (the request's `timeoutMs` bounds them all). */
+  attemptTimeoutMs?: number;
+}
 
 /** The retry options with their defaults, and the router's random source for jitter. */
 export interface RetryPolicy {

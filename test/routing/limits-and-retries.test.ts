@@ -9,6 +9,28 @@ afterEach(() => {
 });
 
 describe('rate limits', () => {
+  it('explain() shows a saturated local limit (overflow: next) and a vendor 429 cooldown as skips, while another candidate is left', async () => {
+    const busy = mockProvider({ reply: { hang: true } });
+    const router = createRouter({
+      providers: { busy, limited: mockProvider({ reply: { fail: 429 } }), free: mockProvider({ reply: 'ok' }) },
+      models: { a: { provider: 'busy', model: 'a' }, b: { provider: 'limited', model: 'b' }, c: { provider: 'free', model: 'c' } },
+      rateLimits: { busy: { maxConcurrent: 1 } },
+      retry: { retries: 0 },
+    });
+    const controller = new AbortController();
+    const hanging = router.chat({ messages, model: 'a', signal: controller.signal }).catch((e: unknown) => e);
+    await router.chat({ messages, model: 'b' }).catch(() => undefined);
+    const decision = router.explain({ messages });
+    expect(decision.candidates).toEqual(['c']);
+    expect(decision.skipped).toEqual([
+      { model: 'a', reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' },
+      { model: 'b', reason: 'rate-limited', detail: 'cooling down after a vendor 429' },
+    ]);
+    controller.abort();
+    expect(await hanging).toBeInstanceOf(AbortError);
+    expect(router.explain({ messages }).candidates).toEqual(['a', 'c']);
+  });
+
   it('maxConcurrent: 4 never lets a fifth call start (queue mode), counted at the mock', async () => {
     const m = mockProvider({ latencyMs: 20 });
     const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, rateLimits: { m: { maxConcurrent: 4, overflow: 'queue' } } });

@@ -3,7 +3,6 @@ import { MemoryStore } from '../../state/memory-store.js';
 import type { ReserveItem, Store } from '../../state/store.js';
 import { worstCaseCostMicros } from '../cost.js';
 import { BudgetCharges, toMicros, type CounterCharge } from './charges.js';
-import { CounterKeys } from './counter-keys.js';
 import { periodKey } from './period.js';
 import { parseBudgets, type Budget, type BudgetConfig } from './schema.js';
 import { holdsOf, reserveItem, type Admitting, type Decided, type Prepared, type PreparedKey } from './holds.js';
@@ -36,7 +35,7 @@ const MAX_ROUNDS = 32;
 export class BudgetEngine {
   readonly budgets: ReadonlyArray<Budget>;
   readonly #store: Store;
-  readonly #keys: CounterKeys;
+  readonly #prefix: string;
   readonly #now: () => number;
   readonly #charges: BudgetCharges;
   readonly #margin: number;
@@ -45,15 +44,16 @@ export class BudgetEngine {
   constructor(options: BudgetEngineOptions) {
     this.budgets = parseBudgets(options.budgets);
     this.#store = options.store ?? new MemoryStore();
-    this.#keys = new CounterKeys(options.prefix ?? 'switchyard:budget');
+    this.#prefix = options.prefix ?? 'switchyard:budget';
     this.#now = options.now ?? Date.now;
     this.#charges = new BudgetCharges(this.#store, options.onAlert);
     this.#margin = options.estimateMargin ?? 1.2;
     this.#defaultMaxOut = options.defaultMaxOutputTokens ?? 8_192;
   }
 
+  /** The store key of a budget's counter: `<prefix>:<budget id>:<period key>[:<instance>]`. */
   #key(b: Budget, at: number, instance: string): string {
-    return this.#keys.of(b, at, instance);
+    return `${this.#prefix}:${b.id}:${periodKey(at, b.period, b.timeZone)}${instance ? `:${instance}` : ''}`;
   }
 
   #ref(b: Budget, at: number): BudgetRef {
@@ -145,12 +145,6 @@ export class BudgetEngine {
 
   /** Each candidate in order with its decision, a `degradeTo` model right after the one it replaces. */
   #decide(prepared: ReadonlyArray<Prepared>, extra: ReadonlyMap<string, Prepared> | undefined, used: ReadonlyMap<string, number>, at: number): Decided {
-    if (!extra) {
-      // No stand-ins: the order is the candidates' own.
-      const decisions = new Array<CandidateDecision>(prepared.length);
-      for (let i = 0; i < prepared.length; i++) decisions[i] = this.#judge(prepared[i]!, used, at);
-      return { order: prepared, decisions };
-    }
     const order: Prepared[] = [];
     const decisions: CandidateDecision[] = [];
     for (const p of prepared) {
@@ -159,7 +153,7 @@ export class BudgetEngine {
       decisions.push(d);
       if (d.decision !== 'downgrade') continue;
       const to = this.budgets.find((b) => b.id === d.budget.budgetId)?.degradeTo;
-      const target = to === undefined ? undefined : extra.get(to);
+      const target = to === undefined ? undefined : extra?.get(to);
       if (target && !order.includes(target)) {
         order.push(target);
         decisions.push(this.#judge(target, used, at, p.c.model));
@@ -228,16 +222,6 @@ export class BudgetEngine {
       for (const h of holds) await this.#charges.charge(h.key, h.budget, h.instance, h.amount + h.extra, actual, at);
       return;
     }
-    const on = spend.length === 1 ? this.#chargedHolds(reservation.context, holds, spend[0]!) : undefined;
-    if (on) {
-      // One charge (a served request) whose every counter is held: each hold is charged in place.
-      const actual = toMicros(spend[0]!.costMicros);
-      for (let i = 0; i < holds.length; i++) {
-        const h = holds[i]!;
-        await this.#charges.charge(h.key, h.budget, h.instance, h.amount + h.extra, on[i] ? actual : 0, at);
-      }
-      return;
-    }
     const entries = new Map<string, CounterCharge>();
     for (const h of holds) entries.set(h.key, { budget: h.budget, instance: h.instance, held: h.amount + h.extra, actual: 0 });
     const active = this.budgets.filter((b) => matchesContext(b, reservation.context));
@@ -251,24 +235,6 @@ export class BudgetEngine {
       }
     }
     for (const [key, e] of entries) await this.#charges.charge(key, e.budget, e.instance, e.held, e.actual, at);
-  }
-
-  /**
-   * Which holds one charge falls on (same budget and counter instance), or undefined when some
-   * budget that counts the charge holds nothing for it (a model outside the admission): the
-   * general path then builds its keys.
-   */
-  #chargedHolds(context: RoutingContext, holds: ReadonlyArray<Hold>, charge: Charge): boolean[] | undefined {
-    let counting = 0;
-    for (const b of this.budgets) if (matchesContext(b, context) && matchesModel(b, charge)) counting++;
-    const on: boolean[] = [];
-    let hits = 0;
-    for (const h of holds) {
-      const hit = matchesModel(h.budget, charge) && (!countsPerModel(h.budget) || instanceOf(h.budget, context, charge) === h.instance);
-      on.push(hit);
-      if (hit) hits++;
-    }
-    return hits === counting ? on : undefined;
   }
 
   /**

@@ -41,32 +41,15 @@ export function reserveItem(h: Hold): ReserveItem {
 
 /** One hold per counter the allowed candidates count, of the largest worst case among them. */
 export function holdsOf({ order, decisions }: Decided): Hold[] {
-  const holds: Hold[] = [];
-  // Keys of one candidate are distinct (one per budget); across candidates they repeat.
-  let byKey: Map<string, Hold> | undefined;
-  let first = true;
-  for (let i = 0; i < order.length; i++) {
-    if (decisions[i]!.decision !== 'allow') continue;
-    const p = order[i]!;
+  const byKey = new Map<string, Hold>();
+  order.forEach((p, i) => {
+    if (decisions[i]!.decision !== 'allow') return;
     const amount = p.worst ?? 0;
-    if (first) {
-      for (const { budget, key, instance } of p.keys) holds.push({ budget, key, instance, amount, extra: 0 });
-      first = false;
-      continue;
-    }
-    if (!byKey) {
-      byKey = new Map();
-      for (const h of holds) byKey.set(h.key, h);
-    }
     for (const { budget, key, instance } of p.keys) {
       const h = byKey.get(key);
       if (h) h.amount = Math.max(h.amount, amount);
-      else {
-        const hold = { budget, key, instance, amount, extra: 0 };
-        byKey.set(key, hold);
-        holds.push(hold);
-      }
+      else byKey.set(key, { budget, key, instance, amount, extra: 0 });
     }
-  }
-  return holds;
+  });
+  return [...byKey.values()];
 }

@@ -8,14 +8,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The period a moment falls in, in a time zone: `2025-10-01` (day), `2025-10` (month) or `total`. */
 /**
  * Every time zone offset is a whole number of minutes, so the local date cannot change inside one
- * UTC minute: the key is computed once a minute per (period, zone), not on every request
- * (`formatToParts` costs ~9 us).
+ * UTC minute: the key is computed once a minute per (period, zone), not with `formatToParts` on
+ * every request.
  */
 const keyCache = new Map<string, { minute: number; key: string }>();
 
+/** The period a moment falls in, in a time zone: `2025-10-01` (day), `2025-10` (month) or `total`. */
 export function periodKey(now: number, period: BudgetPeriod, timeZone: string): string {
   if (period === 'total') return 'total';
   const minute = Math.floor(now / 60_000);

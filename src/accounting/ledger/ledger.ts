@@ -2,8 +2,7 @@ import { ConfigError } from '../../core/errors.js';
 import { uniqueId } from '../../core/ids.js';
 import { MemoryStore } from '../../state/memory-store.js';
 import type { Store } from '../../state/store.js';
-import { BucketKeys } from './bucket-keys.js';
-import { decodeBucket, deltasOf, emptyCounters, addCounters, type Bucket, type Counters } from './buckets.js';
+import { bucketOf, decodeBucket, deltasOf, emptyCounters, addCounters, encodeBucket, floorHour, type Bucket, type Counters } from './buckets.js';
 import { toRecord, type RecordInput, type UsageRecord } from './record.js';
 import { decodeRecord, encodeRecord } from './record-codec.js';
 
@@ -36,7 +35,8 @@ export class UsageLedger {
   readonly #log: string;
   readonly #index: string;
   readonly #agg: string;
-  readonly #keys: BucketKeys;
+  /** Buckets this ledger has added to the bucket index in the current hour (the index only grows). */
+  #indexed = { hour: Number.NaN, buckets: new Set<string>() };
   /** Pruning a long log costs a pass over it: do it once every `#pruneEvery` records (reads trim to the limit). */
   readonly #pruneEvery: number;
   #sincePrune = 0;
@@ -56,18 +56,19 @@ export class UsageLedger {
     this.#log = `${prefix}:records`;
     this.#index = `${prefix}:buckets`;
     this.#agg = `${prefix}:agg:`;
-    this.#keys = new BucketKeys(this.#agg);
     this.#pruneEvery = Math.max(1, Math.min(1_000, Math.floor(this.maxRecords / 100)));
   }
 
   /** Records one request (or billed attempt). Aggregates first: they are the source of truth for totals. */
   async record(input: RecordInput): Promise<UsageRecord> {
     const record = toRecord(input, uniqueId(), input.timestamp ?? this.now());
-    const key = this.#keys.of(record);
-    await this.store.increment(key.agg, deltasOf(record));
-    if (!key.indexed) {
-      await this.store.addToSet(this.#index, [key.encoded]);
-      key.indexed = true;
+    const bucket = encodeBucket(bucketOf(record));
+    await this.store.increment(this.#agg + bucket, deltasOf(record));
+    const hour = floorHour(record.timestamp);
+    if (hour !== this.#indexed.hour) this.#indexed = { hour, buckets: new Set() };
+    if (!this.#indexed.buckets.has(bucket)) {
+      await this.store.addToSet(this.#index, [bucket]);
+      this.#indexed.buckets.add(bucket);
     }
     await this.store.append(this.#log, record.timestamp, encodeRecord(record));
     if (++this.#sincePrune >= this.#pruneEvery) {

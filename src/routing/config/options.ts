@@ -5,6 +5,8 @@ import type { LLMProvider } from '../../core/provider.js';
 import type { ChatRequest, GenerationParams, RoutingContext } from '../../core/request.js';
 import type { BreakerOptions } from '../../resilience/breaker/types.js';
 import type { RateLimitOptions } from '../../resilience/rate-limit.js';
+import type { RetryOptions } from '../../resilience/retry.js';
+export type { RetryOptions } from '../../resilience/retry.js';
 import type { Classification, Complexity } from '../plan/classify/index.js';
 import type { BudgetConfig } from '../../accounting/budgets/schema.js';
 import type { Store } from '../../state/store.js';
@@ -116,25 +118,6 @@ export interface RouteRule<Name extends string = string> {
   /** Model aliases or group names, in order of preference. */
   use: Name[];
   strategy?: StrategySpec;
-}
-
-export interface RetryOptions {
-  /** Retries per model after the first try (0 = no retry). Default 1. */
-  retries?: number;
-  /** Retries per model for one error code, overriding `retries` for it, e.g. `{ 'rate-limit': 3, timeout: 1 }`. */
-  perError?: Partial<Record<ErrorCode, number>>;
-  /** First backoff delay. Default 200 ms. */
-  minDelayMs?: number;
-  /** Longest backoff delay. Default 5,000 ms. */
-  maxDelayMs?: number;
-  /** Backoff growth factor. Default 2. */
-  factor?: number;
-  /** Multiply each delay by a random factor in [1, 2). Default true. */
-  jitter?: boolean;
-  /** A vendor `retry-after` longer than this skips the retry and moves on at once. Default 10,000 ms. */
-  maxRetryAfterMs?: number;
-  /** Deadline of one try (the request's `timeoutMs` bounds them all). */
-  attemptTimeoutMs?: number;
 }
 
 export interface FallbackOptions {
