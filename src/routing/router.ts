@@ -22,6 +22,7 @@ import { planRoute } from './plan/plan.js';
 import { classifyRequest } from './request/pipeline.js';
 import { runStream, type ChatStream } from './request/stream.js';
 import { TenantRegistry } from './config/tenant-registry.js';
+import { memoryStore } from '../state/memory-store.js';
 import type { TenantConfig } from './config/tenants.js';
 
 /** The routing decision for a request, as a value: nothing is called to compute it. */
@@ -127,7 +128,9 @@ export function createRouter<Provider extends string, Model extends string, Grou
         onError: (error) => events.emit('audit-error', { error }),
       })
     : undefined;
-  const shared: SharedParts = { events, controls: new Controls(), accounting: new RequestAccounting(options, events, audit), now };
+  // One store for the router's whole life: rebuilding a tenant or the budgets never starts from an empty one.
+  const store = options.store ?? memoryStore();
+  const shared: SharedParts = { events, controls: new Controls(), accounting: new RequestAccounting({ ...options, store }, events, audit), now };
   const limits = new RateLimits(options.rateLimits, now);
   const tenants = new TenantRegistry(options, shared, limits, buildScope(options, shared, limits));
   const { controls } = shared;
