@@ -23,6 +23,7 @@ import { classifyRequest } from './request/pipeline.js';
 import { runStream, type ChatStream } from './request/stream.js';
 import { TenantRegistry } from './config/tenant-registry.js';
 import { memoryStore } from '../state/memory-store.js';
+import { BreakerPool } from '../resilience/breaker/pool.js';
 import type { TenantConfig } from './config/tenants.js';
 
 /** The routing decision for a request, as a value: nothing is called to compute it. */
@@ -130,7 +131,8 @@ export function createRouter<Provider extends string, Model extends string, Grou
     : undefined;
   // One store for the router's whole life: rebuilding a tenant or the budgets never starts from an empty one.
   const store = options.store ?? memoryStore();
-  const shared: SharedParts = { events, controls: new Controls(), accounting: new RequestAccounting({ ...options, store }, events, audit), now };
+  const breakers = options.circuitBreaker === false ? undefined : new BreakerPool(options.circuitBreaker ?? {}, now);
+  const shared: SharedParts = { events, breakers, controls: new Controls(), accounting: new RequestAccounting({ ...options, store }, events, audit), now };
   const limits = new RateLimits(options.rateLimits, now);
   const tenants = new TenantRegistry(options, shared, limits, buildScope(options, shared, limits));
   const { controls } = shared;
