@@ -14,7 +14,7 @@ import type { Cost, Usage } from '../core/usage.js';
 import type { AuditLog } from '../observability/audit/audit-log.js';
 import { auditFromError, auditFromResponse } from '../observability/audit/from-events.js';
 import type { EventBus, RequestKind } from '../observability/events.js';
-import type { Store } from '../state/store.js';
+import type { SharedStore } from '../state/shared.js';
 
 /** What the record stage reads of a request. */
 export interface RecordedRequest {
@@ -44,12 +44,12 @@ export class RequestAccounting {
   readonly costs: CostsApi;
   #budgets: BudgetEngine | undefined;
   readonly #unpricedSeen = new Set<string>();
-  readonly #store: Store;
+  readonly #store: SharedStore;
   /** Records are written after the response is returned, in order, in batches (reports flush first). */
   readonly #queue: WriteBehind<RecordInput>;
 
   constructor(
-    options: { store: Store; ledger?: { maxRecords?: number; maxAgeMs?: number } },
+    options: { store: SharedStore; ledger?: { maxRecords?: number; maxAgeMs?: number } },
     private readonly events: EventBus,
     private readonly audit: AuditLog | undefined,
   ) {
