@@ -2,7 +2,8 @@ import { inspect } from 'node:util';
 import { agentMethods, type AgentMethods } from '../agents/router-methods.js';
 import type { CostsApi } from '../accounting/reports/costs-api.js';
 import { InvalidRequestError, TimeoutError, type SwitchyardError } from '../core/errors.js';
-import type { ChatRequest } from '../core/request.js';
+import type { ChatRequest, RoutingContext } from '../core/request.js';
+import type { BudgetStatusReport } from '../accounting/budgets/types.js';
 import type { ChatResponse, SkippedCandidateInfo } from '../core/response.js';
 import { validateRequest } from '../core/request-schema.js';
 import { createAuditLog, type AuditLog, type AuditLogStats } from '../observability/audit/audit-log.js';
@@ -53,6 +54,14 @@ export interface ConnectionReport {
   error?: SwitchyardError;
 }
 
+export interface BudgetsApi {
+  /**
+   * Every budget that counts this context (`{ tenant }`, `{ tenant, user }`...; `{}` for the global
+   * ones): spent, held and remaining now, with its period. Reads the store, so a fleet sees one figure.
+   */
+  status(context?: Pick<RoutingContext, 'tenant' | 'user' | 'agent' | 'tags'>): Promise<BudgetStatusReport[]>;
+}
+
 export interface TenantsApi {
   /** Adds or replaces a tenant at runtime, validated like `createRouter()` options. */
   set(id: string, config: TenantConfig, options?: ControlOptions): void;
@@ -82,6 +91,8 @@ export interface Router<Provider extends string = string, Model extends string =
   readonly costs: CostsApi;
   /** Tenants: their own keys, models, routes, strategy, budgets and allow/deny lists. */
   readonly tenants: TenantsApi;
+  /** Budget spend, holds and headroom. */
+  readonly budgets: BudgetsApi;
   /** With the `audit` option: where each tenant's chain ends (keep it to detect truncation) and write counts. */
   readonly audit: { heads(): AuditHeads; stats(): AuditLogStats } | undefined;
   /** One completion, routed, retried and fallen back as configured. */
@@ -151,6 +162,19 @@ export function createRouter<Provider extends string, Model extends string, Grou
 
   const router: Router<Provider, Model | TenantModel> = {
     costs: shared.accounting.costs,
+    budgets: {
+      async status(context = {}) {
+        const engine = shared.accounting.budgets;
+        if (!engine) return [];
+        return (await engine.status({ ...context })).map(({ budget, instance, spentMicros, reservedMicros, remainingMicros }) => ({
+          ...budget,
+          ...(instance ? { instance } : {}),
+          spentMicros,
+          heldMicros: reservedMicros,
+          remainingMicros,
+        }));
+      },
+    },
     audit: audit ? { heads: () => audit.heads(), stats: () => audit.stats() } : undefined,
     tenants: {
       set(id, config, o = {}) {

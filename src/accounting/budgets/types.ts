@@ -88,6 +88,18 @@ export interface BudgetAlert {
 
 export type CheckResult = { ok: true } | { ok: false; budget: BudgetRef };
 
+/** One budget as `router.budgets.status()` reports it: the budget, its period, and its money now. */
+export interface BudgetStatusReport extends BudgetRef {
+  /** The counter instance of a `'*'` scope (e.g. `tenant=acme`); absent for a fixed scope. */
+  instance?: string;
+  /** Settled spend this period. */
+  spentMicros: number;
+  /** Held by requests in flight (their worst-case cost, until they settle or their lease ends). */
+  heldMicros: number;
+  /** `limit - spent - held`, at least 0: what a new request may still reserve. */
+  remainingMicros: number;
+}
+
 export interface BudgetStatus {
   budget: BudgetRef;
   instance?: string;
