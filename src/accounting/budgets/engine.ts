@@ -189,12 +189,13 @@ export class BudgetEngine {
   }
 
   #judge(p: Prepared, used: ReadonlyMap<string, number>, at: number, replaces?: string): CandidateDecision {
-    let refusal: { budget: Budget; reason: 'limit' | 'unpriced' } | undefined;
+    let refusal: { budget: Budget; reason: 'limit' | 'unpriced'; used: number } | undefined;
     for (const { budget, key } of p.keys) {
       if (budget.onExceed === 'alert') continue;
-      const over = p.worst === undefined || (used.get(key) ?? 0) + p.worst > budget.limitMicros;
+      const usedNow = used.get(key) ?? 0;
+      const over = p.worst === undefined || usedNow + p.worst > budget.limitMicros;
       if (over && (!refusal || (refusal.budget.onExceed === 'downgrade' && budget.onExceed === 'block'))) {
-        refusal = { budget, reason: p.worst === undefined ? 'unpriced' : 'limit' };
+        refusal = { budget, reason: p.worst === undefined ? 'unpriced' : 'limit', used: usedNow };
       }
     }
     if (!refusal) {
@@ -203,6 +204,7 @@ export class BudgetEngine {
       return allow;
     }
     const d: CandidateDecision = { model: p.c.model, decision: refusal.budget.onExceed === 'block' ? 'block' : 'downgrade', budget: this.#ref(refusal.budget, at), reason: refusal.reason };
+    if (refusal.used < Number.MAX_SAFE_INTEGER) d.remainingMicros = Math.max(0, refusal.budget.limitMicros - refusal.used);
     if (p.worst !== undefined) d.worstCaseMicros = p.worst;
     return d;
   }

@@ -44,7 +44,15 @@ export interface BudgetRef {
 
 export type CandidateDecision =
   | { model: string; decision: 'allow'; worstCaseMicros: number; /** Set when this model stands in for a downgraded one. */ replaces?: string }
-  | { model: string; decision: 'downgrade' | 'block'; worstCaseMicros?: number; budget: BudgetRef; reason: 'limit' | 'unpriced' };
+  | {
+      model: string;
+      decision: 'downgrade' | 'block';
+      worstCaseMicros?: number;
+      budget: BudgetRef;
+      reason: 'limit' | 'unpriced';
+      /** What the refusing budget had left (limit - spent - held). */
+      remainingMicros?: number;
+    };
 
 /** Budget held for one request between `admit` and `settle`. Settle it exactly once (also on failure). */
 export interface Reservation {
