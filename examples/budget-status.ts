@@ -14,6 +14,8 @@ const options: RouterOptions = {
   store,
 };
 const router = createRouter(options);
+// The store's health (a Redis store's outages; the memory store never emits): see docs/state.md.
+router.on('store', (e) => console.log(`store ${e.store}: ${e.type}`));
 const ask = (maxTokens: number) => router.chat({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], tenant: 'acme', params: { maxTokens } });
 
 for (let i = 0; i < 3; i++) await ask(100);

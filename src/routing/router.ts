@@ -142,6 +142,8 @@ export function createRouter<Provider extends string, Model extends string, Grou
     : undefined;
   // One store for the router's whole life: rebuilding a tenant or the budgets never starts from an empty one.
   const store = options.store ?? memoryStore();
+  // The store's own health, as router events (the store stays the caller's: the router never closes it).
+  const stopStatus = store.onStatus((e) => events.emit('store', e));
   const breakers = options.circuitBreaker === false ? undefined : new BreakerPool(options.circuitBreaker ?? {}, now);
   const shared: SharedParts = { events, breakers, controls: new Controls(), accounting: new RequestAccounting({ ...options, store }, events, audit), now };
   const limits = new RateLimits(options.rateLimits, now);
@@ -276,6 +278,7 @@ export function createRouter<Provider extends string, Model extends string, Grou
     },
     on: (name, listener) => events.on(name, listener),
     async close() {
+      stopStatus();
       await shared.accounting.flush();
       await limits.close();
       await audit?.close();

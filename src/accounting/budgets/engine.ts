@@ -111,7 +111,10 @@ export class BudgetEngine {
     const keys = new Set<string>();
     for (const p of a.all) for (const { key } of p.keys) keys.add(key);
     const used = new Map<string, number>();
-    if (keys.size > 0) for (const u of await this.#store.budgetUsage([...keys])) used.set(u.key, u.spent + u.held);
+    // A first read to decide on; `reserveHold` is what enforces. When the store cannot answer it, decide
+    // on nothing used: the reserve then applies the store's `onStoreError` policy (refuse or admit degraded).
+    const usage = keys.size > 0 ? await this.#store.budgetUsage([...keys]).catch(() => []) : [];
+    for (const u of usage) used.set(u.key, u.spent + u.held);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const decided = this.#decide(a.prepared, a.extra, used, a.at);
       const holds = holdsOf(decided);
