@@ -119,13 +119,13 @@ export type { CatalogEntry, CatalogPricing, ModelCatalog, ModelStrength, Resolve
 export { computeCost } from './accounting/cost.js';
 export type { CostsApi, SummaryQuery, SummaryRow, CostSummary, RecordsQuery, UsageFilter, SummaryKey, ExportQuery, ExportFormat, CompareQuery, CompareResult, CompareRow, ForecastQuery, Forecast, ForecastPeriod } from './accounting/index.js';
 export type { UsageRecord, RecordKind, RecordTokens } from './accounting/index.js';
-export type { BudgetConfig, BudgetScope, BudgetPeriod, BudgetAction, BudgetAlert, BudgetRef } from './accounting/index.js';
+export type { BudgetConfig, BudgetScope, BudgetPeriod, BudgetAction, BudgetAlert, BudgetRef, BudgetStatusReport } from './accounting/index.js';
 export { memoryStore, StoreUnavailableError } from './state/index.js';
 export type { SharedStore, StoreKind, StoreStatusEvent, StoreErrorPolicy, StoreErrorPolicyOption, MemoryStoreOptions } from './state/index.js';
 
 // Tenants, secrets and audit
 export type { TenantConfig } from './routing/config/tenants.js';
-export type { TenantsApi } from './routing/router.js';
+export type { TenantsApi, BudgetsApi } from './routing/router.js';
 export type { AuditOptions } from './routing/config/options.js';
 export { sealSecrets, openSecrets, generateSealKey, isSealedValue, SealedConfigError } from './security/index.js';
 export type { Sealed, SealedValue, SealKey, SealOptions, OpenOptions, SealedConfigIssue, SealedConfigReason } from './security/index.js';

@@ -14,7 +14,7 @@ import type { Cost, Usage } from '../core/usage.js';
 import type { AuditLog } from '../observability/audit/audit-log.js';
 import { auditFromError, auditFromResponse } from '../observability/audit/from-events.js';
 import type { EventBus, RequestKind } from '../observability/events.js';
-import type { Store } from '../state/store.js';
+import type { SharedStore } from '../state/shared.js';
 
 /** What the record stage reads of a request. */
 export interface RecordedRequest {
@@ -44,17 +44,17 @@ export class RequestAccounting {
   readonly costs: CostsApi;
   #budgets: BudgetEngine | undefined;
   readonly #unpricedSeen = new Set<string>();
-  readonly #store: Store | undefined;
+  readonly #store: SharedStore;
   /** Records are written after the response is returned, in order, in batches (reports flush first). */
   readonly #queue: WriteBehind<RecordInput>;
 
   constructor(
-    options: { store?: Store; ledger?: { maxRecords?: number; maxAgeMs?: number } },
+    options: { store: SharedStore; ledger?: { maxRecords?: number; maxAgeMs?: number } },
     private readonly events: EventBus,
     private readonly audit: AuditLog | undefined,
   ) {
     this.#store = options.store;
-    this.ledger = createLedger({ ...(options.store && { store: options.store }), ...options.ledger });
+    this.ledger = createLedger({ store: options.store, ...options.ledger });
     this.#queue = new WriteBehind<RecordInput>(
       (input) => this.ledger.record(input),
       (error, record) => this.events.emit('ledger-error', { error, record }),
@@ -84,10 +84,12 @@ export class RequestAccounting {
     return this.#budgets;
   }
 
-  /** (Re)builds the budget engine: the router's budgets plus every tenant's (counters live in the store and survive). */
+  /**
+   * (Re)builds the budget engine: the router's budgets plus every tenant's. Spend lives in the
+   * router's one store under keys made of the budget id and period, so a rebuild keeps it.
+   */
   setBudgets(budgets: BudgetConfig[]): void {
-    this.#budgets =
-      budgets.length > 0 ? createBudgetEngine({ budgets, ...(this.#store && { store: this.#store }), onAlert: (alert) => this.events.emit('budget-alert', alert) }) : undefined;
+    this.#budgets = budgets.length > 0 ? createBudgetEngine({ budgets, store: this.#store, onAlert: (alert) => this.events.emit('budget-alert', alert) }) : undefined;
   }
 
   /** Mid-stream budget check for `stopStreamOnBudget`: true, or the error that stops the stream. */

@@ -256,9 +256,15 @@ export class BudgetExceededError extends SwitchyardError {
   readonly retryable = false;
   readonly fallbackable = false;
   readonly scope?: Record<string, string>;
-  constructor(options: ErrorOptions & { scope?: Record<string, string> } = {}) {
+  /** What the request would have reserved (its worst-case cost), micro-dollars, when known. */
+  readonly requestedMicros?: number;
+  /** What the budget had left (limit - spent - held) when it refused, micro-dollars. */
+  readonly remainingMicros?: number;
+  constructor(options: ErrorOptions & { scope?: Record<string, string>; requestedMicros?: number; remainingMicros?: number } = {}) {
     super('Budget exceeded', options);
     if (options.scope) this.scope = options.scope;
+    if (options.requestedMicros !== undefined) this.requestedMicros = options.requestedMicros;
+    if (options.remainingMicros !== undefined) this.remainingMicros = options.remainingMicros;
   }
   static override isInstance = is<BudgetExceededError>('budget-exceeded');
 }

@@ -3,6 +3,7 @@ import type { RouteInfo } from '../core/response.js';
 import type { RoutingContext } from '../core/request.js';
 import type { SwitchyardError } from '../core/errors.js';
 import type { BudgetAlert } from '../accounting/budgets/types.js';
+import type { StoreStatusEvent } from '../state/shared.js';
 
 export type RequestKind = 'chat' | 'stream';
 
@@ -42,6 +43,12 @@ export interface RouterEvents {
   'budget-alert': BudgetAlert;
   /** A model served a request without any known price (no `pricing` and not in the catalog): its cost is reported as 0 with `priced: false`. Once per model. */
   'unpriced-model': { model: string; provider: string; providerModel: string };
+  /**
+   * The router's store changed health (Redis; the memory and SQLite stores never emit): `unavailable`
+   * (with the error) on the first failure or a lost connection, `available` (with `downMs`) when it
+   * answers again, `degraded` each time a `fail-open` admission was answered without it.
+   */
+  store: StoreStatusEvent;
   /** A listener threw. Reported here so the host can log it; the request is not affected. */
   'listener-error': { event: keyof RouterEvents; error: unknown };
 }

@@ -3,7 +3,8 @@ import { agentMethods, type AgentMethods } from '../agents/router-methods.js';
 import type { CostsApi } from '../accounting/reports/costs-api.js';
 import type { CredentialCheck } from '../core/provider.js';
 import { InvalidRequestError, TimeoutError, type SwitchyardError } from '../core/errors.js';
-import type { ChatRequest } from '../core/request.js';
+import type { ChatRequest, RoutingContext } from '../core/request.js';
+import type { BudgetStatusReport } from '../accounting/budgets/types.js';
 import type { ChatResponse, SkippedCandidate } from '../core/response.js';
 import { validateRequest } from '../core/request-schema.js';
 import { AuditLogError, createAuditLog, type AuditLog, type AuditLogStats } from '../observability/audit/audit-log.js';
@@ -23,6 +24,8 @@ import { planRoute } from './plan/plan.js';
 import { classifyRequest } from './request/pipeline.js';
 import { runStream, type ChatStream } from './request/stream.js';
 import { TenantRegistry } from './config/tenant-registry.js';
+import { memoryStore } from '../state/memory-store.js';
+import { BreakerPool } from '../resilience/breaker/pool.js';
 import type { TenantConfig } from './config/tenants.js';
 
 /** The routing decision for a request, as a value: nothing is called to compute it. */
@@ -44,6 +47,14 @@ export interface RouteDecision {
 /** Who did it, for the `control` event and the audit log. */
 export interface ControlOptions {
   actor?: string;
+}
+
+export interface BudgetsApi {
+  /**
+   * Every budget that counts this context (`{ tenant }`, `{ tenant, user }`...; `{}` for the global
+   * ones): spent, held and remaining now, with its period. Reads the store, so a fleet sees one figure.
+   */
+  status(context?: Pick<RoutingContext, 'tenant' | 'user' | 'agent' | 'tags'>): Promise<BudgetStatusReport[]>;
 }
 
 export interface TenantsApi {
@@ -75,6 +86,8 @@ export interface Router<Provider extends string = string, Model extends string =
   readonly costs: CostsApi;
   /** Tenants: their own keys, models, routes, strategy, budgets and allow/deny lists. */
   readonly tenants: TenantsApi;
+  /** Budget spend, holds and headroom. */
+  readonly budgets: BudgetsApi;
   /** With the `audit` option: where each tenant's chain ends (keep it to detect truncation) and write counts. */
   readonly audit: { heads(): AuditHeads; stats(): AuditLogStats } | undefined;
   /** One completion, routed, retried and fallen back as configured. */
@@ -123,7 +136,12 @@ export function createRouter<Provider extends string, Model extends string, Grou
         onError: (error) => events.emit('audit-error', { error }),
       })
     : undefined;
-  const shared: SharedParts = { events, controls: new Controls(), accounting: new RequestAccounting(options, events, audit), now };
+  // One store for the router's whole life: rebuilding a tenant or the budgets never starts from an empty one.
+  const store = options.store ?? memoryStore();
+  // The store's own health, as router events (the store stays the caller's: the router never closes it).
+  const stopStatus = store.onStatus((e) => events.emit('store', e));
+  const breakers = options.circuitBreaker === false ? undefined : new BreakerPool(options.circuitBreaker ?? {}, now);
+  const shared: SharedParts = { events, breakers, controls: new Controls(), accounting: new RequestAccounting({ ...options, store }, events, audit), now };
   const limits = new RateLimits(options.rateLimits, now);
   const tenants = new TenantRegistry(options, shared, limits, buildScope(options, shared, limits));
   const { controls } = shared;
@@ -142,6 +160,19 @@ export function createRouter<Provider extends string, Model extends string, Grou
 
   const router: Router<Provider, Model | TenantModel> = {
     costs: shared.accounting.costs,
+    budgets: {
+      async status(context = {}) {
+        const engine = shared.accounting.budgets;
+        if (!engine) return [];
+        return (await engine.status({ ...context })).map(({ budget, instance, spentMicros, reservedMicros, remainingMicros }) => ({
+          ...budget,
+          ...(instance ? { instance } : {}),
+          spentMicros,
+          heldMicros: reservedMicros,
+          remainingMicros,
+        }));
+      },
+    },
     audit: audit ? { heads: () => audit.heads(), stats: () => audit.stats() } : undefined,
     tenants: {
       set(id, config, o = {}) {
@@ -243,6 +274,7 @@ export function createRouter<Provider extends string, Model extends string, Grou
     },
     on: (name, listener) => events.on(name, listener),
     async close() {
+      stopStatus();
       await shared.accounting.flush();
       await limits.close();
       if (audit) await closeAudit(audit, options.audit?.closeTimeoutMs ?? 10_000, events);

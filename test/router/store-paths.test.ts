@@ -1,33 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStore } from '../../src/state/index.js';
-import { BudgetExceededError, createRouter, type BudgetAlert } from '../../src/index.js';
+import { BudgetExceededError, createRouter, type BudgetAlert, type SharedStore } from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
-import { type Store } from '../../src/provider.js';
 
 /**
  * A store without `immediate`, answering every call a turn of the event loop later, like a remote
  * store: the ledger and the budgets then take their awaited path, and concurrent requests interleave
  * between a budget read and its reservation.
  */
-function remoteLike(inner: MemoryStore): Store {
+function remoteLike(inner: MemoryStore): SharedStore {
   const later = <T>(f: () => Promise<T>): Promise<T> => new Promise((resolve, reject) => setImmediate(() => f().then(resolve, reject)));
-  return {
-    get: (k) => later(() => inner.get(k)),
-    set: (k, v, o) => later(() => inner.set(k, v, o)),
-    delete: (k) => later(() => inner.delete(k)),
-    increment: (k, d) => later(() => inner.increment(k, d)),
-    counters: (k) => later(() => inner.counters(k)),
-    reserve: (items) => later(() => inner.reserve(items)),
-    addToSet: (k, m) => later(() => inner.addToSet(k, m)),
-    members: (k) => later(() => inner.members(k)),
-    append: (k, s, v) => later(() => inner.append(k, s, v)),
-    range: (k, a, b) => later(() => inner.range(k, a, b)),
-    prune: (k, o) => later(() => inner.prune(k, o)),
-    logInfo: (k) => later(() => inner.logInfo(k)),
-  };
+  return new Proxy(inner, {
+    get(target, name) {
+      if (name === 'immediate') return undefined;
+      const value: unknown = Reflect.get(target, name, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => later(() => Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)));
+    },
+  }) as SharedStore;
 }
 
-const STORES: Array<[string, () => Store]> = [
+const STORES: Array<[string, () => SharedStore]> = [
   ['in-process store (immediate)', () => new MemoryStore()],
   ['remote-like store (awaited)', () => remoteLike(new MemoryStore())],
 ];
@@ -35,7 +28,7 @@ const STORES: Array<[string, () => Store]> = [
 // A ~10,000-token prompt and 1,000 output tokens at $2.5/$10 per M: $0.035 a request.
 const prompt = (tenant: string) => ({ messages: [{ role: 'user' as const, content: 'x'.repeat(40_000) }], tenant, params: { maxTokens: 1_000 } });
 
-function budgetRouter(store: Store) {
+function budgetRouter(store: SharedStore) {
   const router = createRouter({
     providers: { m: mockProvider({ latencyMs: { min: 0, max: 2 }, reply: { text: '好的', usage: { outputTokens: 1_000 } } }) },
     models: { gpt: { provider: 'm', model: 'x', pricing: { input: 2.5, output: 10 }, maxOutputTokens: 1_000 } },

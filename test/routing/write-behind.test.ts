@@ -4,9 +4,8 @@
  */
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { memoryStore, createRouter } from '../../src/index.js';
+import { memoryStore, createRouter, type SharedStore } from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
-import { type Store } from '../../src/provider.js';
 import { WRITE_BEHIND_MAX, WRITE_BEHIND_MS, WriteBehind } from '../../src/accounting/ledger/write-behind.js';
 
 afterEach(() => {
@@ -14,26 +13,22 @@ afterEach(() => {
 });
 
 /** A MemoryStore whose log appends are counted (what a Redis store would be sent). */
-function watchedStore(): { store: Store; appended: () => number } {
+function watchedStore(): { store: SharedStore; appended: () => number } {
   const inner = memoryStore();
   let appended = 0;
-  const store: Store = {
-    get: (k) => inner.get(k),
-    set: (k, v, o) => inner.set(k, v, o),
-    delete: (k) => inner.delete(k),
-    increment: (k, d) => inner.increment(k, d),
-    counters: (k) => inner.counters(k),
-    reserve: (items) => inner.reserve(items),
-    addToSet: (k, m) => inner.addToSet(k, m),
-    members: (k) => inner.members(k),
-    append: async (k, s, v) => {
-      appended++;
-      await inner.append(k, s, v);
+  const store = new Proxy(inner, {
+    get(target, name) {
+      if (name === 'immediate') return undefined;
+      const value: unknown = Reflect.get(target, name, target);
+      if (name === 'append') {
+        return async (k: string, s: number, v: string) => {
+          appended++;
+          await inner.append(k, s, v);
+        };
+      }
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
-    range: (k, a, b) => inner.range(k, a, b),
-    prune: (k, o) => inner.prune(k, o),
-    logInfo: (k) => inner.logInfo(k),
-  };
+  }) as SharedStore;
   return { store, appended: () => appended };
 }
 

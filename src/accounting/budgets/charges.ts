@@ -1,31 +1,20 @@
-import type { Store } from '../../state/store.js';
+import type { SharedStore } from '../../state/shared.js';
 import { periodKey } from './period.js';
 import type { Budget } from './schema.js';
 import type { BudgetAlert } from './types.js';
 
-/** What one counter is charged when a reservation settles. */
-export interface CounterCharge {
-  budget: Budget;
-  instance: string;
-  held: number;
-  actual: number;
-}
-
 /**
- * Settled spend on budget counters: each hold turned into what was spent, and the alert thresholds
- * that spend crossed, fired once per budget, period and threshold (counted in the store, so once
- * across a fleet sharing it).
+ * Budget alerts: the thresholds that settled spend crossed, fired once per budget, period and
+ * threshold (counted in the store, so once across a fleet sharing it).
  */
 export class BudgetCharges {
   constructor(
-    private readonly store: Store,
+    private readonly store: SharedStore,
     private readonly onAlert: ((alert: BudgetAlert) => void) | undefined,
   ) {}
 
-  /** Turns a hold into spend on one counter, and fires the thresholds the spend crossed (lowest first). */
-  async charge(key: string, budget: Budget, instance: string, held: number, actual: number, at: number): Promise<void> {
-    const after = await this.store.increment(key, { used: actual - held, spent: actual });
-    const spent = after.spent ?? 0;
+  /** Fires the thresholds that `actual` micro-dollars of spend, settled to `spent` in all, crossed (lowest first). */
+  async crossed(key: string, budget: Budget, instance: string, actual: number, spent: number, at: number): Promise<void> {
     for (const t of budget.alertAt) {
       const mark = Math.ceil(t * budget.limitMicros);
       if (spent - actual < mark && spent >= mark) await this.alert(budget, key, instance, at, t, 'threshold', spent);
@@ -35,7 +24,7 @@ export class BudgetCharges {
   async alert(budget: Budget, key: string, instance: string, at: number, threshold: number, reason: BudgetAlert['reason'], spent?: number): Promise<void> {
     const fired = await this.store.increment(`${key}:alerts`, { [String(threshold)]: 1 });
     if (fired[String(threshold)] !== 1 || !this.onAlert) return;
-    const spentMicros = spent ?? (await this.store.counters(key)).spent ?? 0;
+    const spentMicros = spent ?? (await this.store.budgetUsage([key]))[0]?.spent ?? 0;
     const alert: BudgetAlert = { budgetId: budget.id, scope: budget.scope, period: budget.period, periodKey: periodKey(at, budget.period, budget.timeZone), threshold, reason, spentMicros, limitMicros: budget.limitMicros };
     if (instance) alert.instance = instance;
     try {

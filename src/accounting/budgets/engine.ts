@@ -1,20 +1,27 @@
 import type { RoutingContext } from '../../core/request.js';
-import { MemoryStore } from '../../state/memory-store.js';
-import type { ReserveItem, Store } from '../../state/store.js';
+import { uniqueId } from '../../core/ids.js';
+import { memoryStore } from '../../state/memory-store.js';
+import type { HoldItem, SharedStore } from '../../state/shared.js';
 import { worstCaseCostMicros } from '../cost.js';
-import { BudgetCharges, toMicros, type CounterCharge } from './charges.js';
+import { BudgetCharges, toMicros } from './charges.js';
 import { periodKey } from './period.js';
 import { parseBudgets, type Budget, type BudgetConfig } from './schema.js';
-import { holdsOf, reserveItem, type Admitting, type Decided, type Prepared, type PreparedKey } from './holds.js';
-import { HeldReservation, type Hold } from './reservation.js';
+import { holdsOf, type Admitting, type Decided, type Prepared, type PreparedKey } from './holds.js';
+import { HeldReservation, type Held, type Hold } from './reservation.js';
 import { countsPerModel, instanceOf, matchesContext, matchesModel } from './scope.js';
 import type { Admission, AdmitInput, BudgetAlert, BudgetCandidate, BudgetRef, BudgetStatus, CandidateDecision, Charge, CheckResult, Reservation } from './types.js';
 
 export interface BudgetEngineOptions {
   /** Budgets as configured (validated here: a bad one throws `ConfigError` with paths). */
   budgets: ReadonlyArray<BudgetConfig>;
-  /** Shared counters. Default: a new in-memory store. Use the same Redis store in every process of a fleet. */
-  store?: Store;
+  /** Where spend and holds live. Default: a new in-memory store. Use the same Redis or SQLite store in every process of a fleet. */
+  store?: SharedStore;
+  /**
+   * A hold stops counting this long after it was made unless renewed; the engine renews it every
+   * third of the lease while the request runs, so only a process that died leaves holds, and they
+   * free themselves when the lease ends. Default 60,000 ms.
+   */
+  leaseMs?: number;
   prefix?: string;
   now?: () => number;
   /** Called once per budget, period and threshold. Must not throw (a throw is swallowed). */
@@ -26,15 +33,25 @@ export interface BudgetEngineOptions {
 }
 
 const MAX_ROUNDS = 32;
+const DAY_MS = 86_400_000;
+
+/** How long a budget key outlives its last reservation: past its period, with margin for time zones and late settles. */
+function keyTtlMs(b: Budget): number | undefined {
+  return b.period === 'day' ? 3 * DAY_MS : b.period === 'month' ? 40 * DAY_MS : undefined;
+}
 
 /**
- * Budgets with reservations. `admit` holds the worst-case cost of a request on every budget that
- * counts it, atomically through the store, so concurrent requests can never together overshoot a
- * `block` or `downgrade` limit; `settle` replaces the hold with the actual cost (0 on failure).
+ * Budgets with leased holds. `admit` holds the worst-case cost of a request on every budget that
+ * counts it, in one atomic `reserveHold` of the store, so concurrent requests (of every process on
+ * the store) can never together overshoot a `block` or `downgrade` limit; `settle` ends the hold with
+ * the actual cost (0 on failure). A hold of a process that died stops counting when its lease ends.
  */
 export class BudgetEngine {
   readonly budgets: ReadonlyArray<Budget>;
-  readonly #store: Store;
+  readonly #store: SharedStore;
+  readonly #leaseMs: number;
+  /** Who holds: this engine, in this process (kept with each hold). */
+  readonly #owner = `${process.pid}:${uniqueId()}`;
   readonly #prefix: string;
   readonly #now: () => number;
   readonly #charges: BudgetCharges;
@@ -43,7 +60,8 @@ export class BudgetEngine {
 
   constructor(options: BudgetEngineOptions) {
     this.budgets = parseBudgets(options.budgets);
-    this.#store = options.store ?? new MemoryStore();
+    this.#store = options.store ?? memoryStore();
+    this.#leaseMs = options.leaseMs ?? 60_000;
     this.#prefix = options.prefix ?? 'switchyard:budget';
     this.#now = options.now ?? Date.now;
     this.#charges = new BudgetCharges(this.#store, options.onAlert);
@@ -51,7 +69,6 @@ export class BudgetEngine {
     this.#defaultMaxOut = options.defaultMaxOutputTokens ?? 8_192;
   }
 
-  /** The store key of a budget's counter: `<prefix>:<budget id>:<period key>[:<instance>]`. */
   #key(b: Budget, at: number, instance: string): string {
     return `${this.#prefix}:${b.id}:${periodKey(at, b.period, b.timeZone)}${instance ? `:${instance}` : ''}`;
   }
@@ -90,17 +107,29 @@ export class BudgetEngine {
    */
   async admit(input: AdmitInput): Promise<Admission> {
     const a = this.#prepareAll(input);
+    const keys = new Set<string>();
+    for (const p of a.all) for (const { key } of p.keys) keys.add(key);
     const used = new Map<string, number>();
-    for (const p of a.all) {
-      for (const { key } of p.keys) if (!used.has(key)) used.set(key, (await this.#store.counters(key)).used ?? 0);
-    }
+    // A first read to decide on; `reserveHold` is what enforces. When the store cannot answer it, decide
+    // on nothing used: the reserve then applies the store's `onStoreError` policy (refuse or admit degraded).
+    const usage = keys.size > 0 ? await this.#store.budgetUsage([...keys]).catch(() => []) : [];
+    for (const u of usage) used.set(u.key, u.spent + u.held);
     for (let round = 0; round < MAX_ROUNDS; round++) {
-      const r = this.#round(a, used);
-      const res = await this.#store.reserve(r.items);
-      if (res.ok) return this.#admitted(a, r.decided, r.holds);
-      used.set(r.items[res.index]!.key, res.current);
+      const decided = this.#decide(a.prepared, a.extra, used, a.at);
+      const holds = holdsOf(decided);
+      if (holds.length === 0) return this.#admitted(a, decided, { holds, ref: undefined, extras: [], renew: undefined });
+      const id = uniqueId();
+      const items = holds.map((h): HoldItem => this.#item(h.budget, h.key, h.amount));
+      const res = await this.#store.reserveHold({ id, owner: this.#owner, leaseMs: this.#leaseMs, items });
+      if (res.ok) return this.#admitted(a, decided, { holds, ref: res.hold.keys.length > 0 ? { id, keys: res.hold.keys } : undefined, extras: [], renew: undefined }, id);
+      if (res.reason === 'limit') used.set(items[res.index]!.key, res.spent + res.held);
     }
     return this.#exhausted(a, used);
+  }
+
+  #item(budget: Budget, key: string, amount: number): HoldItem {
+    const ttlMs = keyTtlMs(budget);
+    return { key, amount, limit: budget.onExceed === 'alert' ? Number.MAX_SAFE_INTEGER : budget.limitMicros, ...(ttlMs !== undefined && { ttlMs }) };
   }
 
   /** The candidates (and `degradeTo` stand-ins) with their worst cases and counter keys. */
@@ -129,22 +158,21 @@ export class BudgetEngine {
     return { at, ctx, prepared, extra, all: extra ? [...prepared, ...extra.values()] : prepared };
   }
 
-  /** One try at reserving: the decisions on what `used` says now, and the holds they need. */
-  #round(a: Admitting, used: ReadonlyMap<string, number>): { decided: Decided; holds: Hold[]; items: ReserveItem[] } {
-    const decided = this.#decide(a.prepared, a.extra, used, a.at);
-    const holds = holdsOf(decided);
-    return { decided, holds, items: holds.map(reserveItem) };
-  }
-
   /** Contended beyond reason: refuse rather than risk an overshoot. */
   #exhausted(a: Admitting, used: ReadonlyMap<string, number>): Promise<Admission> {
     const full = new Map<string, number>();
     for (const k of used.keys()) full.set(k, Number.MAX_SAFE_INTEGER);
-    return this.#admitted(a, this.#decide(a.prepared, a.extra, full, a.at), []);
+    return this.#admitted(a, this.#decide(a.prepared, a.extra, full, a.at), { holds: [], ref: undefined, extras: [], renew: undefined });
   }
 
   /** Each candidate in order with its decision, a `degradeTo` model right after the one it replaces. */
   #decide(prepared: ReadonlyArray<Prepared>, extra: ReadonlyMap<string, Prepared> | undefined, used: ReadonlyMap<string, number>, at: number): Decided {
+    if (!extra) {
+      // No stand-ins: the order is the candidates' own.
+      const decisions = new Array<CandidateDecision>(prepared.length);
+      for (let i = 0; i < prepared.length; i++) decisions[i] = this.#judge(prepared[i]!, used, at);
+      return { order: prepared, decisions };
+    }
     const order: Prepared[] = [];
     const decisions: CandidateDecision[] = [];
     for (const p of prepared) {
@@ -153,7 +181,7 @@ export class BudgetEngine {
       decisions.push(d);
       if (d.decision !== 'downgrade') continue;
       const to = this.budgets.find((b) => b.id === d.budget.budgetId)?.degradeTo;
-      const target = to === undefined ? undefined : extra?.get(to);
+      const target = to === undefined ? undefined : extra.get(to);
       if (target && !order.includes(target)) {
         order.push(target);
         decisions.push(this.#judge(target, used, at, p.c.model));
@@ -163,12 +191,13 @@ export class BudgetEngine {
   }
 
   #judge(p: Prepared, used: ReadonlyMap<string, number>, at: number, replaces?: string): CandidateDecision {
-    let refusal: { budget: Budget; reason: 'limit' | 'unpriced' } | undefined;
+    let refusal: { budget: Budget; reason: 'limit' | 'unpriced'; used: number } | undefined;
     for (const { budget, key } of p.keys) {
       if (budget.onExceed === 'alert') continue;
-      const over = p.worst === undefined || (used.get(key) ?? 0) + p.worst > budget.limitMicros;
+      const usedNow = used.get(key) ?? 0;
+      const over = p.worst === undefined || usedNow + p.worst > budget.limitMicros;
       if (over && (!refusal || (refusal.budget.onExceed === 'downgrade' && budget.onExceed === 'block'))) {
-        refusal = { budget, reason: p.worst === undefined ? 'unpriced' : 'limit' };
+        refusal = { budget, reason: p.worst === undefined ? 'unpriced' : 'limit', used: usedNow };
       }
     }
     if (!refusal) {
@@ -177,19 +206,26 @@ export class BudgetEngine {
       return allow;
     }
     const d: CandidateDecision = { model: p.c.model, decision: refusal.budget.onExceed === 'block' ? 'block' : 'downgrade', budget: this.#ref(refusal.budget, at), reason: refusal.reason };
+    if (refusal.used < Number.MAX_SAFE_INTEGER) d.remainingMicros = Math.max(0, refusal.budget.limitMicros - refusal.used);
     if (p.worst !== undefined) d.worstCaseMicros = p.worst;
     return d;
   }
 
   /** The admission; refusals first fire their alerts. */
-  async #admitted({ at, ctx }: Admitting, { order, decisions }: Decided, holds: Hold[]): Promise<Admission> {
+  async #admitted({ at, ctx }: Admitting, { order, decisions }: Decided, held: Held, id?: string): Promise<Admission> {
     const allowed: string[] = [];
     let refused: Array<Extract<CandidateDecision, { budget: BudgetRef }>> | undefined;
     for (const d of decisions) {
       if (d.decision === 'allow') allowed.push(d.model);
       else (refused ??= []).push(d);
     }
-    const reservation = new HeldReservation(this, at, ctx, holds);
+    const reservation = new HeldReservation(this, at, ctx, held, id);
+    const { ref } = held;
+    if (ref) {
+      // Renew the lease while the request runs (a long stream); ended by settle.
+      held.renew = setInterval(() => void this.#store.renewHold(ref, this.#leaseMs).catch(() => false), Math.max(1, Math.floor(this.#leaseMs / 3)));
+      held.renew.unref?.();
+    }
     const admission: Admission = { decisions, allowed, reservation };
     if (!refused) return admission;
     if (allowed.length === 0) admission.blockedBy = refused[0]!.budget;
@@ -211,43 +247,69 @@ export class BudgetEngine {
     }
   }
 
-  /** Replaces the reservation's holds with what was actually spent. Idempotent. A number is charged to every held budget. */
+  /** Ends the reservation's holds with what was actually spent. Idempotent. A number is charged to every held budget. */
   async settle(reservation: Reservation, spend: number | ReadonlyArray<Charge>): Promise<void> {
-    const holds = HeldReservation.take(reservation, this);
-    if (!holds) return;
+    const held = HeldReservation.take(reservation, this);
+    if (!held) return;
+    if (held.renew) clearInterval(held.renew);
+    const { holds, ref } = held;
     const at = reservation.at;
-    if (typeof spend === 'number') {
-      // One figure for every held budget (the router's failure path, 0).
-      const actual = toMicros(spend);
-      for (const h of holds) await this.#charges.charge(h.key, h.budget, h.instance, h.amount + h.extra, actual, at);
-      return;
-    }
-    const entries = new Map<string, CounterCharge>();
-    for (const h of holds) entries.set(h.key, { budget: h.budget, instance: h.instance, held: h.amount + h.extra, actual: 0 });
-    const active = this.budgets.filter((b) => matchesContext(b, reservation.context));
-    for (const charge of spend) {
-      for (const budget of active.filter((b) => matchesModel(b, charge))) {
-        const instance = instanceOf(budget, reservation.context, charge);
-        const key = this.#key(budget, at, instance);
-        let e = entries.get(key);
-        if (!e) entries.set(key, (e = { budget, instance, held: 0, actual: 0 }));
-        e.actual += toMicros(charge.costMicros);
+    for (const extra of held.extras) await this.#store.releaseHold(extra);
+    // The real cost per held key, and any charge on a budget the admission held nothing on (a fallback outside it).
+    const actual = holds.map(() => 0);
+    const unheld = new Map<string, { budget: Budget; instance: string; actual: number }>();
+    if (typeof spend === 'number') actual.fill(toMicros(spend));
+    else {
+      const active = this.budgets.filter((b) => matchesContext(b, reservation.context));
+      for (const charge of spend) {
+        const micros = toMicros(charge.costMicros);
+        for (const budget of active) {
+          if (!matchesModel(budget, charge)) continue;
+          const instance = instanceOf(budget, reservation.context, charge);
+          const key = this.#key(budget, at, instance);
+          const i = holds.findIndex((h) => h.key === key);
+          if (i >= 0) actual[i]! += micros;
+          else {
+            const e = unheld.get(key);
+            if (e) e.actual += micros;
+            else unheld.set(key, { budget, instance, actual: micros });
+          }
+        }
       }
     }
-    for (const [key, e] of entries) await this.#charges.charge(key, e.budget, e.instance, e.held, e.actual, at);
+    if (ref) {
+      const res = actual.some((x) => x > 0) ? await this.#store.settleHold(ref, actual) : await this.#store.releaseHold(ref);
+      if (res.status === 'settled') for (let i = 0; i < holds.length; i++) await this.#alertSpend(holds[i]!, actual[i]!, res.spent[i]!, at);
+    }
+    for (const [key, e] of unheld) {
+      if (e.actual === 0) continue;
+      // Spend on a budget nothing was held on: an empty hold settled at once carries it.
+      const extra = { id: uniqueId(), keys: [key] };
+      const made = await this.#store.reserveHold({ id: extra.id, owner: this.#owner, leaseMs: this.#leaseMs, items: [this.#item(e.budget, key, 0)] });
+      if (!made.ok) continue;
+      const res = await this.#store.settleHold(extra, [e.actual]);
+      if (res.status === 'settled') await this.#charges.crossed(key, e.budget, e.instance, e.actual, res.spent[0]!, at);
+    }
+  }
+
+  async #alertSpend(h: Hold, actual: number, spent: number, at: number): Promise<void> {
+    if (actual > 0) await this.#charges.crossed(h.key, h.budget, h.instance, actual, spent, at);
   }
 
   /**
    * For `stopStreamOnBudget`: call with the running cost of a stream. Extends the reservation when the
-   * cost passes it (atomically); `ok: false` when a `block`/`downgrade` budget cannot take more: stop the stream.
+   * cost passes it (atomically, one more hold); `ok: false` when a `block`/`downgrade` budget cannot take more: stop the stream.
    */
   async check(reservation: Reservation, partialCostMicros: number): Promise<CheckResult> {
-    for (const h of HeldReservation.holdsOf(reservation, this) ?? []) {
+    const held = HeldReservation.holdsOf(reservation, this);
+    for (const h of held?.holds ?? []) {
       if (h.budget.onExceed === 'alert') continue;
       const excess = toMicros(partialCostMicros) - (h.amount + h.extra);
       if (excess <= 0) continue;
-      const res = await this.#store.reserve([{ key: h.key, field: 'used', amount: excess, limit: h.budget.limitMicros }]);
+      const id = uniqueId();
+      const res = await this.#store.reserveHold({ id, owner: this.#owner, leaseMs: this.#leaseMs, items: [this.#item(h.budget, h.key, excess)] });
       if (!res.ok) return { ok: false, budget: this.#ref(h.budget, reservation.at) };
+      held!.extras.push({ id, keys: [h.key] });
       h.extra += excess;
     }
     return { ok: true };
@@ -261,10 +323,10 @@ export class BudgetEngine {
         .filter((b) => matchesContext(b, context) && (model === undefined || matchesModel(b, model)))
         .map(async (b) => {
           const instance = instanceOf(b, context, model ?? { model: '' });
-          const c = await this.#store.counters(this.#key(b, at, instance));
-          const spent = c.spent ?? 0;
-          const usedNow = c.used ?? 0;
-          const s: BudgetStatus = { budget: this.#ref(b, at), spentMicros: spent, reservedMicros: usedNow - spent, remainingMicros: Math.max(0, b.limitMicros - usedNow) };
+          const [u] = await this.#store.budgetUsage([this.#key(b, at, instance)]);
+          const spent = u?.spent ?? 0;
+          const held = u?.held ?? 0;
+          const s: BudgetStatus = { budget: this.#ref(b, at), spentMicros: spent, reservedMicros: held, remainingMicros: Math.max(0, b.limitMicros - spent - held) };
           if (instance) s.instance = instance;
           return s;
         }),

@@ -1,5 +1,4 @@
 import type { RoutingContext } from '../../core/request.js';
-import type { ReserveItem } from '../../state/store.js';
 import type { Hold } from './reservation.js';
 import type { Budget } from './schema.js';
 import type { BudgetCandidate, CandidateDecision } from './types.js';
@@ -33,10 +32,6 @@ export interface Admitting {
   extra: Map<string, Prepared> | undefined;
   /** `prepared`, then `extra`'s. */
   all: ReadonlyArray<Prepared>;
-}
-
-export function reserveItem(h: Hold): ReserveItem {
-  return { key: h.key, field: 'used', amount: h.amount, limit: h.budget.onExceed === 'alert' ? Number.MAX_SAFE_INTEGER : h.budget.limitMicros };
 }
 
 /** One hold per counter the allowed candidates count, of the largest worst case among them. */

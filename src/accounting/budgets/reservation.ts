@@ -1,5 +1,6 @@
 import { uniqueId } from '../../core/ids.js';
 import type { RoutingContext } from '../../core/request.js';
+import type { HoldRef } from '../../state/shared.js';
 import type { Budget } from './schema.js';
 import type { Reservation } from './types.js';
 
@@ -11,6 +12,17 @@ export interface Hold {
   amount: number;
   /** Added by `check()` while streaming. */
   extra: number;
+}
+
+/** A reservation's holds and their leases in the store, until it is settled. */
+export interface Held {
+  holds: Hold[];
+  /** The store hold of `holds` (undefined when no budget counts the request). */
+  ref: HoldRef | undefined;
+  /** Holds added by `check()` while streaming: released at settle, the main hold carries the real cost. */
+  extras: HoldRef[];
+  /** Renews the leases while the request runs. */
+  renew: ReturnType<typeof setInterval> | undefined;
 }
 
 /**
@@ -25,15 +37,15 @@ export class HeldReservation implements Reservation {
   readonly context: RoutingContext;
   readonly holds: Reservation['holds'];
   readonly #owner: object;
-  #holds: Hold[] | undefined;
+  #held: Held | undefined;
 
-  constructor(owner: object, at: number, context: RoutingContext, holds: Hold[]) {
-    this.id = uniqueId();
+  constructor(owner: object, at: number, context: RoutingContext, held: Held, id: string = uniqueId()) {
+    this.id = id;
     this.at = at;
     this.context = context;
-    this.holds = holds.map((h) => ({ budgetId: h.budget.id, key: h.key, amountMicros: h.amount }));
+    this.holds = held.holds.map((h) => ({ budgetId: h.budget.id, key: h.key, amountMicros: h.amount }));
     this.#owner = owner;
-    this.#holds = holds;
+    this.#held = held;
     Object.freeze(this);
   }
 
@@ -43,14 +55,14 @@ export class HeldReservation implements Reservation {
   }
 
   /** The holds of `r` still to settle, when `owner` admitted it; undefined otherwise or once settled. */
-  static holdsOf(r: Reservation, owner: object): Hold[] | undefined {
-    return r instanceof HeldReservation && r.#owner === owner ? r.#holds : undefined;
+  static holdsOf(r: Reservation, owner: object): Held | undefined {
+    return r instanceof HeldReservation && r.#owner === owner ? r.#held : undefined;
   }
 
   /** Like `holdsOf`, and marks them settled: a reservation settles once. */
-  static take(r: Reservation, owner: object): Hold[] | undefined {
-    const holds = HeldReservation.holdsOf(r, owner);
-    if (holds) (r as HeldReservation).#holds = undefined;
-    return holds;
+  static take(r: Reservation, owner: object): Held | undefined {
+    const held = HeldReservation.holdsOf(r, owner);
+    if (held) (r as HeldReservation).#held = undefined;
+    return held;
   }
 }

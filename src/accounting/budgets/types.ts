@@ -44,7 +44,15 @@ export interface BudgetRef {
 
 export type CandidateDecision =
   | { model: string; decision: 'allow'; worstCaseMicros: number; /** Set when this model stands in for a downgraded one. */ replaces?: string }
-  | { model: string; decision: 'downgrade' | 'block'; worstCaseMicros?: number; budget: BudgetRef; reason: 'limit' | 'unpriced' };
+  | {
+      model: string;
+      decision: 'downgrade' | 'block';
+      worstCaseMicros?: number;
+      budget: BudgetRef;
+      reason: 'limit' | 'unpriced';
+      /** What the refusing budget had left (limit - spent - held). */
+      remainingMicros?: number;
+    };
 
 /** Budget held for one request between `admit` and `settle`. Settle it exactly once (also on failure). */
 export interface Reservation {
@@ -87,6 +95,18 @@ export interface BudgetAlert {
 }
 
 export type CheckResult = { ok: true } | { ok: false; budget: BudgetRef };
+
+/** One budget as `router.budgets.status()` reports it: the budget, its period, and its money now. */
+export interface BudgetStatusReport extends BudgetRef {
+  /** The counter instance of a `'*'` scope (e.g. `tenant=acme`); absent for a fixed scope. */
+  instance?: string;
+  /** Settled spend this period. */
+  spentMicros: number;
+  /** Held by requests in flight (their worst-case cost, until they settle or their lease ends). */
+  heldMicros: number;
+  /** `limit - spent - held`, at least 0: what a new request may still reserve. */
+  remainingMicros: number;
+}
 
 export interface BudgetStatus {
   budget: BudgetRef;

@@ -9,7 +9,7 @@ import type { RetryOptions } from '../../resilience/retry.js';
 export type { RetryOptions } from '../../resilience/retry.js';
 import type { Classification, Complexity } from '../plan/classify/index.js';
 import type { BudgetConfig } from '../../accounting/budgets/schema.js';
-import type { Store } from '../../state/store.js';
+import type { SharedStore } from '../../state/shared.js';
 import type { AuditContentPolicy } from '../../observability/audit/content.js';
 import type { AuditSinkOption } from '../../observability/audit/sinks/types.js';
 
@@ -176,8 +176,13 @@ export interface RouterOptions {
   stopStreamOnBudget?: boolean;
   /** Usage ledger retention (aggregates are never dropped). */
   ledger?: { maxRecords?: number; maxAgeMs?: number };
-  /** Where the ledger and budget counters live. Default: in memory. */
-  store?: Store;
+  /**
+   * Where everything the router remembers lives: ledger, budget spend and holds. One store per router
+   * (re-creating a router or changing its tenants on the same store keeps every counter and record).
+   * Default: `memoryStore()`, created once per router; `sqliteStore()` (switchyard/sqlite) or
+   * `redisStore()` (switchyard/redis) to share it and keep it across restarts.
+   */
+  store?: SharedStore;
   /** Per-tenant providers (own keys), models, routes, strategy, budgets and allow/deny lists, merged over these defaults. */
   tenants?: Record<string, TenantConfig>;
   /** A hash-chained audit log of every request and control action. */

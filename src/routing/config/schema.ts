@@ -156,7 +156,7 @@ export const routerOptionsSchema = z.strictObject({
   budgets: budgetsSchema.optional(),
   stopStreamOnBudget: z.boolean().optional(),
   ledger: z.strictObject({ maxRecords: positiveInt.optional(), maxAgeMs: positiveInt.optional() }).optional(),
-  store: z.custom<object>((v) => typeof v === 'object' && v !== null && typeof (v as { increment?: unknown }).increment === 'function', { message: 'must implement the Store interface' }).optional(),
+  store: z.custom<object>(isSharedStore, { message: 'must be a SharedStore: memoryStore(), sqliteStore() from switchyard/sqlite or redisStore() from switchyard/redis' }).optional(),
   tenants: z.record(z.string().min(1, 'a tenant id must not be empty'), tenantSchema).optional(),
   audit: z
     .strictObject({
@@ -208,3 +208,11 @@ export function assertValidConfig(options: unknown): asserts options is RouterOp
   if (issues.length > 0) throw new ConfigError(issues);
 }
 
+/** The methods the router calls on its store: a `SharedStore` (memory, SQLite, Redis or your own). */
+const SHARED_STORE_METHODS = ['increment', 'counters', 'append', 'range', 'reserveHold', 'settleHold', 'releaseHold', 'renewHold', 'budgetUsage', 'getVersioned', 'compareAndSet', 'subscribe'];
+
+function isSharedStore(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  const store = v as Record<string, unknown>;
+  return SHARED_STORE_METHODS.every((name) => typeof store[name] === 'function');
+}

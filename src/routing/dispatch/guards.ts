@@ -1,7 +1,8 @@
 import { CircuitOpenError, RateLimitError, type SwitchyardError } from '../../core/errors.js';
 import type { EventBus } from '../../observability/events.js';
-import { CircuitBreaker } from '../../resilience/breaker/breaker.js';
-import type { BreakerOptions } from '../../resilience/breaker/types.js';
+import type { LLMProvider } from '../../core/provider.js';
+import type { CircuitBreaker } from '../../resilience/breaker/breaker.js';
+import type { BreakerPool } from '../../resilience/breaker/pool.js';
 import type { LimitsView, Slot } from '../../resilience/rate-limit.js';
 import type { Candidate } from '../config/options.js';
 import type { RouterStats } from '../scope/stats.js';
@@ -22,15 +23,18 @@ export interface Lease {
 /** Default cooldown after a vendor 429 that gave no retry-after. */
 const DEFAULT_COOLDOWN_MS = 1_000;
 
+/** What names a breaker's target: the alias and provider name (for events) and the vendor model id. */
+export type BreakerCandidate = Pick<Candidate, 'model' | 'provider' | 'providerModel'>;
+
 /**
- * Per-target resilience state of one routing scope: circuit breakers (per model alias), rate
+ * Per-target resilience state of one routing scope: circuit breakers (from the router's pool, one
+ * per provider instance + vendor model, shared by every scope that calls that target), rate
  * limiters (per provider and model), vendor 429 cooldowns, and learned stats. Each try enters.
  */
 export class TargetGuards {
-  readonly #breakers = new Map<string, CircuitBreaker>();
-
   constructor(
-    private readonly breakerOptions: BreakerOptions | false,
+    private readonly breakerPool: BreakerPool | undefined,
+    private readonly providers: Readonly<Record<string, LLMProvider>>,
     readonly limits: LimitsView,
     readonly stats: RouterStats,
     private readonly events: EventBus,
@@ -40,26 +44,25 @@ export class TargetGuards {
   /** Model alias -> time until which a vendor 429 cools it. */
   readonly cooldowns = new Map<string, number>();
 
-  /** The breaker of a model alias (created on first use), or undefined when breakers are off. */
-  breakerOf(candidate: Pick<Candidate, 'model' | 'provider'>): CircuitBreaker | undefined {
-    if (this.breakerOptions === false) return undefined;
-    let breaker = this.#breakers.get(candidate.model);
-    if (!breaker) {
-      const { model, provider } = candidate;
-      breaker = new CircuitBreaker(this.breakerOptions, undefined, this.now);
-      breaker.onStateChange((t) => this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at }));
-      this.#breakers.set(model, breaker);
-    }
-    return breaker;
+  /** The breaker of a model target (created on first use), or undefined when breakers are off. */
+  breakerOf(candidate: BreakerCandidate): CircuitBreaker | undefined {
+    const instance = this.providers[candidate.provider];
+    if (!this.breakerPool || !instance) return undefined;
+    const { model, provider } = candidate;
+    return this.breakerPool.of({ instance, providerModel: candidate.providerModel }, (breaker) =>
+      breaker.onStateChange((t) => this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at })),
+    );
   }
 
   /** Whether a call to this model may go out as far as its breaker is concerned (without taking a probe). */
-  breakerAllows(candidate: Pick<Candidate, 'model' | 'provider'>): boolean {
+  breakerAllows(candidate: BreakerCandidate): boolean {
     return this.breakerOf(candidate)?.wouldAllow() !== false;
   }
 
-  breakers(): ReadonlyMap<string, CircuitBreaker> {
-    return this.#breakers;
+  /** The target's breaker state, without creating a breaker (`closed` when there is none). */
+  breakerState(candidate: BreakerCandidate): CircuitBreaker['state']['state'] {
+    const instance = this.providers[candidate.provider];
+    return (instance && this.breakerPool?.peek({ instance, providerModel: candidate.providerModel })?.state.state) ?? 'closed';
   }
 
   /** Whether a local limit in `overflow: 'next'` mode would refuse this call right now. */

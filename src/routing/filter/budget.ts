@@ -21,6 +21,11 @@ function budgetView(c: Candidate): BudgetCandidate {
   return view;
 }
 
+/** Micro-dollars as dollars for a message: `$0.0013`. */
+function usd(micros: number): string {
+  return `$${(micros / 1_000_000).toFixed(6).replace(/0+$/, '').replace(/\.$/, '')}`;
+}
+
 /** Plain string fields of a budget scope, for the error. */
 function scopeOf(scope: object): Record<string, string> {
   return Object.fromEntries(Object.entries(scope).filter((e): e is [string, string] => typeof e[1] === 'string'));
@@ -57,9 +62,20 @@ export async function admitBudget(
   if (admission.allowed.length === 0) {
     await engine.settle(admission.reservation, 0);
     const b = admission.blockedBy;
+    const refusal = admission.decisions.find((d) => d.decision !== 'allow' && d.budget.budgetId === b?.budgetId);
+    const requested = refusal?.worstCaseMicros;
+    const remaining = refusal && refusal.decision !== 'allow' ? refusal.remainingMicros : undefined;
+    const unpriced = refusal && refusal.decision !== 'allow' && refusal.reason === 'unpriced';
+    const figures = unpriced
+      ? ': the model has no price, so its cost cannot be reserved'
+      : requested !== undefined && remaining !== undefined
+        ? `: it would reserve ${usd(requested)} (its worst case: prompt estimate and max output tokens) and ${usd(remaining)} is left; a lower params.maxTokens lowers the reservation`
+        : '';
     throw new BudgetExceededError({
-      message: b ? `Budget "${b.budgetId}" (${b.period} ${b.periodKey}, limit $${b.limitMicros / 1_000_000}) does not allow this request` : 'No budget allows this request',
+      message: b ? `Budget "${b.budgetId}" (${b.period} ${b.periodKey}, limit ${usd(b.limitMicros)}) does not allow this request${figures}` : 'No budget allows this request',
       ...(b && { scope: scopeOf(b.scope) }),
+      ...(requested !== undefined && { requestedMicros: requested }),
+      ...(remaining !== undefined && { remainingMicros: remaining }),
     });
   }
   const candidates = admission.allowed.map((alias) => all.get(alias)).filter((c): c is Candidate => c !== undefined);

@@ -1,8 +1,24 @@
-import { SwitchyardError } from '../../core/errors.js';
+import { NoRouteError, SwitchyardError } from '../../core/errors.js';
+import type { ChatRequest } from '../../core/request.js';
+import type { RequestKind } from '../../observability/events.js';
 import { admitBudget } from '../filter/budget.js';
 import type { RouterScope } from '../scope/scope.js';
 import { fail, type Dispatched } from './complete.js';
-import type { RoutedRequest } from './pipeline.js';
+import { routeRequest, unroutable, type RoutedRequest } from './pipeline.js';
+
+/**
+ * `routeRequest`, and a request nothing can serve still leaves a trace: its NoRouteError goes through
+ * the failure step (a zero-cost record, an `error` event, an audit entry; queued before the throw).
+ */
+export function routeOrRecord(scope: RouterScope, request: Readonly<ChatRequest>, kind: RequestKind): RoutedRequest {
+  try {
+    return routeRequest(scope, request, kind);
+  } catch (error) {
+    const refused = NoRouteError.isInstance(error) ? unroutable.get(error) : undefined;
+    if (refused) void fail(scope, refused, unbudgeted(refused), error as NoRouteError).catch(() => undefined);
+    throw error;
+  }
+}
 
 /** The budget admission of a routed request; a refusal goes through the failure step (recorded, `error` emitted) and throws. */
 export async function admit(scope: RouterScope, req: RoutedRequest): Promise<Dispatched> {

@@ -32,14 +32,16 @@ export function routeInfo(
 /** The failed route of a request that did not succeed (no model served it). */
 export function failedRouteInfo(plan: RoutePlan, attempts: AttemptRecord[], skipped: SkippedCandidate[], context: RoutingContext): RouteInfo {
   const last = attempts[attempts.length - 1];
-  const first = plan.candidates[0]!;
+  // No candidate at all (NoRouteError): the route names no model ('').
+  const first = plan.candidates[0];
+  const model = last?.model ?? first?.model ?? '';
   const route: RouteInfo = {
-    model: last?.model ?? first.model,
-    provider: last?.provider ?? first.provider,
-    providerModel: plan.candidates.find((c) => c.model === (last?.model ?? first.model))?.providerModel ?? first.providerModel,
+    model,
+    provider: last?.provider ?? first?.provider ?? '',
+    providerModel: plan.candidates.find((c) => c.model === model)?.providerModel ?? first?.providerModel ?? '',
     strategy: plan.strategy,
     candidates: plan.candidates.map((c) => c.model),
-    fallbackUsed: attempts.some((a) => a.model !== first.model),
+    fallbackUsed: attempts.some((a) => a.model !== first?.model),
     attempts,
     skipped,
     context,

@@ -4,9 +4,8 @@ import type { ChatResponse, ProviderResponse } from '../../core/response.js';
 import { validateRequest } from '../../core/request-schema.js';
 import { attempt } from '../dispatch/attempts.js';
 import type { RouterScope } from '../scope/scope.js';
-import { admit, unbudgeted } from './admit.js';
+import { admit, routeOrRecord, unbudgeted } from './admit.js';
 import { announce, complete, fail } from './complete.js';
-import { routeRequest } from './pipeline.js';
 import { forModel } from './provider-request.js';
 
 /** A provider's answer must be a response: anything else is the provider's fault, typed as such. */
@@ -20,7 +19,7 @@ export function checkedResponse(value: unknown, provider: string, model: string)
 
 /** router.chat(): classify -> match -> filter -> order -> admit -> attempt -> complete (or fail). */
 export async function runChat(scope: RouterScope, raw: ChatRequest): Promise<ChatResponse> {
-  const req = routeRequest(scope, validateRequest(raw), 'chat');
+  const req = routeOrRecord(scope, validateRequest(raw), 'chat');
   try {
     // Without budgets there is nothing to admit: planning and dispatch then run in one go, so the
     // in-flight counts a concurrent request's plan reads (least-in-flight) are current.

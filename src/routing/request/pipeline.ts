@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { NoRouteError } from '../../core/errors.js';
 import type { ChatRequest } from '../../core/request.js';
 import { estimateRequestTokens } from '../../core/tokens.js';
 import type { RequestKind } from '../../observability/events.js';
@@ -34,11 +35,23 @@ export interface RoutedRequest extends ClassifiedRequest {
   startedAt: number;
 }
 
+/** A NoRouteError thrown by `routeRequest` -> the request it refused. */
+export const unroutable = new WeakMap<NoRouteError, RoutedRequest>();
+
 /** Runs the stages up to (not including) budget admission and emits `request`. */
 export function routeRequest(scope: RouterScope, request: Readonly<ChatRequest>, kind: RequestKind): RoutedRequest {
   const classified = classifyRequest(request, kind);
-  const plan = planRoute(scope, classified);
   const requestId = randomUUID();
+  let plan: RoutePlan;
+  try {
+    plan = planRoute(scope, classified);
+  } catch (error) {
+    // Nothing can serve it: the request as far as it got, for its trace (see `routeOrRecord`).
+    if (NoRouteError.isInstance(error)) {
+      unroutable.set(error, { ...classified, requestId, plan: { candidates: [], strategy: 'none', skipped: [] }, signal: requestSignal(undefined, undefined), timeoutMs: undefined, startedAt: performance.now() });
+    }
+    throw error;
+  }
   scope.events.emit('request', {
     requestId,
     kind,

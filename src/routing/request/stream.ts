@@ -7,9 +7,8 @@ import { attempt, type Served } from '../dispatch/attempts.js';
 import { openStream, type OpenedStream } from '../dispatch/open-stream.js';
 import { toTypedError } from '../dispatch/to-typed-error.js';
 import type { RouterScope } from '../scope/scope.js';
-import { admit, unbudgeted } from './admit.js';
+import { admit, routeOrRecord, unbudgeted } from './admit.js';
 import { announce, complete, costOf, fail, type Dispatched } from './complete.js';
-import { routeRequest } from './pipeline.js';
 import { forModel } from './provider-request.js';
 import { StreamAccumulator } from './stream-accumulator.js';
 
@@ -23,7 +22,7 @@ export interface ChatStream extends AsyncIterable<StreamEvent> {
 const BUDGET_CHECK_CHARS = 256;
 
 async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator<StreamEvent> {
-  const req = routeRequest(scope, request, 'stream');
+  const req = routeOrRecord(scope, request, 'stream');
   const acc = new StreamAccumulator();
   let done: Dispatched | undefined;
   let served: Served<OpenedStream> | undefined;

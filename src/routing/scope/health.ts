@@ -40,7 +40,7 @@ export function healthOf(options: RouterOptions, guards: TargetGuards, controls:
     const snap = guards.stats.snapshot(alias);
     const h: ModelHealth = {
       provider: m.provider,
-      state: guards.breakers().get(alias)?.state.state ?? 'closed',
+      state: guards.breakerState({ model: alias, provider: m.provider, providerModel: m.model }),
       disabled: controls.isDisabled(alias, m.provider),
       errorRate: snap.errorRate,
       requests: snap.requests,

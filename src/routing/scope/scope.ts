@@ -7,6 +7,7 @@ import type { RequestAccounting } from '../../accounting/request-accounting.js';
 import type { RouterOptions, StreamRecovery } from '../config/options.js';
 import { compileRouting, type CompiledRouting } from '../plan/compile.js';
 import { TargetGuards } from '../dispatch/guards.js';
+import type { BreakerPool } from '../../resilience/breaker/pool.js';
 import type { Controls } from './controls.js';
 import { SessionPins } from './sessions.js';
 import { RouterStats } from './stats.js';
@@ -14,6 +15,8 @@ import { RouterStats } from './stats.js';
 /** What every scope (the default one and each tenant's) shares. */
 export interface SharedParts {
   events: EventBus;
+  /** Breakers per model target, shared by every scope (undefined: `circuitBreaker: false`). */
+  breakers: BreakerPool | undefined;
   controls: Controls;
   accounting: RequestAccounting;
   now: () => number;
@@ -48,14 +51,15 @@ export interface RouterScope {
 export function buildScope(options: RouterOptions, shared: SharedParts, limits: LimitsView, allowed?: (alias: string) => boolean): RouterScope {
   const random = options.random ?? Math.random;
   const recovery = options.streamRecovery ?? 'error';
+  const providers = { ...options.providers };
   return {
     options,
-    providers: { ...options.providers },
+    providers,
     routing: compileRouting(options),
     events: shared.events,
     controls: shared.controls,
     accounting: shared.accounting,
-    guards: new TargetGuards(options.circuitBreaker ?? {}, limits, new RouterStats(options.latencyAlpha ?? 0.2), shared.events, shared.now),
+    guards: new TargetGuards(shared.breakers, providers, limits, new RouterStats(options.latencyAlpha ?? 0.2), shared.events, shared.now),
     sessions: options.sessions === false ? undefined : new SessionPins(options.sessions?.ttlMs, options.sessions?.maxSessions, shared.now),
     sequences: new Map(),
     retry: resolveRetry(options.retry, random),
