@@ -2,7 +2,7 @@ import { inspect } from 'node:util';
 import { agentMethods, type AgentMethods } from '../agents/router-methods.js';
 import type { CostsApi } from '../accounting/reports/costs-api.js';
 import type { CredentialCheck } from '../core/provider.js';
-import { InvalidRequestError, TimeoutError, type SwitchyardError } from '../core/errors.js';
+import { InvalidRequestError, TimeoutError } from '../core/errors.js';
 import type { ChatRequest } from '../core/request.js';
 import type { ChatResponse, SkippedCandidate } from '../core/response.js';
 import { validateRequest } from '../core/request-schema.js';
