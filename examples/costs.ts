@@ -5,7 +5,7 @@
  * `npx tsx examples/costs.ts`
  */
 import assert from 'node:assert/strict';
-import { BudgetExceededError, catalog, createRouter } from '../src/index.js';
+import { BudgetExceededError, catalog, createRouter, InvalidResponseError } from '../src/index.js';
 import { mockProvider } from '../src/testing.js';
 
 console.log(`model catalog of ${catalog.updatedAt}: ${catalog.entries.length} models`);
@@ -64,3 +64,19 @@ for (const row of comparison.alternatives) console.log(`  ${row.name.padEnd(18)}
 const forecast = await router.costs.forecast({ period: 'month' });
 console.log(`\nmonth so far $${forecast.spentUsd.toFixed(6)}, projected $${forecast.projectedUsd.toFixed(4)}`);
 await router.close();
+
+// A call the vendor billed but that failed anyway (a stream reset after its usage chunk, a 200 whose
+// body is unreadable): the adapter puts the vendor's usage on the error (`reportedUsage`), and the
+// router records it as a `billed-attempt` next to the fallback's record; budgets count both.
+const cut = new InvalidResponseError({ provider: 'gpt', model: 'gpt-4o-mini', message: 'The stream was reset after its usage chunk' });
+cut.reportedUsage = { inputTokens: 1_200, outputTokens: 300, totalTokens: 1_500 };
+const billedRouter = createRouter({
+  providers: { gpt: mockProvider({ name: 'gpt', reply: [{ fail: cut }] }), deepseek: mockProvider({ name: 'deepseek', reply: 'Your refund is on its way.' }) },
+  models: { mini: { provider: 'gpt', model: 'gpt-4o-mini' }, ds: { provider: 'deepseek', model: 'deepseek-chat' } },
+  routes: [{ when: () => true, use: ['mini', 'ds'] }],
+  retry: { retries: 0 },
+});
+const served = await billedRouter.chat({ messages: [{ role: 'user', content: 'Where is my refund?' }] });
+console.log(`\nserved by ${served.route.model} after a billed failure; ledger:`);
+for (const r of await billedRouter.costs.records({})) console.log(`  ${r.kind.padEnd(14)} ${r.model.padEnd(5)} ${r.tokens.input} in ${r.tokens.output} out $${(r.costMicros / 1e6).toFixed(6)}`);
+await billedRouter.close();

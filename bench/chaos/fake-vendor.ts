@@ -109,7 +109,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, text: string): 
     if (res.destroyed) return;
     if (i === cutAt) {
       if (fault === 'stall-mid') await sleep(STALL_MS);
-      if (i >= usageAt) bill();
+      // The usage frame was sent: it is billed, and flushed before the reset (the response corks its
+      // writes until the next tick, and destroy() would drop them: the usage would never leave).
+      if (i >= usageAt) {
+        bill();
+        await new Promise<void>((resolve) => res.write('', () => resolve()));
+      }
       res.destroy();
       return;
     }

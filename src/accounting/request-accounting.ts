@@ -25,7 +25,11 @@ export interface RecordedRequest {
   startedAt: number;
 }
 
-/** Usage a failed request was billed for: the partial output of a stream that failed after deltas. */
+/**
+ * Usage a failed attempt was billed for: what the vendor reported for a call that failed anyway (a
+ * stream cut after its usage, an unreadable 200), or the partial output of a stream that failed
+ * after its deltas were delivered (the vendor's figures when it sent them, else our estimate).
+ */
 export interface BilledUsage {
   model: string;
   provider: string;
@@ -102,8 +106,8 @@ export class RequestAccounting {
     return new BudgetExceededError({ message: `Budget "${r.budget.budgetId}" reached mid-stream; the stream was stopped`, scope });
   }
 
-  /** Records a served request and settles its budget hold with what it cost. */
-  async succeeded(req: RecordedRequest, response: ChatResponse, reservation: Reservation | undefined): Promise<void> {
+  /** Records a served request (and each billed failed attempt before it) and settles its budget hold with what they cost. */
+  async succeeded(req: RecordedRequest, response: ChatResponse, reservation: Reservation | undefined, billed: ReadonlyArray<BilledAttempt> = []): Promise<void> {
     const { route, cost } = response;
     if (!cost.priced && !this.#unpricedSeen.has(route.model)) {
       this.#unpricedSeen.add(route.model);
@@ -116,12 +120,15 @@ export class RequestAccounting {
       ),
     );
     this.#record(recordOfResponse(response));
+    for (const b of billed) this.#record(recordOfBilledAttempt({ requestId: req.requestId, context: req.context, ...b }));
     const engine = reservation && engineOf(reservation);
-    if (engine && reservation) await engine.settle(reservation, [{ model: route.model, provider: route.provider, providerModel: route.providerModel, costMicros: cost.totalMicros }]);
+    if (engine && reservation) {
+      await engine.settle(reservation, [{ model: route.model, provider: route.provider, providerModel: route.providerModel, costMicros: cost.totalMicros }, ...billed.map(charge)]);
+    }
   }
 
-  /** A request that failed for good: its record, its audit entry, and its hold settled with what was billed (0 without). */
-  async failed(req: RecordedRequest, error: SwitchyardError, route: RouteInfo, reservation: Reservation | undefined, billed?: BilledUsage): Promise<void> {
+  /** A request that failed for good: its record, one per billed attempt, its audit entry, and its hold settled with what was billed (0 without). */
+  async failed(req: RecordedRequest, error: SwitchyardError, route: RouteInfo, reservation: Reservation | undefined, billed: ReadonlyArray<BilledAttempt> = []): Promise<void> {
     const latencyMs = performance.now() - req.startedAt;
     this.audit?.record(
       auditFromError(
@@ -130,12 +137,20 @@ export class RequestAccounting {
       ),
     );
     this.#record(recordOfFailure({ requestId: req.requestId, error, context: req.context, route, latencyMs }));
-    if (billed) this.#record(recordOfBilledAttempt({ requestId: req.requestId, context: req.context, ...billed, error, latencyMs }));
+    for (const b of billed) this.#record(recordOfBilledAttempt({ requestId: req.requestId, context: req.context, ...b }));
     const engine = reservation && engineOf(reservation);
-    if (engine && reservation) {
-      await engine.settle(reservation, billed ? [{ model: billed.model, provider: billed.provider, providerModel: billed.providerModel, costMicros: billed.cost.totalMicros }] : 0);
-    }
+    if (engine && reservation) await engine.settle(reservation, billed.length > 0 ? billed.map(charge) : 0);
   }
+}
+
+/** A billed failed attempt: its usage and cost, the error it failed with, and how long it took. */
+export interface BilledAttempt extends BilledUsage {
+  error: SwitchyardError;
+  latencyMs: number;
+}
+
+function charge(b: BilledUsage): { model: string; provider: string; providerModel: string; costMicros: number } {
+  return { model: b.model, provider: b.provider, providerModel: b.providerModel, costMicros: b.cost.totalMicros };
 }
 
 /** The engine that admitted a reservation settles it, even after the budgets were replaced. */

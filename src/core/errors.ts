@@ -1,6 +1,7 @@
 import { inspect } from 'node:util';
 import { redact } from './redact.js';
 import type { RoutingContext } from './request.js';
+import type { Usage } from './usage.js';
 
 const MARKER = Symbol.for('switchyard.error');
 
@@ -55,6 +56,12 @@ export abstract class SwitchyardError extends Error {
    * attempt (model, error, latency), so that nothing about a failed request is lost.
    */
   route?: RouteInfo;
+  /**
+   * The usage the vendor reported for the failed call, when it reported one before the failure (a
+   * stream cut after its usage chunk, a 200 whose body is unreadable but carries `usage`). Set by
+   * adapters, never an estimate: the router records it as a billed attempt.
+   */
+  reportedUsage?: Usage;
 
   constructor(defaultMessage: string, options: ErrorOptions = {}) {
     super(redact(options.message ?? defaultMessage), options.cause === undefined ? undefined : { cause: options.cause });

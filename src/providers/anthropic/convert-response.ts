@@ -1,9 +1,11 @@
-import { InvalidResponseError } from '../../core/errors.js';
+import { InvalidResponseError, SwitchyardError } from '../../core/errors.js';
 import type { AssistantContentPart } from '../../core/messages.js';
 import type { ProviderResponse, Warning } from '../../core/response.js';
-import { contentBlockSchema, messageSchema, type AnthropicContentBlock, type AnthropicMessage } from './anthropic-api-types.js';
+import type { Usage } from '../../core/usage.js';
+import { contentBlockSchema, messageSchema, usageSchema, type AnthropicContentBlock, type AnthropicMessage } from './anthropic-api-types.js';
 import { convertUsage } from './convert-usage.js';
 import { mapStopReason } from './map-stop-reason.js';
+import { reported } from '../shared/reported-usage.js';
 import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 
 export interface ResponseContext {
@@ -16,6 +18,22 @@ export interface ResponseContext {
 
 /** A non-streaming Messages API body -> the unified response. Unknown block types are skipped (kept in `raw`). */
 export function convertResponse(raw: unknown, ctx: ResponseContext): ProviderResponse {
+  try {
+    return readMessage(raw, ctx);
+  } catch (error) {
+    // A 200 the vendor billed but whose body we cannot read: the error carries the usage it reported.
+    throw SwitchyardError.isInstance(error) ? reported(error, reportedUsageOf(raw)) : error;
+  }
+}
+
+/** The `usage` block of a body we could not read, when it has token figures (the vendor's, converted). */
+function reportedUsageOf(raw: unknown): Usage | undefined {
+  const parsed = usageSchema.safeParse((raw as { usage?: unknown } | null | undefined)?.usage);
+  if (!parsed.success || (typeof parsed.data.input_tokens !== 'number' && typeof parsed.data.output_tokens !== 'number')) return undefined;
+  return convertUsage(parsed.data);
+}
+
+function readMessage(raw: unknown, ctx: ResponseContext): ProviderResponse {
   const message = parseMessage(raw, ctx);
   const content: AssistantContentPart[] = [];
   let answeredByJsonTool = false;

@@ -1,7 +1,9 @@
 import { AbortError, InvalidResponseError, SwitchyardError } from '../../core/errors.js';
 import type { ProviderMetadata } from '../../core/messages.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
+import type { Usage } from '../../core/usage.js';
 import { EventStreamReader, type EventSourceMessage } from '../shared/event-stream.js';
+import { reported } from '../shared/reported-usage.js';
 import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 import { blockDeltaSchema, KNOWN_DELTA_TYPES, KNOWN_EVENT_TYPES, streamEventSchema, type AnthropicBlockDelta, type AnthropicStreamEvent, type AnthropicUsage } from './anthropic-api-types.js';
 import { convertUsage } from './convert-usage.js';
@@ -65,7 +67,7 @@ export async function* mapStream(prepare: () => StreamCall, ctx: StreamContext):
   let events: EventStreamReader | undefined;
   // Set at `message_stop`: the rest of the body is then read in the background, not cancelled.
   let ended = false;
-  let message: MessageState;
+  let message: MessageState | undefined;
   try {
     let response: Response;
     try {
@@ -105,13 +107,18 @@ export async function* mapStream(prepare: () => StreamCall, ctx: StreamContext):
       if (failed) throw SwitchyardError.isInstance(failure) ? failure : mapAnthropicError(failure, errorContext);
       if (ended) return;
     }
+  } catch (error) {
+    // Usage the vendor already reported (message_delta) is billed even though the stream failed.
+    throw reported(SwitchyardError.isInstance(error) ? error : mapAnthropicError(error, errorContext), message?.reportedUsage());
   } finally {
     link?.unlink();
     // Stopped early by the consumer, or failed: nothing more is read (a no-op after `release()`).
     if (!ended) events?.cancel();
   }
-  if (ctx.signal?.aborted) throw new AbortError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${message.where} was aborted`, cause: ctx.signal.reason });
-  throw message.invalid('the stream ended before message_stop');
+  if (ctx.signal?.aborted) {
+    throw reported(new AbortError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${message.where} was aborted`, cause: ctx.signal.reason }), message.reportedUsage());
+  }
+  throw reported(message.invalid('the stream ended before message_stop'), message.reportedUsage());
 }
 
 /**
@@ -139,6 +146,8 @@ class MessageState {
   #started = false;
   #usage: AnthropicUsage | undefined;
   #stopReason: string | undefined;
+  /** True once `message_delta` carried usage: the output figures are then the vendor's. */
+  #delivered = false;
   readonly #meta: Record<string, unknown> = {};
 
   constructor(ctx: StreamContext, jsonTool: string | undefined, headers: Headers) {
@@ -146,6 +155,11 @@ class MessageState {
     this.#jsonTool = jsonTool;
     this.#headers = headers;
     this.where = `Anthropic (model "${ctx.model}")`;
+  }
+
+  /** The usage the vendor reported with `message_delta` (its final figures), undefined before it. */
+  reportedUsage(): Usage | undefined {
+    return this.#delivered && this.#usage ? convertUsage(this.#usage) : undefined;
   }
 
   invalid(message: string, cause?: unknown): InvalidResponseError {
@@ -245,7 +259,10 @@ class MessageState {
         if (event.delta.stop_reason) this.#stopReason = event.delta.stop_reason;
         if (event.delta.stop_sequence) this.#meta.stopSequence = event.delta.stop_sequence;
         if (event.delta.stop_details != null) this.#meta.stopDetails = event.delta.stop_details;
-        if (event.usage) this.#usage = mergeUsage(this.#usage, event.usage);
+        if (event.usage) {
+          this.#usage = mergeUsage(this.#usage, event.usage);
+          this.#delivered = true;
+        }
         break;
       case 'message_stop': {
         const meta = this.#meta;

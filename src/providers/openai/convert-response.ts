@@ -1,12 +1,13 @@
-import { InvalidResponseError } from '../../core/errors.js';
+import { InvalidResponseError, SwitchyardError } from '../../core/errors.js';
 import type { AssistantContentPart, ProviderMetadata } from '../../core/messages.js';
 import type { ProviderResponse, Warning } from '../../core/response.js';
 import type { Usage } from '../../core/usage.js';
 import { zodIssues } from '../../core/zod-issues.js';
 import { convertUsage } from './convert-usage.js';
 import { mapFinishReason } from './map-finish-reason.js';
-import { chatCompletionSchema, type WireChatCompletion } from './openai-api-types.js';
+import { chatCompletionSchema, usageSchema, type WireChatCompletion } from './openai-api-types.js';
 import { parseToolArgs } from './parse-tool-args.js';
+import { reported } from '../shared/reported-usage.js';
 import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 
 export interface ResponseContext {
@@ -40,6 +41,23 @@ export function thoughtSignatureMetadata(signature: string | null | undefined, k
  * are more). A refusal is kept in `providerMetadata[kind].refusal`, warned about, and finishes as `content-filter`.
  */
 export function convertResponse(raw: unknown, ctx: ResponseContext, warnings: Warning[], estimateUsage: (content: AssistantContentPart[]) => Usage): ProviderResponse {
+  try {
+    return readCompletion(raw, ctx, warnings, estimateUsage);
+  } catch (error) {
+    // A 200 the vendor billed but whose body we cannot read: the error carries the usage it reported.
+    throw SwitchyardError.isInstance(error) ? reported(error, reportedUsageOf(raw)) : error;
+  }
+}
+
+/** The `usage` block of a body we could not read, when it has token figures (the vendor's, converted). */
+function reportedUsageOf(raw: unknown): Usage | undefined {
+  const usage = (raw as { usage?: unknown } | null | undefined)?.usage;
+  const parsed = usageSchema.safeParse(usage);
+  if (!parsed.success || (typeof parsed.data.prompt_tokens !== 'number' && typeof parsed.data.completion_tokens !== 'number')) return undefined;
+  return convertUsage(parsed.data, usage);
+}
+
+function readCompletion(raw: unknown, ctx: ResponseContext, warnings: Warning[], estimateUsage: (content: AssistantContentPart[]) => Usage): ProviderResponse {
   const body = parseCompletion(raw, ctx);
   const choice = body.choices.find((c) => (c.index ?? 0) === 0) ?? body.choices[0]!;
   const out: Warning[] = [...warnings];

@@ -10,6 +10,7 @@ import { mapFinishReason } from './map-finish-reason.js';
 import { chunkSchema, type WireChunk } from './openai-api-types.js';
 import { thoughtSignatureMetadata } from './convert-response.js';
 import { parseToolArgs } from './parse-tool-args.js';
+import { reported } from '../shared/reported-usage.js';
 import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
 
 export interface StreamContext {
@@ -147,16 +148,17 @@ export async function* streamParts(open: () => Promise<EventStreamReader>, first
       if (failure) throw failure.error;
     }
   } catch (error) {
-    throw SwitchyardError.isInstance(error) ? error : mapOpenAIError(error, errorContext);
+    throw reported(SwitchyardError.isInstance(error) ? error : mapOpenAIError(error, errorContext), state.usage);
   } finally {
     // Stopped early by the consumer, or failed: nothing more is read (a no-op once the body ended).
     if (!finished) events.cancel();
   }
   events.release();
   // A body cut by an abort ends quietly or with a read error: tell that apart from a cut stream.
-  if (ctx.signal?.aborted) throw new AbortError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") was aborted` });
+  if (ctx.signal?.aborted) throw reported(new AbortError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") was aborted` }), state.usage);
   if (state.rawFinishReason === undefined) {
-    throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") ended without a finish_reason` });
+    const message = `The stream from ${ctx.provider} (model "${ctx.model}") ended without a finish_reason`;
+    throw reported(new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message }), state.usage);
   }
   const truncated = state.rawFinishReason === 'length';
   const calls = [...state.toolCalls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call);

@@ -1,7 +1,8 @@
-import { AllAttemptsFailedError, AuthenticationError, RateLimitError, type SwitchyardError, TimeoutError } from '../../core/errors.js';
+import { AllAttemptsFailedError, AuthenticationError, RateLimitError, SwitchyardError, TimeoutError } from '../../core/errors.js';
 import type { LLMProvider } from '../../core/provider.js';
 import type { RoutingContext } from '../../core/request.js';
 import type { AttemptRecord, SkippedCandidate } from '../../core/response.js';
+import type { Usage } from '../../core/usage.js';
 import type { RequestKind } from '../../observability/events.js';
 import type { RequestSignal } from '../../resilience/deadline.js';
 import { retry, type TryResult } from '../../resilience/retry.js';
@@ -40,6 +41,16 @@ export interface AttemptResult<T> {
   attempts: AttemptRecord[];
   /** Candidates passed over at dispatch (a local limit saturated by then). */
   skipped: SkippedCandidate[];
+  /** The failed tries the vendor billed anyway: the usage it reported for them (never an estimate). */
+  billed: BilledTry[];
+}
+
+/** A failed try with the usage its vendor reported (`SwitchyardError.reportedUsage`). */
+export interface BilledTry {
+  candidate: Candidate;
+  usage: Usage;
+  error: SwitchyardError;
+  latencyMs: number;
 }
 
 export type Call<T> = (provider: LLMProvider, candidate: Candidate, signal: AbortSignal | undefined) => Promise<T>;
@@ -54,6 +65,7 @@ export type Call<T> = (provider: LLMProvider, candidate: Candidate, signal: Abor
 export async function attempt<T>(scope: RouterScope, input: AttemptInput, call: Call<T>): Promise<AttemptResult<T>> {
   const attempts: AttemptRecord[] = [];
   const skipped: SkippedCandidate[] = [];
+  const billed: BilledTry[] = [];
   const { candidates, signal } = input;
   for (let i = 0; i < candidates.length; i++) {
     const candidate = candidates[i]!;
@@ -94,8 +106,12 @@ export async function attempt<T>(scope: RouterScope, input: AttemptInput, call: 
         const error = t.timedOut()
           ? new TimeoutError({ provider: candidate.provider, model: candidate.model, timeoutMs: scope.retry.attemptTimeoutMs!, cause: thrown, message: `Attempt at "${candidate.model}" timed out after ${scope.retry.attemptTimeoutMs} ms` })
           : toTypedError(thrown, signal, candidate.provider, candidate.model, input.timeoutMs);
-        lease.end({ ok: false, error, latencyMs: performance.now() - startedAt, byCaller: signal.reason !== undefined });
+        const latencyMs = performance.now() - startedAt;
+        lease.end({ ok: false, error, latencyMs, byCaller: signal.reason !== undefined });
         failed(n, error, startedAt);
+        // The vendor billed this call before it failed (its usage arrived): recorded as a billed attempt.
+        const usage = (SwitchyardError.isInstance(thrown) ? thrown.reportedUsage : undefined) ?? error.reportedUsage;
+        if (usage) billed.push({ candidate, usage, error, latencyMs });
         // Key rotation: a 401 may mean the key was rotated. Resolve it once more and try again at once, only with a new key.
         if (AuthenticationError.isInstance(error) && !rotated && provider.rotateCredentials && signal.reason === undefined) {
           rotated = true;
@@ -109,16 +125,16 @@ export async function attempt<T>(scope: RouterScope, input: AttemptInput, call: 
     };
 
     const result = await retry(once, scope.retry, signal.signal);
-    if (result.ok) return { outcome: { ok: true, served: result.value }, attempts, skipped };
+    if (result.ok) return { outcome: { ok: true, served: result.value }, attempts, skipped, billed };
     if (saturated) {
       skipped.push({ model: candidate.model, reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' });
       continue;
     }
     // The caller's abort or deadline ends everything, whatever the last try failed with.
     const error = toTypedError(result.error, signal, candidate.provider, candidate.model, input.timeoutMs);
-    if (signal.reason !== undefined || !(error.fallbackable || scope.fallbackOn.has(error.code))) return { outcome: { ok: false, error }, attempts, skipped };
+    if (signal.reason !== undefined || !(error.fallbackable || scope.fallbackOn.has(error.code))) return { outcome: { ok: false, error }, attempts, skipped, billed };
     const next = candidates[i + 1];
     if (next) scope.events.emit('fallback', { requestId: input.requestId, kind: input.kind, from: candidate.model, to: next.model, error, context: input.context });
   }
-  return { outcome: { ok: false, error: new AllAttemptsFailedError(attempts) }, attempts, skipped };
+  return { outcome: { ok: false, error: new AllAttemptsFailedError(attempts) }, attempts, skipped, billed };
 }

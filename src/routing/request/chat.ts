@@ -28,7 +28,7 @@ export async function runChat(scope: RouterScope, raw: ChatRequest): Promise<Cha
     const result = await attempt(scope, { requestId: req.requestId, kind: 'chat', context: req.context, candidates: admitted.candidates, signal: req.signal, timeoutMs: req.timeoutMs, tokens }, (provider, c, signal) =>
       provider.chat(forModel(req.providerRequest, c.config), { model: c.providerModel, signal }).then((value) => checkedResponse(value, c.provider, c.model)),
     );
-    const done = { ...admitted, skipped: [...admitted.skipped, ...result.skipped], attempts: result.attempts };
+    const done = { ...admitted, skipped: [...admitted.skipped, ...result.skipped], attempts: result.attempts, billed: result.billed };
     if (!result.outcome.ok) throw await fail(scope, req, done, result.outcome.error);
     const response = await complete(scope, req, done, result.outcome.served, result.outcome.served.value);
     announce(scope, req, response);

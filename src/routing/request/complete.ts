@@ -1,10 +1,11 @@
 import type { Reservation } from '../../accounting/budgets/types.js';
+import type { BilledAttempt } from '../../accounting/request-accounting.js';
 import { computeValidatedCost } from '../../accounting/cost.js';
 import type { SwitchyardError } from '../../core/errors.js';
 import type { AttemptRecord, ChatResponse, ProviderResponse, RouteInfo, SkippedCandidate } from '../../core/response.js';
 import type { Cost, Usage } from '../../core/usage.js';
 import type { Candidate } from '../config/options.js';
-import type { Served } from '../dispatch/attempts.js';
+import type { BilledTry, Served } from '../dispatch/attempts.js';
 import type { RouterScope } from '../scope/scope.js';
 import { sessionKey } from '../scope/sessions.js';
 import { assembleResponse, failedRouteInfo, routeInfo } from './assemble.js';
@@ -16,6 +17,14 @@ export interface Dispatched {
   skipped: SkippedCandidate[];
   attempts: AttemptRecord[];
   reservation: Reservation | undefined;
+  /** The failed tries the vendor billed anyway (set from the attempt stage; absent before it). */
+  billed?: ReadonlyArray<BilledTry>;
+}
+
+/** A billed failed try as the record stage takes it: priced at its candidate. */
+function billedAttempt(b: BilledTry): BilledAttempt {
+  const { candidate, usage } = b;
+  return { model: candidate.model, provider: candidate.provider, providerModel: candidate.providerModel, usage, cost: costOf(candidate, usage), error: b.error, latencyMs: b.latencyMs };
 }
 
 export function costOf(candidate: Candidate, usage: Usage): Cost {
@@ -39,7 +48,7 @@ export async function complete(scope: RouterScope, req: RoutedRequest, done: Dis
   const route = routeInfo({ ...req.plan, candidates: done.candidates }, candidate, attempts, done.skipped, req.context);
   const response = assembleResponse(req.requestId, res, route, costOf(candidate, res.usage), endedAt - req.startedAt);
   scope.events.emit('attempt', { requestId: req.requestId, kind: req.kind, model: candidate.model, provider: candidate.provider, try: served.try, ok: true, latencyMs, context: req.context, ...(ttftMs !== undefined && { ttftMs }) });
-  await scope.accounting.succeeded(req, response, done.reservation);
+  await scope.accounting.succeeded(req, response, done.reservation, (done.billed ?? []).map(billedAttempt));
   return response;
 }
 
@@ -53,11 +62,11 @@ export function announce(scope: RouterScope, req: RoutedRequest, response: ChatR
  * The failure step, the same for chat and stream: the route so far is attached to the error,
  * `error` is emitted, and the record stage writes the record (and what was billed) and settles the hold.
  */
-export async function fail(scope: RouterScope, req: RoutedRequest, done: Dispatched, error: SwitchyardError, billed?: { candidate: Candidate; usage: Usage }): Promise<SwitchyardError> {
+export async function fail(scope: RouterScope, req: RoutedRequest, done: Dispatched, error: SwitchyardError, serving?: BilledTry): Promise<SwitchyardError> {
   const route: RouteInfo = failedRouteInfo({ ...req.plan, candidates: done.candidates }, done.attempts, done.skipped, req.context);
   error.route ??= route;
   scope.events.emit('error', { requestId: req.requestId, kind: req.kind, error, route, context: req.context });
-  const bill = billed && { model: billed.candidate.model, provider: billed.candidate.provider, providerModel: billed.candidate.providerModel, usage: billed.usage, cost: costOf(billed.candidate, billed.usage) };
-  await scope.accounting.failed(req, error, error.route, done.reservation, bill);
+  const billed = [...(done.billed ?? []), ...(serving ? [serving] : [])].map(billedAttempt);
+  await scope.accounting.failed(req, error, error.route, done.reservation, billed);
   return error;
 }

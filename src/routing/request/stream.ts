@@ -39,7 +39,7 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
       const latencyMs = performance.now() - served.startedAt;
       served.lease.end({ ok: false, error, latencyMs, byCaller: true });
       done = { ...done!, attempts: [...done!.attempts, { model: served.candidate.model, provider: served.candidate.provider, try: served.try, ok: false, latencyMs, error, errorClass: error.name }] };
-      billed = { candidate: served.candidate, usage: acc.usage(req.providerRequest) };
+      billed = { candidate: served.candidate, usage: acc.usage(req.providerRequest), error, latencyMs };
       await served.value.iterator.return?.().catch(() => undefined);
     }
     await fail(scope, req, done!, error, billed);
@@ -58,7 +58,7 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
     const result = await attempt(scope, { requestId: req.requestId, kind: 'stream', context: req.context, candidates: done.candidates, signal: req.signal, timeoutMs: req.timeoutMs, tokens }, (provider, c, signal) =>
       openStream(provider.stream(forModel(req.providerRequest, c.config), { model: c.providerModel, signal }), scope.streamRecovery, c),
     );
-    done = { ...done, skipped: [...done.skipped, ...result.skipped], attempts: result.attempts };
+    done = { ...done, skipped: [...done.skipped, ...result.skipped], attempts: result.attempts, billed: result.billed };
     if (!result.outcome.ok) {
       open = false;
       throw await fail(scope, req, done, result.outcome.error);
@@ -86,7 +86,10 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
         next = await (pending ?? opened.iterator.next());
         pending = undefined;
       } catch (error) {
-        throw toTypedError(error, req.signal, candidate.provider, candidate.model, req.timeoutMs);
+        const typed = toTypedError(error, req.signal, candidate.provider, candidate.model, req.timeoutMs);
+        // An abort or deadline replaces the adapter's error: the usage the vendor reported stays billed.
+        if (typed !== error && SwitchyardError.isInstance(error)) typed.reportedUsage ??= error.reportedUsage;
+        throw typed;
       }
       if (next.done) {
         ended = true;
@@ -118,13 +121,14 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
     // Already ended by the deadline while the consumer held an event: say why.
     if (!open && served && req.signal.reason !== undefined) throw toTypedError(error, req.signal, served.candidate.provider, served.candidate.model, req.timeoutMs);
     if (!open || !served || !SwitchyardError.isInstance(error)) throw error;
-    // A failure after the stream was opened belongs to the serving attempt; the deltas delivered are billed.
+    // A failure after the stream was opened belongs to the serving attempt; the deltas delivered are
+    // billed: with the usage the vendor reported before the failure, else our estimate (never both).
     open = false;
     const latencyMs = performance.now() - served.startedAt;
     served.lease.end({ ok: false, error, latencyMs, byCaller: req.signal.reason !== undefined });
     done = { ...done!, attempts: [...done!.attempts, { model: served.candidate.model, provider: served.candidate.provider, try: served.try, ok: false, latencyMs, error, errorClass: error.name }] };
-    const usage = acc.usage(req.providerRequest);
-    const failed = await fail(scope, req, done, error, { candidate: served.candidate, usage });
+    const usage = error.reportedUsage ?? acc.usage(req.providerRequest);
+    const failed = await fail(scope, req, done, error, { candidate: served.candidate, usage, error, latencyMs });
     yield { type: 'error', error: failed, partial: { text: acc.text, usage, cost: costOf(served.candidate, usage) }, route: failed.route! };
     throw failed;
   } finally {
