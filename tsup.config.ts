@@ -23,5 +23,16 @@ export default defineConfig({
   // Optional peers, each loaded only by its subpath: never bundle them. Provider SDKs (their adapters), undici
   // (switchyard/transport), ioredis (switchyard/redis), ai (switchyard/ai-sdk, types only), @opentelemetry/api
   // (switchyard/otel), prom-client (switchyard/prometheus).
-  external: ['openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai', 'undici', 'ioredis', 'ai', '@ai-sdk/provider', '@opentelemetry/api', 'prom-client'],
+  external: [
+    'openai',
+    '@anthropic-ai/sdk',
+    '@google/genai',
+    '@google/generative-ai',
+    'undici',
+    'ioredis',
+    'ai',
+    '@ai-sdk/provider',
+    '@opentelemetry/api',
+    'prom-client',
+  ],
 });

@@ -118,9 +118,26 @@ async function parseCallgrind(file: string): Promise<{ events: string[]; costs: 
 function runOnce(client: string, n: number, dir: string): Promise<string> {
   const out = join(dir, `${client}.${n}.callgrind`);
   const args = [
-    '--tool=callgrind', '--cache-sim=yes', '--I1=32768,8,64', '--D1=32768,8,64', '--LL=524288,8,64', '--dump-instr=yes', `--callgrind-out-file=${out}`,
+    '--tool=callgrind',
+    '--cache-sim=yes',
+    '--I1=32768,8,64',
+    '--D1=32768,8,64',
+    '--LL=524288,8,64',
+    '--dump-instr=yes',
+    `--callgrind-out-file=${out}`,
     // --perf-basic-prof also turns on V8's code log: keep it in the temp dir, not in the cwd.
-    process.execPath, '--perf-basic-prof', '--no-logfile-per-isolate', `--logfile=${join(dir, `${client}.${n}.v8.log`)}`, '--single-threaded', '--import', 'tsx', SELF, '--child', `--client=${client}`, `--n=${n}`, `--warm=${arg('warm', '3000')}`,
+    process.execPath,
+    '--perf-basic-prof',
+    '--no-logfile-per-isolate',
+    `--logfile=${join(dir, `${client}.${n}.v8.log`)}`,
+    '--single-threaded',
+    '--import',
+    'tsx',
+    SELF,
+    '--child',
+    `--client=${client}`,
+    `--n=${n}`,
+    `--warm=${arg('warm', '3000')}`,
   ];
   return new Promise((resolve, reject) => {
     const p = spawn('valgrind', args, { stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
@@ -147,7 +164,10 @@ async function perRequest(client: string, n: number, dir: string): Promise<{ eve
   for (const key of new Set([...pa.costs.keys(), ...pb.costs.keys()])) {
     const x = pa.costs.get(key);
     const y = pb.costs.get(key);
-    costs.set(key, pb.events.map((_, i) => ((y?.[i] ?? 0) - (x?.[i] ?? 0)) / n));
+    costs.set(
+      key,
+      pb.events.map((_, i) => ((y?.[i] ?? 0) - (x?.[i] ?? 0)) / n),
+    );
   }
   return { events: pb.events, costs };
 }
@@ -180,22 +200,44 @@ async function main(): Promise<void> {
       totals.set(client, total);
       for (const [g, v] of [...groups].sort((x, y) => y[1][1]! - x[1][1]!)) rows.push([client, g, ...v.map((x) => x.toFixed(0))]);
       rows.push([client, 'all', ...total.map((x) => x.toFixed(0))]);
-      if (client !== 'sdk') lastRouter = new Map([...costs].filter(([k]) => groupOf(k) === 'switchyard').map(([k, v]) => [k, idx.map((i) => v[i]!)]));
+      if (client !== 'sdk')
+        lastRouter = new Map([...costs].filter(([k]) => groupOf(k) === 'switchyard').map(([k, v]) => [k, idx.map((i) => v[i]!)]));
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  console.log(`Per request, ${n} vs ${2 * n} calls after ${arg('warm', '3000')} of warm-up (Ir: instructions; ILmr / DLmr / DLmw: last-level misses on code / data reads / data writes):\n`);
+  console.log(
+    `Per request, ${n} vs ${2 * n} calls after ${arg('warm', '3000')} of warm-up (Ir: instructions; ILmr / DLmr / DLmw: last-level misses on code / data reads / data writes):\n`,
+  );
   console.log(table(['client', 'code of', ...ev], rows, 2));
   const floor = totals.get('sdk');
   if (floor) {
     console.log('\nOver the SDK direct:\n');
-    console.log(table(['client', ...ev, 'LL misses'], [...totals].filter(([c]) => c !== 'sdk').map(([c, t]) => [c, ...t.map((x, i) => (x - floor[i]!).toFixed(0)), (t[1]! + t[2]! + t[3]! - floor[1]! - floor[2]! - floor[3]!).toFixed(0)])));
+    console.log(
+      table(
+        ['client', ...ev, 'LL misses'],
+        [...totals]
+          .filter(([c]) => c !== 'sdk')
+          .map(([c, t]) => [
+            c,
+            ...t.map((x, i) => (x - floor[i]!).toFixed(0)),
+            (t[1]! + t[2]! + t[3]! - floor[1]! - floor[2]! - floor[3]!).toFixed(0),
+          ]),
+      ),
+    );
   }
   if (lastRouter) {
     const top = [...lastRouter].sort((a, b) => b[1][1]! - a[1][1]!).slice(0, Number(arg('top', '25')));
     console.log(`\nswitchyard functions of ${clients[clients.length - 1]}, by code lines missed per request:\n`);
-    console.log(table(['function', ...ev], top.map(([k, v]) => [k.replace(/^.*?:[*~^+]*/, '').replace(/file:\/\/\S*\/(switchyard-bundle|src)\//, '$1/'), ...v.map((x) => x.toFixed(1))])));
+    console.log(
+      table(
+        ['function', ...ev],
+        top.map(([k, v]) => [
+          k.replace(/^.*?:[*~^+]*/, '').replace(/file:\/\/\S*\/(switchyard-bundle|src)\//, '$1/'),
+          ...v.map((x) => x.toFixed(1)),
+        ]),
+      ),
+    );
   }
 }
 

@@ -49,10 +49,42 @@ interface ModeSpec {
 /** Longest a single run (one client, one round) may take; a slow client then runs fewer requests (reported). */
 const RUN_CAP_MS = Number(opt('run-cap-ms') ?? (QUICK ? 800 : 2_000));
 const MODES: ModeSpec[] = [
-  { id: 'seq', label: 'sequential, non-streaming', stream: false, concurrency: 1, rounds: QUICK ? 3 : 10, n: QUICK ? 120 : 400, warm: QUICK ? 150 : 800 },
-  { id: 'c64', label: '64 in flight, non-streaming', stream: false, concurrency: 64, rounds: QUICK ? 2 : 5, n: QUICK ? 256 : 1280, warm: QUICK ? 256 : 1280 },
-  { id: 'seq-stream', label: `sequential, streaming (${CHUNKS} deltas)`, stream: true, concurrency: 1, rounds: QUICK ? 3 : 8, n: QUICK ? 80 : 250, warm: QUICK ? 80 : 400 },
-  { id: 'c64-stream', label: `64 in flight, streaming (${CHUNKS} deltas)`, stream: true, concurrency: 64, rounds: QUICK ? 2 : 4, n: QUICK ? 192 : 640, warm: QUICK ? 192 : 640 },
+  {
+    id: 'seq',
+    label: 'sequential, non-streaming',
+    stream: false,
+    concurrency: 1,
+    rounds: QUICK ? 3 : 10,
+    n: QUICK ? 120 : 400,
+    warm: QUICK ? 150 : 800,
+  },
+  {
+    id: 'c64',
+    label: '64 in flight, non-streaming',
+    stream: false,
+    concurrency: 64,
+    rounds: QUICK ? 2 : 5,
+    n: QUICK ? 256 : 1280,
+    warm: QUICK ? 256 : 1280,
+  },
+  {
+    id: 'seq-stream',
+    label: `sequential, streaming (${CHUNKS} deltas)`,
+    stream: true,
+    concurrency: 1,
+    rounds: QUICK ? 3 : 8,
+    n: QUICK ? 80 : 250,
+    warm: QUICK ? 80 : 400,
+  },
+  {
+    id: 'c64-stream',
+    label: `64 in flight, streaming (${CHUNKS} deltas)`,
+    stream: true,
+    concurrency: 64,
+    rounds: QUICK ? 2 : 4,
+    n: QUICK ? 192 : 640,
+    warm: QUICK ? 192 : 640,
+  },
 ];
 
 function log(msg: string): void {
@@ -63,10 +95,13 @@ function log(msg: string): void {
 function ensureBenchDeps(): { ok: boolean; note: string } {
   if (flag('no-peers')) return { ok: false, note: 'skipped (--no-peers)' };
   const needed = ['ai', '@ai-sdk/openai', '@langchain/openai', 'tinybench', 'undici'];
-  if (needed.every((p) => existsSync(join(HERE, 'node_modules', p, 'package.json')))) return { ok: true, note: 'bench/node_modules present' };
+  if (needed.every((p) => existsSync(join(HERE, 'node_modules', p, 'package.json'))))
+    return { ok: true, note: 'bench/node_modules present' };
   const lock = existsSync(join(HERE, 'package-lock.json'));
   log(`installing bench dependencies (npm ${lock ? 'ci' : 'install'} --prefix bench) ...`);
-  const r = spawnSync('npm', [lock ? 'ci' : 'install', '--prefix', HERE, '--no-audit', '--no-fund', '--loglevel=error'], { stdio: 'inherit' });
+  const r = spawnSync('npm', [lock ? 'ci' : 'install', '--prefix', HERE, '--no-audit', '--no-fund', '--loglevel=error'], {
+    stdio: 'inherit',
+  });
   const ok = r.status === 0 && needed.every((p) => existsSync(join(HERE, 'node_modules', p, 'package.json')));
   return { ok, note: ok ? 'installed by the bench' : `install failed (status ${r.status}): peers, tinybench and undici skipped` };
 }
@@ -135,7 +170,8 @@ async function runOn(w: Worker, mode: ModeSpec, n: number): Promise<RunResult> {
 // ---------- statistics ----------
 function summarize(mode: ModeSpec, runs: Map<string, RunResult[]>, workers: Worker[]): ClientModeSummary[] {
   const pooled = (rs: RunResult[], k: 'total' | 'ttft'): Float64Array => sorted(rs.flatMap((r) => r[k].filter((x) => x !== undefined)));
-  const cpuPerReq = (rs: RunResult[]): number => rs.reduce((t, r) => t + r.cpuUserUs + r.cpuSystemUs, 0) / rs.reduce((t, r) => t + r.total.length, 0);
+  const cpuPerReq = (rs: RunResult[]): number =>
+    rs.reduce((t, r) => t + r.cpuUserUs + r.cpuSystemUs, 0) / rs.reduce((t, r) => t + r.total.length, 0);
   const rps = (rs: RunResult[]): number => (rs.reduce((t, r) => t + r.total.length, 0) / rs.reduce((t, r) => t + r.wallMs, 0)) * 1000;
   return workers.map((w) => {
     const floorId = w.spec.floor ?? FLOOR;
@@ -191,34 +227,74 @@ function checkTargets(modes: Record<string, ClientModeSummary[]>, micro: MicroRe
     const aa = rows.find((r) => r.id === AA_CONTROL);
     if (!aa) continue;
     const many = (MODES.find((m) => m.id === id)?.concurrency ?? 1) > 1;
-    const result = many ? `${aa.throughputVsFloorPct.toFixed(1)}% throughput` : `${signedUs(aa.overheadP50Us)} µs (rounds ${rangeUs(aa.overheadRoundsUs)}), CPU ${aa.cpuVsFloorPct >= 0 ? '+' : ''}${aa.cpuVsFloorPct.toFixed(1)}%`;
+    const result = many
+      ? `${aa.throughputVsFloorPct.toFixed(1)}% throughput`
+      : `${signedUs(aa.overheadP50Us)} µs (rounds ${rangeUs(aa.overheadRoundsUs)}), CPU ${aa.cpuVsFloorPct >= 0 ? '+' : ''}${aa.cpuVsFloorPct.toFixed(1)}%`;
     out.push({ target: `A/A control (${id}): the floor's own client again, expected 0`, result, met: null });
   }
   for (const r of micro?.overSdk ?? []) {
     if (isFloor(r)) continue;
-    out.push({ target: `${r.label}: CPU added to the SDK call, in process (no network)`, result: `+${r.addedCpuUs.toFixed(1)} µs (rounds ${r.addedRangeUs.map((x) => x.toFixed(1)).join('..')}), ${fmt(r.allocBytes)} B allocated`, met: null });
+    out.push({
+      target: `${r.label}: CPU added to the SDK call, in process (no network)`,
+      result: `+${r.addedCpuUs.toFixed(1)} µs (rounds ${r.addedRangeUs.map((x) => x.toFixed(1)).join('..')}), ${fmt(r.allocBytes)} B allocated`,
+      met: null,
+    });
   }
   const seq = modes.seq;
   if (seq) {
-    for (const r of sy(seq)) out.push({ target: `${r.label}: seq non-stream overhead p50 <= 15 µs`, result: `${signedUs(r.overheadP50Us)} µs (rounds ${rangeUs(r.overheadRoundsUs)})`, met: r.overheadP50Us <= 15 });
-    for (const r of sy(seq)) out.push({ target: `${r.label}: CPU per request <= +2% of the direct SDK`, result: `${r.cpuVsFloorPct >= 0 ? '+' : ''}${r.cpuVsFloorPct.toFixed(1)}% (${fmt(r.cpuUsPerReq)} µs/req)`, met: r.cpuVsFloorPct <= 2 });
+    for (const r of sy(seq))
+      out.push({
+        target: `${r.label}: seq non-stream overhead p50 <= 15 µs`,
+        result: `${signedUs(r.overheadP50Us)} µs (rounds ${rangeUs(r.overheadRoundsUs)})`,
+        met: r.overheadP50Us <= 15,
+      });
+    for (const r of sy(seq))
+      out.push({
+        target: `${r.label}: CPU per request <= +2% of the direct SDK`,
+        result: `${r.cpuVsFloorPct >= 0 ? '+' : ''}${r.cpuVsFloorPct.toFixed(1)}% (${fmt(r.cpuUsPerReq)} µs/req)`,
+        met: r.cpuVsFloorPct <= 2,
+      });
   }
   if (modes['seq-stream']) {
-    for (const r of sy(modes['seq-stream'])) out.push({ target: `${r.label}: streaming adds <= 30 µs to the whole stream`, result: `${signedUs(r.overheadP50Us)} µs`, met: r.overheadP50Us <= 30 });
+    for (const r of sy(modes['seq-stream']))
+      out.push({
+        target: `${r.label}: streaming adds <= 30 µs to the whole stream`,
+        result: `${signedUs(r.overheadP50Us)} µs`,
+        met: r.overheadP50Us <= 30,
+      });
   }
   if (modes.c64) {
-    for (const r of sy(modes.c64)) out.push({ target: `${r.label}: 64 in flight throughput >= 97% of direct SDK`, result: `${r.throughputVsFloorPct.toFixed(1)}%`, met: r.throughputVsFloorPct >= 97 });
+    for (const r of sy(modes.c64))
+      out.push({
+        target: `${r.label}: 64 in flight throughput >= 97% of direct SDK`,
+        result: `${r.throughputVsFloorPct.toFixed(1)}%`,
+        met: r.throughputVsFloorPct >= 97,
+      });
   }
   if (micro) {
-    for (const e of micro.explain) out.push({ target: `routing decision (explain, 50 models/20 routes, ${e.strategy}) p50 < 5 µs`, result: `${e.p50Us.toFixed(2)} µs`, met: e.p50Us < 5 });
-    if (micro.streamEvent) out.push({ target: 'per stream event < 1 µs', result: `${micro.streamEvent.routerPerEventUs.toFixed(3)} µs (router minus provider, long minus short stream)`, met: micro.streamEvent.routerPerEventUs < 1 });
+    for (const e of micro.explain)
+      out.push({
+        target: `routing decision (explain, 50 models/20 routes, ${e.strategy}) p50 < 5 µs`,
+        result: `${e.p50Us.toFixed(2)} µs`,
+        met: e.p50Us < 5,
+      });
+    if (micro.streamEvent)
+      out.push({
+        target: 'per stream event < 1 µs',
+        result: `${micro.streamEvent.routerPerEventUs.toFixed(3)} µs (router minus provider, long minus short stream)`,
+        met: micro.streamEvent.routerPerEventUs < 1,
+      });
   }
   for (const [id, rows] of Object.entries(modes)) {
     const ps = peers(rows);
     if (!ps.length) continue;
     for (const r of sy(rows)) {
       const slower = ps.filter((p) => (MODES.find((m) => m.id === id)!.concurrency > 1 ? p.reqPerSec >= r.reqPerSec : p.p50Ms <= r.p50Ms));
-      out.push({ target: `${r.label} faster than every peer (${id})`, result: slower.length ? `not faster than ${slower.map((p) => p.label).join(', ')}` : `faster than ${ps.length} peers`, met: slower.length === 0 });
+      out.push({
+        target: `${r.label} faster than every peer (${id})`,
+        result: slower.length ? `not faster than ${slower.map((p) => p.label).join(', ')}` : `faster than ${ps.length} peers`,
+        met: slower.length === 0,
+      });
     }
   }
   return out;
@@ -228,7 +304,9 @@ function checkTargets(modes: Record<string, ClientModeSummary[]>, micro: MicroRe
 async function main(): Promise<void> {
   const t0 = Date.now();
   const info = machine();
-  log(`switchyard bench${QUICK ? ' --quick' : ''}: ${info.date}, node ${info.node}, ${info.nproc} CPUs (${info.cpuModel}), load ${info.loadavg.join(' ')}`);
+  log(
+    `switchyard bench${QUICK ? ' --quick' : ''}: ${info.date}, node ${info.node}, ${info.nproc} CPUs (${info.cpuModel}), load ${info.loadavg.join(' ')}`,
+  );
   const deps = ensureBenchDeps();
   log(`bench deps: ${deps.note}`);
 
@@ -255,7 +333,9 @@ async function main(): Promise<void> {
     if (!flag('no-clients')) {
       const only = opt('only')?.split(',');
       const wantedModes = opt('modes')?.split(',');
-      const specs = CLIENTS.filter((c) => (only ? only.includes(c.id) || c.id === FLOOR : QUICK ? c.quick : true)).filter((c) => !c.benchDeps || deps.ok);
+      const specs = CLIENTS.filter((c) => (only ? only.includes(c.id) || c.id === FLOOR : QUICK ? c.quick : true)).filter(
+        (c) => !c.benchDeps || deps.ok,
+      );
       const workers: Worker[] = [];
       const failed: Array<{ id: string; error: string }> = [];
       for (const spec of specs) {
@@ -276,7 +356,9 @@ async function main(): Promise<void> {
       const modeResults: Record<string, unknown> = {};
       for (const mode of MODES.filter((m) => !wantedModes || wantedModes.includes(m.id))) {
         const ms = Date.now();
-        log(`\n== ${mode.label}: ${mode.rounds} rounds x ${mode.n} requests per client (warm-up ${mode.warm}), load ${loadavg()[0]!.toFixed(2)}`);
+        log(
+          `\n== ${mode.label}: ${mode.rounds} rounds x ${mode.n} requests per client (warm-up ${mode.warm}), load ${loadavg()[0]!.toFixed(2)}`,
+        );
         for (const w of workers) await runOn(w, mode, mode.warm);
         const runs = new Map<string, RunResult[]>(workers.map((w) => [w.spec.id, []]));
         for (let r = 0; r < mode.rounds; r++) {
@@ -327,10 +409,18 @@ async function main(): Promise<void> {
 
     if (!flag('no-soak')) {
       const n = Number(opt('soak') ?? (QUICK ? 3_000 : 200_000));
-      log(`\n== soak: ${fmt(n)} requests through the router (realistic 5-model fallback config, 64 in flight, 1 in 10 streamed), load ${loadavg()[0]!.toFixed(2)}`);
+      log(
+        `\n== soak: ${fmt(n)} requests through the router (realistic 5-model fallback config, 64 in flight, 1 in 10 streamed), load ${loadavg()[0]!.toFixed(2)}`,
+      );
       try {
         const child = forkTs('soak.ts', ['--expose-gc']);
-        child.send({ origin: mock.origin, model: MODEL, n, concurrency: 64, maxMs: Number(opt('soak-cap-s') ?? (QUICK ? 15 : 150)) * 1000 });
+        child.send({
+          origin: mock.origin,
+          model: MODEL,
+          n,
+          concurrency: 64,
+          maxMs: Number(opt('soak-cap-s') ?? (QUICK ? 15 : 150)) * 1000,
+        });
         const s = await nextMessage<{ type: 'soak'; result: SoakResult; text: string }>(child, 1_800_000);
         result.soak = s.result;
         log(s.text);
@@ -347,7 +437,13 @@ async function main(): Promise<void> {
     const targets = checkTargets(modeSummaries, micro);
     result.targets = targets;
     log('\n== targets');
-    log(table(['target', 'result', 'met'], targets.map((t) => [t.target, t.result, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']), 2));
+    log(
+      table(
+        ['target', 'result', 'met'],
+        targets.map((t) => [t.target, t.result, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO']),
+        2,
+      ),
+    );
   }
   result.loadavgEnd = loadavg();
   result.seconds = (Date.now() - t0) / 1000;

@@ -44,7 +44,10 @@ export async function componentMicro(sy: Switchyard, scale: number): Promise<{ r
   if (CircuitBreaker) {
     try {
       const b = new CircuitBreaker({ failureThreshold: 5, cooldownMs: 30_000 });
-      results.push({ name: 'circuit breaker: tryAcquire() + record(success)', meanUs: await timeAsync(async () => b.record(b.tryAcquire(), 'success'), n * 4) });
+      results.push({
+        name: 'circuit breaker: tryAcquire() + record(success)',
+        meanUs: await timeAsync(async () => b.record(b.tryAcquire(), 'success'), n * 4),
+      });
     } catch (e) {
       notes.push(`breaker micro-benchmark failed: ${String(e)}`);
     }
@@ -86,8 +89,12 @@ export async function componentMicro(sy: Switchyard, scale: number): Promise<{ r
   } else notes.push('cost ledger (createLedger) not found: not measured');
   if (createBudgetEngine) {
     try {
-      const engine = createBudgetEngine({ budgets: [{ scope: { tenant: 'acme' }, period: 'day', limitUsd: 1_000_000_000, onExceed: 'downgrade' }] });
-      const candidates = [{ model: 'gpt-mini', provider: 'gpt', providerModel: 'gpt-4o-mini', pricing: { input: 0.15, output: 0.6 }, maxOutputTokens: 4096 }];
+      const engine = createBudgetEngine({
+        budgets: [{ scope: { tenant: 'acme' }, period: 'day', limitUsd: 1_000_000_000, onExceed: 'downgrade' }],
+      });
+      const candidates = [
+        { model: 'gpt-mini', provider: 'gpt', providerModel: 'gpt-4o-mini', pricing: { input: 0.15, output: 0.6 }, maxOutputTokens: 4096 },
+      ];
       results.push({
         name: 'budget: admit(1 budget, 1 candidate) + settle() (in-memory store)',
         meanUs: await timeAsync(async () => {

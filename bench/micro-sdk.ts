@@ -20,7 +20,15 @@ import { CLIENTS } from './clients/index.js';
 import { variantRouter } from './clients/switchyard.js';
 import { fmt, median } from './lib/stats.js';
 import { anthropicJson, geminiJson, openaiJson } from './mock/payloads.js';
-import { ANTHROPIC_MODEL, anthropicMessages, anthropicSdk, GEMINI_MODEL, geminiSdk, oneModelRouter, wireProvider } from './clients/other-wires.js';
+import {
+  ANTHROPIC_MODEL,
+  anthropicMessages,
+  anthropicSdk,
+  GEMINI_MODEL,
+  geminiSdk,
+  oneModelRouter,
+  wireProvider,
+} from './clients/other-wires.js';
 
 export interface OverSdkRow {
   id: string;
@@ -70,7 +78,14 @@ function openaiClients(): Client[] {
   const sdk = directClient(ORIGIN, fetchImpl);
   const req = benchRequest();
   const wire = { sdk: 'the openai SDK', floor: 'sdk' };
-  const out: Client[] = [{ id: 'sdk', label: 'openai SDK direct', ...wire, call: () => sdk.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] }) }];
+  const out: Client[] = [
+    {
+      id: 'sdk',
+      label: 'openai SDK direct',
+      ...wire,
+      call: () => sdk.chat.completions.create({ model: MODEL, messages: [{ role: 'user', content: PROMPT }] }),
+    },
+  ];
   for (const id of ROUTER_IDS) {
     const spec = CLIENTS.find((c) => c.id === id);
     if (!spec?.variant) throw new Error(`micro-sdk: no switchyard client "${id}" in clients/index.ts`);
@@ -92,9 +107,19 @@ async function otherWireClients(): Promise<Client[]> {
   const a = { sdk: '@anthropic-ai/sdk', floor: 'anthropic-sdk' };
   const g = { sdk: '@google/genai', floor: 'gemini-sdk' };
   return [
-    { id: 'anthropic-sdk', label: 'anthropic SDK direct', ...a, call: () => anthropic.messages.create({ model: ANTHROPIC_MODEL, max_tokens: 1024, messages: anthropicMessages }) },
+    {
+      id: 'anthropic-sdk',
+      label: 'anthropic SDK direct',
+      ...a,
+      call: () => anthropic.messages.create({ model: ANTHROPIC_MODEL, max_tokens: 1024, messages: anthropicMessages }),
+    },
     { id: 'sy-anthropic', label: 'switchyard anthropic 1 model', ...a, router: claude, call: () => claude.chat(req) },
-    { id: 'gemini-sdk', label: '@google/genai direct', ...g, call: () => genai.models.generateContent({ model: GEMINI_MODEL, contents: PROMPT }) },
+    {
+      id: 'gemini-sdk',
+      label: '@google/genai direct',
+      ...g,
+      call: () => genai.models.generateContent({ model: GEMINI_MODEL, contents: PROMPT }),
+    },
     { id: 'sy-gemini', label: 'switchyard gemini 1 model', ...g, router: gemini, call: () => gemini.chat(req) },
   ];
 }
@@ -131,7 +156,16 @@ export async function overSdkMicro(quick: boolean): Promise<OverSdkRow[]> {
   const rows: OverSdkRow[] = [];
   for (const c of all) {
     const d = added.get(c.id)!;
-    rows.push({ id: c.id, label: c.label, sdk: c.sdk, floor: c.id === c.floor, cpuUs: median(cpu.get(c.id)!), addedCpuUs: median(d), addedRangeUs: [Math.min(...d), Math.max(...d)], allocBytes: await bytesPerCall(c.call, 10, quick ? 9 : 25, afterWriteBehind) });
+    rows.push({
+      id: c.id,
+      label: c.label,
+      sdk: c.sdk,
+      floor: c.id === c.floor,
+      cpuUs: median(cpu.get(c.id)!),
+      addedCpuUs: median(d),
+      addedRangeUs: [Math.min(...d), Math.max(...d)],
+      allocBytes: await bytesPerCall(c.call, 10, quick ? 9 : 25, afterWriteBehind),
+    });
     await c.router?.close();
   }
   return rows;

@@ -133,7 +133,12 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
     await e.router.close();
   }
   if (only === 'explain') {
-    const rows = explain.map((e) => [`router.explain, 50 models / 20 routes, ${e.strategy}`, `${e.p50Us.toFixed(2)} µs`, Number.isFinite(e.p99Us) ? `${e.p99Us.toFixed(2)} µs` : 'n/a', `${e.meanUs.toFixed(2)} µs`]);
+    const rows = explain.map((e) => [
+      `router.explain, 50 models / 20 routes, ${e.strategy}`,
+      `${e.p50Us.toFixed(2)} µs`,
+      Number.isFinite(e.p99Us) ? `${e.p99Us.toFixed(2)} µs` : 'n/a',
+      `${e.meanUs.toFixed(2)} µs`,
+    ]);
     const text = [`tool: ${tool}`, table(['micro-benchmark', 'p50', 'p99', 'mean'], rows), ...notes.map((n) => `note: ${n}`)].join('\n');
     return { results: { tool, explain, routerChat: [], cost: { computeCostNs: NaN }, components: [], notes }, text };
   }
@@ -149,16 +154,33 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
     const offered = extras === 'all' ? all : extras === 'none' ? {} : { [extras]: all[extras] };
     const b = buildRouter({ providers, models: ms }, offered, { events });
     const on = b.accepted.filter((k) => k !== 'strategy');
-    const what = extras === 'none' ? (events ? 'events only' : 'bare (defaults only)') : extras === 'all' ? `realistic (${on.join(', ') || 'nothing accepted'}${events ? ', events' : ''})` : `${extras} only${on.length ? '' : ' (not accepted: same as bare)'}`;
+    const what =
+      extras === 'none'
+        ? events
+          ? 'events only'
+          : 'bare (defaults only)'
+        : extras === 'all'
+          ? `realistic (${on.join(', ') || 'nothing accepted'}${events ? ', events' : ''})`
+          : `${extras} only${on.length ? '' : ' (not accepted: same as bare)'}`;
     return { router: b.router, label: `${models} model(s), ${what}` };
   };
   // The whole realistic configuration, then each option alone (what each one costs per request).
-  const configs: Array<[string, boolean, number]> = [['none', false, 1], ['all', true, 1], ['all', true, 5], ['none', true, 1], ...Object.keys(realisticExtras(['p0'])).map((k): [string, boolean, number] => [k, false, 1])];
+  const configs: Array<[string, boolean, number]> = [
+    ['none', false, 1],
+    ['all', true, 1],
+    ['all', true, 5],
+    ['none', true, 1],
+    ...Object.keys(realisticExtras(['p0'])).map((k): [string, boolean, number] => [k, false, 1]),
+  ];
   for (const [extras, events, models] of configs) {
     const { router, label } = mk(extras, events, models);
     await batchAsyncUs(() => router.chat(req), Math.round(2_000 * scale) + 200, 1, quick ? 300 : 2_000); // warm-up
     const perCallUs = await batchAsyncUs(() => router.chat(req), Math.round(5_000 * scale) + 200, 3, quick ? 400 : 3_000);
-    routerChat.push({ config: label, perCallUs, allocBytes: await bytesPerCall(() => router.chat(req), 10, quick ? 9 : 25, afterWriteBehind) });
+    routerChat.push({
+      config: label,
+      perCallUs,
+      allocBytes: await bytesPerCall(() => router.chat(req), 10, quick ? 9 : 25, afterWriteBehind),
+    });
     await router.close();
   }
 
@@ -170,8 +192,15 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
   const mkChunks = (n: number): string[] => Array.from({ length: n }, (_, i) => (i ? ' w' : 'w') + (i % 10));
   const long = mkChunks(EVENTS);
   const short = mkChunks(SHORT);
-  const provider = mockProvider({ name: 'p0', reply: (r) => (r.messages.length > 1 ? { text: short.join(''), chunks: short } : { text: long.join(''), chunks: long }) });
-  const sb = buildRouter({ providers: { p0: provider }, models: { m: { provider: 'p0', model: 'vendor', pricing: { input: 0.15, output: 0.6 } } } }, realisticExtras(['p0']), { events: true });
+  const provider = mockProvider({
+    name: 'p0',
+    reply: (r) => (r.messages.length > 1 ? { text: short.join(''), chunks: short } : { text: long.join(''), chunks: long }),
+  });
+  const sb = buildRouter(
+    { providers: { p0: provider }, models: { m: { provider: 'p0', model: 'vendor', pricing: { input: 0.15, output: 0.6 } } } },
+    realisticExtras(['p0']),
+    { events: true },
+  );
   const shortReq = benchRequest({ messages: [...req.messages, { role: 'assistant', content: 'ok' }, { role: 'user', content: 'again' }] });
   const preq = { messages: req.messages, params: {} };
   const pshort = { messages: shortReq.messages, params: {} };
@@ -203,10 +232,13 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
   let acc = new StreamAccumulator();
   let k = 0;
   const accumulatorAddNs =
-    batchUs(() => {
-      if (++k % EVENTS === 0) acc = new StreamAccumulator();
-      return acc.add(part, { provider: 'bench', model: 'bench' });
-    }, Math.round(1_000_000 * scale)) * 1000;
+    batchUs(
+      () => {
+        if (++k % EVENTS === 0) acc = new StreamAccumulator();
+        return acc.add(part, { provider: 'bench', model: 'bench' });
+      },
+      Math.round(1_000_000 * scale),
+    ) * 1000;
 
   // --- cost
   const usage = { inputTokens: 1234, outputTokens: 567, totalTokens: 1801, cachedInputTokens: 200 };
@@ -230,11 +262,26 @@ export async function runMicro(quick: boolean, useTinybench: boolean, only?: 'ex
     table(
       ['micro-benchmark', 'p50', 'p99', 'mean'],
       [
-        ...explain.map((e) => [`router.explain, 50 models / 20 routes, ${e.strategy}`, `${e.p50Us.toFixed(2)} µs`, Number.isFinite(e.p99Us) ? `${e.p99Us.toFixed(2)} µs` : 'n/a', `${e.meanUs.toFixed(2)} µs`]),
-        ...routerChat.map((c) => [`router.chat over in-process mockProvider, ${c.config}`, '', '', `${c.perCallUs.toFixed(2)} µs, ${Number.isFinite(c.allocBytes) ? `${fmt(c.allocBytes)} B allocated` : 'allocation not measured (no --expose-gc)'}`]),
+        ...explain.map((e) => [
+          `router.explain, 50 models / 20 routes, ${e.strategy}`,
+          `${e.p50Us.toFixed(2)} µs`,
+          Number.isFinite(e.p99Us) ? `${e.p99Us.toFixed(2)} µs` : 'n/a',
+          `${e.meanUs.toFixed(2)} µs`,
+        ]),
+        ...routerChat.map((c) => [
+          `router.chat over in-process mockProvider, ${c.config}`,
+          '',
+          '',
+          `${c.perCallUs.toFixed(2)} µs, ${Number.isFinite(c.allocBytes) ? `${fmt(c.allocBytes)} B allocated` : 'allocation not measured (no --expose-gc)'}`,
+        ]),
         [`stream: router.stream, ${EVENTS} deltas (mockProvider), whole stream`, '', '', `${fmt(routerStreamUs)} µs`],
         [`stream: provider.stream alone, ${EVENTS} deltas`, '', '', `${fmt(providerStreamUs)} µs`],
-        [`per stream event: router work = ((router - provider) at ${EVENTS} - same at ${SHORT}) / ${EVENTS - SHORT}`, '', '', `${routerPerEventUs.toFixed(3)} µs`],
+        [
+          `per stream event: router work = ((router - provider) at ${EVENTS} - same at ${SHORT}) / ${EVENTS - SHORT}`,
+          '',
+          '',
+          `${routerPerEventUs.toFixed(3)} µs`,
+        ],
         ['StreamAccumulator.add(text-delta)', '', '', `${accumulatorAddNs.toFixed(0)} ns`],
         ['computeCost(usage, pricing)', '', '', `${computeCostNs.toFixed(0)} ns`],
         ...comps.results.map((c) => [c.name, '', '', `${c.meanUs.toFixed(2)} µs`]),

@@ -61,9 +61,19 @@ export function analyse(file: string, top = 25): string {
     }
   }
   const pctOf = (us: number): string => `${((us / busy) * 100).toFixed(1)}%`;
-  const pkgRows = [...pkgs].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([k, v]) => [k, `${(v / 1000).toFixed(0)} ms`, pctOf(v)]);
-  const fnRows = [...fns].sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => [k, `${(v / 1000).toFixed(1)} ms`, pctOf(v)]);
-  return [`busy (non-idle) samples: ${(busy / 1000).toFixed(0)} ms`, table(['self time by package', 'ms', '% busy'], pkgRows), table(['hottest functions of switchyard and its dependencies (self)', 'ms', '% busy'], fnRows)].join('\n');
+  const pkgRows = [...pkgs]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([k, v]) => [k, `${(v / 1000).toFixed(0)} ms`, pctOf(v)]);
+  const fnRows = [...fns]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([k, v]) => [k, `${(v / 1000).toFixed(1)} ms`, pctOf(v)]);
+  return [
+    `busy (non-idle) samples: ${(busy / 1000).toFixed(0)} ms`,
+    table(['self time by package', 'ms', '% busy'], pkgRows),
+    table(['hottest functions of switchyard and its dependencies (self)', 'ms', '% busy'], fnRows),
+  ].join('\n');
 }
 
 async function main(): Promise<void> {
@@ -99,9 +109,18 @@ async function main(): Promise<void> {
   const dir = join(HERE, '.profiles');
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const args = [`--child`, `--dir=${dir}`, `--origin=http://127.0.0.1:${port}`, `--client=${arg('client', 'sy-one')}`, `--n=${arg('n', '20000')}`, ...(process.argv.includes('--stream') ? ['--stream'] : [])];
+  const args = [
+    `--child`,
+    `--dir=${dir}`,
+    `--origin=http://127.0.0.1:${port}`,
+    `--client=${arg('client', 'sy-one')}`,
+    `--n=${arg('n', '20000')}`,
+    ...(process.argv.includes('--stream') ? ['--stream'] : []),
+  ];
   const child = fork(fileURLToPath(import.meta.url), args, { execArgv: process.execArgv });
-  child.on('message', (m: { perReqUs: number }) => console.log(`${arg('client', 'sy-one')}: ${m.perReqUs.toFixed(0)} µs per request (profiled)`));
+  child.on('message', (m: { perReqUs: number }) =>
+    console.log(`${arg('client', 'sy-one')}: ${m.perReqUs.toFixed(0)} µs per request (profiled)`),
+  );
   await new Promise((r) => child.once('exit', r));
   mock.kill();
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));

@@ -34,7 +34,13 @@ const mem = (done: number): { done: number; rssMB: number; heapUsedMB: number } 
   return { done, rssMB: Math.round((m.rss / 1048576) * 10) / 10, heapUsedMB: Math.round((m.heapUsed / 1048576) * 10) / 10 };
 };
 
-export async function soak(origin: string, model: string, n: number, concurrency: number, maxMs = Infinity): Promise<{ result: SoakResult; text: string }> {
+export async function soak(
+  origin: string,
+  model: string,
+  n: number,
+  concurrency: number,
+  maxMs = Infinity,
+): Promise<{ result: SoakResult; text: string }> {
   await initSwitchyard();
   const providers = openaiProviders(origin, 5);
   const names = Object.keys(providers);
@@ -75,8 +81,7 @@ export async function soak(origin: string, model: string, n: number, concurrency
       if (done === warm) {
         warmSample = mem(done);
         lastSampleAt = performance.now();
-      }
-      else if (done % step === 0 || (done > warm && performance.now() - lastSampleAt > sampleEveryMs)) {
+      } else if (done % step === 0 || (done > warm && performance.now() - lastSampleAt > sampleEveryMs)) {
         samples.push(mem(done));
         lastSampleAt = performance.now();
       }
@@ -109,7 +114,11 @@ export async function soak(origin: string, model: string, n: number, concurrency
     `config: ${result.config}; ${fmt(done)}${done < n ? ` of ${fmt(n)} planned (TIME CAP reached)` : ''} requests in ${seconds.toFixed(1)} s (${fmt(result.reqPerSec)} req/s), ${errors} errors${firstError ? ` (first: ${firstError})` : ''}`,
     table(
       ['point', 'requests done', 'RSS MB', 'heap used MB (after GC)'],
-      [['after warm-up', fmt(w.done), w.rssMB.toFixed(1), w.heapUsedMB.toFixed(1)], ...samples.map((s) => ['', fmt(s.done), s.rssMB.toFixed(1), s.heapUsedMB.toFixed(1)]), ['end', fmt(done), end.rssMB.toFixed(1), end.heapUsedMB.toFixed(1)]],
+      [
+        ['after warm-up', fmt(w.done), w.rssMB.toFixed(1), w.heapUsedMB.toFixed(1)],
+        ...samples.map((s) => ['', fmt(s.done), s.rssMB.toFixed(1), s.heapUsedMB.toFixed(1)]),
+        ['end', fmt(done), end.rssMB.toFixed(1), end.heapUsedMB.toFixed(1)],
+      ],
     ),
   ].join('\n');
   return { result, text };

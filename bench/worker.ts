@@ -31,10 +31,7 @@ export interface RunResult {
   maxRss: number;
 }
 export type ToWorker = { type: 'init'; id: string; origin: string; model: string; expect: string } | RunCommand | { type: 'exit' };
-export type FromWorker =
-  | { type: 'ready'; notes: string[]; config?: string; check: string }
-  | { type: 'failed'; error: string }
-  | RunResult;
+export type FromWorker = { type: 'ready'; notes: string[]; config?: string; check: string } | { type: 'failed'; error: string } | RunResult;
 
 const send = (m: FromWorker): void => {
   process.send!(m);
@@ -106,7 +103,8 @@ process.on('message', (m: ToWorker) => {
         // One call of each kind, checked, before any measurement.
         const a = await client.chat();
         const b = await client.stream(() => undefined);
-        if (a !== m.expect || b !== m.expect) throw new Error(`wrong answer: chat=${JSON.stringify(a.slice(0, 60))} stream=${JSON.stringify(b.slice(0, 60))}`);
+        if (a !== m.expect || b !== m.expect)
+          throw new Error(`wrong answer: chat=${JSON.stringify(a.slice(0, 60))} stream=${JSON.stringify(b.slice(0, 60))}`);
         send({ type: 'ready', notes: client.notes, ...(client.config !== undefined && { config: client.config }), check: 'ok' });
       } else if (m.type === 'run') {
         send(await run(m));

@@ -48,12 +48,24 @@ const TENANTS = ['acme', 'globex', 'initech'];
 export function createDemo(options: { sampleMs?: number; refreshMs?: number } = {}): Demo {
   let failing = false;
   // Realistic token counts so that spend and budgets move: 600-2,000 tokens in, 150-600 out.
-  const sized = (text: string) => () => ({ text, usage: { inputTokens: 600 + Math.floor(Math.random() * 1400), outputTokens: 150 + Math.floor(Math.random() * 450) } });
+  const sized = (text: string) => () => ({
+    text,
+    usage: { inputTokens: 600 + Math.floor(Math.random() * 1400), outputTokens: 150 + Math.floor(Math.random() * 450) },
+  });
   const config: RouterOptions = {
     providers: {
-      openai: mockProvider({ name: 'openai', reply: sized('Your order ships tomorrow.'), latencyMs: { min: 60, max: 220 }, failRate: { probability: 0.03, with: 503 } }),
+      openai: mockProvider({
+        name: 'openai',
+        reply: sized('Your order ships tomorrow.'),
+        latencyMs: { min: 60, max: 220 },
+        failRate: { probability: 0.03, with: 503 },
+      }),
       anthropic: mockProvider({ name: 'anthropic', reply: sized('Here is the compliance summary.'), latencyMs: { min: 140, max: 420 } }),
-      deepseek: mockProvider({ name: 'deepseek', reply: (_req) => (failing ? { fail: 503 } : sized('好的，这是您的答案。')()), latencyMs: { min: 90, max: 260 } }),
+      deepseek: mockProvider({
+        name: 'deepseek',
+        reply: (_req) => (failing ? { fail: 503 } : sized('好的，这是您的答案。')()),
+        latencyMs: { min: 90, max: 260 },
+      }),
       local: mockProvider({ name: 'local', reply: sized('(local model) done.'), latencyMs: { min: 25, max: 90 } }),
     },
     models: {
@@ -145,10 +157,16 @@ async function main(): Promise<void> {
   for (const t of timers) clearTimeout(t);
   await new Promise((resolve) => setTimeout(resolve, 500));
   const auth = { authorization: `Basic ${Buffer.from('admin:admin').toString('base64')}` };
-  const health = (await (await fetch(`${url}providers/health`, { headers: auth })).json()) as { providers: Record<string, { state: string; disabled: boolean }> };
-  for (const [name, p] of Object.entries(health.providers)) console.log(`provider ${name.padEnd(10)} ${p.state}${p.disabled ? ' (disabled)' : ''}`);
-  const summary = (await (await fetch(`${url}providers/costs/summary?by=tenant`, { headers: auth })).json()) as { rows: Array<{ group: { tenant: string | null }; requests: number; costUsd: number }> };
-  for (const r of summary.rows) console.log(`tenant ${String(r.group.tenant).padEnd(8)} ${String(r.requests).padStart(4)} requests  $${r.costUsd.toFixed(4)}`);
+  const health = (await (await fetch(`${url}providers/health`, { headers: auth })).json()) as {
+    providers: Record<string, { state: string; disabled: boolean }>;
+  };
+  for (const [name, p] of Object.entries(health.providers))
+    console.log(`provider ${name.padEnd(10)} ${p.state}${p.disabled ? ' (disabled)' : ''}`);
+  const summary = (await (await fetch(`${url}providers/costs/summary?by=tenant`, { headers: auth })).json()) as {
+    rows: Array<{ group: { tenant: string | null }; requests: number; costUsd: number }>;
+  };
+  for (const r of summary.rows)
+    console.log(`tenant ${String(r.group.tenant).padEnd(8)} ${String(r.requests).padStart(4)} requests  $${r.costUsd.toFixed(4)}`);
   const refused = await fetch(`${url}providers/health`);
   console.log(`without credentials: HTTP ${refused.status}`);
   server.close();

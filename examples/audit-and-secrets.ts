@@ -86,7 +86,16 @@ await restarted.close();
 const entries = await readAuditFile(file);
 console.log(`audit file: ${entries.length} entries, verify:`, JSON.stringify(verifyAuditLog(entries, { heads })));
 const first = entries[0] as { type: string; tenant: string | null; model?: string; fallbackUsed?: boolean; attempts?: unknown[] };
-console.log('first entry:', first.type, first.tenant, first.model, 'fallbackUsed:', first.fallbackUsed, 'attempts:', first.attempts?.length);
+console.log(
+  'first entry:',
+  first.type,
+  first.tenant,
+  first.model,
+  'fallbackUsed:',
+  first.fallbackUsed,
+  'attempts:',
+  first.attempts?.length,
+);
 const tampered = structuredClone(entries) as Array<Record<string, unknown>>;
 (tampered[1] as { latencyMs?: number }).latencyMs = 1;
 console.log('after editing entry 1:', JSON.stringify(verifyAuditLog(tampered)));

@@ -17,11 +17,14 @@ const options: RouterOptions = {
 const router = createRouter(options);
 // The store's health (a Redis store's outages; the memory store never emits): see docs/state.md.
 router.on('store', (e) => console.log(`store ${e.store}: ${e.type}`));
-const ask = (maxTokens: number) => router.chat({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], tenant: 'acme', params: { maxTokens } });
+const ask = (maxTokens: number) =>
+  router.chat({ messages: [{ role: 'user', content: 'x'.repeat(4_000) }], tenant: 'acme', params: { maxTokens } });
 
 for (let i = 0; i < 3; i++) await ask(100);
 const [status] = await router.budgets.status({ tenant: 'acme' });
-console.log(`acme ${status!.period} ${status!.periodKey}: spent ${status!.spentMicros} µ$, held ${status!.heldMicros}, remaining ${status!.remainingMicros} of ${status!.limitMicros}`);
+console.log(
+  `acme ${status!.period} ${status!.periodKey}: spent ${status!.spentMicros} µ$, held ${status!.heldMicros}, remaining ${status!.remainingMicros} of ${status!.limitMicros}`,
+);
 
 try {
   await ask(500);

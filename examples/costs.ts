@@ -34,21 +34,37 @@ const router = createRouter({
   ],
   ledger: { maxRecords: 1_000 },
 });
-router.on('budget-alert', (a) => console.log(`budget alert: ${a.budgetId} at ${a.threshold * 100}% (${a.reason}), spent $${a.spentMicros / 1e6} of $${a.limitMicros / 1e6}`));
+router.on('budget-alert', (a) =>
+  console.log(
+    `budget alert: ${a.budgetId} at ${a.threshold * 100}% (${a.reason}), spent $${a.spentMicros / 1e6} of $${a.limitMicros / 1e6}`,
+  ),
+);
 
 for (let i = 0; i < 6; i++) {
-  const res = await router.chat({ messages: [{ role: 'user', content: 'Write the summary for the customer letter.' }], tenant: 'acme', agent: 'writer', params: { maxTokens: 800 } });
-  console.log(`acme writer #${i + 1}: ${res.route.model}${res.route.skipped.length ? ` (skipped: ${res.route.skipped.map((s) => s.reason).join(', ')})` : ''} $${res.cost.totalUsd.toFixed(6)}`);
+  const res = await router.chat({
+    messages: [{ role: 'user', content: 'Write the summary for the customer letter.' }],
+    tenant: 'acme',
+    agent: 'writer',
+    params: { maxTokens: 800 },
+  });
+  console.log(
+    `acme writer #${i + 1}: ${res.route.model}${res.route.skipped.length ? ` (skipped: ${res.route.skipped.map((s) => s.reason).join(', ')})` : ''} $${res.cost.totalUsd.toFixed(6)}`,
+  );
 }
 await router.chat({ messages: [{ role: 'user', content: '我的退款什么时候到账？' }], tenant: 'acme' });
 await router.chat({ messages: [{ role: 'user', content: 'Where is my refund?' }], tenant: 'globex', params: { maxTokens: 100 } });
-const blocked = await router.chat({ messages: [{ role: 'user', content: 'And another question.' }], tenant: 'globex', agent: 'writer' }).catch((e: unknown) => e);
+const blocked = await router
+  .chat({ messages: [{ role: 'user', content: 'And another question.' }], tenant: 'globex', agent: 'writer' })
+  .catch((e: unknown) => e);
 assert.ok(BudgetExceededError.isInstance(blocked));
 console.log('globex blocked:', blocked.message);
 
 const summary = await router.costs.summary({ by: ['tenant', 'model'] });
 console.log('\nper tenant and model:');
-for (const row of summary.rows) console.log(`  ${String(row.group.tenant).padEnd(7)} ${String(row.group.model).padEnd(7)} ${row.requests} req  ${row.tokens.total} tokens  $${row.costUsd.toFixed(6)}`);
+for (const row of summary.rows)
+  console.log(
+    `  ${String(row.group.tenant).padEnd(7)} ${String(row.group.model).padEnd(7)} ${row.requests} req  ${row.tokens.total} tokens  $${row.costUsd.toFixed(6)}`,
+  );
 console.log(`  total: $${summary.total.costUsd.toFixed(6)} (exact: ${summary.exact})`);
 
 const acmeOnly = await router.costs.summary({ tenant: 'acme' });
@@ -59,7 +75,10 @@ console.log('\nCSV export, first lines:\n' + csv.split('\r\n').slice(0, 3).join(
 
 const comparison = await router.costs.compare({ models: ['gpt-4o-mini', 'claude-haiku-4-5', 'deepseek-chat'] });
 console.log(`\nactual: $${comparison.actual.costUsd.toFixed(6)} for ${comparison.actual.requests} requests; if you had used...`);
-for (const row of comparison.alternatives) console.log(`  ${row.name.padEnd(18)} $${row.costUsd.toFixed(6)} (${row.deltaMicros >= 0 ? '+' : ''}${(row.deltaMicros / 1e6).toFixed(6)})`);
+for (const row of comparison.alternatives)
+  console.log(
+    `  ${row.name.padEnd(18)} $${row.costUsd.toFixed(6)} (${row.deltaMicros >= 0 ? '+' : ''}${(row.deltaMicros / 1e6).toFixed(6)})`,
+  );
 
 const forecast = await router.costs.forecast({ period: 'month' });
 console.log(`\nmonth so far $${forecast.spentUsd.toFixed(6)}, projected $${forecast.projectedUsd.toFixed(4)}`);
@@ -71,12 +90,18 @@ await router.close();
 const cut = new InvalidResponseError({ provider: 'gpt', model: 'gpt-4o-mini', message: 'The stream was reset after its usage chunk' });
 cut.reportedUsage = { inputTokens: 1_200, outputTokens: 300, totalTokens: 1_500 };
 const billedRouter = createRouter({
-  providers: { gpt: mockProvider({ name: 'gpt', reply: [{ fail: cut }] }), deepseek: mockProvider({ name: 'deepseek', reply: 'Your refund is on its way.' }) },
+  providers: {
+    gpt: mockProvider({ name: 'gpt', reply: [{ fail: cut }] }),
+    deepseek: mockProvider({ name: 'deepseek', reply: 'Your refund is on its way.' }),
+  },
   models: { mini: { provider: 'gpt', model: 'gpt-4o-mini' }, ds: { provider: 'deepseek', model: 'deepseek-chat' } },
   routes: [{ when: () => true, use: ['mini', 'ds'] }],
   retry: { retries: 0 },
 });
 const served = await billedRouter.chat({ messages: [{ role: 'user', content: 'Where is my refund?' }] });
 console.log(`\nserved by ${served.route.model} after a billed failure; ledger:`);
-for (const r of await billedRouter.costs.records({})) console.log(`  ${r.kind.padEnd(14)} ${r.model.padEnd(5)} ${r.tokens.input} in ${r.tokens.output} out $${(r.costMicros / 1e6).toFixed(6)}`);
+for (const r of await billedRouter.costs.records({}))
+  console.log(
+    `  ${r.kind.padEnd(14)} ${r.model.padEnd(5)} ${r.tokens.input} in ${r.tokens.output} out $${(r.costMicros / 1e6).toFixed(6)}`,
+  );
 await billedRouter.close();

@@ -9,16 +9,57 @@ import { createRouter, type RouterOptions } from '../src/index.js';
 import { mockProvider } from '../src/testing.js';
 import { seededRandom } from '../src/providers/mock/random.js';
 
-const vendor = (name: string) => mockProvider({ name, reply: (req) => `[${name}] ${JSON.stringify(req.messages.at(-1)?.content).slice(0, 40)}` });
+const vendor = (name: string) =>
+  mockProvider({ name, reply: (req) => `[${name}] ${JSON.stringify(req.messages.at(-1)?.content).slice(0, 40)}` });
 
 const options: RouterOptions = {
-  providers: { claude: vendor('claude'), gemini: vendor('gemini'), deepseek: vendor('deepseek'), gpt: vendor('gpt'), local: vendor('ollama') },
+  providers: {
+    claude: vendor('claude'),
+    gemini: vendor('gemini'),
+    deepseek: vendor('deepseek'),
+    gpt: vendor('gpt'),
+    local: vendor('ollama'),
+  },
   models: {
-    'claude-sonnet': { provider: 'claude', model: 'claude-sonnet-4-5', pricing: { input: 3, output: 15 }, tier: 'premium', strengths: ['reasoning', 'compliance'], capabilities: { vision: true } },
-    'gemini-flash': { provider: 'gemini', model: 'gemini-2.5-flash', pricing: { input: 0.3, output: 2.5 }, tier: 'economy', strengths: ['fast', 'sentiment'], capabilities: { vision: true } },
-    'ds-chat': { provider: 'deepseek', model: 'deepseek-chat', pricing: { input: 0.28, output: 0.42, cachedInput: 0.028 }, tier: 'economy', strengths: ['chinese'], capabilities: { vision: false } },
-    'gpt-mini': { provider: 'gpt', model: 'gpt-4o-mini', pricing: { input: 0.15, output: 0.6 }, tier: 'economy', capabilities: { vision: true } },
-    llama: { provider: 'local', model: 'llama3.1:8b', pricing: { input: 0, output: 0 }, tier: 'economy', contextWindow: 8_192, capabilities: { tools: false } },
+    'claude-sonnet': {
+      provider: 'claude',
+      model: 'claude-sonnet-4-5',
+      pricing: { input: 3, output: 15 },
+      tier: 'premium',
+      strengths: ['reasoning', 'compliance'],
+      capabilities: { vision: true },
+    },
+    'gemini-flash': {
+      provider: 'gemini',
+      model: 'gemini-2.5-flash',
+      pricing: { input: 0.3, output: 2.5 },
+      tier: 'economy',
+      strengths: ['fast', 'sentiment'],
+      capabilities: { vision: true },
+    },
+    'ds-chat': {
+      provider: 'deepseek',
+      model: 'deepseek-chat',
+      pricing: { input: 0.28, output: 0.42, cachedInput: 0.028 },
+      tier: 'economy',
+      strengths: ['chinese'],
+      capabilities: { vision: false },
+    },
+    'gpt-mini': {
+      provider: 'gpt',
+      model: 'gpt-4o-mini',
+      pricing: { input: 0.15, output: 0.6 },
+      tier: 'economy',
+      capabilities: { vision: true },
+    },
+    llama: {
+      provider: 'local',
+      model: 'llama3.1:8b',
+      pricing: { input: 0, output: 0 },
+      tier: 'economy',
+      contextWindow: 8_192,
+      capabilities: { tools: false },
+    },
   },
   groups: {
     'chain-openai': { use: ['gpt-mini', 'claude-sonnet'], weight: 3 },
@@ -44,11 +85,16 @@ const options: RouterOptions = {
 const router = createRouter(options);
 const ask = async (agent: string, content: string) => {
   const res = await router.chat({ messages: [{ role: 'user', content }], agent, tenant: 'acme' });
-  console.log(`${agent.padEnd(15)} ${res.route.model.padEnd(14)} via ${(router.explain({ messages: [{ role: 'user', content }], agent }).routeName ?? 'default').padEnd(17)} ${content.slice(0, 30)}`);
+  console.log(
+    `${agent.padEnd(15)} ${res.route.model.padEnd(14)} via ${(router.explain({ messages: [{ role: 'user', content }], agent }).routeName ?? 'default').padEnd(17)} ${content.slice(0, 30)}`,
+  );
   return res;
 };
 
-assert.equal((await ask('compliance', 'Review this refund script for regulatory issues, compare it with the policy and list the risks.')).route.model, 'claude-sonnet');
+assert.equal(
+  (await ask('compliance', 'Review this refund script for regulatory issues, compare it with the policy and list the risks.')).route.model,
+  'claude-sonnet',
+);
 assert.equal((await ask('sentiment', 'The delivery was late again and nobody called me.')).route.model, 'gemini-flash');
 assert.equal((await ask('product-expert', 'Does the X200 support wireless charging?')).route.model, 'ds-chat');
 assert.equal((await ask('order-status', '我的订单什么时候到？')).route.model, 'ds-chat');
@@ -57,7 +103,19 @@ assert.equal((await ask('faq', 'What are your opening hours?')).route.model, 'll
 const chat = await ask('chat', 'Tell me about your loyalty program and how points expire, and whether I can transfer them?');
 assert.ok(['gpt-mini', 'gemini-flash'].includes(chat.route.model));
 
-const decision = router.explain({ messages: [{ role: 'user', content: 'hi' }], agent: 'faq', tools: [{ name: 'lookup', parameters: { type: 'object' } }] });
-console.log('\nexplain (simple question with tools):', decision.candidates.join(' > '), '| skipped:', decision.skipped.map((s) => `${s.model} (${s.reason}: ${s.detail})`).join(', '));
-console.log('classify:', JSON.stringify(router.classify({ messages: [{ role: 'user', content: '請比較兩種方案的成本，並評估風險。' }] }).language));
+const decision = router.explain({
+  messages: [{ role: 'user', content: 'hi' }],
+  agent: 'faq',
+  tools: [{ name: 'lookup', parameters: { type: 'object' } }],
+});
+console.log(
+  '\nexplain (simple question with tools):',
+  decision.candidates.join(' > '),
+  '| skipped:',
+  decision.skipped.map((s) => `${s.model} (${s.reason}: ${s.detail})`).join(', '),
+);
+console.log(
+  'classify:',
+  JSON.stringify(router.classify({ messages: [{ role: 'user', content: '請比較兩種方案的成本，並評估風險。' }] }).language),
+);
 await router.close();

@@ -41,13 +41,17 @@ const registry = new Registry();
 const prom = prometheusMetrics(router, { registry, tenantLabel: true, agentLabel: false, maxLabelValues: 50, prefix: 'switchyard_' });
 
 await router.chat({ messages: [{ role: 'user', content: 'Where is my order?' }], tenant: 'acme', agent: 'support' });
-await router.chat({ messages: [{ role: 'user', content: 'Hi' }], tenant: 'trial', agent: 'support' }).catch((e: Error) => console.log('refused:', e.name));
+await router
+  .chat({ messages: [{ role: 'user', content: 'Hi' }], tenant: 'trial', agent: 'support' })
+  .catch((e: Error) => console.log('refused:', e.name));
 
 await reader.forceFlush();
 for (const s of spans.getFinishedSpans()) {
   const a = s.attributes;
   const parent = s.parentSpanContext ? '  (attempt)' : '';
-  console.log(`span "${s.name}"${parent} provider=${String(a['gen_ai.provider.name'])} error.type=${String(a['error.type'] ?? '-')} cost.micros=${String(a['switchyard.cost.micros'] ?? '-')}`);
+  console.log(
+    `span "${s.name}"${parent} provider=${String(a['gen_ai.provider.name'])} error.type=${String(a['error.type'] ?? '-')} cost.micros=${String(a['switchyard.cost.micros'] ?? '-')}`,
+  );
 }
 for (const m of metricExporter.getMetrics().flatMap((r) => r.scopeMetrics.flatMap((sm) => sm.metrics))) {
   console.log(`metric ${m.descriptor.name} (${m.descriptor.unit}): ${m.dataPoints.length} series`);

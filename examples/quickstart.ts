@@ -37,7 +37,8 @@ let streamed = '';
 for await (const ev of router.stream({ messages: [{ role: 'user', content: 'Stream it' }], tenant: 'acme' })) {
   if (ev.type === 'start') console.log('stream start:', ev.model);
   if (ev.type === 'text-delta') streamed += ev.delta;
-  if (ev.type === 'finish') console.log('stream finish:', ev.finishReason, JSON.stringify(streamed), 'fallbackUsed:', ev.route.fallbackUsed);
+  if (ev.type === 'finish')
+    console.log('stream finish:', ev.finishReason, JSON.stringify(streamed), 'fallbackUsed:', ev.route.fallbackUsed);
 }
 
 await router.close();

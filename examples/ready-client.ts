@@ -26,7 +26,14 @@ const server = createServer((req, res) => {
     return;
   }
   const choice = { index: 0, message: { role: 'assistant', content: 'Hello from your own client' }, finish_reason: 'stop' };
-  res.end(JSON.stringify({ id: 'c1', model: 'gpt-4o-mini', choices: [choice], usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 } }));
+  res.end(
+    JSON.stringify({
+      id: 'c1',
+      model: 'gpt-4o-mini',
+      choices: [choice],
+      usage: { prompt_tokens: 5, completion_tokens: 5, total_tokens: 10 },
+    }),
+  );
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const baseURL = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -50,7 +57,10 @@ try {
   for (let n = 4; n <= wrongKey.length; n++) assert.ok(!printed.includes(wrongKey.slice(-n)), `a ${n}-character tail of the key leaked`);
   console.log('401 typed as:', e.name);
   console.log('message:', e.message);
-  console.log('cause keeps:', JSON.stringify({ status: (e.cause as { status?: number }).status, code: (e.cause as { code?: string }).code }));
+  console.log(
+    'cause keeps:',
+    JSON.stringify({ status: (e.cause as { status?: number }).status, code: (e.cause as { code?: string }).code }),
+  );
 }
 
 await router.close();

@@ -38,7 +38,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   router.on('breaker', (e) => console.log(`breaker ${e.model}: ${e.from} -> ${e.to} (${e.reason})`));
   for (let i = 0; i < 6; i++) await router.chat(ask);
   assert.equal(primary.calls.length, 3);
-  console.log('health while open:', router.health().models.main!.state, '| skipped:', JSON.stringify((await router.chat(ask)).route.skipped));
+  console.log(
+    'health while open:',
+    router.health().models.main!.state,
+    '| skipped:',
+    JSON.stringify((await router.chat(ask)).route.skipped),
+  );
   await sleep(120);
   down = false;
   const probe = await router.chat(ask);
@@ -83,7 +88,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     providers: { a: mockProvider({ name: 'a' }), b: mockProvider({ name: 'b' }) },
     models: { ma: { provider: 'a', model: 'a' }, mb: { provider: 'b', model: 'b' } },
   });
-  router.on('control', (e) => console.log(`control: ${e.action} ${e.target}${e.tenant ? ` for ${e.tenant}` : ''} by ${e.actor ?? 'unknown'}`));
+  router.on('control', (e) =>
+    console.log(`control: ${e.action} ${e.target}${e.tenant ? ` for ${e.tenant}` : ''} by ${e.actor ?? 'unknown'}`),
+  );
   router.disable('a', { actor: 'oncall' });
   assert.equal((await router.chat(ask)).route.model, 'mb');
   router.enable('a', { actor: 'oncall' });

@@ -3,7 +3,17 @@
  * foundation in one runnable tour (mock providers, no keys).
  */
 import assert from 'node:assert/strict';
-import { AbortError, AllAttemptsFailedError, ConfigError, createRouter, InvalidRequestError, NoRouteError, validateConfig, type Candidate, type RouterOptions } from '../src/index.js';
+import {
+  AbortError,
+  AllAttemptsFailedError,
+  ConfigError,
+  createRouter,
+  InvalidRequestError,
+  NoRouteError,
+  validateConfig,
+  type Candidate,
+  type RouterOptions,
+} from '../src/index.js';
 import { mockProvider } from '../src/testing.js';
 
 const claude = mockProvider({ name: 'claude', reply: 'Compliance review: approved.' });
@@ -48,10 +58,23 @@ router.on('listener-error', (e) => log.push(`listener-error in ${e.event}`));
 
 // Routes by agent, tags and predicate; the decision is visible without a call.
 console.log('explain compliance:', router.explain({ messages: [{ role: 'user', content: 'x' }], agent: 'compliance' }));
-const zh = await router.chat({ messages: [{ role: 'user', content: '退货政策是什么？' }], agent: 'product-expert', tags: ['zh'], tenant: 'acme' });
+const zh = await router.chat({
+  messages: [{ role: 'user', content: '退货政策是什么？' }],
+  agent: 'product-expert',
+  tags: ['zh'],
+  tenant: 'acme',
+});
 console.log('product expert (zh):', zh.text, '| via', zh.route.model);
 const cheap = await router.chat({ messages: [{ role: 'user', content: 'hi' }], tenant: 'budget-co' });
-console.log('budget tenant:', cheap.route.strategy, cheap.route.candidates.join(' > '), '| served by', cheap.route.model, '| attempts', cheap.route.attempts.length);
+console.log(
+  'budget tenant:',
+  cheap.route.strategy,
+  cheap.route.candidates.join(' > '),
+  '| served by',
+  cheap.route.model,
+  '| attempts',
+  cheap.route.attempts.length,
+);
 const forced = await router.chat({ messages: [{ role: 'user', content: 'hi' }], model: 'claude-sonnet', agent: 'sales' });
 console.log('forced:', forced.route.model, forced.route.strategy);
 

@@ -23,8 +23,10 @@ function supportVendor(name: string, breakAt: number[] = []) {
     calls++;
     if (breakAt.includes(calls)) return { fail: 503 };
     const last = request.messages[request.messages.length - 1]!;
-    if (request.responseFormat !== undefined && request.responseFormat.type !== 'text') return JSON.stringify({ approve: true, amountUsd: 39.5, reason: `${name}: the kettle arrived damaged` });
-    if (last.role === 'tool') return `(${name}) Order A-1001 (${JSON.stringify(last.content[0]!.result)}): a refund of $39.50 is on its way.`;
+    if (request.responseFormat !== undefined && request.responseFormat.type !== 'text')
+      return JSON.stringify({ approve: true, amountUsd: 39.5, reason: `${name}: the kettle arrived damaged` });
+    if (last.role === 'tool')
+      return `(${name}) Order A-1001 (${JSON.stringify(last.content[0]!.result)}): a refund of $39.50 is on its way.`;
     return { toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-1001' } }] };
   };
   return mockProvider({ name, reply: brain });
@@ -55,7 +57,9 @@ assert.equal(result.steps.length, 2);
 console.log('1. generateText:', result.text);
 for (const [i, step] of result.steps.entries()) {
   const route = step.providerMetadata?.switchyard;
-  console.log(`   step ${i + 1}: ${step.finishReason} on ${String(route?.model)} (fallbackUsed: ${String(route?.fallbackUsed)}, $${String(route?.costUsd)})`);
+  console.log(
+    `   step ${i + 1}: ${step.finishReason} on ${String(route?.model)} (fallbackUsed: ${String(route?.fallbackUsed)}, $${String(route?.costUsd)})`,
+  );
 }
 
 // 2. A typed refund decision: the schema goes to the vendor as native structured output.
@@ -77,5 +81,12 @@ console.log(`3. streamText: ${chunks} text chunk(s), finish: ${await stream.fini
 // 4. The router's ledger: one record per call with its attempts (the first call's failed try on gpt-mini
 //    included) and the routing context given through providerOptions.
 const records = await router.costs.records();
-console.log('4. ledger:', records.map((r) => `${r.model}:${r.outcome}(${r.attempts})`).join(' '), '| tenant:', records[0]!.tenant, '| session:', records[0]!.session);
+console.log(
+  '4. ledger:',
+  records.map((r) => `${r.model}:${r.outcome}(${r.attempts})`).join(' '),
+  '| tenant:',
+  records[0]!.tenant,
+  '| session:',
+  records[0]!.session,
+);
 await router.close();

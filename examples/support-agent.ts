@@ -74,8 +74,16 @@ const context = { tenant: 'acme', agent: 'support' };
 //    restarts on claude-haiku, which looks the order up again and asks to refund: that needs approval.
 const paused = await router.run({ messages, tools, ...context });
 assert.equal(paused.status, 'needs-approval');
-console.log('1. run paused:', paused.status, '| pending:', paused.pending.map((p) => `${p.toolName}(${JSON.stringify(p.input)})`).join(', '));
-console.log('   steps:', paused.steps.map((s) => `${s.model}${s.abandoned ? ' (abandoned)' : ''}: ${s.toolCalls.map((c) => c.toolName).join(', ')}`).join(' | '));
+console.log(
+  '1. run paused:',
+  paused.status,
+  '| pending:',
+  paused.pending.map((p) => `${p.toolName}(${JSON.stringify(p.input)})`).join(', '),
+);
+console.log(
+  '   steps:',
+  paused.steps.map((s) => `${s.model}${s.abandoned ? ' (abandoned)' : ''}: ${s.toolCalls.map((c) => c.toolName).join(', ')}`).join(' | '),
+);
 console.log('   restarts:', paused.restarts.map((r) => `${r.model} failed: ${r.error.message}`).join(', '));
 
 // 2. A human approves; the run resumes on the same model and finishes.
@@ -88,7 +96,9 @@ console.log('2. resumed:', done.text, '| model:', done.model);
 const refundDecision = z.object({ approve: z.boolean(), amountUsd: z.number().min(0), reason: z.string() });
 const { object: decision, response } = await router.object({ messages, schema: refundDecision, schemaName: 'refundDecision', ...context });
 // decision: { approve: boolean; amountUsd: number; reason: string }
-console.log(`3. decision: approve=${decision.approve} amount=$${decision.amountUsd.toFixed(2)} (${decision.reason}) via ${response.route.model}`);
+console.log(
+  `3. decision: approve=${decision.approve} amount=$${decision.amountUsd.toFixed(2)} (${decision.reason}) via ${response.route.model}`,
+);
 
 // 4. Partial objects while the decision streams.
 let partials = 0;
@@ -107,7 +117,13 @@ console.log(`5. ${failure.name}: ${failure.issues[0]!.path.join('.')}: ${failure
 //    the schema in the prompt instead of the vendor's structured output (`mode: 'prompt'`);
 //    and a JSON Schema instead of zod, typed by the call's type parameter.
 const seen: string[] = [];
-for await (const event of router.streamRun({ messages, tools, stopWhen: [stepCountIs(1), hasToolCall('issueRefund')], model: 'claude-haiku', ...context })) {
+for await (const event of router.streamRun({
+  messages,
+  tools,
+  stopWhen: [stepCountIs(1), hasToolCall('issueRefund')],
+  model: 'claude-haiku',
+  ...context,
+})) {
   if (event.type === 'step-start') seen.push(`step ${event.step + 1}`);
   if (event.type === 'stream' && event.event.type === 'tool-call') seen.push(`calls ${event.event.toolCall.toolName}`);
   if (event.type === 'tool-result') seen.push(`${event.result.toolName}: ${event.result.status}`);
@@ -120,11 +136,21 @@ const asJsonSchema = await router.object<{ approve: boolean }>({
   schema: { type: 'object', properties: { approve: { type: 'boolean' } }, required: ['approve'] },
   model: 'claude-haiku',
 });
-console.log(`   mode: ${prompted.tries[0]!.mode}, approve=${prompted.object.approve}; with a JSON Schema: approve=${asJsonSchema.object.approve}`);
+console.log(
+  `   mode: ${prompted.tries[0]!.mode}, approve=${prompted.object.approve}; with a JSON Schema: approve=${asJsonSchema.object.approve}`,
+);
 
 // 7. Every step of every run is in the ledger, the failed and abandoned ones included.
 const records = await router.costs.records();
 const spent = records.reduce((n, r) => n + r.costMicros, 0);
-console.log(`7. ${records.length} calls recorded, ${records.filter((r) => r.outcome === 'error').length} failed, $${(spent / 1e6).toFixed(6)} in total`);
-console.log('   the first run (both models):', records.filter((r) => r.session === paused.session).map((r) => `${r.model}:${r.outcome}`).join(' '));
+console.log(
+  `7. ${records.length} calls recorded, ${records.filter((r) => r.outcome === 'error').length} failed, $${(spent / 1e6).toFixed(6)} in total`,
+);
+console.log(
+  '   the first run (both models):',
+  records
+    .filter((r) => r.session === paused.session)
+    .map((r) => `${r.model}:${r.outcome}`)
+    .join(' '),
+);
 await router.close();

@@ -8,8 +8,8 @@ import { createRouter, memorySink, verifyAuditLog, type AuditEntry } from '../sr
 import { mockProvider } from '../src/testing.js';
 
 const platform = mockProvider({ name: 'platform-key', reply: 'answered with the platform key' });
-const acmeOwn = mockProvider({ name: 'acme-key', reply: 'answered with acme\'s own key' });
-const globexOwn = mockProvider({ name: 'globex-key', reply: 'answered with globex\'s own key' });
+const acmeOwn = mockProvider({ name: 'acme-key', reply: "answered with acme's own key" });
+const globexOwn = mockProvider({ name: 'globex-key', reply: "answered with globex's own key" });
 const audit = memorySink();
 
 const router = createRouter({
@@ -30,13 +30,25 @@ const router = createRouter({
 });
 
 const ask = (tenant: string | undefined, agent?: string) =>
-  router.chat({ messages: [{ role: 'user', content: 'Is my order insured?' }], ...(tenant && { tenant }), ...(agent && { agent }), session: 'conv-1' });
+  router.chat({
+    messages: [{ role: 'user', content: 'Is my order insured?' }],
+    ...(tenant && { tenant }),
+    ...(agent && { agent }),
+    session: 'conv-1',
+  });
 
 // All four share the session id `conv-1`: pins are per tenant, so acme's support request stays on the
 // model that served acme's session first.
-for (const [tenant, agent] of [['acme', 'compliance'], ['globex', 'compliance'], ['acme', 'support'], [undefined, 'support']] as const) {
+for (const [tenant, agent] of [
+  ['acme', 'compliance'],
+  ['globex', 'compliance'],
+  ['acme', 'support'],
+  [undefined, 'support'],
+] as const) {
   const res = await ask(tenant, agent);
-  console.log(`${(tenant ?? '(default)').padEnd(9)} ${agent.padEnd(10)} -> ${res.route.model.padEnd(4)} ${res.text}${res.route.skipped.length ? `  [skipped ${res.route.skipped.map((s) => `${s.model}: ${s.detail}`).join('; ')}]` : ''}`);
+  console.log(
+    `${(tenant ?? '(default)').padEnd(9)} ${agent.padEnd(10)} -> ${res.route.model.padEnd(4)} ${res.text}${res.route.skipped.length ? `  [skipped ${res.route.skipped.map((s) => `${s.model}: ${s.detail}`).join('; ')}]` : ''}`,
+  );
 }
 assert.equal(acmeOwn.calls.length, 2);
 assert.equal(globexOwn.calls.length, 1);
@@ -48,7 +60,12 @@ for (const tenant of ['acme', 'globex']) {
   const chain = (audit.entries as AuditEntry[]).filter((e) => e.tenant === tenant);
   console.log(`audit chain ${tenant}: ${chain.length} entries, verify ${JSON.stringify(verifyAuditLog(chain))}`);
 }
-console.log('pins: acme', router.explain({ messages: [{ role: 'user', content: 'x' }], tenant: 'acme', session: 'conv-1' }).pinned, '| globex', router.explain({ messages: [{ role: 'user', content: 'x' }], tenant: 'globex', session: 'conv-1' }).pinned);
+console.log(
+  'pins: acme',
+  router.explain({ messages: [{ role: 'user', content: 'x' }], tenant: 'acme', session: 'conv-1' }).pinned,
+  '| globex',
+  router.explain({ messages: [{ role: 'user', content: 'x' }], tenant: 'globex', session: 'conv-1' }).pinned,
+);
 
 router.tenants.set('initech', { allowModels: ['mini'] }, { actor: 'admin@ops' });
 console.log('initech:', (await ask('initech', 'compliance')).route.model, '| tenants:', router.tenants.list().join(', '));

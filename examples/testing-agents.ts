@@ -3,7 +3,14 @@
  * the asserts make this file fail loudly if the library ever behaves differently.
  */
 import assert from 'node:assert/strict';
-import { AllAttemptsFailedError, createRouter, InvalidResponseError, RateLimitError, TimeoutError, type ChatRequest } from '../src/index.js';
+import {
+  AllAttemptsFailedError,
+  createRouter,
+  InvalidResponseError,
+  RateLimitError,
+  TimeoutError,
+  type ChatRequest,
+} from '../src/index.js';
 import { mockProvider } from '../src/testing.js';
 
 const ask = (content: string): ChatRequest => ({ messages: [{ role: 'user', content }] });
@@ -65,7 +72,10 @@ const ask = (content: string): ChatRequest => ({ messages: [{ role: 'user', cont
     messages: [
       ...request.messages,
       { role: 'assistant', content: first.content },
-      { role: 'tool', content: [{ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, result: { status: 'shipped' } }] },
+      {
+        role: 'tool',
+        content: [{ type: 'tool-result', toolCallId: call.toolCallId, toolName: call.toolName, result: { status: 'shipped' } }],
+      },
     ],
   });
   assert.match(second.text, /shipped/);
@@ -74,14 +84,19 @@ const ask = (content: string): ChatRequest => ({ messages: [{ role: 'user', cont
 
 // 5. Streams: deltas then a finish; a stream cut without its end is never a success.
 {
-  const streamer = mockProvider({ reply: [{ text: '你好，我可以帮您查询订单。' }, { text: 'one two three four', truncateAfterChunks: 2 }] });
+  const streamer = mockProvider({
+    reply: [{ text: '你好，我可以帮您查询订单。' }, { text: 'one two three four', truncateAfterChunks: 2 }],
+  });
   const router = createRouter({ providers: { streamer }, models: { m: { provider: 'streamer', model: 'x' } }, retry: { retries: 0 } });
   let text = '';
   for await (const ev of router.stream(ask('hi'))) {
     if (ev.type === 'text-delta') text += ev.delta;
     if (ev.type === 'finish') console.log(`5. stream: "${text}" (${ev.usage.outputTokens} output tokens)`);
   }
-  const cut = await router.stream(ask('again')).collect().catch((e: unknown) => e);
+  const cut = await router
+    .stream(ask('again'))
+    .collect()
+    .catch((e: unknown) => e);
   assert.ok(InvalidResponseError.isInstance(cut) || AllAttemptsFailedError.isInstance(cut));
   console.log('   cut stream:', (cut as Error).name);
 }

@@ -26,7 +26,14 @@ export type {
   SessionOptions,
   StreamRecovery,
 } from './routing/config/options.js';
-export type { Classification, Complexity, ComplexityResult, ChineseScript, Language, LanguageResult } from './routing/plan/classify/index.js';
+export type {
+  Classification,
+  Complexity,
+  ComplexityResult,
+  ChineseScript,
+  Language,
+  LanguageResult,
+} from './routing/plan/classify/index.js';
 export type { RouterHealth, ModelHealth, ProviderHealth } from './routing/scope/health.js';
 export type { BreakerOptions, BreakerState, BreakerStateName, FailureRateOptions } from './resilience/breaker/types.js';
 export type { RateLimitOptions } from './resilience/rate-limit.js';
@@ -117,11 +124,42 @@ export type { ErrorCode, ErrorOptions, ConfigIssue } from './core/errors.js';
 export { catalog, lookupModel, resolveModelInfo } from './catalog/index.js';
 export type { CatalogEntry, CatalogPricing, ModelCatalog, ModelStrength, ResolvedModelInfo, PricingSource } from './catalog/index.js';
 export { computeCost } from './accounting/cost.js';
-export type { CostsApi, SummaryQuery, SummaryRow, CostSummary, RecordsQuery, UsageFilter, SummaryKey, ExportQuery, ExportFormat, CompareQuery, CompareResult, CompareRow, ForecastQuery, Forecast, ForecastPeriod } from './accounting/index.js';
+export type {
+  CostsApi,
+  SummaryQuery,
+  SummaryRow,
+  CostSummary,
+  RecordsQuery,
+  UsageFilter,
+  SummaryKey,
+  ExportQuery,
+  ExportFormat,
+  CompareQuery,
+  CompareResult,
+  CompareRow,
+  ForecastQuery,
+  Forecast,
+  ForecastPeriod,
+} from './accounting/index.js';
 export type { UsageRecord, RecordKind, RecordTokens } from './accounting/index.js';
-export type { BudgetConfig, BudgetScope, BudgetPeriod, BudgetAction, BudgetAlert, BudgetRef, BudgetStatusReport } from './accounting/index.js';
+export type {
+  BudgetConfig,
+  BudgetScope,
+  BudgetPeriod,
+  BudgetAction,
+  BudgetAlert,
+  BudgetRef,
+  BudgetStatusReport,
+} from './accounting/index.js';
 export { memoryStore, StoreUnavailableError } from './state/index.js';
-export type { SharedStore, StoreKind, StoreStatusEvent, StoreErrorPolicy, StoreErrorPolicyOption, MemoryStoreOptions } from './state/index.js';
+export type {
+  SharedStore,
+  StoreKind,
+  StoreStatusEvent,
+  StoreErrorPolicy,
+  StoreErrorPolicyOption,
+  MemoryStoreOptions,
+} from './state/index.js';
 
 // Tenants, secrets and audit
 export type { TenantConfig } from './routing/config/tenants.js';
@@ -149,7 +187,15 @@ export type {
 
 // Provider adapters (each loads its vendor SDK, an optional peer dependency, on first use)
 export { openai } from './providers/openai/index.js';
-export type { OpenAIProvider, OpenAIProviderOptions, OpenAIModelId, OpenAIChatProvider, OpenAIChatKind, OpenAIChatQuirks, QuirksOption } from './providers/openai/index.js';
+export type {
+  OpenAIProvider,
+  OpenAIProviderOptions,
+  OpenAIModelId,
+  OpenAIChatProvider,
+  OpenAIChatKind,
+  OpenAIChatQuirks,
+  QuirksOption,
+} from './providers/openai/index.js';
 export type { OpenAIClientLike } from './providers/openai/index.js';
 export { openaiCompatible } from './providers/openai-compatible/index.js';
 export type { OpenAICompatibleProvider, OpenAICompatibleProviderOptions } from './providers/openai-compatible/index.js';
@@ -158,9 +204,23 @@ export type { DeepSeekProvider, DeepSeekProviderOptions, DeepSeekModelId } from 
 export { anthropic } from './providers/anthropic/index.js';
 export type { AnthropicProvider, AnthropicProviderOptions, AnthropicClientLike } from './providers/anthropic/index.js';
 export { gemini } from './providers/gemini/index.js';
-export type { GeminiProvider, GeminiProviderOptions, GeminiRequestOptions, GeminiSchemaMode, PromptBlockedBehavior, GenAIClientLike, GenerativeAIClientLike } from './providers/gemini/index.js';
+export type {
+  GeminiProvider,
+  GeminiProviderOptions,
+  GeminiRequestOptions,
+  GeminiSchemaMode,
+  PromptBlockedBehavior,
+  GenAIClientLike,
+  GenerativeAIClientLike,
+} from './providers/gemini/index.js';
 export { ollama } from './providers/ollama/index.js';
-export type { OllamaProvider, OllamaProviderOptions, OllamaCallOptions, OllamaModelOptions, OllamaThink } from './providers/ollama/index.js';
+export type {
+  OllamaProvider,
+  OllamaProviderOptions,
+  OllamaCallOptions,
+  OllamaModelOptions,
+  OllamaThink,
+} from './providers/ollama/index.js';
 export type { ApiKey } from './providers/shared/options.js';
 export { apiKeyFromEnv, apiKeyFromEnvVar, ollamaBaseURLFromEnv, API_KEY_ENV } from './providers/shared/credentials.js';
 export type { EnvKeyKind } from './providers/shared/credentials.js';

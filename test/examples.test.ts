@@ -16,11 +16,15 @@ describe('examples/', () => {
     expect(examples).toContain('quickstart.ts');
   });
 
-  it.each(examples)('%s runs to the end without error', async (file) => {
-    const { stdout, stderr } = await run(tsx, [join('examples', file)], { cwd: root, timeout: 60_000 });
-    expect(stderr.replace(/npm warn.*\n?/g, '')).toBe('');
-    expect(stdout.length).toBeGreaterThan(0);
-  }, 60_000);
+  it.each(examples)(
+    '%s runs to the end without error',
+    async (file) => {
+      const { stdout, stderr } = await run(tsx, [join('examples', file)], { cwd: root, timeout: 60_000 });
+      expect(stderr.replace(/npm warn.*\n?/g, '')).toBe('');
+      expect(stdout.length).toBeGreaterThan(0);
+    },
+    60_000,
+  );
 
   it('quickstart shows a fallback and the route', async () => {
     const { stdout } = await run(tsx, ['examples/quickstart.ts'], { cwd: root, timeout: 60_000 });

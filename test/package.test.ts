@@ -65,7 +65,10 @@ import('switchyard/transport').then(() => console.log('loaded'), (e) => console.
     expect((await run('node', ['resolve.cjs'], { cwd: app })).stdout.trim()).toBe('true\nERR_MODULE_NOT_FOUND true');
     expect((await run('node', ['resolve.mjs'], { cwd: app })).stdout.trim()).toBe('true');
     // With undici installed (linked from this repository's devDependency: no network), both work end to end.
-    await run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--ignore-scripts', join(root, 'node_modules', 'undici')], { cwd: app, timeout: 120_000 });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--ignore-scripts', join(root, 'node_modules', 'undici')], {
+      cwd: app,
+      timeout: 120_000,
+    });
     const serve = `const http = require('node:http');
 const server = http.createServer((req, res) => res.end('transport ok')).listen(0, '127.0.0.1', async () => {
   const t = createTransport({ connections: 2 });
@@ -75,7 +78,10 @@ const server = http.createServer((req, res) => res.end('transport ok')).listen(0
   console.log(text, t.options.pipelining);
 });`;
     writeFileSync(join(app, 'transport.cjs'), `const { createTransport } = require('switchyard/transport');\n${serve}`);
-    writeFileSync(join(app, 'transport.mjs'), `import { createRequire } from 'node:module';\nimport { createTransport } from 'switchyard/transport';\nconst require = createRequire(import.meta.url);\n${serve}`);
+    writeFileSync(
+      join(app, 'transport.mjs'),
+      `import { createRequire } from 'node:module';\nimport { createTransport } from 'switchyard/transport';\nconst require = createRequire(import.meta.url);\n${serve}`,
+    );
     expect((await run('node', ['transport.cjs'], { cwd: app })).stdout.trim()).toBe('transport ok 1');
     expect((await run('node', ['transport.mjs'], { cwd: app })).stdout.trim()).toBe('transport ok 1');
   }, 300_000);
@@ -90,7 +96,16 @@ const server = http.createServer((req, res) => res.end('transport ok')).listen(0
     // The tarball (its own dependencies from the npm cache), and openai and @types/node from this
     // repository's node_modules: no other network.
     const local = (name: string) => join(root, 'node_modules', name);
-    const install = ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', filename, local('openai'), local('@types/node')];
+    const install = [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--prefer-offline',
+      '--ignore-scripts',
+      filename,
+      local('openai'),
+      local('@types/node'),
+    ];
     await run('npm', install, { cwd: app, timeout: 180_000 });
     writeFileSync(
       join(app, 'tsconfig.json'),
@@ -149,15 +164,32 @@ export const router = switchyard.createRouter({ providers: { m: testing.mockProv
     const app = join(dir, 'subpaths-app');
     await run('mkdir', ['-p', app]);
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'subpaths-app', version: '1.0.0', private: true }));
-    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', filename], { cwd: app, timeout: 180_000 });
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--ignore-scripts', filename], {
+      cwd: app,
+      timeout: 180_000,
+    });
     const { exports } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { exports: Record<string, unknown> };
-    const subpaths = Object.keys(exports).filter((k) => k !== './package.json').map((k) => k.replace(/^\./, 'switchyard'));
-    expect(subpaths).toEqual(expect.arrayContaining(['switchyard', 'switchyard/provider', 'switchyard/testing', 'switchyard/redis', 'switchyard/sqlite', 'switchyard/admin']));
+    const subpaths = Object.keys(exports)
+      .filter((k) => k !== './package.json')
+      .map((k) => k.replace(/^\./, 'switchyard'));
+    expect(subpaths).toEqual(
+      expect.arrayContaining([
+        'switchyard',
+        'switchyard/provider',
+        'switchyard/testing',
+        'switchyard/redis',
+        'switchyard/sqlite',
+        'switchyard/admin',
+      ]),
+    );
     const peers = /undici|ioredis|prom-client|@opentelemetry\/api|openai|@anthropic-ai\/sdk|@google\/genai|node:sqlite|ai\b/;
     for (const subpath of subpaths) {
       const esm = `import(${JSON.stringify(subpath)}).then(() => console.log('loaded'), (e) => console.log('failed', String(e.message)))`;
       const cjs = `try { require(${JSON.stringify(subpath)}); console.log('loaded') } catch (e) { console.log('failed', String(e.message)) }`;
-      for (const [flag, code] of [['--input-type=module', esm], ['--input-type=commonjs', cjs]] as const) {
+      for (const [flag, code] of [
+        ['--input-type=module', esm],
+        ['--input-type=commonjs', cjs],
+      ] as const) {
         const { stdout } = await run('node', [flag, '-e', code], { cwd: app, timeout: 60_000 });
         if (!stdout.startsWith('loaded')) expect(`${subpath}: ${stdout}`).toMatch(peers);
       }

@@ -11,7 +11,18 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { errorBody, hash, jsonBody, malformedFrame, pickFault, streamFrames, TAG, type BilledCall, type Fault, type Vendor } from './wire.js';
+import {
+  errorBody,
+  hash,
+  jsonBody,
+  malformedFrame,
+  pickFault,
+  streamFrames,
+  TAG,
+  type BilledCall,
+  type Fault,
+  type Vendor,
+} from './wire.js';
 
 const STALL_MS = 10_000;
 
@@ -26,7 +37,8 @@ let faultsOn = true;
 
 function route(url: string): { vendor: Vendor; model: string; stream: boolean | undefined } | undefined {
   const path = url.split('?')[0]!;
-  if (path.endsWith('/chat/completions')) return { vendor: path.startsWith('/deepseek') ? 'deepseek' : 'openai', model: '', stream: undefined };
+  if (path.endsWith('/chat/completions'))
+    return { vendor: path.startsWith('/deepseek') ? 'deepseek' : 'openai', model: '', stream: undefined };
   if (path.endsWith('/v1/messages')) return { vendor: 'anthropic', model: '', stream: undefined };
   const gem = /\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(path);
   if (gem) return { vendor: 'gemini', model: gem[1]!, stream: gem[2] === 'streamGenerateContent' };
@@ -103,7 +115,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, text: string): 
 
   const { frames, usageAt, contentType } = streamFrames(r.vendor, id, model);
   res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
-  const cutAt = fault === 'cut' || fault === 'stall-mid' ? 1 + (hash(`cut${id}${attempt}`) % Math.max(1, usageAt - 1)) : fault === 'cut-after-usage' ? usageAt : frames.length;
+  const cutAt =
+    fault === 'cut' || fault === 'stall-mid'
+      ? 1 + (hash(`cut${id}${attempt}`) % Math.max(1, usageAt - 1))
+      : fault === 'cut-after-usage'
+        ? usageAt
+        : frames.length;
   const badAt = fault === 'malformed' ? 1 + (hash(`bad${id}${attempt}`) % Math.max(1, usageAt - 1)) : -1;
   for (let i = 0; i < frames.length; i++) {
     if (res.destroyed) return;

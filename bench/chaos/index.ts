@@ -18,7 +18,20 @@ import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { anthropic, computeCost, createRouter, deepseek, gemini, ollama, openai, SwitchyardError, type ChatRequest, type ModelPricing, type Router, type UsageRecord } from '../../src/index.js';
+import {
+  anthropic,
+  computeCost,
+  createRouter,
+  deepseek,
+  gemini,
+  ollama,
+  openai,
+  SwitchyardError,
+  type ChatRequest,
+  type ModelPricing,
+  type Router,
+  type UsageRecord,
+} from '../../src/index.js';
 import { machine } from '../lib/machine.js';
 import type { FromVendor, ToVendor } from './fake-vendor.js';
 import { replyText, type BilledCall } from './wire.js';
@@ -41,10 +54,7 @@ const PRICING: ModelPricing = { input: 100, output: 200 };
 const HANG_MS = 60_000;
 
 type Outcome =
-  | { kind: 'served'; truncated: boolean }
-  | { kind: 'failed'; code: string }
-  | { kind: 'untyped'; error: string }
-  | { kind: 'hang' };
+  { kind: 'served'; truncated: boolean } | { kind: 'failed'; code: string } | { kind: 'untyped'; error: string } | { kind: 'hang' };
 
 interface Sent {
   id: string;
@@ -53,8 +63,15 @@ interface Sent {
   outcome: Outcome;
 }
 
-function startVendor(): Promise<{ url: string; report: () => Promise<{ calls: BilledCall[]; faults: Record<string, number> }>; stop: () => void }> {
-  const child = fork(join(HERE, 'fake-vendor.ts'), [], { execArgv: process.execArgv.filter((a) => a !== '--expose-gc'), stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startVendor(): Promise<{
+  url: string;
+  report: () => Promise<{ calls: BilledCall[]; faults: Record<string, number> }>;
+  stop: () => void;
+}> {
+  const child = fork(join(HERE, 'fake-vendor.ts'), [], {
+    execArgv: process.execArgv.filter((a) => a !== '--expose-gc'),
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const next = <T extends FromVendor['type']>(type: T): Promise<Extract<FromVendor, { type: T }>> =>
     new Promise((resolve) => {
       const on = (m: FromVendor): void => {
@@ -89,11 +106,11 @@ function buildRouter(url: string): Router {
       ollama: ollama({ baseURL: `${url}/ollama` }),
     },
     models: {
-      'gpt': { provider: 'openai', model: 'gpt-4o-mini', pricing: PRICING },
-      'ds': { provider: 'deepseek', model: 'deepseek-reasoner', pricing: PRICING },
-      'claude': { provider: 'anthropic', model: 'claude-haiku-4-5', pricing: PRICING },
-      'gem': { provider: 'gemini', model: 'gemini-2.5-flash', pricing: PRICING },
-      'llama': { provider: 'ollama', model: 'llama3.1:8b', pricing: PRICING },
+      gpt: { provider: 'openai', model: 'gpt-4o-mini', pricing: PRICING },
+      ds: { provider: 'deepseek', model: 'deepseek-reasoner', pricing: PRICING },
+      claude: { provider: 'anthropic', model: 'claude-haiku-4-5', pricing: PRICING },
+      gem: { provider: 'gemini', model: 'gemini-2.5-flash', pricing: PRICING },
+      llama: { provider: 'ollama', model: 'llama3.1:8b', pricing: PRICING },
     },
     strategy: { type: 'load-balance', mode: 'round-robin' },
     retry: { retries: 2, minDelayMs: 5, maxDelayMs: 50, maxRetryAfterMs: 100, attemptTimeoutMs: 8_000 },
@@ -110,7 +127,12 @@ async function one(router: Router, i: number): Promise<Sent> {
   const id = `c${i}`;
   const mode = i % 2 === 0 ? 'chat' : 'stream';
   const tenant = i % 10 === 3 ? CAPPED : `t${i % 7}`;
-  const request: ChatRequest = { messages: [{ role: 'user', content: `Say hello [req:${id}]` }], tenant, tags: [id], params: { maxTokens: 200 } };
+  const request: ChatRequest = {
+    messages: [{ role: 'user', content: `Say hello [req:${id}]` }],
+    tenant,
+    tags: [id],
+    params: { maxTokens: 200 },
+  };
   const expected = replyText(id);
   let timer: NodeJS.Timeout | undefined;
   const hang = new Promise<'hang'>((resolve) => {
@@ -173,7 +195,20 @@ function reconcile(sent: Sent[], calls: BilledCall[], records: UsageRecord[]): R
   }
   const byId = new Map<string, UsageRecord[]>();
   for (const r of records) for (const tag of r.tags ?? []) byId.set(tag, [...(byId.get(tag) ?? []), r]);
-  const out: Reconciliation = { exact: 0, lost: 0, lostTokens: 0, lostBy: {}, over: 0, overTokens: 0, phantom: 0, estimatedInsteadOfBilled: 0, estimatedUnbilled: 0, missingRequestRecord: 0, duplicateRequestRecord: 0, examples: [] };
+  const out: Reconciliation = {
+    exact: 0,
+    lost: 0,
+    lostTokens: 0,
+    lostBy: {},
+    over: 0,
+    overTokens: 0,
+    phantom: 0,
+    estimatedInsteadOfBilled: 0,
+    estimatedUnbilled: 0,
+    missingRequestRecord: 0,
+    duplicateRequestRecord: 0,
+    examples: [],
+  };
   const example = (s: string): void => {
     if (out.examples.length < 12) out.examples.push(s);
   };
@@ -196,7 +231,9 @@ function reconcile(sent: Sent[], calls: BilledCall[], records: UsageRecord[]): R
     if (estimated.length > 0) {
       if (billedTotal > 0) {
         out.estimatedInsteadOfBilled++;
-        example(`${s.id} (${s.mode}, ${s.outcome.kind}): vendor billed ${b.input}+${b.output}, ledger has an estimate (${estimated.map((r) => `${r.kind} ${r.tokens.input}+${r.tokens.output}`).join(', ')})`);
+        example(
+          `${s.id} (${s.mode}, ${s.outcome.kind}): vendor billed ${b.input}+${b.output}, ledger has an estimate (${estimated.map((r) => `${r.kind} ${r.tokens.input}+${r.tokens.output}`).join(', ')})`,
+        );
       } else out.estimatedUnbilled++;
     }
     if (input === b.input && output === b.output) out.exact++;
@@ -209,11 +246,16 @@ function reconcile(sent: Sent[], calls: BilledCall[], records: UsageRecord[]): R
       // What the billed calls of a lost request went through (a billed call after a fault is the likely loss).
       const cause = b.faults.filter((f) => !f.endsWith(' ok')).join(' + ') || `${s.mode}: only clean calls (one abandoned by the client)`;
       out.lostBy[cause] = (out.lostBy[cause] ?? 0) + 1;
-      if (estimated.length === 0) example(`${s.id} (${s.mode}, ${s.outcome.kind}): vendor billed ${b.input}+${b.output} [${b.calls.join('; ')}], ledger has ${input}+${output}`);
+      if (estimated.length === 0)
+        example(
+          `${s.id} (${s.mode}, ${s.outcome.kind}): vendor billed ${b.input}+${b.output} [${b.calls.join('; ')}], ledger has ${input}+${output}`,
+        );
     } else {
       out.over++;
       out.overTokens += input + output - billedTotal;
-      example(`${s.id} (${s.mode}, ${s.outcome.kind}): vendor billed ${b.input}+${b.output}, ledger has ${input}+${output} (${recs.map((r) => r.kind).join(', ')})`);
+      example(
+        `${s.id} (${s.mode}, ${s.outcome.kind}): vendor billed ${b.input}+${b.output}, ledger has ${input}+${output} (${recs.map((r) => r.kind).join(', ')})`,
+      );
     }
   }
   return out;
@@ -223,7 +265,9 @@ const pct = (n: number, of: number): string => (of === 0 ? '-' : `${((100 * n) /
 
 async function main(): Promise<void> {
   const unhandled: string[] = [];
-  process.on('unhandledRejection', (reason) => unhandled.push(reason instanceof Error ? `${reason.constructor.name}: ${reason.message}` : String(reason)));
+  process.on('unhandledRejection', (reason) =>
+    unhandled.push(reason instanceof Error ? `${reason.constructor.name}: ${reason.message}` : String(reason)),
+  );
   const m = machine();
   const vendor = await startVendor();
   const router = buildRouter(vendor.url);
@@ -269,40 +313,87 @@ async function main(): Promise<void> {
   const cappedIds = new Set(sent.filter((s) => s.tenant === CAPPED).map((s) => s.id));
   const cappedBilledMicros = calls
     .filter((c) => cappedIds.has(c.id))
-    .reduce((n, c) => n + computeCost({ inputTokens: c.input, outputTokens: c.output, totalTokens: c.input + c.output }, PRICING).totalMicros, 0);
+    .reduce(
+      (n, c) => n + computeCost({ inputTokens: c.input, outputTokens: c.output, totalTokens: c.input + c.output }, PRICING).totalMicros,
+      0,
+    );
   const cappedLedgerMicros = records.filter((x) => x.tenant === CAPPED).reduce((n, x) => n + x.costMicros, 0);
   const limitMicros = CAPPED_LIMIT_USD * 1_000_000;
-  const budgetBlocked = sent.filter((s) => s.tenant === CAPPED && s.outcome.kind === 'failed' && s.outcome.code === 'budget-exceeded').length;
+  const budgetBlocked = sent.filter(
+    (s) => s.tenant === CAPPED && s.outcome.kind === 'failed' && s.outcome.code === 'budget-exceeded',
+  ).length;
 
   const vendorCalls = Object.values(faults).reduce((a, b) => a + b, 0);
   const lines = [
     `chaos ${QUICK ? 'quick' : 'full'}: ${N} requests (chat and stream alternating), ${CONCURRENCY} in flight, seed ${SEED}, faults ${FAULTS ? 'on' : 'off'}`,
     `machine: ${m.nproc} x ${m.cpuModel}, Node ${m.node}, load ${m.loadavg.map((x) => x.toFixed(1)).join(' ')}, ${m.date}${m.gitCommit ? `, commit ${m.gitCommit}` : ''}`,
     `time: ${seconds.toFixed(1)} s (${(N / seconds).toFixed(0)} requests/s)`,
-    `vendor calls: ${vendorCalls}; faults injected: ${Object.entries(faults).sort().map(([k, v]) => `${k} ${v} (${pct(v, vendorCalls)})`).join(', ')}`,
+    `vendor calls: ${vendorCalls}; faults injected: ${Object.entries(faults)
+      .sort()
+      .map(([k, v]) => `${k} ${v} (${pct(v, vendorCalls)})`)
+      .join(', ')}`,
     `served (tenants without a budget): chat ${servedOf(uncapped, 'chat')}, stream ${servedOf(uncapped, 'stream')}; all requests ${pct(served.length, N)}`,
-    `failures by code: ${Object.entries(failures).sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+    `failures by code: ${
+      Object.entries(failures)
+        .sort()
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
     `truncated successes (text differs from what the vendor sent): ${truncated.length}`,
     `untyped errors: ${untyped.length}; hangs (> ${HANG_MS / 1000} s): ${hangs.length}; unhandled rejections: ${unhandled.length}`,
     `ledger vs vendor billing, per request: exact ${r.exact}, lost ${r.lost} (${r.lostTokens} tokens), over-recorded (double) ${r.over} (${r.overTokens} tokens), phantom ${r.phantom}`,
-    `  lost, by the faults of the vendor calls that billed: ${Object.entries(r.lostBy).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`,
+    `  lost, by the faults of the vendor calls that billed: ${
+      Object.entries(r.lostBy)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }`,
     `  estimated where the vendor billed real usage: ${r.estimatedInsteadOfBilled}; estimated where it billed nothing: ${r.estimatedUnbilled}`,
     `  request records: missing ${r.missingRequestRecord}, duplicated ${r.duplicateRequestRecord}; records total ${records.length}, vendor billed calls ${calls.length}`,
     `budget (tenant ${CAPPED}, $${CAPPED_LIMIT_USD}/day, block): vendor billed $${(cappedBilledMicros / 1e6).toFixed(6)}, ledger $${(cappedLedgerMicros / 1e6).toFixed(6)}, overshoot $${(Math.max(0, cappedBilledMicros - limitMicros) / 1e6).toFixed(6)}; ${budgetBlocked} requests blocked`,
     `heap: ${heapWarm.toFixed(1)} MiB after ${warmAt} requests, ${heapEnd.toFixed(1)} MiB after ${N} (growth ${(heapEnd - heapWarm).toFixed(1)} MiB, ${(((heapEnd - heapWarm) * 2 ** 20) / Math.max(1, N - warmAt)).toFixed(0)} bytes/request; the ledger keeps every record)`,
   ];
-  for (const u of [...untyped.slice(0, 5).map((s) => `untyped ${s.id} (${s.mode}): ${(s.outcome as { error: string }).error}`), ...unhandled.slice(0, 5)]) lines.push(`  ${u}`);
+  for (const u of [
+    ...untyped.slice(0, 5).map((s) => `untyped ${s.id} (${s.mode}): ${(s.outcome as { error: string }).error}`),
+    ...unhandled.slice(0, 5),
+  ])
+    lines.push(`  ${u}`);
   for (const t of truncated.slice(0, 5)) lines.push(`  truncated ${t.id} (${t.mode})`);
   for (const e of r.examples) lines.push(`  ${e}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 
   const json = option('json');
   if (json) {
-    writeFileSync(json, JSON.stringify({ machine: m, n: N, concurrency: CONCURRENCY, seed: SEED, seconds, faults, failures, served: served.length, truncated: truncated.length, untyped: untyped.length, hangs: hangs.length, unhandled: unhandled.length, reconciliation: r, budget: { cappedBilledMicros, cappedLedgerMicros, limitMicros }, heap: { heapWarm, heapEnd } }, null, 2));
+    writeFileSync(
+      json,
+      JSON.stringify(
+        {
+          machine: m,
+          n: N,
+          concurrency: CONCURRENCY,
+          seed: SEED,
+          seconds,
+          faults,
+          failures,
+          served: served.length,
+          truncated: truncated.length,
+          untyped: untyped.length,
+          hangs: hangs.length,
+          unhandled: unhandled.length,
+          reconciliation: r,
+          budget: { cappedBilledMicros, cappedLedgerMicros, limitMicros },
+          heap: { heapWarm, heapEnd },
+        },
+        null,
+        2,
+      ),
+    );
   }
   const bad = truncated.length + r.lost + r.missingRequestRecord + untyped.length + hangs.length + unhandled.length;
   if (QUICK && bad > 0) {
-    process.stdout.write(`chaos --quick: FAILED (truncated ${truncated.length}, lost ${r.lost}, missing request records ${r.missingRequestRecord}, untyped ${untyped.length}, hangs ${hangs.length}, unhandled ${unhandled.length})\n`);
+    process.stdout.write(
+      `chaos --quick: FAILED (truncated ${truncated.length}, lost ${r.lost}, missing request records ${r.missingRequestRecord}, untyped ${untyped.length}, hangs ${hangs.length}, unhandled ${unhandled.length})\n`,
+    );
     process.exitCode = 1;
   }
 }

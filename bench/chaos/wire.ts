@@ -55,7 +55,14 @@ export function jsonBody(vendor: Vendor, id: string, model: string): unknown {
         object: 'chat.completion',
         created: 1_700_000_000,
         model,
-        choices: [{ index: 0, message: { role: 'assistant', content: text, ...(vendor === 'deepseek' && { reasoning_content: REASONING }) }, finish_reason: 'stop', logprobs: null }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: text, ...(vendor === 'deepseek' && { reasoning_content: REASONING }) },
+            finish_reason: 'stop',
+            logprobs: null,
+          },
+        ],
         usage: { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output },
       };
     case 'anthropic':
@@ -98,28 +105,62 @@ export function streamFrames(vendor: Vendor, id: string, model: string): { frame
   const text = replyText(id);
   const u = usageOf(id);
   const parts = pieces(text);
-  const sse = (data: unknown, event?: string): string => `${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`;
+  const sse = (data: unknown, event?: string): string =>
+    `${event === undefined ? '' : `event: ${event}\n`}data: ${JSON.stringify(data)}\n\n`;
   switch (vendor) {
     case 'openai':
     case 'deepseek': {
       const chunk = (delta: Record<string, unknown>, finish: string | null = null): string =>
-        sse({ id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
+        sse({
+          id: `chatcmpl-${id}`,
+          object: 'chat.completion.chunk',
+          created: 1_700_000_000,
+          model,
+          choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+        });
       const frames = [chunk({ role: 'assistant', content: '' })];
       if (vendor === 'deepseek') frames.push(chunk({ reasoning_content: REASONING }));
       for (const p of parts) frames.push(chunk({ content: p }));
       frames.push(chunk({}, 'stop'));
-      frames.push(sse({ id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output } }));
+      frames.push(
+        sse({
+          id: `chatcmpl-${id}`,
+          object: 'chat.completion.chunk',
+          created: 1_700_000_000,
+          model,
+          choices: [],
+          usage: { prompt_tokens: u.input, completion_tokens: u.output, total_tokens: u.input + u.output },
+        }),
+      );
       const usageAt = frames.length;
       frames.push('data: [DONE]\n\n');
       return { frames, usageAt, contentType: 'text/event-stream' };
     }
     case 'anthropic': {
       const frames = [
-        sse({ type: 'message_start', message: { id: `msg_${id}`, type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: u.input, output_tokens: 1 } } }, 'message_start'),
+        sse(
+          {
+            type: 'message_start',
+            message: {
+              id: `msg_${id}`,
+              type: 'message',
+              role: 'assistant',
+              model,
+              content: [],
+              stop_reason: null,
+              stop_sequence: null,
+              usage: { input_tokens: u.input, output_tokens: 1 },
+            },
+          },
+          'message_start',
+        ),
         sse({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, 'content_block_start'),
         ...parts.map((p) => sse({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: p } }, 'content_block_delta')),
         sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
-        sse({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: u.output } }, 'message_delta'),
+        sse(
+          { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: u.output } },
+          'message_delta',
+        ),
       ];
       const usageAt = frames.length;
       frames.push(sse({ type: 'message_stop' }, 'message_stop'));
@@ -128,8 +169,12 @@ export function streamFrames(vendor: Vendor, id: string, model: string): { frame
     case 'gemini': {
       const frames = parts.map((p, i) =>
         sse({
-          candidates: [{ content: { role: 'model', parts: [{ text: p }] }, index: 0, ...(i === parts.length - 1 && { finishReason: 'STOP' }) }],
-          ...(i === parts.length - 1 && { usageMetadata: { promptTokenCount: u.input, candidatesTokenCount: u.output, totalTokenCount: u.input + u.output } }),
+          candidates: [
+            { content: { role: 'model', parts: [{ text: p }] }, index: 0, ...(i === parts.length - 1 && { finishReason: 'STOP' }) },
+          ],
+          ...(i === parts.length - 1 && {
+            usageMetadata: { promptTokenCount: u.input, candidatesTokenCount: u.output, totalTokenCount: u.input + u.output },
+          }),
           modelVersion: model,
           responseId: id,
         }),
@@ -138,8 +183,20 @@ export function streamFrames(vendor: Vendor, id: string, model: string): { frame
     }
     case 'ollama': {
       const line = (v: unknown): string => `${JSON.stringify(v)}\n`;
-      const frames = parts.map((p) => line({ model, created_at: '2025-01-01T00:00:00Z', message: { role: 'assistant', content: p }, done: false }));
-      frames.push(line({ model, created_at: '2025-01-01T00:00:00Z', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', prompt_eval_count: u.input, eval_count: u.output }));
+      const frames = parts.map((p) =>
+        line({ model, created_at: '2025-01-01T00:00:00Z', message: { role: 'assistant', content: p }, done: false }),
+      );
+      frames.push(
+        line({
+          model,
+          created_at: '2025-01-01T00:00:00Z',
+          message: { role: 'assistant', content: '' },
+          done: true,
+          done_reason: 'stop',
+          prompt_eval_count: u.input,
+          eval_count: u.output,
+        }),
+      );
       return { frames, usageAt: frames.length, contentType: 'application/x-ndjson' };
     }
   }
@@ -153,9 +210,14 @@ export function errorBody(vendor: Vendor, status: number): unknown {
     case 'deepseek':
       return { error: { message, type: status === 429 ? 'rate_limit_error' : 'server_error', code: null } };
     case 'anthropic':
-      return { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : 'api_error', message } };
+      return {
+        type: 'error',
+        error: { type: status === 429 ? 'rate_limit_error' : status === 529 ? 'overloaded_error' : 'api_error', message },
+      };
     case 'gemini':
-      return { error: { code: status, message, status: status === 429 ? 'RESOURCE_EXHAUSTED' : status === 503 ? 'UNAVAILABLE' : 'INTERNAL' } };
+      return {
+        error: { code: status, message, status: status === 429 ? 'RESOURCE_EXHAUSTED' : status === 503 ? 'UNAVAILABLE' : 'INTERNAL' },
+      };
     case 'ollama':
       return { error: message };
   }

@@ -19,7 +19,9 @@ export const create: ClientFactory = async ({ origin, model }) => {
   const m = provider.chat(model);
   const messages = [{ role: 'user', content: PROMPT }];
   return {
-    notes: [`ai@${peerVersion('ai')} + @ai-sdk/openai@${peerVersion('@ai-sdk/openai')} (.chat() model: Chat Completions), maxRetries 0; ai@7/@ai-sdk/openai@4 need Node >= 22, so the Node-20 majors are pinned`],
+    notes: [
+      `ai@${peerVersion('ai')} + @ai-sdk/openai@${peerVersion('@ai-sdk/openai')} (.chat() model: Chat Completions), maxRetries 0; ai@7/@ai-sdk/openai@4 need Node >= 22, so the Node-20 majors are pinned`,
+    ],
     async chat() {
       return (await ai.generateText({ model: m, messages, maxRetries: 0 })).text;
     },

@@ -25,12 +25,15 @@ export async function createLangChain({ origin, model }: ClientContext, fallback
   delete process.env.LANGCHAIN_TRACING_V2;
   delete process.env.LANGSMITH_TRACING;
   const { ChatOpenAI } = await peer<LangChainOpenAI>('@langchain/openai');
-  const make = (m: string): ChatModel => new ChatOpenAI({ model: m, apiKey: API_KEY, configuration: { baseURL: `${origin}/v1` }, maxRetries: 0, streamUsage: true });
+  const make = (m: string): ChatModel =>
+    new ChatOpenAI({ model: m, apiKey: API_KEY, configuration: { baseURL: `${origin}/v1` }, maxRetries: 0, streamUsage: true });
   const primary = make(model);
   const runnable: Runnable = fallbacks ? primary.withFallbacks({ fallbacks: [1, 2, 3, 4].map((i) => make(`${model}-alt${i}`)) }) : primary;
   const input = [{ role: 'user', content: PROMPT }];
   return {
-    notes: [`@langchain/openai@${peerVersion('@langchain/openai')} + @langchain/core@${peerVersion('@langchain/core')}, maxRetries 0; @langchain/openai@1 needs Node >= 22, so 0.6 is pinned`],
+    notes: [
+      `@langchain/openai@${peerVersion('@langchain/openai')} + @langchain/core@${peerVersion('@langchain/core')}, maxRetries 0; @langchain/openai@1 needs Node >= 22, so 0.6 is pinned`,
+    ],
     config: fallbacks ? 'ChatOpenAI.withFallbacks (5 models, first healthy)' : 'ChatOpenAI',
     async chat() {
       return textOf((await runnable.invoke(input)).content);

@@ -14,7 +14,12 @@ export function sdkCalls(client: OpenAI, model: string): Pick<BenchClient, 'chat
       return r.choices[0]?.message.content ?? '';
     },
     async stream(onFirst) {
-      const s = await client.chat.completions.create({ model, messages: [{ role: 'user', content: PROMPT }], stream: true, stream_options: { include_usage: true } });
+      const s = await client.chat.completions.create({
+        model,
+        messages: [{ role: 'user', content: PROMPT }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       let text = '';
       let first = true;
       for await (const chunk of s) {

@@ -6,7 +6,15 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import type { LLMProvider } from '../../src/index.js';
 import { rootVersion } from '../lib/peer.js';
-import { benchRequest, buildRouter, describe, initSwitchyard, manyModels, realisticExtras, type BuiltRouter } from '../lib/switchyard-config.js';
+import {
+  benchRequest,
+  buildRouter,
+  describe,
+  initSwitchyard,
+  manyModels,
+  realisticExtras,
+  type BuiltRouter,
+} from '../lib/switchyard-config.js';
 import { API_KEY, PROMPT, type BenchClient, type ClientFactory } from './types.js';
 
 // Not a real model id: the SDK prints deprecation notices for some real ones.
@@ -75,11 +83,17 @@ export const geminiDirect: ClientFactory = async ({ origin }) => {
 
 /** The realistic one-model router over one provider (the `sy-anthropic` / `sy-gemini` configuration). */
 export function oneModelRouter(provider: LLMProvider, vendorModel: string): BuiltRouter {
-  return buildRouter({ providers: { p: provider }, models: manyModels(1, ['p'], () => vendorModel) }, realisticExtras(['p']), { events: true });
+  return buildRouter({ providers: { p: provider }, models: manyModels(1, ['p'], () => vendorModel) }, realisticExtras(['p']), {
+    events: true,
+  });
 }
 
 /** switchyard's adapter for a wire, as the loopback clients build it (`fetch`: bench/micro-sdk.ts). */
-export async function wireProvider(wire: 'anthropic' | 'gemini', origin: string, fetchImpl?: typeof globalThis.fetch): Promise<LLMProvider> {
+export async function wireProvider(
+  wire: 'anthropic' | 'gemini',
+  origin: string,
+  fetchImpl?: typeof globalThis.fetch,
+): Promise<LLMProvider> {
   const sy = await initSwitchyard();
   const options = { apiKey: API_KEY, baseURL: origin, ...(fetchImpl && { fetch: fetchImpl }) };
   if (wire === 'anthropic') return sy.anthropic.anthropic(options);

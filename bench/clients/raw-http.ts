@@ -9,9 +9,16 @@ interface Completion {
 export const create: ClientFactory = async ({ origin, model }) => {
   const url = new URL(origin);
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const post = (stream: boolean, onData: (res: IncomingMessage, done: (v: string) => void, fail: (e: Error) => void) => void): Promise<string> =>
+  const post = (
+    stream: boolean,
+    onData: (res: IncomingMessage, done: (v: string) => void, fail: (e: Error) => void) => void,
+  ): Promise<string> =>
     new Promise((resolve, reject) => {
-      const body = JSON.stringify({ model, messages: [{ role: 'user', content: PROMPT }], ...(stream && { stream: true, stream_options: { include_usage: true } }) });
+      const body = JSON.stringify({
+        model,
+        messages: [{ role: 'user', content: PROMPT }],
+        ...(stream && { stream: true, stream_options: { include_usage: true } }),
+      });
       const req = request(
         {
           agent,

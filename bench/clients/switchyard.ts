@@ -1,6 +1,16 @@
 /** switchyard clients: the router in front of its own `openai` adapter, against the same mock. */
 import type { ChatRequest, Router } from '../../src/index.js';
-import { benchRequest, buildRouter, describe, initSwitchyard, manyModels, manyRoutes, openaiProviders, realisticExtras, type BuiltRouter } from '../lib/switchyard-config.js';
+import {
+  benchRequest,
+  buildRouter,
+  describe,
+  initSwitchyard,
+  manyModels,
+  manyRoutes,
+  openaiProviders,
+  realisticExtras,
+  type BuiltRouter,
+} from '../lib/switchyard-config.js';
 import type { BenchClient, ClientContext } from './types.js';
 import { undiciFetch } from './transport.js';
 
@@ -29,7 +39,8 @@ function calls(router: Router, request: ChatRequest): Pick<BenchClient, 'chat' |
 function client(b: BuiltRouter, config: string, wanted?: string): BenchClient {
   const notes: string[] = [];
   if (b.rejected.length) notes.push(`not available at run time (dropped): ${b.rejected.join('; ')}`);
-  if (wanted !== undefined && b.strategy !== wanted) notes.push(`strategy "${wanted}" not accepted by createRouter: measured with "${b.strategy}" instead`);
+  if (wanted !== undefined && b.strategy !== wanted)
+    notes.push(`strategy "${wanted}" not accepted by createRouter: measured with "${b.strategy}" instead`);
   return {
     notes,
     config,
@@ -57,7 +68,10 @@ export function variantRouter(ctx: ClientContext, v: Variant, fetchImpl?: typeof
   const models = manyModels(v.models, names, (i) => (i === 0 ? ctx.model : `${ctx.model}-alt${i}`));
   const modelNames = Object.keys(models);
   const routes = v.routes > 0 ? manyRoutes(v.routes, modelNames) : undefined;
-  return buildRouter({ providers, models, ...(routes && { routes }) }, v.realistic ? realisticExtras(names) : {}, { events: v.realistic, ...(v.strategy !== undefined && { strategy: v.strategy }) });
+  return buildRouter({ providers, models, ...(routes && { routes }) }, v.realistic ? realisticExtras(names) : {}, {
+    events: v.realistic,
+    ...(v.strategy !== undefined && { strategy: v.strategy }),
+  });
 }
 
 export async function createVariant(ctx: ClientContext, v: Variant): Promise<BenchClient> {
@@ -66,7 +80,13 @@ export async function createVariant(ctx: ClientContext, v: Variant): Promise<Ben
   const b = variantRouter(ctx, v, fetchImpl);
   // Check that the first candidate is the healthy model for fallback-ordered configurations.
   const decision = b.router.explain(benchRequest());
-  const c = client(b, describe(b, v.models, v.routes) + (v.realistic ? '' : ' (bare: no extras, no listeners)') + (v.transport ? `, transport=${v.transport}` : ''), v.strategy);
+  const c = client(
+    b,
+    describe(b, v.models, v.routes) +
+      (v.realistic ? '' : ' (bare: no extras, no listeners)') +
+      (v.transport ? `, transport=${v.transport}` : ''),
+    v.strategy,
+  );
   c.notes.push(`switchyard from ${sy.source}`);
   c.notes.push(`explain(): first candidates ${decision.candidates.slice(0, 3).join(', ')} by ${decision.strategy}`);
   return c;

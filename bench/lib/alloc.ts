@@ -29,7 +29,12 @@ export const afterWriteBehind = (): Promise<void> => new Promise((resolve) => se
  * batch, inside the measurement (and in the empty batch, so its own cost cancels): for a router,
  * `afterWriteBehind`, so that the ledger writes the calls queued count too.
  */
-export async function bytesPerCall(fn: () => Promise<unknown>, calls = 10, reps = 25, settle: () => Promise<unknown> = tick): Promise<number> {
+export async function bytesPerCall(
+  fn: () => Promise<unknown>,
+  calls = 10,
+  reps = 25,
+  settle: () => Promise<unknown> = tick,
+): Promise<number> {
   if (typeof (globalThis as { gc?: unknown }).gc !== 'function') return NaN;
   const empty: number[] = [];
   const full: number[] = [];

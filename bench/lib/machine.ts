@@ -21,8 +21,13 @@ export function machine(): MachineInfo {
   let gitCommit: string | undefined;
   let srcUncommitted: number | undefined;
   try {
-    gitCommit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-    srcUncommitted = execSync('git status --porcelain -- src', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().split('\n').filter(Boolean).length;
+    gitCommit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
+    srcUncommitted = execSync('git status --porcelain -- src', { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .split('\n')
+      .filter(Boolean).length;
   } catch {
     gitCommit = undefined;
   }

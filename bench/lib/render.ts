@@ -45,7 +45,12 @@ export function modeTable(mode: ModeLike, rows: ClientModeSummary[]): string {
   return table(
     head,
     rows.map((r) => {
-      const cells = [r.label + (r.errors ? ` (${r.errors} errors)` : '') + (r.cappedRounds ? ` [${fmt(r.requests)} req, time-capped]` : ''), fmt(r.reqPerSec), fmt(r.p50Ms, 3), fmt(r.p99Ms, 3)];
+      const cells = [
+        r.label + (r.errors ? ` (${r.errors} errors)` : '') + (r.cappedRounds ? ` [${fmt(r.requests)} req, time-capped]` : ''),
+        fmt(r.reqPerSec),
+        fmt(r.p50Ms, 3),
+        fmt(r.p99Ms, 3),
+      ];
       if (mode.stream) cells.push(fmt(r.ttftP50Ms ?? NaN, 3), r.id === r.floor ? '0' : signedUs(r.ttftOverheadP50Us ?? NaN));
       cells.push(
         r.id === r.floor ? '0 (floor)' : signedUs(r.overheadP50Us),

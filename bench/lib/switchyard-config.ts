@@ -28,7 +28,14 @@ export const STRATEGIES = ['cost', 'capability', 'load-balance'] as const;
 
 /** The request every switchyard client sends: routing context included (session too: pinning is on), as agent code would. */
 export function benchRequest(extra: Partial<ChatRequest> = {}): ChatRequest {
-  return { messages: [{ role: 'user', content: PROMPT }], tenant: 'acme', user: 'u-7', agent: 'product-expert', session: 'conv-42', ...extra };
+  return {
+    messages: [{ role: 'user', content: PROMPT }],
+    tenant: 'acme',
+    user: 'u-7',
+    agent: 'product-expert',
+    session: 'conv-42',
+    ...extra,
+  };
 }
 
 /** `count` OpenAI provider instances on the mock (like several keys / vendors of one wire format). */
@@ -65,7 +72,12 @@ export function manyRoutes(n: number, modelNames: string[]): NonNullable<RouterO
   const routes: NonNullable<RouterOptions['routes']> = [];
   for (let i = 0; i < n; i++) {
     const use = [modelNames[i % modelNames.length]!, modelNames[(i + 3) % modelNames.length]!, modelNames[(i + 7) % modelNames.length]!];
-    const when = i % 3 === 0 ? { agent: [`agent-${i}`, `agent-${i}b`] } : i % 3 === 1 ? { tenant: `tenant-${i}`, agent: 'product-expert' } : { tags: [`tag-${i}`, 'urgent'] };
+    const when =
+      i % 3 === 0
+        ? { agent: [`agent-${i}`, `agent-${i}b`] }
+        : i % 3 === 1
+          ? { tenant: `tenant-${i}`, agent: 'product-expert' }
+          : { tags: [`tag-${i}`, 'urgent'] };
     routes.push({ name: `route-${i}`, when, use: [...new Set(use)] });
   }
   return routes;
@@ -85,7 +97,21 @@ export function realisticExtras(providerNames: string[]): Record<string, unknown
 }
 
 /** Every event name the router has or is planned to have; subscribing to an unknown name is harmless. */
-const EVENT_NAMES = ['request', 'attempt', 'fallback', 'response', 'error', 'retry', 'circuit-open', 'circuit-half-open', 'circuit-close', 'budget-alert', 'budget-exceeded', 'rate-limited', 'listener-error'];
+const EVENT_NAMES = [
+  'request',
+  'attempt',
+  'fallback',
+  'response',
+  'error',
+  'retry',
+  'circuit-open',
+  'circuit-half-open',
+  'circuit-close',
+  'budget-alert',
+  'budget-exceeded',
+  'rate-limited',
+  'listener-error',
+];
 
 export interface BuiltRouter {
   router: Router;
@@ -103,7 +129,11 @@ export interface BuiltRouter {
  * createRouter(base + extras + strategy), dropping whatever the router rejects as unknown.
  * `events: true` subscribes a cheap listener to every event name.
  */
-export function buildRouter(base: RouterOptions, extras: Record<string, unknown>, opts: { strategy?: string; events?: boolean } = {}): BuiltRouter {
+export function buildRouter(
+  base: RouterOptions,
+  extras: Record<string, unknown>,
+  opts: { strategy?: string; events?: boolean } = {},
+): BuiltRouter {
   const offered: Record<string, unknown> = { ...extras };
   if (opts.strategy !== undefined) offered.strategy = opts.strategy;
   const rejected: string[] = [];
@@ -119,7 +149,13 @@ export function buildRouter(base: RouterOptions, extras: Record<string, unknown>
           });
         }
       }
-      return { router, accepted: Object.keys(offered), rejected, strategy: (offered.strategy as string | undefined) ?? base.strategy?.toString() ?? 'fallback', eventCounts };
+      return {
+        router,
+        accepted: Object.keys(offered),
+        rejected,
+        strategy: (offered.strategy as string | undefined) ?? base.strategy?.toString() ?? 'fallback',
+        eventCounts,
+      };
     } catch (error) {
       if (!sy().index.ConfigError.isInstance(error)) throw error;
       const drop = new Set<string>();
@@ -128,7 +164,8 @@ export function buildRouter(base: RouterOptions, extras: Record<string, unknown>
         if (top in offered) drop.add(top);
         else if (issue.path === '' || issue.path === '(root)') {
           // zod reports unknown keys at the root: "Unrecognized key(s) ..." names them in the message.
-          for (const k of Object.keys(offered)) if (issue.message.includes(`"${k}"`) || issue.message.includes(`'${k}'`) || issue.message.includes(k)) drop.add(k);
+          for (const k of Object.keys(offered))
+            if (issue.message.includes(`"${k}"`) || issue.message.includes(`'${k}'`) || issue.message.includes(k)) drop.add(k);
         }
       }
       if (drop.size === 0) throw error;
@@ -153,5 +190,8 @@ export function microRouter(nModels: number, nRoutes: number, strategy?: string)
   const providers: Record<string, LLMProvider> = {};
   for (let i = 0; i < 5; i++) providers[`p${i}`] = sy().testing.mockProvider({ name: `p${i}`, reply: 'hello' });
   const models = manyModels(nModels, Object.keys(providers), (i) => `vendor-model-${i}`);
-  return buildRouter({ providers, models, routes: manyRoutes(nRoutes, Object.keys(models)) }, realisticExtras(Object.keys(providers)), { events: true, ...(strategy !== undefined && { strategy }) });
+  return buildRouter({ providers, models, routes: manyRoutes(nRoutes, Object.keys(models)) }, realisticExtras(Object.keys(providers)), {
+    events: true,
+    ...(strategy !== undefined && { strategy }),
+  });
 }

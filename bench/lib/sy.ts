@@ -79,12 +79,26 @@ export async function buildSwitchyard(): Promise<{ dir?: string; note: string }>
         .map(([, v]) => [v, join(SRC_DIR, `${v}.ts`)])
         .filter(([, f]) => existsSync(f!)),
     );
-  const writePkg = (): void => writeFileSync(join(BUILD_DIR, 'package.json'), '{ "name": "switchyard-bundle", "private": true, "type": "module" }\n');
-  const opts = { bundle: true, splitting: true, format: 'esm', platform: 'node', target: 'node20', outdir: BUILD_DIR, packages: 'external', logLevel: 'silent', treeShaking: true };
+  const writePkg = (): void =>
+    writeFileSync(join(BUILD_DIR, 'package.json'), '{ "name": "switchyard-bundle", "private": true, "type": "module" }\n');
+  const opts = {
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outdir: BUILD_DIR,
+    packages: 'external',
+    logLevel: 'silent',
+    treeShaking: true,
+  };
   try {
     await esbuild.build({ ...opts, entryPoints: entries(true) });
     writePkg();
-    return { dir: BUILD_DIR, note: `src/ bundled by esbuild like tsup builds dist/ (ESM, node20, splitting, no keepNames) into ${BUILD_DIR}` };
+    return {
+      dir: BUILD_DIR,
+      note: `src/ bundled by esbuild like tsup builds dist/ (ESM, node20, splitting, no keepNames) into ${BUILD_DIR}`,
+    };
   } catch (e) {
     try {
       rmSync(BUILD_DIR, { recursive: true, force: true });
@@ -103,7 +117,8 @@ let loaded: Promise<Switchyard> | undefined;
 export function loadSwitchyard(): Promise<Switchyard> {
   loaded ??= (async () => {
     const dir = process.env.BENCH_SY_DIR;
-    const file = (entry: string): string => (dir ? pathToFileURL(join(dir, `${entry}.js`)).href : pathToFileURL(join(SRC_DIR, `${entry}.ts`)).href);
+    const file = (entry: string): string =>
+      dir ? pathToFileURL(join(dir, `${entry}.js`)).href : pathToFileURL(join(SRC_DIR, `${entry}.ts`)).href;
     const imp = async <T>(entry: string): Promise<T> => {
       const specifier: string = file(entry);
       return (await import(specifier)) as T;

@@ -21,7 +21,14 @@ export function openaiJson(model: string, chunks: number): string {
     object: 'chat.completion',
     created: CREATED,
     model,
-    choices: [{ index: 0, message: { role: 'assistant', content: deltas(chunks).join(''), refusal: null, annotations: [] }, logprobs: null, finish_reason: 'stop' }],
+    choices: [
+      {
+        index: 0,
+        message: { role: 'assistant', content: deltas(chunks).join(''), refusal: null, annotations: [] },
+        logprobs: null,
+        finish_reason: 'stop',
+      },
+    ],
     usage: {
       prompt_tokens: 12,
       completion_tokens: chunks,
@@ -36,18 +43,36 @@ export function openaiJson(model: string, chunks: number): string {
 
 /** SSE events (each a full `data: ...\n\n` frame), ending with `[DONE]`. */
 export function openaiSse(model: string, chunks: number): string[] {
-  const base = { id: 'chatcmpl-bench0001', object: 'chat.completion.chunk', created: CREATED, model, service_tier: 'default', system_fingerprint: 'fp_bench' };
+  const base = {
+    id: 'chatcmpl-bench0001',
+    object: 'chat.completion.chunk',
+    created: CREATED,
+    model,
+    service_tier: 'default',
+    system_fingerprint: 'fp_bench',
+  };
   const frames: string[] = [];
   const push = (o: unknown): void => {
     frames.push(`data: ${JSON.stringify(o)}\n\n`);
   };
-  push({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }], usage: null });
-  for (const d of deltas(chunks)) push({ ...base, choices: [{ index: 0, delta: { content: d }, logprobs: null, finish_reason: null }], usage: null });
+  push({
+    ...base,
+    choices: [{ index: 0, delta: { role: 'assistant', content: '', refusal: null }, logprobs: null, finish_reason: null }],
+    usage: null,
+  });
+  for (const d of deltas(chunks))
+    push({ ...base, choices: [{ index: 0, delta: { content: d }, logprobs: null, finish_reason: null }], usage: null });
   push({ ...base, choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], usage: null });
   push({
     ...base,
     choices: [],
-    usage: { prompt_tokens: 12, completion_tokens: chunks, total_tokens: 12 + chunks, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0 } },
+    usage: {
+      prompt_tokens: 12,
+      completion_tokens: chunks,
+      total_tokens: 12 + chunks,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    },
   });
   frames.push('data: [DONE]\n\n');
   return frames;
@@ -63,7 +88,13 @@ export function anthropicJson(model: string, chunks: number): string {
     content: [{ type: 'text', text: deltas(chunks).join('') }],
     stop_reason: 'end_turn',
     stop_sequence: null,
-    usage: { input_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: chunks, service_tier: 'standard' },
+    usage: {
+      input_tokens: 12,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      output_tokens: chunks,
+      service_tier: 'standard',
+    },
   });
 }
 
@@ -74,13 +105,25 @@ export function anthropicSse(model: string, chunks: number): string[] {
   };
   push({
     type: 'message_start',
-    message: { id: 'msg_bench0001', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 } },
+    message: {
+      id: 'msg_bench0001',
+      type: 'message',
+      role: 'assistant',
+      model,
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 12, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, output_tokens: 1 },
+    },
   } as { type: string });
   push({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } as { type: string });
   push({ type: 'ping' });
-  for (const d of deltas(chunks)) push({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: d } } as { type: string });
+  for (const d of deltas(chunks))
+    push({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: d } } as { type: string });
   push({ type: 'content_block_stop', index: 0 } as { type: string });
-  push({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: chunks } } as { type: string });
+  push({ type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: chunks } } as {
+    type: string;
+  });
   push({ type: 'message_stop' });
   return frames;
 }

@@ -32,7 +32,8 @@ function bodiesFor(wire: Wire, model: string): Bodies {
   if (b) return b;
   const m = /-n(\d+)$/.exec(model);
   const chunks = m ? Number(m[1]) : DEFAULT_CHUNKS;
-  const json = wire === 'openai' ? openaiJson(model, chunks) : wire === 'anthropic' ? anthropicJson(model, chunks) : geminiJson(model, chunks);
+  const json =
+    wire === 'openai' ? openaiJson(model, chunks) : wire === 'anthropic' ? anthropicJson(model, chunks) : geminiJson(model, chunks);
   const sse = wire === 'openai' ? openaiSse(model, chunks) : wire === 'anthropic' ? anthropicSse(model, chunks) : geminiSse(model, chunks);
   b = { json: Buffer.from(json), sse: sse.map((s) => Buffer.from(s)) };
   cache.set(key, b);

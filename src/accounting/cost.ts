@@ -58,7 +58,11 @@ export function computeValidatedCost(usage: Usage, pricing: ModelPricing | Catal
     return { inputMicros: 0, outputMicros: 0, totalMicros: 0, inputUsd: 0, outputUsd: 0, totalUsd: 0, priced: false, estimated };
   }
   const picos = computeCostPicos(usage, pricing);
-  return costFromMicros(picosToMicrosHalfUp(picos.uncachedInput + picos.cachedInput + picos.cacheWrite), picosToMicrosHalfUp(picos.output), estimated);
+  return costFromMicros(
+    picosToMicrosHalfUp(picos.uncachedInput + picos.cachedInput + picos.cacheWrite),
+    picosToMicrosHalfUp(picos.output),
+    estimated,
+  );
 }
 
 /** A `Cost` from integer micros (USD fields derived). */

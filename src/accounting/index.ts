@@ -24,4 +24,17 @@ export { BudgetEngine, createBudgetEngine } from './budgets/engine.js';
 export type { BudgetEngineOptions } from './budgets/engine.js';
 export { budgetSchema, budgetsSchema, budgetScopeSchema, parseBudgets, budgetId } from './budgets/schema.js';
 export type { Budget, BudgetConfig, BudgetScope, BudgetPeriod, BudgetAction } from './budgets/schema.js';
-export type { Admission, AdmitInput, BudgetAlert, BudgetCandidate, BudgetRef, BudgetStatus, BudgetStatusReport, CandidateDecision, Charge, CheckResult, Reservation, RequestEstimate } from './budgets/types.js';
+export type {
+  Admission,
+  AdmitInput,
+  BudgetAlert,
+  BudgetCandidate,
+  BudgetRef,
+  BudgetStatus,
+  BudgetStatusReport,
+  CandidateDecision,
+  Charge,
+  CheckResult,
+  Reservation,
+  RequestEstimate,
+} from './budgets/types.js';

@@ -10,7 +10,8 @@ export function pricingIssues(pricing: ModelPricing | CatalogPricing, path = 'pr
   for (const field of FIELDS) {
     const value: unknown = pricing[field];
     if (value === undefined && (field === 'cachedInput' || field === 'cacheWrite')) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value)) issues.push({ path: `${path}.${field}`, message: 'must be a finite number of USD per 1M tokens' });
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      issues.push({ path: `${path}.${field}`, message: 'must be a finite number of USD per 1M tokens' });
     else if (value < 0) issues.push({ path: `${path}.${field}`, message: `must not be negative (got ${value})` });
   }
   const long = (pricing as CatalogPricing).longContext;

@@ -93,7 +93,10 @@ export class RequestAccounting {
    * router's one store under keys made of the budget id and period, so a rebuild keeps it.
    */
   setBudgets(budgets: BudgetConfig[]): void {
-    this.#budgets = budgets.length > 0 ? createBudgetEngine({ budgets, store: this.#store, onAlert: (alert) => this.events.emit('budget-alert', alert) }) : undefined;
+    this.#budgets =
+      budgets.length > 0
+        ? createBudgetEngine({ budgets, store: this.#store, onAlert: (alert) => this.events.emit('budget-alert', alert) })
+        : undefined;
   }
 
   /** Mid-stream budget check for `stopStreamOnBudget`: true, or the error that stops the stream. */
@@ -107,7 +110,12 @@ export class RequestAccounting {
   }
 
   /** Records a served request (and each billed failed attempt before it) and settles its budget hold with what they cost. */
-  async succeeded(req: RecordedRequest, response: ChatResponse, reservation: Reservation | undefined, billed: ReadonlyArray<BilledAttempt> = []): Promise<void> {
+  async succeeded(
+    req: RecordedRequest,
+    response: ChatResponse,
+    reservation: Reservation | undefined,
+    billed: ReadonlyArray<BilledAttempt> = [],
+  ): Promise<void> {
     const { route, cost } = response;
     if (!cost.priced && !this.#unpricedSeen.has(route.model)) {
       this.#unpricedSeen.add(route.model);
@@ -115,20 +123,41 @@ export class RequestAccounting {
     }
     this.audit?.record(
       auditFromResponse(
-        { requestId: response.id, kind: req.kind, route, usage: response.usage, cost, finishReason: response.finishReason, latencyMs: response.latencyMs },
-        { ...(req.request.system !== undefined && { system: req.request.system }), messages: req.request.messages, completion: response.text },
+        {
+          requestId: response.id,
+          kind: req.kind,
+          route,
+          usage: response.usage,
+          cost,
+          finishReason: response.finishReason,
+          latencyMs: response.latencyMs,
+        },
+        {
+          ...(req.request.system !== undefined && { system: req.request.system }),
+          messages: req.request.messages,
+          completion: response.text,
+        },
       ),
     );
     this.#record(recordOfResponse(response));
     for (const b of billed) this.#record(recordOfBilledAttempt({ requestId: req.requestId, context: req.context, ...b }));
     const engine = reservation && engineOf(reservation);
     if (engine && reservation) {
-      await engine.settle(reservation, [{ model: route.model, provider: route.provider, providerModel: route.providerModel, costMicros: cost.totalMicros }, ...billed.map(charge)]);
+      await engine.settle(reservation, [
+        { model: route.model, provider: route.provider, providerModel: route.providerModel, costMicros: cost.totalMicros },
+        ...billed.map(charge),
+      ]);
     }
   }
 
   /** A request that failed for good: its record, one per billed attempt, its audit entry, and its hold settled with what was billed (0 without). */
-  async failed(req: RecordedRequest, error: SwitchyardError, route: RouteInfo, reservation: Reservation | undefined, billed: ReadonlyArray<BilledAttempt> = []): Promise<void> {
+  async failed(
+    req: RecordedRequest,
+    error: SwitchyardError,
+    route: RouteInfo,
+    reservation: Reservation | undefined,
+    billed: ReadonlyArray<BilledAttempt> = [],
+  ): Promise<void> {
     const latencyMs = performance.now() - req.startedAt;
     this.audit?.record(
       auditFromError(

@@ -3,7 +3,10 @@
  * polls `api/overview` relative to its own URL and posts controls with the CSRF header.
  */
 export function dashboardHtml(o: { refreshMs: number; csrfHeader: string }): string {
-  return PAGE.replace('__REFRESH_MS__', String(Math.max(250, Math.floor(o.refreshMs)))).replace('__CSRF_HEADER__', JSON.stringify(o.csrfHeader));
+  return PAGE.replace('__REFRESH_MS__', String(Math.max(250, Math.floor(o.refreshMs)))).replace(
+    '__CSRF_HEADER__',
+    JSON.stringify(o.csrfHeader),
+  );
 }
 
 const PAGE = `<!doctype html>

@@ -34,7 +34,11 @@ class HttpError extends Error {
 const bad = (path: string, message: string) => new HttpError(400, 'invalid-request', `${path}: ${message}`, path);
 const forbidden = (message: string) => new HttpError(403, 'forbidden', message);
 
-const JSON_HEADERS = { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
 
 function json(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: JSON_HEADERS });
@@ -90,7 +94,8 @@ function summaryBy(url: URL): SummaryKey[] | undefined {
 function field(body: Record<string, unknown>, name: string, required: boolean): string | undefined {
   const v = body[name];
   if (v === undefined && !required) return undefined;
-  if (typeof v !== 'string' || !NAME.test(v)) throw bad(name, required && v === undefined ? 'is required' : 'must be a name of 1 to 200 letters, digits or ._:@/+-');
+  if (typeof v !== 'string' || !NAME.test(v))
+    throw bad(name, required && v === undefined ? 'is required' : 'must be a name of 1 to 200 letters, digits or ._:@/+-');
   return v;
 }
 
@@ -144,7 +149,8 @@ function visible(e: TimelineEntry, tenant: string | undefined, models: ReadonlyS
  * every answer is JSON (or the page, or CSV); no input reaches a 500.
  */
 export function createAdminHandler(router: Router, options: AdminOptions): AdminHandler {
-  if (typeof options?.authorize !== 'function') throw new InvalidRequestError({ path: 'authorize', message: 'createAdminHandler: `authorize` must be a function' });
+  if (typeof options?.authorize !== 'function')
+    throw new InvalidRequestError({ path: 'authorize', message: 'createAdminHandler: `authorize` must be a function' });
   const base = (options.basePath ?? '').replace(/\/+$/, '');
   const csrfHeader = (options.csrfHeader ?? 'x-switchyard-admin').toLowerCase();
   const allowedOrigins = new Set(options.allowedOrigins ?? []);
@@ -165,8 +171,10 @@ export function createAdminHandler(router: Router, options: AdminOptions): Admin
   const guardPost = (request: Request, url: URL, p: AdminPrincipal) => {
     if (!request.headers.has(csrfHeader)) throw new HttpError(403, 'csrf', `POST requires the ${csrfHeader} header`);
     const origin = request.headers.get('origin');
-    if (origin !== null && origin !== url.origin && !allowedOrigins.has(origin)) throw new HttpError(403, 'csrf', `Origin ${origin} may not POST here`);
-    if (request.headers.get('sec-fetch-site') === 'cross-site' && (origin === null || !allowedOrigins.has(origin))) throw new HttpError(403, 'csrf', 'Cross-site POST refused');
+    if (origin !== null && origin !== url.origin && !allowedOrigins.has(origin))
+      throw new HttpError(403, 'csrf', `Origin ${origin} may not POST here`);
+    if (request.headers.get('sec-fetch-site') === 'cross-site' && (origin === null || !allowedOrigins.has(origin)))
+      throw new HttpError(403, 'csrf', 'Cross-site POST refused');
     if (p.role === 'monitor') throw forbidden('A monitor may not use controls');
   };
 
@@ -236,7 +244,8 @@ export function createAdminHandler(router: Router, options: AdminOptions): Admin
           'content-type': 'text/html; charset=utf-8',
           'cache-control': 'no-store',
           // Everything is inline: nothing may load from elsewhere, and the page may not be framed.
-          'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; frame-ancestors 'none'",
+          'content-security-policy':
+            "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; connect-src 'self'; img-src data:; frame-ancestors 'none'",
           'x-frame-options': 'DENY',
         },
       });
@@ -262,7 +271,18 @@ export function createAdminHandler(router: Router, options: AdminOptions): Admin
         const health = healthOf(scopeOf(p, url));
         const models = byModel.rows.map((r) => {
           const h = health.models[String(r.group.model)];
-          return { ...r, ...(h && { live: { state: h.state, latencyMs: h.latencyMs ?? null, ttftMs: h.ttftMs ?? null, errorRate: h.errorRate, inFlight: h.inFlight } }) };
+          return {
+            ...r,
+            ...(h && {
+              live: {
+                state: h.state,
+                latencyMs: h.latencyMs ?? null,
+                ttftMs: h.ttftMs ?? null,
+                errorRate: h.errorRate,
+                inFlight: h.inFlight,
+              },
+            }),
+          };
         });
         return json(200, { total: byModel.total, models, providers: byProvider.rows, days: byDay.rows });
       }
@@ -338,8 +358,12 @@ export function createAdminHandler(router: Router, options: AdminOptions): Admin
           throw new HttpError(404, 'not-found', `No such control: ${seg[1]}`);
       }
     }
-    const known = ['api/me', 'api/overview', 'providers/health', 'providers/configuration', 'budgets', 'events'].includes(seg.join('/')) || (seg[0] === 'providers' && seg[1] === 'costs');
-    throw known ? new HttpError(405, 'method-not-allowed', `${method} not allowed here`) : new HttpError(404, 'not-found', `No such endpoint: ${method} ${path}`);
+    const known =
+      ['api/me', 'api/overview', 'providers/health', 'providers/configuration', 'budgets', 'events'].includes(seg.join('/')) ||
+      (seg[0] === 'providers' && seg[1] === 'costs');
+    throw known
+      ? new HttpError(405, 'method-not-allowed', `${method} not allowed here`)
+      : new HttpError(404, 'not-found', `No such endpoint: ${method} ${path}`);
   };
 
   const fetchHandler = async (request: Request): Promise<Response> => {
@@ -370,10 +394,15 @@ export function createAdminHandler(router: Router, options: AdminOptions): Admin
       if (!isPrincipal(principal)) return json(403, { error: { code: 'forbidden', message: 'authorize() returned no valid role' } });
       return await route(request, url, path, principal);
     } catch (error) {
-      if (error instanceof HttpError) return json(error.status, { error: { code: error.code, message: error.message, ...(error.path !== undefined && { path: error.path }) } });
-      if (InvalidRequestError.isInstance(error)) return json(400, { error: { code: 'invalid-request', message: error.message, path: error.path ?? 'body', issues: error.issues } });
+      if (error instanceof HttpError)
+        return json(error.status, {
+          error: { code: error.code, message: error.message, ...(error.path !== undefined && { path: error.path }) },
+        });
+      if (InvalidRequestError.isInstance(error))
+        return json(400, { error: { code: 'invalid-request', message: error.message, path: error.path ?? 'body', issues: error.issues } });
       if (SwitchyardError.isInstance(error)) return json(409, { error: { code: error.code, message: error.message } });
-      if (error instanceof URIError) return json(400, { error: { code: 'invalid-request', path: 'url', message: 'Malformed percent-encoding' } });
+      if (error instanceof URIError)
+        return json(400, { error: { code: 'invalid-request', path: 'url', message: 'Malformed percent-encoding' } });
       return json(500, { error: { code: 'internal', message: 'Internal error' } });
     }
   };
@@ -412,7 +441,8 @@ export function createAdminHandler(router: Router, options: AdminOptions): Admin
         for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
       }
       const method = req.method ?? 'GET';
-      const build = (body: string | undefined) => fetchHandler(new Request(url, { method, headers, ...(body !== undefined && method !== 'GET' && method !== 'HEAD' && { body }) }));
+      const build = (body: string | undefined) =>
+        fetchHandler(new Request(url, { method, headers, ...(body !== undefined && method !== 'GET' && method !== 'HEAD' && { body }) }));
       if (req.body !== undefined) {
         // A framework (Express with express.json(), Fastify) already read the body.
         build(typeof req.body === 'string' ? req.body : JSON.stringify(req.body)).then(send, fail);

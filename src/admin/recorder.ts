@@ -79,20 +79,43 @@ export class Recorder {
         s.requests++;
         s.errors++;
         const last = e.route?.attempts.at(-1);
-        this.#push({ kind: 'error', at: this.now(), ...tenantOf(e.context.tenant), error: e.error.name, ...(last && { model: last.model }) });
+        this.#push({
+          kind: 'error',
+          at: this.now(),
+          ...tenantOf(e.context.tenant),
+          error: e.error.name,
+          ...(last && { model: last.model }),
+        });
       }),
       router.on('fallback', (e) => {
         this.#tenant(e.context.tenant).fallbacks++;
         this.#push({ kind: 'fallback', at: this.now(), ...tenantOf(e.context.tenant), from: e.from, to: e.to, error: e.error.name });
       }),
-      router.on('breaker', (e) => this.#push({ kind: 'breaker', at: e.at, model: e.model, provider: e.provider, from: e.from, to: e.to, reason: e.reason })),
+      router.on('breaker', (e) =>
+        this.#push({ kind: 'breaker', at: e.at, model: e.model, provider: e.provider, from: e.from, to: e.to, reason: e.reason }),
+      ),
       router.on('control', (e) => {
         if (e.action === 'force') this.forced.set(e.tenant ?? '', e.target);
         if (e.action === 'unforce') this.forced.delete(e.tenant ?? '');
-        this.#push({ kind: 'control', at: e.at, action: e.action, target: e.target, ...tenantOf(e.tenant), ...(e.actor !== undefined && { actor: e.actor }) });
+        this.#push({
+          kind: 'control',
+          at: e.at,
+          action: e.action,
+          target: e.target,
+          ...tenantOf(e.tenant),
+          ...(e.actor !== undefined && { actor: e.actor }),
+        });
       }),
       router.on('budget-alert', (e) =>
-        this.#push({ kind: 'budget', at: this.now(), budgetId: e.budgetId, ...tenantOf(alertTenant(e)), reason: e.reason, spentMicros: e.spentMicros, limitMicros: e.limitMicros }),
+        this.#push({
+          kind: 'budget',
+          at: this.now(),
+          budgetId: e.budgetId,
+          ...tenantOf(alertTenant(e)),
+          reason: e.reason,
+          spentMicros: e.spentMicros,
+          limitMicros: e.limitMicros,
+        }),
       ),
     ];
   }

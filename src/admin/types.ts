@@ -18,7 +18,9 @@ export type AdminRole = AdminPrincipal['role'];
 /** The parts of your router options the admin views may show (keys and clients are never read). */
 export interface AdminConfigView {
   providers?: Readonly<Record<string, { readonly kind: string }>>;
-  models?: Readonly<Record<string, { readonly provider: string; readonly model: string; readonly pricing?: { input: number; output: number } }>>;
+  models?: Readonly<
+    Record<string, { readonly provider: string; readonly model: string; readonly pricing?: { input: number; output: number } }>
+  >;
   strategy?: unknown;
   routes?: ReadonlyArray<{ name?: string; when: unknown; use: string[] }>;
   budgets?: ReadonlyArray<BudgetConfig>;

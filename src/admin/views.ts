@@ -33,14 +33,23 @@ function periodStart(period: BudgetConfig['period'], now: number): number | unde
 }
 
 function budgetId(b: BudgetConfig, owner: string | undefined): string {
-  return b.id ?? (owner !== undefined ? `tenant:${owner}:${b.period}:${JSON.stringify(b.scope ?? {})}` : `${b.period}:${JSON.stringify(b.scope ?? {})}`);
+  return (
+    b.id ??
+    (owner !== undefined ? `tenant:${owner}:${b.period}:${JSON.stringify(b.scope ?? {})}` : `${b.period}:${JSON.stringify(b.scope ?? {})}`)
+  );
 }
 
 /**
  * The router's budgets (from `config.budgets`) and every tenant's (from `router.tenants`), with
  * spend summed from the ledger. `tenant` narrows to what that tenant may see.
  */
-export async function budgetViews(router: Router, config: AdminConfigView | undefined, recorder: Recorder, tenant: string | undefined, now: number): Promise<BudgetView[]> {
+export async function budgetViews(
+  router: Router,
+  config: AdminConfigView | undefined,
+  recorder: Recorder,
+  tenant: string | undefined,
+  now: number,
+): Promise<BudgetView[]> {
   const all: Array<{ b: BudgetConfig; owner?: string }> = (config?.budgets ?? []).map((b) => ({ b }));
   for (const id of router.tenants.list()) for (const b of router.tenants.get(id)?.budgets ?? []) all.push({ b, owner: id });
   const alerts = recorder.lastAlerts();
@@ -147,7 +156,10 @@ export function configurationView(router: Router, config: AdminConfigView | unde
     providers,
     models,
     ...(config?.strategy !== undefined && { strategy: strategyName(config.strategy) }),
-    ...(config?.routes && tenant === undefined && { routes: config.routes.map((r) => ({ ...(r.name !== undefined && { name: r.name }), when: plain(r.when), use: [...r.use] })) }),
+    ...(config?.routes &&
+      tenant === undefined && {
+        routes: config.routes.map((r) => ({ ...(r.name !== undefined && { name: r.name }), when: plain(r.when), use: [...r.use] })),
+      }),
     ...(config?.budgets && tenant === undefined && { budgets: config.budgets.map((b) => plain({ ...b })) }),
     tenants,
   };

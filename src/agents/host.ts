@@ -59,10 +59,15 @@ export function attemptsOf(error: SwitchyardError, model: string): AttemptRecord
 export const ZERO_USAGE: Usage = Object.freeze({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
 
 export function addUsage(a: Usage, b: Usage): Usage {
-  const out: Usage = { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, totalTokens: a.totalTokens + b.totalTokens };
+  const out: Usage = {
+    inputTokens: a.inputTokens + b.inputTokens,
+    outputTokens: a.outputTokens + b.outputTokens,
+    totalTokens: a.totalTokens + b.totalTokens,
+  };
   const cached = (a.cachedInputTokens ?? 0) + (b.cachedInputTokens ?? 0);
   if (a.cachedInputTokens !== undefined || b.cachedInputTokens !== undefined) out.cachedInputTokens = cached;
-  if (a.reasoningTokens !== undefined || b.reasoningTokens !== undefined) out.reasoningTokens = (a.reasoningTokens ?? 0) + (b.reasoningTokens ?? 0);
+  if (a.reasoningTokens !== undefined || b.reasoningTokens !== undefined)
+    out.reasoningTokens = (a.reasoningTokens ?? 0) + (b.reasoningTokens ?? 0);
   if (a.estimated || b.estimated) out.estimated = true;
   return out;
 }

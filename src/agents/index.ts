@@ -7,6 +7,16 @@ export type { ObjectRequest, ObjectResult, ObjectStream, ObjectStreamEvent, Deep
 export type { ObjectMode } from './object/mode.js';
 export type { ObjectSchema } from './object/schema.js';
 export { tool, stepCountIs, hasToolCall } from './run/tools.js';
-export type { AgentTool, ToolSet, ToolContext, ToolInput, ToolOutput, TypedToolCall, ToolResultInfo, ApprovalDecision, StopCondition } from './run/tools.js';
+export type {
+  AgentTool,
+  ToolSet,
+  ToolContext,
+  ToolInput,
+  ToolOutput,
+  TypedToolCall,
+  ToolResultInfo,
+  ApprovalDecision,
+  StopCondition,
+} from './run/tools.js';
 export type { PendingToolCall } from './run/execute.js';
 export type { RunRequest, RunResult, RunStep, RunRestart, RunStatus, RunStream, RunStreamEvent, RunResume } from './run/loop.js';

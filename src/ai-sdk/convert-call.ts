@@ -29,12 +29,20 @@ function toolChoice(choice: NonNullable<SpecCallOptions['toolChoice']>): ToolCho
 }
 
 /** An AI SDK call as a switchyard request, and the warnings of what it could not carry. */
-export function convertCall(options: SpecCallOptions, modelId: string | undefined, defaults: SwitchyardDefaults): { request: ChatRequest; warnings: SpecWarning[] } {
+export function convertCall(
+  options: SpecCallOptions,
+  modelId: string | undefined,
+  defaults: SwitchyardDefaults,
+): { request: ChatRequest; warnings: SpecWarning[] } {
   const warnings: SpecWarning[] = [];
   const { switchyard: own, ...vendorOptions } = options.providerOptions ?? {};
   const parsed = switchyardCallOptions.safeParse(own ?? {});
   if (!parsed.success) {
-    throw new InvalidRequestError({ path: 'providerOptions.switchyard', message: 'Invalid request: providerOptions.switchyard', issues: zodIssues(parsed.error, 'providerOptions.switchyard') });
+    throw new InvalidRequestError({
+      path: 'providerOptions.switchyard',
+      message: 'Invalid request: providerOptions.switchyard',
+      issues: zodIssues(parsed.error, 'providerOptions.switchyard'),
+    });
   }
   const context = { ...defaults, ...parsed.data };
   const request: ChatRequest = { messages: convertPrompt(options.prompt, warnings) };
@@ -58,14 +66,29 @@ export function convertCall(options: SpecCallOptions, modelId: string | undefine
   const format = options.responseFormat;
   if (format?.type === 'json') {
     request.responseFormat = format.schema
-      ? { type: 'json-schema', schema: format.schema as JSONSchema, ...(format.name !== undefined && { name: format.name }), ...(format.description !== undefined && { description: format.description }) }
+      ? {
+          type: 'json-schema',
+          schema: format.schema as JSONSchema,
+          ...(format.name !== undefined && { name: format.name }),
+          ...(format.description !== undefined && { description: format.description }),
+        }
       : { type: 'json' };
   }
 
   const tools: ToolDefinition[] = [];
   for (const tool of options.tools ?? []) {
-    if (tool.type === 'function') tools.push({ name: tool.name, parameters: tool.inputSchema as JSONSchema, ...(tool.description !== undefined && { description: tool.description }) });
-    else warnings.push({ type: 'unsupported', feature: `provider-defined tool ${tool.id}`, details: 'switchyard routes function tools only; the tool was not sent' });
+    if (tool.type === 'function')
+      tools.push({
+        name: tool.name,
+        parameters: tool.inputSchema as JSONSchema,
+        ...(tool.description !== undefined && { description: tool.description }),
+      });
+    else
+      warnings.push({
+        type: 'unsupported',
+        feature: `provider-defined tool ${tool.id}`,
+        details: 'switchyard routes function tools only; the tool was not sent',
+      });
   }
   if (tools.length > 0) request.tools = tools;
   if (options.toolChoice && tools.length > 0) request.toolChoice = toolChoice(options.toolChoice);
@@ -74,10 +97,18 @@ export function convertCall(options: SpecCallOptions, modelId: string | undefine
   if (options.abortSignal) request.signal = options.abortSignal;
   // The AI SDK adds its own `user-agent`; only headers the caller set are worth a warning.
   if (options.headers && Object.entries(options.headers).some(([name, v]) => v !== undefined && name.toLowerCase() !== 'user-agent')) {
-    warnings.push({ type: 'unsupported', feature: 'headers', details: 'per-call headers are not sent; set headers on the provider instance' });
+    warnings.push({
+      type: 'unsupported',
+      feature: 'headers',
+      details: 'per-call headers are not sent; set headers on the provider instance',
+    });
   }
   if (options.reasoning !== undefined && options.reasoning !== 'provider-default') {
-    warnings.push({ type: 'unsupported', feature: 'reasoning', details: 'set reasoning effort per vendor through providerOptions (e.g. openai.reasoning_effort)' });
+    warnings.push({
+      type: 'unsupported',
+      feature: 'reasoning',
+      details: 'set reasoning effort per vendor through providerOptions (e.g. openai.reasoning_effort)',
+    });
   }
   return { request, warnings };
 }

@@ -4,7 +4,11 @@ import type { SpecFileData, SpecFilePart, SpecMessage, SpecProviderOptions, Spec
 /** An AI SDK file part as our image part, or undefined (with a warning) for what we cannot carry. */
 function imageOf(part: SpecFilePart, warnings: SpecWarning[]): ImagePart | undefined {
   if (!part.mediaType.startsWith('image/')) {
-    warnings.push({ type: 'unsupported', feature: `file part (${part.mediaType})`, details: 'switchyard messages carry images only; the file was dropped' });
+    warnings.push({
+      type: 'unsupported',
+      feature: `file part (${part.mediaType})`,
+      details: 'switchyard messages carry images only; the file was dropped',
+    });
     return undefined;
   }
   const data: SpecFileData = part.data;
@@ -16,7 +20,11 @@ function imageOf(part: SpecFilePart, warnings: SpecWarning[]): ImagePart | undef
   }
   if (data.type === 'data') return { type: 'image', data: data.data, mediaType: part.mediaType };
   if (data.type === 'url') return { type: 'image', url: data.url.toString(), mediaType: part.mediaType };
-  warnings.push({ type: 'unsupported', feature: `file part (${data.type})`, details: 'provider file references and text files are not carried; the part was dropped' });
+  warnings.push({
+    type: 'unsupported',
+    feature: `file part (${data.type})`,
+    details: 'provider file references and text files are not carried; the part was dropped',
+  });
   return undefined;
 }
 
@@ -78,11 +86,27 @@ export function convertPrompt(prompt: SpecMessage[], warnings: SpecWarning[]): M
           else if (part.type === 'reasoning') {
             const signature = signatureOf(part.providerOptions);
             const meta = metadata(part.providerOptions);
-            content.push({ type: 'reasoning', text: part.text, ...(signature !== undefined && { signature }), ...(meta && { providerMetadata: meta }) });
+            content.push({
+              type: 'reasoning',
+              text: part.text,
+              ...(signature !== undefined && { signature }),
+              ...(meta && { providerMetadata: meta }),
+            });
           } else if (part.type === 'tool-call') {
             const meta = metadata(part.providerOptions);
-            content.push({ type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, args: part.input, ...(meta && { providerMetadata: meta }) });
-          } else warnings.push({ type: 'unsupported', feature: `assistant ${part.type} part`, details: 'not carried by switchyard messages; dropped' });
+            content.push({
+              type: 'tool-call',
+              toolCallId: part.toolCallId,
+              toolName: part.toolName,
+              args: part.input,
+              ...(meta && { providerMetadata: meta }),
+            });
+          } else
+            warnings.push({
+              type: 'unsupported',
+              feature: `assistant ${part.type} part`,
+              details: 'not carried by switchyard messages; dropped',
+            });
         }
         out.push({ role: 'assistant', content });
         break;
@@ -91,7 +115,12 @@ export function convertPrompt(prompt: SpecMessage[], warnings: SpecWarning[]): M
         const content: ToolResultPart[] = [];
         for (const part of message.content) {
           if (part.type === 'tool-result') content.push(toolResult(part.toolCallId, part.toolName, part.output));
-          else warnings.push({ type: 'unsupported', feature: `tool ${part.type} part`, details: 'not carried by switchyard messages; dropped' });
+          else
+            warnings.push({
+              type: 'unsupported',
+              feature: `tool ${part.type} part`,
+              details: 'not carried by switchyard messages; dropped',
+            });
         }
         if (content.length > 0) out.push({ role: 'tool', content });
         break;

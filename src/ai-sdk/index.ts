@@ -3,7 +3,14 @@
  * `streamText`, `generateObject` and the AI SDK's tool loop are routed, retried, fallen back and costed.
  * No import of `ai` happens here: the model implements the specification structurally.
  */
-import { AUTO, createModel, type RouterLike, type SpecificationVersion, type SwitchyardLanguageModel, type SwitchyardModelSettings } from './model.js';
+import {
+  AUTO,
+  createModel,
+  type RouterLike,
+  type SpecificationVersion,
+  type SwitchyardLanguageModel,
+  type SwitchyardModelSettings,
+} from './model.js';
 
 /** Call it for a model: `switchyard()` (the router decides) or `switchyard('gpt-mini')` (always that alias). */
 export interface SwitchyardProvider<V extends SpecificationVersion = 'v3'> {
@@ -12,7 +19,10 @@ export interface SwitchyardProvider<V extends SpecificationVersion = 'v3'> {
 }
 
 /** A provider over `router`. Routing context per call: `providerOptions: { switchyard: { tenant, agent, session, ... } }`. */
-export function createSwitchyard<V extends SpecificationVersion = 'v3'>(router: RouterLike, settings: SwitchyardModelSettings<V> = {}): SwitchyardProvider<V> {
+export function createSwitchyard<V extends SpecificationVersion = 'v3'>(
+  router: RouterLike,
+  settings: SwitchyardModelSettings<V> = {},
+): SwitchyardProvider<V> {
   const make = (modelId: string = AUTO) => createModel(router, modelId, settings);
   // Checks the settings at once (a v4 provider on Node 20 fails here, not at the first call).
   make();

@@ -22,7 +22,9 @@ export function mapFinishReason(reason: FinishReason, raw: string | undefined): 
 
 export function mapWarnings(warnings: ReadonlyArray<Warning>): SpecWarning[] {
   return warnings.map((w) =>
-    w.type === 'other' ? { type: 'other', message: w.path ? `${w.path}: ${w.message}` : w.message } : { type: 'unsupported', feature: w.path ?? w.type, details: w.message },
+    w.type === 'other'
+      ? { type: 'other', message: w.path ? `${w.path}: ${w.message}` : w.message }
+      : { type: 'unsupported', feature: w.path ?? w.type, details: w.message },
   );
 }
 
@@ -63,7 +65,13 @@ export function mapContent(response: ChatResponse): SpecContent[] {
       out.push({ type: 'reasoning', text: part.text, ...(providerMetadata && { providerMetadata }) });
     } else {
       const meta = jsonMetadata(part.providerMetadata);
-      out.push({ type: 'tool-call', toolCallId: part.toolCallId, toolName: part.toolName, input: JSON.stringify(part.args ?? {}), ...(meta && { providerMetadata: meta }) });
+      out.push({
+        type: 'tool-call',
+        toolCallId: part.toolCallId,
+        toolName: part.toolName,
+        input: JSON.stringify(part.args ?? {}),
+        ...(meta && { providerMetadata: meta }),
+      });
     }
   }
   return out;

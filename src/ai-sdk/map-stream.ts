@@ -64,8 +64,17 @@ export class StreamMapper {
       case 'finish':
         this.#close(out);
         // The vendor's response id and model id are known at the end (as `generateText` reports them).
-        out.push({ type: 'response-metadata', id: event.response.providerResponseId ?? event.response.id, modelId: event.route.providerModel });
-        out.push({ type: 'finish', usage: mapUsage(event.usage), finishReason: mapFinishReason(event.finishReason, event.rawFinishReason), providerMetadata: routeMetadata(event.response) });
+        out.push({
+          type: 'response-metadata',
+          id: event.response.providerResponseId ?? event.response.id,
+          modelId: event.route.providerModel,
+        });
+        out.push({
+          type: 'finish',
+          usage: mapUsage(event.usage),
+          finishReason: mapFinishReason(event.finishReason, event.rawFinishReason),
+          providerMetadata: routeMetadata(event.response),
+        });
         break;
     }
     return out;

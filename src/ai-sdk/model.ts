@@ -43,11 +43,20 @@ function checkRuntime(version: SpecificationVersion): void {
   }
   const major = Number(process.versions.node.split('.')[0]);
   if (version === 'v4' && major < 22) {
-    throw new ConfigError([{ path: 'specificationVersion', message: `"v4" is the specification of ai 7, which needs Node 22 or newer (this is Node ${process.versions.node}); use "v3" with ai 6` }]);
+    throw new ConfigError([
+      {
+        path: 'specificationVersion',
+        message: `"v4" is the specification of ai 7, which needs Node 22 or newer (this is Node ${process.versions.node}); use "v3" with ai 6`,
+      },
+    ]);
   }
 }
 
-export function createModel<V extends SpecificationVersion>(router: RouterLike, modelId: string, settings: SwitchyardModelSettings<V>): SwitchyardLanguageModel<V> {
+export function createModel<V extends SpecificationVersion>(
+  router: RouterLike,
+  modelId: string,
+  settings: SwitchyardModelSettings<V>,
+): SwitchyardLanguageModel<V> {
   const specificationVersion = (settings.specificationVersion ?? 'v3') as V;
   checkRuntime(specificationVersion);
   const defaults = settings.defaults ?? {};

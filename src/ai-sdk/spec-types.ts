@@ -65,7 +65,11 @@ export interface SpecOtherPart {
 export type SpecMessage =
   | { role: 'system'; content: string; providerOptions?: SpecProviderOptions }
   | { role: 'user'; content: Array<SpecTextPart | SpecFilePart>; providerOptions?: SpecProviderOptions }
-  | { role: 'assistant'; content: Array<SpecTextPart | SpecFilePart | SpecReasoningPart | SpecToolCallPart | SpecToolResultPart | SpecOtherPart>; providerOptions?: SpecProviderOptions }
+  | {
+      role: 'assistant';
+      content: Array<SpecTextPart | SpecFilePart | SpecReasoningPart | SpecToolCallPart | SpecToolResultPart | SpecOtherPart>;
+      providerOptions?: SpecProviderOptions;
+    }
   | { role: 'tool'; content: Array<SpecToolResultPart | SpecOtherPart>; providerOptions?: SpecProviderOptions };
 
 export interface SpecFunctionTool {
@@ -103,7 +107,10 @@ export interface SpecCallOptions {
   providerOptions?: SpecProviderOptions;
 }
 
-export type SpecWarning = { type: 'unsupported'; feature: string; details?: string } | { type: 'compatibility'; feature: string; details?: string } | { type: 'other'; message: string };
+export type SpecWarning =
+  | { type: 'unsupported'; feature: string; details?: string }
+  | { type: 'compatibility'; feature: string; details?: string }
+  | { type: 'other'; message: string };
 
 export interface SpecUsage {
   inputTokens: { total: number | undefined; noCache: number | undefined; cacheRead: number | undefined; cacheWrite: number | undefined };

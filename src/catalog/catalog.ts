@@ -53,7 +53,7 @@ export function idVariants(modelId: string): string[] {
   let id = modelId.trim().toLowerCase();
   if (id.startsWith('models/')) id = id.slice('models/'.length);
   const out = [id];
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const re of SUFFIXES) {
       const next = id.replace(re, '');

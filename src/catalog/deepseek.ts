@@ -9,15 +9,25 @@ const NOTE = 'Prices of DeepSeek-V3.2-Exp (from 2025-09-29); off-peak discounts 
  */
 export const DEEPSEEK_MODELS: CatalogEntry[] = [
   {
-    ...base, id: 'deepseek-chat', displayName: 'DeepSeek Chat (V3.2, non-thinking)', maxOutputTokens: 8_192,
+    ...base,
+    id: 'deepseek-chat',
+    displayName: 'DeepSeek Chat (V3.2, non-thinking)',
+    maxOutputTokens: 8_192,
     pricing: { input: 0.28, cachedInput: 0.028, output: 0.42 },
     capabilities: { tools: true, vision: false, json: true, reasoning: false, streaming: true },
-    tier: 'economy', strengths: ['chinese', 'code'], notes: NOTE,
+    tier: 'economy',
+    strengths: ['chinese', 'code'],
+    notes: NOTE,
   },
   {
-    ...base, id: 'deepseek-reasoner', displayName: 'DeepSeek Reasoner (V3.2, thinking)', maxOutputTokens: 65_536,
+    ...base,
+    id: 'deepseek-reasoner',
+    displayName: 'DeepSeek Reasoner (V3.2, thinking)',
+    maxOutputTokens: 65_536,
     pricing: { input: 0.28, cachedInput: 0.028, output: 0.42 },
     capabilities: { tools: true, vision: false, json: true, reasoning: true, streaming: true },
-    tier: 'economy', strengths: ['chinese', 'reasoning', 'code'], notes: NOTE,
+    tier: 'economy',
+    strengths: ['chinese', 'reasoning', 'code'],
+    notes: NOTE,
   },
 ];

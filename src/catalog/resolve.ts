@@ -49,7 +49,8 @@ export function resolveModelInfo(config: ModelOverrides, providerKind: ProviderK
   }
   for (const field of ['contextWindow', 'maxOutputTokens'] as const) {
     const v = config[field];
-    if (v !== undefined && (!Number.isInteger(v) || v <= 0)) throw new ConfigError([{ path: `${path}.${field}`, message: 'must be a positive integer' }]);
+    if (v !== undefined && (!Number.isInteger(v) || v <= 0))
+      throw new ConfigError([{ path: `${path}.${field}`, message: 'must be a positive integer' }]);
   }
   const entry = lookupModel(providerKind, config.model);
   const pricing: CatalogPricing | undefined = config.pricing ? { ...config.pricing } : entry?.pricing;

@@ -17,7 +17,8 @@ export interface HttpErrorInput extends ErrorOptions {
   retryAfterMs?: number;
 }
 
-export const CONTEXT_LENGTH = /context[_ ]length|context window|context size|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum number of tokens|token count.*exceeds|exceeds.*context/i;
+export const CONTEXT_LENGTH =
+  /context[_ ]length|context window|context size|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum number of tokens|token count.*exceeds|exceeds.*context/i;
 
 /** Whether a vendor message says the prompt does not fit the context window (for errors with no HTTP status, e.g. mid-stream). */
 export function isContextLengthMessage(text: string): boolean {
@@ -30,7 +31,8 @@ export function isContextLengthMessage(text: string): boolean {
  * when it names a quota: Google's standard wording is "Resource has been exhausted (e.g. check
  * quota)" (`RESOURCE_EXHAUSTED`), and per-minute quotas pass with time.
  */
-const OUT_OF_CREDIT = /insufficient[_ ]?(quota|balance|credit|funds)|billing|exceeded your current quota|credit balance|out of credits?|payment required/i;
+const OUT_OF_CREDIT =
+  /insufficient[_ ]?(quota|balance|credit|funds)|billing|exceeded your current quota|credit balance|out of credits?|payment required/i;
 const THROTTLED = /rate[_ ]?limit|resource[_ ]has[_ ]been[_ ]exhausted|resource_exhausted|per[_ ](second|minute)|too many requests/i;
 
 /**

@@ -301,9 +301,7 @@ export class AllAttemptsFailedError extends SwitchyardError {
   readonly errors: ReadonlyArray<SwitchyardError>;
   constructor(attempts: AttemptRecord[], options: ErrorOptions = {}) {
     const errors = attempts.flatMap((a) => (a.error ? [a.error] : []));
-    const summary = attempts
-      .map((a) => `${a.model}#${a.try}: ${a.errorClass ?? 'ok'}${a.error ? ` (${a.error.message})` : ''}`)
-      .join('; ');
+    const summary = attempts.map((a) => `${a.model}#${a.try}: ${a.errorClass ?? 'ok'}${a.error ? ` (${a.error.message})` : ''}`).join('; ');
     super(`All ${attempts.length} attempt(s) failed: ${summary}`, options);
     this.attempts = attempts;
     this.errors = errors;
@@ -365,13 +363,7 @@ export interface AttemptRecord {
 
 /** Why a candidate was not tried. */
 export type SkipReason =
-  | 'disabled'
-  | 'circuit-open'
-  | 'lacks-capability'
-  | 'context-too-small'
-  | 'rate-limited'
-  | 'over-budget'
-  | 'dropped-by-strategy';
+  'disabled' | 'circuit-open' | 'lacks-capability' | 'context-too-small' | 'rate-limited' | 'over-budget' | 'dropped-by-strategy';
 
 export interface SkippedCandidate {
   model: string;

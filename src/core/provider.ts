@@ -5,15 +5,7 @@ import type { ProviderResponse } from './response.js';
 import type { ProviderStreamPart } from './stream.js';
 
 /** Known adapter kinds; open for third-party adapters. */
-export type ProviderKind =
-  | 'openai'
-  | 'anthropic'
-  | 'gemini'
-  | 'deepseek'
-  | 'openai-compatible'
-  | 'ollama'
-  | 'mock'
-  | (string & {});
+export type ProviderKind = 'openai' | 'anthropic' | 'gemini' | 'deepseek' | 'openai-compatible' | 'ollama' | 'mock' | (string & {});
 
 export interface CredentialCheck {
   ok: boolean;

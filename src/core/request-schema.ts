@@ -25,7 +25,10 @@ const image = z
     type: z.literal('image'),
     url: z.string().min(1).optional(),
     data: z.union([z.string().min(1), z.instanceof(Uint8Array)]).optional(),
-    mediaType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type such as image/png').optional(),
+    mediaType: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type such as image/png')
+      .optional(),
   })
   // Zod runs this even when a field failed (that field is then the raw input): read fields by their type.
   .superRefine((part, ctx) => {

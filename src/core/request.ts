@@ -59,7 +59,10 @@ export interface ProviderRequest {
   system?: string;
   tools?: NormalizedTool[];
   toolChoice?: ToolChoice;
-  responseFormat?: { type: 'text' } | { type: 'json' } | { type: 'json-schema'; schema: JSONSchema; name?: string; description?: string; strict?: boolean };
+  responseFormat?:
+    | { type: 'text' }
+    | { type: 'json' }
+    | { type: 'json-schema'; schema: JSONSchema; name?: string; description?: string; strict?: boolean };
   params: GenerationParams;
   providerOptions?: ProviderOptions;
 }

@@ -47,7 +47,9 @@ export function toJSONSchema(parameters: ToolParameters): JSONSchema {
 // ---- JSON Schema shape check: what a vendor would reject later, reported at request time with its path ----
 
 const JSON_TYPES = ['string', 'number', 'integer', 'boolean', 'object', 'array', 'null'] as const;
-const typeName = z.enum(JSON_TYPES, { error: (i) => `unknown JSON Schema type ${describeValue(i.input)}; expected one of ${JSON_TYPES.join(', ')}` });
+const typeName = z.enum(JSON_TYPES, {
+  error: (i) => `unknown JSON Schema type ${describeValue(i.input)}; expected one of ${JSON_TYPES.join(', ')}`,
+});
 
 function compiles(pattern: string): boolean {
   for (const flags of ['u', '']) {
@@ -148,7 +150,11 @@ export function schemaInput(root: 'object' | 'any'): z.ZodType<unknown> {
     .superRefine((v, ctx) => {
       const type = (v as { type?: unknown }).type;
       if (root === 'object' && type !== undefined && type !== 'object') {
-        ctx.addIssue({ code: 'custom', path: ['type'], message: `tool parameters must be a JSON Schema of type "object", got ${describeValue(type)}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['type'],
+          message: `tool parameters must be a JSON Schema of type "object", got ${describeValue(type)}`,
+        });
       }
     });
 }

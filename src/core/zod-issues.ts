@@ -18,7 +18,10 @@ export function zodIssues(error: z.ZodError, prefix = ''): Array<{ path: string;
     } else if (issue.code === 'invalid_key') {
       // A bad record key: the key itself is the problem, so report at the record, with the key's own message.
       const inner = issue.issues[0]?.message ?? issue.message;
-      const keyless = issue.path.length > 0 && typeof issue.path[issue.path.length - 1] === 'string' && issue.path[issue.path.length - 1] === '' ? issue.path.slice(0, -1) : issue.path;
+      const keyless =
+        issue.path.length > 0 && typeof issue.path[issue.path.length - 1] === 'string' && issue.path[issue.path.length - 1] === ''
+          ? issue.path.slice(0, -1)
+          : issue.path;
       out.push({ path: formatPath(keyless, prefix), message: inner });
     } else if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the branch that got furthest rather than "invalid input".

@@ -28,13 +28,34 @@ export interface RouterEvents {
   /** The router moves on from a failed model to the next candidate. */
   fallback: { requestId: string; kind: RequestKind; from: string; to: string; error: SwitchyardError; context: RoutingContext };
   /** A request succeeded (for streams: after the `finish` event). */
-  response: { requestId: string; kind: RequestKind; route: RouteInfo; usage: Usage; cost: Cost; finishReason: FinishReason; latencyMs: number };
+  response: {
+    requestId: string;
+    kind: RequestKind;
+    route: RouteInfo;
+    usage: Usage;
+    cost: Cost;
+    finishReason: FinishReason;
+    latencyMs: number;
+  };
   /** A request failed for good; `error` is what the caller receives. */
   error: { requestId: string; kind: RequestKind; error: SwitchyardError; route?: RouteInfo; context: RoutingContext };
   /** A circuit breaker changed state. */
-  breaker: { model: string; provider: string; from: 'closed' | 'open' | 'half-open'; to: 'closed' | 'open' | 'half-open'; reason: string; at: number };
+  breaker: {
+    model: string;
+    provider: string;
+    from: 'closed' | 'open' | 'half-open';
+    to: 'closed' | 'open' | 'half-open';
+    reason: string;
+    at: number;
+  };
   /** An emergency control was used (disable, enable, force, unforce, reset). */
-  control: { action: 'disable' | 'enable' | 'force' | 'unforce' | 'reset-breaker' | 'tenant-set' | 'tenant-remove'; target: string; tenant?: string; actor?: string; at: number };
+  control: {
+    action: 'disable' | 'enable' | 'force' | 'unforce' | 'reset-breaker' | 'tenant-set' | 'tenant-remove';
+    target: string;
+    tenant?: string;
+    actor?: string;
+    at: number;
+  };
   /** The usage ledger's store failed to take a record (e.g. a shared store is down); the request is unaffected. */
   'ledger-error': { error: unknown; record: unknown };
   /** The audit log could not write an entry (a sink failed, a redaction function threw); the request is unaffected. */

@@ -49,11 +49,36 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
   const who = [...(withTenant ? ['tenant'] : []), ...(withAgent ? ['agent'] : [])];
   const registers = [registry];
 
-  const requests = new Counter({ name: `${p}requests_total`, help: 'Requests that ended, by outcome (ok or error) and serving model', labelNames: ['kind', 'outcome', 'model', 'provider', ...who], registers });
-  const errors = new Counter({ name: `${p}errors_total`, help: 'Requests that failed for good, by error class', labelNames: ['class', 'model', 'provider', ...who], registers });
-  const attemptFailures = new Counter({ name: `${p}attempt_failures_total`, help: 'Failed tries at a model (each retry counts), by error class', labelNames: ['class', 'model', 'provider'], registers });
-  const fallbacks = new Counter({ name: `${p}fallbacks_total`, help: 'Moves from a failed model to the next candidate', labelNames: ['from', 'to', 'class'], registers });
-  const retries = new Counter({ name: `${p}retries_total`, help: 'Tries beyond the first at the same model', labelNames: ['model', 'provider'], registers });
+  const requests = new Counter({
+    name: `${p}requests_total`,
+    help: 'Requests that ended, by outcome (ok or error) and serving model',
+    labelNames: ['kind', 'outcome', 'model', 'provider', ...who],
+    registers,
+  });
+  const errors = new Counter({
+    name: `${p}errors_total`,
+    help: 'Requests that failed for good, by error class',
+    labelNames: ['class', 'model', 'provider', ...who],
+    registers,
+  });
+  const attemptFailures = new Counter({
+    name: `${p}attempt_failures_total`,
+    help: 'Failed tries at a model (each retry counts), by error class',
+    labelNames: ['class', 'model', 'provider'],
+    registers,
+  });
+  const fallbacks = new Counter({
+    name: `${p}fallbacks_total`,
+    help: 'Moves from a failed model to the next candidate',
+    labelNames: ['from', 'to', 'class'],
+    registers,
+  });
+  const retries = new Counter({
+    name: `${p}retries_total`,
+    help: 'Tries beyond the first at the same model',
+    labelNames: ['model', 'provider'],
+    registers,
+  });
   const rateLimited = new Counter({
     name: `${p}rate_limited_total`,
     help: 'Rate-limit events: source="local" when a local limit was saturated and the request overflowed to the next model, "vendor" for a vendor 429',
@@ -74,14 +99,54 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     buckets: options.durationBuckets ?? [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers,
   });
-  const tokens = new Counter({ name: `${p}tokens_total`, help: 'Tokens by type (input, output, cached_input, reasoning)', labelNames: ['type', 'model', 'provider', ...who], registers });
-  const cost = new Counter({ name: `${p}cost_micros_total`, help: 'Spend in micro-dollars (1e-6 USD) of successful requests', labelNames: ['model', 'provider', ...who], registers });
-  const breakerTransitions = new Counter({ name: `${p}breaker_transitions_total`, help: 'Circuit breaker state changes', labelNames: ['model', 'provider', 'to'], registers });
-  const budgetAlerts = new Counter({ name: `${p}budget_alerts_total`, help: 'Budget alerts: reason="threshold" (spend crossed alertAt) or "refused"', labelNames: ['budget', 'reason'], registers });
-  const budgetUsed = new Gauge({ name: `${p}budget_used_ratio`, help: 'Spent share of a budget (0..1+), as of its last alert', labelNames: ['budget', 'instance'], registers });
-  const budgetSpent = new Gauge({ name: `${p}budget_spent_micros`, help: 'Spent micro-dollars of a budget, as of its last alert', labelNames: ['budget', 'instance'], registers });
-  const budgetLimit = new Gauge({ name: `${p}budget_limit_micros`, help: 'Limit of a budget in micro-dollars', labelNames: ['budget', 'instance'], registers });
-  const controls = new Counter({ name: `${p}controls_total`, help: 'Emergency controls used (disable, enable, force, unforce, reset-breaker, tenant-set, tenant-remove)', labelNames: ['action'], registers });
+  const tokens = new Counter({
+    name: `${p}tokens_total`,
+    help: 'Tokens by type (input, output, cached_input, reasoning)',
+    labelNames: ['type', 'model', 'provider', ...who],
+    registers,
+  });
+  const cost = new Counter({
+    name: `${p}cost_micros_total`,
+    help: 'Spend in micro-dollars (1e-6 USD) of successful requests',
+    labelNames: ['model', 'provider', ...who],
+    registers,
+  });
+  const breakerTransitions = new Counter({
+    name: `${p}breaker_transitions_total`,
+    help: 'Circuit breaker state changes',
+    labelNames: ['model', 'provider', 'to'],
+    registers,
+  });
+  const budgetAlerts = new Counter({
+    name: `${p}budget_alerts_total`,
+    help: 'Budget alerts: reason="threshold" (spend crossed alertAt) or "refused"',
+    labelNames: ['budget', 'reason'],
+    registers,
+  });
+  const budgetUsed = new Gauge({
+    name: `${p}budget_used_ratio`,
+    help: 'Spent share of a budget (0..1+), as of its last alert',
+    labelNames: ['budget', 'instance'],
+    registers,
+  });
+  const budgetSpent = new Gauge({
+    name: `${p}budget_spent_micros`,
+    help: 'Spent micro-dollars of a budget, as of its last alert',
+    labelNames: ['budget', 'instance'],
+    registers,
+  });
+  const budgetLimit = new Gauge({
+    name: `${p}budget_limit_micros`,
+    help: 'Limit of a budget in micro-dollars',
+    labelNames: ['budget', 'instance'],
+    registers,
+  });
+  const controls = new Counter({
+    name: `${p}controls_total`,
+    help: 'Emergency controls used (disable, enable, force, unforce, reset-breaker, tenant-set, tenant-remove)',
+    labelNames: ['action'],
+    registers,
+  });
 
   // Read from router.health() when Prometheus scrapes: always current, nothing to keep in step.
   new Gauge({
@@ -91,7 +156,8 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     registers,
     collect() {
       this.reset();
-      for (const [model, h] of Object.entries(router.health().models)) this.set({ model: cap.value('model', model), provider: cap.value('provider', h.provider) }, BREAKER_VALUE[h.state]);
+      for (const [model, h] of Object.entries(router.health().models))
+        this.set({ model: cap.value('model', model), provider: cap.value('provider', h.provider) }, BREAKER_VALUE[h.state]);
     },
   });
   new Gauge({
@@ -101,7 +167,8 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     registers,
     collect() {
       this.reset();
-      for (const [model, h] of Object.entries(router.health().models)) this.set({ model: cap.value('model', model), provider: cap.value('provider', h.provider) }, h.disabled ? 1 : 0);
+      for (const [model, h] of Object.entries(router.health().models))
+        this.set({ model: cap.value('model', model), provider: cap.value('provider', h.provider) }, h.disabled ? 1 : 0);
     },
   });
   new Gauge({
@@ -111,7 +178,8 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     registers,
     collect() {
       this.reset();
-      for (const [model, h] of Object.entries(router.health().models)) this.set({ model: cap.value('model', model), provider: cap.value('provider', h.provider) }, h.inFlight);
+      for (const [model, h] of Object.entries(router.health().models))
+        this.set({ model: cap.value('model', model), provider: cap.value('provider', h.provider) }, h.inFlight);
     },
   });
   new Gauge({
@@ -121,7 +189,8 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     registers,
     collect() {
       this.reset();
-      for (const [model, h] of Object.entries(router.health().models)) this.set({ model: cap.value('model', model), provider: cap.value('provider', h.provider) }, h.coolingUntil !== undefined ? 1 : 0);
+      for (const [model, h] of Object.entries(router.health().models))
+        this.set({ model: cap.value('model', model), provider: cap.value('provider', h.provider) }, h.coolingUntil !== undefined ? 1 : 0);
     },
   });
 
@@ -153,7 +222,8 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     if (usage.cachedInputTokens) tokens.inc({ type: 'cached_input', ...t, ...w }, usage.cachedInputTokens);
     if (usage.reasoningTokens) tokens.inc({ type: 'reasoning', ...t, ...w }, usage.reasoningTokens);
     cost.inc({ ...t, ...w }, e.cost.totalMicros);
-    for (const s of route.skipped) if (s.reason === 'rate-limited') rateLimited.inc({ model: cap.value('model', s.model), source: 'local' });
+    for (const s of route.skipped)
+      if (s.reason === 'rate-limited') rateLimited.inc({ model: cap.value('model', s.model), source: 'local' });
   };
   const started = new Map<string, number>();
   const onRequest = (e: RouterEvents['request']) => {
@@ -168,7 +238,8 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     errors.inc({ class: e.error.name, ...t, ...w });
     const at = started.get(e.requestId);
     if (at !== undefined) duration.observe({ kind: e.kind, outcome: 'error', ...t }, (performance.now() - at) / 1000);
-    for (const s of e.route?.skipped ?? []) if (s.reason === 'rate-limited') rateLimited.inc({ model: cap.value('model', s.model), source: 'local' });
+    for (const s of e.route?.skipped ?? [])
+      if (s.reason === 'rate-limited') rateLimited.inc({ model: cap.value('model', s.model), source: 'local' });
   };
   const onBudget = (e: RouterEvents['budget-alert']) => {
     const labels = { budget: cap.value('budget', e.budgetId), instance: cap.value('instance', e.instance ?? '') };

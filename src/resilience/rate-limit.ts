@@ -80,7 +80,8 @@ export class TargetLimiter {
         released = true;
         this.#inFlight--;
         // Correct the token reservation to what the vendor reported (within the minute it was taken in).
-        if (this.#tokens && actualTokens !== undefined && actualTokens !== weight) this.#tokens.give(weight - actualTokens, window, this.now());
+        if (this.#tokens && actualTokens !== undefined && actualTokens !== weight)
+          this.#tokens.give(weight - actualTokens, window, this.now());
         this.#drain();
       },
     };
@@ -105,7 +106,8 @@ export class TargetLimiter {
     if (slot) return slot;
     if (this.#stopped) throw this.#error(`Local rate limiter of "${this.name}" is closed`);
     if (this.#maxQueue === 0) throw this.#error(`Local rate limit of "${this.name}" reached and queueing is off (maxQueue: 0)`);
-    if (this.#line.size >= this.#maxQueue) throw this.#error(`Local rate-limit queue of "${this.name}" is full (maxQueue: ${this.#maxQueue})`);
+    if (this.#line.size >= this.#maxQueue)
+      throw this.#error(`Local rate-limit queue of "${this.name}" is full (maxQueue: ${this.#maxQueue})`);
     const weight = this.#weight(tokens);
     const waiting = this.#line.enter(weight, signal);
     this.#schedule();
@@ -133,10 +135,13 @@ export class TargetLimiter {
     if (this.#timer !== undefined || this.#line.size === 0 || this.#inFlight >= this.#maxConcurrent) return;
     const at = this.now();
     const wait = Math.max(this.#requests?.msUntilRefill(at) ?? 0, this.#tokens?.msUntilRefill(at) ?? 0);
-    this.#timer = setTimeout(() => {
-      this.#timer = undefined;
-      this.#drain();
-    }, Math.max(1, wait));
+    this.#timer = setTimeout(
+      () => {
+        this.#timer = undefined;
+        this.#drain();
+      },
+      Math.max(1, wait),
+    );
   }
 
   /** Rejects everyone waiting; later calls that would wait fail at once. */

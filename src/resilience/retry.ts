@@ -76,7 +76,11 @@ export type TryResult<T> = { ok: true; value: T } | { ok: false; error: Switchya
  * (or is `final`), or the policy's retries are used up; sleeps between tries. The signal ends the
  * sleep at once, and the loop resolves with the last result (the caller reads the signal's reason).
  */
-export async function retry<T>(once: () => Promise<TryResult<T>>, policy: RetryPolicy, signal: AbortSignal | undefined): Promise<TryResult<T>> {
+export async function retry<T>(
+  once: () => Promise<TryResult<T>>,
+  policy: RetryPolicy,
+  signal: AbortSignal | undefined,
+): Promise<TryResult<T>> {
   const byCode = new Map<ErrorCode, number>();
   for (let failures = 1; ; failures++) {
     const result = await once();

@@ -120,9 +120,14 @@ export interface Router<Provider extends string = string, Model extends string =
  * Builds a router. The whole options object is validated first: every problem is reported at
  * once in a ConfigError with its path, never later at request time.
  */
-export function createRouter<Provider extends string, Model extends string, Group extends string = never, ModelProvider extends string = never, Used extends string = never, TenantModel extends string = never>(
-  typed: TypedRouterOptions<Provider, Model, Group, ModelProvider, Used, TenantModel>,
-): Router<Provider, Model | TenantModel> {
+export function createRouter<
+  Provider extends string,
+  Model extends string,
+  Group extends string = never,
+  ModelProvider extends string = never,
+  Used extends string = never,
+  TenantModel extends string = never,
+>(typed: TypedRouterOptions<Provider, Model, Group, ModelProvider, Used, TenantModel>): Router<Provider, Model | TenantModel> {
   const options = typed as unknown as RouterOptions;
   assertValidConfig(options);
   const now = () => Date.now();
@@ -141,7 +146,13 @@ export function createRouter<Provider extends string, Model extends string, Grou
   // The store's own health, as router events (the store stays the caller's: the router never closes it).
   const stopStatus = store.onStatus((e) => events.emit('store', e));
   const breakers = options.circuitBreaker === false ? undefined : new BreakerPool(options.circuitBreaker ?? {}, now);
-  const shared: SharedParts = { events, breakers, controls: new Controls(), accounting: new RequestAccounting({ ...options, store }, events, audit), now };
+  const shared: SharedParts = {
+    events,
+    breakers,
+    controls: new Controls(),
+    accounting: new RequestAccounting({ ...options, store }, events, audit),
+    now,
+  };
   const limits = new RateLimits(options.rateLimits, now);
   const tenants = new TenantRegistry(options, shared, limits, buildScope(options, shared, limits));
   const { controls } = shared;
@@ -209,7 +220,10 @@ export function createRouter<Provider extends string, Model extends string, Grou
       const out = { candidates: plan.candidates.map((c) => c.model), strategy: plan.strategy, skipped: plan.skipped } as RouteDecision;
       // Computed on first read: deciding a route must not pay for a classification nobody reads.
       let classification: Classification | undefined;
-      Object.defineProperty(out, 'classification', { enumerable: true, get: () => (classification ??= { language: lazy.language, complexity: lazy.complexity }) });
+      Object.defineProperty(out, 'classification', {
+        enumerable: true,
+        get: () => (classification ??= { language: lazy.language, complexity: lazy.complexity }),
+      });
       if (plan.routeIndex !== undefined) out.routeIndex = plan.routeIndex;
       if (plan.routeName !== undefined) out.routeName = plan.routeName;
       if (plan.pinned !== undefined) out.pinned = plan.pinned;
@@ -232,7 +246,15 @@ export function createRouter<Provider extends string, Model extends string, Grou
           const deadline = new Promise<CredentialCheck>((resolve) => {
             timer = setTimeout(() => {
               controller.abort();
-              resolve({ ok: false, latencyMs: performance.now() - started, error: new TimeoutError({ provider: name, timeoutMs, message: `validateCredentials of "${name}" timed out after ${timeoutMs} ms` }) });
+              resolve({
+                ok: false,
+                latencyMs: performance.now() - started,
+                error: new TimeoutError({
+                  provider: name,
+                  timeoutMs,
+                  message: `validateCredentials of "${name}" timed out after ${timeoutMs} ms`,
+                }),
+              });
             }, timeoutMs);
           });
           try {
@@ -256,7 +278,8 @@ export function createRouter<Provider extends string, Model extends string, Grou
     },
     force(model, o = {}) {
       const scope = tenants.scopeFor(o.tenant);
-      if (typeof model !== 'string' || !scope.routing.candidates.has(model)) throw new InvalidRequestError({ path: 'model', message: `force: unknown model "${model}"` });
+      if (typeof model !== 'string' || !scope.routing.candidates.has(model))
+        throw new InvalidRequestError({ path: 'model', message: `force: unknown model "${model}"` });
       controls.force(model, o.tenant);
       control({ action: 'force', target: model, ...(o.tenant !== undefined && { tenant: o.tenant }), ...actorOf(o) });
     },
@@ -265,7 +288,8 @@ export function createRouter<Provider extends string, Model extends string, Grou
       control({ action: 'unforce', target: o.tenant ?? '*', ...(o.tenant !== undefined && { tenant: o.tenant }), ...actorOf(o) });
     },
     resetBreaker(model, o = {}) {
-      if (typeof model !== 'string' || !tenants.defaultScope.routing.candidates.has(model)) throw new InvalidRequestError({ path: 'model', message: `resetBreaker: unknown model "${model}"` });
+      if (typeof model !== 'string' || !tenants.defaultScope.routing.candidates.has(model))
+        throw new InvalidRequestError({ path: 'model', message: `resetBreaker: unknown model "${model}"` });
       for (const scope of [tenants.defaultScope, ...tenants.list().map((t) => tenants.scopeFor(t))]) {
         const candidate = scope.routing.candidates.get(model);
         if (candidate) scope.guards.breakerOf(candidate)?.reset();

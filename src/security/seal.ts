@@ -46,7 +46,8 @@ function unsealable(value: unknown): string | undefined {
     if (isLLMProvider(value)) {
       return 'a provider instance cannot be sealed: seal its options (apiKey, baseURL, headers) and build the provider after openSecrets()';
     }
-    if (!Array.isArray(value) && !isPlainObject(value)) return `a ${value.constructor?.name ?? 'class'} instance is not plain JSON data and cannot be sealed`;
+    if (!Array.isArray(value) && !isPlainObject(value))
+      return `a ${value.constructor?.name ?? 'class'} instance is not plain JSON data and cannot be sealed`;
   }
   return undefined;
 }
@@ -72,7 +73,11 @@ export function sealSecrets<T>(config: T, key: SealKey, options: SealOptions = {
       const parsed = parseSealed(value);
       const k = parsed && keys.keyFor(parsed.salt);
       if (!parsed || !k || decrypt(parsed, k, path) === undefined) {
-        issues.push({ path: formatPath(path), reason: 'wrong-key-or-tampered', message: 'an already sealed value does not open with this key' });
+        issues.push({
+          path: formatPath(path),
+          reason: 'wrong-key-or-tampered',
+          message: 'an already sealed value does not open with this key',
+        });
       }
       return { ...value };
     }
@@ -152,12 +157,20 @@ export function openSecrets(sealed: unknown, key: SealKey, options: OpenOptions 
     }
     const aesKey = keys.keyFor(parsed.salt);
     if (!aesKey) {
-      issues.push({ path: where, reason: 'wrong-key-or-tampered', message: 'sealed with a raw key, but a passphrase was given (or its salt was removed)' });
+      issues.push({
+        path: where,
+        reason: 'wrong-key-or-tampered',
+        message: 'sealed with a raw key, but a passphrase was given (or its salt was removed)',
+      });
       return undefined;
     }
     const text = decrypt(parsed, aesKey, path);
     if (text === undefined) {
-      issues.push({ path: where, reason: 'wrong-key-or-tampered', message: 'cannot be opened: wrong key, or the sealed value was changed or moved from another field' });
+      issues.push({
+        path: where,
+        reason: 'wrong-key-or-tampered',
+        message: 'cannot be opened: wrong key, or the sealed value was changed or moved from another field',
+      });
       return undefined;
     }
     const plain: unknown = JSON.parse(text);
@@ -170,7 +183,11 @@ export function openSecrets(sealed: unknown, key: SealKey, options: OpenOptions 
     if (value === null || value === undefined) return value;
     if (isCredentialPath(path, fields)) {
       if (!options.allowPlaintext) {
-        issues.push({ path: formatPath(path), reason: 'not-sealed', message: 'a credential field holds a plain value where a sealed value was expected' });
+        issues.push({
+          path: formatPath(path),
+          reason: 'not-sealed',
+          message: 'a credential field holds a plain value where a sealed value was expected',
+        });
         return undefined;
       }
       registerAll(value);

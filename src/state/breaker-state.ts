@@ -19,7 +19,13 @@ export interface BreakerRecord {
 
 const schema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('closed'), since: z.number() }),
-  z.object({ state: z.literal('open'), openedAt: z.number(), retryAt: z.number(), failures: z.number().int(), reason: z.string().optional() }),
+  z.object({
+    state: z.literal('open'),
+    openedAt: z.number(),
+    retryAt: z.number(),
+    failures: z.number().int(),
+    reason: z.string().optional(),
+  }),
   z.object({ state: z.literal('half-open'), since: z.number(), probeOwner: z.string(), probeUntil: z.number() }),
 ]);
 
@@ -34,7 +40,9 @@ export interface BreakerRegister {
    */
   transition(target: string, expectedVersion: number, next: BreakerState): Promise<BreakerTransition>;
   /** Calls `listener(target, version)` on every transition made by any process; `resync` after a reconnect. */
-  subscribe(listener: (change: { type: 'transition'; target: string; version: number } | { type: 'resync' }) => void): Promise<() => Promise<void>>;
+  subscribe(
+    listener: (change: { type: 'transition'; target: string; version: number } | { type: 'resync' }) => void,
+  ): Promise<() => Promise<void>>;
 }
 
 /** Breaker state per target over a store's versioned registers, with change notification. */

@@ -27,7 +27,8 @@ export class StoreUnavailableError extends SwitchyardError {
     this.operation = options.operation;
     this.reason = options.reason;
   }
-  static override isInstance = (error: unknown): error is StoreUnavailableError => SwitchyardError.isInstance(error) && error.code === 'store-unavailable';
+  static override isInstance = (error: unknown): error is StoreUnavailableError =>
+    SwitchyardError.isInstance(error) && error.code === 'store-unavailable';
   override toJSON(): Record<string, unknown> {
     return { ...super.toJSON(), store: this.store, operation: this.operation, reason: this.reason };
   }

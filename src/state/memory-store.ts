@@ -87,7 +87,11 @@ export class MemoryStore implements SharedStore {
     this.#logs.delete(key);
   }
 
-  async increment(key: string, deltas: Readonly<Record<string, number>>, options: { ttlMs?: number } = {}): Promise<Record<string, number>> {
+  async increment(
+    key: string,
+    deltas: Readonly<Record<string, number>>,
+    options: { ttlMs?: number } = {},
+  ): Promise<Record<string, number>> {
     checkTtl(options.ttlMs);
     const out = this.#increment(key, deltas);
     if (options.ttlMs !== undefined) this.#counterExpiry.set(key, this.#now() + options.ttlMs);
@@ -203,7 +207,8 @@ export class MemoryStore implements SharedStore {
       const budget = budgets[index]!;
       const item = request.items[index]!;
       const held = heldOf(budget);
-      if (budget.spent + held + item.amount > item.limit) return { ok: false, reason: 'limit', index, spent: budget.spent, held, limit: item.limit };
+      if (budget.spent + held + item.amount > item.limit)
+        return { ok: false, reason: 'limit', index, spent: budget.spent, held, limit: item.limit };
     }
     const expiresAt = now + request.leaseMs;
     budgets.forEach((budget, i) => {
@@ -284,7 +289,8 @@ export class MemoryStore implements SharedStore {
     let window = this.#windows.get(request.key);
     if (!window) this.#windows.set(request.key, (window = { entries: [], used: 0 }));
     let drop = 0;
-    while (drop < window.entries.length && window.entries[drop]!.at <= now - request.windowMs) window.used -= window.entries[drop++]!.weight;
+    while (drop < window.entries.length && window.entries[drop]!.at <= now - request.windowMs)
+      window.used -= window.entries[drop++]!.weight;
     if (drop > 0) window.entries.splice(0, drop);
     if (window.used + weight > request.limit) {
       // The call fits once the oldest entries whose weight must go have left the window.
@@ -326,7 +332,12 @@ export class MemoryStore implements SharedStore {
     return r && { version: r.version, value: r.value };
   }
 
-  async compareAndSet(key: string, expectedVersion: number, value: string, options: { ttlMs?: number; notify?: string } = {}): Promise<CasResult> {
+  async compareAndSet(
+    key: string,
+    expectedVersion: number,
+    value: string,
+    options: { ttlMs?: number; notify?: string } = {},
+  ): Promise<CasResult> {
     checkVersion(expectedVersion);
     checkTtl(options.ttlMs);
     const r = this.#register(key);

@@ -51,16 +51,13 @@ export const TRANSPORT_DEFAULTS: ResolvedTransportOptions = Object.freeze({
 const MAX_MS = 2_147_483_647;
 
 const int = (min: number, max: number, message: string) =>
-  z
-    .number({ error: message })
-    .int({ error: message })
-    .min(min, { error: message })
-    .max(max, { error: message })
-    .optional();
+  z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message }).optional();
 
 const schema = z.strictObject({
   connections: z
-    .custom<number>((v) => v === Infinity || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1), { error: 'must be an integer >= 1, or Infinity for no cap' })
+    .custom<number>((v) => v === Infinity || (typeof v === 'number' && Number.isSafeInteger(v) && v >= 1), {
+      error: 'must be an integer >= 1, or Infinity for no cap',
+    })
     .optional(),
   pipelining: int(
     1,
@@ -80,7 +77,11 @@ export function resolveTransportOptions(options: unknown): ResolvedTransportOpti
   const parsed = schema.safeParse(options);
   if (!parsed.success) {
     throw new ConfigError(
-      zodIssues(parsed.error).map((i) => (i.path === '' && (typeof options !== 'object' || options === null) ? { path: '', message: 'transport options must be an object' } : i)),
+      zodIssues(parsed.error).map((i) =>
+        i.path === '' && (typeof options !== 'object' || options === null)
+          ? { path: '', message: 'transport options must be an object' }
+          : i,
+      ),
     );
   }
   const given = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as TransportOptions;

@@ -128,6 +128,7 @@ async function requestBody(body: FetchInit['body'], headers: Record<string, stri
     return Buffer.from(await body.arrayBuffer());
   }
   if (body instanceof ReadableStream) return Readable.fromWeb(body as WebReadableStream<Uint8Array>);
-  if (typeof (body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function') return Readable.from(body as unknown as AsyncIterable<Uint8Array>);
+  if (typeof (body as unknown as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function')
+    return Readable.from(body as unknown as AsyncIterable<Uint8Array>);
   throw new TypeError(`createTransport: unsupported request body (${Object.prototype.toString.call(body)})`);
 }

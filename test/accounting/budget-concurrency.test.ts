@@ -20,7 +20,10 @@ describe('budget: 200 concurrent admissions against a $1 tenant budget (block)',
     expect(WORST).toBe(11_200);
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ share: fc.integer({ min: 50, max: 100 }), delay: fc.integer({ min: 0, max: 5 }) }), { minLength: 200, maxLength: 200 }),
+        fc.array(fc.record({ share: fc.integer({ min: 50, max: 100 }), delay: fc.integer({ min: 0, max: 5 }) }), {
+          minLength: 200,
+          maxLength: 200,
+        }),
         async (tasks) => {
           const alerts: BudgetAlert[] = [];
           const engine = createBudgetEngine({
@@ -82,7 +85,9 @@ describe('budget: 200 concurrent admissions against a $1 tenant budget (block)',
 
   it('without settling, 200 concurrent admissions reserve at most the limit', async () => {
     const engine = createBudgetEngine({ budgets: [{ scope: { tenant: 'acme' }, period: 'day', limitUsd: 1, onExceed: 'block' }] });
-    const results = await Promise.all(Array.from({ length: 200 }, () => engine.admit({ context: { tenant: 'acme' }, candidates: [CANDIDATE], estimate: ESTIMATE })));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () => engine.admit({ context: { tenant: 'acme' }, candidates: [CANDIDATE], estimate: ESTIMATE })),
+    );
     const ok = results.filter((r) => r.allowed.length > 0).length;
     expect(ok).toBe(Math.floor(LIMIT / WORST)); // 89
     const [s] = await engine.status({ tenant: 'acme' });

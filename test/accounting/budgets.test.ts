@@ -5,8 +5,20 @@ import type { BudgetAlert, BudgetCandidate } from '../../src/accounting/budgets/
 import { ConfigError } from '../../src/core/errors.js';
 import { memoryStore } from '../../src/state/index.js';
 
-const premium: BudgetCandidate = { model: 'opus', provider: 'claude', providerModel: 'claude-opus-4-1', pricing: { input: 15, output: 75 }, maxOutputTokens: 32_000 };
-const cheap: BudgetCandidate = { model: 'mini', provider: 'gpt', providerModel: 'gpt-4o-mini', pricing: { input: 0.15, output: 0.6 }, maxOutputTokens: 16_384 };
+const premium: BudgetCandidate = {
+  model: 'opus',
+  provider: 'claude',
+  providerModel: 'claude-opus-4-1',
+  pricing: { input: 15, output: 75 },
+  maxOutputTokens: 32_000,
+};
+const cheap: BudgetCandidate = {
+  model: 'mini',
+  provider: 'gpt',
+  providerModel: 'gpt-4o-mini',
+  pricing: { input: 0.15, output: 0.6 },
+  maxOutputTokens: 16_384,
+};
 const local: BudgetCandidate = { model: 'llama', provider: 'local', pricing: { input: 0, output: 0 } };
 const unpriced: BudgetCandidate = { model: 'mystery', provider: 'compat' };
 const estimate = { inputTokens: 1_000, maxTokens: 1_000 };
@@ -49,9 +61,25 @@ describe('budget config', () => {
   });
 
   it('rejects duplicate ids and fills defaults', () => {
-    expect(issuesOf(() => parseBudgets([{ period: 'day', limitUsd: 1, onExceed: 'alert' }, { period: 'day', limitUsd: 2, onExceed: 'block' }]))[0]!.path).toBe('budgets[1].id');
+    expect(
+      issuesOf(() =>
+        parseBudgets([
+          { period: 'day', limitUsd: 1, onExceed: 'alert' },
+          { period: 'day', limitUsd: 2, onExceed: 'block' },
+        ]),
+      )[0]!.path,
+    ).toBe('budgets[1].id');
     const [b] = parseBudgets([{ scope: { tenant: 'acme' }, period: 'day', limitUsd: 10, onExceed: 'downgrade' }]);
-    expect(b).toEqual({ id: 'day:tenant=acme', scope: { tenant: 'acme' }, period: 'day', timeZone: 'UTC', limitUsd: 10, limitMicros: 10_000_000, alertAt: [0.9, 1], onExceed: 'downgrade' });
+    expect(b).toEqual({
+      id: 'day:tenant=acme',
+      scope: { tenant: 'acme' },
+      period: 'day',
+      timeZone: 'UTC',
+      limitUsd: 10,
+      limitMicros: 10_000_000,
+      alertAt: [0.9, 1],
+      onExceed: 'downgrade',
+    });
     expect(budgetsSchema.safeParse([{ period: 'total', limitUsd: 0.5, onExceed: 'alert', alertAt: [0.5] }]).success).toBe(true);
   });
 
@@ -62,13 +90,29 @@ describe('budget config', () => {
 
 describe('budget decisions', () => {
   it('downgrade: an expensive candidate that no longer fits gives way to degradeTo', async () => {
-    const engine = createBudgetEngine({ budgets: [{ scope: { tenant: 'acme' }, period: 'day', limitUsd: 0.1, onExceed: 'downgrade', degradeTo: 'llama' }] });
+    const engine = createBudgetEngine({
+      budgets: [{ scope: { tenant: 'acme' }, period: 'day', limitUsd: 0.1, onExceed: 'downgrade', degradeTo: 'llama' }],
+    });
     // opus worst case: 1,200 x 15 + 1,000 x 75 = 93,000 micros: fits once in $0.10.
-    const first = await engine.admit({ context: { tenant: 'acme' }, candidates: [premium, cheap], estimate, resolveCandidate: (a) => (a === 'llama' ? local : undefined) });
+    const first = await engine.admit({
+      context: { tenant: 'acme' },
+      candidates: [premium, cheap],
+      estimate,
+      resolveCandidate: (a) => (a === 'llama' ? local : undefined),
+    });
     expect(first.allowed).toEqual(['opus', 'mini']);
     await engine.settle(first.reservation, [{ model: 'opus', provider: 'claude', costMicros: 90_000 }]);
-    const second = await engine.admit({ context: { tenant: 'acme' }, candidates: [premium, cheap], estimate, resolveCandidate: (a) => (a === 'llama' ? local : undefined) });
-    expect(second.decisions.map((d) => [d.model, d.decision])).toEqual([['opus', 'downgrade'], ['llama', 'allow'], ['mini', 'allow']]);
+    const second = await engine.admit({
+      context: { tenant: 'acme' },
+      candidates: [premium, cheap],
+      estimate,
+      resolveCandidate: (a) => (a === 'llama' ? local : undefined),
+    });
+    expect(second.decisions.map((d) => [d.model, d.decision])).toEqual([
+      ['opus', 'downgrade'],
+      ['llama', 'allow'],
+      ['mini', 'allow'],
+    ]);
     expect(second.allowed).toEqual(['llama', 'mini']);
     expect(second.decisions[1]).toMatchObject({ replaces: 'opus' });
     // Another tenant is not affected.
@@ -114,7 +158,10 @@ describe('budget decisions', () => {
     const adm = await engine.admit({ context: {}, candidates: [premium, cheap], estimate });
     expect(adm.reservation.holds.map((h) => h.budgetId).sort()).toEqual(['all', 'claude']);
     // Served after fallback by mini; opus failed but was billed 500 micros.
-    await engine.settle(adm.reservation, [{ model: 'opus', provider: 'claude', costMicros: 500 }, { model: 'mini', provider: 'gpt', costMicros: 700 }]);
+    await engine.settle(adm.reservation, [
+      { model: 'opus', provider: 'claude', costMicros: 500 },
+      { model: 'mini', provider: 'gpt', costMicros: 700 },
+    ]);
     const status = await engine.status({});
     expect(status.find((s) => s.budget.budgetId === 'claude')).toMatchObject({ spentMicros: 500, reservedMicros: 0 });
     expect(status.find((s) => s.budget.budgetId === 'all')).toMatchObject({ spentMicros: 1_200, reservedMicros: 0 });
@@ -138,7 +185,9 @@ describe('budget decisions', () => {
       expect(adm.allowed).toEqual(['opus', 'mini', 'llama']);
       await engine.settle(adm.reservation, charges);
       const rows = [];
-      for (const m of [premium, cheap, local]) for (const st of await engine.status(context, m)) rows.push([m.model, st.budget.budgetId, st.instance ?? '', st.spentMicros, st.reservedMicros]);
+      for (const m of [premium, cheap, local])
+        for (const st of await engine.status(context, m))
+          rows.push([m.model, st.budget.budgetId, st.instance ?? '', st.spentMicros, st.reservedMicros]);
       return rows;
     };
     const served = { model: 'mini', provider: 'gpt', costMicros: 700 };
@@ -172,7 +221,11 @@ describe('budget decisions', () => {
   it('days start in the budget time zone', async () => {
     let now = Date.UTC(2025, 9, 1, 15, 30); // 23:30 in Shanghai
     const store = memoryStore();
-    const engine = createBudgetEngine({ store, now: () => now, budgets: [{ id: 'sh', period: 'day', timeZone: 'Asia/Shanghai', limitUsd: 0.1, onExceed: 'block' }] });
+    const engine = createBudgetEngine({
+      store,
+      now: () => now,
+      budgets: [{ id: 'sh', period: 'day', timeZone: 'Asia/Shanghai', limitUsd: 0.1, onExceed: 'block' }],
+    });
     const a = await engine.admit({ context: {}, candidates: [premium], estimate });
     expect(a.reservation.holds[0]!.key).toContain(':sh:2025-10-01');
     await engine.settle(a.reservation, 95_000);
@@ -196,11 +249,23 @@ describe('budget decisions', () => {
     });
     const input = { context: { tenant: 'acme' }, candidates: [premium], estimate };
     const { reservation } = await engine.admit(input);
-    expect(reservation.holds.map((h) => [h.budgetId, h.amountMicros])).toEqual([['all', 93_000], ['acme', 93_000], ['quiet', 93_000]]);
+    expect(reservation.holds.map((h) => [h.budgetId, h.amountMicros])).toEqual([
+      ['all', 93_000],
+      ['acme', 93_000],
+      ['quiet', 93_000],
+    ]);
     await engine.settle(reservation, [{ model: 'opus', provider: 'claude', providerModel: 'claude-opus-4-1', costMicros: 160_000 }]);
-    expect(alerts.map((a) => [a.budgetId, a.threshold, a.spentMicros])).toEqual([['all', 0.25, 160_000], ['all', 0.5, 160_000], ['acme', 0.5, 160_000]]);
+    expect(alerts.map((a) => [a.budgetId, a.threshold, a.spentMicros])).toEqual([
+      ['all', 0.25, 160_000],
+      ['all', 0.5, 160_000],
+      ['acme', 0.5, 160_000],
+    ]);
     const status = await engine.status({ tenant: 'acme' });
-    expect(status.map((s) => [s.budget.budgetId, s.spentMicros, s.reservedMicros])).toEqual([['all', 160_000, 0], ['acme', 160_000, 0], ['quiet', 160_000, 0]]);
+    expect(status.map((s) => [s.budget.budgetId, s.spentMicros, s.reservedMicros])).toEqual([
+      ['all', 160_000, 0],
+      ['acme', 160_000, 0],
+      ['quiet', 160_000, 0],
+    ]);
     // Settled once: a second settlement changes nothing.
     await engine.settle(reservation, 999_999);
     expect((await engine.status({ tenant: 'acme' })).map((s) => s.spentMicros)).toEqual([160_000, 160_000, 160_000]);
@@ -208,12 +273,19 @@ describe('budget decisions', () => {
     const next = await engine.admit(input);
     await engine.settle(next.reservation, [{ model: 'opus', provider: 'claude', costMicros: 1 }]);
     expect(alerts).toHaveLength(3);
-    expect((await engine.status({ tenant: 'acme' })).map((s) => [s.spentMicros, s.reservedMicros])).toEqual([[160_001, 0], [160_001, 0], [160_001, 0]]);
+    expect((await engine.status({ tenant: 'acme' })).map((s) => [s.spentMicros, s.reservedMicros])).toEqual([
+      [160_001, 0],
+      [160_001, 0],
+      [160_001, 0],
+    ]);
   });
 
   it('check(): a stream past its reservation extends it while the budget allows, then says stop', async () => {
     const alerts: BudgetAlert[] = [];
-    const engine = createBudgetEngine({ budgets: [{ id: 'b', period: 'day', limitUsd: 0.2, onExceed: 'block' }], onAlert: (a) => alerts.push(a) });
+    const engine = createBudgetEngine({
+      budgets: [{ id: 'b', period: 'day', limitUsd: 0.2, onExceed: 'block' }],
+      onAlert: (a) => alerts.push(a),
+    });
     const adm = await engine.admit({ context: {}, candidates: [premium], estimate }); // holds 93,000
     expect(await engine.check(adm.reservation, 50_000)).toEqual({ ok: true });
     expect(await engine.check(adm.reservation, 150_000)).toEqual({ ok: true }); // extended to 150,000

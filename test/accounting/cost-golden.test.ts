@@ -6,9 +6,25 @@ import { readFixtureJson } from '../helpers/fixtures.js';
 
 // Vendor usage blocks -> unified usage, written out here (the adapters do the same) so that each
 // golden figure below can be checked by hand from the fixture's own numbers.
-interface OpenAIUsage { prompt_tokens: number; completion_tokens: number; prompt_tokens_details?: { cached_tokens?: number }; completion_tokens_details?: { reasoning_tokens?: number }; prompt_cache_hit_tokens?: number }
-interface AnthropicUsage { input_tokens: number; output_tokens: number; cache_creation_input_tokens?: number; cache_read_input_tokens?: number }
-interface GeminiUsage { promptTokenCount: number; candidatesTokenCount?: number; thoughtsTokenCount?: number; cachedContentTokenCount?: number }
+interface OpenAIUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number };
+  completion_tokens_details?: { reasoning_tokens?: number };
+  prompt_cache_hit_tokens?: number;
+}
+interface AnthropicUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens?: number;
+  cache_read_input_tokens?: number;
+}
+interface GeminiUsage {
+  promptTokenCount: number;
+  candidatesTokenCount?: number;
+  thoughtsTokenCount?: number;
+  cachedContentTokenCount?: number;
+}
 
 function fromOpenAI(u: OpenAIUsage): Usage {
   return {
@@ -23,11 +39,23 @@ function fromAnthropic(u: AnthropicUsage): Usage {
   const read = u.cache_read_input_tokens ?? 0;
   const write = u.cache_creation_input_tokens ?? 0;
   const input = u.input_tokens + read + write; // Anthropic reports the three apart
-  return { inputTokens: input, outputTokens: u.output_tokens, totalTokens: input + u.output_tokens, cachedInputTokens: read, cacheWriteTokens: write };
+  return {
+    inputTokens: input,
+    outputTokens: u.output_tokens,
+    totalTokens: input + u.output_tokens,
+    cachedInputTokens: read,
+    cacheWriteTokens: write,
+  };
 }
 function fromGemini(u: GeminiUsage): Usage {
   const out = (u.candidatesTokenCount ?? 0) + (u.thoughtsTokenCount ?? 0); // thinking is billed as output
-  return { inputTokens: u.promptTokenCount, outputTokens: out, totalTokens: u.promptTokenCount + out, cachedInputTokens: u.cachedContentTokenCount ?? 0, reasoningTokens: u.thoughtsTokenCount ?? 0 };
+  return {
+    inputTokens: u.promptTokenCount,
+    outputTokens: out,
+    totalTokens: u.promptTokenCount + out,
+    cachedInputTokens: u.cachedContentTokenCount ?? 0,
+    reasoningTokens: u.thoughtsTokenCount ?? 0,
+  };
 }
 
 function costOf(kind: string, model: string, usage: Usage) {
@@ -39,7 +67,13 @@ describe('golden costs from recorded vendor usage', () => {
     const body = readFixtureJson<{ model: string; usage: OpenAIUsage }>('openai/openai-text.json');
     expect(body.model).toBe('gpt-4.1-nano-2025-04-14');
     // $0.10/M in: 16 x 0.10 = 1.6 -> 2 micros; $0.40/M out: 363 x 0.40 = 145.2 -> 145 micros.
-    expect(costOf('openai', body.model, fromOpenAI(body.usage))).toMatchObject({ inputMicros: 2, outputMicros: 145, totalMicros: 147, totalUsd: 0.000147, priced: true });
+    expect(costOf('openai', body.model, fromOpenAI(body.usage))).toMatchObject({
+      inputMicros: 2,
+      outputMicros: 145,
+      totalMicros: 147,
+      totalUsd: 0.000147,
+      priced: true,
+    });
   });
 
   it('DeepSeek reasoner (deepseek-reasoning.json): reasoning tokens billed as output', () => {
@@ -67,13 +101,21 @@ describe('golden costs from recorded vendor usage', () => {
     const text = readFixtureJson<{ model: string; usage: AnthropicUsage }>('anthropic/anthropic-text.json');
     expect(text.model).toBe('claude-sonnet-4-5-20250929');
     // 12 x 3 = 36; 29 x 15 = 435.
-    expect(costOf('anthropic', text.model, fromAnthropic(text.usage))).toMatchObject({ inputMicros: 36, outputMicros: 435, totalMicros: 471 });
+    expect(costOf('anthropic', text.model, fromAnthropic(text.usage))).toMatchObject({
+      inputMicros: 36,
+      outputMicros: 435,
+      totalMicros: 471,
+    });
     const thinking = readFixtureJson<{ model: string; usage: AnthropicUsage }>('anthropic/anthropic-clear-thinking.1.json');
     // 69 x 3 = 207; 33 x 15 = 495.
     expect(costOf('anthropic', thinking.model, fromAnthropic(thinking.usage))).toMatchObject({ totalMicros: 702 });
     const haiku = readFixtureJson<{ model: string; usage: AnthropicUsage }>('anthropic/anthropic-json-other-tool.1.json');
     // 843 x 1 = 843; 28 x 5 = 140.
-    expect(costOf('anthropic', haiku.model, fromAnthropic(haiku.usage))).toMatchObject({ inputMicros: 843, outputMicros: 140, totalMicros: 983 });
+    expect(costOf('anthropic', haiku.model, fromAnthropic(haiku.usage))).toMatchObject({
+      inputMicros: 843,
+      outputMicros: 140,
+      totalMicros: 983,
+    });
   });
 
   it('Anthropic cache reads and writes (the fixture usage block, cache fields EDITED: no recording has non-zero cache tokens)', () => {
@@ -85,16 +127,26 @@ describe('golden costs from recorded vendor usage', () => {
   });
 
   it('Gemini 2.5 Pro thinking (thoughtsTokenCount billed as output), half-up rounding', () => {
-    const body = readFixtureJson<{ modelVersion: string; usageMetadata: GeminiUsage }>('gemini/unary-success-thinking-function-call-thought-summary-signature.json');
+    const body = readFixtureJson<{ modelVersion: string; usageMetadata: GeminiUsage }>(
+      'gemini/unary-success-thinking-function-call-thought-summary-signature.json',
+    );
     expect(body.modelVersion).toBe('gemini-2.5-pro');
     // 38 x 1.25 = 47.5 -> 48 (half up); (8 + 501 thoughts) x 10 = 5,090.
-    expect(costOf('gemini', body.modelVersion, fromGemini(body.usageMetadata))).toMatchObject({ inputMicros: 48, outputMicros: 5_090, totalMicros: 5_138 });
+    expect(costOf('gemini', body.modelVersion, fromGemini(body.usageMetadata))).toMatchObject({
+      inputMicros: 48,
+      outputMicros: 5_090,
+      totalMicros: 5_138,
+    });
   });
 
   it('Gemini 2.0 Flash (unary-success-basic-reply-short.json)', () => {
     const body = readFixtureJson<{ modelVersion: string; usageMetadata: GeminiUsage }>('gemini/unary-success-basic-reply-short.json');
     // 7 x 0.10 = 0.7 -> 1; 22 x 0.40 = 8.8 -> 9.
-    expect(costOf('gemini', body.modelVersion, fromGemini(body.usageMetadata))).toMatchObject({ inputMicros: 1, outputMicros: 9, totalMicros: 10 });
+    expect(costOf('gemini', body.modelVersion, fromGemini(body.usageMetadata))).toMatchObject({
+      inputMicros: 1,
+      outputMicros: 9,
+      totalMicros: 10,
+    });
   });
 
   it('models not in the catalog (gemini-3-pro-preview, claude-3-opus) are unpriced, not free', () => {

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { computeCost, computeCostPicos, worstCaseCostMicros } from '../../src/accounting/cost.js';
 import { ConfigError } from '../../src/core/errors.js';
 
-const usage = (inputTokens: number, outputTokens: number, extra: object = {}) => ({ inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, ...extra });
+const usage = (inputTokens: number, outputTokens: number, extra: object = {}) => ({
+  inputTokens,
+  outputTokens,
+  totalTokens: inputTokens + outputTokens,
+  ...extra,
+});
 
 describe('computeCost', () => {
   it('no float error: 3 x $0.10/M is 0.3 micros, not 0.30000000000000004', () => {
@@ -13,7 +18,12 @@ describe('computeCost', () => {
   it('rounds each side once, half up, and total = input + output', () => {
     // 5 x 0.1 = 0.5 -> 1 (half up); 4 x 0.1 = 0.4 -> 0
     expect(computeCost(usage(5, 4), { input: 0.1, output: 0.1 })).toMatchObject({ inputMicros: 1, outputMicros: 0, totalMicros: 1 });
-    expect(computeCost(usage(1_000_000, 1_000_000), { input: 2.5, output: 10 })).toMatchObject({ inputUsd: 2.5, outputUsd: 10, totalUsd: 12.5, totalMicros: 12_500_000 });
+    expect(computeCost(usage(1_000_000, 1_000_000), { input: 2.5, output: 10 })).toMatchObject({
+      inputUsd: 2.5,
+      outputUsd: 10,
+      totalUsd: 12.5,
+      totalMicros: 12_500_000,
+    });
   });
 
   it('defaults cache prices to the input price and never bills a negative plain input', () => {
@@ -23,7 +33,11 @@ describe('computeCost', () => {
 
   it('unpriced is zero and flagged; estimated usage is flagged', () => {
     expect(computeCost(usage(10, 10, { estimated: true }), undefined)).toMatchObject({ priced: false, estimated: true, totalMicros: 0 });
-    expect(computeCost(usage(10, 10, { estimated: true }), { input: 1, output: 1 })).toMatchObject({ priced: true, estimated: true, totalMicros: 20 });
+    expect(computeCost(usage(10, 10, { estimated: true }), { input: 1, output: 1 })).toMatchObject({
+      priced: true,
+      estimated: true,
+      totalMicros: 20,
+    });
     expect(computeCost(usage(10, 10), { input: 0, output: 0 })).toMatchObject({ priced: true, totalMicros: 0 });
   });
 
@@ -55,14 +69,29 @@ describe('computeCost', () => {
 describe('doubles where exact, BigInt beyond 2^53', () => {
   // Token counts and prices as vendors and configs give them: odd values included, and sizes on both
   // sides of 2^53 pico-dollars, where the computation falls back from doubles to BigInt.
-  const count = fc.oneof(fc.nat(), fc.integer({ min: 2 ** 40, max: 2 ** 53 }), fc.double({ min: -10, max: 1e18 }), fc.constantFrom(undefined, Number.NaN, Infinity, -1, 0.5, 2.5, 2 ** 53 + 2));
-  const price = fc.oneof(fc.integer({ min: 0, max: 200_000_000 }).map((n) => n / 1e6), fc.double({ min: 0, max: 1e7, noNaN: true }), fc.constantFrom(0, 1e-7, 0.0000005, 1e9));
+  const count = fc.oneof(
+    fc.nat(),
+    fc.integer({ min: 2 ** 40, max: 2 ** 53 }),
+    fc.double({ min: -10, max: 1e18 }),
+    fc.constantFrom(undefined, Number.NaN, Infinity, -1, 0.5, 2.5, 2 ** 53 + 2),
+  );
+  const price = fc.oneof(
+    fc.integer({ min: 0, max: 200_000_000 }).map((n) => n / 1e6),
+    fc.double({ min: 0, max: 1e7, noNaN: true }),
+    fc.constantFrom(0, 1e-7, 0.0000005, 1e9),
+  );
   const big = (n: bigint) => Number(n);
 
   it('computeCost equals the BigInt computation, to the micro', () => {
     fc.assert(
       fc.property(count, count, count, count, price, price, price, price, (inp, cached, written, out, pi, pc, pw, po) => {
-        const u = { inputTokens: inp as number, outputTokens: out as number, totalTokens: 0, cachedInputTokens: cached, cacheWriteTokens: written };
+        const u = {
+          inputTokens: inp as number,
+          outputTokens: out as number,
+          totalTokens: 0,
+          cachedInputTokens: cached,
+          cacheWriteTokens: written,
+        };
         const pricing = { input: pi, cachedInput: pc, cacheWrite: pw, output: po };
         const picos = computeCostPicos(u, pricing);
         const c = computeCost(u, pricing);

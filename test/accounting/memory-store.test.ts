@@ -50,9 +50,19 @@ describe('MemoryStore', () => {
   it('reserve is all or nothing', async () => {
     const s = memoryStore();
     await s.increment('a', { used: 90 });
-    expect(await s.reserve([{ key: 'b', field: 'used', amount: 5, limit: 10 }, { key: 'a', field: 'used', amount: 20, limit: 100 }])).toEqual({ ok: false, index: 1, current: 90 });
+    expect(
+      await s.reserve([
+        { key: 'b', field: 'used', amount: 5, limit: 10 },
+        { key: 'a', field: 'used', amount: 20, limit: 100 },
+      ]),
+    ).toEqual({ ok: false, index: 1, current: 90 });
     expect(await s.counters('b')).toEqual({});
-    expect(await s.reserve([{ key: 'b', field: 'used', amount: 5, limit: 10 }, { key: 'a', field: 'used', amount: 10, limit: 100 }])).toEqual({ ok: true, values: [5, 100] });
+    expect(
+      await s.reserve([
+        { key: 'b', field: 'used', amount: 5, limit: 10 },
+        { key: 'a', field: 'used', amount: 10, limit: 100 },
+      ]),
+    ).toEqual({ ok: true, values: [5, 100] });
   });
 
   it('logs stay in score order, range is [min, max), prune tracks what it dropped', async () => {
@@ -68,7 +78,13 @@ describe('MemoryStore', () => {
   it('a log behaves like a sorted list under any mix of appends, prunes and reads (property)', async () => {
     const op = fc.oneof(
       { weight: 6, arbitrary: fc.record({ append: fc.integer({ min: 0, max: 200 }), count: fc.integer({ min: 1, max: 40 }) }) },
-      { weight: 2, arbitrary: fc.record({ maxCount: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }), minScore: fc.option(fc.integer({ min: -5, max: 210 }), { nil: undefined }) }) },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          maxCount: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }),
+          minScore: fc.option(fc.integer({ min: -5, max: 210 }), { nil: undefined }),
+        }),
+      },
       { weight: 1, arbitrary: fc.record({ min: fc.integer({ min: -5, max: 210 }), max: fc.integer({ min: -5, max: 210 }) }) },
     );
     await fc.assert(
@@ -96,7 +112,9 @@ describe('MemoryStore', () => {
             if (drop > 0) prunedThrough = Math.max(prunedThrough ?? -Infinity, model[drop - 1]!.score);
             model = model.slice(Math.max(0, drop));
           }
-          expect(await s.logInfo('log')).toEqual(prunedThrough === undefined ? { length: model.length } : { length: model.length, prunedThrough });
+          expect(await s.logInfo('log')).toEqual(
+            prunedThrough === undefined ? { length: model.length } : { length: model.length, prunedThrough },
+          );
         }
         expect(await s.range('log', -Infinity, Infinity)).toEqual(model);
       }),

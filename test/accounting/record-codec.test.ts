@@ -12,12 +12,35 @@ const inputArb = fc.record(
   {
     kind: fc.constantFrom('request' as const, 'billed-attempt' as const),
     requestId: text,
-    context: fc.record({ tenant: text, user: text, agent: text, session: text, tags: fc.array(text, { maxLength: 3 }) }, { requiredKeys: [] }),
+    context: fc.record(
+      { tenant: text, user: text, agent: text, session: text, tags: fc.array(text, { maxLength: 3 }) },
+      { requiredKeys: [] },
+    ),
     model: text,
     provider: text,
     providerModel: text,
-    usage: fc.record({ inputTokens: fc.nat(), outputTokens: fc.nat(), totalTokens: fc.nat(), cachedInputTokens: count, cacheWriteTokens: count, reasoningTokens: count, estimated: fc.boolean() }, { requiredKeys: ['inputTokens', 'outputTokens', 'totalTokens'] }),
-    cost: fc.record({ inputMicros: fc.nat(), outputMicros: fc.nat(), totalMicros: fc.nat(), inputUsd: fc.double(), outputUsd: fc.double(), totalUsd: fc.double(), priced: fc.boolean(), estimated: fc.boolean() }),
+    usage: fc.record(
+      {
+        inputTokens: fc.nat(),
+        outputTokens: fc.nat(),
+        totalTokens: fc.nat(),
+        cachedInputTokens: count,
+        cacheWriteTokens: count,
+        reasoningTokens: count,
+        estimated: fc.boolean(),
+      },
+      { requiredKeys: ['inputTokens', 'outputTokens', 'totalTokens'] },
+    ),
+    cost: fc.record({
+      inputMicros: fc.nat(),
+      outputMicros: fc.nat(),
+      totalMicros: fc.nat(),
+      inputUsd: fc.double(),
+      outputUsd: fc.double(),
+      totalUsd: fc.double(),
+      priced: fc.boolean(),
+      estimated: fc.boolean(),
+    }),
     latencyMs: count,
     outcome: fc.constantFrom('ok' as const, 'error' as const),
     errorCode: text,
@@ -43,9 +66,29 @@ describe('ledger record codec (how records sit in the store log)', () => {
   it('still reads a log written as JSON objects (before the compact format)', async () => {
     const store = new MemoryStore();
     const ledger = createLedger({ store, now: () => 3_000 });
-    const old = toRecord({ requestId: 'old', context: { tenant: '初创公司' }, model: 'm', provider: 'p', providerModel: 'v', outcome: 'error', errorCode: 'timeout' }, 'id-old', 1_000);
+    const old = toRecord(
+      {
+        requestId: 'old',
+        context: { tenant: '初创公司' },
+        model: 'm',
+        provider: 'p',
+        providerModel: 'v',
+        outcome: 'error',
+        errorCode: 'timeout',
+      },
+      'id-old',
+      1_000,
+    );
     await store.append('switchyard:ledger:records', old.timestamp, JSON.stringify(old));
-    const now = await ledger.record({ requestId: 'new', timestamp: 2_000, context: { tenant: 'acme', tags: ['vip'] }, model: 'm', provider: 'p', providerModel: 'v', outcome: 'ok' });
+    const now = await ledger.record({
+      requestId: 'new',
+      timestamp: 2_000,
+      context: { tenant: 'acme', tags: ['vip'] },
+      model: 'm',
+      provider: 'p',
+      providerModel: 'v',
+      outcome: 'ok',
+    });
     expect(await ledger.records()).toEqual([old, now]);
   });
 
@@ -53,7 +96,17 @@ describe('ledger record codec (how records sit in the store log)', () => {
     const store = new MemoryStore();
     const ledger = createLedger({ store });
     const usage = { inputTokens: 1_200, outputTokens: 300, totalTokens: 1_500 };
-    await ledger.record({ requestId: '0b5e3c1e-8d4f-4a51-9a6e-2f1f6c1b7d3a', context: { tenant: 'acme', user: 'u-7', agent: 'product-expert', session: 'conv-42' }, model: 'mini', provider: 'gpt', providerModel: 'gpt-4o-mini', usage, cost: computeCost(usage, { input: 0.15, output: 0.6 }), latencyMs: 912, outcome: 'ok' });
+    await ledger.record({
+      requestId: '0b5e3c1e-8d4f-4a51-9a6e-2f1f6c1b7d3a',
+      context: { tenant: 'acme', user: 'u-7', agent: 'product-expert', session: 'conv-42' },
+      model: 'mini',
+      provider: 'gpt',
+      providerModel: 'gpt-4o-mini',
+      usage,
+      cost: computeCost(usage, { input: 0.15, output: 0.6 }),
+      latencyMs: 912,
+      outcome: 'ok',
+    });
     const [entry] = await store.range('switchyard:ledger:records', -Infinity, Infinity);
     expect(entry!.value.length).toBeLessThan(260);
     expect(JSON.stringify((await ledger.records())[0]).length).toBeGreaterThan(450);

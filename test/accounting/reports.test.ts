@@ -16,7 +16,18 @@ async function seeded() {
   const ledger = createLedger({ now: () => now });
   const costs = createCostsApi(ledger);
   const rec = (tenant: string, model: string, input: number, output: number, at: number) =>
-    ledger.record({ requestId: `${tenant}-${at}`, timestamp: at, context: { tenant, user: 'u', agent: 'bot' }, model, provider: 'gpt', providerModel: 'gpt-4o-mini', usage: usage(input, output), cost: computeCost(usage(input, output), MINI), latencyMs: 10, outcome: 'ok' });
+    ledger.record({
+      requestId: `${tenant}-${at}`,
+      timestamp: at,
+      context: { tenant, user: 'u', agent: 'bot' },
+      model,
+      provider: 'gpt',
+      providerModel: 'gpt-4o-mini',
+      usage: usage(input, output),
+      cost: computeCost(usage(input, output), MINI),
+      latencyMs: 10,
+      outcome: 'ok',
+    });
   await rec('A', 'mini', 1_000_000, 100_000, T0 - 3_600_000); // 150,000 + 60,000 = 210,000
   await rec('B', 'mini', 2_000_000, 0, T0 - 1_800_000); // 300,000
   await rec('A', 'mini', 10, 10, T0 - 60_000); // 1.5 -> 2, 6 -> 6 = 8
@@ -30,7 +41,10 @@ describe('costs API', () => {
     expect(a.total).toMatchObject({ requests: 2, costMicros: 210_008 });
     expect((await costs.summary({ tenant: 'B' })).total).toMatchObject({ requests: 1, costMicros: 300_000 });
     const byTenant = await costs.summary({ by: ['tenant'] });
-    expect(byTenant.rows.map((r) => [r.group.tenant, r.costMicros])).toEqual([['A', 210_008], ['B', 300_000]]);
+    expect(byTenant.rows.map((r) => [r.group.tenant, r.costMicros])).toEqual([
+      ['A', 210_008],
+      ['B', 300_000],
+    ]);
     expect((await costs.records({ tenant: 'A' })).every((r) => r.tenant === 'A')).toBe(true);
     expect(await costs.export({ format: 'csv', tenant: 'A' })).not.toContain(',B,');
   });
@@ -40,7 +54,18 @@ describe('costs API', () => {
     const a = createLedger({ store });
     const b = createLedger({ store });
     const rec = (ledger: typeof a, tenant: string, at: number) =>
-      ledger.record({ requestId: `${tenant}-${at}`, timestamp: at, context: { tenant }, model: 'mini', provider: 'gpt', providerModel: 'gpt-4o-mini', usage: usage(10, 10), cost: computeCost(usage(10, 10), MINI), latencyMs: 1, outcome: 'ok' });
+      ledger.record({
+        requestId: `${tenant}-${at}`,
+        timestamp: at,
+        context: { tenant },
+        model: 'mini',
+        provider: 'gpt',
+        providerModel: 'gpt-4o-mini',
+        usage: usage(10, 10),
+        cost: computeCost(usage(10, 10), MINI),
+        latencyMs: 1,
+        outcome: 'ok',
+      });
     // Same bucket twice from each ledger, across an hour boundary and back.
     for (const at of [T0, T0 + 1, T0 + 3_600_000, T0 + 2]) {
       await rec(a, 'A', at);
@@ -61,7 +86,13 @@ describe('costs API', () => {
     const s = await costs.summary({ by: ['day', 'model'], since: T0 - 2_000_000 });
     expect(s.exact).toBe(true);
     expect(s.rows).toEqual([
-      expect.objectContaining({ group: { day: '2025-10-10', model: 'mini' }, requests: 2, costMicros: 300_008, costUsd: 0.300008, tokens: expect.objectContaining({ input: 2_000_010, output: 10 }) }),
+      expect.objectContaining({
+        group: { day: '2025-10-10', model: 'mini' },
+        requests: 2,
+        costMicros: 300_008,
+        costUsd: 0.300008,
+        tokens: expect.objectContaining({ input: 2_000_010, output: 10 }),
+      }),
     ]);
   });
 
@@ -78,7 +109,10 @@ describe('costs API', () => {
       [() => costs.compare({ models: [] }), 'models'],
     ];
     for (const [run, path] of cases) {
-      const error = await run().then(() => undefined, (e: unknown) => e);
+      const error = await run().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(InvalidRequestError.isInstance(error), path).toBe(true);
       expect((error as InvalidRequestError).path).toBe(path);
       expect((error as InvalidRequestError).message).toContain(path);
@@ -110,7 +144,10 @@ describe('costs API', () => {
       [() => asAny.forecast({ period: 'day', provider: Symbol('p') }), 'provider'],
     ];
     for (const [run, path] of cases) {
-      const error = await run().then(() => undefined, (e: unknown) => e);
+      const error = await run().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(InvalidRequestError.isInstance(error), `${path}: ${String(error)}`).toBe(true);
       expect((error as InvalidRequestError).path).toBe(path);
     }
@@ -118,12 +155,28 @@ describe('costs API', () => {
 
   it('CSV: header, RFC 4180 quoting of commas, quotes and newlines, Chinese text intact', async () => {
     const ledger = createLedger({ now: () => T0 });
-    await ledger.record({ requestId: 'r1', context: { tenant: '北京公司, "总部"', user: 'line1\nline2', tags: ['a', 'b'] }, model: 'ds', provider: 'deepseek', providerModel: 'deepseek-chat', usage: usage(13, 300), cost: computeCost(usage(13, 300), { input: 0.28, output: 0.42 }), outcome: 'ok' });
+    await ledger.record({
+      requestId: 'r1',
+      context: { tenant: '北京公司, "总部"', user: 'line1\nline2', tags: ['a', 'b'] },
+      model: 'ds',
+      provider: 'deepseek',
+      providerModel: 'deepseek-chat',
+      usage: usage(13, 300),
+      cost: computeCost(usage(13, 300), { input: 0.28, output: 0.42 }),
+      outcome: 'ok',
+    });
     const csv = await createCostsApi(ledger).export({ format: 'csv' });
     const [header, ...rest] = parseCsv(csv);
     expect(header).toContain('costUsd');
     const row = Object.fromEntries(header!.map((h, i) => [h, rest[0]![i]]));
-    expect(row).toMatchObject({ tenant: '北京公司, "总部"', user: 'line1\nline2', tags: 'a;b', costMicros: '130', costUsd: '0.000130', outcome: 'ok' });
+    expect(row).toMatchObject({
+      tenant: '北京公司, "总部"',
+      user: 'line1\nline2',
+      tags: 'a;b',
+      costMicros: '130',
+      costUsd: '0.000130',
+      outcome: 'ok',
+    });
     expect(csv).toContain('"北京公司, ""总部"""');
     expect(csv.endsWith('\r\n')).toBe(true);
     expect((await createCostsApi(ledger).export({ format: 'csv', bom: true })).startsWith('\uFEFF')).toBe(true);
@@ -133,7 +186,9 @@ describe('costs API', () => {
 
   it('compare: the same traffic priced on other catalog models', async () => {
     const { costs } = await seeded();
-    const c = await costs.compare({ models: ['gpt-4o', { provider: 'deepseek', model: 'deepseek-chat' }, { name: 'free', pricing: { input: 0, output: 0 } }] });
+    const c = await costs.compare({
+      models: ['gpt-4o', { provider: 'deepseek', model: 'deepseek-chat' }, { name: 'free', pricing: { input: 0, output: 0 } }],
+    });
     expect(c.actual).toMatchObject({ requests: 3, costMicros: 510_008 });
     expect(c.tokens).toMatchObject({ input: 3_000_010, output: 100_010 });
     // gpt-4o: 3,000,010 x 2.5 = 7,500,025; 100,010 x 10 = 1,000,100 -> 8,500,125.
@@ -147,7 +202,15 @@ describe('costs API', () => {
     const { costs, setNow } = await seeded();
     setNow(Date.UTC(2025, 9, 10, 12, 0)); // half the day gone; today's spend: 510,008
     const day = await costs.forecast({ period: 'day' });
-    expect(day).toMatchObject({ start: '2025-10-10T00:00:00.000Z', end: '2025-10-11T00:00:00.000Z', elapsed: 0.5, spentMicros: 510_008, projectedMicros: 1_020_016, requests: 3, projectedRequests: 6 });
+    expect(day).toMatchObject({
+      start: '2025-10-10T00:00:00.000Z',
+      end: '2025-10-11T00:00:00.000Z',
+      elapsed: 0.5,
+      spentMicros: 510_008,
+      projectedMicros: 1_020_016,
+      requests: 3,
+      projectedRequests: 6,
+    });
     const month = await costs.forecast({ period: 'month', tenant: 'B' });
     expect(month.spentMicros).toBe(300_000);
     // 9.5 of 31 days elapsed.
@@ -157,7 +220,12 @@ describe('costs API', () => {
 
 describe('records from the router flow', () => {
   const route = (over: Partial<RouteInfo> = {}): RouteInfo => ({
-    model: 'backup', provider: 'claude', providerModel: 'claude-haiku-4-5', strategy: 'fallback', candidates: ['main', 'backup'], fallbackUsed: true,
+    model: 'backup',
+    provider: 'claude',
+    providerModel: 'claude-haiku-4-5',
+    strategy: 'fallback',
+    candidates: ['main', 'backup'],
+    fallbackUsed: true,
     attempts: [
       { model: 'main', provider: 'gpt', try: 1, ok: false, latencyMs: 5, errorClass: 'RateLimitError' },
       { model: 'backup', provider: 'claude', try: 1, ok: true, latencyMs: 9 },
@@ -173,20 +241,54 @@ describe('records from the router flow', () => {
     const cost = computeCost(usage(100, 50), { input: 1, output: 5 });
     const response = { id: 'req-1', usage: usage(100, 50), cost, route: route(), latencyMs: 20 } as ChatResponse;
     await ledger.record(recordOfResponse(response));
-    await ledger.record(recordOfBilledAttempt({ requestId: 'req-1', context: { tenant: 'acme' }, model: 'main', provider: 'gpt', providerModel: 'gpt-4o', usage: usage(100, 7), cost: computeCost(usage(100, 7), { input: 2.5, output: 10 }), error: new ProviderUnavailableError() }));
+    await ledger.record(
+      recordOfBilledAttempt({
+        requestId: 'req-1',
+        context: { tenant: 'acme' },
+        model: 'main',
+        provider: 'gpt',
+        providerModel: 'gpt-4o',
+        usage: usage(100, 7),
+        cost: computeCost(usage(100, 7), { input: 2.5, output: 10 }),
+        error: new ProviderUnavailableError(),
+      }),
+    );
     const rows = (await costs.summary({ by: ['model'] })).rows;
-    expect(rows.map((r) => [r.group.model, r.requests, r.billedAttempts, r.costMicros])).toEqual([['backup', 1, 0, 350], ['main', 0, 1, 320]]);
+    expect(rows.map((r) => [r.group.model, r.requests, r.billedAttempts, r.costMicros])).toEqual([
+      ['backup', 1, 0, 350],
+      ['main', 0, 1, 320],
+    ]);
     const [rec] = await costs.records({ kind: 'request' });
-    expect(rec).toMatchObject({ requestId: 'req-1', outcome: 'ok', fallbackUsed: true, attempts: 2, tenant: 'acme', session: 's1', providerModel: 'claude-haiku-4-5' });
+    expect(rec).toMatchObject({
+      requestId: 'req-1',
+      outcome: 'ok',
+      fallbackUsed: true,
+      attempts: 2,
+      tenant: 'acme',
+      session: 's1',
+      providerModel: 'claude-haiku-4-5',
+    });
   });
 
   it('a failed request is one error record with no cost; a request that called nothing is (none)', async () => {
     const ledger = createLedger();
-    const error = new AllAttemptsFailedError([{ model: 'main', provider: 'gpt', try: 1, ok: false, latencyMs: 1, error: new RateLimitError() }]);
-    await ledger.record(recordOfFailure({ requestId: 'r2', error, context: { tenant: 'acme' }, route: route({ model: 'main', provider: 'gpt', providerModel: 'gpt-4o', fallbackUsed: false, attempts: [...error.attempts] }) }));
+    const error = new AllAttemptsFailedError([
+      { model: 'main', provider: 'gpt', try: 1, ok: false, latencyMs: 1, error: new RateLimitError() },
+    ]);
+    await ledger.record(
+      recordOfFailure({
+        requestId: 'r2',
+        error,
+        context: { tenant: 'acme' },
+        route: route({ model: 'main', provider: 'gpt', providerModel: 'gpt-4o', fallbackUsed: false, attempts: [...error.attempts] }),
+      }),
+    );
     await ledger.record(recordOfFailure({ requestId: 'r3', error: new RateLimitError({ local: true }), context: { tenant: 'acme' } }));
     const recs = await createCostsApi(ledger).records({ outcome: 'error' });
-    expect(recs.map((r) => [r.model, r.outcome === 'error' && r.errorCode, r.costMicros, r.attempts])).toEqual([['main', 'all-attempts-failed', 0, 1], ['(none)', 'rate-limit', 0, 0]]);
+    expect(recs.map((r) => [r.model, r.outcome === 'error' && r.errorCode, r.costMicros, r.attempts])).toEqual([
+      ['main', 'all-attempts-failed', 0, 1],
+      ['(none)', 'rate-limit', 0, 0],
+    ]);
     expect((await createCostsApi(ledger).summary()).total).toMatchObject({ requests: 2, errors: 2, ok: 0, costMicros: 0 });
   });
 });

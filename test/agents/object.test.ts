@@ -9,32 +9,50 @@ const refund = z.object({ approve: z.boolean(), amountUsd: z.number().min(0), re
 describe('router.object()', () => {
   it('returns an object typed from a zod schema, asking for native structured output', async () => {
     const vendor = mockProvider({ reply: '{"approve":true,"amountUsd":12.5,"reason":"late"}' });
-    const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm-1', pricing: { input: 1, output: 2 } } } });
+    const router = createRouter({
+      providers: { vendor },
+      models: { m: { provider: 'vendor', model: 'm-1', pricing: { input: 1, output: 2 } } },
+    });
     const { object, response, tries } = await router.object({ messages: user('refund?'), schema: refund, schemaName: 'refundDecision' });
     expectTypeOf(object).toEqualTypeOf<{ approve: boolean; amountUsd: number; reason: string }>();
     expect(object).toEqual({ approve: true, amountUsd: 12.5, reason: 'late' });
     expect(tries).toMatchObject([{ model: 'm', mode: 'native', ok: true, repair: false }]);
     expect(response.route.attempts).toHaveLength(1);
     const format = vendor.calls[0]!.request.responseFormat;
-    expect(format).toMatchObject({ type: 'json-schema', name: 'refundDecision', schema: { type: 'object', required: ['approve', 'amountUsd', 'reason'] } });
+    expect(format).toMatchObject({
+      type: 'json-schema',
+      name: 'refundDecision',
+      schema: { type: 'object', required: ['approve', 'amountUsd', 'reason'] },
+    });
   });
 
   it('accepts a JSON Schema with a type parameter and validates against it', async () => {
     const vendor = mockProvider({ reply: ['{"city":42}', '{"city":"Paris"}'] });
     const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm-1' } } });
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } as const;
-    const { object, tries } = await router.object<{ city: string }>({ messages: user('where?'), schema: { ...schema, required: ['city'] } });
+    const { object, tries } = await router.object<{ city: string }>({
+      messages: user('where?'),
+      schema: { ...schema, required: ['city'] },
+    });
     expectTypeOf(object).toEqualTypeOf<{ city: string }>();
     expect(object).toEqual({ city: 'Paris' });
     expect(tries.map((t) => t.ok)).toEqual([false, true]);
   });
 
   it('repairs an answer that fails validation by re-asking the same model with the issues', async () => {
-    const vendor = mockProvider({ reply: ['```json\n{"approve":"yes","amountUsd":-1}\n```', '{"approve":true,"amountUsd":5,"reason":"ok"}'] });
-    const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm-1', pricing: { input: 1, output: 1 } } } });
+    const vendor = mockProvider({
+      reply: ['```json\n{"approve":"yes","amountUsd":-1}\n```', '{"approve":true,"amountUsd":5,"reason":"ok"}'],
+    });
+    const router = createRouter({
+      providers: { vendor },
+      models: { m: { provider: 'vendor', model: 'm-1', pricing: { input: 1, output: 1 } } },
+    });
     const { object, response, tries, cost } = await router.object({ messages: user('refund?'), schema: refund });
     expect(object.amountUsd).toBe(5);
-    expect(tries).toMatchObject([{ ok: false, repair: false }, { ok: true, repair: true }]);
+    expect(tries).toMatchObject([
+      { ok: false, repair: false },
+      { ok: true, repair: true },
+    ]);
     expect(tries[0]!.issues!.map((i) => i.path.join('.'))).toEqual(expect.arrayContaining(['approve', 'amountUsd', 'reason']));
     // Every try is in route.attempts: the invalid answer as a failed attempt, then the valid one.
     expect(response.route.attempts.map((a) => [a.model, a.try, a.ok, a.errorClass])).toEqual([
@@ -82,7 +100,11 @@ describe('router.object()', () => {
   it('moves to the next candidate when a model fails, after the router retries it', async () => {
     const down = mockProvider({ name: 'down', reply: { fail: 503 } });
     const up = mockProvider({ name: 'up', reply: '{"approve":true,"amountUsd":1,"reason":"r"}' });
-    const router = createRouter({ providers: { down, up }, models: { a: { provider: 'down', model: 'a' }, b: { provider: 'up', model: 'b' } }, retry: { retries: 1, minDelayMs: 1, jitter: false } });
+    const router = createRouter({
+      providers: { down, up },
+      models: { a: { provider: 'down', model: 'a' }, b: { provider: 'up', model: 'b' } },
+      retry: { retries: 1, minDelayMs: 1, jitter: false },
+    });
     const { response } = await router.object({ messages: user('x'), schema: refund });
     expect(response.route.model).toBe('b');
     expect(response.route.attempts.map((a) => [a.model, a.errorClass ?? 'ok'])).toEqual([
@@ -94,7 +116,10 @@ describe('router.object()', () => {
 
   it('uses prompt-and-validate for a provider kind without native JSON Schema output, or when asked', async () => {
     const vendor = mockProvider({ reply: '{"approve":true,"amountUsd":1,"reason":"r"}' });
-    const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm-1', capabilities: { json: false } } } });
+    const router = createRouter({
+      providers: { vendor },
+      models: { m: { provider: 'vendor', model: 'm-1', capabilities: { json: false } } },
+    });
     const { tries } = await router.object({ messages: user('x'), schema: refund, system: 'You are a refund agent.' });
     expect(tries[0]!.mode).toBe('prompt');
     const sent = vendor.calls[0]!.request;
@@ -110,14 +135,22 @@ describe('router.object()', () => {
 
   it('rejects bad options with an InvalidRequestError naming the field', async () => {
     const router = createRouter({ providers: { v: mockProvider() }, models: { m: { provider: 'v', model: 'm' } } });
-    await expect(router.object({ messages: user('x'), schema: refund, maxRepairs: -1 })).rejects.toMatchObject({ code: 'invalid-request', path: 'maxRepairs' });
+    await expect(router.object({ messages: user('x'), schema: refund, maxRepairs: -1 })).rejects.toMatchObject({
+      code: 'invalid-request',
+      path: 'maxRepairs',
+    });
     expect(() => router.streamObject({ messages: user('x'), schema: refund, mode: 'magic' as never })).toThrow(/mode/);
   });
 });
 
 describe('router.streamObject()', () => {
   it('yields partial objects as they parse, then the validated whole', async () => {
-    const vendor = mockProvider({ reply: { text: '{"approve":true,"amountUsd":7,"reason":"damaged item"}', chunks: ['{"appro', 've":true,', '"amountUsd":7,"rea', 'son":"damaged', ' item"}'] } });
+    const vendor = mockProvider({
+      reply: {
+        text: '{"approve":true,"amountUsd":7,"reason":"damaged item"}',
+        chunks: ['{"appro', 've":true,', '"amountUsd":7,"rea', 'son":"damaged', ' item"}'],
+      },
+    });
     const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm-1' } } });
     const events: Array<ObjectStreamEvent<z.infer<typeof refund>>> = [];
     for await (const event of router.streamObject({ messages: user('x'), schema: refund })) events.push(event);

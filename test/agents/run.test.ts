@@ -12,12 +12,18 @@ const lookupOrder = tool({
 });
 
 /** A scripted model: calls lookupOrder, then answers with what the tool said. */
-const agentScript = (answer = 'Your order was delivered.'): MockReply[] => [{ toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-1' }, id: 'c1' }] }, answer];
+const agentScript = (answer = 'Your order was delivered.'): MockReply[] => [
+  { toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-1' }, id: 'c1' }] },
+  answer,
+];
 
 describe('router.run()', () => {
   it('executes tools with typed, validated arguments, feeds results back and sums usage and cost', async () => {
     const vendor = mockProvider({ reply: agentScript() });
-    const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm-1', pricing: { input: 1, output: 1 } } } });
+    const router = createRouter({
+      providers: { vendor },
+      models: { m: { provider: 'vendor', model: 'm-1', pricing: { input: 1, output: 1 } } },
+    });
     const result = await router.run({ messages: user('where is A-1?'), tools: { lookupOrder } });
     expect(result.status).toBe('done');
     expect(result.text).toBe('Your order was delivered.');
@@ -25,7 +31,15 @@ describe('router.run()', () => {
     const call = result.steps[0]!.toolCalls[0]!;
     expectTypeOf(call.input).toEqualTypeOf<{ orderId: string }>();
     expect(call).toEqual({ toolCallId: 'c1', toolName: 'lookupOrder', input: { orderId: 'A-1' } });
-    expect(result.steps[0]!.toolResults).toEqual([{ toolCallId: 'c1', toolName: 'lookupOrder', input: { orderId: 'A-1' }, status: 'ok', output: { orderId: 'A-1', status: 'delivered', totalUsd: 40 } }]);
+    expect(result.steps[0]!.toolResults).toEqual([
+      {
+        toolCallId: 'c1',
+        toolName: 'lookupOrder',
+        input: { orderId: 'A-1' },
+        status: 'ok',
+        output: { orderId: 'A-1', status: 'delivered', totalUsd: 40 },
+      },
+    ]);
     // The second call saw the assistant's tool call and the tool's result.
     const second = vendor.calls[1]!.request.messages;
     expect(second.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
@@ -41,7 +55,13 @@ describe('router.run()', () => {
     const seen: ProviderRequest[] = [];
     const vendor = mockProvider({
       reply: [
-        { toolCalls: [{ name: 'explode', args: {}, id: 'e1' }, { name: 'lookupOrder', args: { orderId: 7 }, id: 'e2' }, { name: 'nope', args: {}, id: 'e3' }] },
+        {
+          toolCalls: [
+            { name: 'explode', args: {}, id: 'e1' },
+            { name: 'lookupOrder', args: { orderId: 7 }, id: 'e2' },
+            { name: 'nope', args: {}, id: 'e3' },
+          ],
+        },
         (request) => {
           seen.push(request);
           return 'sorry';
@@ -49,12 +69,28 @@ describe('router.run()', () => {
       ],
     });
     const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm-1' } } });
-    const explode = tool({ input: z.object({}), execute: () => { throw new Error('database is down'); } });
+    const explode = tool({
+      input: z.object({}),
+      execute: () => {
+        throw new Error('database is down');
+      },
+    });
     const result = await router.run({ messages: user('x'), tools: { lookupOrder, explode } });
     expect(result.status).toBe('done');
-    expect(result.steps[0]!.toolResults.map((r) => [r.toolCallId, r.status])).toEqual([['e1', 'error'], ['e2', 'invalid-input'], ['e3', 'error']]);
+    expect(result.steps[0]!.toolResults.map((r) => [r.toolCallId, r.status])).toEqual([
+      ['e1', 'error'],
+      ['e2', 'invalid-input'],
+      ['e3', 'error'],
+    ]);
     const results = seen[0]!.messages[2]!;
-    expect(results).toMatchObject({ role: 'tool', content: [{ isError: true, result: 'database is down' }, { isError: true }, { isError: true, result: expect.stringContaining('Unknown tool') }] });
+    expect(results).toMatchObject({
+      role: 'tool',
+      content: [
+        { isError: true, result: 'database is down' },
+        { isError: true },
+        { isError: true, result: expect.stringContaining('Unknown tool') },
+      ],
+    });
   });
 
   it('stops at maxSteps or a stop condition', async () => {
@@ -62,7 +98,11 @@ describe('router.run()', () => {
     const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm-1' } } });
     expect((await router.run({ messages: user('x'), tools: { lookupOrder }, maxSteps: 3 })).status).toBe('max-steps');
     expect(vendor.calls).toHaveLength(3);
-    const stopped = await router.run({ messages: user('x'), tools: { lookupOrder }, stopWhen: [stepCountIs(5), hasToolCall('lookupOrder')] });
+    const stopped = await router.run({
+      messages: user('x'),
+      tools: { lookupOrder },
+      stopWhen: [stepCountIs(5), hasToolCall('lookupOrder')],
+    });
     expect(stopped.status).toBe('stopped');
     expect(stopped.steps).toHaveLength(1);
   });
@@ -73,13 +113,20 @@ describe('router.run()', () => {
     const b = mockProvider({ name: 'b', reply: agentScript('Delivered (from b).') });
     const router = createRouter({
       providers: { a, b },
-      models: { a: { provider: 'a', model: 'a-1', pricing: { input: 1, output: 1 } }, b: { provider: 'b', model: 'b-1', pricing: { input: 2, output: 2 } } },
+      models: {
+        a: { provider: 'a', model: 'a-1', pricing: { input: 1, output: 1 } },
+        b: { provider: 'b', model: 'b-1', pricing: { input: 2, output: 2 } },
+      },
       retry: { retries: 1, minDelayMs: 1, jitter: false },
     });
     let executions = 0;
     const counted = tool({ input: z.object({ orderId: z.string() }), execute: ({ orderId }) => ({ orderId, n: ++executions }) });
     const result = await router.run({ messages: user('x'), tools: { lookupOrder: counted } });
-    expect(result.steps.map((s) => [s.model, s.abandoned])).toEqual([['a', true], ['b', false], ['b', false]]);
+    expect(result.steps.map((s) => [s.model, s.abandoned])).toEqual([
+      ['a', true],
+      ['b', false],
+      ['b', false],
+    ]);
     expect(result.status).toBe('done');
     expect(result.model).toBe('b');
     expect(result.text).toBe('Delivered (from b).');
@@ -99,7 +146,17 @@ describe('router.run()', () => {
 
   it('stops for approval with the pending calls and resumes with the decisions', async () => {
     const vendor = mockProvider({
-      reply: [{ toolCalls: [{ name: 'refund', args: { orderId: 'A-1', amountUsd: 40 }, id: 'r1' }, { name: 'lookupOrder', args: { orderId: 'A-1' }, id: 'l1' }] }, 'Refunded.', { toolCalls: [{ name: 'refund', args: { orderId: 'B', amountUsd: 900 }, id: 'r2' }] }, 'Not refunded.'],
+      reply: [
+        {
+          toolCalls: [
+            { name: 'refund', args: { orderId: 'A-1', amountUsd: 40 }, id: 'r1' },
+            { name: 'lookupOrder', args: { orderId: 'A-1' }, id: 'l1' },
+          ],
+        },
+        'Refunded.',
+        { toolCalls: [{ name: 'refund', args: { orderId: 'B', amountUsd: 900 }, id: 'r2' }] },
+        'Not refunded.',
+      ],
     });
     const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm-1' } } });
     const refunds: string[] = [];
@@ -114,7 +171,9 @@ describe('router.run()', () => {
     const tools = { refund, lookupOrder };
     const paused = await router.run({ messages: user('refund A-1'), tools });
     expect(paused.status).toBe('needs-approval');
-    expect(paused.pending).toEqual([{ toolCallId: 'r1', toolName: 'refund', input: { orderId: 'A-1', amountUsd: 40 }, reason: 'approval' }]);
+    expect(paused.pending).toEqual([
+      { toolCallId: 'r1', toolName: 'refund', input: { orderId: 'A-1', amountUsd: 40 }, reason: 'approval' },
+    ]);
     expect(paused.steps[0]!.toolResults.map((r) => r.toolCallId)).toEqual(['l1']); // the other call ran
     expect(refunds).toEqual([]);
 
@@ -138,7 +197,10 @@ describe('router.run()', () => {
     const paused = await router.run({ messages: user('help'), tools });
     expect(paused.status).toBe('tool-calls');
     expect(paused.pending).toMatchObject([{ toolCallId: 'q1', reason: 'client' }]);
-    const messages = [...paused.messages, { role: 'tool' as const, content: [{ type: 'tool-result' as const, toolCallId: 'q1', toolName: 'askUser', result: 'A-1' }] }];
+    const messages = [
+      ...paused.messages,
+      { role: 'tool' as const, content: [{ type: 'tool-result' as const, toolCallId: 'q1', toolName: 'askUser', result: 'A-1' }] },
+    ];
     expect((await router.run({ messages, tools })).text).toBe('Thanks');
   });
 });
@@ -149,15 +211,23 @@ describe('router.run(): aborts and bad input', () => {
     const b = mockProvider({ name: 'b', reply: 'never' });
     const router = createRouter({ providers: { a, b }, models: { a: { provider: 'a', model: 'a' }, b: { provider: 'b', model: 'b' } } });
     const controller = new AbortController();
-    const slow = tool({ input: z.object({ orderId: z.string() }), execute: () => (setTimeout(() => controller.abort(), 20), { ok: true }) });
-    const error = await router.run({ messages: user('x'), tools: { lookupOrder: slow }, signal: controller.signal }).catch((e: unknown) => e);
+    const slow = tool({
+      input: z.object({ orderId: z.string() }),
+      execute: () => (setTimeout(() => controller.abort(), 20), { ok: true }),
+    });
+    const error = await router
+      .run({ messages: user('x'), tools: { lookupOrder: slow }, signal: controller.signal })
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'abort' });
     expect(b.calls).toHaveLength(0);
   });
 
   it('rejects a bad maxSteps or a tool without input schema with the path', async () => {
     const router = createRouter({ providers: { v: mockProvider() }, models: { m: { provider: 'v', model: 'm' } } });
-    await expect(router.run({ messages: user('x'), tools: { lookupOrder }, maxSteps: 0 })).rejects.toMatchObject({ code: 'invalid-request', path: 'maxSteps' });
+    await expect(router.run({ messages: user('x'), tools: { lookupOrder }, maxSteps: 0 })).rejects.toMatchObject({
+      code: 'invalid-request',
+      path: 'maxSteps',
+    });
     expect(() => router.streamRun({ messages: user('x'), tools: { broken: {} as never } })).toThrow(/tools\.broken\.input/);
   });
 

@@ -81,16 +81,27 @@ describe('router.object() on the wire', () => {
     expect(response.cost.totalMicros).toBe(27); // 100 x 0.15 + 20 x 0.6
     expect(body(oai.requests[0]).response_format).toMatchObject({
       type: 'json_schema',
-      json_schema: { name: 'refundDecision', schema: { type: 'object', properties: { approve: { type: 'boolean' }, amountUsd: { type: 'number', minimum: 0 } }, required: ['approve', 'amountUsd', 'reason'] } },
+      json_schema: {
+        name: 'refundDecision',
+        schema: {
+          type: 'object',
+          properties: { approve: { type: 'boolean' }, amountUsd: { type: 'number', minimum: 0 } },
+          required: ['approve', 'amountUsd', 'reason'],
+        },
+      },
     });
   });
 
   it('Anthropic: a forced tool whose input schema is the schema; its input is the answer', async () => {
-    ant.handle((_req, res) => sendJson(res, 200, anthropicReply([{ type: 'tool_use', id: 'toolu_1', name: 'refundDecision', input: valid }], 'tool_use')));
+    ant.handle((_req, res) =>
+      sendJson(res, 200, anthropicReply([{ type: 'tool_use', id: 'toolu_1', name: 'refundDecision', input: valid }], 'tool_use')),
+    );
     const { object } = await routerOf('claude').object({ messages, schema: refundDecision, schemaName: 'refundDecision' });
     expect(object).toEqual(valid);
     const sent = body(ant.requests[0]);
-    expect(sent.tools).toMatchObject([{ name: 'refundDecision', input_schema: { type: 'object', required: ['approve', 'amountUsd', 'reason'] } }]);
+    expect(sent.tools).toMatchObject([
+      { name: 'refundDecision', input_schema: { type: 'object', required: ['approve', 'amountUsd', 'reason'] } },
+    ]);
     expect(sent.tool_choice).toEqual({ type: 'tool', name: 'refundDecision' });
   });
 
@@ -100,7 +111,9 @@ describe('router.object() on the wire', () => {
     expect(object).toEqual(valid);
     const config = body(gem.requests[0]).generationConfig as Record<string, unknown>;
     expect(config.responseMimeType).toBe('application/json');
-    expect(config.responseSchema).toMatchObject({ properties: { approve: { type: expect.stringMatching(/^boolean$/i) }, reason: { type: expect.stringMatching(/^string$/i) } } });
+    expect(config.responseSchema).toMatchObject({
+      properties: { approve: { type: expect.stringMatching(/^boolean$/i) }, reason: { type: expect.stringMatching(/^string$/i) } },
+    });
   });
 
   it('Gemini: a schema its OpenAPI subset cannot express falls back to prompt mode on the same model', async () => {
@@ -108,7 +121,10 @@ describe('router.object() on the wire', () => {
     gem.handle((_req, res) => sendJson(res, 200, geminiReply('{"approve":true,"scores":{"tone":0.9}}')));
     const { object, tries } = await routerOf('flash').object({ messages, schema: withMap });
     expect(object).toEqual({ approve: true, scores: { tone: 0.9 } });
-    expect(tries.map((t) => [t.mode, t.ok, t.error?.code])).toEqual([['native', false, 'invalid-request'], ['prompt', true, undefined]]);
+    expect(tries.map((t) => [t.mode, t.ok, t.error?.code])).toEqual([
+      ['native', false, 'invalid-request'],
+      ['prompt', true, undefined],
+    ]);
     expect(gem.requests).toHaveLength(1); // the refusal was local: nothing was sent in native mode
     const config = body(gem.requests[0]).generationConfig as Record<string, unknown>;
     expect(config.responseMimeType).toBe('application/json');
@@ -116,7 +132,16 @@ describe('router.object() on the wire', () => {
   });
 
   it('Ollama: the schema as `format`', async () => {
-    oll.handle((_req, res) => sendJson(res, 200, { model: 'llama3.1:8b', message: { role: 'assistant', content: JSON.stringify(valid) }, done: true, done_reason: 'stop', prompt_eval_count: 50, eval_count: 9 }));
+    oll.handle((_req, res) =>
+      sendJson(res, 200, {
+        model: 'llama3.1:8b',
+        message: { role: 'assistant', content: JSON.stringify(valid) },
+        done: true,
+        done_reason: 'stop',
+        prompt_eval_count: 50,
+        eval_count: 9,
+      }),
+    );
     const { object } = await routerOf('llama').object({ messages, schema: refundDecision });
     expect(object).toEqual(valid);
     expect(body(oll.requests[0]).format).toMatchObject({ type: 'object', required: ['approve', 'amountUsd', 'reason'] });
@@ -194,7 +219,14 @@ describe('router.run() on the wire', () => {
     // OpenAI: step 1 calls lookupOrder, step 2 gets a 500. Anthropic then runs all 3 steps from the start.
     oai.handle((req, res) => {
       if (oai.requests.length === 1) {
-        sendJson(res, 200, openaiReply({ tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookupOrder', arguments: '{"orderId":"A-1"}' } }] }, 'tool_calls'));
+        sendJson(
+          res,
+          200,
+          openaiReply(
+            { tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookupOrder', arguments: '{"orderId":"A-1"}' } }] },
+            'tool_calls',
+          ),
+        );
       } else sendJson(res, 500, { error: { message: 'upstream exploded', type: 'server_error' } });
       void req;
     });
@@ -207,7 +239,10 @@ describe('router.run() on the wire', () => {
     const router = routerOf('gpt', 'claude');
     const lookups: string[] = [];
     const tools = {
-      lookupOrder: tool({ input: z.object({ orderId: z.string() }), execute: ({ orderId }) => (lookups.push(orderId), { orderId, totalUsd: 25, status: 'delivered' }) }),
+      lookupOrder: tool({
+        input: z.object({ orderId: z.string() }),
+        execute: ({ orderId }) => (lookups.push(orderId), { orderId, totalUsd: 25, status: 'delivered' }),
+      }),
       refundPolicy: tool({ input: z.object({ reason: z.string() }), execute: () => ({ refundable: true }) }),
     };
     const result = await router.run({ messages, tools, tenant: 'acme', agent: 'support' });
@@ -215,12 +250,23 @@ describe('router.run() on the wire', () => {
     expect(result.status).toBe('done');
     expect(result.text).toBe('Refund approved: $25.');
     expect(result.model).toBe('claude');
-    expect(result.steps.map((s) => `${s.model}${s.abandoned ? ' (abandoned)' : ''}`)).toEqual(['gpt (abandoned)', 'claude', 'claude', 'claude']);
+    expect(result.steps.map((s) => `${s.model}${s.abandoned ? ' (abandoned)' : ''}`)).toEqual([
+      'gpt (abandoned)',
+      'claude',
+      'claude',
+      'claude',
+    ]);
     expect(result.restarts).toMatchObject([{ model: 'gpt', abandonedSteps: 1 }]);
     expect(lookups).toEqual(['A-1', 'A-1']);
     // Anthropic's conversation started over: its first request has the user message only.
     expect((body(ant.requests[0]).messages as unknown[]).length).toBe(1);
-    expect((body(ant.requests[2]).messages as Array<{ role: string }>).map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant', 'user']);
+    expect((body(ant.requests[2]).messages as Array<{ role: string }>).map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+      'user',
+      'assistant',
+      'user',
+    ]);
 
     const records = await router.costs.records();
     expect(records.map((r) => `${r.model}:${r.outcome}`)).toEqual(['gpt:ok', 'gpt:error', 'claude:ok', 'claude:ok', 'claude:ok']);

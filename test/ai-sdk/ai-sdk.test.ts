@@ -19,7 +19,10 @@ function twoVendors(a: MockProviderOptions, b: MockProviderOptions) {
   const second = mockProvider({ name: 'second', ...b });
   const router = createRouter({
     providers: { first, second },
-    models: { a: { provider: 'first', model: 'a-1', pricing: { input: 1, output: 2 } }, b: { provider: 'second', model: 'b-1', pricing: { input: 1, output: 2 } } },
+    models: {
+      a: { provider: 'first', model: 'a-1', pricing: { input: 1, output: 2 } },
+      b: { provider: 'second', model: 'b-1', pricing: { input: 1, output: 2 } },
+    },
     retry: { retries: 0 },
   });
   return { first, second, router };
@@ -29,7 +32,10 @@ describe.each(versions)('switchyard as an AI SDK %s language model (ai %i)'.repl
   // Type-checked against ai 6's LanguageModel (v3); the v4 case only runs under ai 7, whose types accept both.
   const specificationVersion = version as 'v3';
   it('generateText: routed with fallback; usage, finish reason and the route come back; context reaches the cost records', async () => {
-    const { router, second } = twoVendors({ reply: { fail: 503 } }, { reply: { text: 'Hello from b', usage: { inputTokens: 10, outputTokens: 4, cachedInputTokens: 6 } } });
+    const { router, second } = twoVendors(
+      { reply: { fail: 503 } },
+      { reply: { text: 'Hello from b', usage: { inputTokens: 10, outputTokens: 4, cachedInputTokens: 6 } } },
+    );
     const switchyard = createSwitchyard(router, { specificationVersion });
     const result = await generateText({
       model: switchyard(),
@@ -63,16 +69,39 @@ describe.each(versions)('switchyard as an AI SDK %s language model (ai %i)'.repl
     expect((await result.providerMetadata)?.switchyard).toMatchObject({ model: 'a' });
     expect((await result.response).modelId).toBe('a-1');
 
-    const { router: withTools } = twoVendors({ reply: [{ toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-1' }, id: 't1' }] }, 'Delivered.'] }, {});
-    const tools = { lookupOrder: tool({ inputSchema: z.object({ orderId: z.string() }), execute: async ({ orderId }) => ({ orderId, status: 'delivered' }) }) };
-    const loop = streamText({ model: createSwitchyard(withTools, { specificationVersion })(), prompt: 'where is A-1', tools, stopWhen: stepCountIs(3) });
+    const { router: withTools } = twoVendors(
+      { reply: [{ toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-1' }, id: 't1' }] }, 'Delivered.'] },
+      {},
+    );
+    const tools = {
+      lookupOrder: tool({
+        inputSchema: z.object({ orderId: z.string() }),
+        execute: async ({ orderId }) => ({ orderId, status: 'delivered' }),
+      }),
+    };
+    const loop = streamText({
+      model: createSwitchyard(withTools, { specificationVersion })(),
+      prompt: 'where is A-1',
+      tools,
+      stopWhen: stepCountIs(3),
+    });
     const types: string[] = [];
     for await (const part of loop.fullStream) types.push(part.type);
-    expect(types).toEqual(expect.arrayContaining(['tool-input-start', 'tool-input-delta', 'tool-input-end', 'tool-call', 'tool-result', 'text-delta', 'finish']));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'tool-input-start',
+        'tool-input-delta',
+        'tool-input-end',
+        'tool-call',
+        'tool-result',
+        'text-delta',
+        'finish',
+      ]),
+    );
     expect(await loop.text).toBe('Delivered.');
   });
 
-  it("generateObject: the schema reaches the vendor as native structured output and the object validates", async () => {
+  it('generateObject: the schema reaches the vendor as native structured output and the object validates', async () => {
     const { router, first } = twoVendors({ reply: '{"approve":true,"amountUsd":12}' }, {});
     const { object } = await generateObject({
       model: createSwitchyard(router, { specificationVersion })(),
@@ -81,15 +110,30 @@ describe.each(versions)('switchyard as an AI SDK %s language model (ai %i)'.repl
       prompt: 'decide',
     });
     expect(object).toEqual({ approve: true, amountUsd: 12 });
-    expect(first.calls[0]!.request.responseFormat).toMatchObject({ type: 'json-schema', name: 'refundDecision', schema: { type: 'object' } });
+    expect(first.calls[0]!.request.responseFormat).toMatchObject({
+      type: 'json-schema',
+      name: 'refundDecision',
+      schema: { type: 'object' },
+    });
   });
 
   it("the AI SDK's tool loop: every step routed through switchyard, pinned to one model by the session", async () => {
-    const script = [{ toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-1' }, id: 'c1' }] }, { toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-2' }, id: 'c2' }] }, 'Both delivered.'];
+    const script = [
+      { toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-1' }, id: 'c1' }] },
+      { toolCalls: [{ name: 'lookupOrder', args: { orderId: 'A-2' }, id: 'c2' }] },
+      'Both delivered.',
+    ];
     const first = mockProvider({ name: 'first', reply: script });
     const second = mockProvider({ name: 'second', reply: script });
-    const router = createRouter({ providers: { first, second }, models: { a: { provider: 'first', model: 'a-1' }, b: { provider: 'second', model: 'b-1' } }, strategy: 'load-balance' });
-    const lookupOrder = tool({ inputSchema: jsonSchema<{ orderId: string }>({ type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] }), execute: async ({ orderId }) => ({ orderId, status: 'delivered' }) });
+    const router = createRouter({
+      providers: { first, second },
+      models: { a: { provider: 'first', model: 'a-1' }, b: { provider: 'second', model: 'b-1' } },
+      strategy: 'load-balance',
+    });
+    const lookupOrder = tool({
+      inputSchema: jsonSchema<{ orderId: string }>({ type: 'object', properties: { orderId: { type: 'string' } }, required: ['orderId'] }),
+      execute: async ({ orderId }) => ({ orderId, status: 'delivered' }),
+    });
     const result = await generateText({
       model: createSwitchyard(router, { specificationVersion })(),
       prompt: 'where are A-1 and A-2?',
@@ -110,25 +154,47 @@ describe.each(versions)('switchyard as an AI SDK %s language model (ai %i)'.repl
     const { router } = twoVendors({ reply: 'ok' }, {});
     const result = await generateText({
       model: createSwitchyard(router, { specificationVersion })(),
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'read this' }, { type: 'file', data: new Uint8Array([1, 2, 3]), mediaType: 'application/pdf' }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'read this' },
+            { type: 'file', data: new Uint8Array([1, 2, 3]), mediaType: 'application/pdf' },
+          ],
+        },
+      ],
     });
-    expect(result.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'unsupported', feature: 'file part (application/pdf)' })]));
+    expect(result.warnings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'unsupported', feature: 'file part (application/pdf)' })]),
+    );
   });
 
   it('errors are switchyard typed errors; the AI SDK does not retry them (the router already did)', async () => {
     const { router, first, second } = twoVendors({ reply: { fail: 503 } }, { reply: { fail: 'authentication' } });
-    const error = await generateText({ model: createSwitchyard(router, { specificationVersion })(), prompt: 'x', maxRetries: 3 }).catch((e: unknown) => e);
+    const error = await generateText({ model: createSwitchyard(router, { specificationVersion })(), prompt: 'x', maxRetries: 3 }).catch(
+      (e: unknown) => e,
+    );
     expect(SwitchyardError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ code: 'all-attempts-failed' });
     expect(first.calls).toHaveLength(1);
     expect(second.calls).toHaveLength(1);
 
-    const bad = await generateText({ model: createSwitchyard(router, { specificationVersion })(), prompt: 'x', providerOptions: { switchyard: { tenat: 'acme' } } }).catch((e: unknown) => e);
-    expect(bad).toMatchObject({ code: 'invalid-request', issues: [{ path: 'providerOptions.switchyard.tenat', message: 'unknown field' }] });
+    const bad = await generateText({
+      model: createSwitchyard(router, { specificationVersion })(),
+      prompt: 'x',
+      providerOptions: { switchyard: { tenat: 'acme' } },
+    }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({
+      code: 'invalid-request',
+      issues: [{ path: 'providerOptions.switchyard.tenat', message: 'unknown field' }],
+    });
   });
 
   it('streamText: a failure after deltas were delivered is an error part; reasoning streams as its own block', async () => {
-    const { router } = twoVendors({ reply: { reasoning: 'Think first.', text: 'one two three four', cutAfterChunks: 3 } }, { reply: 'unused' });
+    const { router } = twoVendors(
+      { reply: { reasoning: 'Think first.', text: 'one two three four', cutAfterChunks: 3 } },
+      { reply: 'unused' },
+    );
     const result = streamText({ model: createSwitchyard(router, { specificationVersion })(), prompt: 'x', onError: () => undefined });
     const parts: Array<{ type: string; error?: unknown }> = [];
     for await (const part of result.fullStream) parts.push(part);

@@ -1,20 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { AllAttemptsFailedError, AbortError, ProviderUnavailableError, RateLimitError } from '../../src/core/errors.js';
 import { registerSecret } from '../../src/core/redact.js';
-import { auditFromControl, auditFromError, auditFromResponse, createAuditLog, memorySink, verifyAuditLog } from '../../src/observability/audit/index.js';
+import {
+  auditFromControl,
+  auditFromError,
+  auditFromResponse,
+  createAuditLog,
+  memorySink,
+  verifyAuditLog,
+} from '../../src/observability/audit/index.js';
 import type { AuditControlEntry, AuditEntry, AuditLogError, AuditRequestEntry } from '../../src/observability/audit/index.js';
 import { route } from './helpers.js';
 
 const now = () => new Date('2025-03-01T12:00:00.000Z');
 const usage = { inputTokens: 120, outputTokens: 30, totalTokens: 150, cachedInputTokens: 100 };
-const cost = { inputMicros: 1800, outputMicros: 1200, totalMicros: 3000, inputUsd: 0.0018, outputUsd: 0.0012, totalUsd: 0.003, priced: true, estimated: false };
+const cost = {
+  inputMicros: 1800,
+  outputMicros: 1200,
+  totalMicros: 3000,
+  inputUsd: 0.0018,
+  outputUsd: 0.0012,
+  totalUsd: 0.003,
+  priced: true,
+  estimated: false,
+};
 
 describe('createAuditLog: request entries', () => {
   it('records who, what, tokens, cost micros, attempts and fallback from a response event', () => {
     const sink = memorySink();
     const log = createAuditLog({ sink, now });
     const entry = log.record(
-      auditFromResponse({ requestId: 'req-1', kind: 'chat', route: route('smart', 'acme', true), usage, cost, finishReason: 'stop', latencyMs: 48 }),
+      auditFromResponse({
+        requestId: 'req-1',
+        kind: 'chat',
+        route: route('smart', 'acme', true),
+        usage,
+        cost,
+        finishReason: 'stop',
+        latencyMs: 48,
+      }),
     );
     expect(entry).toEqual({
       v: 1,
@@ -51,10 +75,25 @@ describe('createAuditLog: request entries', () => {
     const sink = memorySink();
     const log = createAuditLog({ sink, now });
     const attempts = [
-      { model: 'fast', provider: 'p1', try: 1, ok: false, latencyMs: 5, error: new ProviderUnavailableError(), errorClass: 'ProviderUnavailableError' },
-      { model: 'smart', provider: 'p2', try: 1, ok: false, latencyMs: 9, error: new RateLimitError() , errorClass: 'RateLimitError' },
+      {
+        model: 'fast',
+        provider: 'p1',
+        try: 1,
+        ok: false,
+        latencyMs: 5,
+        error: new ProviderUnavailableError(),
+        errorClass: 'ProviderUnavailableError',
+      },
+      { model: 'smart', provider: 'p2', try: 1, ok: false, latencyMs: 9, error: new RateLimitError(), errorClass: 'RateLimitError' },
     ];
-    const failed = log.record(auditFromError({ requestId: 'req-2', kind: 'stream', error: new AllAttemptsFailedError(attempts), context: { tenant: 'globex', user: 'u-2' } }));
+    const failed = log.record(
+      auditFromError({
+        requestId: 'req-2',
+        kind: 'stream',
+        error: new AllAttemptsFailedError(attempts),
+        context: { tenant: 'globex', user: 'u-2' },
+      }),
+    );
     expect(failed).toMatchObject({
       outcome: 'error',
       errorClass: 'AllAttemptsFailedError',
@@ -94,13 +133,31 @@ describe('createAuditLog: request entries', () => {
     registerSecret('tenant-own-key-5f4e3d2c1b0a');
     const sink = memorySink();
     const log = createAuditLog({ sink, content: 'include' });
-    log.record({ requestId: 'r', context: { tenant: 'acme', tags: ['tenant-own-key-5f4e3d2c1b0a'] }, messages: [{ role: 'user', content: 'my key is sk-proj-abcdefghijklmnop1234' }] });
-    log.control({ action: 'tenant-set', actor: 'ops', target: 'acme', details: { apiKey: 'brand-new-unregistered-key-xyz', headers: { 'x-api-key': 'another-unregistered-key' }, budgetUsd: 5 } });
+    log.record({
+      requestId: 'r',
+      context: { tenant: 'acme', tags: ['tenant-own-key-5f4e3d2c1b0a'] },
+      messages: [{ role: 'user', content: 'my key is sk-proj-abcdefghijklmnop1234' }],
+    });
+    log.control({
+      action: 'tenant-set',
+      actor: 'ops',
+      target: 'acme',
+      details: { apiKey: 'brand-new-unregistered-key-xyz', headers: { 'x-api-key': 'another-unregistered-key' }, budgetUsd: 5 },
+    });
     const text = JSON.stringify(sink.entries);
-    for (const secret of ['tenant-own-key-5f4e3d2c1b0a', 'sk-proj-abcdefghijklmnop1234', 'brand-new-unregistered-key-xyz', 'another-unregistered-key']) {
+    for (const secret of [
+      'tenant-own-key-5f4e3d2c1b0a',
+      'sk-proj-abcdefghijklmnop1234',
+      'brand-new-unregistered-key-xyz',
+      'another-unregistered-key',
+    ]) {
       expect(text).not.toContain(secret);
     }
-    expect((sink.entries[1] as AuditControlEntry).details).toEqual({ apiKey: '[REDACTED]', headers: { 'x-api-key': '[REDACTED]' }, budgetUsd: 5 });
+    expect((sink.entries[1] as AuditControlEntry).details).toEqual({
+      apiKey: '[REDACTED]',
+      headers: { 'x-api-key': '[REDACTED]' },
+      budgetUsd: 5,
+    });
     expect(verifyAuditLog(sink.entries)).toEqual({ ok: true });
   });
 });
@@ -110,14 +167,29 @@ describe('createAuditLog: control entries', () => {
     const sink = memorySink();
     const log = createAuditLog({ sink, now });
     const actions = ['disable', 'enable', 'force', 'unforce', 'tenant-set', 'tenant-remove', 'budget-change'] as const;
-    for (const action of actions) log.control({ action, actor: 'alice@ops', target: action.startsWith('tenant') ? 'acme' : 'gpt', reason: 'incident 42' });
+    for (const action of actions)
+      log.control({ action, actor: 'alice@ops', target: action.startsWith('tenant') ? 'acme' : 'gpt', reason: 'incident 42' });
     log.control({ action: 'budget-change', target: 'tenant:acme/day', tenant: 'acme', details: { from: 10, to: 20 } });
     log.control({ action: 'disable', target: 'claude' });
     const entries = sink.entries as AuditControlEntry[];
     expect(entries.map((e) => [e.action, e.tenant])).toEqual([
-      ['disable', null], ['enable', null], ['force', null], ['unforce', null], ['tenant-set', 'acme'], ['tenant-remove', 'acme'], ['budget-change', null], ['budget-change', 'acme'], ['disable', null],
+      ['disable', null],
+      ['enable', null],
+      ['force', null],
+      ['unforce', null],
+      ['tenant-set', 'acme'],
+      ['tenant-remove', 'acme'],
+      ['budget-change', null],
+      ['budget-change', 'acme'],
+      ['disable', null],
     ]);
-    expect(entries[0]).toMatchObject({ type: 'control', actor: 'alice@ops', target: 'gpt', reason: 'incident 42', time: '2025-03-01T12:00:00.000Z' });
+    expect(entries[0]).toMatchObject({
+      type: 'control',
+      actor: 'alice@ops',
+      target: 'gpt',
+      reason: 'incident 42',
+      time: '2025-03-01T12:00:00.000Z',
+    });
     expect(entries[8]?.actor).toBe('unknown');
     expect(verifyAuditLog(entries)).toEqual({ ok: true });
   });
@@ -187,10 +259,23 @@ describe('auditFromControl', () => {
   it('maps a router control event (actor, tenant, time) to a control entry', () => {
     const sink = memorySink();
     const log = createAuditLog({ sink });
-    log.control(auditFromControl({ action: 'force', target: 'smart', tenant: 'acme', actor: 'bob', at: Date.UTC(2025, 0, 2) }, { reason: 'vendor incident' }));
+    log.control(
+      auditFromControl(
+        { action: 'force', target: 'smart', tenant: 'acme', actor: 'bob', at: Date.UTC(2025, 0, 2) },
+        { reason: 'vendor incident' },
+      ),
+    );
     log.control(auditFromControl({ action: 'reset-breaker', target: 'fast' }));
     expect(sink.entries).toMatchObject([
-      { type: 'control', action: 'force', target: 'smart', tenant: 'acme', actor: 'bob', reason: 'vendor incident', time: '2025-01-02T00:00:00.000Z' },
+      {
+        type: 'control',
+        action: 'force',
+        target: 'smart',
+        tenant: 'acme',
+        actor: 'bob',
+        reason: 'vendor incident',
+        time: '2025-01-02T00:00:00.000Z',
+      },
       { type: 'control', action: 'reset-breaker', target: 'fast', tenant: null, actor: 'unknown' },
     ]);
   });

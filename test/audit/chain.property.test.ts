@@ -66,18 +66,23 @@ describe('verifyAuditLog (property)', () => {
 
   it('detects two swapped entries, of one tenant or of two', () => {
     fc.assert(
-      fc.property(opsArb.filter((o) => o.length >= 2), fc.nat(), fc.nat(), (ops, a, b) => {
-        const { entries } = entriesOf(ops);
-        const i = a % entries.length;
-        let j = b % entries.length;
-        if (j === i) j = (i + 1) % entries.length;
-        const [lo, hi] = i < j ? [i, j] : [j, i];
-        const tampered = [...entries];
-        [tampered[lo], tampered[hi]] = [entries[hi] as AuditEntry, entries[lo] as AuditEntry];
-        const moved = entries[hi] as AuditEntry;
-        const expected = tenantsBetween(entries, lo, hi, moved.tenant) ? lo : lo + 1;
-        expect(verifyAuditLog(tampered)).toMatchObject({ ok: false, brokenAt: expected });
-      }),
+      fc.property(
+        opsArb.filter((o) => o.length >= 2),
+        fc.nat(),
+        fc.nat(),
+        (ops, a, b) => {
+          const { entries } = entriesOf(ops);
+          const i = a % entries.length;
+          let j = b % entries.length;
+          if (j === i) j = (i + 1) % entries.length;
+          const [lo, hi] = i < j ? [i, j] : [j, i];
+          const tampered = [...entries];
+          [tampered[lo], tampered[hi]] = [entries[hi] as AuditEntry, entries[lo] as AuditEntry];
+          const moved = entries[hi] as AuditEntry;
+          const expected = tenantsBetween(entries, lo, hi, moved.tenant) ? lo : lo + 1;
+          expect(verifyAuditLog(tampered)).toMatchObject({ ok: false, brokenAt: expected });
+        },
+      ),
     );
   });
 

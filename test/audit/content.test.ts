@@ -10,10 +10,24 @@ const MESSAGES: Message[] = [
   { role: 'user', content: 'My order 4411 never arrived, email me at jane@example.com' },
   { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 't1', toolName: 'lookupOrder', args: { orderId: '4411' } }] },
   { role: 'tool', content: [{ type: 'tool-result', toolCallId: 't1', toolName: 'lookupOrder', result: { status: 'lost-in-transit' } }] },
-  { role: 'user', content: [{ type: 'text', text: 'Please refund it.' }, { type: 'image', url: 'https://example.com/receipt.png' }] },
+  {
+    role: 'user',
+    content: [
+      { type: 'text', text: 'Please refund it.' },
+      { type: 'image', url: 'https://example.com/receipt.png' },
+    ],
+  },
 ];
 const COMPLETION = 'I have issued a refund for order 4411.';
-const TEXTS = [SYSTEM, 'My order 4411 never arrived', 'lost-in-transit', 'Please refund it.', 'receipt.png', COMPLETION, 'jane@example.com'];
+const TEXTS = [
+  SYSTEM,
+  'My order 4411 never arrived',
+  'lost-in-transit',
+  'Please refund it.',
+  'receipt.png',
+  COMPLETION,
+  'jane@example.com',
+];
 
 function recordWith(content: AuditContentPolicy | undefined): { entry: AuditRequestEntry; line: string } {
   const sink = memorySink();
@@ -101,7 +115,14 @@ describe('content never keeps a credential', () => {
     const log = createAuditLog({ sink, content: 'include' });
     log.record({
       requestId: 'r-3',
-      messages: [{ role: 'assistant', content: [{ type: 'tool-call', toolCallId: 't', toolName: 'connect', args: { host: 'db', password: 'unregistered-db-pass-1234' } }] }],
+      messages: [
+        {
+          role: 'assistant',
+          content: [
+            { type: 'tool-call', toolCallId: 't', toolName: 'connect', args: { host: 'db', password: 'unregistered-db-pass-1234' } },
+          ],
+        },
+      ],
     });
     expect(JSON.stringify(sink.entries)).not.toContain('unregistered-db-pass-1234');
     expect((sink.entries[0] as AuditRequestEntry).content?.prompt[0]?.text).toBe('{"host":"db","password":"[REDACTED]"}');

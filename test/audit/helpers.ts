@@ -11,7 +11,15 @@ export type Op = { type: 'request'; input: AuditRequestInput } | { type: 'contro
 export function route(model: string, tenant: string | undefined, failedFirst: boolean): RouteInfo {
   const attempts = failedFirst
     ? [
-        { model: 'primary', provider: 'p1', try: 1, ok: false, latencyMs: 12, error: new RateLimitError({ provider: 'p1', model: 'primary' }), errorClass: 'RateLimitError' },
+        {
+          model: 'primary',
+          provider: 'p1',
+          try: 1,
+          ok: false,
+          latencyMs: 12,
+          error: new RateLimitError({ provider: 'p1', model: 'primary' }),
+          errorClass: 'RateLimitError',
+        },
         { model, provider: 'p2', try: 1, ok: true, latencyMs: 30 },
       ]
     : [{ model, provider: 'p2', try: 1, ok: true, latencyMs: 25 }];
@@ -31,7 +39,15 @@ export function route(model: string, tenant: string | undefined, failedFirst: bo
 const tenantArb = fc.option(fc.constantFrom(...TENANTS), { nil: undefined });
 
 const requestArb: fc.Arbitrary<Op> = fc
-  .record({ tenant: tenantArb, model: fc.constantFrom('fast', 'smart'), fallback: fc.boolean(), input: fc.nat(5000), output: fc.nat(2000), micros: fc.nat(10_000_000), id: fc.uuid() })
+  .record({
+    tenant: tenantArb,
+    model: fc.constantFrom('fast', 'smart'),
+    fallback: fc.boolean(),
+    input: fc.nat(5000),
+    output: fc.nat(2000),
+    micros: fc.nat(10_000_000),
+    id: fc.uuid(),
+  })
   .map(({ tenant, model, fallback, input, output, micros, id }) => ({
     type: 'request',
     input: {
@@ -39,7 +55,16 @@ const requestArb: fc.Arbitrary<Op> = fc
       kind: 'chat',
       route: route(model, tenant, fallback),
       usage: { inputTokens: input, outputTokens: output, totalTokens: input + output },
-      cost: { inputMicros: micros, outputMicros: 7, totalMicros: micros + 7, inputUsd: micros / 1e6, outputUsd: 7e-6, totalUsd: (micros + 7) / 1e6, priced: true, estimated: false },
+      cost: {
+        inputMicros: micros,
+        outputMicros: 7,
+        totalMicros: micros + 7,
+        inputUsd: micros / 1e6,
+        outputUsd: 7e-6,
+        totalUsd: (micros + 7) / 1e6,
+        priced: true,
+        estimated: false,
+      },
       finishReason: 'stop',
       latencyMs: 40,
       time: 1_700_000_000_000,
@@ -61,7 +86,10 @@ const controlArb: fc.Arbitrary<Op> = fc
 export const opsArb = fc.array(fc.oneof(requestArb, controlArb), { minLength: 1, maxLength: 25 });
 
 /** Builds the entries of a log fed with `ops`. */
-export function entriesOf(ops: ReadonlyArray<Op>, options: Partial<AuditLogOptions> = {}): { entries: AuditEntry[]; log: ReturnType<typeof createAuditLog> } {
+export function entriesOf(
+  ops: ReadonlyArray<Op>,
+  options: Partial<AuditLogOptions> = {},
+): { entries: AuditEntry[]; log: ReturnType<typeof createAuditLog> } {
   const sink = memorySink();
   const log = createAuditLog({ ...options, sink });
   for (const op of ops) {
@@ -76,7 +104,9 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 /** Every path to a value (leaves and containers) inside an entry. */
 export function pathsOf(value: Json, prefix: Array<string | number> = []): Array<Array<string | number>> {
   if (value === null || typeof value !== 'object') return [prefix];
-  const children = Array.isArray(value) ? value.map((v, i) => pathsOf(v, [...prefix, i])) : Object.entries(value).map(([k, v]) => pathsOf(v, [...prefix, k]));
+  const children = Array.isArray(value)
+    ? value.map((v, i) => pathsOf(v, [...prefix, i]))
+    : Object.entries(value).map(([k, v]) => pathsOf(v, [...prefix, k]));
   return [prefix, ...children.flat()];
 }
 
@@ -100,7 +130,9 @@ export function mutateAt(root: Json, path: ReadonlyArray<string | number>, varia
     delete holder[key];
     return;
   }
-  if (typeof value === 'string') holder[key] = value.length > 0 && variant % 2 ? value.slice(0, -1) + String.fromCharCode(value.charCodeAt(value.length - 1) ^ 1) : `${value}x`;
+  if (typeof value === 'string')
+    holder[key] =
+      value.length > 0 && variant % 2 ? value.slice(0, -1) + String.fromCharCode(value.charCodeAt(value.length - 1) ^ 1) : `${value}x`;
   else if (typeof value === 'number') holder[key] = value + 1;
   else if (typeof value === 'boolean') holder[key] = !value;
   else holder[key] = 'x';

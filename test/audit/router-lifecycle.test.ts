@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { auditHeads, createRouter, memorySink, verifyAuditLog, type AuditEntry, type RouterEvents } from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 
-const options = { providers: { p: mockProvider({ reply: 'ok' }) }, models: { m: { provider: 'p', model: 'm', pricing: { input: 1, output: 1 } } } };
+const options = {
+  providers: { p: mockProvider({ reply: 'ok' }) },
+  models: { m: { provider: 'p', model: 'm', pricing: { input: 1, output: 1 } } },
+};
 const ask = { messages: [{ role: 'user' as const, content: 'hi' }], tenant: 'acme' };
 
 describe('router audit option: shutdown and restart', () => {
@@ -48,6 +51,8 @@ describe('router audit option: shutdown and restart', () => {
   });
 
   it('a malformed resume is a ConfigError naming the path', () => {
-    expect(() => createRouter({ ...options, audit: { sink: memorySink(), resume: { logSeq: -1, chains: [] } } })).toThrow(/audit\.resume\.logSeq/);
+    expect(() => createRouter({ ...options, audit: { sink: memorySink(), resume: { logSeq: -1, chains: [] } } })).toThrow(
+      /audit\.resume\.logSeq/,
+    );
   });
 });

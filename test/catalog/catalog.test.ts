@@ -22,12 +22,29 @@ describe('catalog', () => {
 
   it('covers the models the issue lists', () => {
     const want: Array<[string, string]> = [
-      ['openai', 'gpt-4o'], ['openai', 'gpt-4o-mini'], ['openai', 'gpt-4.1'], ['openai', 'gpt-4.1-mini'], ['openai', 'gpt-4.1-nano'],
-      ['openai', 'o3'], ['openai', 'o4-mini'], ['openai', 'gpt-5'], ['openai', 'gpt-5-mini'], ['openai', 'gpt-5-nano'],
-      ['anthropic', 'claude-sonnet-4-5'], ['anthropic', 'claude-opus-4-1'], ['anthropic', 'claude-haiku-4-5'], ['anthropic', 'claude-3-5-haiku'],
-      ['gemini', 'gemini-2.5-pro'], ['gemini', 'gemini-2.5-flash'], ['gemini', 'gemini-2.5-flash-lite'], ['gemini', 'gemini-2.0-flash'],
-      ['deepseek', 'deepseek-chat'], ['deepseek', 'deepseek-reasoner'],
-      ['ollama', 'llama3.1:8b'], ['ollama', 'llama3.1:70b'], ['ollama', 'llama3.2:3b'],
+      ['openai', 'gpt-4o'],
+      ['openai', 'gpt-4o-mini'],
+      ['openai', 'gpt-4.1'],
+      ['openai', 'gpt-4.1-mini'],
+      ['openai', 'gpt-4.1-nano'],
+      ['openai', 'o3'],
+      ['openai', 'o4-mini'],
+      ['openai', 'gpt-5'],
+      ['openai', 'gpt-5-mini'],
+      ['openai', 'gpt-5-nano'],
+      ['anthropic', 'claude-sonnet-4-5'],
+      ['anthropic', 'claude-opus-4-1'],
+      ['anthropic', 'claude-haiku-4-5'],
+      ['anthropic', 'claude-3-5-haiku'],
+      ['gemini', 'gemini-2.5-pro'],
+      ['gemini', 'gemini-2.5-flash'],
+      ['gemini', 'gemini-2.5-flash-lite'],
+      ['gemini', 'gemini-2.0-flash'],
+      ['deepseek', 'deepseek-chat'],
+      ['deepseek', 'deepseek-reasoner'],
+      ['ollama', 'llama3.1:8b'],
+      ['ollama', 'llama3.1:70b'],
+      ['ollama', 'llama3.2:3b'],
     ];
     for (const [kind, id] of want) expect(lookupModel(kind, id)?.id, `${kind}/${id}`).toBe(id);
     for (const e of listCatalogModels('ollama')) expect(e.pricing).toMatchObject({ input: 0, output: 0 });

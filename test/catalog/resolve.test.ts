@@ -5,7 +5,14 @@ import { catalog, resolveModelInfo } from '../../src/catalog/index.js';
 describe('resolveModelInfo', () => {
   it('takes a known model from the catalog', () => {
     const m = resolveModelInfo({ model: 'gpt-4o-mini-2024-07-18' }, 'openai');
-    expect(m).toMatchObject({ id: 'gpt-4o-mini-2024-07-18', priced: true, pricingSource: 'catalog', tier: 'economy', contextWindow: 128_000, maxOutputTokens: 16_384 });
+    expect(m).toMatchObject({
+      id: 'gpt-4o-mini-2024-07-18',
+      priced: true,
+      pricingSource: 'catalog',
+      tier: 'economy',
+      contextWindow: 128_000,
+      maxOutputTokens: 16_384,
+    });
     expect(m.pricing).toEqual({ input: 0.15, cachedInput: 0.075, output: 0.6 });
     expect(m.catalogUpdatedAt).toBe(catalog.updatedAt);
     expect(m.capabilities).toEqual({ tools: true, vision: true, json: true, reasoning: false, streaming: true });
@@ -13,7 +20,14 @@ describe('resolveModelInfo', () => {
 
   it('lets every configured field win; pricing replaces the whole price list', () => {
     const m = resolveModelInfo(
-      { model: 'claude-sonnet-4-5', pricing: { input: 2, output: 10 }, capabilities: { vision: false }, contextWindow: 100_000, maxOutputTokens: 4_000, tier: 'economy' },
+      {
+        model: 'claude-sonnet-4-5',
+        pricing: { input: 2, output: 10 },
+        capabilities: { vision: false },
+        contextWindow: 100_000,
+        maxOutputTokens: 4_000,
+        tier: 'economy',
+      },
       'anthropic',
     );
     expect(m.pricing).toEqual({ input: 2, output: 10 });

@@ -69,7 +69,18 @@ export const hostile: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 4, arbitrary: fc.nat(hostileFactories.length - 1).map((i) => hostileFactories[i]!()) },
   {
     weight: 1,
-    arbitrary: fc.anything({ maxDepth: 3, maxKeys: 4, withBigInt: true, withNullPrototype: true, withMap: true, withSet: true, withDate: true, withTypedArray: true, withSparseArray: true, withBoxedValues: true }),
+    arbitrary: fc.anything({
+      maxDepth: 3,
+      maxKeys: 4,
+      withBigInt: true,
+      withNullPrototype: true,
+      withMap: true,
+      withSet: true,
+      withDate: true,
+      withTypedArray: true,
+      withSparseArray: true,
+      withBoxedValues: true,
+    }),
   },
 );
 
@@ -117,7 +128,11 @@ const word = fc.stringMatching(/^[a-z]{1,6}$/);
 
 const jsonSchema = fc.oneof(
   fc.constant({ type: 'object', properties: { q: { type: 'string' } }, required: ['q'] }),
-  fc.constant({ type: 'object', properties: { n: { type: 'integer', minimum: 0 }, tags: { type: 'array', items: { type: 'string' } } }, additionalProperties: false }),
+  fc.constant({
+    type: 'object',
+    properties: { n: { type: 'integer', minimum: 0 }, tags: { type: 'array', items: { type: 'string' } } },
+    additionalProperties: false,
+  }),
   fc.constant({ type: 'object', properties: { mode: { enum: ['a', 'b'] }, any: {} } }),
 );
 
@@ -127,16 +142,40 @@ export const validRequest = fc.record(
     messages: fc.oneof(
       fc.array(fc.record({ role: fc.constantFrom('user', 'system', 'assistant'), content: word }), { minLength: 1, maxLength: 3 }),
       fc.tuple(fc.jsonValue({ maxDepth: 3 }), fc.jsonValue({ maxDepth: 3 })).map(([args, result]) => [
-        { role: 'user', content: [{ type: 'text', text: 'hi' }, { type: 'image', url: 'https://example.com/a.png' }] },
-        { role: 'assistant', content: [{ type: 'reasoning', text: 'hm', signature: 's' }, { type: 'tool-call', toolCallId: 'c1', toolName: 'f', args }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'hi' },
+            { type: 'image', url: 'https://example.com/a.png' },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: 'hm', signature: 's' },
+            { type: 'tool-call', toolCallId: 'c1', toolName: 'f', args },
+          ],
+        },
         { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', toolName: 'f', result }] },
       ]),
     ),
     system: word,
     tools: fc.array(fc.record({ name: word, description: word, parameters: jsonSchema }), { minLength: 1, maxLength: 2 }),
     toolChoice: fc.constantFrom('auto', 'none', 'required'),
-    responseFormat: fc.oneof(fc.constant({ type: 'text' }), fc.constant({ type: 'json' }), jsonSchema.map((schema) => ({ type: 'json-schema', schema, name: 'out' }))),
-    params: fc.record({ temperature: fc.constantFrom(0, 0.7, 2), maxTokens: fc.integer({ min: 1, max: 4096 }), stop: fc.constant(['\n']), seed: fc.integer() }, { requiredKeys: [] }),
+    responseFormat: fc.oneof(
+      fc.constant({ type: 'text' }),
+      fc.constant({ type: 'json' }),
+      jsonSchema.map((schema) => ({ type: 'json-schema', schema, name: 'out' })),
+    ),
+    params: fc.record(
+      {
+        temperature: fc.constantFrom(0, 0.7, 2),
+        maxTokens: fc.integer({ min: 1, max: 4096 }),
+        stop: fc.constant(['\n']),
+        seed: fc.integer(),
+      },
+      { requiredKeys: [] },
+    ),
     providerOptions: fc.record({ openai: fc.dictionary(word, fc.jsonValue({ maxDepth: 2 }), { maxKeys: 2 }) }),
     tenant: word,
     user: word,
@@ -169,9 +208,29 @@ const time = fc.oneof(fc.integer({ min: 0, max: 2 ** 42 }), fc.constant('2025-10
 const filter = { since: time, until: fc.constant(2 ** 43), tenant: word, user: word, agent: word, model: word, provider: word };
 
 export const validQueries = {
-  summary: fc.record({ ...filter, by: fc.array(fc.constantFrom('tenant', 'model', 'day', 'hour', 'month', 'providerModel'), { maxLength: 3 }) }, { requiredKeys: [] }),
-  records: fc.record({ ...filter, session: word, tag: word, outcome: fc.constantFrom('ok', 'error'), kind: fc.constantFrom('request', 'billed-attempt'), limit: fc.nat(9), order: fc.constantFrom('asc', 'desc') }, { requiredKeys: [] }),
+  summary: fc.record(
+    { ...filter, by: fc.array(fc.constantFrom('tenant', 'model', 'day', 'hour', 'month', 'providerModel'), { maxLength: 3 }) },
+    { requiredKeys: [] },
+  ),
+  records: fc.record(
+    {
+      ...filter,
+      session: word,
+      tag: word,
+      outcome: fc.constantFrom('ok', 'error'),
+      kind: fc.constantFrom('request', 'billed-attempt'),
+      limit: fc.nat(9),
+      order: fc.constantFrom('asc', 'desc'),
+    },
+    { requiredKeys: [] },
+  ),
   export: fc.record({ ...filter, format: fc.constantFrom('json', 'csv'), bom: fc.boolean() }, { requiredKeys: ['format'] }),
-  compare: fc.record({ ...filter, models: fc.constant(['gpt-4o', { provider: 'deepseek', model: 'deepseek-chat' }, { name: 'free', pricing: { input: 0, output: 0 } }]) }, { requiredKeys: ['models'] }),
+  compare: fc.record(
+    {
+      ...filter,
+      models: fc.constant(['gpt-4o', { provider: 'deepseek', model: 'deepseek-chat' }, { name: 'free', pricing: { input: 0, output: 0 } }]),
+    },
+    { requiredKeys: ['models'] },
+  ),
   forecast: fc.record({ period: fc.constantFrom('day', 'month'), tenant: word, model: word }, { requiredKeys: ['period'] }),
 };

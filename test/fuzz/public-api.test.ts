@@ -6,7 +6,15 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, createRouter, InvalidRequestError, SwitchyardError, validateConfig, type ChatRequest, type Router } from '../../src/index.js';
+import {
+  ConfigError,
+  createRouter,
+  InvalidRequestError,
+  SwitchyardError,
+  validateConfig,
+  type ChatRequest,
+  type Router,
+} from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 import { damaged, validConfig, validQueries, validRequest } from './arbitraries.js';
 
@@ -47,7 +55,11 @@ function describeError(e: unknown): string {
 function expectTyped(e: unknown, allowed?: ReadonlyArray<{ isInstance(e: unknown): boolean }>): void {
   expect(SwitchyardError.isInstance(e), describeError(e)).toBe(true);
   expect((e as Error).message, describeError(e)).not.toMatch(/non-switchyard error|TypeError|RangeError|Maximum call stack/);
-  if (allowed) expect(allowed.some((c) => c.isInstance(e)), describeError(e)).toBe(true);
+  if (allowed)
+    expect(
+      allowed.some((c) => c.isInstance(e)),
+      describeError(e),
+    ).toBe(true);
 }
 
 const good: ChatRequest = { messages: [{ role: 'user', content: 'ping' }] };
@@ -105,7 +117,9 @@ describe('fuzz: router options', () => {
     await fc.assert(
       fc.asyncProperty(configs, fc.boolean(), async (config, withProviders) => {
         const options =
-          withProviders && typeof config === 'object' && config !== null && !Array.isArray(config) ? { providers: { m: mockProvider() }, ...config } : config;
+          withProviders && typeof config === 'object' && config !== null && !Array.isArray(config)
+            ? { providers: { m: mockProvider() }, ...config }
+            : config;
         const v = await settle(async () => validateConfig(options));
         expect(v.ok, v.ok ? '' : describeError(v.error)).toBe(true);
         const verdict = (v as { value: { ok: boolean; error?: unknown } }).value;
@@ -130,10 +144,22 @@ describe('fuzz: router options', () => {
 describe('router options: known hostile entries', () => {
   const base = { providers: { m: mockProvider() }, models: { a: { provider: 'm', model: 'ma' } } };
   const cases: Array<[string, Record<string, unknown>, string]> = [
-    ['a null-prototype onExceed', { budgets: [{ period: 'day', limitUsd: 1, onExceed: Object.create(null) as object }] }, 'budgets[0].onExceed'],
-    ['a null-prototype period', { budgets: [{ period: Object.create(null) as object, limitUsd: 1, onExceed: 'block' }] }, 'budgets[0].period'],
+    [
+      'a null-prototype onExceed',
+      { budgets: [{ period: 'day', limitUsd: 1, onExceed: Object.create(null) as object }] },
+      'budgets[0].onExceed',
+    ],
+    [
+      'a null-prototype period',
+      { budgets: [{ period: Object.create(null) as object, limitUsd: 1, onExceed: 'block' }] },
+      'budgets[0].period',
+    ],
     ['a null budget entry beside a good one', { budgets: [null, { period: 'day', limitUsd: 1, onExceed: 'block' }] }, 'budgets[0]'],
-    ['a null-prototype budget id', { budgets: [{ id: Object.create(null) as object, period: 'day', limitUsd: 1, onExceed: 'block' }] }, 'budgets[0].id'],
+    [
+      'a null-prototype budget id',
+      { budgets: [{ id: Object.create(null) as object, period: 'day', limitUsd: 1, onExceed: 'block' }] },
+      'budgets[0].id',
+    ],
     ['a BigInt limit', { budgets: [{ period: 'day', limitUsd: 1n, onExceed: 'block' }] }, 'budgets[0].limitUsd'],
   ];
   for (const [what, extra, path] of cases) {
@@ -157,7 +183,10 @@ describe('router options: known hostile entries', () => {
 describe('fuzz: report queries', () => {
   let router: Router;
   beforeAll(async () => {
-    router = createRouter({ providers: { m: mockProvider() }, models: { a: { provider: 'm', model: 'ma', pricing: { input: 1, output: 2 } } } });
+    router = createRouter({
+      providers: { m: mockProvider() },
+      models: { a: { provider: 'm', model: 'ma', pricing: { input: 1, output: 2 } } },
+    });
     for (const tenant of ['acme', 'beta', undefined]) await router.chat({ ...good, ...(tenant === undefined ? {} : { tenant }) });
   });
   afterAll(async () => {

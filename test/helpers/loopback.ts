@@ -28,10 +28,12 @@ export interface Loopback {
  * handler. Listens on 127.0.0.1 only; nothing leaves the machine.
  */
 export async function startLoopback(handler?: LoopbackHandler): Promise<Loopback> {
-  let current: LoopbackHandler = handler ?? ((_req, res) => {
-    res.writeHead(500, { 'content-type': 'application/json' });
-    res.end('{"error":"no handler"}');
-  });
+  let current: LoopbackHandler =
+    handler ??
+    ((_req, res) => {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":"no handler"}');
+    });
   const requests: RecordedRequest[] = [];
   const server = createServer((raw, res) => {
     const chunks: Buffer[] = [];

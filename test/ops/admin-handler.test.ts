@@ -28,7 +28,11 @@ const config: RouterOptions = {
   routes: [{ when: { agent: 'legal' }, use: ['sonnet'] }],
   budgets: [{ id: 'all-day', period: 'day', limitUsd: 10, onExceed: 'alert' }],
   tenants: {
-    acme: { providers: { own: mockProvider({ name: 'own', apiKey: TENANT_SECRET, reply: 'own' }) }, models: { mine: { provider: 'own', model: 'own-1' } }, budgets: [{ id: 'acme-day', period: 'day', limitUsd: 1, onExceed: 'block' }] },
+    acme: {
+      providers: { own: mockProvider({ name: 'own', apiKey: TENANT_SECRET, reply: 'own' }) },
+      models: { mine: { provider: 'own', model: 'own-1' } },
+      budgets: [{ id: 'acme-day', period: 'day', limitUsd: 1, onExceed: 'block' }],
+    },
     globex: {},
   },
   audit: { sink: audit },
@@ -44,7 +48,12 @@ function call(path: string, init: RequestInit & { token?: string } = {}): Promis
   return admin.fetch(new Request(base + path, { ...init, headers }));
 }
 const post = (path: string, token: string, body: unknown, headers: Record<string, string> = {}) =>
-  call(path, { method: 'POST', token, headers: { 'content-type': 'application/json', 'x-switchyard-admin': '1', ...headers }, body: JSON.stringify(body) });
+  call(path, {
+    method: 'POST',
+    token,
+    headers: { 'content-type': 'application/json', 'x-switchyard-admin': '1', ...headers },
+    body: JSON.stringify(body),
+  });
 
 beforeAll(async () => {
   router = createRouter(config);
@@ -53,7 +62,8 @@ beforeAll(async () => {
     challenge: 'Bearer',
     config,
   });
-  for (const tenant of ['acme', 'globex', 'acme']) await router.chat({ messages: [{ role: 'user', content: 'hello' }], tenant, agent: 'support' });
+  for (const tenant of ['acme', 'globex', 'acme'])
+    await router.chat({ messages: [{ role: 'user', content: 'hello' }], tenant, agent: 'support' });
 });
 afterAll(async () => {
   admin.close();
@@ -75,10 +85,16 @@ describe('createAdminHandler: authentication and roles', () => {
   });
 
   it('health per scope: an admin chooses, a tenant admin and a tenant monitor are confined', async () => {
-    const all = (await (await call('/providers/health', { token: 'tok-admin' })).json()) as { scope: null; models: Record<string, unknown> };
+    const all = (await (await call('/providers/health', { token: 'tok-admin' })).json()) as {
+      scope: null;
+      models: Record<string, unknown>;
+    };
     expect(all.scope).toBeNull();
     expect(Object.keys(all.models)).toEqual(['gpt-mini', 'sonnet']);
-    const acme = (await (await call('/providers/health', { token: 'tok-acme' })).json()) as { scope: string; models: Record<string, unknown> };
+    const acme = (await (await call('/providers/health', { token: 'tok-acme' })).json()) as {
+      scope: string;
+      models: Record<string, unknown>;
+    };
     expect(acme.scope).toBe('acme');
     expect(Object.keys(acme.models)).toContain('mine');
     expect((await call('/providers/health?tenant=globex', { token: 'tok-acme' })).status).toBe(403);
@@ -87,11 +103,18 @@ describe('createAdminHandler: authentication and roles', () => {
   });
 
   it('costs summary, stats and export are confined to the tenant', async () => {
-    const mine = (await (await call('/providers/costs/summary?by=tenant', { token: 'tok-acme' })).json()) as { rows: Array<{ group: { tenant: string }; requests: number }> };
+    const mine = (await (await call('/providers/costs/summary?by=tenant', { token: 'tok-acme' })).json()) as {
+      rows: Array<{ group: { tenant: string }; requests: number }>;
+    };
     expect(mine.rows.map((r) => [r.group.tenant, r.requests])).toEqual([['acme', 2]]);
-    const all = (await (await call('/providers/costs/summary?by=tenant', { token: 'tok-admin' })).json()) as { rows: Array<{ group: { tenant: string } }> };
+    const all = (await (await call('/providers/costs/summary?by=tenant', { token: 'tok-admin' })).json()) as {
+      rows: Array<{ group: { tenant: string } }>;
+    };
     expect(all.rows.map((r) => r.group.tenant).sort()).toEqual(['acme', 'globex']);
-    const stats = (await (await call('/providers/costs/stats', { token: 'tok-monitor' })).json()) as { total: { requests: number }; models: Array<{ live?: { state: string } }> };
+    const stats = (await (await call('/providers/costs/stats', { token: 'tok-monitor' })).json()) as {
+      total: { requests: number };
+      models: Array<{ live?: { state: string } }>;
+    };
     expect(stats.total.requests).toBe(3);
     expect(stats.models[0]!.live?.state).toBe('closed');
     const csv = await call('/providers/costs/export?format=csv', { token: 'tok-acme' });
@@ -104,7 +127,9 @@ describe('createAdminHandler: authentication and roles', () => {
   });
 
   it('budgets with the room left, per scope', async () => {
-    const admin = (await (await call('/budgets', { token: 'tok-admin' })).json()) as { budgets: Array<{ id: string; limitMicros: number; spentMicros: number; remainingMicros: number }> };
+    const admin = (await (await call('/budgets', { token: 'tok-admin' })).json()) as {
+      budgets: Array<{ id: string; limitMicros: number; spentMicros: number; remainingMicros: number }>;
+    };
     expect(admin.budgets.map((b) => b.id)).toEqual(['all-day', 'acme-day']);
     const all = admin.budgets[0]!;
     expect(all.limitMicros).toBe(10_000_000);
@@ -128,7 +153,9 @@ describe('createAdminHandler: authentication and roles', () => {
       tenants: Array<{ id: string; providers: string[] }>;
     };
     expect(view.providers).toContainEqual(expect.objectContaining({ name: 'gpt', kind: 'mock' }));
-    expect(view.models).toContainEqual(expect.objectContaining({ alias: 'sonnet', model: 'claude-sonnet-4-5', pricing: { input: 3, output: 15 } }));
+    expect(view.models).toContainEqual(
+      expect.objectContaining({ alias: 'sonnet', model: 'claude-sonnet-4-5', pricing: { input: 3, output: 15 } }),
+    );
     expect(view.tenants.find((t) => t.id === 'acme')?.providers).toEqual(['own']);
     const acme = (await (await call('/providers/configuration', { token: 'tok-acme' })).json()) as { tenants: Array<{ id: string }> };
     expect(acme.tenants.map((t) => t.id)).toEqual(['acme']);
@@ -137,7 +164,12 @@ describe('createAdminHandler: authentication and roles', () => {
 
 describe('createAdminHandler: controls', () => {
   it('POSTs need the CSRF header and a same-origin Origin', async () => {
-    const noHeader = await call('/controls/disable', { method: 'POST', token: 'tok-admin', headers: { 'content-type': 'application/json' }, body: '{"target":"gpt"}' });
+    const noHeader = await call('/controls/disable', {
+      method: 'POST',
+      token: 'tok-admin',
+      headers: { 'content-type': 'application/json' },
+      body: '{"target":"gpt"}',
+    });
     expect(noHeader.status).toBe(403);
     expect(((await noHeader.json()) as { error: { code: string } }).error.code).toBe('csrf');
     expect((await post('/controls/disable', 'tok-admin', { target: 'gpt' }, { origin: 'https://evil.example' })).status).toBe(403);
@@ -179,12 +211,23 @@ describe('createAdminHandler: controls', () => {
     expect(await err(await post('/controls/disable', 'tok-admin', { target: 42 }))).toEqual({ status: 400, path: 'target' });
     expect(await err(await post('/controls/disable', 'tok-admin', { target: 'no-such-model' }))).toEqual({ status: 400, path: 'target' });
     expect(await err(await post('/controls/force', 'tok-admin', { model: 'nope' }))).toEqual({ status: 400, path: 'model' });
-    expect(await err(await post('/controls/force', 'tok-admin', { model: 'sonnet', tenant: ['x'] }))).toEqual({ status: 400, path: 'tenant' });
+    expect(await err(await post('/controls/force', 'tok-admin', { model: 'sonnet', tenant: ['x'] }))).toEqual({
+      status: 400,
+      path: 'tenant',
+    });
     expect(await err(await post('/controls/disable', 'tok-admin', [1, 2]))).toEqual({ status: 400, path: 'body' });
-    const notJson = await call('/controls/disable', { method: 'POST', token: 'tok-admin', headers: { 'content-type': 'application/json', 'x-switchyard-admin': '1' }, body: '{"target":' });
+    const notJson = await call('/controls/disable', {
+      method: 'POST',
+      token: 'tok-admin',
+      headers: { 'content-type': 'application/json', 'x-switchyard-admin': '1' },
+      body: '{"target":',
+    });
     expect(await err(notJson)).toEqual({ status: 400, path: 'body' });
     expect(await err(await call('/providers/costs/summary?by=colour', { token: 'tok-admin' }))).toEqual({ status: 400, path: 'by[0]' });
-    expect(await err(await call('/providers/costs/summary?since=yesterday-ish', { token: 'tok-admin' }))).toEqual({ status: 400, path: 'since' });
+    expect(await err(await call('/providers/costs/summary?since=yesterday-ish', { token: 'tok-admin' }))).toEqual({
+      status: 400,
+      path: 'since',
+    });
     expect(await err(await call('/providers/costs/export?format=xml', { token: 'tok-admin' }))).toEqual({ status: 400, path: 'format' });
     expect(await err(await call('/providers/costs/export?limit=-1', { token: 'tok-admin' }))).toEqual({ status: 400, path: 'limit' });
     expect(await err(await call('/providers/health?tenant=%20bad%20', { token: 'tok-admin' }))).toEqual({ status: 400, path: 'tenant' });
@@ -195,14 +238,50 @@ describe('createAdminHandler: controls', () => {
 
   it('fuzzed paths, methods, headers and bodies never reach a 500', async () => {
     const segment = fc.oneof(
-      fc.constantFrom('providers', 'health', 'costs', 'summary', 'stats', 'export', 'configuration', 'controls', 'disable', 'enable', 'force', 'unforce', 'reset', 'budgets', 'events', 'api', 'overview', 'me', '%', '%E0%A4%A', '..', 'gpt', 'sonnet'),
+      fc.constantFrom(
+        'providers',
+        'health',
+        'costs',
+        'summary',
+        'stats',
+        'export',
+        'configuration',
+        'controls',
+        'disable',
+        'enable',
+        'force',
+        'unforce',
+        'reset',
+        'budgets',
+        'events',
+        'api',
+        'overview',
+        'me',
+        '%',
+        '%E0%A4%A',
+        '..',
+        'gpt',
+        'sonnet',
+      ),
       fc.string({ maxLength: 12 }).map(encodeURIComponent),
     );
-    const query = fc.array(fc.tuple(fc.constantFrom('tenant', 'by', 'since', 'until', 'format', 'limit', 'model', 'x'), fc.string({ maxLength: 20 })), { maxLength: 3 });
+    const query = fc.array(
+      fc.tuple(fc.constantFrom('tenant', 'by', 'since', 'until', 'format', 'limit', 'model', 'x'), fc.string({ maxLength: 20 })),
+      { maxLength: 3 },
+    );
     const body = fc.oneof(
       fc.json().map((j) => j),
       fc.string({ maxLength: 60 }),
-      fc.record({ target: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('gpt', 'sonnet', 'gpt-mini'), fc.integer()), model: fc.oneof(fc.string(), fc.constantFrom('sonnet', 'mine')), tenant: fc.oneof(fc.string(), fc.constantFrom('acme', 'globex')) }, { requiredKeys: [] }).map((o) => JSON.stringify(o)),
+      fc
+        .record(
+          {
+            target: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('gpt', 'sonnet', 'gpt-mini'), fc.integer()),
+            model: fc.oneof(fc.string(), fc.constantFrom('sonnet', 'mine')),
+            tenant: fc.oneof(fc.string(), fc.constantFrom('acme', 'globex')),
+          },
+          { requiredKeys: [] },
+        )
+        .map((o) => JSON.stringify(o)),
     );
     await fc.assert(
       fc.asyncProperty(
@@ -216,9 +295,15 @@ describe('createAdminHandler: controls', () => {
           const qs = q.length ? '?' + q.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&') : '';
           const headers: Record<string, string> = { 'x-switchyard-admin': '1' };
           if (type) headers['content-type'] = type;
-          const res = await call('/' + segs.join('/') + qs, { method, token, headers, ...(method !== 'GET' && method !== 'HEAD' && { body: raw }) });
+          const res = await call('/' + segs.join('/') + qs, {
+            method,
+            token,
+            headers,
+            ...(method !== 'GET' && method !== 'HEAD' && { body: raw }),
+          });
           expect(res.status).toBeLessThan(500);
-          if (res.status >= 400 && method !== 'HEAD') expect(((await res.json()) as { error: { code: string } }).error.code).toBeTypeOf('string');
+          if (res.status >= 400 && method !== 'HEAD')
+            expect(((await res.json()) as { error: { code: string } }).error.code).toBeTypeOf('string');
           else await res.arrayBuffer();
         },
       ),
@@ -236,7 +321,11 @@ describe('createAdminHandler: the Node handler', () => {
   let server: Server;
   let url = '';
   beforeAll(async () => {
-    const mounted = createAdminHandler(router, { authorize: (req) => PRINCIPALS[(req.headers.get('authorization') ?? '').replace('Bearer ', '')], basePath: '/admin', maxBodyBytes: 64 });
+    const mounted = createAdminHandler(router, {
+      authorize: (req) => PRINCIPALS[(req.headers.get('authorization') ?? '').replace('Bearer ', '')],
+      basePath: '/admin',
+      maxBodyBytes: 64,
+    });
     server = createServer((req, res) => mounted.node(req, res, () => res.end('the app')));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

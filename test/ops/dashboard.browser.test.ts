@@ -12,7 +12,8 @@ import { createDemo, type Demo } from '../../examples/admin-server.js';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const haveBrowser = existsSync(executablePath);
-if (!haveBrowser && process.env.CI === 'true') throw new Error(`CI: no Chromium at ${executablePath} (set CHROMIUM_PATH or install Debian's chromium)`);
+if (!haveBrowser && process.env.CI === 'true')
+  throw new Error(`CI: no Chromium at ${executablePath} (set CHROMIUM_PATH or install Debian's chromium)`);
 const artifacts = join(root, '.tmp', 'artifacts');
 
 const basic = (user: string) => `Basic ${Buffer.from(`${user}:${user}`).toString('base64')}`;
@@ -25,7 +26,11 @@ describe.skipIf(!haveBrowser)('admin dashboard in headless Chromium', () => {
   const problems: string[] = [];
 
   const open = async (user: string): Promise<{ context: BrowserContext; page: Page }> => {
-    const context = await browser.newContext({ httpCredentials: { username: user, password: user }, viewport: { width: 1440, height: 1000 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({
+      httpCredentials: { username: user, password: user },
+      viewport: { width: 1440, height: 1000 },
+      deviceScaleFactor: 1,
+    });
     const page = await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error' || m.type() === 'warning') problems.push(`${user} console ${m.type()}: ${m.text()}`);
@@ -37,7 +42,10 @@ describe.skipIf(!haveBrowser)('admin dashboard in headless Chromium', () => {
     return { context, page };
   };
   const api = async (user: string, path: string, init: RequestInit = {}) => {
-    const res = await fetch(url + path, { ...init, headers: { authorization: basic(user), ...(init.headers as Record<string, string> | undefined) } });
+    const res = await fetch(url + path, {
+      ...init,
+      headers: { authorization: basic(user), ...(init.headers as Record<string, string> | undefined) },
+    });
     return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
@@ -83,13 +91,21 @@ describe.skipIf(!haveBrowser)('admin dashboard in headless Chromium', () => {
   }, 60_000);
 
   it('a disable click takes the provider out of rotation: the next routed request goes elsewhere, and the audit trail names the actor', async () => {
-    const before = await demo.router.chat({ messages: [{ role: 'user', content: 'where is my order?' }], tenant: 'initech', agent: 'support' });
+    const before = await demo.router.chat({
+      messages: [{ role: 'user', content: 'where is my order?' }],
+      tenant: 'initech',
+      agent: 'support',
+    });
     // openai's gpt-mini leads the default route (the mock fails 3% of calls, so the serving model is not asserted).
     expect(before.route.candidates[0]).toBe('gpt-mini');
     const { context, page } = await open('admin');
     await page.click('.prov[data-provider="openai"] button[data-act="disable"]');
     await page.waitForSelector('.prov.disabled[data-provider="openai"]');
-    const after = await demo.router.chat({ messages: [{ role: 'user', content: 'where is my order?' }], tenant: 'initech', agent: 'support' });
+    const after = await demo.router.chat({
+      messages: [{ role: 'user', content: 'where is my order?' }],
+      tenant: 'initech',
+      agent: 'support',
+    });
     expect(after.route.provider).not.toBe('openai');
     expect(after.route.candidates).not.toContain('gpt-mini');
     expect(after.route.attempts.map((a) => a.provider)).not.toContain('openai');
@@ -98,7 +114,9 @@ describe.skipIf(!haveBrowser)('admin dashboard in headless Chromium', () => {
     expect(events).toContainEqual(expect.objectContaining({ kind: 'control', action: 'disable', target: 'openai', actor: 'admin' }));
     await page.click('.prov[data-provider="openai"] button[data-act="enable"]');
     await page.waitForSelector('.prov:not(.disabled)[data-provider="openai"] button[data-act="disable"]');
-    expect((await demo.router.chat({ messages: [{ role: 'user', content: 'again' }], tenant: 'initech', agent: 'support' })).route.candidates[0]).toBe('gpt-mini');
+    expect(
+      (await demo.router.chat({ messages: [{ role: 'user', content: 'again' }], tenant: 'initech', agent: 'support' })).route.candidates[0],
+    ).toBe('gpt-mini');
     await context.close();
     expect(problems).toEqual([]);
   }, 60_000);
@@ -116,14 +134,22 @@ describe.skipIf(!haveBrowser)('admin dashboard in headless Chromium', () => {
     const shot = join(artifacts, 'dashboard-tenant-admin.png');
     await page.screenshot({ path: shot, fullPage: true });
     if (process.env.SWITCHYARD_DOCS_SCREENSHOTS === '1') copyFileSync(shot, join(root, 'docs', 'images', 'admin-dashboard-tenant.png'));
-    const acme = await demo.router.chat({ messages: [{ role: 'user', content: 'hi' }], tenant: 'acme', agent: 'support' }).catch((e: Error) => e);
+    const acme = await demo.router
+      .chat({ messages: [{ role: 'user', content: 'hi' }], tenant: 'acme', agent: 'support' })
+      .catch((e: Error) => e);
     // acme may already be over its budget: then the refusal names acme's budget, never another tenant's model.
     if (acme instanceof Error) expect(acme.name).toBe('BudgetExceededError');
     else expect(acme.route.candidates[0]).toBe('claude-sonnet');
-    expect((await demo.router.chat({ messages: [{ role: 'user', content: 'hi' }], tenant: 'globex', agent: 'support' })).route.candidates[0]).not.toBe('claude-sonnet');
+    expect(
+      (await demo.router.chat({ messages: [{ role: 'user', content: 'hi' }], tenant: 'globex', agent: 'support' })).route.candidates[0],
+    ).not.toBe('claude-sonnet');
 
     const post = (user: string, path: string, body: unknown) =>
-      api(user, path, { method: 'POST', headers: { 'content-type': 'application/json', 'x-switchyard-admin': '1' }, body: JSON.stringify(body) });
+      api(user, path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-switchyard-admin': '1' },
+        body: JSON.stringify(body),
+      });
     expect((await api('acme', 'providers/costs/summary?tenant=globex')).status).toBe(403);
     expect((await api('acme', 'api/overview?tenant=globex')).status).toBe(403);
     const own = await api('acme', 'providers/costs/summary?by=tenant');

@@ -1,6 +1,12 @@
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader, type HistogramMetricData } from '@opentelemetry/sdk-metrics';
+import {
+  AggregationTemporality,
+  InMemoryMetricExporter,
+  MeterProvider,
+  PeriodicExportingMetricReader,
+  type HistogramMetricData,
+} from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +22,14 @@ function mixedRouter(): { router: Router; config: RouterOptions } {
     providers: {
       // Always down: every request routed to it falls back.
       oai: Object.assign(mockProvider({ name: 'oai', reply: { fail: 503 } }), { kind: 'openai' }),
-      claude: Object.assign(mockProvider({ name: 'claude', reply: { text: 'hello from claude', usage: { inputTokens: 12, outputTokens: 5 } }, chunkDelayMs: 1 }), { kind: 'anthropic' }),
+      claude: Object.assign(
+        mockProvider({
+          name: 'claude',
+          reply: { text: 'hello from claude', usage: { inputTokens: 12, outputTokens: 5 } },
+          chunkDelayMs: 1,
+        }),
+        { kind: 'anthropic' },
+      ),
     },
     models: {
       gpt: { provider: 'oai', model: 'gpt-4o-mini', pricing: { input: 1, output: 2 } },
@@ -40,9 +53,12 @@ async function traffic(router: Router) {
   });
   await router.chat({ messages: msg('hi'), tenant: 'acme', agent: 'direct' });
   let text = '';
-  for await (const ev of router.stream({ messages: msg('stream please'), tenant: 'globex', agent: 'direct' })) if (ev.type === 'text-delta') text += ev.delta;
+  for await (const ev of router.stream({ messages: msg('stream please'), tenant: 'globex', agent: 'direct' }))
+    if (ev.type === 'text-delta') text += ev.delta;
   expect(text).toBe('hello from claude');
-  await expect(router.chat({ messages: msg('too expensive'), tenant: 'poor', agent: 'direct' })).rejects.toBeInstanceOf(BudgetExceededError);
+  await expect(router.chat({ messages: msg('too expensive'), tenant: 'poor', agent: 'direct' })).rejects.toBeInstanceOf(
+    BudgetExceededError,
+  );
   return parentId;
 }
 
@@ -101,17 +117,32 @@ describe('OpenTelemetry spans and GenAI metrics (in-memory exporters)', () => {
       'switchyard.cost.micros': 111,
     });
     expect(fallback.events.map((e) => [e.name, e.attributes])).toEqual([
-      ['switchyard.fallback', { 'switchyard.fallback.from': 'gpt', 'switchyard.fallback.to': 'sonnet', 'error.type': 'ProviderUnavailableError' }],
+      [
+        'switchyard.fallback',
+        { 'switchyard.fallback.from': 'gpt', 'switchyard.fallback.to': 'sonnet', 'error.type': 'ProviderUnavailableError' },
+      ],
     ]);
-    const tries = childrenOf(fallback).sort((a, b) => Number(a.attributes['switchyard.attempt.try']) - Number(b.attributes['switchyard.attempt.try']) || a.name.localeCompare(b.name));
-    expect(tries.map((s) => [s.name, s.attributes['switchyard.model'], s.attributes['switchyard.attempt.try'], s.attributes['error.type'], s.status.code])).toEqual([
+    const tries = childrenOf(fallback).sort(
+      (a, b) =>
+        Number(a.attributes['switchyard.attempt.try']) - Number(b.attributes['switchyard.attempt.try']) || a.name.localeCompare(b.name),
+    );
+    expect(
+      tries.map((s) => [
+        s.name,
+        s.attributes['switchyard.model'],
+        s.attributes['switchyard.attempt.try'],
+        s.attributes['error.type'],
+        s.status.code,
+      ]),
+    ).toEqual([
       ['chat claude-sonnet-4-5', 'sonnet', 1, undefined, 0],
       ['chat gpt-4o-mini', 'gpt', 1, 'ProviderUnavailableError', 2],
       ['chat gpt-4o-mini', 'gpt', 2, 'ProviderUnavailableError', 2],
     ]);
     expect(tries[1]!.attributes['gen_ai.provider.name']).toBe('openai');
     // No prompt or completion content anywhere.
-    for (const s of finished) expect(JSON.stringify(s.attributes)).not.toMatch(/order status|hello from claude|gen_ai\.(input|output)\.messages/);
+    for (const s of finished)
+      expect(JSON.stringify(s.attributes)).not.toMatch(/order status|hello from claude|gen_ai\.(input|output)\.messages/);
   });
 
   it('the stream carries time to first chunk; the budget refusal is an error span with error.type', () => {
@@ -137,12 +168,24 @@ describe('OpenTelemetry spans and GenAI metrics (in-memory exporters)', () => {
     expect(errorPoint?.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'switchyard.tenant': 'poor' });
     const tokens = byName('gen_ai.client.token.usage');
     expect(tokens.descriptor.unit).toBe('{token}');
-    const sum = (type: string) => tokens.dataPoints.filter((p) => p.attributes['gen_ai.token.type'] === type).reduce((n, p) => n + (p.value.sum ?? 0), 0);
+    const sum = (type: string) =>
+      tokens.dataPoints.filter((p) => p.attributes['gen_ai.token.type'] === type).reduce((n, p) => n + (p.value.sum ?? 0), 0);
     expect(sum('input')).toBe(36);
     expect(sum('output')).toBe(15);
     // Two acme requests: one asked for gpt-4o-mini (and fell back), one for claude-sonnet-4-5.
-    const acme = tokens.dataPoints.filter((p) => p.attributes['switchyard.tenant'] === 'acme' && p.attributes['gen_ai.token.type'] === 'input');
-    expect(acme.map((p) => [p.attributes['gen_ai.request.model'], p.attributes['gen_ai.response.model'], p.attributes['gen_ai.provider.name'], p.value.count]).sort()).toEqual([
+    const acme = tokens.dataPoints.filter(
+      (p) => p.attributes['switchyard.tenant'] === 'acme' && p.attributes['gen_ai.token.type'] === 'input',
+    );
+    expect(
+      acme
+        .map((p) => [
+          p.attributes['gen_ai.request.model'],
+          p.attributes['gen_ai.response.model'],
+          p.attributes['gen_ai.provider.name'],
+          p.value.count,
+        ])
+        .sort(),
+    ).toEqual([
       ['claude-sonnet-4-5', 'claude-sonnet-4-5', 'anthropic', 1],
       ['gpt-4o-mini', 'claude-sonnet-4-5', 'anthropic', 1],
     ]);
@@ -192,24 +235,41 @@ describe('Prometheus metrics (prom-client registry)', () => {
       'switchyard_requests_total{kind="chat",outcome="error",model="none",provider="none",tenant="__other__"} 1',
       'switchyard_requests_total{kind="chat",outcome="ok",model="sonnet",provider="claude",tenant="__other__"} 1',
     ]);
-    expect(line(/^switchyard_errors_total\{/)).toEqual(['switchyard_errors_total{class="BudgetExceededError",model="none",provider="none",tenant="__other__"} 1']);
-    expect(line(/^switchyard_fallbacks_total\{/)).toEqual(['switchyard_fallbacks_total{from="gpt",to="sonnet",class="ProviderUnavailableError"} 1']);
+    expect(line(/^switchyard_errors_total\{/)).toEqual([
+      'switchyard_errors_total{class="BudgetExceededError",model="none",provider="none",tenant="__other__"} 1',
+    ]);
+    expect(line(/^switchyard_fallbacks_total\{/)).toEqual([
+      'switchyard_fallbacks_total{from="gpt",to="sonnet",class="ProviderUnavailableError"} 1',
+    ]);
     expect(line(/^switchyard_retries_total\{/)).toEqual(['switchyard_retries_total{model="gpt",provider="oai"} 1']);
-    expect(line(/^switchyard_attempt_failures_total\{/)).toEqual(['switchyard_attempt_failures_total{class="ProviderUnavailableError",model="gpt",provider="oai"} 2']);
-    expect(line(/^switchyard_tokens_total\{type="input".*tenant="acme"/)).toEqual(['switchyard_tokens_total{type="input",model="sonnet",provider="claude",tenant="acme"} 24']);
-    expect(line(/^switchyard_cost_micros_total\{.*tenant="acme"/)).toEqual(['switchyard_cost_micros_total{model="sonnet",provider="claude",tenant="acme"} 222']);
+    expect(line(/^switchyard_attempt_failures_total\{/)).toEqual([
+      'switchyard_attempt_failures_total{class="ProviderUnavailableError",model="gpt",provider="oai"} 2',
+    ]);
+    expect(line(/^switchyard_tokens_total\{type="input".*tenant="acme"/)).toEqual([
+      'switchyard_tokens_total{type="input",model="sonnet",provider="claude",tenant="acme"} 24',
+    ]);
+    expect(line(/^switchyard_cost_micros_total\{.*tenant="acme"/)).toEqual([
+      'switchyard_cost_micros_total{model="sonnet",provider="claude",tenant="acme"} 222',
+    ]);
     // The budget engine reports a refusal once per alert threshold (0.9 and 1).
     expect(line(/^switchyard_budget_alerts_total\{/)).toEqual(['switchyard_budget_alerts_total{budget="poor-day",reason="refused"} 2']);
     expect(line(/^switchyard_budget_limit_micros\{/)).toEqual(['switchyard_budget_limit_micros{budget="poor-day",instance=""} 1']);
-    expect(line(/^switchyard_breaker_state\{/)).toEqual(['switchyard_breaker_state{model="gpt",provider="oai"} 0', 'switchyard_breaker_state{model="sonnet",provider="claude"} 0']);
+    expect(line(/^switchyard_breaker_state\{/)).toEqual([
+      'switchyard_breaker_state{model="gpt",provider="oai"} 0',
+      'switchyard_breaker_state{model="sonnet",provider="claude"} 0',
+    ]);
     expect(line(/^switchyard_request_duration_seconds_count\{/).length).toBe(3);
-    expect(line(/^switchyard_time_to_first_chunk_seconds_count\{/)).toEqual(['switchyard_time_to_first_chunk_seconds_count{model="sonnet",provider="claude"} 1']);
+    expect(line(/^switchyard_time_to_first_chunk_seconds_count\{/)).toEqual([
+      'switchyard_time_to_first_chunk_seconds_count{model="sonnet",provider="claude"} 1',
+    ]);
     router.disable('oai', { actor: 'ops' });
     expect((await registry.metrics()).split('\n').filter((l) => l.startsWith('switchyard_disabled{'))).toEqual([
       'switchyard_disabled{model="gpt",provider="oai"} 1',
       'switchyard_disabled{model="sonnet",provider="claude"} 0',
     ]);
-    expect((await registry.metrics()).split('\n').filter((l) => l.startsWith('switchyard_controls_total{'))).toEqual(['switchyard_controls_total{action="disable"} 1']);
+    expect((await registry.metrics()).split('\n').filter((l) => l.startsWith('switchyard_controls_total{'))).toEqual([
+      'switchyard_controls_total{action="disable"} 1',
+    ]);
     prom.close();
     await router.close();
   });

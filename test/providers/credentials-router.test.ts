@@ -61,7 +61,11 @@ describe('router retry after a 401, through the real adapter', () => {
   it('mockProvider rejectKeys drives the same flow', async () => {
     let resolutions = 0;
     // The first resolution returns the revoked key, later ones the fresh key (a secret store after rotation).
-    const p = mockProvider({ apiKey: () => (resolutions++ === 0 ? 'mock-revoked-key' : 'mock-fresh-key'), rejectKeys: ['mock-revoked-key'], reply: 'fresh' });
+    const p = mockProvider({
+      apiKey: () => (resolutions++ === 0 ? 'mock-revoked-key' : 'mock-fresh-key'),
+      rejectKeys: ['mock-revoked-key'],
+      reply: 'fresh',
+    });
     const router = createRouter({ providers: { p }, models: { main: { provider: 'p', model: 'x' } } });
     expect((await router.chat({ messages: [{ role: 'user', content: 'hi' }] })).text).toBe('fresh');
     expect(p.calls.map((c) => c.apiKey)).toEqual(['mock-revoked-key', 'mock-fresh-key']);

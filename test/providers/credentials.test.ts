@@ -89,9 +89,24 @@ const bearer = (req: RecordedRequest) => {
 const anthropicKey = (req: RecordedRequest) => (req.headers['x-api-key'] as string | undefined) ?? bearer(req);
 
 const ADAPTERS: AdapterCase[] = [
-  { kind: 'openai', model: 'gpt-4o', make: (apiKey) => openai({ baseURL: `${lb.url}/v1`, ...(apiKey !== undefined && { apiKey }) }), sentKey: bearer },
-  { kind: 'openai-compatible', model: 'm', make: (apiKey) => openaiCompatible({ name: 'local', baseURL: `${lb.url}/v1`, ...(apiKey !== undefined && { apiKey }) }), sentKey: bearer },
-  { kind: 'deepseek', model: 'deepseek-chat', make: (apiKey) => deepseek({ baseURL: lb.url, ...(apiKey !== undefined && { apiKey }) }), sentKey: bearer },
+  {
+    kind: 'openai',
+    model: 'gpt-4o',
+    make: (apiKey) => openai({ baseURL: `${lb.url}/v1`, ...(apiKey !== undefined && { apiKey }) }),
+    sentKey: bearer,
+  },
+  {
+    kind: 'openai-compatible',
+    model: 'm',
+    make: (apiKey) => openaiCompatible({ name: 'local', baseURL: `${lb.url}/v1`, ...(apiKey !== undefined && { apiKey }) }),
+    sentKey: bearer,
+  },
+  {
+    kind: 'deepseek',
+    model: 'deepseek-chat',
+    make: (apiKey) => deepseek({ baseURL: lb.url, ...(apiKey !== undefined && { apiKey }) }),
+    sentKey: bearer,
+  },
   {
     kind: 'anthropic',
     model: 'claude-sonnet-4-5',
@@ -104,12 +119,22 @@ const ADAPTERS: AdapterCase[] = [
     make: (apiKey) => gemini({ baseURL: lb.url, ...(apiKey !== undefined && { apiKey }) }),
     sentKey: (req) => req.headers['x-goog-api-key'] as string | undefined,
   },
-  { kind: 'ollama', model: 'llama3', make: (apiKey) => ollama({ baseURL: lb.url, ...(apiKey !== undefined && { apiKey }) }), sentKey: bearer },
+  {
+    kind: 'ollama',
+    model: 'llama3',
+    make: (apiKey) => ollama({ baseURL: lb.url, ...(apiKey !== undefined && { apiKey }) }),
+    sentKey: bearer,
+  },
 ];
 
 /** Neither the key nor its first 8 characters appear when the provider is printed. */
 function expectNotPrinted(provider: object, ...keys: string[]): void {
-  const printed = [JSON.stringify(provider), inspect(provider, { depth: 10 }), inspect(provider, { depth: 10, showHidden: true }), String(provider)];
+  const printed = [
+    JSON.stringify(provider),
+    inspect(provider, { depth: 10 }),
+    inspect(provider, { depth: 10, showHidden: true }),
+    String(provider),
+  ];
   for (const text of printed) {
     for (const key of keys) {
       expect(text).not.toContain(key);
@@ -119,7 +144,10 @@ function expectNotPrinted(provider: object, ...keys: string[]): void {
 }
 
 describe.each(ADAPTERS)('$kind credentials', (adapter) => {
-  const tag = adapter.kind.replace(/[^a-z]/g, '').slice(0, 4).toUpperCase();
+  const tag = adapter.kind
+    .replace(/[^a-z]/g, '')
+    .slice(0, 4)
+    .toUpperCase();
   const OLD = `OLDK${tag}-first-key-0123456789`;
   const NEW = `NEWK${tag}-second-key-9876543210`;
 
@@ -224,12 +252,15 @@ describe('no environment variable is read unless asked', () => {
     },
   );
 
-  it.each(ADAPTERS.filter((a) => a.kind === 'openai-compatible' || a.kind === 'ollama'))('$kind without a key sends no credential at all', async (adapter) => {
-    await adapter.make(undefined).chat(request(), { model: adapter.model });
-    expect(lb.requests).toHaveLength(1);
-    expect(lb.requests[0]!.headers.authorization).toBeUndefined();
-    expectNoEnvOnWire();
-  });
+  it.each(ADAPTERS.filter((a) => a.kind === 'openai-compatible' || a.kind === 'ollama'))(
+    '$kind without a key sends no credential at all',
+    async (adapter) => {
+      await adapter.make(undefined).chat(request(), { model: adapter.model });
+      expect(lb.requests).toHaveLength(1);
+      expect(lb.requests[0]!.headers.authorization).toBeUndefined();
+      expectNoEnvOnWire();
+    },
+  );
 
   it.each(ADAPTERS)('$kind with a key sends only that key, and no other environment value', async (adapter) => {
     await adapter.make(`explicit-${adapter.kind}-key-123456`).chat(request(), { model: adapter.model });
@@ -246,7 +277,10 @@ describe('no environment variable is read unless asked', () => {
       const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
       seen.push({ url, headers: new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined)) });
       const target = new URL(url);
-      return fetch(`${lb.url}${target.pathname}${target.search}`, { ...init, ...(input instanceof Request && !init && { method: input.method, body: await input.text() }) });
+      return fetch(`${lb.url}${target.pathname}${target.search}`, {
+        ...init,
+        ...(input instanceof Request && !init && { method: input.method, body: await input.text() }),
+      });
     };
     return { seen, fetch: fetchFn as typeof globalThis.fetch };
   }
@@ -258,7 +292,11 @@ describe('no environment variable is read unless asked', () => {
     const a = capturingFetch();
     cases.push([anthropic({ apiKey: 'sk-ant-explicit-1234', fetch: a.fetch }), 'claude-sonnet-4-5', 'https://api.anthropic.com/']);
     const g = capturingFetch();
-    cases.push([gemini({ apiKey: 'explicit-gemini-key-1234', fetch: g.fetch }), 'gemini-2.5-flash', 'https://generativelanguage.googleapis.com/']);
+    cases.push([
+      gemini({ apiKey: 'explicit-gemini-key-1234', fetch: g.fetch }),
+      'gemini-2.5-flash',
+      'https://generativelanguage.googleapis.com/',
+    ]);
     const d = capturingFetch();
     cases.push([deepseek({ apiKey: 'sk-explicit-deepseek-1234', fetch: d.fetch }), 'deepseek-chat', 'https://api.deepseek.com/']);
     const l = capturingFetch();

@@ -3,7 +3,15 @@ import { ConfigError } from '../../src/core/errors.js';
 import { redact } from '../../src/core/redact.js';
 import { apiKeyFromEnv, apiKeyFromEnvVar, ollamaBaseURLFromEnv } from '../../src/providers/shared/env.js';
 
-const VARS = ['OPENAI_API_KEY', 'ANTHROPIC_API_KEY', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'DEEPSEEK_API_KEY', 'OLLAMA_HOST', 'MY_VENDOR_KEY'];
+const VARS = [
+  'OPENAI_API_KEY',
+  'ANTHROPIC_API_KEY',
+  'GEMINI_API_KEY',
+  'GOOGLE_API_KEY',
+  'DEEPSEEK_API_KEY',
+  'OLLAMA_HOST',
+  'MY_VENDOR_KEY',
+];
 const saved = Object.fromEntries(VARS.map((v) => [v, process.env[v]]));
 
 function setEnv(values: Record<string, string | undefined>): void {
@@ -67,7 +75,13 @@ describe('apiKeyFromEnv', () => {
 describe('the public credentials module', () => {
   it('exports the helpers', async () => {
     const mod = await import('../../src/providers/shared/credentials.js');
-    expect(Object.keys(mod).sort()).toEqual(['API_KEY_ENV', 'apiKeyFromEnv', 'apiKeyFromEnvVar', 'createKeySource', 'ollamaBaseURLFromEnv']);
+    expect(Object.keys(mod).sort()).toEqual([
+      'API_KEY_ENV',
+      'apiKeyFromEnv',
+      'apiKeyFromEnvVar',
+      'createKeySource',
+      'ollamaBaseURLFromEnv',
+    ]);
   });
 });
 

@@ -63,7 +63,9 @@ const EXPECTED = [
 describe('EventStreamReader', () => {
   it('parses events with any line ending, comments, multi-line data, ids and a BOM', async () => {
     const events = await readAll(new EventStreamReader(body([enc.encode(WIRE)]).stream));
-    expect(events.map(({ event, data, id }) => ({ ...(event !== undefined && { event }), ...(id !== undefined && { id }), data }))).toEqual(EXPECTED);
+    expect(events.map(({ event, data, id }) => ({ ...(event !== undefined && { event }), ...(id !== undefined && { id }), data }))).toEqual(
+      EXPECTED,
+    );
   });
 
   it('gives the same events wherever the network splits the bytes (inside UTF-8 characters too)', async () => {
@@ -118,7 +120,8 @@ describe('EventStreamReader', () => {
 describe('OpenAI streams read through EventStreamReader, end to end', () => {
   const lb = useLoopback();
   const frame = (o: unknown) => `data: ${JSON.stringify(o)}\n\n`;
-  const delta = (content: string, finish: string | null = null) => frame({ id: 'chatcmpl-zh', model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
+  const delta = (content: string, finish: string | null = null) =>
+    frame({ id: 'chatcmpl-zh', model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
 
   /** Writes the body three bytes at a time, each write flushed on its own, so characters are split across reads. */
   function sendInPieces(wire: string) {
@@ -146,7 +149,12 @@ describe('OpenAI streams read through EventStreamReader, end to end', () => {
         delta('您好！') +
         delta('我是客服助手，') +
         delta('请问有什么可以帮您？', 'stop') +
-        frame({ id: 'chatcmpl-zh', model: 'gpt-4o-mini', choices: [], usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 } }) +
+        frame({
+          id: 'chatcmpl-zh',
+          model: 'gpt-4o-mini',
+          choices: [],
+          usage: { prompt_tokens: 20, completion_tokens: 12, total_tokens: 32 },
+        }) +
         'data: [DONE]\n\n',
     );
     const r = router();
@@ -162,12 +170,19 @@ describe('OpenAI streams read through EventStreamReader, end to end', () => {
     }
     expect(text).toBe('您好！我是客服助手，请问有什么可以帮您？');
     expect(deltas).toBe(3);
-    expect(finish).toMatchObject({ finishReason: 'stop', usage: { inputTokens: 20, outputTokens: 12 }, cost: { priced: true, totalMicros: 10 } });
+    expect(finish).toMatchObject({
+      finishReason: 'stop',
+      usage: { inputTokens: 20, outputTokens: 12 },
+      cost: { priced: true, totalMicros: 10 },
+    });
     await r.close();
   });
 
   it('an `error` event after some text is a typed error (rate limit from its type), with the attempt recorded', async () => {
-    sendInPieces(delta('部分') + `event: error\ndata: ${JSON.stringify({ error: { message: 'Rate limit reached', type: 'rate_limit_exceeded', code: null } })}\n\n`);
+    sendInPieces(
+      delta('部分') +
+        `event: error\ndata: ${JSON.stringify({ error: { message: 'Rate limit reached', type: 'rate_limit_exceeded', code: null } })}\n\n`,
+    );
     const r = router();
     const seen: string[] = [];
     const error = await (async () => {
@@ -178,7 +193,12 @@ describe('OpenAI streams read through EventStreamReader, end to end', () => {
       }
     })();
     expect(RateLimitError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ provider: 'openai', model: 'gpt-4o-mini', vendorCode: 'rate_limit_exceeded', route: { attempts: [{ model: 'm', ok: false }] } });
+    expect(error).toMatchObject({
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      vendorCode: 'rate_limit_exceeded',
+      route: { attempts: [{ model: 'm', ok: false }] },
+    });
     expect(seen).toContain('text-delta');
     await r.close();
   });

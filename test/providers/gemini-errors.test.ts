@@ -96,7 +96,7 @@ const cases: Array<{ title: string; status: number; body: unknown; check: (e: Sw
   {
     title: '403 PERMISSION_DENIED -> PermissionError',
     status: 403,
-    body: googleError(403, 'PERMISSION_DENIED', 'Method doesn\'t allow unregistered callers.'),
+    body: googleError(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers."),
     check: (e) => {
       expect(PermissionError.isInstance(e)).toBe(true);
       // @google/generative-ai keeps only message and details of the body, not `status`.
@@ -186,7 +186,9 @@ describe.each(SDKS)('gemini error mapping with %s', (sdk) => {
 
   it('a connection reset mid-stream -> ProviderUnavailableError after the first deltas, never a finish', async () => {
     const chunk = (t: string) => `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: t }] } }] })}\r\n\r\n`;
-    lb.handle((_req, res) => sendPieces(res, 200, 'text/event-stream', [chunk('Hel'), chunk('lo'), chunk('!')], { cutAfter: 2, gapMs: 20 }));
+    lb.handle((_req, res) =>
+      sendPieces(res, 200, 'text/event-stream', [chunk('Hel'), chunk('lo'), chunk('!')], { cutAfter: 2, gapMs: 20 }),
+    );
     const { error, seen } = await streamError(providerFor(sdk, lb));
     expect(ProviderUnavailableError.isInstance(error)).toBe(true);
     expect(seen).toContain('text-delta');
@@ -210,7 +212,7 @@ describe.each(SDKS)('gemini error mapping with %s', (sdk) => {
     expect(ProviderUnavailableError.isInstance(error)).toBe(true);
   });
 
-  it('a stalled stream ended by the caller\'s abort -> AbortError, promptly', async () => {
+  it("a stalled stream ended by the caller's abort -> AbortError, promptly", async () => {
     const chunk = `data: ${JSON.stringify({ candidates: [{ content: { role: 'model', parts: [{ text: 'thinking...' }] } }] })}\r\n\r\n`;
     lb.handle((_req, res) => sendPieces(res, 200, 'text/event-stream', [chunk, chunk], { stallAfter: 1 }));
     const controller = new AbortController();
@@ -256,7 +258,13 @@ describe.each(SDKS)('gemini error mapping with %s', (sdk) => {
 
   it('no API key in message, stack, JSON or inspect, even when the vendor echoes it', async () => {
     lb.handle((_req, res) =>
-      sendJson(res, 400, googleError(400, 'INVALID_ARGUMENT', `API key not valid: ${KEY}`, [{ '@type': 'type.googleapis.com/google.rpc.DebugInfo', detail: `Invalid API key: ${KEY}` }])),
+      sendJson(
+        res,
+        400,
+        googleError(400, 'INVALID_ARGUMENT', `API key not valid: ${KEY}`, [
+          { '@type': 'type.googleapis.com/google.rpc.DebugInfo', detail: `Invalid API key: ${KEY}` },
+        ]),
+      ),
     );
     const e = await chatError(providerFor(sdk, lb));
     expect(AuthenticationError.isInstance(e)).toBe(true);
@@ -267,7 +275,9 @@ describe.each(SDKS)('gemini error mapping with %s', (sdk) => {
   });
 
   it('the key is sent in a header, never in the URL', async () => {
-    lb.handle((_req, res) => sendJson(res, 200, { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] }));
+    lb.handle((_req, res) =>
+      sendJson(res, 200, { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] }),
+    );
     await providerFor(sdk, lb).chat(simpleRequest(), call);
     const req = lb.requests.at(-1)!;
     expect(req.headers['x-goog-api-key']).toBe(KEY);
@@ -300,7 +310,11 @@ describe('gemini errors: key redaction of URLs, SDK retries', () => {
   });
 
   it('a client the adapter builds makes one request per call on a retryable status (the router retries, not the SDK)', async () => {
-    for (const [status, code] of [[503, 'UNAVAILABLE'], [429, 'RESOURCE_EXHAUSTED'], [500, 'INTERNAL']] as const) {
+    for (const [status, code] of [
+      [503, 'UNAVAILABLE'],
+      [429, 'RESOURCE_EXHAUSTED'],
+      [500, 'INTERNAL'],
+    ] as const) {
       lb.handle((_req, res) => sendJson(res, status, googleError(status, code, 'try later')));
       const p = gemini({ baseURL: lb.url, apiKey: KEY });
       for (const headers of [undefined, { 'x-trace': 't-1' }]) {
@@ -308,7 +322,9 @@ describe('gemini errors: key redaction of URLs, SDK retries', () => {
         await expect(p.chat(simpleRequest(), { ...call, ...(headers && { headers }) })).rejects.toMatchObject({ provider: 'gemini' });
         expect(lb.requests.length - before).toBe(1);
         before = lb.requests.length;
-        await expect(drain(p.stream(simpleRequest(), { ...call, ...(headers && { headers }) }))).rejects.toMatchObject({ provider: 'gemini' });
+        await expect(drain(p.stream(simpleRequest(), { ...call, ...(headers && { headers }) }))).rejects.toMatchObject({
+          provider: 'gemini',
+        });
         expect(lb.requests.length - before).toBe(1);
         if (headers) expect(lb.requests.at(-1)!.headers['x-trace']).toBe('t-1');
       }
@@ -317,7 +333,9 @@ describe('gemini errors: key redaction of URLs, SDK retries', () => {
 
   it('a key resolver that throws fails the call, and is retried on the next call', async () => {
     let calls = 0;
-    lb.handle((_req, res) => sendJson(res, 200, { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] }));
+    lb.handle((_req, res) =>
+      sendJson(res, 200, { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] }),
+    );
     const p = gemini({
       baseURL: lb.url,
       apiKey: () => {
@@ -335,7 +353,12 @@ describe('gemini errors: key redaction of URLs, SDK retries', () => {
 
 describe.each(SDKS)('gemini models, credentials and token counts with %s', (sdk) => {
   it('validateCredentials: one GET models?pageSize=1, ok with a latency', async () => {
-    lb.handle((_req, res) => sendJson(res, 200, { models: [{ name: 'models/gemini-2.5-flash', supportedGenerationMethods: ['generateContent'] }], nextPageToken: 'next' }));
+    lb.handle((_req, res) =>
+      sendJson(res, 200, {
+        models: [{ name: 'models/gemini-2.5-flash', supportedGenerationMethods: ['generateContent'] }],
+        nextPageToken: 'next',
+      }),
+    );
     const before = lb.requests.length;
     const check = await providerFor(sdk, lb).validateCredentials();
     expect(check.ok).toBe(true);
@@ -348,7 +371,15 @@ describe.each(SDKS)('gemini models, credentials and token counts with %s', (sdk)
   });
 
   it('validateCredentials with a bad key: ok false and an AuthenticationError, no throw', async () => {
-    lb.handle((_req, res) => sendJson(res, 400, googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [{ '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' }])));
+    lb.handle((_req, res) =>
+      sendJson(
+        res,
+        400,
+        googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
+          { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID' },
+        ]),
+      ),
+    );
     const check = await providerFor(sdk, lb).validateCredentials();
     expect(check.ok).toBe(false);
     expect(AuthenticationError.isInstance(check.error)).toBe(true);
@@ -358,13 +389,39 @@ describe.each(SDKS)('gemini models, credentials and token counts with %s', (sdk)
   it('listModels follows pages and maps limits and capabilities', async () => {
     lb.handle((req, res) => {
       if (req.url.includes('pageToken=p2')) {
-        return sendJson(res, 200, { models: [{ name: 'models/gemini-2.5-pro', displayName: 'Gemini 2.5 Pro', inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: ['generateContent', 'streamGenerateContent'], thinking: true }] });
+        return sendJson(res, 200, {
+          models: [
+            {
+              name: 'models/gemini-2.5-pro',
+              displayName: 'Gemini 2.5 Pro',
+              inputTokenLimit: 1048576,
+              outputTokenLimit: 65536,
+              supportedGenerationMethods: ['generateContent', 'streamGenerateContent'],
+              thinking: true,
+            },
+          ],
+        });
       }
-      sendJson(res, 200, { models: [{ name: 'models/gemini-2.0-flash', inputTokenLimit: 1048576, outputTokenLimit: 8192, supportedGenerationMethods: ['generateContent', 'countTokens'] }], nextPageToken: 'p2' });
+      sendJson(res, 200, {
+        models: [
+          {
+            name: 'models/gemini-2.0-flash',
+            inputTokenLimit: 1048576,
+            outputTokenLimit: 8192,
+            supportedGenerationMethods: ['generateContent', 'countTokens'],
+          },
+        ],
+        nextPageToken: 'p2',
+      });
     });
     const models = await providerFor(sdk, lb).listModels();
     expect(models.map((m) => m.id)).toEqual(['gemini-2.0-flash', 'gemini-2.5-pro']);
-    expect(models[1]).toMatchObject({ displayName: 'Gemini 2.5 Pro', contextWindow: 1048576, maxOutputTokens: 65536, capabilities: { streaming: true, reasoning: true } });
+    expect(models[1]).toMatchObject({
+      displayName: 'Gemini 2.5 Pro',
+      contextWindow: 1048576,
+      maxOutputTokens: 65536,
+      capabilities: { streaming: true, reasoning: true },
+    });
     expect(models[0]!.capabilities?.streaming).toBe(false);
   });
 

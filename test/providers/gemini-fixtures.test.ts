@@ -32,7 +32,10 @@ describe('gemini fixtures replayed through both SDKs', () => {
       unary('gemini/google-text.json');
       const res = await providerFor(sdk, lb).chat(simpleRequest(), call);
       expect(lb.requests.at(-1)!.url).toBe(`/v1beta/models/${MODEL}:generateContent`);
-      expect(res.content[0]).toEqual({ type: 'text', text: "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y." });
+      expect(res.content[0]).toEqual({
+        type: 'text',
+        text: "There are **3** r's in strawberry.\n\nHere is the breakdown: st**r**awbe**rr**y.",
+      });
       const sig = res.content[1] as ReasoningPart;
       expect(sig.type).toBe('reasoning');
       expect(sig.text).toBe('');
@@ -55,7 +58,11 @@ describe('gemini fixtures replayed through both SDKs', () => {
       expect(s.text).toBe('There are **3** "r"s in strawberry.\n\nst**r**awbe**rr**y');
       expect(s.signatures).toHaveLength(1);
       expect(s.signatures[0]).toMatch(/^EqsFCqgFAb4\+9vvtAF5n87lB4OGD/);
-      expect(s.finish).toMatchObject({ finishReason: 'stop', rawFinishReason: 'STOP', usage: { inputTokens: 9, outputTokens: 23 + 185, totalTokens: 217, reasoningTokens: 185 } });
+      expect(s.finish).toMatchObject({
+        finishReason: 'stop',
+        rawFinishReason: 'STOP',
+        usage: { inputTokens: 9, outputTokens: 23 + 185, totalTokens: 217, reasoningTokens: 185 },
+      });
       expect(s.types.at(-1)).toBe('finish');
     });
 
@@ -64,7 +71,12 @@ describe('gemini fixtures replayed through both SDKs', () => {
       const res = await providerFor(sdk, lb).chat(simpleRequest(), call);
       expect(res.content).toHaveLength(1);
       const tc = res.content[0] as ToolCallPart;
-      expect(tc).toMatchObject({ type: 'tool-call', toolName: 'weather', args: { location: 'San Francisco' }, toolCallId: 'weather_0_m36LaZGyCLz1xs0PtNSB-QU' });
+      expect(tc).toMatchObject({
+        type: 'tool-call',
+        toolName: 'weather',
+        args: { location: 'San Francisco' },
+        toolCallId: 'weather_0_m36LaZGyCLz1xs0PtNSB-QU',
+      });
       expect(tc.providerMetadata?.gemini?.thoughtSignature).toMatch(/^EskgCsYgAb4\+9vtF7/);
       expect(res.finishReason).toBe('tool-calls');
       expect(res.rawFinishReason).toBe('STOP');
@@ -81,23 +93,37 @@ describe('gemini fixtures replayed through both SDKs', () => {
       expect(s.types).toEqual(['stream-start', 'response-metadata', 'tool-call-delta', 'tool-call', 'finish']);
       const delta = parts[2] as Extract<(typeof parts)[number], { type: 'tool-call-delta' }>;
       expect(JSON.parse(delta.argsDelta)).toEqual({ location: 'San Francisco' });
-      expect(s.toolCalls[0]).toMatchObject({ toolName: 'weather', args: { location: 'San Francisco' }, toolCallId: 'weather_0_b36LacjwM668nsEP2tbsgQQ' });
+      expect(s.toolCalls[0]).toMatchObject({
+        toolName: 'weather',
+        args: { location: 'San Francisco' },
+        toolCallId: 'weather_0_b36LacjwM668nsEP2tbsgQQ',
+      });
       expect(delta.toolCallId).toBe(s.toolCalls[0]!.toolCallId);
       expect(s.toolCalls[0]!.providerMetadata?.gemini?.thoughtSignature).toMatch(/^EqUCCqICAb4/);
-      expect(s.finish).toMatchObject({ finishReason: 'tool-calls', rawFinishReason: 'STOP', usage: { inputTokens: 29, outputTokens: 60, totalTokens: 89, reasoningTokens: 45 } });
+      expect(s.finish).toMatchObject({
+        finishReason: 'tool-calls',
+        rawFinishReason: 'STOP',
+        usage: { inputTokens: 29, outputTokens: 60, totalTokens: 89, reasoningTokens: 45 },
+      });
     });
 
     it('streaming-success-basic-reply-short.txt (sent unchanged): text and final usage', async () => {
       streamed([readFixture('gemini/streaming-success-basic-reply-short.txt')]);
       const s = summarize(await collect(providerFor(sdk, lb).stream(simpleRequest(), call)));
       expect(s.text).toBe('The capital of Wyoming is **Cheyenne**.\n');
-      expect(s.finish).toMatchObject({ finishReason: 'stop', rawFinishReason: 'STOP', usage: { inputTokens: 7, outputTokens: 10, totalTokens: 17 } });
+      expect(s.finish).toMatchObject({
+        finishReason: 'stop',
+        rawFinishReason: 'STOP',
+        usage: { inputTokens: 7, outputTokens: 10, totalTokens: 17 },
+      });
     });
 
     it('unary-success-basic-reply-short.json: text, stop, usage without thoughts', async () => {
       unary('gemini/unary-success-basic-reply-short.json');
       const res = await providerFor(sdk, lb).chat(simpleRequest(), call);
-      expect(res.content).toEqual([{ type: 'text', text: "Google's headquarters, also known as the Googleplex, is located in **Mountain View, California**.\n" }]);
+      expect(res.content).toEqual([
+        { type: 'text', text: "Google's headquarters, also known as the Googleplex, is located in **Mountain View, California**.\n" },
+      ]);
       expect(res.finishReason).toBe('stop');
       expect(res.usage).toMatchObject({ inputTokens: 7, outputTokens: 22, totalTokens: 29 });
       expect(res.usage.reasoningTokens).toBeUndefined();
@@ -111,7 +137,10 @@ describe('gemini fixtures replayed through both SDKs', () => {
       expect(s.text.endsWith('making the sky appear blue to our eyes.')).toBe(true);
       expect(s.text).not.toContain('Exploring Sky Color');
       expect(s.types.indexOf('reasoning-delta')).toBeLessThan(s.types.indexOf('text-delta'));
-      expect(s.finish).toMatchObject({ finishReason: 'stop', usage: { inputTokens: 10, outputTokens: 48 + 540, totalTokens: 598, reasoningTokens: 540 } });
+      expect(s.finish).toMatchObject({
+        finishReason: 'stop',
+        usage: { inputTokens: 10, outputTokens: 48 + 540, totalTokens: 598, reasoningTokens: 540 },
+      });
     });
 
     it('streaming-success-thinking-function-call-thought-summary-signature.txt: reasoning, then a signed call', async () => {
@@ -121,7 +150,11 @@ describe('gemini fixtures replayed through both SDKs', () => {
       expect(s.toolCalls).toHaveLength(1);
       expect(s.toolCalls[0]).toMatchObject({ toolName: 'now', args: {}, toolCallId: 'now_0_48SHaPHpHKbG-8YPtZCawAk' });
       expect(s.toolCalls[0]!.providerMetadata?.gemini?.thoughtSignature).toMatch(/^CiIBVKhc7vB\+vaaq6rA/);
-      expect(s.finish).toMatchObject({ finishReason: 'tool-calls', rawFinishReason: 'STOP', usage: { inputTokens: 38, outputTokens: 6 + 168, totalTokens: 212, reasoningTokens: 168 } });
+      expect(s.finish).toMatchObject({
+        finishReason: 'tool-calls',
+        rawFinishReason: 'STOP',
+        usage: { inputTokens: 38, outputTokens: 6 + 168, totalTokens: 212, reasoningTokens: 168 },
+      });
     });
 
     it('unary-success-thinking-function-call-thought-summary-signature.json: thought part and signed call', async () => {
@@ -153,7 +186,11 @@ describe('gemini fixtures replayed through both SDKs', () => {
       streamed([readFixture('gemini/streaming-failure-recitation-no-content.txt')]);
       const s = summarize(await collect(providerFor(sdk, lb).stream(simpleRequest(), call)));
       expect(s.text).toBe('text1text2text3text4text5text6text7text8');
-      expect(s.finish).toMatchObject({ finishReason: 'content-filter', rawFinishReason: 'RECITATION', usage: { inputTokens: 9, outputTokens: 261, totalTokens: 270 } });
+      expect(s.finish).toMatchObject({
+        finishReason: 'content-filter',
+        rawFinishReason: 'RECITATION',
+        usage: { inputTokens: 9, outputTokens: 261, totalTokens: 270 },
+      });
       const finish = s.finish as Extract<typeof s.finish, { type: 'finish' }>;
       expect(finish.providerMetadata?.gemini?.citationMetadata).toBeDefined();
     });
@@ -208,7 +245,15 @@ describe('gemini fixtures replayed through both SDKs', () => {
       });
 
       it('the same body as a unary response: content-filter with raw SAFETY', async () => {
-        lb.handle((_req, res) => sendJson(res, 200, body().replace(/^data: /, '').trim()));
+        lb.handle((_req, res) =>
+          sendJson(
+            res,
+            200,
+            body()
+              .replace(/^data: /, '')
+              .trim(),
+          ),
+        );
         const res = await providerFor(sdk, lb).chat(simpleRequest(), call);
         expect(res.finishReason).toBe('content-filter');
         expect(res.rawFinishReason).toBe('SAFETY');
@@ -218,7 +263,9 @@ describe('gemini fixtures replayed through both SDKs', () => {
 
     it('unary-failure-api-key.json (HTTP 400): AuthenticationError, chat and stream', async () => {
       unary('gemini/unary-failure-api-key.json', 400);
-      const err = await providerFor(sdk, lb).chat(simpleRequest(), call).catch((e: unknown) => e);
+      const err = await providerFor(sdk, lb)
+        .chat(simpleRequest(), call)
+        .catch((e: unknown) => e);
       expect(AuthenticationError.isInstance(err)).toBe(true);
       expect((err as AuthenticationError).vendorCode).toBe('API_KEY_INVALID');
       expect((err as AuthenticationError).statusCode).toBe(400);
@@ -231,7 +278,9 @@ describe('gemini fixtures replayed through both SDKs', () => {
       const body = readFixtureJson<{ error: { details: Array<{ retryDelay?: string }> } }>('gemini/google-429-retry-info.json');
       expect(body.error.details.find((d) => d.retryDelay)?.retryDelay).toBe('34.4s');
       unary('gemini/google-429-retry-info.json', 429);
-      const err = await providerFor(sdk, lb).chat(simpleRequest(), call).catch((e: unknown) => e);
+      const err = await providerFor(sdk, lb)
+        .chat(simpleRequest(), call)
+        .catch((e: unknown) => e);
       expect(RateLimitError.isInstance(err)).toBe(true);
       expect((err as RateLimitError).retryAfterMs).toBe(34_400);
       expect((err as RateLimitError).provider).toBe('gemini');

@@ -15,7 +15,10 @@ beforeAll(async () => {
 afterAll(() => lb.close());
 
 const call = { model: MODEL };
-const OK = { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 } };
+const OK = {
+  candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }],
+  usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 },
+};
 
 type Body = {
   contents: Array<{ role: string; parts: Array<Record<string, unknown>> }>;
@@ -51,9 +54,20 @@ const conversation: ProviderRequest = {
     {
       role: 'assistant',
       content: [
-        { type: 'reasoning', text: 'I need the weather tool.', signature: 'SIG-R', providerMetadata: { gemini: { thoughtSignature: 'SIG-R' } } },
+        {
+          type: 'reasoning',
+          text: 'I need the weather tool.',
+          signature: 'SIG-R',
+          providerMetadata: { gemini: { thoughtSignature: 'SIG-R' } },
+        },
         { type: 'text', text: 'Let me check.' },
-        { type: 'tool-call', toolCallId: 'weather_0_r1', toolName: 'weather', args: { city: 'Paris' }, providerMetadata: { gemini: { thoughtSignature: 'SIG-CALL' } } },
+        {
+          type: 'tool-call',
+          toolCallId: 'weather_0_r1',
+          toolName: 'weather',
+          args: { city: 'Paris' },
+          providerMetadata: { gemini: { thoughtSignature: 'SIG-CALL' } },
+        },
         { type: 'tool-call', toolCallId: 'time_1_r1', toolName: 'time', args: {} },
       ],
     },
@@ -137,7 +151,18 @@ describe.each(SDKS)('gemini request shape with %s', (sdk) => {
   it('thoughtSignature round trip: a signed call from one response goes back on the next turn', async () => {
     const answer = {
       responseId: 'resp-7',
-      candidates: [{ content: { role: 'model', parts: [{ text: 'plan', thought: true, thoughtSignature: 'SIG-T' }, { functionCall: { name: 'lookup', args: { q: 'x' } }, thoughtSignature: 'SIG-F' }] }, finishReason: 'STOP' }],
+      candidates: [
+        {
+          content: {
+            role: 'model',
+            parts: [
+              { text: 'plan', thought: true, thoughtSignature: 'SIG-T' },
+              { functionCall: { name: 'lookup', args: { q: 'x' } }, thoughtSignature: 'SIG-F' },
+            ],
+          },
+          finishReason: 'STOP',
+        },
+      ],
     };
     lb.handle((_req, res) => sendJson(res, 200, answer));
     const p = providerFor(sdk, lb);
@@ -164,7 +189,13 @@ describe.each(SDKS)('gemini request shape with %s', (sdk) => {
     const body = await sentBody(sdk, {
       messages: [
         { role: 'user', content: 'hi' },
-        { role: 'assistant', content: [{ type: 'text', text: 'Hello!' }, { type: 'reasoning', text: '', signature: 'SIG-TXT', providerMetadata: { gemini: { thoughtSignature: 'SIG-TXT' } } }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'text', text: 'Hello!' },
+            { type: 'reasoning', text: '', signature: 'SIG-TXT', providerMetadata: { gemini: { thoughtSignature: 'SIG-TXT' } } },
+          ],
+        },
         { role: 'user', content: 'again' },
       ],
       params: {},
@@ -176,7 +207,13 @@ describe.each(SDKS)('gemini request shape with %s', (sdk) => {
     const body = await sentBody(sdk, {
       messages: [
         { role: 'user', content: 'hi' },
-        { role: 'assistant', content: [{ type: 'reasoning', text: 'claude thinking', signature: 'anthropic-sig' }, { type: 'text', text: 'Hi' }] },
+        {
+          role: 'assistant',
+          content: [
+            { type: 'reasoning', text: 'claude thinking', signature: 'anthropic-sig' },
+            { type: 'text', text: 'Hi' },
+          ],
+        },
         { role: 'user', content: 'again' },
       ],
       params: {},
@@ -186,7 +223,11 @@ describe.each(SDKS)('gemini request shape with %s', (sdk) => {
 
   it('toolChoice auto / none / required map to AUTO / NONE / ANY', async () => {
     const tools = [{ name: 'weather', parameters: weatherSchema }];
-    for (const [choice, mode] of [['auto', 'AUTO'], ['none', 'NONE'], ['required', 'ANY']] as const) {
+    for (const [choice, mode] of [
+      ['auto', 'AUTO'],
+      ['none', 'NONE'],
+      ['required', 'ANY'],
+    ] as const) {
       const body = await sentBody(sdk, { ...simpleRequest(), tools, toolChoice: choice });
       expect(body.toolConfig).toEqual({ functionCallingConfig: { mode } });
     }
@@ -195,14 +236,38 @@ describe.each(SDKS)('gemini request shape with %s', (sdk) => {
   it('responseFormat json and json-schema', async () => {
     const json = await sentBody(sdk, { ...simpleRequest(), responseFormat: { type: 'json' } });
     expect(json.generationConfig).toMatchObject({ responseMimeType: 'application/json' });
-    const schema = await sentBody(sdk, { ...simpleRequest(), responseFormat: { type: 'json-schema', schema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'], additionalProperties: false } } });
-    expect(schema.generationConfig).toMatchObject({ responseMimeType: 'application/json', responseSchema: { type: 'OBJECT', properties: { n: { type: 'INTEGER' } }, required: ['n'] } });
+    const schema = await sentBody(sdk, {
+      ...simpleRequest(),
+      responseFormat: {
+        type: 'json-schema',
+        schema: { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'], additionalProperties: false },
+      },
+    });
+    expect(schema.generationConfig).toMatchObject({
+      responseMimeType: 'application/json',
+      responseSchema: { type: 'OBJECT', properties: { n: { type: 'INTEGER' } }, required: ['n'] },
+    });
   });
 
   it('schemaMode json-schema sends parametersJsonSchema / responseJsonSchema unchanged (minus $schema)', async () => {
-    const parameters = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { tags: { type: 'object', additionalProperties: { type: 'string' } } } } as const;
-    const body = await sentBody(sdk, { ...simpleRequest(), tools: [{ name: 'tag', parameters }], responseFormat: { type: 'json-schema', schema: { type: 'object', properties: { a: { const: 1 } } } } }, { schemaMode: 'json-schema' });
-    expect(body.tools![0]!.functionDeclarations![0]).toEqual({ name: 'tag', parametersJsonSchema: { type: 'object', properties: { tags: { type: 'object', additionalProperties: { type: 'string' } } } } });
+    const parameters = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { tags: { type: 'object', additionalProperties: { type: 'string' } } },
+    } as const;
+    const body = await sentBody(
+      sdk,
+      {
+        ...simpleRequest(),
+        tools: [{ name: 'tag', parameters }],
+        responseFormat: { type: 'json-schema', schema: { type: 'object', properties: { a: { const: 1 } } } },
+      },
+      { schemaMode: 'json-schema' },
+    );
+    expect(body.tools![0]!.functionDeclarations![0]).toEqual({
+      name: 'tag',
+      parametersJsonSchema: { type: 'object', properties: { tags: { type: 'object', additionalProperties: { type: 'string' } } } },
+    });
     expect(body.generationConfig).toMatchObject({ responseJsonSchema: { type: 'object', properties: { a: { const: 1 } } } });
   });
 
@@ -210,9 +275,16 @@ describe.each(SDKS)('gemini request shape with %s', (sdk) => {
     const before = lb.requests.length;
     const request: ProviderRequest = {
       ...simpleRequest(),
-      tools: [{ name: 'tagger', parameters: { type: 'object', properties: { tags: { type: 'object', additionalProperties: { type: 'string' } } } } }],
+      tools: [
+        {
+          name: 'tagger',
+          parameters: { type: 'object', properties: { tags: { type: 'object', additionalProperties: { type: 'string' } } } },
+        },
+      ],
     };
-    const err = await providerFor(sdk, lb).chat(request, call).catch((e: unknown) => e);
+    const err = await providerFor(sdk, lb)
+      .chat(request, call)
+      .catch((e: unknown) => e);
     expect(InvalidRequestError.isInstance(err)).toBe(true);
     const e = err as InvalidRequestError;
     expect(e.message).toContain('Tool "tagger"');
@@ -234,13 +306,32 @@ describe.each(SDKS)('gemini request shape with %s', (sdk) => {
 
   it('an http:// image URL is left out with a warning, not silently', async () => {
     lb.handle((_req, res) => sendJson(res, 200, OK));
-    const res = await providerFor(sdk, lb).chat({ messages: [{ role: 'user', content: [{ type: 'text', text: 'see' }, { type: 'image', url: 'http://example.test/cat.png' }] }], params: {} }, call);
+    const res = await providerFor(sdk, lb).chat(
+      {
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: 'see' },
+              { type: 'image', url: 'http://example.test/cat.png' },
+            ],
+          },
+        ],
+        params: {},
+      },
+      call,
+    );
     expect(res.warnings).toEqual([expect.objectContaining({ type: 'unsupported-content', path: 'messages[0].content[1]' })]);
     expect((lb.requests.at(-1)!.body as Body).contents[0]!.parts).toEqual([{ text: 'see' }]);
   });
 
   it('cachedContentTokenCount becomes cachedInputTokens', async () => {
-    lb.handle((_req, res) => sendJson(res, 200, { ...OK, usageMetadata: { promptTokenCount: 1000, cachedContentTokenCount: 800, candidatesTokenCount: 10, totalTokenCount: 1010 } }));
+    lb.handle((_req, res) =>
+      sendJson(res, 200, {
+        ...OK,
+        usageMetadata: { promptTokenCount: 1000, cachedContentTokenCount: 800, candidatesTokenCount: 10, totalTokenCount: 1010 },
+      }),
+    );
     const res = await providerFor(sdk, lb).chat(simpleRequest(), call);
     expect(res.usage).toMatchObject({ inputTokens: 1000, cachedInputTokens: 800, outputTokens: 10, totalTokens: 1010 });
   });

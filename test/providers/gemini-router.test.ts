@@ -7,9 +7,19 @@ import { KEY, sse } from './gemini/setup.js';
 
 const chunk = (o: unknown) => `data: ${JSON.stringify(o)}\r\n\r\n`;
 const streamBody = [
-  chunk({ candidates: [{ content: { role: 'model', parts: [{ text: 'Considering the greeting.', thought: true }] } }], responseId: 'r-1', modelVersion: 'gemini-2.5-flash' }),
-  chunk({ candidates: [{ content: { role: 'model', parts: [{ text: 'Hello' }] } }], usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 1, totalTokenCount: 6 } }),
-  chunk({ candidates: [{ content: { role: 'model', parts: [{ text: ' there!' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 3, thoughtsTokenCount: 7, totalTokenCount: 15 } }),
+  chunk({
+    candidates: [{ content: { role: 'model', parts: [{ text: 'Considering the greeting.', thought: true }] } }],
+    responseId: 'r-1',
+    modelVersion: 'gemini-2.5-flash',
+  }),
+  chunk({
+    candidates: [{ content: { role: 'model', parts: [{ text: 'Hello' }] } }],
+    usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 1, totalTokenCount: 6 },
+  }),
+  chunk({
+    candidates: [{ content: { role: 'model', parts: [{ text: ' there!' }] }, finishReason: 'STOP' }],
+    usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 3, thoughtsTokenCount: 7, totalTokenCount: 15 },
+  }),
 ];
 
 describe('gemini through the public router', () => {
@@ -30,7 +40,15 @@ describe('gemini through the public router', () => {
       sendJson(res, 200, {
         responseId: 'r-9',
         modelVersion: 'gemini-2.5-flash',
-        candidates: [{ content: { role: 'model', parts: [{ text: 'Checking.' }, { functionCall: { name: 'weather', args: { city: 'Oslo' } }, thoughtSignature: 'SIG' }] }, finishReason: 'STOP' }],
+        candidates: [
+          {
+            content: {
+              role: 'model',
+              parts: [{ text: 'Checking.' }, { functionCall: { name: 'weather', args: { city: 'Oslo' } }, thoughtSignature: 'SIG' }],
+            },
+            finishReason: 'STOP',
+          },
+        ],
         usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, thoughtsTokenCount: 30, totalTokenCount: 150 },
       }),
     );
@@ -40,7 +58,13 @@ describe('gemini through the public router', () => {
     });
     expect(res.text).toBe('Checking.');
     expect(res.toolCalls).toEqual([
-      { type: 'tool-call', toolCallId: 'weather_0_r-9', toolName: 'weather', args: { city: 'Oslo' }, providerMetadata: { gemini: { thoughtSignature: 'SIG' } } },
+      {
+        type: 'tool-call',
+        toolCallId: 'weather_0_r-9',
+        toolName: 'weather',
+        args: { city: 'Oslo' },
+        providerMetadata: { gemini: { thoughtSignature: 'SIG' } },
+      },
     ]);
     expect(res.finishReason).toBe('tool-calls');
     expect(res.rawFinishReason).toBe('STOP');
@@ -60,13 +84,18 @@ describe('gemini through the public router', () => {
     expect(finish.response.text).toBe('Hello there!');
     expect(finish.response.reasoning).toBe('Considering the greeting.');
     expect(finish.response.providerResponseId).toBe('r-1');
-    expect(finish).toMatchObject({ finishReason: 'stop', rawFinishReason: 'STOP', usage: { inputTokens: 5, outputTokens: 10, totalTokens: 15, reasoningTokens: 7 } });
+    expect(finish).toMatchObject({
+      finishReason: 'stop',
+      rawFinishReason: 'STOP',
+      usage: { inputTokens: 5, outputTokens: 10, totalTokens: 15, reasoningTokens: 7 },
+    });
     expect(lb.requests.at(-1)!.url).toBe('/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
   });
 
   it('falls back to the next model after a 503, recording the typed first attempt (chat and stream)', async () => {
     lb.handle((req, res) => {
-      if (req.url.includes('gemini-2.5-pro')) return sendJson(res, 503, { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } });
+      if (req.url.includes('gemini-2.5-pro'))
+        return sendJson(res, 503, { error: { code: 503, message: 'The model is overloaded.', status: 'UNAVAILABLE' } });
       if (req.url.includes(':streamGenerateContent')) return sse(res, streamBody);
       sendJson(res, 200, { candidates: [{ content: { role: 'model', parts: [{ text: 'from backup' }] }, finishReason: 'STOP' }] });
     });

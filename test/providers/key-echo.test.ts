@@ -31,8 +31,12 @@ const bodies: Record<string, Body> = {
   openai: (key) => ({ error: { message: echoes(key), type: 'invalid_request_error', param: key, code: 'invalid_api_key' } }),
   anthropic: (key) => ({ type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key: ${echoes(key)}` } }),
   gemini: (key) => ({
-    error: { code: 401, message: `API key not valid. ${echoes(key)}`, status: 'UNAUTHENTICATED',
-      details: [{ '@type': 'type.googleapis.com/google.rpc.DebugInfo', detail: `key=${key}` }] },
+    error: {
+      code: 401,
+      message: `API key not valid. ${echoes(key)}`,
+      status: 'UNAUTHENTICATED',
+      details: [{ '@type': 'type.googleapis.com/google.rpc.DebugInfo', detail: `key=${key}` }],
+    },
   }),
   ollama: (key) => ({ error: `unauthorized: ${echoes(key)}` }),
 };
@@ -48,7 +52,8 @@ function expectNowhere(key: string, texts: Record<string, string>): void {
   for (const [where, text] of Object.entries(texts)) {
     expect(text, `${where} holds the whole key`).not.toContain(key);
     expect(text, `${where} holds a key prefix`).not.toContain(key.slice(0, 12));
-    for (let n = key.length - 1; n >= 4; n--) expect(text.includes(key.slice(-n)), `${where} holds the ${n}-character tail of the key`).toBe(false);
+    for (let n = key.length - 1; n >= 4; n--)
+      expect(text.includes(key.slice(-n)), `${where} holds the ${n}-character tail of the key`).toBe(false);
   }
 }
 
@@ -77,18 +82,32 @@ beforeEach(() => {
 const cases: Array<{ title: string; vendor: keyof typeof bodies; key: string; make: () => LLMProvider }> = [
   { title: 'openai', vendor: 'openai', key: KEY, make: () => openai({ apiKey: KEY, baseURL: `${lb.url}/v1` }) },
   { title: 'deepseek', vendor: 'openai', key: KEY, make: () => deepseek({ apiKey: KEY, baseURL: `${lb.url}/v1` }) },
-  { title: 'openai-compatible', vendor: 'openai', key: KEY, make: () => openaiCompatible({ name: 'gw', apiKey: KEY, baseURL: `${lb.url}/v1` }) },
+  {
+    title: 'openai-compatible',
+    vendor: 'openai',
+    key: KEY,
+    make: () => openaiCompatible({ name: 'gw', apiKey: KEY, baseURL: `${lb.url}/v1` }),
+  },
   {
     title: 'openai-compatible with the key in a custom header',
     vendor: 'openai',
     key: 'hdr-Lm4Pq7Rs2Tv9Wx3Yz6Ab8Cd',
     make: () => openaiCompatible({ name: 'gw', baseURL: `${lb.url}/v1`, headers: { 'x-api-key': 'hdr-Lm4Pq7Rs2Tv9Wx3Yz6Ab8Cd' } }),
   },
-  { title: 'openai with a key resolver', vendor: 'openai', key: KEY, make: () => openai({ apiKey: async () => KEY, baseURL: `${lb.url}/v1` }) },
+  {
+    title: 'openai with a key resolver',
+    vendor: 'openai',
+    key: KEY,
+    make: () => openai({ apiKey: async () => KEY, baseURL: `${lb.url}/v1` }),
+  },
   { title: 'anthropic', vendor: 'anthropic', key: KEY, make: () => anthropic({ apiKey: KEY, baseURL: lb.url }) },
   { title: 'gemini (@google/genai, built from options)', vendor: 'gemini', key: KEY, make: () => gemini({ apiKey: KEY, baseURL: lb.url }) },
-  { title: 'gemini (@google/generative-ai, a ready client)', vendor: 'gemini', key: KEY, make: () => gemini({ client: new GoogleGenerativeAI(KEY),
-    baseURL: lb.url }) },
+  {
+    title: 'gemini (@google/generative-ai, a ready client)',
+    vendor: 'gemini',
+    key: KEY,
+    make: () => gemini({ client: new GoogleGenerativeAI(KEY), baseURL: lb.url }),
+  },
   { title: 'ollama with an apiKey', vendor: 'ollama', key: KEY, make: () => ollama({ apiKey: KEY, baseURL: lb.url }) },
   {
     title: 'ollama with the key in an Authorization header',
@@ -105,8 +124,11 @@ describe('a vendor that echoes the key in its 401: the key shows nowhere', () =>
       sendJson(res, 401, bodies[vendor]!(echoed), echoHeaders(echoed));
     });
     const errors: unknown[] = [];
-    const router = createRouter({ providers: { p: make() }, models: { m: { provider: 'p', model: 'model-x', pricing: { input: 1, output: 1 } } },
-      retry: { retries: 0 } });
+    const router = createRouter({
+      providers: { p: make() },
+      models: { m: { provider: 'p', model: 'model-x', pricing: { input: 1, output: 1 } } },
+      retry: { retries: 0 },
+    });
     const events: unknown[] = [];
     router.on('error', (ev) => events.push(ev));
     router.on('attempt', (ev) => events.push(ev));
@@ -150,8 +172,13 @@ describe('a vendor that echoes the key in its 401: the key shows nowhere', () =>
     const check = await openai({ apiKey: KEY, baseURL: `${lb.url}/v1` }).validateCredentials();
     const cause = check.error!.cause as Record<string, unknown>;
     expect(cause).toBeInstanceOf(Error);
-    expect(cause).toMatchObject({ status: 401, requestID: 'req_echo_1', code: 'invalid_api_key', type: 'invalid_request_error',
-      error: { type: 'invalid_request_error', code: 'invalid_api_key' } });
+    expect(cause).toMatchObject({
+      status: 401,
+      requestID: 'req_echo_1',
+      code: 'invalid_api_key',
+      type: 'invalid_request_error',
+      error: { type: 'invalid_request_error', code: 'invalid_api_key' },
+    });
     expect(String(cause.message)).toContain('Incorrect API key provided');
     expect(cause).not.toHaveProperty('headers');
   });

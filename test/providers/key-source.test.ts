@@ -96,8 +96,16 @@ describe('createKeySource', () => {
 describe('keyForCall', () => {
   it('types resolver failures: SwitchyardErrors pass, others become AuthenticationError', async () => {
     const config = new ConfigError([{ path: 'apiKey', message: 'unset' }]);
-    await expect(keyForCall(createKeySource(() => Promise.reject(config)), { provider: 'p', required: true })).rejects.toBe(config);
-    const error = await keyForCall(createKeySource(() => Promise.reject(new Error('boom'))), { provider: 'p', required: true }).catch((e: unknown) => e);
+    await expect(
+      keyForCall(
+        createKeySource(() => Promise.reject(config)),
+        { provider: 'p', required: true },
+      ),
+    ).rejects.toBe(config);
+    const error = await keyForCall(
+      createKeySource(() => Promise.reject(new Error('boom'))),
+      { provider: 'p', required: true },
+    ).catch((e: unknown) => e);
     expect(AuthenticationError.isInstance(error)).toBe(true);
   });
 

@@ -20,7 +20,14 @@ import { user } from './ollama/helpers.js';
 
 const line = (o: unknown) => `${JSON.stringify(o)}\n`;
 const delta = (content: string) => line({ model: 'llama3.1', message: { role: 'assistant', content }, done: false });
-const done = line({ model: 'llama3.1', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', prompt_eval_count: 3, eval_count: 2 });
+const done = line({
+  model: 'llama3.1',
+  message: { role: 'assistant', content: '' },
+  done: true,
+  done_reason: 'stop',
+  prompt_eval_count: 3,
+  eval_count: 2,
+});
 
 /** Runs a stream, keeping the parts seen before the failure. */
 async function failStream(parts: AsyncIterable<ProviderStreamPart>): Promise<{ seen: ProviderStreamPart[]; error: unknown }> {
@@ -108,7 +115,9 @@ describe('ollama adapter: error mapping', () => {
       res.writeHead(404, { 'content-type': 'text/plain' });
       res.end('404 page not found');
     });
-    const e = await ollama({ baseURL: loopback.url }).chat(user('hi'), { model: 'm' }).catch((x: unknown) => x);
+    const e = await ollama({ baseURL: loopback.url })
+      .chat(user('hi'), { model: 'm' })
+      .catch((x: unknown) => x);
     expect(NotFoundError.isInstance(e)).toBe(true);
     expect((e as Error).message).toContain('404 page not found');
   });
@@ -139,19 +148,28 @@ describe('ollama adapter: error mapping', () => {
   });
 
   it('an {"error":...} line mid-stream -> ProviderUnavailableError; context wording -> ContextLengthError', async () => {
-    loopback.handle((_req, res) => sendPieces(res, 200, 'application/x-ndjson', [delta('a'), line({ error: 'an error was encountered while running the model: unexpected EOF' })]));
+    loopback.handle((_req, res) =>
+      sendPieces(res, 200, 'application/x-ndjson', [
+        delta('a'),
+        line({ error: 'an error was encountered while running the model: unexpected EOF' }),
+      ]),
+    );
     const first = await failStream(ollama({ baseURL: loopback.url }).stream(user('hi'), { model: 'llama3.1' }));
     expect(ProviderUnavailableError.isInstance(first.error)).toBe(true);
     expect((first.error as Error).message).toContain('unexpected EOF');
     expect(first.error).toMatchObject({ provider: 'ollama', model: 'llama3.1' });
 
-    loopback.handle((_req, res) => sendPieces(res, 200, 'application/x-ndjson', [line({ error: 'input exceeds the context length of the model' })]));
+    loopback.handle((_req, res) =>
+      sendPieces(res, 200, 'application/x-ndjson', [line({ error: 'input exceeds the context length of the model' })]),
+    );
     const second = await failStream(ollama({ baseURL: loopback.url }).stream(user('hi'), { model: 'llama3.1' }));
     expect(ContextLengthError.isInstance(second.error)).toBe(true);
   });
 
   it('a connection reset mid-stream -> ProviderUnavailableError, never a finish', async () => {
-    loopback.handle((_req, res) => sendPieces(res, 200, 'application/x-ndjson', [delta('one '), delta('two '), delta('three'), done], { cutAfter: 2 }));
+    loopback.handle((_req, res) =>
+      sendPieces(res, 200, 'application/x-ndjson', [delta('one '), delta('two '), delta('three'), done], { cutAfter: 2 }),
+    );
     const { seen, error } = await failStream(ollama({ baseURL: loopback.url }).stream(user('hi'), { model: 'llama3.1' }));
     expect(ProviderUnavailableError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ provider: 'ollama', model: 'llama3.1' });

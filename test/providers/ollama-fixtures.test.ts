@@ -44,8 +44,17 @@ describe('ollama adapter replays every recorded fixture', () => {
     expect(s.text.trim().endsWith('5')).toBe(true);
     // Every reasoning delta comes before the first text delta.
     expect(s.types.lastIndexOf('reasoning-delta')).toBeLessThan(s.types.indexOf('text-delta'));
-    expect(s.finish).toMatchObject({ finishReason: 'stop', rawFinishReason: 'stop', usage: { inputTokens: 74, outputTokens: 57, totalTokens: 131 } });
-    expect(s.finish!.usage!.raw).toEqual({ total_duration: 922983240, prompt_eval_count: 74, eval_count: 57, created_at: '2026-03-03T23:25:48.032202121Z' });
+    expect(s.finish).toMatchObject({
+      finishReason: 'stop',
+      rawFinishReason: 'stop',
+      usage: { inputTokens: 74, outputTokens: 57, totalTokens: 131 },
+    });
+    expect(s.finish!.usage!.raw).toEqual({
+      total_duration: 922983240,
+      prompt_eval_count: 74,
+      eval_count: 57,
+      created_at: '2026-03-03T23:25:48.032202121Z',
+    });
     expect(loopback.requests.at(-1)!.headers.authorization).toBe('Bearer ollama-cloud-test-key-123');
   });
 
@@ -65,7 +74,10 @@ describe('ollama adapter replays every recorded fixture', () => {
     expect(exchange!.status).toBe(400);
     loopback.handle((_req, res) => serveExchange(res, exchange!));
     const provider = ollama({ baseURL: loopback.url });
-    const request = { ...user('Which date do we have today?'), tools: [{ name: 'getTime', description: 'Get the current time.', parameters: { type: 'object', properties: {} } }] };
+    const request = {
+      ...user('Which date do we have today?'),
+      tools: [{ name: 'getTime', description: 'Get the current time.', parameters: { type: 'object', properties: {} } }],
+    };
     const error = await provider.chat(request, { model: 'gemma3:1b' }).catch((e: unknown) => e);
     expect(InvalidRequestError.isInstance(error)).toBe(true);
     const e = error as InvalidRequestError;
@@ -103,8 +115,20 @@ describe('ollama adapter replays every recorded fixture', () => {
       res.end(body);
     });
     const parts = await collect(ollama({ baseURL: loopback.url }).stream(user('weather?'), { model: 'gpt-oss:120b' }));
-    expect(parts.map((p) => p.type)).toEqual(['stream-start', 'response-metadata', 'reasoning-delta', 'tool-call-delta', 'tool-call', 'finish']);
-    expect(parts[3]).toEqual({ type: 'tool-call-delta', toolCallId: 'call_mo1wm122', toolName: 'getWeather', argsDelta: '{"location":"San Francisco, CA"}' });
+    expect(parts.map((p) => p.type)).toEqual([
+      'stream-start',
+      'response-metadata',
+      'reasoning-delta',
+      'tool-call-delta',
+      'tool-call',
+      'finish',
+    ]);
+    expect(parts[3]).toEqual({
+      type: 'tool-call-delta',
+      toolCallId: 'call_mo1wm122',
+      toolName: 'getWeather',
+      argsDelta: '{"location":"San Francisco, CA"}',
+    });
     expect(summarize(parts).finish).toMatchObject({ finishReason: 'tool-calls', rawFinishReason: 'stop' });
   });
 

@@ -59,11 +59,24 @@ describe('ollama adapter: request shape', () => {
         { role: 'user', content: 'Thanks, 谢谢' },
       ],
       tools: [
-        { name: 'getWeather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+        {
+          name: 'getWeather',
+          description: 'Weather for a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
         { name: 'getTime', parameters: { type: 'object', properties: { tz: { type: 'string' } } } },
       ],
       responseFormat: { type: 'json-schema', schema: { type: 'object', properties: { answer: { type: 'string' } } } },
-      params: { temperature: 0.2, topP: 0.9, topK: 40, maxTokens: 256, stop: ['</end>'], seed: 7, frequencyPenalty: 0.5, presencePenalty: -0.5 },
+      params: {
+        temperature: 0.2,
+        topP: 0.9,
+        topK: 40,
+        maxTokens: 256,
+        stop: ['</end>'],
+        seed: 7,
+        frequencyPenalty: 0.5,
+        presencePenalty: -0.5,
+      },
       providerOptions: { ollama: { num_ctx: 8192, think: true, keepAlive: '10m' } },
     };
     const res = await ollama({ baseURL: loopback.url }).chat(request, { model: 'llava:13b' });
@@ -91,14 +104,28 @@ describe('ollama adapter: request shape', () => {
       tools: [
         {
           type: 'function',
-          function: { name: 'getWeather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+          function: {
+            name: 'getWeather',
+            description: 'Weather for a city',
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
         },
         { type: 'function', function: { name: 'getTime', parameters: { type: 'object', properties: { tz: { type: 'string' } } } } },
       ],
       format: { type: 'object', properties: { answer: { type: 'string' } } },
       think: true,
       keep_alive: '10m',
-      options: { temperature: 0.2, top_p: 0.9, top_k: 40, num_predict: 256, stop: ['</end>'], seed: 7, frequency_penalty: 0.5, presence_penalty: -0.5, num_ctx: 8192 },
+      options: {
+        temperature: 0.2,
+        top_p: 0.9,
+        top_k: 40,
+        num_predict: 256,
+        stop: ['</end>'],
+        seed: 7,
+        frequency_penalty: 0.5,
+        presence_penalty: -0.5,
+        num_ctx: 8192,
+      },
     });
     // The URL image was not fetched: a warning says so, with its path.
     expect(res.warnings).toEqual([
@@ -116,14 +143,27 @@ describe('ollama adapter: request shape', () => {
   });
 
   it('factory defaults (options, keepAlive, think) sit under the request; providerOptions.ollama.options win over all', async () => {
-    const provider = ollama({ baseURL: loopback.url, options: { num_ctx: 4096, num_gpu: 1, temperature: 1 }, keepAlive: -1, think: 'high' });
+    const provider = ollama({
+      baseURL: loopback.url,
+      options: { num_ctx: 4096, num_gpu: 1, temperature: 1 },
+      keepAlive: -1,
+      think: 'high',
+    });
     await provider.chat({ ...user('x'), params: { temperature: 0 } }, { model: 'gpt-oss:20b' });
     expect(lastBody()).toMatchObject({ keep_alive: -1, think: 'high', options: { num_ctx: 4096, num_gpu: 1, temperature: 0 } });
     await provider.chat(
-      { ...user('x'), params: { temperature: 0 }, providerOptions: { ollama: { reasoningEffort: 'low', keep_alive: '1m', num_ctx: 2048, options: { num_ctx: 16384, mirostat: 2 } } } },
+      {
+        ...user('x'),
+        params: { temperature: 0 },
+        providerOptions: { ollama: { reasoningEffort: 'low', keep_alive: '1m', num_ctx: 2048, options: { num_ctx: 16384, mirostat: 2 } } },
+      },
       { model: 'gpt-oss:20b' },
     );
-    expect(lastBody()).toMatchObject({ keep_alive: '1m', think: 'low', options: { num_ctx: 16384, num_gpu: 1, temperature: 0, mirostat: 2 } });
+    expect(lastBody()).toMatchObject({
+      keep_alive: '1m',
+      think: 'low',
+      options: { num_ctx: 16384, num_gpu: 1, temperature: 0, mirostat: 2 },
+    });
     await provider.chat({ ...user('x'), providerOptions: { ollama: { think: false } } }, { model: 'qwen3' });
     expect(lastBody().think).toBe(false);
   });
@@ -150,7 +190,10 @@ describe('ollama adapter: request shape', () => {
   });
 
   it('headers: factory and per-call headers, Bearer only with an apiKey (also a resolver), baseURL with /api/', async () => {
-    await ollama({ baseURL: `${loopback.url}/api/`, headers: { 'x-team': 'infra' } }).chat(user('x'), { model: 'm', headers: { 'x-call': '1' } });
+    await ollama({ baseURL: `${loopback.url}/api/`, headers: { 'x-team': 'infra' } }).chat(user('x'), {
+      model: 'm',
+      headers: { 'x-call': '1' },
+    });
     const local = loopback.requests.at(-1)!;
     expect(local.url).toBe('/api/chat');
     expect(local.headers).toMatchObject({ 'x-team': 'infra', 'x-call': '1', 'content-type': 'application/json' });
@@ -161,7 +204,9 @@ describe('ollama adapter: request shape', () => {
 
   it('an invalid baseURL fails at the factory with a ConfigError', () => {
     for (const baseURL of ['localhost:11434', '127.0.0.1:11434', 'not a url']) {
-      expect(() => ollama({ baseURL })).toThrow(expect.objectContaining({ code: 'config', issues: [expect.objectContaining({ path: 'baseURL' })] }));
+      expect(() => ollama({ baseURL })).toThrow(
+        expect.objectContaining({ code: 'config', issues: [expect.objectContaining({ path: 'baseURL' })] }),
+      );
     }
     expect(() => ollama({ baseURL: 'https://ollama.com' })).not.toThrow();
   });
@@ -175,7 +220,15 @@ describe('ollama adapter: response mapping', () => {
   afterAll(() => loopback.close());
 
   it('missing counts -> estimated usage, marked estimated, raw metrics kept', async () => {
-    loopback.handle((_req, res) => sendJson(res, 200, { model: 'm', message: { role: 'assistant', content: 'Hello there, friend' }, done: true, done_reason: 'stop', total_duration: 5 }));
+    loopback.handle((_req, res) =>
+      sendJson(res, 200, {
+        model: 'm',
+        message: { role: 'assistant', content: 'Hello there, friend' },
+        done: true,
+        done_reason: 'stop',
+        total_duration: 5,
+      }),
+    );
     const request = user('Say hello to my friend please');
     const res = await ollama({ baseURL: loopback.url }).chat(request, { model: 'm' });
     expect(res.usage).toEqual({
@@ -196,16 +249,23 @@ describe('ollama adapter: response mapping', () => {
     [undefined, false, 'other'],
   ] as const)('done_reason %s (tool calls: %s) -> %s, raw kept', async (raw, withTools, unified) => {
     const message = { role: 'assistant', content: 'x', ...(withTools && { tool_calls: [{ function: { name: 'f', arguments: {} } }] }) };
-    loopback.handle((_req, res) => sendJson(res, 200, { model: 'm', message, done: true, ...(raw && { done_reason: raw }), prompt_eval_count: 1, eval_count: 1 }));
+    loopback.handle((_req, res) =>
+      sendJson(res, 200, { model: 'm', message, done: true, ...(raw && { done_reason: raw }), prompt_eval_count: 1, eval_count: 1 }),
+    );
     const res = await ollama({ baseURL: loopback.url }).chat(user('x'), { model: 'm' });
     expect(res.finishReason).toBe(unified);
     expect(res.rawFinishReason).toBe(raw);
   });
 
   it('streamed tool calls on several lines get unique ids call_0, call_1 and come whole', async () => {
-    const tc = (name: string, args: unknown) => `${JSON.stringify({ model: 'm', message: { role: 'assistant', content: '', tool_calls: [{ function: { name, arguments: args } }] }, done: false })}\n`;
+    const tc = (name: string, args: unknown) =>
+      `${JSON.stringify({ model: 'm', message: { role: 'assistant', content: '', tool_calls: [{ function: { name, arguments: args } }] }, done: false })}\n`;
     loopback.handle((_req, res) =>
-      sendPieces(res, 200, 'application/x-ndjson', [tc('a', { x: 1 }), tc('b', '{"y":2}'), `${JSON.stringify({ model: 'm', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop' })}\n`]),
+      sendPieces(res, 200, 'application/x-ndjson', [
+        tc('a', { x: 1 }),
+        tc('b', '{"y":2}'),
+        `${JSON.stringify({ model: 'm', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop' })}\n`,
+      ]),
     );
     const parts = await collect(ollama({ baseURL: loopback.url }).stream(user('x'), { model: 'm' }));
     const calls = parts.flatMap((p) => (p.type === 'tool-call' ? [p.toolCall] : []));

@@ -10,7 +10,14 @@ const ndjson = [
   line({ model: 'qwen3:8b', message: { role: 'assistant', content: '', thinking: 'briefly.' }, done: false }),
   line({ model: 'qwen3:8b', message: { role: 'assistant', content: '你好' }, done: false }),
   line({ model: 'qwen3:8b', message: { role: 'assistant', content: '!' }, done: false }),
-  line({ model: 'qwen3:8b', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', prompt_eval_count: 12, eval_count: 9 }),
+  line({
+    model: 'qwen3:8b',
+    message: { role: 'assistant', content: '' },
+    done: true,
+    done_reason: 'stop',
+    prompt_eval_count: 12,
+    eval_count: 9,
+  }),
 ];
 
 async function refusedURL(): Promise<string> {
@@ -36,9 +43,20 @@ describe('ollama through the public router', () => {
 
   it('router.chat(): text, reasoning, usage, zero cost and the route', async () => {
     loopback.handle((_req, res) =>
-      sendJson(res, 200, { model: 'qwen3:8b', message: { role: 'assistant', content: 'Hello!', thinking: 'Greet.' }, done: true, done_reason: 'stop', prompt_eval_count: 12, eval_count: 4 }),
+      sendJson(res, 200, {
+        model: 'qwen3:8b',
+        message: { role: 'assistant', content: 'Hello!', thinking: 'Greet.' },
+        done: true,
+        done_reason: 'stop',
+        prompt_eval_count: 12,
+        eval_count: 4,
+      }),
     );
-    const res = await single().chat({ messages: [{ role: 'user', content: 'hi' }], params: { temperature: 0.1 }, providerOptions: { ollama: { think: true } } });
+    const res = await single().chat({
+      messages: [{ role: 'user', content: 'hi' }],
+      params: { temperature: 0.1 },
+      providerOptions: { ollama: { think: true } },
+    });
     expect(res.text).toBe('Hello!');
     expect(res.reasoning).toBe('Greet.');
     expect(res.finishReason).toBe('stop');
@@ -62,7 +80,16 @@ describe('ollama through the public router', () => {
   });
 
   it('falls back from a refused connection to a working Ollama (chat)', async () => {
-    loopback.handle((_req, res) => sendJson(res, 200, { model: 'llama3.1', message: { role: 'assistant', content: 'from backup' }, done: true, done_reason: 'stop', prompt_eval_count: 1, eval_count: 2 }));
+    loopback.handle((_req, res) =>
+      sendJson(res, 200, {
+        model: 'llama3.1',
+        message: { role: 'assistant', content: 'from backup' },
+        done: true,
+        done_reason: 'stop',
+        prompt_eval_count: 1,
+        eval_count: 2,
+      }),
+    );
     const router = createRouter({
       providers: { down: ollama({ baseURL: await refusedURL(), name: 'down' }), up: ollama({ baseURL: loopback.url, name: 'up' }) },
       models: {

@@ -32,40 +32,73 @@ describe('openai error mapping (real SDK, loopback)', () => {
   const chatError = async () => caught(() => provider().chat(textRequest(), { model: MODEL }));
 
   it('429 with retry-after (seconds) -> RateLimitError.retryAfterMs, no SDK retry', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 429, errorBody('Rate limit reached for gpt-4o-mini on requests per min (RPM)', 'requests', 'rate_limit_exceeded'), { 'retry-after': '2' }));
+    lb.current.handle((_req, res) =>
+      sendJson(res, 429, errorBody('Rate limit reached for gpt-4o-mini on requests per min (RPM)', 'requests', 'rate_limit_exceeded'), {
+        'retry-after': '2',
+      }),
+    );
     const error = await chatError();
     expect(RateLimitError.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({ retryAfterMs: 2000, statusCode: 429, vendorCode: 'rate_limit_exceeded', provider: 'openai', model: MODEL, retryable: true });
+    expect(error).toMatchObject({
+      retryAfterMs: 2000,
+      statusCode: 429,
+      vendorCode: 'rate_limit_exceeded',
+      provider: 'openai',
+      model: MODEL,
+      retryable: true,
+    });
     expect(lb.current.requests).toHaveLength(1);
   });
 
   it('429 with retry-after-ms -> RateLimitError.retryAfterMs', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 429, errorBody('Rate limit reached', 'tokens', 'rate_limit_exceeded'), { 'retry-after-ms': '1500', 'retry-after': '9' }));
+    lb.current.handle((_req, res) =>
+      sendJson(res, 429, errorBody('Rate limit reached', 'tokens', 'rate_limit_exceeded'), {
+        'retry-after-ms': '1500',
+        'retry-after': '9',
+      }),
+    );
     const error = await chatError();
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).retryAfterMs).toBe(1500);
   });
 
   it('429 insufficient_quota is a PermissionError (retrying does not help)', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 429, errorBody('You exceeded your current quota, please check your plan and billing details.', 'insufficient_quota', 'insufficient_quota')));
+    lb.current.handle((_req, res) =>
+      sendJson(
+        res,
+        429,
+        errorBody(
+          'You exceeded your current quota, please check your plan and billing details.',
+          'insufficient_quota',
+          'insufficient_quota',
+        ),
+      ),
+    );
     expect(PermissionError.isInstance(await chatError())).toBe(true);
   });
 
   it('401 -> AuthenticationError', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 401, errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key')));
+    lb.current.handle((_req, res) =>
+      sendJson(res, 401, errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key')),
+    );
     const error = await chatError();
     expect(AuthenticationError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ statusCode: 401, vendorCode: 'invalid_api_key', retryable: false, fallbackable: true });
   });
 
   it('403 -> PermissionError', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 403, errorBody('Project does not have access to model gpt-4o-mini', 'invalid_request_error', 'model_not_found')));
+    lb.current.handle((_req, res) =>
+      sendJson(res, 403, errorBody('Project does not have access to model gpt-4o-mini', 'invalid_request_error', 'model_not_found')),
+    );
     expect(PermissionError.isInstance(await chatError())).toBe(true);
   });
 
   it("400 context_length_exceeded with OpenAI's wording -> ContextLengthError", async () => {
-    const message = "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. Please reduce the length of the messages.";
-    lb.current.handle((_req, res) => sendJson(res, 400, errorBody(message, 'invalid_request_error', 'context_length_exceeded', 'messages')));
+    const message =
+      "This model's maximum context length is 128000 tokens. However, your messages resulted in 130412 tokens. Please reduce the length of the messages.";
+    lb.current.handle((_req, res) =>
+      sendJson(res, 400, errorBody(message, 'invalid_request_error', 'context_length_exceeded', 'messages')),
+    );
     const error = await chatError();
     expect(ContextLengthError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ vendorCode: 'context_length_exceeded', statusCode: 400, fallbackable: true, model: MODEL });
@@ -73,7 +106,13 @@ describe('openai error mapping (real SDK, loopback)', () => {
   });
 
   it('400 invalid request -> InvalidRequestError with the raw SDK error as cause', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 400, errorBody("Invalid value for 'temperature': must be <= 2.", 'invalid_request_error', 'invalid_value', 'temperature')));
+    lb.current.handle((_req, res) =>
+      sendJson(
+        res,
+        400,
+        errorBody("Invalid value for 'temperature': must be <= 2.", 'invalid_request_error', 'invalid_value', 'temperature'),
+      ),
+    );
     const error = await chatError();
     expect(InvalidRequestError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ vendorCode: 'invalid_value', retryable: false, fallbackable: false });
@@ -81,7 +120,13 @@ describe('openai error mapping (real SDK, loopback)', () => {
   });
 
   it('404 unknown model -> NotFoundError naming the model', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 404, errorBody('The model `gpt-9` does not exist or you do not have access to it.', 'invalid_request_error', 'model_not_found')));
+    lb.current.handle((_req, res) =>
+      sendJson(
+        res,
+        404,
+        errorBody('The model `gpt-9` does not exist or you do not have access to it.', 'invalid_request_error', 'model_not_found'),
+      ),
+    );
     const error = await caught(() => provider().chat(textRequest(), { model: 'gpt-9' }));
     expect(NotFoundError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ model: 'gpt-9', provider: 'openai', vendorCode: 'model_not_found', statusCode: 404 });
@@ -118,27 +163,39 @@ describe('openai error mapping (real SDK, loopback)', () => {
   });
 
   it('a malformed SSE chunk -> InvalidResponseError (not a crash, no console output)', async () => {
-    lb.current.handle((_req, res) => sendSse(res, [chunk({ content: 'Hi' }), 'data: {"id":"chatcmpl-1","choices":[{\n\n', 'data: [DONE]\n\n']));
+    lb.current.handle((_req, res) =>
+      sendSse(res, [chunk({ content: 'Hi' }), 'data: {"id":"chatcmpl-1","choices":[{\n\n', 'data: [DONE]\n\n']),
+    );
     const error = await caught(() => collect(provider().stream(textRequest(), { model: MODEL })));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
   });
 
   it('a chunk of the wrong shape -> InvalidResponseError', async () => {
-    lb.current.handle((_req, res) => sendSse(res, ['data: {"id":"c","choices":[{"index":0,"delta":{"content":42}}]}\n\n', 'data: [DONE]\n\n']));
+    lb.current.handle((_req, res) =>
+      sendSse(res, ['data: {"id":"c","choices":[{"index":0,"delta":{"content":42}}]}\n\n', 'data: [DONE]\n\n']),
+    );
     const error = await caught(() => collect(provider().stream(textRequest(), { model: MODEL })));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('choices[0].delta.content');
   });
 
   it('an error event inside the stream is mapped by its type', async () => {
-    lb.current.handle((_req, res) => sendSse(res, [chunk({ content: 'Hi' }), `data: ${JSON.stringify(errorBody('The server had an error', 'server_error', null))}\n\n`]));
+    lb.current.handle((_req, res) =>
+      sendSse(res, [chunk({ content: 'Hi' }), `data: ${JSON.stringify(errorBody('The server had an error', 'server_error', null))}\n\n`]),
+    );
     const error = await caught(() => collect(provider().stream(textRequest(), { model: MODEL })));
     expect(ProviderUnavailableError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ vendorCode: 'server_error', model: MODEL });
   });
 
   it('a connection reset mid-stream -> ProviderUnavailableError, no finish', async () => {
-    const pieces = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Hel' }), chunk({ content: 'lo' }), chunk({}, 'stop'), 'data: [DONE]\n\n'];
+    const pieces = [
+      chunk({ role: 'assistant', content: '' }),
+      chunk({ content: 'Hel' }),
+      chunk({ content: 'lo' }),
+      chunk({}, 'stop'),
+      'data: [DONE]\n\n',
+    ];
     lb.current.handle((_req, res) => sendSse(res, pieces, { cutAfter: 2 }));
     const seen: string[] = [];
     const error = await caught(async () => {
@@ -183,7 +240,9 @@ describe('openai error mapping (real SDK, loopback)', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
     await new Promise<void>((r) => server.close(() => r()));
-    const error = await caught(() => openai({ apiKey: API_KEY, baseURL: `http://127.0.0.1:${port}/v1` }).chat(textRequest(), { model: MODEL }));
+    const error = await caught(() =>
+      openai({ apiKey: API_KEY, baseURL: `http://127.0.0.1:${port}/v1` }).chat(textRequest(), { model: MODEL }),
+    );
     expect(ProviderUnavailableError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('Could not connect');
   });
@@ -203,8 +262,12 @@ describe('deepseek error mapping', () => {
 
   it('402 insufficient balance -> PermissionError (fallbackable, not retryable) naming deepseek', async () => {
     const { deepseek } = await import('../../src/providers/deepseek/index.js');
-    lb.current.handle((_req, res) => sendJson(res, 402, { error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } }));
-    const error = await caught(() => deepseek({ apiKey: API_KEY, baseURL: lb.current.url }).chat(textRequest(), { model: 'deepseek-chat' }));
+    lb.current.handle((_req, res) =>
+      sendJson(res, 402, { error: { message: 'Insufficient Balance', type: 'unknown_error', param: null, code: 'invalid_request_error' } }),
+    );
+    const error = await caught(() =>
+      deepseek({ apiKey: API_KEY, baseURL: lb.current.url }).chat(textRequest(), { model: 'deepseek-chat' }),
+    );
     expect(PermissionError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ statusCode: 402, provider: 'deepseek', model: 'deepseek-chat', retryable: false, fallbackable: true });
     expect((error as Error).message).toContain('Insufficient Balance');

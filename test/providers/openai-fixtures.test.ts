@@ -47,7 +47,11 @@ describe('openai fixtures replayed through the real SDK', () => {
     const parts = await collect(provider().stream(textRequest(), { model: 'gpt-4.1-nano' }));
     const s = summarize(parts);
     expect(parts[0]).toEqual({ type: 'stream-start', warnings: [] });
-    expect(s.metadata).toEqual({ type: 'response-metadata', id: 'chatcmpl-D8Z5oo6uDh67AD85p73ksdT1KxhE0', modelId: 'gpt-4.1-nano-2025-04-14' });
+    expect(s.metadata).toEqual({
+      type: 'response-metadata',
+      id: 'chatcmpl-D8Z5oo6uDh67AD85p73ksdT1KxhE0',
+      modelId: 'gpt-4.1-nano-2025-04-14',
+    });
     expect(s.text).toBe(fixtureText(lines));
     expect(s.text.startsWith('**Holiday Name:** Harmony Day')).toBe(true);
     expect(parts[parts.length - 1]).toMatchObject({
@@ -63,8 +67,14 @@ describe('openai fixtures replayed through the real SDK', () => {
     const raw = readFixture('openai/e2aad469b71d1d4894ff833ea147020a9d875eb7ce644a0ff355581690a4cbfd.bin');
     lb.current.handle((_req, res) => sendSse(res, [raw]));
     const s = summarize(await collect(provider().stream(textRequest("What's the weather like in SF?"), { model: 'gpt-4o' })));
-    expect(s.text).toBe("I'm unable to provide real-time weather updates. To get the current weather in San Francisco, I recommend checking a reliable weather website or a weather app.");
-    expect(s.finish).toMatchObject({ finishReason: 'stop', rawFinishReason: 'stop', usage: { inputTokens: 14, outputTokens: 30, totalTokens: 44, reasoningTokens: 0 } });
+    expect(s.text).toBe(
+      "I'm unable to provide real-time weather updates. To get the current weather in San Francisco, I recommend checking a reliable weather website or a weather app.",
+    );
+    expect(s.finish).toMatchObject({
+      finishReason: 'stop',
+      rawFinishReason: 'stop',
+      usage: { inputTokens: 14, outputTokens: 30, totalTokens: 44, reasoningTokens: 0 },
+    });
     expect(s.finish!.usage!.cachedInputTokens).toBeUndefined();
   });
 
@@ -85,14 +95,20 @@ describe('openai fixtures replayed through the real SDK', () => {
     const lastDelta = parts.map((p) => p.type).lastIndexOf('tool-call-delta');
     expect(lastDelta).toBeLessThan(firstCall);
     expect(s.text).toBe('');
-    expect(s.finish).toMatchObject({ finishReason: 'tool-calls', rawFinishReason: 'tool_calls', usage: { inputTokens: 149, outputTokens: 60, totalTokens: 209 } });
+    expect(s.finish).toMatchObject({
+      finishReason: 'tool-calls',
+      rawFinishReason: 'tool_calls',
+      usage: { inputTokens: 149, outputTokens: 60, totalTokens: 209 },
+    });
   });
 
   it('a247c49c.bin: one streamed tool call with content:null and refusal:null', async () => {
     const raw = readFixture('openai/a247c49c5fcd492bfb7a02a3306ad615ed8d8f649888ebfddfbc3ee151f44d46.bin');
     lb.current.handle((_req, res) => sendSse(res, [raw]));
     const s = summarize(await collect(provider().stream(textRequest(), { model: 'gpt-4o' })));
-    expect(s.toolCalls).toEqual([{ toolCallId: 'call_CTf1nWJLqSeRgDqaCG27xZ74', toolName: 'get_weather', args: { city: 'San Francisco', state: 'CA' } }]);
+    expect(s.toolCalls).toEqual([
+      { toolCallId: 'call_CTf1nWJLqSeRgDqaCG27xZ74', toolName: 'get_weather', args: { city: 'San Francisco', state: 'CA' } },
+    ]);
     expect(s.finish).toMatchObject({ finishReason: 'tool-calls', usage: { inputTokens: 48, outputTokens: 19, totalTokens: 67 } });
     expect(s.finish!.providerMetadata).toBeUndefined();
   });
@@ -102,7 +118,11 @@ describe('openai fixtures replayed through the real SDK', () => {
     lb.current.handle((_req, res) => sendSse(res, [raw]));
     const s = summarize(await collect(provider().stream(textRequest(), { model: 'gpt-4o' })));
     expect(s.text).toBe('{"');
-    expect(s.finish).toMatchObject({ finishReason: 'length', rawFinishReason: 'length', usage: { inputTokens: 79, outputTokens: 1, totalTokens: 80 } });
+    expect(s.finish).toMatchObject({
+      finishReason: 'length',
+      rawFinishReason: 'length',
+      usage: { inputTokens: 79, outputTokens: 1, totalTokens: 80 },
+    });
   });
 
   it('173417d5.bin: a streamed refusal is kept in providerMetadata and finishes as content-filter', async () => {
@@ -125,8 +145,15 @@ describe('openai fixtures replayed through the real SDK', () => {
     const s = summarize(parts);
     expect(fixtureText(binLines('a491adda08c3d4fde95f5b2ee3f60f7f745f1a56d82e62f58031cc2add502380'), 1)).toContain('61');
     expect(s.text).toBe('{"city":"San Francisco","temperature":65,"units":"f"}');
-    expect(parts[0]).toEqual({ type: 'stream-start', warnings: [{ type: 'other', path: 'providerOptions.openai.n', message: 'n=3: only the first choice (index 0) is returned' }] });
-    expect(s.finish).toMatchObject({ finishReason: 'stop', providerMetadata: { openai: { ignoredChoices: [1, 2] } }, usage: { inputTokens: 79, outputTokens: 42 } });
+    expect(parts[0]).toEqual({
+      type: 'stream-start',
+      warnings: [{ type: 'other', path: 'providerOptions.openai.n', message: 'n=3: only the first choice (index 0) is returned' }],
+    });
+    expect(s.finish).toMatchObject({
+      finishReason: 'stop',
+      providerMetadata: { openai: { ignoredChoices: [1, 2] } },
+      usage: { inputTokens: 79, outputTokens: 42 },
+    });
     expect((lb.current.requests[0]!.body as { n: number }).n).toBe(3);
   });
 
@@ -136,13 +163,19 @@ describe('openai fixtures replayed through the real SDK', () => {
     const s = summarize(await collect(provider().stream(textRequest(), { model: 'model-router' })));
     expect(s.text).toBe(fixtureText(lines));
     expect(s.text).toBe('Capital of Denmark.');
-    expect(s.finish).toMatchObject({ finishReason: 'stop', usage: { inputTokens: 15, outputTokens: 78, totalTokens: 93, cachedInputTokens: 0, reasoningTokens: 64 } });
+    expect(s.finish).toMatchObject({
+      finishReason: 'stop',
+      usage: { inputTokens: 15, outputTokens: 78, totalTokens: 93, cachedInputTokens: 0, reasoningTokens: 64 },
+    });
   });
 
   it('TestClient_CreateChatCompletionStream.httprr: recorded headers and body', async () => {
     const [exchange] = readHttprr('openai/TestClient_CreateChatCompletionStream.httprr');
     lb.current.handle((_req, res) => {
-      res.writeHead(exchange!.status, { 'content-type': exchange!.headers['content-type']!, 'x-request-id': exchange!.headers['x-request-id']! });
+      res.writeHead(exchange!.status, {
+        'content-type': exchange!.headers['content-type']!,
+        'x-request-id': exchange!.headers['x-request-id']!,
+      });
       res.end(exchange!.body);
     });
     const lines = exchange!.body
@@ -165,7 +198,9 @@ describe('openai fixtures replayed through the real SDK', () => {
       res.end(exchange!.body);
     });
     const res = await provider().chat(textRequest('What is the weather like in Boston?'), { model: 'gpt-3.5-turbo' });
-    expect(res.content).toEqual([{ type: 'tool-call', toolCallId: 'call_olc8qHf1RDItRqwuEBNjsu3B', toolName: 'getCurrentWeather', args: { location: 'Boston' } }]);
+    expect(res.content).toEqual([
+      { type: 'tool-call', toolCallId: 'call_olc8qHf1RDItRqwuEBNjsu3B', toolName: 'getCurrentWeather', args: { location: 'Boston' } },
+    ]);
     expect(res.finishReason).toBe('tool-calls');
     expect(res.rawFinishReason).toBe('tool_calls');
     expect(res.usage).toMatchObject({ inputTokens: 81, outputTokens: 14, totalTokens: 95, cachedInputTokens: 0, reasoningTokens: 0 });
@@ -176,7 +211,13 @@ describe('openai fixtures replayed through the real SDK', () => {
     const error = await caught(() => provider().chat(textRequest(), { model: 'o3-mini' }));
     expect(InvalidRequestError.isInstance(error)).toBe(true);
     const e = error as InvalidRequestError;
-    expect(e).toMatchObject({ statusCode: 400, vendorCode: 'unsupported_parameter', provider: 'openai', model: 'o3-mini', retryable: false });
+    expect(e).toMatchObject({
+      statusCode: 400,
+      vendorCode: 'unsupported_parameter',
+      provider: 'openai',
+      model: 'o3-mini',
+      retryable: false,
+    });
     expect(e.message).toContain("Unsupported parameter: 'max_tokens'");
     expect(e.message).toContain('o3-mini');
     expect((e.cause as { status?: number }).status).toBe(400);

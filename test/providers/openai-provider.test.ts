@@ -15,13 +15,25 @@ describe('openai adapters: models, credentials, tokens, secrets', () => {
   const lb = useLoopback();
 
   it('every factory returns an LLMProvider with its kind', () => {
-    const providers = [openai({ apiKey: API_KEY }), openaiCompatible({ name: 'vllm', baseURL: 'http://127.0.0.1:1/v1' }), deepseek({ apiKey: API_KEY })];
+    const providers = [
+      openai({ apiKey: API_KEY }),
+      openaiCompatible({ name: 'vllm', baseURL: 'http://127.0.0.1:1/v1' }),
+      deepseek({ apiKey: API_KEY }),
+    ];
     expect(providers.map((p) => p.kind)).toEqual(['openai', 'openai-compatible', 'deepseek']);
     expect(providers.every(isLLMProvider)).toBe(true);
   });
 
   it('listModels reads GET /models', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 200, { object: 'list', data: [{ id: 'deepseek-chat', object: 'model', owned_by: 'deepseek' }, { id: 'deepseek-reasoner', object: 'model', owned_by: 'deepseek' }] }));
+    lb.current.handle((_req, res) =>
+      sendJson(res, 200, {
+        object: 'list',
+        data: [
+          { id: 'deepseek-chat', object: 'model', owned_by: 'deepseek' },
+          { id: 'deepseek-reasoner', object: 'model', owned_by: 'deepseek' },
+        ],
+      }),
+    );
     const models = await deepseek({ apiKey: API_KEY, baseURL: lb.current.url }).listModels();
     expect(lb.current.requests[0]).toMatchObject({ method: 'GET', url: '/models' });
     expect(lb.current.requests[0]!.headers.authorization).toBe(`Bearer ${API_KEY}`);
@@ -39,7 +51,9 @@ describe('openai adapters: models, credentials, tokens, secrets', () => {
   });
 
   it('validateCredentials never throws: a 401 is reported as AuthenticationError', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }));
+    lb.current.handle((_req, res) =>
+      sendJson(res, 401, { error: { message: 'Incorrect API key provided', type: 'invalid_request_error', code: 'invalid_api_key' } }),
+    );
     const check = await openai({ apiKey: API_KEY, baseURL: `${lb.current.url}/v1` }).validateCredentials();
     expect(check.ok).toBe(false);
     expect(AuthenticationError.isInstance(check.error)).toBe(true);
@@ -62,22 +76,38 @@ describe('openai adapters: models, credentials, tokens, secrets', () => {
     expect(zh).toBe(3 + 4 + 21);
     expect(zh).toBeGreaterThan(chinese.length);
     expect(lb.current.requests).toHaveLength(0);
-    expect(await deepseek({ apiKey: API_KEY }).countTokens(textRequest(chinese, { system: 'Be brief.' }), { model: 'deepseek-chat' })).toBe(zh + 4 + 3);
+    expect(await deepseek({ apiKey: API_KEY }).countTokens(textRequest(chinese, { system: 'Be brief.' }), { model: 'deepseek-chat' })).toBe(
+      zh + 4 + 3,
+    );
   });
 
   it('no API key in a thrown error: message, stack, JSON.stringify, util.inspect', async () => {
     lb.current.handle((req, res) =>
       sendJson(res, 401, {
-        error: { message: `Incorrect API key provided: ${API_KEY}. Header was ${String(req.headers.authorization)}`, type: 'invalid_request_error', code: 'invalid_api_key' },
+        error: {
+          message: `Incorrect API key provided: ${API_KEY}. Header was ${String(req.headers.authorization)}`,
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
       }),
     );
     const p = openai({ apiKey: API_KEY, baseURL: `${lb.current.url}/v1` });
-    const errors = [await caught(() => p.chat(textRequest(), { model: 'gpt-4o' })), await caught(() => collect(p.stream(textRequest(), { model: 'gpt-4o' })))];
+    const errors = [
+      await caught(() => p.chat(textRequest(), { model: 'gpt-4o' })),
+      await caught(() => collect(p.stream(textRequest(), { model: 'gpt-4o' }))),
+    ];
     for (const error of errors) {
       expect(AuthenticationError.isInstance(error)).toBe(true);
       const e = error as AuthenticationError;
       expect(e.message).toContain('Incorrect API key provided');
-      for (const text of [e.message, e.stack ?? '', JSON.stringify(e), inspect(e), inspect(e, { depth: 10, showHidden: true }), String(e)]) {
+      for (const text of [
+        e.message,
+        e.stack ?? '',
+        JSON.stringify(e),
+        inspect(e),
+        inspect(e, { depth: 10, showHidden: true }),
+        String(e),
+      ]) {
         expect(text).not.toContain('SECRETKEY');
         expect(text).not.toContain(API_KEY);
       }
@@ -86,8 +116,12 @@ describe('openai adapters: models, credentials, tokens, secrets', () => {
 
   it('a key from a resolver is redacted too', async () => {
     const key = 'sk-resolved-HIDDEN-abcdef0123456789';
-    lb.current.handle((_req, res) => sendJson(res, 401, { error: { message: `bad key ${key}`, type: 'invalid_request_error', code: 'invalid_api_key' } }));
-    const error = await caught(() => openai({ apiKey: () => key, baseURL: `${lb.current.url}/v1` }).chat(textRequest(), { model: 'gpt-4o' }));
+    lb.current.handle((_req, res) =>
+      sendJson(res, 401, { error: { message: `bad key ${key}`, type: 'invalid_request_error', code: 'invalid_api_key' } }),
+    );
+    const error = await caught(() =>
+      openai({ apiKey: () => key, baseURL: `${lb.current.url}/v1` }).chat(textRequest(), { model: 'gpt-4o' }),
+    );
     expect(inspect(error)).not.toContain('HIDDEN');
     expect(JSON.stringify(error)).not.toContain('HIDDEN');
   });

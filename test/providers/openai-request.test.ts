@@ -6,7 +6,12 @@ import { openai } from '../../src/providers/openai/index.js';
 import { sendJson } from '../helpers/loopback.js';
 import { API_KEY, collect, sendSse, textRequest, useLoopback } from './openai/helpers.js';
 
-const OK = { id: 'chatcmpl-1', model: 'm', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+const OK = {
+  id: 'chatcmpl-1',
+  model: 'm',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+};
 const SSE_OK = [
   `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: null }] })}\n\n`,
   `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] })}\n\n`,
@@ -49,11 +54,21 @@ const conversation: ProviderRequest = {
     { role: 'user', content: 'Thanks!' },
   ],
   tools: [
-    { name: 'weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+    {
+      name: 'weather',
+      description: 'Weather for a city',
+      parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+    },
     { name: 'time', parameters: { type: 'object', properties: {} } },
   ],
   toolChoice: { type: 'tool', name: 'weather' },
-  responseFormat: { type: 'json-schema', name: 'answer', description: 'The answer', strict: true, schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false } },
+  responseFormat: {
+    type: 'json-schema',
+    name: 'answer',
+    description: 'The answer',
+    strict: true,
+    schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false },
+  },
   params: { temperature: 0.3, topP: 0.9, maxTokens: 256, stop: ['END'], seed: 42, frequencyPenalty: 0.5, presencePenalty: -0.5 },
 };
 
@@ -62,7 +77,10 @@ describe('request shape sent by the real SDK', () => {
 
   it('openai: multi-turn conversation, images, tool calls and results, params, tools, json-schema', async () => {
     lb.current.handle((_req, res) => sendJson(res, 200, OK));
-    const res = await openai({ apiKey: API_KEY, baseURL: `${lb.current.url}/v1` }).chat(conversation, { model: 'gpt-4o', headers: { 'x-trace': 't-1' } });
+    const res = await openai({ apiKey: API_KEY, baseURL: `${lb.current.url}/v1` }).chat(conversation, {
+      model: 'gpt-4o',
+      headers: { 'x-trace': 't-1' },
+    });
     const req = lb.current.requests[0]!;
     expect(req.headers.authorization).toBe(`Bearer ${API_KEY}`);
     expect(req.headers['x-trace']).toBe('t-1');
@@ -95,13 +113,25 @@ describe('request shape sent by the real SDK', () => {
         { role: 'user', content: 'Thanks!' },
       ],
       tools: [
-        { type: 'function', function: { name: 'weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } } },
+        {
+          type: 'function',
+          function: {
+            name: 'weather',
+            description: 'Weather for a city',
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
+        },
         { type: 'function', function: { name: 'time', parameters: { type: 'object', properties: {} } } },
       ],
       tool_choice: { type: 'function', function: { name: 'weather' } },
       response_format: {
         type: 'json_schema',
-        json_schema: { name: 'answer', description: 'The answer', strict: true, schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false } },
+        json_schema: {
+          name: 'answer',
+          description: 'The answer',
+          strict: true,
+          schema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'], additionalProperties: false },
+        },
       },
       temperature: 0.3,
       top_p: 0.9,
@@ -112,7 +142,13 @@ describe('request shape sent by the real SDK', () => {
       presence_penalty: -0.5,
     });
     // OpenAI has no field for reasoning input: dropped, and said so.
-    expect(res.warnings).toEqual([{ type: 'unsupported-content', path: 'messages[2].content[0]', message: 'This endpoint takes no reasoning input; the reasoning part was dropped' }]);
+    expect(res.warnings).toEqual([
+      {
+        type: 'unsupported-content',
+        path: 'messages[2].content[0]',
+        message: 'This endpoint takes no reasoning input; the reasoning part was dropped',
+      },
+    ]);
   });
 
   it('openai: topK is not sent and becomes a warning; JSON mode; string toolChoice; assistant with only tool calls has content null', async () => {
@@ -135,14 +171,22 @@ describe('request shape sent by the real SDK', () => {
     expect(body.top_k).toBeUndefined();
     expect(body.tool_choice).toBe('required');
     expect(body.response_format).toEqual({ type: 'json_object' });
-    expect((body.messages as unknown[])[1]).toEqual({ role: 'assistant', content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }] });
+    expect((body.messages as unknown[])[1]).toEqual({
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c1', type: 'function', function: { name: 'f', arguments: '{"a":1}' } }],
+    });
     expect((body.messages as unknown[])[2]).toEqual({ role: 'tool', tool_call_id: 'c1', content: '[1,2]' });
-    expect(res.warnings).toEqual([{ type: 'unsupported-parameter', path: 'params.topK', message: '"topK" is not supported by this endpoint or model and was not sent' }]);
+    expect(res.warnings).toEqual([
+      { type: 'unsupported-parameter', path: 'params.topK', message: '"topK" is not supported by this endpoint or model and was not sent' },
+    ]);
   });
 
   it('openai: streams ask for stream_options.include_usage; warnings arrive on stream-start', async () => {
     lb.current.handle((_req, res) => sendSse(res, SSE_OK));
-    const parts = await collect(openai({ apiKey: API_KEY, baseURL: `${lb.current.url}/v1` }).stream(textRequest('hi', { params: { topK: 3 } }), { model: 'gpt-4o' }));
+    const parts = await collect(
+      openai({ apiKey: API_KEY, baseURL: `${lb.current.url}/v1` }).stream(textRequest('hi', { params: { topK: 3 } }), { model: 'gpt-4o' }),
+    );
     expect(lb.current.requests[0]!.body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(parts[0]).toMatchObject({ type: 'stream-start', warnings: [{ path: 'params.topK' }] });
     // no usage in this stream: the finish part carries none and the router estimates
@@ -152,7 +196,10 @@ describe('request shape sent by the real SDK', () => {
   it('openai: providerOptions.openai is merged into the body; developerRole quirk', async () => {
     lb.current.handle((_req, res) => sendJson(res, 200, OK));
     await openai({ apiKey: API_KEY, baseURL: `${lb.current.url}/v1`, quirks: (m) => ({ developerRole: m.startsWith('o') }) }).chat(
-      textRequest('hi', { system: 'Be brief.', providerOptions: { openai: { reasoning_effort: 'low', user: 'u-7' }, anthropic: { ignored: true } } }),
+      textRequest('hi', {
+        system: 'Be brief.',
+        providerOptions: { openai: { reasoning_effort: 'low', user: 'u-7' }, anthropic: { ignored: true } },
+      }),
       { model: 'o3-mini' },
     );
     expect(lb.current.requests[0]!.body).toEqual({
@@ -184,7 +231,13 @@ describe('request shape sent by the real SDK', () => {
       name: 'groq',
       apiKey: 'gsk_test_0123456789abcdef',
       baseURL: `${lb.current.url}/openai/v1`,
-      quirks: { streamOptions: false, toolChoice: false, jsonSchema: false, images: false, unsupportedParams: ['seed', 'frequencyPenalty'] },
+      quirks: {
+        streamOptions: false,
+        toolChoice: false,
+        jsonSchema: false,
+        images: false,
+        unsupportedParams: ['seed', 'frequencyPenalty'],
+      },
     });
     const parts = await collect(groq.stream(conversation, { model: 'llama-3.3-70b' }));
     const req = lb.current.requests[0]!;
@@ -200,7 +253,9 @@ describe('request shape sent by the real SDK', () => {
     expect(body.frequency_penalty).toBeUndefined();
     expect(body.presence_penalty).toBe(-0.5);
     expect(body.max_tokens).toBe(256);
-    expect((body.messages as Array<{ role: string; content: unknown }>)[2]!.content).toEqual([{ type: 'text', text: 'What is in these images, and the weather in Paris?' }]);
+    expect((body.messages as Array<{ role: string; content: unknown }>)[2]!.content).toEqual([
+      { type: 'text', text: 'What is in these images, and the weather in Paris?' },
+    ]);
     const start = parts[0] as { type: 'stream-start'; warnings: Array<{ type: string; path?: string }> };
     expect(start.type).toBe('stream-start');
     expect(start.warnings.map((w) => `${w.type} ${w.path}`)).toEqual([
@@ -218,12 +273,19 @@ describe('request shape sent by the real SDK', () => {
 
   it('openaiCompatible: jsonMode:false drops the response format with a warning', async () => {
     lb.current.handle((_req, res) => sendJson(res, 200, OK));
-    const res = await openaiCompatible({ name: 'llamacpp', baseURL: `${lb.current.url}/v1`, quirks: { jsonMode: false, jsonSchema: false } }).chat(
-      textRequest('hi', { responseFormat: { type: 'json' } }),
-      { model: 'local' },
-    );
+    const res = await openaiCompatible({
+      name: 'llamacpp',
+      baseURL: `${lb.current.url}/v1`,
+      quirks: { jsonMode: false, jsonSchema: false },
+    }).chat(textRequest('hi', { responseFormat: { type: 'json' } }), { model: 'local' });
     expect((lb.current.requests[0]!.body as Record<string, unknown>).response_format).toBeUndefined();
-    expect(res.warnings).toEqual([{ type: 'unsupported-parameter', path: 'responseFormat', message: 'This endpoint has no JSON mode; the response format was not sent' }]);
+    expect(res.warnings).toEqual([
+      {
+        type: 'unsupported-parameter',
+        path: 'responseFormat',
+        message: 'This endpoint has no JSON mode; the response format was not sent',
+      },
+    ]);
   });
 
   it('deepseek: base URL path, max_tokens, reasoning_content sent back only on tool-call turns, reasoner param warnings', async () => {
@@ -234,9 +296,21 @@ describe('request shape sent by the real SDK', () => {
       {
         messages: [
           { role: 'user', content: 'Weather?' },
-          { role: 'assistant', content: [{ type: 'reasoning', text: 'Need the tool.' }, { type: 'tool-call', toolCallId: 'c1', toolName: 'weather', args: { city: 'SF' } }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'reasoning', text: 'Need the tool.' },
+              { type: 'tool-call', toolCallId: 'c1', toolName: 'weather', args: { city: 'SF' } },
+            ],
+          },
           { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', toolName: 'weather', result: 'sunny' }] },
-          { role: 'assistant', content: [{ type: 'reasoning', text: 'Summarise.' }, { type: 'text', text: 'Sunny.' }] },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'reasoning', text: 'Summarise.' },
+              { type: 'text', text: 'Sunny.' },
+            ],
+          },
           { role: 'user', content: 'Thanks' },
         ],
         params: { temperature: 0.2, maxTokens: 100, seed: 1 },
@@ -250,7 +324,12 @@ describe('request shape sent by the real SDK', () => {
       model: 'deepseek-reasoner',
       messages: [
         { role: 'user', content: 'Weather?' },
-        { role: 'assistant', content: null, reasoning_content: 'Need the tool.', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{"city":"SF"}' } }] },
+        {
+          role: 'assistant',
+          content: null,
+          reasoning_content: 'Need the tool.',
+          tool_calls: [{ id: 'c1', type: 'function', function: { name: 'weather', arguments: '{"city":"SF"}' } }],
+        },
         { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
         { role: 'assistant', content: 'Sunny.' },
         { role: 'user', content: 'Thanks' },

@@ -12,7 +12,8 @@ const body = (message: Record<string, unknown>, finish: string, extraChoices: un
   usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
 });
 
-const sse = (delta: Record<string, unknown>, finish: string | null = null) => `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const sse = (delta: Record<string, unknown>, finish: string | null = null) =>
+  `data: ${JSON.stringify({ id: 'c', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 
 describe('response conversion edge cases', () => {
   const lb = useLoopback();
@@ -35,14 +36,22 @@ describe('response conversion edge cases', () => {
   });
 
   it('several choices in a non-stream body: choice 0 is returned and a warning says so', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 200, body({ content: 'first' }, 'stop', [{ index: 1, message: { role: 'assistant', content: 'second' }, finish_reason: 'stop' }])));
+    lb.current.handle((_req, res) =>
+      sendJson(
+        res,
+        200,
+        body({ content: 'first' }, 'stop', [{ index: 1, message: { role: 'assistant', content: 'second' }, finish_reason: 'stop' }]),
+      ),
+    );
     const res = await provider().chat(textRequest(), { model: 'gpt-4o' });
     expect(res.content).toEqual([{ type: 'text', text: 'first' }]);
     expect(res.warnings).toEqual([{ type: 'other', message: 'The response has 2 choices; only choice 0 is returned' }]);
   });
 
   it('no usage in the body: an estimate marked estimated', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 200, { id: 'x', choices: [{ index: 0, message: { content: 'Hello there' }, finish_reason: 'stop' }] }));
+    lb.current.handle((_req, res) =>
+      sendJson(res, 200, { id: 'x', choices: [{ index: 0, message: { content: 'Hello there' }, finish_reason: 'stop' }] }),
+    );
     const res = await provider().chat(textRequest('Hi'), { model: 'gpt-4o' });
     expect(res.usage).toMatchObject({ estimated: true, outputTokens: 3 });
     expect(res.usage.inputTokens).toBeGreaterThan(0);
@@ -64,29 +73,54 @@ describe('response conversion edge cases', () => {
   });
 
   it('malformed tool arguments are an InvalidResponseError naming the tool', async () => {
-    lb.current.handle((_req, res) => sendJson(res, 200, body({ content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"q": ' } }] }, 'tool_calls')));
+    lb.current.handle((_req, res) =>
+      sendJson(
+        res,
+        200,
+        body(
+          { content: null, tool_calls: [{ id: 'c1', type: 'function', function: { name: 'lookup', arguments: '{"q": ' } }] },
+          'tool_calls',
+        ),
+      ),
+    );
     const error = await caught(() => provider().chat(textRequest(), { model: 'gpt-4o' }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('"lookup"');
   });
 
   it('tool arguments cut by the token limit are kept as the raw string', async () => {
-    lb.current.handle((_req, res) => sendSse(res, [sse({ tool_calls: [{ index: 0, id: 'c1', function: { name: 'lookup', arguments: '{"q": "par' } }] }), sse({}, 'length'), 'data: [DONE]\n\n']));
+    lb.current.handle((_req, res) =>
+      sendSse(res, [
+        sse({ tool_calls: [{ index: 0, id: 'c1', function: { name: 'lookup', arguments: '{"q": "par' } }] }),
+        sse({}, 'length'),
+        'data: [DONE]\n\n',
+      ]),
+    );
     const s = summarize(await collect(provider().stream(textRequest(), { model: 'gpt-4o' })));
     expect(s.toolCalls).toEqual([{ toolCallId: 'c1', toolName: 'lookup', args: '{"q": "par' }]);
     expect(s.finish).toMatchObject({ finishReason: 'length' });
   });
 
   it('a tool call with empty arguments parses to {}', async () => {
-    lb.current.handle((_req, res) => sendSse(res, [sse({ tool_calls: [{ index: 0, id: 'c1', function: { name: 'now', arguments: '' } }] }), sse({}, 'tool_calls'), 'data: [DONE]\n\n']));
+    lb.current.handle((_req, res) =>
+      sendSse(res, [
+        sse({ tool_calls: [{ index: 0, id: 'c1', function: { name: 'now', arguments: '' } }] }),
+        sse({}, 'tool_calls'),
+        'data: [DONE]\n\n',
+      ]),
+    );
     const s = summarize(await collect(provider().stream(textRequest(), { model: 'gpt-4o' })));
     expect(s.toolCalls).toEqual([{ toolCallId: 'c1', toolName: 'now', args: {} }]);
     expect(s.toolCallDeltas).toEqual({});
   });
 
   it('OpenRouter-style `reasoning` deltas become reasoning-delta parts', async () => {
-    lb.current.handle((_req, res) => sendSse(res, [sse({ reasoning: 'Thinking…' }), sse({ content: 'Done.' }, 'stop'), 'data: [DONE]\n\n']));
-    const s = summarize(await collect(openaiCompatible({ name: 'openrouter', baseURL: `${lb.current.url}/api/v1` }).stream(textRequest(), { model: 'x' })));
+    lb.current.handle((_req, res) =>
+      sendSse(res, [sse({ reasoning: 'Thinking…' }), sse({ content: 'Done.' }, 'stop'), 'data: [DONE]\n\n']),
+    );
+    const s = summarize(
+      await collect(openaiCompatible({ name: 'openrouter', baseURL: `${lb.current.url}/api/v1` }).stream(textRequest(), { model: 'x' })),
+    );
     expect([s.reasoning, s.text]).toEqual(['Thinking…', 'Done.']);
   });
 

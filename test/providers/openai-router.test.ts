@@ -46,19 +46,52 @@ describe('openai adapters through the public router', () => {
   it('stream end to end: start, text deltas, tool call, finish with usage', async () => {
     lb.current.handle((_req, res) =>
       sendSse(res, [
-        sse({ id: 'c1', model: 'gpt-4o-mini', choices: [{ index: 0, delta: { role: 'assistant', content: 'Let me ' }, finish_reason: null }], usage: null }),
+        sse({
+          id: 'c1',
+          model: 'gpt-4o-mini',
+          choices: [{ index: 0, delta: { role: 'assistant', content: 'Let me ' }, finish_reason: null }],
+          usage: null,
+        }),
         sse({ id: 'c1', choices: [{ index: 0, delta: { content: 'check.' }, finish_reason: null }] }),
-        sse({ id: 'c1', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'weather', arguments: '' } }] }, finish_reason: null }] }),
-        sse({ id: 'c1', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }, finish_reason: null }] }),
-        sse({ id: 'c1', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '"Oslo"}' } }] }, finish_reason: null }] }),
+        sse({
+          id: 'c1',
+          choices: [
+            {
+              index: 0,
+              delta: { tool_calls: [{ index: 0, id: 'call_9', type: 'function', function: { name: 'weather', arguments: '' } }] },
+              finish_reason: null,
+            },
+          ],
+        }),
+        sse({
+          id: 'c1',
+          choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"city":' } }] }, finish_reason: null }],
+        }),
+        sse({
+          id: 'c1',
+          choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '"Oslo"}' } }] }, finish_reason: null }],
+        }),
         sse({ id: 'c1', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }], usage: null }),
-        sse({ id: 'c1', choices: [], usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29, completion_tokens_details: { reasoning_tokens: 0 } } }),
+        sse({
+          id: 'c1',
+          choices: [],
+          usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29, completion_tokens_details: { reasoning_tokens: 0 } },
+        }),
         'data: [DONE]\n\n',
       ]),
     );
     const events: StreamEvent[] = [];
-    for await (const ev of router().stream({ messages: [{ role: 'user', content: 'Weather in Oslo?' }], model: 'gpt-mini' })) events.push(ev);
-    expect(events.map((e) => e.type)).toEqual(['start', 'text-delta', 'text-delta', 'tool-call-delta', 'tool-call-delta', 'tool-call', 'finish']);
+    for await (const ev of router().stream({ messages: [{ role: 'user', content: 'Weather in Oslo?' }], model: 'gpt-mini' }))
+      events.push(ev);
+    expect(events.map((e) => e.type)).toEqual([
+      'start',
+      'text-delta',
+      'text-delta',
+      'tool-call-delta',
+      'tool-call-delta',
+      'tool-call',
+      'finish',
+    ]);
     expect(events[0]).toMatchObject({ type: 'start', model: 'gpt-mini', provider: 'gpt', warnings: [] });
     const finish = events[events.length - 1] as Extract<StreamEvent, { type: 'finish' }>;
     expect(finish.finishReason).toBe('tool-calls');
@@ -71,7 +104,8 @@ describe('openai adapters through the public router', () => {
 
   it('falls back from an openai target answering 503 to a deepseek target', async () => {
     lb.current.handle((req, res) => {
-      if (req.url.startsWith('/v1/')) sendJson(res, 503, { error: { message: 'The engine is currently overloaded', type: 'server_error', code: null } });
+      if (req.url.startsWith('/v1/'))
+        sendJson(res, 503, { error: { message: 'The engine is currently overloaded', type: 'server_error', code: null } });
       else sendJson(res, 200, completion('Hello from DeepSeek', 'deepseek-chat'));
     });
     const fallbacks: unknown[] = [];
@@ -97,11 +131,17 @@ describe('openai adapters through the public router', () => {
         sendSse(res, [
           sse({ id: 'd1', model: 'deepseek-chat', choices: [{ index: 0, delta: { content: 'Hej' }, finish_reason: null }] }),
           ': keep-alive\n\n',
-          sse({ id: 'd1', choices: [{ index: 0, delta: { content: '!' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, prompt_cache_hit_tokens: 3 } }),
+          sse({
+            id: 'd1',
+            choices: [{ index: 0, delta: { content: '!' }, finish_reason: 'stop' }],
+            usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7, prompt_cache_hit_tokens: 3 },
+          }),
           'data: [DONE]\n\n',
         ]);
     });
-    const res = await router().stream({ messages: [{ role: 'user', content: 'Hi' }] }).collect();
+    const res = await router()
+      .stream({ messages: [{ role: 'user', content: 'Hi' }] })
+      .collect();
     expect(res.text).toBe('Hej!');
     expect(res.route).toMatchObject({ model: 'ds-chat', fallbackUsed: true });
     expect(res.usage).toMatchObject({ inputTokens: 5, outputTokens: 2, cachedInputTokens: 3 });

@@ -30,17 +30,42 @@ const gem = (o: unknown) => `data: ${JSON.stringify(o)}\r\n\r\n`;
 const ndjson = (o: unknown) => `${JSON.stringify(o)}\n`;
 
 const cases: Array<{ name: string; provider: (url: string) => LLMProvider; frames: string[]; type?: string }> = [
-  { name: 'openai', provider: (url) => openai({ apiKey: 'sk-test-reuse-00000000000000', baseURL: `${url}/v1` }), frames: completionFrames(['o', 'k']) },
-  { name: 'anthropic', provider: (url) => anthropic({ apiKey: 'sk-ant-test-reuse-0000000000', baseURL: url }), frames: anthropicFrames(['o', 'k']) },
+  {
+    name: 'openai',
+    provider: (url) => openai({ apiKey: 'sk-test-reuse-00000000000000', baseURL: `${url}/v1` }),
+    frames: completionFrames(['o', 'k']),
+  },
+  {
+    name: 'anthropic',
+    provider: (url) => anthropic({ apiKey: 'sk-ant-test-reuse-0000000000', baseURL: url }),
+    frames: anthropicFrames(['o', 'k']),
+  },
   {
     name: 'gemini',
     provider: (url) => gemini({ apiKey: 'gm-test-reuse-000000000000000', baseURL: url }),
-    frames: [gem({ candidates: [{ content: { role: 'model', parts: [{ text: 'o' }] } }] }), gem({ candidates: [{ content: { role: 'model', parts: [{ text: 'k' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 2, totalTokenCount: 3 } })],
+    frames: [
+      gem({ candidates: [{ content: { role: 'model', parts: [{ text: 'o' }] } }] }),
+      gem({
+        candidates: [{ content: { role: 'model', parts: [{ text: 'k' }] }, finishReason: 'STOP' }],
+        usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 2, totalTokenCount: 3 },
+      }),
+    ],
   },
   {
     name: 'ollama',
     provider: (url) => ollama({ baseURL: url, name: 'local' }),
-    frames: [ndjson({ model: 'm', message: { role: 'assistant', content: 'o' }, done: false }), ndjson({ model: 'm', message: { role: 'assistant', content: 'k' }, done: false }), ndjson({ model: 'm', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', prompt_eval_count: 1, eval_count: 2 })],
+    frames: [
+      ndjson({ model: 'm', message: { role: 'assistant', content: 'o' }, done: false }),
+      ndjson({ model: 'm', message: { role: 'assistant', content: 'k' }, done: false }),
+      ndjson({
+        model: 'm',
+        message: { role: 'assistant', content: '' },
+        done: true,
+        done_reason: 'stop',
+        prompt_eval_count: 1,
+        eval_count: 2,
+      }),
+    ],
     type: 'application/x-ndjson',
   },
 ];
@@ -49,7 +74,11 @@ describe('streams that end normally keep their connection alive', () => {
   for (const c of cases) {
     it(`${c.name}: three streams in a row use one connection`, async () => {
       server.handle((_req, res) => sendSse(res, c.frames, {}, c.type));
-      const router = createRouter({ providers: { p: c.provider(server.url) }, models: { m: { provider: 'p', model: 'm' } }, retry: { retries: 0 } });
+      const router = createRouter({
+        providers: { p: c.provider(server.url) },
+        models: { m: { provider: 'p', model: 'm' } },
+        retry: { retries: 0 },
+      });
       for (let i = 0; i < 3; i++) {
         expect(await text(router.stream({ messages }))).toBe('ok');
         // Give the client a moment to put the socket back in its pool (a wait, not a timing assertion).

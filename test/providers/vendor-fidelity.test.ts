@@ -1,6 +1,14 @@
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRouter, InvalidRequestError, InvalidResponseError, RateLimitError, SwitchyardError, type ChatRequest, type StreamEvent } from '../../src/index.js';
+import {
+  createRouter,
+  InvalidRequestError,
+  InvalidResponseError,
+  RateLimitError,
+  SwitchyardError,
+  type ChatRequest,
+  type StreamEvent,
+} from '../../src/index.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
 import { gemini } from '../../src/providers/gemini/index.js';
 import { ollama } from '../../src/providers/ollama/index.js';
@@ -77,7 +85,12 @@ describe('1. usage: cache writes, thinking tokens, compaction iterations', () =>
       sendJson(res, 200, {
         id: 'c1',
         choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-        usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100, prompt_tokens_details: { cached_tokens: 200, cache_write_tokens: 300 } },
+        usage: {
+          prompt_tokens: 1000,
+          completion_tokens: 100,
+          total_tokens: 1100,
+          prompt_tokens_details: { cached_tokens: 200, cache_write_tokens: 300 },
+        },
       }),
     );
     const r = router('compat');
@@ -91,15 +104,24 @@ describe('1. usage: cache writes, thinking tokens, compaction iterations', () =>
   it('anthropic: output_tokens_details.thinking_tokens is reported as reasoning tokens, chat and stream', async () => {
     const usage = { input_tokens: 10, output_tokens: 500, output_tokens_details: { thinking_tokens: 300 } };
     lb.handle((_req, res) =>
-      sendJson(res, 200, { id: 'msg_1', type: 'message', role: 'assistant', model: 'model-x', content: [{ type: 'text', text: 'ok' }],
-        stop_reason: 'end_turn', usage }),
+      sendJson(res, 200, {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'model-x',
+        content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'end_turn',
+        usage,
+      }),
     );
     const res = await router('anthropic').chat({ ...ask, model: 'm' });
     expect(res.usage).toMatchObject({ inputTokens: 10, outputTokens: 500, reasoningTokens: 300 });
 
     lb.handle((_req, res) =>
       sendPieces(res, 200, SSE, [
-        event({ type: 'message_start', message: { id: 'msg_2', model: 'model-x', usage: { input_tokens: 10, output_tokens: 1 } } } as { type: string }),
+        event({ type: 'message_start', message: { id: 'msg_2', model: 'model-x', usage: { input_tokens: 10, output_tokens: 1 } } } as {
+          type: string;
+        }),
         event({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } } as { type: string }),
         event({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'ok' } } as { type: string }),
         event({ type: 'content_block_stop', index: 0 } as { type: string }),
@@ -122,8 +144,15 @@ describe('1. usage: cache writes, thinking tokens, compaction iterations', () =>
       ],
     };
     lb.handle((_req, res) =>
-      sendJson(res, 200, { id: 'msg_1', type: 'message', role: 'assistant', model: 'model-x', content: [{ type: 'text', text: 'ok' }],
-        stop_reason: 'end_turn', usage }),
+      sendJson(res, 200, {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'model-x',
+        content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'end_turn',
+        usage,
+      }),
     );
     const r = router('anthropic');
     const res = await r.chat({ ...ask, model: 'm' });
@@ -175,8 +204,16 @@ describe('3. tool calls: empty ids, calls without a name', () => {
   it('empty ids on parallel calls get distinct generated ids (chat and stream)', async () => {
     const call = (city: string) => ({ id: '', type: 'function', function: { name: 'weather', arguments: JSON.stringify({ city }) } });
     lb.handle((_req, res) =>
-      sendJson(res, 200, { id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [call('Oslo'), call('Rome')] },
-        finish_reason: 'tool_calls' }] }),
+      sendJson(res, 200, {
+        id: 'c1',
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: null, tool_calls: [call('Oslo'), call('Rome')] },
+            finish_reason: 'tool_calls',
+          },
+        ],
+      }),
     );
     const res = await router('compat').chat({ ...ask, model: 'm', tools: [weatherTool] });
     const ids = res.toolCalls.map((c) => c.toolCallId);
@@ -186,8 +223,18 @@ describe('3. tool calls: empty ids, calls without a name', () => {
 
     lb.handle((_req, res) =>
       sendPieces(res, 200, SSE, [
-        data({ id: 'c2', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: '', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }] } }] }),
-        data({ id: 'c2', choices: [{ index: 0, delta: { tool_calls: [{ index: 1, id: '', function: { name: 'weather', arguments: '{"city":"Rome"}' } }] } }] }),
+        data({
+          id: 'c2',
+          choices: [
+            { index: 0, delta: { tool_calls: [{ index: 0, id: '', function: { name: 'weather', arguments: '{"city":"Oslo"}' } }] } },
+          ],
+        }),
+        data({
+          id: 'c2',
+          choices: [
+            { index: 0, delta: { tool_calls: [{ index: 1, id: '', function: { name: 'weather', arguments: '{"city":"Rome"}' } }] } },
+          ],
+        }),
         data({ id: 'c2', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }),
         'data: [DONE]\n\n',
       ]),
@@ -204,8 +251,14 @@ describe('3. tool calls: empty ids, calls without a name', () => {
     lb.handle((_req, res) =>
       sendJson(res, 200, {
         model: 'model-x',
-        message: { role: 'assistant', content: '', tool_calls: [{ id: '', function: { name: 'weather', arguments: { city: 'Oslo' } } }, { id: '',
-          function: { name: 'weather', arguments: { city: 'Rome' } } }] },
+        message: {
+          role: 'assistant',
+          content: '',
+          tool_calls: [
+            { id: '', function: { name: 'weather', arguments: { city: 'Oslo' } } },
+            { id: '', function: { name: 'weather', arguments: { city: 'Rome' } } },
+          ],
+        },
         done: true,
         done_reason: 'stop',
         prompt_eval_count: 3,
@@ -221,7 +274,10 @@ describe('3. tool calls: empty ids, calls without a name', () => {
   it('a streamed tool call that never gets a function name fails the stream with InvalidResponseError', async () => {
     lb.handle((_req, res) =>
       sendPieces(res, 200, SSE, [
-        data({ id: 'c3', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', function: { arguments: '{"city":' } }] } }] }),
+        data({
+          id: 'c3',
+          choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', function: { arguments: '{"city":' } }] } }],
+        }),
         data({ id: 'c3', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '"Oslo"}' } }] } }] }),
         data({ id: 'c3', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }),
         'data: [DONE]\n\n',
@@ -235,15 +291,35 @@ describe('3. tool calls: empty ids, calls without a name', () => {
 
   it('a tool call with an empty name is an InvalidResponseError in chat too (openai and anthropic)', async () => {
     lb.handle((_req, res) =>
-      sendJson(res, 200, { id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function',
-        function: { name: '', arguments: '{}' } }] }, finish_reason: 'tool_calls' }] }),
+      sendJson(res, 200, {
+        id: 'c1',
+        choices: [
+          {
+            index: 0,
+            message: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'call_1', type: 'function', function: { name: '', arguments: '{}' } }],
+            },
+            finish_reason: 'tool_calls',
+          },
+        ],
+      }),
     );
     expect(InvalidResponseError.isInstance(attemptError(await rejection(() => router('openai').chat({ ...ask, model: 'm' }))))).toBe(true);
     lb.handle((_req, res) =>
-      sendJson(res, 200, { id: 'msg_1', type: 'message', role: 'assistant', content: [{ type: 'tool_use', id: 'toolu_1', name: '', input: {} }],
-        stop_reason: 'tool_use', usage: { input_tokens: 1, output_tokens: 1 } }),
+      sendJson(res, 200, {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'tool_use', id: 'toolu_1', name: '', input: {} }],
+        stop_reason: 'tool_use',
+        usage: { input_tokens: 1, output_tokens: 1 },
+      }),
     );
-    expect(InvalidResponseError.isInstance(attemptError(await rejection(() => router('anthropic').chat({ ...ask, model: 'm' }))))).toBe(true);
+    expect(InvalidResponseError.isInstance(attemptError(await rejection(() => router('anthropic').chat({ ...ask, model: 'm' }))))).toBe(
+      true,
+    );
   });
 });
 
@@ -256,30 +332,50 @@ describe('4. Gemini thought signatures through an OpenAI-compatible endpoint', (
   });
 
   it('chat: kept on the tool call and sent back on the next turn', async () => {
-    lb.handle((_req, res) => sendJson(res, 200, { id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [signed('fc_1')] },
-      finish_reason: 'tool_calls' }] }));
+    lb.handle((_req, res) =>
+      sendJson(res, 200, {
+        id: 'c1',
+        choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [signed('fc_1')] }, finish_reason: 'tool_calls' }],
+      }),
+    );
     const r = router('compat');
     const first = await r.chat({ ...ask, model: 'm', tools: [weatherTool] });
-    expect(first.toolCalls[0]).toMatchObject({ toolCallId: 'fc_1', providerMetadata: { 'openai-compatible': { thoughtSignature: 'sig-fc_1' } } });
+    expect(first.toolCalls[0]).toMatchObject({
+      toolCallId: 'fc_1',
+      providerMetadata: { 'openai-compatible': { thoughtSignature: 'sig-fc_1' } },
+    });
 
-    lb.handle((_req, res) => sendJson(res, 200, { id: 'c2', choices: [{ index: 0, message: { role: 'assistant', content: 'Sunny.' },
-      finish_reason: 'stop' }] }));
+    lb.handle((_req, res) =>
+      sendJson(res, 200, { id: 'c2', choices: [{ index: 0, message: { role: 'assistant', content: 'Sunny.' }, finish_reason: 'stop' }] }),
+    );
     await r.chat({
       model: 'm',
       tools: [weatherTool],
-      messages: [...ask.messages, { role: 'assistant', content: first.content }, { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'fc_1',
-        toolName: 'weather', result: 'sunny' }] }],
+      messages: [
+        ...ask.messages,
+        { role: 'assistant', content: first.content },
+        { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'fc_1', toolName: 'weather', result: 'sunny' }] },
+      ],
     });
     const sent = lb.requests[1]!.body as { messages: Array<{ role: string; tool_calls?: unknown[] }> };
-    expect(sent.messages.find((m) => m.role === 'assistant')?.tool_calls?.[0]).toMatchObject({ id: 'fc_1',
-      extra_content: { google: { thought_signature: 'sig-fc_1' } } });
+    expect(sent.messages.find((m) => m.role === 'assistant')?.tool_calls?.[0]).toMatchObject({
+      id: 'fc_1',
+      extra_content: { google: { thought_signature: 'sig-fc_1' } },
+    });
   });
 
   it('stream: the signature on the first delta of a call is kept on the finished tool call', async () => {
     lb.handle((_req, res) =>
       sendPieces(res, 200, SSE, [
-        data({ id: 'c1', choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, ...signed('fc_2'), function: { name: 'weather',
-          arguments: '' } }] } }] }),
+        data({
+          id: 'c1',
+          choices: [
+            {
+              index: 0,
+              delta: { role: 'assistant', tool_calls: [{ index: 0, ...signed('fc_2'), function: { name: 'weather', arguments: '' } }] },
+            },
+          ],
+        }),
         data({ id: 'c1', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"city":"Oslo"}' } }] } }] }),
         data({ id: 'c1', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }),
         'data: [DONE]\n\n',
@@ -287,21 +383,36 @@ describe('4. Gemini thought signatures through an OpenAI-compatible endpoint', (
     );
     const { events } = await drain(router('compat').stream({ ...ask, model: 'm', tools: [weatherTool] }));
     const call = events.find((e) => e.type === 'tool-call');
-    expect(call).toMatchObject({ toolCall: { toolCallId: 'fc_2', args: { city: 'Oslo' },
-      providerMetadata: { 'openai-compatible': { thoughtSignature: 'sig-fc_2' } } } });
+    expect(call).toMatchObject({
+      toolCall: { toolCallId: 'fc_2', args: { city: 'Oslo' }, providerMetadata: { 'openai-compatible': { thoughtSignature: 'sig-fc_2' } } },
+    });
   });
 
   it('a signature the Gemini adapter kept is sent to an OpenAI-compatible endpoint; plain OpenAI gets none', async () => {
     const history: ChatRequest['messages'] = [
       ...ask.messages,
-      { role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'c9', toolName: 'weather', args: {},
-        providerMetadata: { gemini: { thoughtSignature: 'g-sig' } } }] },
+      {
+        role: 'assistant',
+        content: [
+          {
+            type: 'tool-call',
+            toolCallId: 'c9',
+            toolName: 'weather',
+            args: {},
+            providerMetadata: { gemini: { thoughtSignature: 'g-sig' } },
+          },
+        ],
+      },
       { role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c9', toolName: 'weather', result: 'sunny' }] },
     ];
-    lb.handle((_req, res) => sendJson(res, 200, { id: 'c', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] }));
+    lb.handle((_req, res) =>
+      sendJson(res, 200, { id: 'c', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] }),
+    );
     await router('compat').chat({ model: 'm', tools: [weatherTool], messages: history });
     await router('openai').chat({ model: 'm', tools: [weatherTool], messages: history });
-    const calls = lb.requests.map((r) => (r.body as { messages: Array<{ tool_calls?: Array<Record<string, unknown>> }> }).messages[1]!.tool_calls![0]!);
+    const calls = lb.requests.map(
+      (r) => (r.body as { messages: Array<{ tool_calls?: Array<Record<string, unknown>> }> }).messages[1]!.tool_calls![0]!,
+    );
     expect(calls[0]).toMatchObject({ extra_content: { google: { thought_signature: 'g-sig' } } });
     expect(calls[1]).not.toHaveProperty('extra_content');
   });
@@ -319,7 +430,8 @@ describe('5. Google throttling wording is a rate limit', () => {
     lb.handle((_req, res) => {
       calls++;
       if (calls === 1) return fail(res);
-      if (kind === 'gemini') return sendJson(res, 200, { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] });
+      if (kind === 'gemini')
+        return sendJson(res, 200, { candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }] });
       return sendJson(res, 200, { id: 'c', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }] });
     });
     const res = await router(kind, 1).chat({ ...ask, model: 'm' });
@@ -328,8 +440,15 @@ describe('5. Google throttling wording is a rate limit', () => {
   });
 
   it('an account out of credit is still a PermissionError (not retried)', async () => {
-    lb.handle((_req, res) => sendJson(res, 429, { error: { message: 'You exceeded your current quota, please check your plan and billing details.',
-      type: 'insufficient_quota', code: 'insufficient_quota' } }));
+    lb.handle((_req, res) =>
+      sendJson(res, 429, {
+        error: {
+          message: 'You exceeded your current quota, please check your plan and billing details.',
+          type: 'insufficient_quota',
+          code: 'insufficient_quota',
+        },
+      }),
+    );
     const e = attemptError(await rejection(() => router('openai', 2).chat({ ...ask, model: 'm' })));
     expect(e.name).toBe('PermissionError');
     expect(lb.requests).toHaveLength(1);
@@ -338,8 +457,8 @@ describe('5. Google throttling wording is a rate limit', () => {
 
 describe('6. Anthropic streams: one message per stream; negative retry-after-ms', () => {
   it('a second message_start while a message is open is an InvalidResponseError, not a spliced answer', async () => {
-    const start = (id: string) => event({ type: 'message_start', message: { id, model: 'model-x', usage: { input_tokens: 5,
-      output_tokens: 1 } } } as { type: string });
+    const start = (id: string) =>
+      event({ type: 'message_start', message: { id, model: 'model-x', usage: { input_tokens: 5, output_tokens: 1 } } } as { type: string });
     lb.handle((_req, res) =>
       sendPieces(res, 200, SSE, [
         start('msg_a'),
@@ -360,15 +479,23 @@ describe('6. Anthropic streams: one message per stream; negative retry-after-ms'
   });
 
   it.each(['-1000', '-0.5'])('retry-after-ms: %s is no hint (undefined), not 0', async (value) => {
-    lb.handle((_req, res) => sendJson(res, 429, { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }, { 'retry-after-ms': value }));
+    lb.handle((_req, res) =>
+      sendJson(res, 429, { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }, { 'retry-after-ms': value }),
+    );
     const e = attemptError(await rejection(() => router('anthropic').chat({ ...ask, model: 'm' })));
     expect(RateLimitError.isInstance(e)).toBe(true);
     expect((e as RateLimitError).retryAfterMs).toBeUndefined();
   });
 
   it('a negative retry-after-ms falls back to a valid retry-after', async () => {
-    lb.handle((_req, res) => sendJson(res, 429, { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }, { 'retry-after-ms': '-5',
-      'retry-after': '2' }));
+    lb.handle((_req, res) =>
+      sendJson(
+        res,
+        429,
+        { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } },
+        { 'retry-after-ms': '-5', 'retry-after': '2' },
+      ),
+    );
     const e = attemptError(await rejection(() => router('anthropic').chat({ ...ask, model: 'm' })));
     expect((e as RateLimitError).retryAfterMs).toBe(2000);
   });

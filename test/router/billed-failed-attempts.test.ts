@@ -13,10 +13,23 @@ const ev = (name: string, obj: unknown) => `event: ${name}\ndata: ${JSON.stringi
 const messages = [{ role: 'user' as const, content: 'Hi' }];
 
 /** The fallback (DeepSeek) always answers well. */
-const dsCompletion = { id: 'ds-1', model: 'deepseek-chat', choices: [{ index: 0, message: { role: 'assistant', content: 'From DeepSeek' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } };
+const dsCompletion = {
+  id: 'ds-1',
+  model: 'deepseek-chat',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'From DeepSeek' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+};
 const dsStream = [
-  sse({ id: 'ds-1', model: 'deepseek-chat', choices: [{ index: 0, delta: { role: 'assistant', content: 'From DeepSeek' }, finish_reason: null }] }),
-  sse({ id: 'ds-1', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 } }),
+  sse({
+    id: 'ds-1',
+    model: 'deepseek-chat',
+    choices: [{ index: 0, delta: { role: 'assistant', content: 'From DeepSeek' }, finish_reason: null }],
+  }),
+  sse({
+    id: 'ds-1',
+    choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
+  }),
   'data: [DONE]\n\n',
 ];
 
@@ -30,7 +43,17 @@ const openaiCutAfterUsage = [
 
 /** Anthropic: a text block, message_delta with the usage, then the connection is reset before message_stop. */
 const anthropicCutAfterUsage = [
-  ev('message_start', { type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], usage: { input_tokens: 321, output_tokens: 1 } } }),
+  ev('message_start', {
+    type: 'message_start',
+    message: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-haiku-4-5',
+      content: [],
+      usage: { input_tokens: 321, output_tokens: 1 },
+    },
+  }),
   ev('content_block_start', { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
   ev('content_block_delta', { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Bonjour' } }),
   ev('content_block_stop', { type: 'content_block_stop', index: 0 }),
@@ -56,7 +79,10 @@ describe('usage billed on a failed call is recorded as the vendor reported it', 
         ds: deepseek({ apiKey: 'sk-deepseek-test-key-0000', baseURL: `${lb.url}/ds` }),
       },
       models: {
-        main: primary === 'gpt' ? { provider: 'gpt', model: 'gpt-4o-mini', pricing: { input: 1, output: 4 } } : { provider: 'claude', model: 'claude-haiku-4-5', pricing: { input: 1, output: 5 } },
+        main:
+          primary === 'gpt'
+            ? { provider: 'gpt', model: 'gpt-4o-mini', pricing: { input: 1, output: 4 } }
+            : { provider: 'claude', model: 'claude-haiku-4-5', pricing: { input: 1, output: 5 } },
         spare: { provider: 'ds', model: 'deepseek-chat', pricing: { input: 2, output: 8 } },
       },
       routes: [{ when: () => true, use: ['main', 'spare'] }],
@@ -69,21 +95,41 @@ describe('usage billed on a failed call is recorded as the vendor reported it', 
     return { router: r, alerts };
   }
 
-  async function expectBilledAndServed(r: ReturnType<typeof router>, billed: { model: string; input: number; output: number; costMicros: number }) {
+  async function expectBilledAndServed(
+    r: ReturnType<typeof router>,
+    billed: { model: string; input: number; output: number; costMicros: number },
+  ) {
     const records = await r.router.costs.records({});
     const attempt = records.find((x) => x.kind === 'billed-attempt');
     const served = records.find((x) => x.kind === 'request');
     expect(records).toHaveLength(2);
-    expect(attempt).toMatchObject({ model: billed.model, outcome: 'error', estimated: false, tokens: { input: billed.input, output: billed.output }, costMicros: billed.costMicros });
+    expect(attempt).toMatchObject({
+      model: billed.model,
+      outcome: 'error',
+      estimated: false,
+      tokens: { input: billed.input, output: billed.output },
+      costMicros: billed.costMicros,
+    });
     // The fallback's success: 5 in at $2/M, 2 out at $8/M.
-    expect(served).toMatchObject({ model: 'spare', outcome: 'ok', fallbackUsed: true, estimated: false, tokens: { input: 5, output: 2 }, costMicros: 26 });
+    expect(served).toMatchObject({
+      model: 'spare',
+      outcome: 'ok',
+      fallbackUsed: true,
+      estimated: false,
+      tokens: { input: 5, output: 2 },
+      costMicros: 26,
+    });
     expect(attempt!.requestId).toBe(served!.requestId);
     expect(r.alerts).toHaveLength(1);
     expect(r.alerts[0]!.spentMicros).toBe(billed.costMicros + 26);
   }
 
   it('OpenAI stream reset after its usage chunk: a billed attempt with its exact usage, then the fallback', async () => {
-    lb.handle((req, res) => (req.url.startsWith('/v1/') ? sendPieces(res, 200, 'text/event-stream', openaiCutAfterUsage, { cutAfter: 3 }) : sendPieces(res, 200, 'text/event-stream', dsStream)));
+    lb.handle((req, res) =>
+      req.url.startsWith('/v1/')
+        ? sendPieces(res, 200, 'text/event-stream', openaiCutAfterUsage, { cutAfter: 3 })
+        : sendPieces(res, 200, 'text/event-stream', dsStream),
+    );
     const r = router('gpt');
     const response = await r.router.stream({ messages }).collect();
     expect(response.text).toBe('From DeepSeek');
@@ -92,7 +138,11 @@ describe('usage billed on a failed call is recorded as the vendor reported it', 
   });
 
   it('Anthropic stream reset after message_delta: a billed attempt with its exact usage, then the fallback', async () => {
-    lb.handle((req, res) => (req.url.startsWith('/anth/') ? sendPieces(res, 200, 'text/event-stream', anthropicCutAfterUsage, { cutAfter: 5 }) : sendPieces(res, 200, 'text/event-stream', dsStream)));
+    lb.handle((req, res) =>
+      req.url.startsWith('/anth/')
+        ? sendPieces(res, 200, 'text/event-stream', anthropicCutAfterUsage, { cutAfter: 5 })
+        : sendPieces(res, 200, 'text/event-stream', dsStream),
+    );
     const r = router('claude');
     const response = await r.router.stream({ messages }).collect();
     expect(response.text).toBe('From DeepSeek');
@@ -102,7 +152,13 @@ describe('usage billed on a failed call is recorded as the vendor reported it', 
 
   it('chat: a 200 with a usage block and an unreadable body is billed with that usage, then the fallback', async () => {
     lb.handle((req, res) => {
-      if (req.url.startsWith('/v1/')) sendJson(res, 200, { id: 'c1', model: 'gpt-4o-mini', choices: 'not a list', usage: { prompt_tokens: 800, completion_tokens: 100, total_tokens: 900 } });
+      if (req.url.startsWith('/v1/'))
+        sendJson(res, 200, {
+          id: 'c1',
+          model: 'gpt-4o-mini',
+          choices: 'not a list',
+          usage: { prompt_tokens: 800, completion_tokens: 100, total_tokens: 900 },
+        });
       else sendJson(res, 200, dsCompletion);
     });
     const r = router('gpt');
@@ -113,7 +169,14 @@ describe('usage billed on a failed call is recorded as the vendor reported it', 
 
   it('chat (Anthropic): a 200 Message with usage but malformed content is billed with that usage', async () => {
     lb.handle((req, res) => {
-      if (req.url.startsWith('/anth/')) sendJson(res, 200, { id: 'msg_1', type: 'message', role: 'assistant', content: 'oops', usage: { input_tokens: 70, output_tokens: 30 } });
+      if (req.url.startsWith('/anth/'))
+        sendJson(res, 200, {
+          id: 'msg_1',
+          type: 'message',
+          role: 'assistant',
+          content: 'oops',
+          usage: { input_tokens: 70, output_tokens: 30 },
+        });
       else sendJson(res, 200, dsCompletion);
     });
     const r = router('claude');
@@ -135,12 +198,20 @@ describe('usage billed on a failed call is recorded as the vendor reported it', 
     expect(last.partial.usage.estimated).toBeUndefined();
     const records = await r.router.costs.records({});
     expect(records.map((x) => x.kind).sort()).toEqual(['billed-attempt', 'request']);
-    expect(records.find((x) => x.kind === 'billed-attempt')).toMatchObject({ estimated: false, tokens: { input: 1234, output: 567 }, costMicros: 3502 });
+    expect(records.find((x) => x.kind === 'billed-attempt')).toMatchObject({
+      estimated: false,
+      tokens: { input: 1234, output: 567 },
+      costMicros: 3502,
+    });
     expect(r.alerts[0]!.spentMicros).toBe(3502);
   });
 
   it('a failure before the vendor reported usage writes no billed record (nothing is estimated as reported)', async () => {
-    lb.handle((req, res) => (req.url.startsWith('/v1/') ? sendPieces(res, 200, 'text/event-stream', openaiCutAfterUsage, { cutAfter: 1 }) : sendPieces(res, 200, 'text/event-stream', dsStream)));
+    lb.handle((req, res) =>
+      req.url.startsWith('/v1/')
+        ? sendPieces(res, 200, 'text/event-stream', openaiCutAfterUsage, { cutAfter: 1 })
+        : sendPieces(res, 200, 'text/event-stream', dsStream),
+    );
     const r = router('gpt');
     expect((await r.router.stream({ messages }).collect()).text).toBe('From DeepSeek');
     const records = await r.router.costs.records({});

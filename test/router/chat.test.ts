@@ -83,12 +83,22 @@ describe('router.chat() with mock providers', () => {
         { when: (req) => req.tenant === 'globex', use: ['mb'] },
       ],
     });
-    expect((await router.chat({ messages: user('x'), agent: 'compliance' })).route).toMatchObject({ model: 'mb', routeIndex: 0, candidates: ['mb', 'ma'] });
+    expect((await router.chat({ messages: user('x'), agent: 'compliance' })).route).toMatchObject({
+      model: 'mb',
+      routeIndex: 0,
+      candidates: ['mb', 'ma'],
+    });
     expect((await router.chat({ messages: user('x'), tenant: 'globex' })).route).toMatchObject({ model: 'mb', routeIndex: 1 });
     expect((await router.chat({ messages: user('x') })).route).toMatchObject({ model: 'ma', candidates: ['ma', 'mb'] });
     const forced = await router.chat({ messages: user('x'), agent: 'compliance', model: 'ma' });
     expect(forced.route).toMatchObject({ model: 'ma', strategy: 'forced' });
-    expect(router.explain({ messages: user('x'), agent: 'compliance' })).toMatchObject({ candidates: ['mb', 'ma'], strategy: 'fallback', routeIndex: 0, routeName: 'compliance', skipped: [] });
+    expect(router.explain({ messages: user('x'), agent: 'compliance' })).toMatchObject({
+      candidates: ['mb', 'ma'],
+      strategy: 'fallback',
+      routeIndex: 0,
+      routeName: 'compliance',
+      skipped: [],
+    });
   });
 
   it('applies a custom strategy function to order candidates', async () => {
@@ -105,7 +115,10 @@ describe('router.chat() with mock providers', () => {
 
   it('merges model default params under request params', async () => {
     const m = mockProvider();
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x', params: { temperature: 0.2, maxTokens: 100 } } } });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x', params: { temperature: 0.2, maxTokens: 100 } } },
+    });
     await router.chat({ messages: user('x'), params: { maxTokens: 50 } });
     expect(m.calls[0]!.request.params).toEqual({ temperature: 0.2, maxTokens: 50 });
   });

@@ -40,10 +40,12 @@ describe('ConfigError at createRouter()', () => {
 
   it('rejects unknown fields anywhere, by path', () => {
     const issues = issuesOf({ ...ok, retyr: { retries: 1 }, models: { x: { provider: 'm', model: 'x', prcing: {} } } });
-    expect(issues).toEqual(expect.arrayContaining([
-      { path: 'retyr', message: 'unknown field' },
-      { path: 'models.x.prcing', message: 'unknown field' },
-    ]));
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        { path: 'retyr', message: 'unknown field' },
+        { path: 'models.x.prcing', message: 'unknown field' },
+      ]),
+    );
   });
 
   it('rejects a strategy name that does not exist', () => {
@@ -60,7 +62,11 @@ describe('ConfigError at createRouter()', () => {
   it('lists every problem in one error, with a readable message', () => {
     let error: ConfigError | undefined;
     try {
-      createRouter({ providers: { m: mockProvider() }, models: { x: { provider: 'zz', model: '' } }, routes: [{ when: {}, use: [] }] } as never);
+      createRouter({
+        providers: { m: mockProvider() },
+        models: { x: { provider: 'zz', model: '' } },
+        routes: [{ when: {}, use: [] }],
+      } as never);
     } catch (e) {
       error = e as ConfigError;
     }
@@ -107,12 +113,21 @@ describe('ConfigError at createRouter()', () => {
       streamRecovery: { mode: 'buffer' },
     });
     expect(issues.map((i) => i.path).sort()).toEqual(
-      ['circuitBreaker.failureRate.threshold', 'circuitBreaker.failureThreshold', 'rateLimits.m.overflow', 'rateLimits.m.rpm', 'retry.perError.rate-limit', 'streamRecovery'].sort(),
+      [
+        'circuitBreaker.failureRate.threshold',
+        'circuitBreaker.failureThreshold',
+        'rateLimits.m.overflow',
+        'rateLimits.m.rpm',
+        'retry.perError.rate-limit',
+        'streamRecovery',
+      ].sort(),
     );
   });
 
   it('rejects minDelayMs above maxDelayMs', () => {
-    expect(issuesOf({ ...ok, retry: { minDelayMs: 10, maxDelayMs: 5 } })).toEqual([{ path: 'retry.minDelayMs', message: 'must not exceed retry.maxDelayMs' }]);
+    expect(issuesOf({ ...ok, retry: { minDelayMs: 10, maxDelayMs: 5 } })).toEqual([
+      { path: 'retry.minDelayMs', message: 'must not exceed retry.maxDelayMs' },
+    ]);
   });
 
   it('rejects deadlines a timer cannot hold (2^31 ms or more) instead of firing them at once', () => {

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, createRouter, type BudgetAlert, type StreamEvent } from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 
-const ask = (tenant?: string) => ({ messages: [{ role: 'user' as const, content: 'How much is shipping to Lyon?' }], ...(tenant && { tenant }) });
+const ask = (tenant?: string) => ({
+  messages: [{ role: 'user' as const, content: 'How much is shipping to Lyon?' }],
+  ...(tenant && { tenant }),
+});
 
 describe('costs through the router', () => {
   it('property: 10,000 concurrent requests with random failures, fallbacks and tenants; records and summaries agree to the micro-dollar', async () => {
@@ -11,8 +14,16 @@ describe('costs through the router', () => {
       fc.asyncProperty(fc.integer(), async (seed) => {
         const router = createRouter({
           providers: {
-            flaky: mockProvider({ name: 'flaky', failRate: { probability: 0.3, with: 503, seed }, reply: { text: 'ok from flaky', usage: { inputTokens: 1_234, outputTokens: 567 } } }),
-            steady: mockProvider({ name: 'steady', failRate: { probability: 0.1, with: 500, seed: seed + 1 }, reply: { text: 'ok from steady', usage: { inputTokens: 1_000, outputTokens: 333, cachedInputTokens: 200 } } }),
+            flaky: mockProvider({
+              name: 'flaky',
+              failRate: { probability: 0.3, with: 503, seed },
+              reply: { text: 'ok from flaky', usage: { inputTokens: 1_234, outputTokens: 567 } },
+            }),
+            steady: mockProvider({
+              name: 'steady',
+              failRate: { probability: 0.1, with: 500, seed: seed + 1 },
+              reply: { text: 'ok from steady', usage: { inputTokens: 1_000, outputTokens: 333, cachedInputTokens: 200 } },
+            }),
           },
           models: {
             a: { provider: 'flaky', model: 'a', pricing: { input: 0.15, output: 0.6 } },
@@ -28,7 +39,8 @@ describe('costs through the router', () => {
         const failed = outcomes.length - served.length;
         expect(served.some((r) => r.route.fallbackUsed)).toBe(true);
         const overall = await router.costs.summary({});
-        const totalOf = (rows: Array<{ costMicros: number; requests: number }>) => rows.reduce((s, r) => ({ micros: s.micros + r.costMicros, requests: s.requests + r.requests }), { micros: 0, requests: 0 });
+        const totalOf = (rows: Array<{ costMicros: number; requests: number }>) =>
+          rows.reduce((s, r) => ({ micros: s.micros + r.costMicros, requests: s.requests + r.requests }), { micros: 0, requests: 0 });
         const all = totalOf(overall.rows);
         expect(all.micros).toBe(served.reduce((s, r) => s + r.cost.totalMicros, 0));
         expect(all.requests).toBe(10_000);
@@ -48,8 +60,14 @@ describe('costs through the router', () => {
 
   it('attributes the cost of a fallback to the model that served it, and a failed request is recorded too', async () => {
     const router = createRouter({
-      providers: { down: mockProvider({ reply: { fail: 503 } }), up: mockProvider({ reply: { text: 'ok', usage: { inputTokens: 1_000_000, outputTokens: 0 } } }) },
-      models: { first: { provider: 'down', model: 'x', pricing: { input: 10, output: 10 } }, second: { provider: 'up', model: 'y', pricing: { input: 1, output: 1 } } },
+      providers: {
+        down: mockProvider({ reply: { fail: 503 } }),
+        up: mockProvider({ reply: { text: 'ok', usage: { inputTokens: 1_000_000, outputTokens: 0 } } }),
+      },
+      models: {
+        first: { provider: 'down', model: 'x', pricing: { input: 10, output: 10 } },
+        second: { provider: 'up', model: 'y', pricing: { input: 1, output: 1 } },
+      },
       retry: { retries: 0 },
     });
     const res = await router.chat(ask('acme'));
@@ -57,7 +75,11 @@ describe('costs through the router', () => {
     const records = await router.costs.records({});
     expect(records).toHaveLength(1);
     expect(records[0]).toMatchObject({ model: 'second', outcome: 'ok', fallbackUsed: true, attempts: 2 });
-    const allDown = createRouter({ providers: { down: mockProvider({ reply: { fail: 503 } }) }, models: { x: { provider: 'down', model: 'x' } }, retry: { retries: 0 } });
+    const allDown = createRouter({
+      providers: { down: mockProvider({ reply: { fail: 503 } }) },
+      models: { x: { provider: 'down', model: 'x' } },
+      retry: { retries: 0 },
+    });
     await allDown.chat(ask('acme')).catch(() => undefined);
     expect(await allDown.costs.records({})).toMatchObject([{ outcome: 'error', errorCode: 'all-attempts-failed', tenant: 'acme' }]);
   });
@@ -108,7 +130,10 @@ describe('budgets through the router', () => {
   it('downgrade: over budget, requests go to the degradeTo model instead', async () => {
     const router = createRouter({
       providers: { m: mockProvider({ reply: { text: 'ok', usage: { outputTokens: 0 } } }) },
-      models: { premium: { provider: 'm', model: 'p', pricing: { input: 10, output: 10 } }, economy: { provider: 'm', model: 'e', pricing: { input: 0.1, output: 0.1 } } },
+      models: {
+        premium: { provider: 'm', model: 'p', pricing: { input: 10, output: 10 } },
+        economy: { provider: 'm', model: 'e', pricing: { input: 0.1, output: 0.1 } },
+      },
       routes: [{ when: {}, use: ['premium'] }],
       budgets: [{ scope: { tenant: 'acme' }, period: 'month', limitUsd: 2.5, onExceed: 'downgrade', degradeTo: 'economy' }],
     });

@@ -35,12 +35,22 @@ describe('router events', () => {
       ids.add(e.requestId);
     });
     const res = await router.chat({ messages, tenant: 'acme', agent: 'a1' });
-    expect(log).toEqual(['request first,second', 'attempt first false', 'fallback first->second', 'attempt second true', 'response second']);
+    expect(log).toEqual([
+      'request first,second',
+      'attempt first false',
+      'fallback first->second',
+      'attempt second true',
+      'response second',
+    ]);
     expect([...ids]).toEqual([res.id]);
   });
 
   it('emits error with the route when the request fails for good', async () => {
-    const router = createRouter({ providers: { bad: mockProvider({ reply: { fail: 401 } }) }, models: { x: { provider: 'bad', model: 'b' } }, retry: { retries: 0 } });
+    const router = createRouter({
+      providers: { bad: mockProvider({ reply: { fail: 401 } }) },
+      models: { x: { provider: 'bad', model: 'b' } },
+      retry: { retries: 0 },
+    });
     const seen: Array<RouterEvents['error']> = [];
     router.on('error', (e) => seen.push(e));
     await expect(router.chat({ messages, user: 'u1' })).rejects.toThrow();

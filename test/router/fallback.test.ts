@@ -1,5 +1,15 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AbortError, AllAttemptsFailedError, createRouter, InvalidRequestError, NoRouteError, ProviderUnavailableError, RateLimitError, TimeoutError, type RouterOptions } from '../../src/index.js';
+import {
+  AbortError,
+  AllAttemptsFailedError,
+  createRouter,
+  InvalidRequestError,
+  NoRouteError,
+  ProviderUnavailableError,
+  RateLimitError,
+  TimeoutError,
+  type RouterOptions,
+} from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 
 const messages = [{ role: 'user' as const, content: 'hello' }];
@@ -38,7 +48,9 @@ describe('fallback', () => {
   it('does not fall back after a non-retryable invalid request, unless configured to', async () => {
     const primary = mockProvider({ reply: { fail: 400 } });
     const backup = mockProvider({ reply: 'from backup' });
-    const error = await twoModels(primary, backup).chat({ messages }).catch((e: unknown) => e);
+    const error = await twoModels(primary, backup)
+      .chat({ messages })
+      .catch((e: unknown) => e);
     expect(InvalidRequestError.isInstance(error)).toBe(true);
     expect(backup.calls).toHaveLength(0);
     // The failed request keeps its attempts.
@@ -72,7 +84,9 @@ describe('fallback', () => {
     expect(primary.calls).toHaveLength(2);
 
     const slow = mockProvider({ failFirst: { times: 1, with: { error: 'rate-limit', retryAfterMs: 60_000 } } });
-    const res = await twoModels(slow, mockProvider({ reply: 'backup' }), { retry: { retries: 3, maxRetryAfterMs: 10_000 } }).chat({ messages });
+    const res = await twoModels(slow, mockProvider({ reply: 'backup' }), { retry: { retries: 3, maxRetryAfterMs: 10_000 } }).chat({
+      messages,
+    });
     expect(res.text).toBe('backup');
     expect(slow.calls).toHaveLength(1);
   });
@@ -144,7 +158,9 @@ describe('fallback', () => {
     vi.useFakeTimers();
     const primary = mockProvider({ reply: { hang: true } });
     const backup = mockProvider();
-    const pending = twoModels(primary, backup).chat({ messages, timeoutMs: 5_000 }).catch((e: unknown) => e);
+    const pending = twoModels(primary, backup)
+      .chat({ messages, timeoutMs: 5_000 })
+      .catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(5_000);
     const error = await pending;
     expect(error).toBeInstanceOf(TimeoutError);

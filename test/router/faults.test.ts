@@ -4,7 +4,16 @@
  * iterator, and names that only exist on Object.prototype.
  */
 import { describe, expect, it } from 'vitest';
-import { AbortError, AllAttemptsFailedError, createRouter, InvalidRequestError, InvalidResponseError, TimeoutError, type LLMProvider, type StreamEvent } from '../../src/index.js';
+import {
+  AbortError,
+  AllAttemptsFailedError,
+  createRouter,
+  InvalidRequestError,
+  InvalidResponseError,
+  TimeoutError,
+  type LLMProvider,
+  type StreamEvent,
+} from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 import { type ProviderCallOptions, type ProviderStreamPart } from '../../src/provider.js';
 
@@ -61,7 +70,11 @@ describe('the caller’s own deadline', () => {
 });
 
 describe('a started stream with retry.attemptTimeoutMs', () => {
-  const options = (pauseMs: number) => ({ providers: { p: slowStream(pauseMs) }, models: { m: { provider: 'p', model: 'x' } }, retry: { retries: 0, attemptTimeoutMs: 10_000 } });
+  const options = (pauseMs: number) => ({
+    providers: { p: slowStream(pauseMs) },
+    models: { m: { provider: 'p', model: 'x' } },
+    retry: { retries: 0, attemptTimeoutMs: 10_000 },
+  });
 
   it('still obeys the request’s timeoutMs', async () => {
     const router = createRouter(options(3_000));
@@ -101,9 +114,15 @@ describe('malformed provider output', () => {
       let calls = 0;
       const provider: LLMProvider = {
         ...mockProvider(),
-        chat: async () => (++calls === 1 ? (value as never) : { content: [{ type: 'text', text: 'ok' }], finishReason: 'stop', usage, warnings: [] }),
+        chat: async () =>
+          ++calls === 1 ? (value as never) : { content: [{ type: 'text', text: 'ok' }], finishReason: 'stop', usage, warnings: [] },
       };
-      const router = createRouter({ providers: { p: provider }, models: { m: { provider: 'p', model: 'x' } }, rateLimits: { p: { maxConcurrent: 1 } }, retry: { retries: 0 } });
+      const router = createRouter({
+        providers: { p: provider },
+        models: { m: { provider: 'p', model: 'x' } },
+        rateLimits: { p: { maxConcurrent: 1 } },
+        retry: { retries: 0 },
+      });
       const error = await router.chat({ messages }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AllAttemptsFailedError);
       expect((error as AllAttemptsFailedError).lastError).toBeInstanceOf(InvalidResponseError);
@@ -122,7 +141,12 @@ describe('malformed provider output', () => {
         yield { type: 'finish', finishReason: 'stop', usage };
       },
     };
-    const router = createRouter({ providers: { p: provider }, models: { m: { provider: 'p', model: 'x' } }, rateLimits: { p: { maxConcurrent: 1 } }, retry: { retries: 0 } });
+    const router = createRouter({
+      providers: { p: provider },
+      models: { m: { provider: 'p', model: 'x' } },
+      rateLimits: { p: { maxConcurrent: 1 } },
+      retry: { retries: 0 },
+    });
     const outcome = await drain(router.stream({ messages }));
     expect(outcome).toBeInstanceOf(AllAttemptsFailedError);
     expect((outcome as AllAttemptsFailedError).lastError).toBeInstanceOf(InvalidResponseError);
@@ -130,7 +154,12 @@ describe('malformed provider output', () => {
   });
 
   it('a stream iterator dropped after next() without return() releases its slot and writes its record at the deadline', async () => {
-    const router = createRouter({ providers: { p: slowStream(60_000) }, models: { m: { provider: 'p', model: 'x' } }, rateLimits: { p: { maxConcurrent: 1 } }, retry: { retries: 0 } });
+    const router = createRouter({
+      providers: { p: slowStream(60_000) },
+      models: { m: { provider: 'p', model: 'x' } },
+      rateLimits: { p: { maxConcurrent: 1 } },
+      retry: { retries: 0 },
+    });
     const dropped = router.stream({ messages, timeoutMs: 200 })[Symbol.asyncIterator]();
     expect((await dropped.next()).value).toMatchObject({ type: 'start' });
     expect((await dropped.next()).value).toMatchObject({ type: 'text-delta', delta: 'Hel' });

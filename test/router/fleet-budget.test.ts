@@ -26,7 +26,10 @@ afterAll(async () => {
 type Message = { type: string; [k: string]: unknown };
 
 function worker(config: FleetConfig) {
-  const child = fork(workerPath, [JSON.stringify(config)], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(workerPath, [JSON.stringify(config)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   children.add(child);
   const messages: Message[] = [];
   const waiters = new Map<string, (m: Message) => void>();
@@ -52,7 +55,12 @@ function worker(config: FleetConfig) {
   return { child, next, go: () => child.send('go') };
 }
 
-const BACKENDS: Array<{ name: 'redis' | 'sqlite'; available: boolean; config(): Promise<FleetStoreConfig>; open(c: FleetStoreConfig): SharedStore }> = [
+const BACKENDS: Array<{
+  name: 'redis' | 'sqlite';
+  available: boolean;
+  config(): Promise<FleetStoreConfig>;
+  open(c: FleetStoreConfig): SharedStore;
+}> = [
   {
     name: 'redis',
     available: redisAvailable,

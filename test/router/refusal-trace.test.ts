@@ -34,7 +34,7 @@ describe('every request leaves a trace', () => {
     await router.close();
     expect((audit.entries as AuditEntry[]).filter((e) => e.tenant === 'acme')).toHaveLength(1);
     // A smaller maxTokens fits: nothing was left held by the refusal.
-    expect((await router.chat({ ...ask, params: { maxTokens: 10 } }).then((r) => r.route.model))).toBe('gpt');
+    expect(await router.chat({ ...ask, params: { maxTokens: 10 } }).then((r) => r.route.model)).toBe('gpt');
     const [status] = await router.budgets.status({ tenant: 'acme' });
     expect(status).toMatchObject({ budgetId: 'acme-day', period: 'day', heldMicros: 0, limitMicros: 2_000 });
     expect(status!.spentMicros).toBeGreaterThan(0);

@@ -105,25 +105,60 @@ describe('JSON-ish user data that cannot be sent is an InvalidRequestError at it
     ['NaN in a tool result', withResult({ x: Number.NaN }), 'messages[2].content[0].result.x', /finite/],
     ['a Map as tool result', withResult(new Map()), 'messages[2].content[0].result', /not a plain object/],
     ['cyclic tool schema', withSchema(cyclic()), 'tools[0].parameters.self', /cycle/],
-    ['BigInt in a tool schema', withSchema({ type: 'object', properties: { n: { type: 'integer', maximum: 5n } } }), 'tools[0].parameters.properties.n.maximum', /BigInt/],
+    [
+      'BigInt in a tool schema',
+      withSchema({ type: 'object', properties: { n: { type: 'integer', maximum: 5n } } }),
+      'tools[0].parameters.properties.n.maximum',
+      /BigInt/,
+    ],
     ['20,000-deep tool schema', withSchema(deep(20_000)), 'tools[0].parameters', /levels deep/],
-    ['a misspelt type', withSchema({ type: 'object', properties: { q: { type: 'strnig' } } }), 'tools[0].parameters.properties.q.type', /unknown JSON Schema type "strnig"/],
+    [
+      'a misspelt type',
+      withSchema({ type: 'object', properties: { q: { type: 'strnig' } } }),
+      'tools[0].parameters.properties.q.type',
+      /unknown JSON Schema type "strnig"/,
+    ],
     ['a non-object root', withSchema({ type: 'string' }), 'tools[0].parameters.type', /type "object"/],
     ['an array as schema', withSchema([]), 'tools[0].parameters', /JSON Schema object or a zod schema/],
     ['required that is not a list', withSchema({ type: 'object', required: 'q' }), 'tools[0].parameters.required', /expected array/],
-    ['a pattern that does not compile', withSchema({ type: 'object', properties: { q: { type: 'string', pattern: '([a-' } } }), 'tools[0].parameters.properties.q.pattern', /regular expression/],
+    [
+      'a pattern that does not compile',
+      withSchema({ type: 'object', properties: { q: { type: 'string', pattern: '([a-' } } }),
+      'tools[0].parameters.properties.q.pattern',
+      /regular expression/,
+    ],
     ['a zod schema with no JSON Schema form', withSchema(z.object({ n: z.bigint() })), 'tools[0].parameters', /no JSON Schema form/],
-    ['a misspelt type in a response format', { messages: [user], responseFormat: { type: 'json-schema', schema: { type: 'objet' } } }, 'responseFormat.schema.type', /unknown JSON Schema type/],
+    [
+      'a misspelt type in a response format',
+      { messages: [user], responseFormat: { type: 'json-schema', schema: { type: 'objet' } } },
+      'responseFormat.schema.type',
+      /unknown JSON Schema type/,
+    ],
     ['BigInt in providerOptions', { messages: [user], providerOptions: { openai: { seed: 1n } } }, 'providerOptions.openai.seed', /BigInt/],
-    ['cyclic providerOptions', { messages: [user], providerOptions: { gemini: { a: cyclic() } } }, 'providerOptions.gemini.a.self', /cycle/],
+    [
+      'cyclic providerOptions',
+      { messages: [user], providerOptions: { gemini: { a: cyclic() } } },
+      'providerOptions.gemini.a.self',
+      /cycle/,
+    ],
     ['timeoutMs of 2^31 ms', { messages: [user], timeoutMs: 2 ** 31 }, 'timeoutMs', /at most 2147483647/],
   ];
   for (const [what, request, path, message] of bad) {
     it(`${what}: ${path}`, async () => {
       const m2 = mockProvider();
       const r = createRouter({ providers: { m2 }, models: { y: { provider: 'm2', model: 'y' } } });
-      for (const call of [() => r.chat(request as ChatRequest), async () => { for await (const _ of r.stream(request as ChatRequest)) { /* drain */ } }]) {
-        const error = await call().then(() => undefined, (e: unknown) => e);
+      for (const call of [
+        () => r.chat(request as ChatRequest),
+        async () => {
+          for await (const _ of r.stream(request as ChatRequest)) {
+            /* drain */
+          }
+        },
+      ]) {
+        const error = await call().then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(InvalidRequestError.isInstance(error), String(error)).toBe(true);
         expect((error as InvalidRequestError).path?.startsWith(path), (error as InvalidRequestError).path).toBe(true);
         expect((error as InvalidRequestError).message).toMatch(message);
@@ -135,7 +170,10 @@ describe('JSON-ish user data that cannot be sent is an InvalidRequestError at it
   it('a bad request opens no breaker: the same model serves the next good request', async () => {
     const m2 = mockProvider();
     const r = createRouter({ providers: { m2 }, models: { y: { provider: 'm2', model: 'y' } }, circuitBreaker: { failureThreshold: 1 } });
-    for (let i = 0; i < 3; i++) await expect(r.chat({ messages: [user], providerOptions: { m: { x: 1n } } } as unknown as ChatRequest)).rejects.toThrow(InvalidRequestError);
+    for (let i = 0; i < 3; i++)
+      await expect(r.chat({ messages: [user], providerOptions: { m: { x: 1n } } } as unknown as ChatRequest)).rejects.toThrow(
+        InvalidRequestError,
+      );
     expect((await r.chat({ messages: [user] as ChatRequest['messages'] })).route.model).toBe('y');
     expect(r.health().models.y!.state).toBe('closed');
   });
@@ -153,6 +191,9 @@ describe('JSON-ish user data that cannot be sent is an InvalidRequestError at it
       timeoutMs: 2 ** 31 - 1,
     });
     expect(res.text.length).toBeGreaterThan(0);
-    expect(m2.calls[0]!.request.tools?.[1]!.parameters).toMatchObject({ type: 'object', properties: { q: { type: 'string', pattern: '^[a-z]+$' } } });
+    expect(m2.calls[0]!.request.tools?.[1]!.parameters).toMatchObject({
+      type: 'object',
+      properties: { q: { type: 'string', pattern: '^[a-z]+$' } },
+    });
   });
 });

@@ -26,7 +26,7 @@ function routerOn(url: string, budget: 'fail-open' | 'fail-closed') {
   return { router, store, seen };
 }
 
-describe.skipIf(!canRun)('the store\'s outages as router events', () => {
+describe.skipIf(!canRun)("the store's outages as router events", () => {
   it('fail-open: Redis stops, the request is still served (degraded budget hold), and store events say unavailable then degraded', async () => {
     const redis = await spawnRedis();
     servers.push(redis);

@@ -26,7 +26,11 @@ const STORES: Array<[string, () => SharedStore]> = [
 ];
 
 // A ~10,000-token prompt and 1,000 output tokens at $2.5/$10 per M: $0.035 a request.
-const prompt = (tenant: string) => ({ messages: [{ role: 'user' as const, content: 'x'.repeat(40_000) }], tenant, params: { maxTokens: 1_000 } });
+const prompt = (tenant: string) => ({
+  messages: [{ role: 'user' as const, content: 'x'.repeat(40_000) }],
+  tenant,
+  params: { maxTokens: 1_000 },
+});
 
 function budgetRouter(store: SharedStore) {
   const router = createRouter({
@@ -78,7 +82,12 @@ describe('ledger and budgets on an in-process store and on a remote-like one', (
         seen.push(r);
       }
       const records = (await router.costs.records({})).map(({ id: _id, requestId: _r, timestamp: _t, latencyMs: _l, ...rest }) => rest);
-      runs.push({ seen, records, summary: (await router.costs.summary({ by: ['tenant', 'model'] })).rows.map(({ avgLatencyMs: _l, ...row }) => row), alerts: alerts.map((a) => [a.instance, a.threshold, a.reason, a.spentMicros]) });
+      runs.push({
+        seen,
+        records,
+        summary: (await router.costs.summary({ by: ['tenant', 'model'] })).rows.map(({ avgLatencyMs: _l, ...row }) => row),
+        alerts: alerts.map((a) => [a.instance, a.threshold, a.reason, a.spentMicros]),
+      });
     }
     expect(runs[0]!.seen.filter((s) => s === 'blocked').length).toBeGreaterThan(0);
     expect(runs[1]).toEqual(runs[0]);

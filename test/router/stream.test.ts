@@ -12,14 +12,29 @@ async function collect(iterable: AsyncIterable<StreamEvent>): Promise<StreamEven
 
 function single(reply: MockReply | MockReply[], options: Parameters<typeof mockProvider>[0] = {}) {
   const m = mockProvider({ reply, ...options });
-  return { m, router: createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x-1', pricing: { input: 1, output: 2 } } }, retry: { retries: 0 } }) };
+  return {
+    m,
+    router: createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x-1', pricing: { input: 1, output: 2 } } },
+      retry: { retries: 0 },
+    }),
+  };
 }
 
 const scripts: Array<[string, MockReply]> = [
   ['plain text', 'The quick brown fox jumps over the lazy dog.'],
   ['Chinese text', '您好，请问有什么可以帮您？'],
   ['reasoning then text', { reasoning: 'Think first.', text: 'Answer.' }],
-  ['tool calls', { toolCalls: [{ name: 'a', args: { x: 1 } }, { name: 'b', args: { y: 'two' } }] }],
+  [
+    'tool calls',
+    {
+      toolCalls: [
+        { name: 'a', args: { x: 1 } },
+        { name: 'b', args: { y: 'two' } },
+      ],
+    },
+  ],
   ['length cut', { text: 'partial answ', finishReason: 'length' }],
   ['empty text', { text: '' }],
 ];
@@ -131,7 +146,9 @@ describe('router.stream()', () => {
   });
 
   it('has a discriminated event union', () => {
-    expectTypeOf<StreamEvent['type']>().toEqualTypeOf<'start' | 'text-delta' | 'reasoning-delta' | 'tool-call-delta' | 'tool-call' | 'error' | 'finish'>();
+    expectTypeOf<StreamEvent['type']>().toEqualTypeOf<
+      'start' | 'text-delta' | 'reasoning-delta' | 'tool-call-delta' | 'tool-call' | 'error' | 'finish'
+    >();
     expectTypeOf<Extract<StreamEvent, { type: 'finish' }>['route']['fallbackUsed']>().toBeBoolean();
     expectTypeOf<Extract<StreamEvent, { type: 'text-delta' }>>().toHaveProperty('delta').toBeString();
   });

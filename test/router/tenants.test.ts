@@ -1,6 +1,14 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthenticationError, ConfigError, createRouter, openai, type AuditEntry, type LLMProvider, type RouterEvents } from '../../src/index.js';
+import {
+  AuthenticationError,
+  ConfigError,
+  createRouter,
+  openai,
+  type AuditEntry,
+  type LLMProvider,
+  type RouterEvents,
+} from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 import { memorySink, verifyAuditLog } from '../../src/observability/audit/index.js';
 import { sendJson, startLoopback, type Loopback } from '../helpers/loopback.js';
@@ -33,7 +41,11 @@ describe('tenants', () => {
       providers: { gpt: openai({ apiKey: DEFAULT_KEY, baseURL: `${lb.url}/v1` }) },
       models: { mini: { provider: 'gpt', model: 'gpt-4o-mini' }, big: { provider: 'gpt', model: 'gpt-4o' } },
       tenants: {
-        acme: { providers: { gpt: openai({ apiKey: ACME_KEY, baseURL: `${lb.url}/v1` }) }, routes: [{ when: {}, use: ['big'] }], budgets: [{ period: 'day', limitUsd: 100, onExceed: 'block' }] },
+        acme: {
+          providers: { gpt: openai({ apiKey: ACME_KEY, baseURL: `${lb.url}/v1` }) },
+          routes: [{ when: {}, use: ['big'] }],
+          budgets: [{ period: 'day', limitUsd: 100, onExceed: 'block' }],
+        },
         globex: { providers: { gpt: openai({ apiKey: GLOBEX_KEY, baseURL: `${lb.url}/v1` }) }, denyModels: ['big'] },
       },
       audit: { sink: audit },
@@ -76,10 +88,21 @@ describe('tenants', () => {
   }, 60_000);
 
   it('tenants can be added, changed and removed at runtime, validated like createRouter() options', async () => {
-    const router = createRouter({ providers: { m: mockProvider({ reply: 'default' }) }, models: { a: { provider: 'm', model: 'a' }, b: { provider: 'm', model: 'b' } } });
+    const router = createRouter({
+      providers: { m: mockProvider({ reply: 'default' }) },
+      models: { a: { provider: 'm', model: 'a' }, b: { provider: 'm', model: 'b' } },
+    });
     const controls: Array<RouterEvents['control']> = [];
     router.on('control', (e) => controls.push(e));
-    router.tenants.set('initech', { providers: { own: mockProvider({ reply: 'own key' }) }, models: { own: { provider: 'own', model: 'o' } }, routes: [{ when: {}, use: ['own'] }] }, { actor: 'admin' });
+    router.tenants.set(
+      'initech',
+      {
+        providers: { own: mockProvider({ reply: 'own key' }) },
+        models: { own: { provider: 'own', model: 'o' } },
+        routes: [{ when: {}, use: ['own'] }],
+      },
+      { actor: 'admin' },
+    );
     expect((await router.chat({ messages: [{ role: 'user', content: 'hi' }], tenant: 'initech' })).text).toBe('own key');
     expect((await router.chat({ messages: [{ role: 'user', content: 'hi' }], tenant: 'other' })).text).toBe('default');
     expect(router.tenants.list()).toEqual(['initech']);
@@ -99,7 +122,14 @@ describe('tenants', () => {
       }
       throw new Error('no ConfigError');
     };
-    expect(issues(() => createRouter({ ...base, tenants: { acme: { denyModels: ['b'], routes: [{ when: {}, use: ['a', 'b'] }], allowModels: ['a', 'b', 'zz'] } } }))).toEqual([
+    expect(
+      issues(() =>
+        createRouter({
+          ...base,
+          tenants: { acme: { denyModels: ['b'], routes: [{ when: {}, use: ['a', 'b'] }], allowModels: ['a', 'b', 'zz'] } },
+        }),
+      ),
+    ).toEqual([
       'tenants.acme.allowModels[2]: unknown model "zz"',
       'tenants.acme.routes[0].use[1]: names model "b", which this tenant denies (allowModels/denyModels)',
     ]);
@@ -135,22 +165,31 @@ describe('credentials', () => {
     return { provider, used };
   }
 
-  it('after a 401 the resolver\'s new key is used, without restart, and the old key is never retried', async () => {
+  it("after a 401 the resolver's new key is used, without restart, and the old key is never retried", async () => {
     const keys = { current: 'old-key' };
     const { provider, used } = rotatingProvider(keys, new Set(['old-key']));
-    const router = createRouter({ providers: { p: provider, backup: mockProvider({ reply: 'backup' }) }, models: { main: { provider: 'p', model: 'x' }, spare: { provider: 'backup', model: 'y' } } });
+    const router = createRouter({
+      providers: { p: provider, backup: mockProvider({ reply: 'backup' }) },
+      models: { main: { provider: 'p', model: 'x' }, spare: { provider: 'backup', model: 'y' } },
+    });
     // The key was rotated at the vendor; the resolver now returns the new one.
     keys.current = 'new-key';
     const res = await router.chat({ messages: [{ role: 'user', content: 'hi' }] });
     expect(res.text).toBe('ok');
     expect(used).toEqual(['old-key', 'new-key']);
-    expect(res.route.attempts.map((a) => `${a.model}#${a.try}:${a.errorClass ?? 'ok'}`)).toEqual(['main#1:AuthenticationError', 'main#2:ok']);
+    expect(res.route.attempts.map((a) => `${a.model}#${a.try}:${a.errorClass ?? 'ok'}`)).toEqual([
+      'main#1:AuthenticationError',
+      'main#2:ok',
+    ]);
   });
 
   it('a resolver still returning the failing key is not retried: the request falls back', async () => {
     const keys = { current: 'old-key' };
     const { provider, used } = rotatingProvider(keys, new Set(['old-key']));
-    const router = createRouter({ providers: { p: provider, backup: mockProvider({ reply: 'backup' }) }, models: { main: { provider: 'p', model: 'x' }, spare: { provider: 'backup', model: 'y' } } });
+    const router = createRouter({
+      providers: { p: provider, backup: mockProvider({ reply: 'backup' }) },
+      models: { main: { provider: 'p', model: 'x' }, spare: { provider: 'backup', model: 'y' } },
+    });
     const res = await router.chat({ messages: [{ role: 'user', content: 'hi' }] });
     expect(res.text).toBe('backup');
     expect(used).toEqual(['old-key']);
@@ -175,15 +214,35 @@ describe('no key is ever printed', () => {
   it('drives every error path with distinctive keys and finds no key, nor a key-sized prefix, in any output', async () => {
     const KEY = 'sk-proj-LEAKCHECK-zzzzzzzzzzzzzzzzzzzz9999';
     const out: string[] = [];
-    const print = (v: unknown) => out.push(typeof v === 'string' ? v : `${inspect(v, { depth: 8 })}\n${JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`);
+    const print = (v: unknown) =>
+      out.push(
+        typeof v === 'string'
+          ? v
+          : `${inspect(v, { depth: 8 })}\n${JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x))}`,
+      );
     const leaky = await startLoopback((req, res) => {
       const auth = String(req.headers.authorization ?? '');
-      if (req.url.includes('rate')) return sendJson(res, 429, { error: { message: `Rate limit reached for key ${auth}`, type: 'requests' } }, { 'retry-after-ms': '5' });
-      return sendJson(res, 401, { error: { message: `Incorrect API key provided: ${auth.replace('Bearer ', '')}`, type: 'invalid_request_error', code: 'invalid_api_key' } });
+      if (req.url.includes('rate'))
+        return sendJson(
+          res,
+          429,
+          { error: { message: `Rate limit reached for key ${auth}`, type: 'requests' } },
+          { 'retry-after-ms': '5' },
+        );
+      return sendJson(res, 401, {
+        error: {
+          message: `Incorrect API key provided: ${auth.replace('Bearer ', '')}`,
+          type: 'invalid_request_error',
+          code: 'invalid_api_key',
+        },
+      });
     });
     const audit = memorySink();
     const options = {
-      providers: { gpt: openai({ apiKey: KEY, baseURL: `${leaky.url}/v1` }), limited: openai({ apiKey: KEY, baseURL: `${leaky.url}/rate/v1` }) },
+      providers: {
+        gpt: openai({ apiKey: KEY, baseURL: `${leaky.url}/v1` }),
+        limited: openai({ apiKey: KEY, baseURL: `${leaky.url}/rate/v1` }),
+      },
       models: { a: { provider: 'gpt', model: 'gpt-4o-mini' }, b: { provider: 'limited', model: 'gpt-4o-mini' } },
       retry: { retries: 0 },
       audit: { sink: audit, content: 'include' as const },

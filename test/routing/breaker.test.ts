@@ -86,7 +86,10 @@ describe('circuit breaker', () => {
   it('trips on a failure rate over a sliding window with a minimum request count', async () => {
     let n = 0;
     // Every other call fails: never 5 in a row, but a 50% failure rate.
-    const { router } = setup({ reply: () => (n++ % 2 === 0 ? { fail: 503 } : 'ok') }, { failureThreshold: 100, failureRate: { threshold: 0.5, windowMs: 60_000, minRequests: 10 } });
+    const { router } = setup(
+      { reply: () => (n++ % 2 === 0 ? { fail: 503 } : 'ok') },
+      { failureThreshold: 100, failureRate: { threshold: 0.5, windowMs: 60_000, minRequests: 10 } },
+    );
     for (let i = 0; i < 9; i++) await router.chat({ messages });
     expect(router.health().models.a!.state).toBe('closed');
     for (let i = 0; i < 2; i++) await router.chat({ messages });
@@ -117,20 +120,23 @@ describe('circuit breaker', () => {
 
   it('property: an open breaker never lets a call through, whatever the sequence of outcomes', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ outcome: fc.constantFrom('success', 'failure', 'neutral'), advance: fc.nat(50) }), { maxLength: 200 }), (steps) => {
-        let now = 0;
-        const b = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 40, halfOpenProbes: 2 }, undefined, () => now);
-        const inFlight: Array<ReturnType<CircuitBreaker['tryAcquire']>> = [];
-        for (const step of steps) {
-          now += step.advance;
-          const before = { ...b.state };
-          const permit = b.tryAcquire();
-          if (before.state === 'open') expect(permit).toBeUndefined();
-          if (before.state === 'half-open' && before.inFlight >= 2) expect(permit).toBeUndefined();
-          if (permit) inFlight.push(permit);
-          if (inFlight.length > 0 && step.outcome !== 'neutral') b.record(inFlight.shift()!, step.outcome as 'success' | 'failure');
-        }
-      }),
+      fc.property(
+        fc.array(fc.record({ outcome: fc.constantFrom('success', 'failure', 'neutral'), advance: fc.nat(50) }), { maxLength: 200 }),
+        (steps) => {
+          let now = 0;
+          const b = new CircuitBreaker({ failureThreshold: 3, cooldownMs: 40, halfOpenProbes: 2 }, undefined, () => now);
+          const inFlight: Array<ReturnType<CircuitBreaker['tryAcquire']>> = [];
+          for (const step of steps) {
+            now += step.advance;
+            const before = { ...b.state };
+            const permit = b.tryAcquire();
+            if (before.state === 'open') expect(permit).toBeUndefined();
+            if (before.state === 'half-open' && before.inFlight >= 2) expect(permit).toBeUndefined();
+            if (permit) inFlight.push(permit);
+            if (inFlight.length > 0 && step.outcome !== 'neutral') b.record(inFlight.shift()!, step.outcome as 'success' | 'failure');
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -17,13 +17,18 @@ describe('classification on a labelled set', () => {
   });
 
   it('tells Chinese from other languages on every prompt', () => {
-    const wrong = LABELLED.filter(([text, label]) => (classify({ messages: [{ role: 'user', content: text }] }).language.language === 'zh') !== label.startsWith('zh'));
+    const wrong = LABELLED.filter(
+      ([text, label]) => (classify({ messages: [{ role: 'user', content: text }] }).language.language === 'zh') !== label.startsWith('zh'),
+    );
     expect(wrong).toEqual([]);
   });
 
   it('tells Simplified from Traditional Chinese and mixed text (accuracy >= 95%)', () => {
     const zh = LABELLED.filter(([, label]) => label.startsWith('zh'));
-    const misses = zh.filter(([text, label]) => languageLabel(text) !== label && !(label === 'zh-Hant' && text === '好的') && !(label === 'zh-Hans' && text === '好的'));
+    const misses = zh.filter(
+      ([text, label]) =>
+        languageLabel(text) !== label && !(label === 'zh-Hant' && text === '好的') && !(label === 'zh-Hans' && text === '好的'),
+    );
     const accuracy = 1 - misses.length / zh.length;
     expect(accuracy, JSON.stringify(misses.map(([t, l]) => [t.slice(0, 20), l, languageLabel(t)]))).toBeGreaterThanOrEqual(0.95);
   });
@@ -31,7 +36,8 @@ describe('classification on a labelled set', () => {
   it('on the held-out set (never used for tuning): language >= 95%, complexity >= 70%', () => {
     const score = (set: Labelled[]) => ({
       language: set.filter(([t, l]) => languageLabel(t) === l).length / set.length,
-      complexity: set.filter(([t, , c]) => classify({ messages: [{ role: 'user', content: t }] }).complexity.level === c).length / set.length,
+      complexity:
+        set.filter(([t, , c]) => classify({ messages: [{ role: 'user', content: t }] }).complexity.level === c).length / set.length,
     });
     const held = score(HELD_OUT);
     expect(HELD_OUT.length).toBeGreaterThanOrEqual(24);
@@ -44,22 +50,37 @@ describe('classification on a labelled set', () => {
   });
 
   it('estimates complexity with at least 85% accuracy, and never calls a complex prompt simple', () => {
-    const results = LABELLED.map(([text, , label]) => ({ text, label, got: classify({ messages: [{ role: 'user', content: text }] }).complexity }));
+    const results = LABELLED.map(([text, , label]) => ({
+      text,
+      label,
+      got: classify({ messages: [{ role: 'user', content: text }] }).complexity,
+    }));
     const correct = results.filter((r) => r.got.level === r.label).length;
     const accuracy = correct / results.length;
-    const misses = results.filter((r) => r.got.level !== r.label).map((r) => `${r.label}->${r.got.level} [${r.got.reasons.join(', ')}] ${r.text.slice(0, 40)}`);
+    const misses = results
+      .filter((r) => r.got.level !== r.label)
+      .map((r) => `${r.label}->${r.got.level} [${r.got.reasons.join(', ')}] ${r.text.slice(0, 40)}`);
     expect(accuracy, misses.join('\n')).toBeGreaterThanOrEqual(0.85);
     expect(results.filter((r) => r.label === 'complex' && r.got.level === 'simple')).toEqual([]);
   });
 
   it('explains its complexity estimate', () => {
-    const c = classify({ messages: [{ role: 'user', content: 'Explain step by step: ```ts\nconst a = 1;\n```' }], tools: [{ name: 't', parameters: {} }] }).complexity;
+    const c = classify({
+      messages: [{ role: 'user', content: 'Explain step by step: ```ts\nconst a = 1;\n```' }],
+      tools: [{ name: 't', parameters: {} }],
+    }).complexity;
     expect(c.reasons).toEqual(expect.arrayContaining(['code (+2)', 'multi-step cue (+2)', '1 tool(s) offered (+1)']));
   });
 
   it('router.classify() exposes both, for the latest user turn', () => {
     const router = createRouter({ providers: { m: mockProvider() }, models: { x: { provider: 'm', model: 'x' } } });
-    const c = router.classify({ messages: [{ role: 'user', content: 'hello' }, { role: 'assistant', content: 'hi' }, { role: 'user', content: '請問營業時間？' }] });
+    const c = router.classify({
+      messages: [
+        { role: 'user', content: 'hello' },
+        { role: 'assistant', content: 'hi' },
+        { role: 'user', content: '請問營業時間？' },
+      ],
+    });
     expect(c.language).toMatchObject({ language: 'zh', script: 'traditional' });
     expect(c.complexity.level).toBe('simple');
   });

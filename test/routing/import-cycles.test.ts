@@ -10,7 +10,9 @@ const SRC = resolve(import.meta.dirname, '../../src');
 const IMPORT = /(?:import|export)\s+(?:type\s+)?(?:[^'"]*?\sfrom\s+)?['"](\.{1,2}\/[^'"]+)['"]/g;
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Strongly connected components of more than one file (Tarjan). */
@@ -52,7 +54,10 @@ describe('src/', () => {
     const graph = new Map<string, string[]>();
     for (const f of files) {
       const deps = [...readFileSync(f, 'utf8').matchAll(IMPORT)].map((m) => resolve(dirname(f), m[1]!.replace(/\.js$/, '.ts')));
-      graph.set(f, deps.filter((d) => files.includes(d)));
+      graph.set(
+        f,
+        deps.filter((d) => files.includes(d)),
+      );
     }
     expect(cycles(graph)).toEqual([]);
   });

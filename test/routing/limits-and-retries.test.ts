@@ -33,7 +33,11 @@ describe('rate limits', () => {
 
   it('maxConcurrent: 4 never lets a fifth call start (queue mode), counted at the mock', async () => {
     const m = mockProvider({ latencyMs: 20 });
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, rateLimits: { m: { maxConcurrent: 4, overflow: 'queue' } } });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x' } },
+      rateLimits: { m: { maxConcurrent: 4, overflow: 'queue' } },
+    });
     const results = await Promise.all(Array.from({ length: 20 }, () => router.chat({ messages })));
     expect(results).toHaveLength(20);
     expect(m.calls).toHaveLength(20);
@@ -43,7 +47,11 @@ describe('rate limits', () => {
 
   it('a stream holds its slot until it ends', async () => {
     const m = mockProvider({ chunkDelayMs: 2, reply: 'a b c d e f' });
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, rateLimits: { x: { maxConcurrent: 2, overflow: 'queue' } } });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x' } },
+      rateLimits: { x: { maxConcurrent: 2, overflow: 'queue' } },
+    });
     await Promise.all(Array.from({ length: 6 }, () => router.stream({ messages }).collect()));
     expect(m.maxInFlight).toBe(2);
     await router.close();
@@ -62,7 +70,9 @@ describe('rate limits', () => {
     expect(results.filter((r) => r.route.model === 'first').length).toBe(2);
     const overflowed = results.filter((r) => r.route.model === 'second');
     expect(overflowed).toHaveLength(4);
-    expect(overflowed[0]!.route.skipped).toEqual([{ model: 'first', reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' }]);
+    expect(overflowed[0]!.route.skipped).toEqual([
+      { model: 'first', reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' },
+    ]);
     // Overflow is not a failure: no failed attempt was recorded.
     expect(overflowed[0]!.route.attempts.every((x) => x.ok)).toBe(true);
     await router.close();
@@ -70,7 +80,12 @@ describe('rate limits', () => {
 
   it('a full queue is a local RateLimitError from us, not the vendor', async () => {
     const m = mockProvider({ latencyMs: 50 });
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, retry: { retries: 0 }, rateLimits: { m: { maxConcurrent: 1, maxQueue: 2, overflow: 'queue' } } });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x' } },
+      retry: { retries: 0 },
+      rateLimits: { m: { maxConcurrent: 1, maxQueue: 2, overflow: 'queue' } },
+    });
     const outcomes = await Promise.allSettled(Array.from({ length: 6 }, () => router.chat({ messages })));
     const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(outcomes.filter((o) => o.status === 'fulfilled').length).toBe(3);
@@ -122,7 +137,11 @@ describe('rate limits', () => {
     vi.useFakeTimers();
     const a = mockProvider({ name: 'a', failFirst: { times: 1, with: { error: 'rate-limit', retryAfterMs: 5_000 } } });
     const b = mockProvider({ name: 'b' });
-    const router = createRouter({ providers: { a, b }, models: { first: { provider: 'a', model: 'a' }, second: { provider: 'b', model: 'b' } }, retry: { retries: 0 } });
+    const router = createRouter({
+      providers: { a, b },
+      models: { first: { provider: 'a', model: 'a' }, second: { provider: 'b', model: 'b' } },
+      retry: { retries: 0 },
+    });
     expect((await router.chat({ messages })).route.model).toBe('second');
     const cooled = await router.chat({ messages });
     expect(cooled.route.model).toBe('second');
@@ -138,22 +157,32 @@ describe('retries per error class and deadlines', () => {
     const limited = mockProvider({ reply: { fail: 'rate-limit' } });
     const broken = mockProvider({ reply: { fail: 500 } });
     const opts = { retry: { retries: 0, perError: { 'rate-limit': 3, 'provider-unavailable': 1 }, minDelayMs: 0, jitter: false } } as const;
-    await createRouter({ providers: { m: limited }, models: { x: { provider: 'm', model: 'x' } }, ...opts }).chat({ messages }).catch(() => undefined);
-    await createRouter({ providers: { m: broken }, models: { x: { provider: 'm', model: 'x' } }, ...opts }).chat({ messages }).catch(() => undefined);
+    await createRouter({ providers: { m: limited }, models: { x: { provider: 'm', model: 'x' } }, ...opts })
+      .chat({ messages })
+      .catch(() => undefined);
+    await createRouter({ providers: { m: broken }, models: { x: { provider: 'm', model: 'x' } }, ...opts })
+      .chat({ messages })
+      .catch(() => undefined);
     expect(limited.calls).toHaveLength(4);
     expect(broken.calls).toHaveLength(2);
   });
 
   it('never retries a non-retryable error', async () => {
     const m = mockProvider({ reply: { fail: 401 } });
-    await createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, retry: { retries: 5, minDelayMs: 0 } }).chat({ messages }).catch(() => undefined);
+    await createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, retry: { retries: 5, minDelayMs: 0 } })
+      .chat({ messages })
+      .catch(() => undefined);
     expect(m.calls).toHaveLength(1);
   });
 
   it('a per-attempt deadline turns a hung try into a retryable TimeoutError, within the request deadline', async () => {
     vi.useFakeTimers();
     const m = mockProvider({ reply: [{ hang: true }, 'second try'] });
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, retry: { retries: 1, attemptTimeoutMs: 1_000, minDelayMs: 0, jitter: false } });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x' } },
+      retry: { retries: 1, attemptTimeoutMs: 1_000, minDelayMs: 0, jitter: false },
+    });
     const pending = router.chat({ messages, timeoutMs: 10_000 });
     await vi.advanceTimersByTimeAsync(1_000);
     const res = await pending;
@@ -162,11 +191,16 @@ describe('retries per error class and deadlines', () => {
     expect(res.route.attempts[0]!.error!.message).toContain('timed out after 1000 ms');
   });
 
-  it('the jitter draws from the router\'s `random` option (exponential waits, reproducible)', async () => {
+  it("the jitter draws from the router's `random` option (exponential waits, reproducible)", async () => {
     vi.useFakeTimers();
     const m = mockProvider({ reply: [{ fail: 503 }, { fail: 503 }, 'third try'] });
     // random() = 0.5: the jitter factor is 1.5, so the waits are 1,500 then 3,000 ms.
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, retry: { retries: 2, minDelayMs: 1_000, factor: 2 }, random: () => 0.5 });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x' } },
+      retry: { retries: 2, minDelayMs: 1_000, factor: 2 },
+      random: () => 0.5,
+    });
     const pending = router.chat({ messages });
     await vi.advanceTimersByTimeAsync(1_499);
     expect(m.calls).toHaveLength(1);
@@ -181,7 +215,11 @@ describe('retries per error class and deadlines', () => {
   it('jittered exponential backoff waits between tries (fake timers), and abort ends the wait at once', async () => {
     vi.useFakeTimers();
     const m = mockProvider({ reply: { fail: 503 } });
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, retry: { retries: 3, minDelayMs: 1_000, factor: 2, jitter: false } });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x' } },
+      retry: { retries: 3, minDelayMs: 1_000, factor: 2, jitter: false },
+    });
     const controller = new AbortController();
     const pending = router.chat({ messages, signal: controller.signal }).catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(999);

@@ -14,7 +14,11 @@ describe('rate limits: requests that wait', () => {
   it('rpm in queue mode: the excess waits for the next minute, first in first out', async () => {
     vi.useFakeTimers();
     const m = mockProvider();
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, rateLimits: { m: { rpm: 2, overflow: 'queue' } } });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x' } },
+      rateLimits: { m: { rpm: 2, overflow: 'queue' } },
+    });
     const done: number[] = [];
     const all = Array.from({ length: 5 }, (_, i) => router.chat(ask(i)).then(() => done.push(i)));
     await vi.advanceTimersByTimeAsync(0);
@@ -35,7 +39,11 @@ describe('rate limits: requests that wait', () => {
   it('tpm in queue mode: a request waits until the minute refills the tokens it needs', async () => {
     vi.useFakeTimers();
     const m = mockProvider({ reply: { text: 'ok', usage: { inputTokens: 900, outputTokens: 100 } } });
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, rateLimits: { x: { tpm: 1_500, overflow: 'queue' } } });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x' } },
+      rateLimits: { x: { tpm: 1_500, overflow: 'queue' } },
+    });
     const big = { messages: [{ role: 'user' as const, content: 'x'.repeat(4_000) }] }; // ~1,000 estimated tokens
     await router.chat(big); // reserves ~1,000, settles at the 1,000 reported
     let second = false;
@@ -53,7 +61,12 @@ describe('rate limits: requests that wait', () => {
 
   it('an aborted waiting request leaves the line with an AbortError and the next one is served', async () => {
     const m = mockProvider({ latencyMs: 30 });
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, retry: { retries: 0 }, rateLimits: { m: { maxConcurrent: 1, overflow: 'queue' } } });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x' } },
+      retry: { retries: 0 },
+      rateLimits: { m: { maxConcurrent: 1, overflow: 'queue' } },
+    });
     const controller = new AbortController();
     const first = router.chat(ask(0));
     const aborted = router.chat({ ...ask(1), signal: controller.signal });
@@ -69,7 +82,12 @@ describe('rate limits: requests that wait', () => {
 
   it('close() rejects the requests still waiting with a local RateLimitError; nothing is left hanging', async () => {
     const m = mockProvider({ latencyMs: 30 });
-    const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, retry: { retries: 0 }, rateLimits: { m: { maxConcurrent: 1, overflow: 'queue' } } });
+    const router = createRouter({
+      providers: { m },
+      models: { x: { provider: 'm', model: 'x' } },
+      retry: { retries: 0 },
+      rateLimits: { m: { maxConcurrent: 1, overflow: 'queue' } },
+    });
     const running = router.chat(ask(0));
     const waiting = router.chat(ask(1)).catch((e: unknown) => e);
     await new Promise((r) => setTimeout(r, 5));
@@ -86,7 +104,11 @@ describe('rate limits: requests that wait', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 24 }), async (maxConcurrent, n) => {
         const m = mockProvider({ latencyMs: { min: 0, max: 4 } });
-        const router = createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'x' } }, rateLimits: { x: { maxConcurrent, overflow: 'queue' } } });
+        const router = createRouter({
+          providers: { m },
+          models: { x: { provider: 'm', model: 'x' } },
+          rateLimits: { x: { maxConcurrent, overflow: 'queue' } },
+        });
         const results = await Promise.all(Array.from({ length: n }, (_, k) => router.chat(ask(k))));
         expect(results).toHaveLength(n);
         expect(m.maxInFlight).toBeLessThanOrEqual(maxConcurrent);

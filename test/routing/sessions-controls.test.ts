@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AllAttemptsFailedError, createRouter, InvalidRequestError, NoRouteError, type RouterEvents, type StreamEvent } from '../../src/index.js';
+import {
+  AllAttemptsFailedError,
+  createRouter,
+  InvalidRequestError,
+  NoRouteError,
+  type RouterEvents,
+  type StreamEvent,
+} from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 
 const messages = [{ role: 'user' as const, content: 'hi' }];
@@ -96,7 +103,12 @@ describe('degradation and emergency controls', () => {
     router.enable('a');
     router.enable('mb');
     expect((await router.chat({ messages })).route.model).toBe('ma');
-    expect(controls.map((c) => `${c.action}:${c.target}:${c.actor ?? '-'}`)).toEqual(['disable:a:ops', 'disable:mb:-', 'enable:a:-', 'enable:mb:-']);
+    expect(controls.map((c) => `${c.action}:${c.target}:${c.actor ?? '-'}`)).toEqual([
+      'disable:a:ops',
+      'disable:mb:-',
+      'enable:a:-',
+      'enable:mb:-',
+    ]);
     expect(a.calls).toHaveLength(1);
     // @ts-expect-error -- an unknown name is a compile error too; at runtime it throws.
     expect(() => router.disable('nope')).toThrow(InvalidRequestError);
@@ -137,7 +149,11 @@ describe('stream recovery', () => {
 
   it("without a buffer ('error', the default) the same failure is visible: error event, then a typed throw", async () => {
     const flaky = mockProvider({ reply: { text: 'one two three four five six', cutAfterChunks: 2 } });
-    const router = createRouter({ providers: { flaky, solid: mockProvider() }, models: { f: { provider: 'flaky', model: 'f' }, s: { provider: 'solid', model: 's' } }, retry: { retries: 0 } });
+    const router = createRouter({
+      providers: { flaky, solid: mockProvider() },
+      models: { f: { provider: 'flaky', model: 'f' }, s: { provider: 'solid', model: 's' } },
+      retry: { retries: 0 },
+    });
     const types: string[] = [];
     await expect(
       (async () => {
@@ -174,7 +190,13 @@ describe('route trace', () => {
             else expect(route.attempts.at(-1)!.error).toBe(outcome.error);
           }
           // Every model tried appears in order of the candidates.
-          const tried = [...new Set((outcome.ok ? outcome.res.route : (outcome.error as { route: { attempts: Array<{ model: string }> } }).route).attempts.map((a) => a.model))];
+          const tried = [
+            ...new Set(
+              (outcome.ok ? outcome.res.route : (outcome.error as { route: { attempts: Array<{ model: string }> } }).route).attempts.map(
+                (a) => a.model,
+              ),
+            ),
+          ];
           expect(tried).toEqual(Object.keys(models).slice(0, tried.length));
         },
       ),

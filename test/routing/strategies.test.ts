@@ -5,7 +5,15 @@ import { mockProvider } from '../../src/testing.js';
 import { seededRandom } from '../../src/providers/mock/random.js';
 
 const text = (content: string) => [{ role: 'user' as const, content }];
-const withImage = [{ role: 'user' as const, content: [{ type: 'text' as const, text: 'what is this?' }, { type: 'image' as const, url: 'https://example.com/a.png' }] }];
+const withImage = [
+  {
+    role: 'user' as const,
+    content: [
+      { type: 'text' as const, text: 'what is this?' },
+      { type: 'image' as const, url: 'https://example.com/a.png' },
+    ],
+  },
+];
 
 function routerWith(models: Record<string, Omit<ModelConfig, 'provider' | 'model'>>, extra: Partial<RouterOptions> = {}) {
   const m = mockProvider();
@@ -110,7 +118,8 @@ describe('load-balance strategy', () => {
           }
           return p;
         };
-        const permutations = (rest: number[]): number[][] => (rest.length === 0 ? [[]] : rest.flatMap((x) => permutations(rest.filter((y) => y !== x)).map((p) => [x, ...p])));
+        const permutations = (rest: number[]): number[][] =>
+          rest.length === 0 ? [[]] : rest.flatMap((x) => permutations(rest.filter((y) => y !== x)).map((p) => [x, ...p]));
         const all = permutations(weights.map((_, i) => i));
         expect([...seen.values()].reduce((a, b) => a + b, 0)).toBe(n);
         for (const order of all) {
@@ -148,7 +157,12 @@ describe('load-balance strategy', () => {
     const up = mockProvider({ name: 'up' });
     const router = createRouter({
       providers: { down, up },
-      models: { a1: { provider: 'down', model: 'a1' }, a2: { provider: 'up', model: 'a2' }, b1: { provider: 'up', model: 'b1' }, b2: { provider: 'up', model: 'b2' } },
+      models: {
+        a1: { provider: 'down', model: 'a1' },
+        a2: { provider: 'up', model: 'a2' },
+        b1: { provider: 'up', model: 'b1' },
+        b2: { provider: 'up', model: 'b2' },
+      },
       groups: {
         chainA: { use: ['a1', 'a2'], strategy: 'fallback', weight: 3 },
         chainB: { use: ['b1', 'b2'], strategy: 'fallback', weight: 1 },
@@ -204,7 +218,11 @@ describe('routes on classification', () => {
     expect(router.explain({ messages: text('我的订单到哪里了？') }).candidates).toEqual(['ds']);
     expect(router.explain({ messages: text('我的訂單到哪裡了？') }).candidates).toEqual(['claude']);
     expect(router.explain({ messages: text('I love it'), task: 'sentiment' }).candidates).toEqual(['gemini']);
-    expect(router.explain({ messages: text('Analyze our churn, compare the cohorts, then design an experiment. What sample size? What risks? What cost?') }).candidates).toEqual(['big']);
+    expect(
+      router.explain({
+        messages: text('Analyze our churn, compare the cohorts, then design an experiment. What sample size? What risks? What cost?'),
+      }).candidates,
+    ).toEqual(['big']);
     expect(router.explain({ messages: text('hi') }).candidates).toEqual(['mini']);
   });
 });

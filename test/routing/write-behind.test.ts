@@ -35,7 +35,11 @@ function watchedStore(): { store: SharedStore; appended: () => number } {
 describe('ledger write-behind, through the router', () => {
   it('writes records after the response, together, and a report sees every one at once', async () => {
     const { store, appended } = watchedStore();
-    const router = createRouter({ providers: { p: mockProvider({ name: 'p' }) }, models: { m: { provider: 'p', model: 'x', pricing: { input: 1, output: 2 } } }, store });
+    const router = createRouter({
+      providers: { p: mockProvider({ name: 'p' }) },
+      models: { m: { provider: 'p', model: 'x', pricing: { input: 1, output: 2 } } },
+      store,
+    });
     for (let i = 0; i < 5; i++) await router.chat({ messages: [{ role: 'user', content: `第${i}个问题` }], tenant: 'acme' });
     // Five responses returned, none written yet: they wait for the batch (at most WRITE_BEHIND_MS).
     expect(appended()).toBe(0);
@@ -63,14 +67,24 @@ describe('WriteBehind', () => {
   it('writes every item once, in order, whatever the mix of pushes, flushes and slow writes (property)', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.oneof(fc.record({ push: fc.integer({ min: 1, max: 40 }) }), fc.constant({ flush: true as const }), fc.record({ wait: fc.integer({ min: 0, max: 3 }) })), { maxLength: 30 }),
+        fc.array(
+          fc.oneof(
+            fc.record({ push: fc.integer({ min: 1, max: 40 }) }),
+            fc.constant({ flush: true as const }),
+            fc.record({ wait: fc.integer({ min: 0, max: 3 }) }),
+          ),
+          { maxLength: 30 },
+        ),
         fc.boolean(),
         async (steps, slow) => {
           const written: number[] = [];
-          const q = new WriteBehind<number>(async (n) => {
-            if (slow && n % 3 === 0) await new Promise((r) => setImmediate(r));
-            written.push(n);
-          }, () => undefined);
+          const q = new WriteBehind<number>(
+            async (n) => {
+              if (slow && n % 3 === 0) await new Promise((r) => setImmediate(r));
+              written.push(n);
+            },
+            () => undefined,
+          );
           let next = 0;
           for (const s of steps) {
             if ('push' in s) for (let i = 0; i < s.push; i++) q.push(next++);
@@ -93,10 +107,13 @@ describe('WriteBehind', () => {
     vi.useFakeTimers();
     const written: number[] = [];
     const failed: number[] = [];
-    const q = new WriteBehind<number>(async (n) => {
-      if (n === 1) throw new Error('store down');
-      written.push(n);
-    }, (_e, n) => failed.push(n));
+    const q = new WriteBehind<number>(
+      async (n) => {
+        if (n === 1) throw new Error('store down');
+        written.push(n);
+      },
+      (_e, n) => failed.push(n),
+    );
     for (let i = 0; i < WRITE_BEHIND_MAX - 1; i++) q.push(i);
     await Promise.resolve();
     expect(written).toEqual([]);

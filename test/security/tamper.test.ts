@@ -52,7 +52,7 @@ describe('openSecrets detects tampering, naming the field', () => {
     let checked = 0;
     SECRET_SEGMENTS.forEach((segments, f) => {
       for (const part of PARTS) {
-        const bytes = Buffer.from((getAt(sealed, [...segments, part]) as string), 'base64');
+        const bytes = Buffer.from(getAt(sealed, [...segments, part]) as string, 'base64');
         for (let i = 0; i < bytes.length; i++) {
           for (const bit of [0x01, 0x80]) {
             const copy = structuredClone(sealed);

@@ -32,14 +32,24 @@ describe('what cannot be sealed is refused with its path', () => {
       big: 1n,
       cyclic,
     });
-    expect(error.sealIssues.map((i) => i.path)).toEqual(['providers.mock', 'hooks.onFallback', 'when', 'tenants.acme.token', 'big', 'cyclic.self']);
+    expect(error.sealIssues.map((i) => i.path)).toEqual([
+      'providers.mock',
+      'hooks.onFallback',
+      'when',
+      'tenants.acme.token',
+      'big',
+      'cyclic.self',
+    ]);
     expect(error.sealIssues[0]?.message).toMatch(/provider instance/);
   });
 
   it('a credential field holding plain text when opening: refused unless allowPlaintext', () => {
     const sealed = { ...sealSecrets({ a: { apiKey: 'sealed-key-0123456789' } }, key), b: { apiKey: 'plain-key-0123456789' } };
     expect(() => openSecrets(sealed, key)).toThrow(/b\.apiKey.*plain value/);
-    expect(openSecrets(sealed, key, { allowPlaintext: true })).toEqual({ a: { apiKey: 'sealed-key-0123456789' }, b: { apiKey: 'plain-key-0123456789' } });
+    expect(openSecrets(sealed, key, { allowPlaintext: true })).toEqual({
+      a: { apiKey: 'sealed-key-0123456789' },
+      b: { apiKey: 'plain-key-0123456789' },
+    });
   });
 
   it('null and undefined credentials stay as they are', () => {

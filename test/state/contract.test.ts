@@ -30,7 +30,10 @@ for (const kit of KITS) {
     it('counters: exact under concurrent increments (property), integers only, all or nothing, TTL', async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.record({ a: fc.integer({ min: -1e9, max: 1e9 }), b: fc.integer({ min: 0, max: 1e6 }) }), { minLength: 1, maxLength: 30 }),
+          fc.array(fc.record({ a: fc.integer({ min: -1e9, max: 1e9 }), b: fc.integer({ min: 0, max: 1e6 }) }), {
+            minLength: 1,
+            maxLength: 30,
+          }),
           async (deltas) => {
             const s = await fresh();
             await Promise.all(deltas.map((d) => s.increment('k', d)));
@@ -88,7 +91,11 @@ for (const kit of KITS) {
       expect(await s.settleHold(a.hold, [250, 250])).toEqual({ status: 'settled', expired: false, spent: [250, 250] });
       expect(await s.settleHold(a.hold, [250, 250])).toEqual({ status: 'duplicate', state: 'settled' });
       expect(await s.releaseHold(a.hold)).toEqual({ status: 'duplicate', state: 'settled' });
-      expect(await s.reserveHold({ id: 'r1', owner: 'p1', leaseMs: 60_000, items: items(1) })).toEqual({ ok: false, reason: 'finished', state: 'settled' });
+      expect(await s.reserveHold({ id: 'r1', owner: 'p1', leaseMs: 60_000, items: items(1) })).toEqual({
+        ok: false,
+        reason: 'finished',
+        state: 'settled',
+      });
       expect(await s.budgetUsage(['tenant:acme:day', 'global:day', 'unknown'])).toEqual([
         { key: 'tenant:acme:day', spent: 250, held: 0, holds: 0 },
         { key: 'global:day', spent: 250, held: 0, holds: 0 },
@@ -108,7 +115,11 @@ for (const kit of KITS) {
       const short = await s.reserveHold({ id: 'dies', owner: 'p-dead', leaseMs: 1_000, items: [item] });
       const kept = await s.reserveHold({ id: 'lives', owner: 'p', leaseMs: 3_000, items: [{ key: 'k2', amount: 50, limit: 100 }] });
       if (!short.ok || !kept.ok) throw new Error('reservations failed');
-      expect(await s.reserveHold({ id: 'next', owner: 'p', leaseMs: 60_000, items: [item] })).toMatchObject({ ok: false, reason: 'limit', held: 100 });
+      expect(await s.reserveHold({ id: 'next', owner: 'p', leaseMs: 60_000, items: [item] })).toMatchObject({
+        ok: false,
+        reason: 'limit',
+        held: 100,
+      });
       expect(await s.renewHold(kept.hold, 60_000)).toBe(true);
       expect(await waitFor(async () => (await s.budgetUsage(['k']))[0]!.held === 0)).toBe(true);
       expect((await s.budgetUsage(['k2']))[0]).toMatchObject({ held: 50, holds: 1 });
@@ -123,7 +134,12 @@ for (const kit of KITS) {
 
     it('a budget key with a TTL (a period) expires with its holds', async () => {
       const s = await fresh();
-      const r = await s.reserveHold({ id: 'p1', owner: 'p', leaseMs: 60_000, items: [{ key: 'day:1', amount: 10, limit: 10, ttlMs: 1_000 }] });
+      const r = await s.reserveHold({
+        id: 'p1',
+        owner: 'p',
+        leaseMs: 60_000,
+        items: [{ key: 'day:1', amount: 10, limit: 10, ttlMs: 1_000 }],
+      });
       if (!r.ok) throw new Error('refused');
       await s.settleHold(r.hold, [10]);
       expect((await s.budgetUsage(['day:1']))[0]).toMatchObject({ spent: 10 });
@@ -143,12 +159,20 @@ for (const kit of KITS) {
           const charged: Record<string, number> = { t1: 0, t2: 0, g: 0 };
           await Promise.all(
             ops.map(async (o, i) => {
-              const r = await s.reserveHold({ id: `h${i}`, owner: 'p', leaseMs: 60_000, items: o.keys.map((key) => ({ key, amount: o.amount, limit })) });
+              const r = await s.reserveHold({
+                id: `h${i}`,
+                owner: 'p',
+                leaseMs: 60_000,
+                items: o.keys.map((key) => ({ key, amount: o.amount, limit })),
+              });
               if (!r.ok) return;
               for (const v of r.values) expect(v).toBeLessThanOrEqual(limit);
               if (o.used < 0) return void (await s.releaseHold(r.hold));
               const cost = Math.floor((o.amount * o.used) / 100);
-              const settled = await s.settleHold(r.hold, r.hold.keys.map(() => cost));
+              const settled = await s.settleHold(
+                r.hold,
+                r.hold.keys.map(() => cost),
+              );
               expect(settled.status).toBe('settled');
               for (const key of o.keys) charged[key]! += cost;
             }),
@@ -166,28 +190,52 @@ for (const kit of KITS) {
 
     it('rate windows: at most `limit` per window across callers; weights count; the window slides', async () => {
       const s = await fresh();
-      const results = await Promise.all(Array.from({ length: 25 }, (_, i) => s.admitRate({ key: 'gpt:rpm', id: `c${i}`, limit: 10, windowMs: 2_000 })));
+      const results = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => s.admitRate({ key: 'gpt:rpm', id: `c${i}`, limit: 10, windowMs: 2_000 })),
+      );
       expect(results.filter((r) => r.ok)).toHaveLength(10);
       const refused = results.find((r) => !r.ok);
       expect(refused).toMatchObject({ ok: false, used: 10, limit: 10 });
       if (refused && !refused.ok) expect(refused.retryAfterMs).toBeGreaterThan(0);
-      expect(await waitFor(async () => (await s.admitRate({ key: 'gpt:rpm', id: `late-${Date.now()}`, limit: 10, windowMs: 2_000 })).ok)).toBe(true);
-      expect(await s.admitRate({ key: 'tpm', id: 'a', limit: 1_000, windowMs: 60_000, weight: 700 })).toEqual({ ok: true, used: 700, limit: 1_000 });
-      expect(await s.admitRate({ key: 'tpm', id: 'b', limit: 1_000, windowMs: 60_000, weight: 400 })).toMatchObject({ ok: false, used: 700 });
-      expect(await s.admitRate({ key: 'tpm', id: 'c', limit: 1_000, windowMs: 60_000, weight: 300 })).toEqual({ ok: true, used: 1_000, limit: 1_000 });
+      expect(
+        await waitFor(async () => (await s.admitRate({ key: 'gpt:rpm', id: `late-${Date.now()}`, limit: 10, windowMs: 2_000 })).ok),
+      ).toBe(true);
+      expect(await s.admitRate({ key: 'tpm', id: 'a', limit: 1_000, windowMs: 60_000, weight: 700 })).toEqual({
+        ok: true,
+        used: 700,
+        limit: 1_000,
+      });
+      expect(await s.admitRate({ key: 'tpm', id: 'b', limit: 1_000, windowMs: 60_000, weight: 400 })).toMatchObject({
+        ok: false,
+        used: 700,
+      });
+      expect(await s.admitRate({ key: 'tpm', id: 'c', limit: 1_000, windowMs: 60_000, weight: 300 })).toEqual({
+        ok: true,
+        used: 1_000,
+        limit: 1_000,
+      });
     });
 
     it('property: concurrent admissions never pass a rate or slot limit, and fill it exactly', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 5 }), async (limit, calls, weight) => {
-          const s = await fresh();
-          const rates = await Promise.all(Array.from({ length: calls }, (_, i) => s.admitRate({ key: 'w', id: `r${i}`, limit, windowMs: 60_000, weight })));
-          const admitted = rates.filter((r) => r.ok).length;
-          expect(admitted).toBe(Math.min(calls, Math.floor(limit / weight)));
-          for (const r of rates) expect(r.used).toBeLessThanOrEqual(limit);
-          const slots = await Promise.all(Array.from({ length: calls }, (_, i) => s.acquireSlot({ key: 's', id: `s${i}`, limit, leaseMs: 60_000 })));
-          expect(slots.filter((r) => r.ok).length).toBe(Math.min(calls, limit));
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 0, max: 30 }),
+          fc.integer({ min: 1, max: 60 }),
+          fc.integer({ min: 1, max: 5 }),
+          async (limit, calls, weight) => {
+            const s = await fresh();
+            const rates = await Promise.all(
+              Array.from({ length: calls }, (_, i) => s.admitRate({ key: 'w', id: `r${i}`, limit, windowMs: 60_000, weight })),
+            );
+            const admitted = rates.filter((r) => r.ok).length;
+            expect(admitted).toBe(Math.min(calls, Math.floor(limit / weight)));
+            for (const r of rates) expect(r.used).toBeLessThanOrEqual(limit);
+            const slots = await Promise.all(
+              Array.from({ length: calls }, (_, i) => s.acquireSlot({ key: 's', id: `s${i}`, limit, leaseMs: 60_000 })),
+            );
+            expect(slots.filter((r) => r.ok).length).toBe(Math.min(calls, limit));
+          },
+        ),
         { numRuns: kit.runs },
       );
     }, 120_000);
@@ -195,7 +243,9 @@ for (const kit of KITS) {
     it('concurrency slots: limited, renewable by id, given back, freed when the lease ends', async () => {
       const s = await fresh();
       expect(await s.acquireSlot({ key: 'gpt', id: 'keep', limit: 4, leaseMs: 60_000 })).toMatchObject({ ok: true, inUse: 1 });
-      const results = await Promise.all(Array.from({ length: 5 }, (_, i) => s.acquireSlot({ key: 'gpt', id: `s${i}`, limit: 4, leaseMs: 1_000 })));
+      const results = await Promise.all(
+        Array.from({ length: 5 }, (_, i) => s.acquireSlot({ key: 'gpt', id: `s${i}`, limit: 4, leaseMs: 1_000 })),
+      );
       expect(results.filter((r) => r.ok)).toHaveLength(3);
       // Taking a slot again with the same id renews it, it does not take a second one.
       expect(await s.acquireSlot({ key: 'gpt', id: 'keep', limit: 4, leaseMs: 60_000 })).toMatchObject({ ok: true, inUse: 4 });
@@ -213,7 +263,10 @@ for (const kit of KITS) {
       const seen: StoreChange[] = [];
       const stop = await s.subscribe('controls', (c) => seen.push(c));
       expect(await s.getVersioned('ctl')).toBeUndefined();
-      const wins = await Promise.all([s.compareAndSet('ctl', 0, 'a', { notify: 'controls' }), s.compareAndSet('ctl', 0, 'b', { notify: 'controls' })]);
+      const wins = await Promise.all([
+        s.compareAndSet('ctl', 0, 'a', { notify: 'controls' }),
+        s.compareAndSet('ctl', 0, 'b', { notify: 'controls' }),
+      ]);
       expect(wins.filter((w) => w.ok)).toEqual([{ ok: true, version: 1 }]);
       const current = await s.getVersioned('ctl');
       expect(wins.find((w) => !w.ok)).toEqual({ ok: false, current });
@@ -267,7 +320,9 @@ for (const kit of KITS) {
 
     it('bad input is an InvalidRequestError with the path of the field', async () => {
       const s = await fresh();
-      const err = await s.reserveHold({ id: 'x', owner: 'p', leaseMs: 1_000, items: [{ key: 'k', amount: 1.5, limit: 10 }] }).catch((e: unknown) => e);
+      const err = await s
+        .reserveHold({ id: 'x', owner: 'p', leaseMs: 1_000, items: [{ key: 'k', amount: 1.5, limit: 10 }] })
+        .catch((e: unknown) => e);
       expect(InvalidRequestError.isInstance(err)).toBe(true);
       expect((err as InvalidRequestError).path).toBe('items.0.amount');
       await expect(s.admitRate({ key: 'k', id: 'i', limit: 1, windowMs: 0 })).rejects.toMatchObject({ path: 'windowMs' });

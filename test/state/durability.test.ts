@@ -46,7 +46,12 @@ async function fill(s: SharedStore) {
   for (let i = 0; i < 50; i++) {
     await s.append('ledger', 1_000 + i, JSON.stringify({ i, costMicros: 1_234 + i }));
     await s.increment('agg:acme', { costMicros: 1_234 + i, requests: 1 });
-    const r = await s.reserveHold({ id: `req-${i}`, owner: 'p', leaseMs: 60_000, items: [{ key: 'acme:day', amount: 2_000, limit: 1_000_000 }] });
+    const r = await s.reserveHold({
+      id: `req-${i}`,
+      owner: 'p',
+      leaseMs: 60_000,
+      items: [{ key: 'acme:day', amount: 2_000, limit: 1_000_000 }],
+    });
     if (r.ok && i % 5 !== 0) await s.settleHold(r.hold, [1_234 + i]);
   }
   await s.set('pin:conv-42', 'claude-sonnet', { ttlMs: 3_600_000 });

@@ -61,7 +61,9 @@ async function throughput(store: SharedStore, inFlight: number, ms: number): Pro
 }
 
 async function main(): Promise<void> {
-  const load = loadavg().map((l) => l.toFixed(1)).join(' ');
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
   console.log(`node ${process.version}, ${cpus().length} x ${cpus()[0]?.model}, load ${load}, ${new Date().toISOString()}`);
   let url = process.env[REDIS_ENV];
   const spawned = url ? undefined : await spawnRedis();
@@ -79,7 +81,9 @@ async function main(): Promise<void> {
     const rate = await throughput(store, 64, 3_000);
     if (name === 'memory') memory = rate;
     const perSecond = Math.round(rate).toLocaleString('en-US');
-    rows.push(`| ${name} | ${rt.p50.toFixed(0)} µs | ${rt.p99.toFixed(0)} µs | ${perSecond} /s | ${((rate / memory) * 100).toFixed(1)} % |`);
+    rows.push(
+      `| ${name} | ${rt.p50.toFixed(0)} µs | ${rt.p99.toFixed(0)} µs | ${perSecond} /s | ${((rate / memory) * 100).toFixed(1)} % |`,
+    );
     await store.close();
   }
   console.log('| store | reserve p50 | reserve p99 | reserve+settle at 64 in flight | vs memory |');

@@ -141,7 +141,11 @@ for (const backend of BACKENDS) {
     it('kill -9 of a process holding reservations and slots: all are free once the lease ends', async () => {
       const config = await backend.config();
       const leaseMs = 2_000;
-      const holder = worker(config, { type: 'hold-and-wait', key: 'acme:day', holds: 5, amount: 20_000, limit: 100_000, leaseMs, slots: 3 }, 'holder');
+      const holder = worker(
+        config,
+        { type: 'hold-and-wait', key: 'acme:day', holds: 5, amount: 20_000, limit: 100_000, leaseMs, slots: 3 },
+        'holder',
+      );
       await holder.next('ready');
       holder.go();
       await holder.next('held');
@@ -157,15 +161,16 @@ for (const backend of BACKENDS) {
         const releasedAfter = Date.now() - killedAt;
         const full = await store.reserveHold({ id: 'after-kill', owner: 'test', leaseMs: 60_000, items: item(100_000) });
         // The slots were taken a few ms after the holds: their leases end a few ms later. Taking one again with the same id renews it.
-        const slotsFree = await waitFor(
-          async () => {
-            const slots = await Promise.all([0, 1, 2].map((i) => store.acquireSlot({ key: 'acme:day', id: `after-kill-${i}`, limit: 3, leaseMs: 60_000 })));
-            return slots.every((s) => s.ok);
-          },
-          leaseMs + 10_000,
-        );
+        const slotsFree = await waitFor(async () => {
+          const slots = await Promise.all(
+            [0, 1, 2].map((i) => store.acquireSlot({ key: 'acme:day', id: `after-kill-${i}`, limit: 3, leaseMs: 60_000 })),
+          );
+          return slots.every((s) => s.ok);
+        }, leaseMs + 10_000);
         const slotsAfter = Date.now() - killedAt;
-        console.log(`${backend.name}: after kill -9, holds free after ${releasedAfter} ms and slots after ${slotsAfter} ms (lease ${leaseMs} ms)`);
+        console.log(
+          `${backend.name}: after kill -9, holds free after ${releasedAfter} ms and slots after ${slotsAfter} ms (lease ${leaseMs} ms)`,
+        );
         expect(usage.held).toBe(100_000);
         expect(before.ok).toBe(false);
         expect(full.ok).toBe(true);

@@ -32,30 +32,58 @@ describe.skipIf(!canRun)('redisStore when Redis is away', () => {
       const error = await store.reserveHold(hold('b')).catch((e: unknown) => e);
       const waited = Date.now() - started;
       expect(StoreUnavailableError.isInstance(error)).toBe(true);
-      expect(error).toMatchObject({ code: 'store-unavailable', store: 'redis', operation: 'reserveHold', reason: 'timeout', retryable: true });
+      expect(error).toMatchObject({
+        code: 'store-unavailable',
+        store: 'redis',
+        operation: 'reserveHold',
+        reason: 'timeout',
+        retryable: true,
+      });
       await expect(store.get('x')).rejects.toMatchObject({ code: 'store-unavailable', operation: 'get' });
       console.log(`hung server: reserveHold rejected after ${waited} ms (commandTimeoutMs 300)`);
       expect(events.map((e) => e.type)).toEqual(['unavailable']);
     } finally {
       redis.process.kill('SIGCONT');
     }
-    expect(await waitFor(async () => (await store.get('x').then(() => true, () => false)), 10_000)).toBe(true);
+    expect(
+      await waitFor(
+        async () =>
+          await store.get('x').then(
+            () => true,
+            () => false,
+          ),
+        10_000,
+      ),
+    ).toBe(true);
     expect(events.map((e) => e.type)).toEqual(['unavailable', 'available']);
     await store.close();
   }, 60_000);
 
   it('a server that is down: fail-closed refuses budget holds, fail-open admits rate limits (degraded) and says so', async () => {
     const redis = await server();
-    const store = redisStore({ url: redis.url, prefix: 'down:', commandTimeoutMs: 300, onStoreError: { budget: 'fail-closed', rateLimit: 'fail-open' } });
+    const store = redisStore({
+      url: redis.url,
+      prefix: 'down:',
+      commandTimeoutMs: 300,
+      onStoreError: { budget: 'fail-closed', rateLimit: 'fail-open' },
+    });
     const events: StoreStatusEvent[] = [];
     store.onStatus((e) => events.push(e));
     expect((await store.admitRate({ key: 'rpm', id: '1', limit: 1, windowMs: 60_000 })).ok).toBe(true);
     await redis.stop();
     await expect(store.reserveHold(hold('c'))).rejects.toMatchObject({ code: 'store-unavailable', operation: 'reserveHold' });
     // The limit of 1 is already used, but with Redis away the fail-open admission lets the call through, marked.
-    expect(await store.admitRate({ key: 'rpm', id: '2', limit: 1, windowMs: 60_000 })).toEqual({ ok: true, used: 0, limit: 1, degraded: true });
+    expect(await store.admitRate({ key: 'rpm', id: '2', limit: 1, windowMs: 60_000 })).toEqual({
+      ok: true,
+      used: 0,
+      limit: 1,
+      degraded: true,
+    });
     expect(await store.acquireSlot({ key: 'c', id: '1', limit: 1, leaseMs: 1_000 })).toMatchObject({ ok: true, degraded: true });
-    expect(events.filter((e) => e.type === 'degraded').map((e) => e.type === 'degraded' && e.operation)).toEqual(['admitRate', 'acquireSlot']);
+    expect(events.filter((e) => e.type === 'degraded').map((e) => e.type === 'degraded' && e.operation)).toEqual([
+      'admitRate',
+      'acquireSlot',
+    ]);
     expect(events[0]).toMatchObject({ type: 'unavailable', store: 'redis' });
     await store.close();
   }, 60_000);
@@ -84,7 +112,16 @@ describe.skipIf(!canRun)('redisStore when Redis is away', () => {
     await redis.stop();
     await expect(store.publish('breakers', 'lost')).rejects.toBeInstanceOf(StoreUnavailableError);
     const again = await server(redis.port);
-    expect(await waitFor(async () => store.get('x').then(() => true, () => false), 15_000)).toBe(true);
+    expect(
+      await waitFor(
+        async () =>
+          store.get('x').then(
+            () => true,
+            () => false,
+          ),
+        15_000,
+      ),
+    ).toBe(true);
     expect(await waitFor(() => changes.some((c) => c.type === 'resync'), 15_000)).toBe(true);
     await store.publish('breakers', 'after');
     expect(await waitFor(() => changes.some((c) => c.type === 'message' && c.message === 'after'), 5_000)).toBe(true);

@@ -3,7 +3,8 @@ import { createRouter, RateLimitError } from '../../src/index.js';
 import { mockProvider, type MockProvider } from '../../src/testing.js';
 
 const messages = [{ role: 'user' as const, content: 'ping' }];
-const routerFor = (m: MockProvider) => createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'mx' } }, retry: { retries: 0 } });
+const routerFor = (m: MockProvider) =>
+  createRouter({ providers: { m }, models: { x: { provider: 'm', model: 'mx' } }, retry: { retries: 0 } });
 
 afterEach(() => {
   vi.useRealTimers();
@@ -52,7 +53,13 @@ describe('mockProvider (switchyard/testing)', () => {
       const m = mockProvider({ failRate: { probability: 0.3, with: 'provider-unavailable', seed: 42 } });
       const r = routerFor(m);
       const outcomes: boolean[] = [];
-      for (let i = 0; i < 200; i++) outcomes.push(await r.chat({ messages }).then(() => true, () => false));
+      for (let i = 0; i < 200; i++)
+        outcomes.push(
+          await r.chat({ messages }).then(
+            () => true,
+            () => false,
+          ),
+        );
       return outcomes;
     };
     const a = await run();
@@ -66,7 +73,9 @@ describe('mockProvider (switchyard/testing)', () => {
     vi.useFakeTimers();
     const m = mockProvider({ latencyMs: 1_000, reply: 'slow' });
     let done = false;
-    const pending = routerFor(m).chat({ messages }).then((r) => ((done = true), r));
+    const pending = routerFor(m)
+      .chat({ messages })
+      .then((r) => ((done = true), r));
     await vi.advanceTimersByTimeAsync(999);
     expect(done).toBe(false);
     await vi.advanceTimersByTimeAsync(1);
@@ -74,7 +83,9 @@ describe('mockProvider (switchyard/testing)', () => {
 
     const hang = mockProvider({ reply: { hang: true } });
     const controller = new AbortController();
-    const hung = routerFor(hang).chat({ messages, signal: controller.signal }).catch((e: Error) => e.name);
+    const hung = routerFor(hang)
+      .chat({ messages, signal: controller.signal })
+      .catch((e: Error) => e.name);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(hang.calls[0]!.outcome).toBe('pending');
     controller.abort();
@@ -94,13 +105,18 @@ describe('mockProvider (switchyard/testing)', () => {
     expect(english.usage.outputTokens).toBe(10);
     const chinese = await routerFor(mockProvider({ reply: '你好世界你好世界你好' })).chat({ messages });
     expect(chinese.usage.outputTokens).toBe(10);
-    const given = await routerFor(mockProvider({ reply: { text: 'x', usage: { inputTokens: 7, outputTokens: 3, cachedInputTokens: 2 } } })).chat({ messages });
+    const given = await routerFor(
+      mockProvider({ reply: { text: 'x', usage: { inputTokens: 7, outputTokens: 3, cachedInputTokens: 2 } } }),
+    ).chat({ messages });
     expect(given.usage).toMatchObject({ inputTokens: 7, outputTokens: 3, totalTokens: 10, cachedInputTokens: 2 });
   });
 
   it('lists models, validates credentials, and resets', async () => {
     const m = mockProvider({ models: ['a', { id: 'b', contextWindow: 8_000 }], credentialsValid: false });
-    expect(await m.listModels()).toEqual([{ id: 'a', provider: 'mock' }, { id: 'b', contextWindow: 8_000 }]);
+    expect(await m.listModels()).toEqual([
+      { id: 'a', provider: 'mock' },
+      { id: 'b', contextWindow: 8_000 },
+    ]);
     const check = await m.validateCredentials();
     expect(check.ok).toBe(false);
     expect(check.error?.name).toBe('AuthenticationError');

@@ -31,7 +31,8 @@ function router(t: Transport) {
 function answer(words: string[]): void {
   h.server.handle((req, res) => {
     const stream = (req.body as { stream?: boolean } | undefined)?.stream === true;
-    if (req.url.startsWith('/anthropic')) return stream ? sendSse(res, anthropicFrames(words)) : sendJson(res, anthropicMessage(words.join('')));
+    if (req.url.startsWith('/anthropic'))
+      return stream ? sendSse(res, anthropicFrames(words)) : sendJson(res, anthropicMessage(words.join('')));
     return stream ? sendSse(res, completionFrames(words)) : sendJson(res, completion(words.join('')));
   });
 }
@@ -244,21 +245,36 @@ describe('createTransport() under the Gemini SDK and the Ollama adapter', () => 
     candidates: [{ content: { role: 'model', parts: [{ text }] }, ...(last && { finishReason: 'STOP' }) }],
     ...(last && { usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2, totalTokenCount: 5 } }),
   });
-  const ollamaLine = (content: string, done: boolean) => ({ model: 'qwen3', message: { role: 'assistant', content }, done, ...(done && { done_reason: 'stop', prompt_eval_count: 3, eval_count: 2 }) });
+  const ollamaLine = (content: string, done: boolean) => ({
+    model: 'qwen3',
+    message: { role: 'assistant', content },
+    done,
+    ...(done && { done_reason: 'stop', prompt_eval_count: 3, eval_count: 2 }),
+  });
 
   it('chat and streams arrive whole (Chinese text included) over one pool', async () => {
     h.server.handle((req, res) => {
-      if (req.url.includes(':streamGenerateContent')) return sendSse(res, [gem(geminiReply('你好', false)), gem(geminiReply('，世界', true))]);
+      if (req.url.includes(':streamGenerateContent'))
+        return sendSse(res, [gem(geminiReply('你好', false)), gem(geminiReply('，世界', true))]);
       if (req.url.includes(':generateContent')) return sendJson(res, geminiReply('你好，世界', true));
       const stream = (req.body as { stream?: boolean } | undefined)?.stream !== false;
-      if (stream) return sendSse(res, [ndjson(ollamaLine('你好', false)), ndjson(ollamaLine('，世界', false)), ndjson(ollamaLine('', true))], {}, 'application/x-ndjson');
+      if (stream)
+        return sendSse(
+          res,
+          [ndjson(ollamaLine('你好', false)), ndjson(ollamaLine('，世界', false)), ndjson(ollamaLine('', true))],
+          {},
+          'application/x-ndjson',
+        );
       return sendJson(res, ollamaLine('你好，世界', true));
     });
     const t = transport();
     const { gemini } = await import('../../src/providers/gemini/index.js');
     const { ollama } = await import('../../src/providers/ollama/index.js');
     const r = createRouter({
-      providers: { gem: gemini({ apiKey: 'gm-test-transport-0000000000', baseURL: h.server.url, fetch: t }), local: ollama({ baseURL: h.server.url, name: 'local', fetch: t }) },
+      providers: {
+        gem: gemini({ apiKey: 'gm-test-transport-0000000000', baseURL: h.server.url, fetch: t }),
+        local: ollama({ baseURL: h.server.url, name: 'local', fetch: t }),
+      },
       models: { flash: { provider: 'gem', model: 'gemini-2.5-flash' }, qwen: { provider: 'local', model: 'qwen3' } },
       retry: { retries: 0 },
     });

@@ -126,7 +126,13 @@ const sse = (obj: unknown): string => `data: ${JSON.stringify(obj)}\n\n`;
 /** OpenAI chat-completion SSE frames for `words`. */
 export function completionFrames(words: string[]): string[] {
   return [
-    ...words.map((w, i) => sse({ id: 'c1', model: 'gpt-4o-mini', choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: w } : { content: w }, finish_reason: null }] })),
+    ...words.map((w, i) =>
+      sse({
+        id: 'c1',
+        model: 'gpt-4o-mini',
+        choices: [{ index: 0, delta: i === 0 ? { role: 'assistant', content: w } : { content: w }, finish_reason: null }],
+      }),
+    ),
     sse({ id: 'c1', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }),
     sse({ id: 'c1', choices: [], usage: { prompt_tokens: 5, completion_tokens: words.length, total_tokens: 5 + words.length } }),
     'data: [DONE]\n\n',
@@ -148,7 +154,19 @@ export const anthropicMessage = (text: string) => ({
 export function anthropicFrames(words: string[]): string[] {
   const ev = (o: Record<string, unknown> & { type: string }): string => `event: ${o.type}\ndata: ${JSON.stringify(o)}\n\n`;
   return [
-    ev({ type: 'message_start', message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 5, output_tokens: 1 } } }),
+    ev({
+      type: 'message_start',
+      message: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: 'claude-haiku-4-5',
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 5, output_tokens: 1 },
+      },
+    }),
     ev({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }),
     ...words.map((w) => ev({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: w } })),
     ev({ type: 'content_block_stop', index: 0 }),
@@ -163,7 +181,12 @@ export function sendJson(res: ServerResponse, body: unknown): void {
 }
 
 /** Writes SSE frames one event-loop turn apart; `stallAfter` frames, then waits for `gate` before the rest. */
-export async function sendSse(res: ServerResponse, frames: string[], opts: { stallAfter?: number; gate?: Promise<void> } = {}, contentType = 'text/event-stream; charset=utf-8'): Promise<void> {
+export async function sendSse(
+  res: ServerResponse,
+  frames: string[],
+  opts: { stallAfter?: number; gate?: Promise<void> } = {},
+  contentType = 'text/event-stream; charset=utf-8',
+): Promise<void> {
   res.writeHead(200, { 'content-type': contentType, 'cache-control': 'no-cache' });
   for (let i = 0; i < frames.length; i++) {
     if (opts.stallAfter !== undefined && i === opts.stallAfter) await opts.gate;

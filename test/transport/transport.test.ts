@@ -34,7 +34,10 @@ describe('createTransport() options', () => {
     });
     expect(typeof t).toBe('function');
     expect(typeof t.dispatcher.dispatch).toBe('function');
-    expect(transport({ connections: Infinity, pipelining: 1, headersTimeoutMs: 900_000 }).options).toMatchObject({ connections: Infinity, headersTimeoutMs: 900_000 });
+    expect(transport({ connections: Infinity, pipelining: 1, headersTimeoutMs: 900_000 }).options).toMatchObject({
+      connections: Infinity,
+      headersTimeoutMs: 900_000,
+    });
   });
 
   it.each([
@@ -61,7 +64,11 @@ describe('createTransport() options', () => {
   });
 
   it('reports every bad field at once, and a non-object at the root', () => {
-    expect(configError({ pipelining: 0, connections: 0 }).issues.map((i) => i.path).sort()).toEqual(['connections', 'pipelining']);
+    expect(
+      configError({ pipelining: 0, connections: 0 })
+        .issues.map((i) => i.path)
+        .sort(),
+    ).toEqual(['connections', 'pipelining']);
     expect(configError('fast').issues).toEqual([{ path: '', message: 'transport options must be an object' }]);
     expect(configError(null).issues).toEqual([{ path: '', message: 'transport options must be an object' }]);
   });
@@ -80,9 +87,16 @@ describe('createTransport() as a fetch', () => {
   });
 
   it("accepts the global fetch's Request and FormData (other classes than undici's)", async () => {
-    h.server.handle((req, res, raw) => void res.end(`${req.method} ${req.url} ${raw.headers['content-type']} ${raw.headers['x-a']} ${typeof req.body === 'string' ? req.body.includes('name="field"') : JSON.stringify(req.body)}`));
+    h.server.handle(
+      (req, res, raw) =>
+        void res.end(
+          `${req.method} ${req.url} ${raw.headers['content-type']} ${raw.headers['x-a']} ${typeof req.body === 'string' ? req.body.includes('name="field"') : JSON.stringify(req.body)}`,
+        ),
+    );
     const t = transport();
-    const viaRequest = await t(new Request(`${h.server.url}/r`, { method: 'PUT', body: '{"y":2}', headers: { 'content-type': 'application/json', 'x-a': 'A' } }));
+    const viaRequest = await t(
+      new Request(`${h.server.url}/r`, { method: 'PUT', body: '{"y":2}', headers: { 'content-type': 'application/json', 'x-a': 'A' } }),
+    );
     expect(await viaRequest.text()).toBe('PUT /r application/json A {"y":2}');
     const form = new FormData();
     form.append('field', 'value');
@@ -162,7 +176,9 @@ describe('createTransport() answers as fetch does', () => {
   });
 
   it('drops the Authorization header when a redirect leaves the origin (a key never reaches another host)', async () => {
-    const other = createServer((req, res) => void res.end(`auth=${req.headers.authorization ?? 'none'} key=${req.headers['x-api-key'] ?? 'none'}`));
+    const other = createServer(
+      (req, res) => void res.end(`auth=${req.headers.authorization ?? 'none'} key=${req.headers['x-api-key'] ?? 'none'}`),
+    );
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     const otherUrl = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
     h.server.handle((req, res) => {
@@ -183,7 +199,8 @@ describe('createTransport() answers as fetch does', () => {
 
   it('decodes gzip and deflate bodies; a 204 has a null body; status text is set', async () => {
     h.server.handle((req, res) => {
-      if (req.url === '/gzip') res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' }).end(gzipSync('{"text":"你好"}'));
+      if (req.url === '/gzip')
+        res.writeHead(200, { 'content-encoding': 'gzip', 'content-type': 'application/json' }).end(gzipSync('{"text":"你好"}'));
       else if (req.url === '/deflate') res.writeHead(200, { 'content-encoding': 'deflate' }).end(deflateSync('deflated'));
       else res.writeHead(204).end();
     });
@@ -197,9 +214,13 @@ describe('createTransport() answers as fetch does', () => {
   });
 
   it('sends bytes, URLSearchParams, Blob and stream bodies with the content-type fetch would set', async () => {
-    h.server.handle((req, res, raw) => void res.end(`${raw.headers['content-type']}|${typeof req.body === 'string' ? req.body : JSON.stringify(req.body)}`));
+    h.server.handle(
+      (req, res, raw) =>
+        void res.end(`${raw.headers['content-type']}|${typeof req.body === 'string' ? req.body : JSON.stringify(req.body)}`),
+    );
     const t = transport();
-    const post = async (body: NonNullable<RequestInit['body']>, extra: RequestInit = {}) => (await t(`${h.server.url}/b`, { method: 'POST', body, ...extra })).text();
+    const post = async (body: NonNullable<RequestInit['body']>, extra: RequestInit = {}) =>
+      (await t(`${h.server.url}/b`, { method: 'POST', body, ...extra })).text();
     expect(await post(new URLSearchParams({ q: '订单' }))).toBe('application/x-www-form-urlencoded;charset=UTF-8|q=%E8%AE%A2%E5%8D%95');
     expect(await post(new TextEncoder().encode('bytes'))).toBe('undefined|bytes');
     expect(await post(new Blob(['blob'], { type: 'text/x-blob' }))).toBe('text/x-blob|blob');

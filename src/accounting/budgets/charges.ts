@@ -21,11 +21,28 @@ export class BudgetCharges {
     }
   }
 
-  async alert(budget: Budget, key: string, instance: string, at: number, threshold: number, reason: BudgetAlert['reason'], spent?: number): Promise<void> {
+  async alert(
+    budget: Budget,
+    key: string,
+    instance: string,
+    at: number,
+    threshold: number,
+    reason: BudgetAlert['reason'],
+    spent?: number,
+  ): Promise<void> {
     const fired = await this.store.increment(`${key}:alerts`, { [String(threshold)]: 1 });
     if (fired[String(threshold)] !== 1 || !this.onAlert) return;
     const spentMicros = spent ?? (await this.store.budgetUsage([key]))[0]?.spent ?? 0;
-    const alert: BudgetAlert = { budgetId: budget.id, scope: budget.scope, period: budget.period, periodKey: periodKey(at, budget.period, budget.timeZone), threshold, reason, spentMicros, limitMicros: budget.limitMicros };
+    const alert: BudgetAlert = {
+      budgetId: budget.id,
+      scope: budget.scope,
+      period: budget.period,
+      periodKey: periodKey(at, budget.period, budget.timeZone),
+      threshold,
+      reason,
+      spentMicros,
+      limitMicros: budget.limitMicros,
+    };
     if (instance) alert.instance = instance;
     try {
       this.onAlert(alert);

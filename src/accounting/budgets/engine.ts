@@ -9,7 +9,18 @@ import { parseBudgets, type Budget, type BudgetConfig } from './schema.js';
 import { holdsOf, type Admitting, type Decided, type Prepared, type PreparedKey } from './holds.js';
 import { HeldReservation, type Held, type Hold } from './reservation.js';
 import { countsPerModel, instanceOf, matchesContext, matchesModel } from './scope.js';
-import type { Admission, AdmitInput, BudgetAlert, BudgetCandidate, BudgetRef, BudgetStatus, CandidateDecision, Charge, CheckResult, Reservation } from './types.js';
+import type {
+  Admission,
+  AdmitInput,
+  BudgetAlert,
+  BudgetCandidate,
+  BudgetRef,
+  BudgetStatus,
+  CandidateDecision,
+  Charge,
+  CheckResult,
+  Reservation,
+} from './types.js';
 
 export interface BudgetEngineOptions {
   /** Budgets as configured (validated here: a bad one throws `ConfigError` with paths). */
@@ -74,10 +85,24 @@ export class BudgetEngine {
   }
 
   #ref(b: Budget, at: number): BudgetRef {
-    return { budgetId: b.id, scope: b.scope, period: b.period, periodKey: periodKey(at, b.period, b.timeZone), onExceed: b.onExceed, limitMicros: b.limitMicros };
+    return {
+      budgetId: b.id,
+      scope: b.scope,
+      period: b.period,
+      periodKey: periodKey(at, b.period, b.timeZone),
+      onExceed: b.onExceed,
+      limitMicros: b.limitMicros,
+    };
   }
 
-  #prepare(c: BudgetCandidate, active: ReadonlyArray<Budget>, ctx: RoutingContext, at: number, input: AdmitInput, shared: Map<Budget, PreparedKey> | undefined): Prepared {
+  #prepare(
+    c: BudgetCandidate,
+    active: ReadonlyArray<Budget>,
+    ctx: RoutingContext,
+    at: number,
+    input: AdmitInput,
+    shared: Map<Budget, PreparedKey> | undefined,
+  ): Prepared {
     const maxOut = input.estimate.maxTokens ?? c.maxOutputTokens ?? this.#defaultMaxOut;
     const prompt = Math.ceil(Math.max(0, input.estimate.inputTokens) * this.#margin);
     const worst = c.pricing ? worstCaseCostMicros(c.pricing, prompt, maxOut) : undefined;
@@ -121,7 +146,13 @@ export class BudgetEngine {
       const id = uniqueId();
       const items = holds.map((h): HoldItem => this.#item(h.budget, h.key, h.amount));
       const res = await this.#store.reserveHold({ id, owner: this.#owner, leaseMs: this.#leaseMs, items });
-      if (res.ok) return this.#admitted(a, decided, { holds, ref: res.hold.keys.length > 0 ? { id, keys: res.hold.keys } : undefined, extras: [], renew: undefined }, id);
+      if (res.ok)
+        return this.#admitted(
+          a,
+          decided,
+          { holds, ref: res.hold.keys.length > 0 ? { id, keys: res.hold.keys } : undefined, extras: [], renew: undefined },
+          id,
+        );
       if (res.reason === 'limit') used.set(items[res.index]!.key, res.spent + res.held);
     }
     return this.#exhausted(a, used);
@@ -129,7 +160,12 @@ export class BudgetEngine {
 
   #item(budget: Budget, key: string, amount: number): HoldItem {
     const ttlMs = keyTtlMs(budget);
-    return { key, amount, limit: budget.onExceed === 'alert' ? Number.MAX_SAFE_INTEGER : budget.limitMicros, ...(ttlMs !== undefined && { ttlMs }) };
+    return {
+      key,
+      amount,
+      limit: budget.onExceed === 'alert' ? Number.MAX_SAFE_INTEGER : budget.limitMicros,
+      ...(ttlMs !== undefined && { ttlMs }),
+    };
   }
 
   /** The candidates (and `degradeTo` stand-ins) with their worst cases and counter keys. */
@@ -166,7 +202,12 @@ export class BudgetEngine {
   }
 
   /** Each candidate in order with its decision, a `degradeTo` model right after the one it replaces. */
-  #decide(prepared: ReadonlyArray<Prepared>, extra: ReadonlyMap<string, Prepared> | undefined, used: ReadonlyMap<string, number>, at: number): Decided {
+  #decide(
+    prepared: ReadonlyArray<Prepared>,
+    extra: ReadonlyMap<string, Prepared> | undefined,
+    used: ReadonlyMap<string, number>,
+    at: number,
+  ): Decided {
     if (!extra) {
       // No stand-ins: the order is the candidates' own.
       const decisions = new Array<CandidateDecision>(prepared.length);
@@ -205,7 +246,12 @@ export class BudgetEngine {
       if (replaces !== undefined) allow.replaces = replaces;
       return allow;
     }
-    const d: CandidateDecision = { model: p.c.model, decision: refusal.budget.onExceed === 'block' ? 'block' : 'downgrade', budget: this.#ref(refusal.budget, at), reason: refusal.reason };
+    const d: CandidateDecision = {
+      model: p.c.model,
+      decision: refusal.budget.onExceed === 'block' ? 'block' : 'downgrade',
+      budget: this.#ref(refusal.budget, at),
+      reason: refusal.reason,
+    };
     if (refusal.used < Number.MAX_SAFE_INTEGER) d.remainingMicros = Math.max(0, refusal.budget.limitMicros - refusal.used);
     if (p.worst !== undefined) d.worstCaseMicros = p.worst;
     return d;
@@ -223,7 +269,10 @@ export class BudgetEngine {
     const { ref } = held;
     if (ref) {
       // Renew the lease while the request runs (a long stream); ended by settle.
-      held.renew = setInterval(() => void this.#store.renewHold(ref, this.#leaseMs).catch(() => false), Math.max(1, Math.floor(this.#leaseMs / 3)));
+      held.renew = setInterval(
+        () => void this.#store.renewHold(ref, this.#leaseMs).catch(() => false),
+        Math.max(1, Math.floor(this.#leaseMs / 3)),
+      );
       held.renew.unref?.();
     }
     const admission: Admission = { decisions, allowed, reservation };
@@ -233,7 +282,12 @@ export class BudgetEngine {
     return admission;
   }
 
-  async #alertRefused(at: number, context: RoutingContext, order: ReadonlyArray<Prepared>, refused: ReadonlyArray<Extract<CandidateDecision, { budget: BudgetRef }>>): Promise<void> {
+  async #alertRefused(
+    at: number,
+    context: RoutingContext,
+    order: ReadonlyArray<Prepared>,
+    refused: ReadonlyArray<Extract<CandidateDecision, { budget: BudgetRef }>>,
+  ): Promise<void> {
     for (const d of refused) {
       const budget = this.budgets.find((b) => b.id === d.budget.budgetId)!;
       const c = order.find((p) => p.c.model === d.model)!.c;
@@ -285,7 +339,12 @@ export class BudgetEngine {
       if (e.actual === 0) continue;
       // Spend on a budget nothing was held on: an empty hold settled at once carries it.
       const extra = { id: uniqueId(), keys: [key] };
-      const made = await this.#store.reserveHold({ id: extra.id, owner: this.#owner, leaseMs: this.#leaseMs, items: [this.#item(e.budget, key, 0)] });
+      const made = await this.#store.reserveHold({
+        id: extra.id,
+        owner: this.#owner,
+        leaseMs: this.#leaseMs,
+        items: [this.#item(e.budget, key, 0)],
+      });
       if (!made.ok) continue;
       const res = await this.#store.settleHold(extra, [e.actual]);
       if (res.status === 'settled') await this.#charges.crossed(key, e.budget, e.instance, e.actual, res.spent[0]!, at);
@@ -307,7 +366,12 @@ export class BudgetEngine {
       const excess = toMicros(partialCostMicros) - (h.amount + h.extra);
       if (excess <= 0) continue;
       const id = uniqueId();
-      const res = await this.#store.reserveHold({ id, owner: this.#owner, leaseMs: this.#leaseMs, items: [this.#item(h.budget, h.key, excess)] });
+      const res = await this.#store.reserveHold({
+        id,
+        owner: this.#owner,
+        leaseMs: this.#leaseMs,
+        items: [this.#item(h.budget, h.key, excess)],
+      });
       if (!res.ok) return { ok: false, budget: this.#ref(h.budget, reservation.at) };
       held!.extras.push({ id, keys: [h.key] });
       h.extra += excess;
@@ -326,13 +390,17 @@ export class BudgetEngine {
           const [u] = await this.#store.budgetUsage([this.#key(b, at, instance)]);
           const spent = u?.spent ?? 0;
           const held = u?.held ?? 0;
-          const s: BudgetStatus = { budget: this.#ref(b, at), spentMicros: spent, reservedMicros: held, remainingMicros: Math.max(0, b.limitMicros - spent - held) };
+          const s: BudgetStatus = {
+            budget: this.#ref(b, at),
+            spentMicros: spent,
+            reservedMicros: held,
+            remainingMicros: Math.max(0, b.limitMicros - spent - held),
+          };
           if (instance) s.instance = instance;
           return s;
         }),
     );
   }
-
 }
 
 export function createBudgetEngine(options: BudgetEngineOptions): BudgetEngine {

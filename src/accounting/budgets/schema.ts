@@ -81,7 +81,9 @@ export const budgetSchema = z
       .finite()
       .nonnegative({ message: 'limitUsd must not be negative' }),
     alertAt: z.array(z.number().positive().max(10, { message: 'alert thresholds are fractions of the limit, e.g. 0.9' })).optional(),
-    onExceed: z.enum(['block', 'downgrade', 'alert'], { error: (i) => `unknown onExceed ${describeValue(i.input)}: expected block, downgrade or alert` }),
+    onExceed: z.enum(['block', 'downgrade', 'alert'], {
+      error: (i) => `unknown onExceed ${describeValue(i.input)}: expected block, downgrade or alert`,
+    }),
     degradeTo: name.optional(),
   })
   .superRefine((b, ctx) => {
@@ -96,7 +98,8 @@ export const budgetsSchema = z.array(budgetSchema).superRefine((list, ctx) => {
     // Zod runs this even when an entry failed (it is then the raw input): only well-formed entries have an id.
     if (!budgetSchema.safeParse(b).success) return;
     const id = budgetId(b);
-    if (seen.has(id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate budget id "${id}" (also budgets[${seen.get(id)}])` });
+    if (seen.has(id))
+      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate budget id "${id}" (also budgets[${seen.get(id)}])` });
     else seen.set(id, i);
   });
 });

@@ -43,7 +43,12 @@ export interface BudgetRef {
 }
 
 export type CandidateDecision =
-  | { model: string; decision: 'allow'; worstCaseMicros: number; /** Set when this model stands in for a downgraded one. */ replaces?: string }
+  | {
+      model: string;
+      decision: 'allow';
+      worstCaseMicros: number;
+      /** Set when this model stands in for a downgraded one. */ replaces?: string;
+    }
   | {
       model: string;
       decision: 'downgrade' | 'block';

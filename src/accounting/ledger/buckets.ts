@@ -14,9 +14,24 @@ export interface Bucket {
 
 /** The counter fields of a bucket. All integers, so Redis HINCRBY can hold them. */
 export const COUNTER_FIELDS = [
-  'requests', 'ok', 'errors', 'billedAttempts', 'fallbacks', 'attempts',
-  'inputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'outputTokens', 'reasoningTokens', 'totalTokens',
-  'inputMicros', 'outputMicros', 'costMicros', 'unpriced', 'estimated', 'latencyMs',
+  'requests',
+  'ok',
+  'errors',
+  'billedAttempts',
+  'fallbacks',
+  'attempts',
+  'inputTokens',
+  'cachedInputTokens',
+  'cacheWriteTokens',
+  'outputTokens',
+  'reasoningTokens',
+  'totalTokens',
+  'inputMicros',
+  'outputMicros',
+  'costMicros',
+  'unpriced',
+  'estimated',
+  'latencyMs',
 ] as const;
 export type CounterField = (typeof COUNTER_FIELDS)[number];
 export type Counters = Record<CounterField, number>;

@@ -27,7 +27,13 @@ export function recordOfResponse(response: ChatResponse): RecordInput {
  * model last tried (`route.model`); `(none)` when nothing was called (no route, budget block).
  * Nothing billed: billed attempts are recorded apart with {@link recordOfBilledAttempt}.
  */
-export function recordOfFailure(input: { requestId: string; error: SwitchyardError; context: RoutingContext; route?: RouteInfo; latencyMs?: number }): RecordInput {
+export function recordOfFailure(input: {
+  requestId: string;
+  error: SwitchyardError;
+  context: RoutingContext;
+  route?: RouteInfo;
+  latencyMs?: number;
+}): RecordInput {
   const { route, error } = input;
   const called = route !== undefined && route.attempts.length > 0;
   return {

@@ -2,7 +2,17 @@ import { ConfigError } from '../../core/errors.js';
 import { uniqueId } from '../../core/ids.js';
 import { MemoryStore } from '../../state/memory-store.js';
 import type { Store } from '../../state/store.js';
-import { bucketOf, decodeBucket, deltasOf, emptyCounters, addCounters, encodeBucket, floorHour, type Bucket, type Counters } from './buckets.js';
+import {
+  bucketOf,
+  decodeBucket,
+  deltasOf,
+  emptyCounters,
+  addCounters,
+  encodeBucket,
+  floorHour,
+  type Bucket,
+  type Counters,
+} from './buckets.js';
 import { toRecord, type RecordInput, type UsageRecord } from './record.js';
 import { decodeRecord, encodeRecord } from './record-codec.js';
 
@@ -46,7 +56,8 @@ export class UsageLedger {
     if (options.maxRecords !== undefined && (!Number.isInteger(options.maxRecords) || options.maxRecords < 0)) {
       issues.push({ path: 'ledger.maxRecords', message: 'must be a non-negative integer' });
     }
-    if (options.maxAgeMs !== undefined && !(options.maxAgeMs > 0)) issues.push({ path: 'ledger.maxAgeMs', message: 'must be a positive number of ms' });
+    if (options.maxAgeMs !== undefined && !(options.maxAgeMs > 0))
+      issues.push({ path: 'ledger.maxAgeMs', message: 'must be a positive number of ms' });
     if (issues.length > 0) throw new ConfigError(issues);
     this.store = options.store ?? new MemoryStore();
     this.now = options.now ?? Date.now;
@@ -97,7 +108,10 @@ export class UsageLedger {
   async buckets(): Promise<Array<{ bucket: Bucket; counters: Counters }>> {
     const keys = await this.store.members(this.#index);
     return Promise.all(
-      keys.map(async (key) => ({ bucket: decodeBucket(key), counters: addCounters(emptyCounters(), await this.store.counters(this.#agg + key)) })),
+      keys.map(async (key) => ({
+        bucket: decodeBucket(key),
+        counters: addCounters(emptyCounters(), await this.store.counters(this.#agg + key)),
+      })),
     );
   }
 

@@ -92,7 +92,7 @@ export function toRecord(input: RecordInput, id: string, timestamp: number): Usa
       cacheWrite: nonNeg(u?.cacheWriteTokens),
       output: nonNeg(u?.outputTokens),
       reasoning: nonNeg(u?.reasoningTokens),
-      total: nonNeg(u ? (u.totalTokens || u.inputTokens + u.outputTokens) : 0),
+      total: nonNeg(u ? u.totalTokens || u.inputTokens + u.outputTokens : 0),
     },
     inputMicros: nonNeg(c?.inputMicros),
     outputMicros: nonNeg(c?.outputMicros),

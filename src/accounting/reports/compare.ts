@@ -42,7 +42,10 @@ const target = z.union(
   [
     z.string().min(1),
     z.strictObject({ provider: z.string().min(1), model: z.string().min(1) }),
-    z.strictObject({ name: z.string().min(1), pricing: z.strictObject({ input: price, output: price, cachedInput: price.optional(), cacheWrite: price.optional() }) }),
+    z.strictObject({
+      name: z.string().min(1),
+      pricing: z.strictObject({ input: price, output: price, cachedInput: price.optional(), cacheWrite: price.optional() }),
+    }),
   ],
   { error: (i) => `must be a catalog model id, { provider, model } or { name, pricing }, got ${describeValue(i.input)}` },
 );
@@ -56,7 +59,8 @@ function resolveTarget(t: z.output<typeof target>, i: number): { name: string; c
   const path = `models[${i}]`;
   if (typeof t === 'string') {
     const hit = findCatalogModels(t)[0];
-    if (!hit) throw new InvalidRequestError({ path, message: `${path}: "${t}" is not in the model catalog; pass { name, pricing } instead` });
+    if (!hit)
+      throw new InvalidRequestError({ path, message: `${path}: "${t}" is not in the model catalog; pass { name, pricing } instead` });
     return { name: hit.id, catalogId: hit.id, pricing: basePricing(hit.pricing) };
   }
   if ('pricing' in t) return { name: t.name, pricing: basePricing(t.pricing) };
@@ -66,7 +70,12 @@ function resolveTarget(t: z.output<typeof target>, i: number): { name: string; c
 }
 
 /** Totals mix many requests: per-request long-context tiers cannot apply, so the base tier prices them. */
-function basePricing(p: { input: number; output: number; cachedInput?: number | undefined; cacheWrite?: number | undefined }): ModelPricing {
+function basePricing(p: {
+  input: number;
+  output: number;
+  cachedInput?: number | undefined;
+  cacheWrite?: number | undefined;
+}): ModelPricing {
   const out: ModelPricing = { input: p.input, output: p.output };
   if (p.cachedInput !== undefined) out.cachedInput = p.cachedInput;
   if (p.cacheWrite !== undefined) out.cacheWrite = p.cacheWrite;
@@ -91,14 +100,26 @@ export async function compareModels(ledger: UsageLedger, query: CompareQuery): P
   const alternatives = targets.map((t): CompareRow => {
     const p = computeCostPicos(usage, t.pricing);
     const costMicros = picosToMicrosHalfUp(p.uncachedInput + p.cachedInput + p.cacheWrite + p.output);
-    const row: CompareRow = { name: t.name, pricing: t.pricing, costMicros, costUsd: microsToUsd(costMicros), deltaMicros: costMicros - total.costMicros };
+    const row: CompareRow = {
+      name: t.name,
+      pricing: t.pricing,
+      costMicros,
+      costUsd: microsToUsd(costMicros),
+      deltaMicros: costMicros - total.costMicros,
+    };
     if (t.catalogId !== undefined) row.catalogId = t.catalogId;
     if (total.costMicros > 0) row.ratio = costMicros / total.costMicros;
     return row;
   });
   return {
     actual: { requests: total.requests, costMicros: total.costMicros, costUsd: total.costUsd, unpriced: total.unpriced },
-    tokens: { input: total.tokens.input, cachedInput: total.tokens.cachedInput, cacheWrite: total.tokens.cacheWrite, output: total.tokens.output, reasoning: total.tokens.reasoning },
+    tokens: {
+      input: total.tokens.input,
+      cachedInput: total.tokens.cachedInput,
+      cacheWrite: total.tokens.cacheWrite,
+      output: total.tokens.output,
+      reasoning: total.tokens.reasoning,
+    },
     alternatives,
     exact,
   };

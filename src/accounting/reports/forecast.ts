@@ -38,7 +38,8 @@ export async function forecastSpend(ledger: UsageLedger, query: ForecastQuery): 
   const { period, ...filter } = parseQuery(forecastQuerySchema, query);
   const now = ledger.now();
   const d = new Date(now);
-  const start = period === 'day' ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+  const start =
+    period === 'day' ? Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) : Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   const end = period === 'day' ? start + 86_400_000 : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   // At least one minute elapsed, so that the first seconds of a period do not project absurd figures.
   const elapsedMs = Math.max(60_000, now - start);

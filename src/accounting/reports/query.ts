@@ -75,7 +75,10 @@ const timeInput = z
   .unknown()
   .superRefine((v, ctx) => {
     if (v !== undefined && !isTime(toTime(v))) {
-      ctx.addIssue({ code: 'custom', message: `not a valid time (${describeValue(v)}); give a Date, ms since the epoch or an ISO 8601 string` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `not a valid time (${describeValue(v)}); give a Date, ms since the epoch or an ISO 8601 string`,
+      });
     }
   })
   .transform((v) => (v === undefined ? undefined : toTime(v)))
@@ -112,7 +115,11 @@ export const recordsShape = {
 /** `since` must not be after `until`. (Zod runs this even when a field failed: then that field is still the raw input.) */
 export function rangeCheck(q: { since?: unknown; until?: unknown }, ctx: z.RefinementCtx): void {
   if (isTime(q.since) && isTime(q.until) && q.since > q.until) {
-    ctx.addIssue({ code: 'custom', path: ['since'], message: `is after until (${new Date(q.since).toISOString()} > ${new Date(q.until).toISOString()})` });
+    ctx.addIssue({
+      code: 'custom',
+      path: ['since'],
+      message: `is after until (${new Date(q.since).toISOString()} > ${new Date(q.until).toISOString()})`,
+    });
   }
 }
 
@@ -133,7 +140,9 @@ export function queryObject<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, { error: (i) => `a query must be an object, got ${describeValue(i.input)}` });
 }
 
-export function filterOf(q: { since?: number | undefined; until?: number | undefined } & Partial<Record<Dimension, string | undefined>>): ParsedFilter {
+export function filterOf(
+  q: { since?: number | undefined; until?: number | undefined } & Partial<Record<Dimension, string | undefined>>,
+): ParsedFilter {
   const dims: Partial<Record<Dimension, string>> = {};
   for (const d of ['tenant', 'user', 'agent', 'model', 'provider'] as const) {
     const v = q[d];
@@ -165,7 +174,14 @@ export function matchesDims(dims: Readonly<Record<Dimension, string | null>>, fi
 }
 
 export function recordDims(r: UsageRecord): Record<Dimension, string | null> {
-  return { tenant: r.tenant ?? null, user: r.user ?? null, agent: r.agent ?? null, model: r.model, provider: r.provider, providerModel: r.providerModel };
+  return {
+    tenant: r.tenant ?? null,
+    user: r.user ?? null,
+    agent: r.agent ?? null,
+    model: r.model,
+    provider: r.provider,
+    providerModel: r.providerModel,
+  };
 }
 
 export function matchesRecord(r: UsageRecord, q: ParsedFilter & Partial<ParsedRecordsQuery>): boolean {

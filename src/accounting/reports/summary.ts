@@ -81,7 +81,14 @@ export function toRow(group: SummaryRow['group'], c: Counters): SummaryRow {
     billedAttempts: c.billedAttempts,
     fallbacks: c.fallbacks,
     attempts: c.attempts,
-    tokens: { input: c.inputTokens, cachedInput: c.cachedInputTokens, cacheWrite: c.cacheWriteTokens, output: c.outputTokens, reasoning: c.reasoningTokens, total: c.totalTokens },
+    tokens: {
+      input: c.inputTokens,
+      cachedInput: c.cachedInputTokens,
+      cacheWrite: c.cacheWriteTokens,
+      output: c.outputTokens,
+      reasoning: c.reasoningTokens,
+      total: c.totalTokens,
+    },
     inputMicros: c.inputMicros,
     outputMicros: c.outputMicros,
     costMicros: c.costMicros,
@@ -105,7 +112,10 @@ export interface ParsedSummaryQuery extends ParsedFilter {
   by: SummaryKey[];
 }
 
-const summaryQuerySchema = queryObject({ ...usageFilterShape, by: z.array(summaryKey, { error: `must be a list of keys (${SUMMARY_KEY_LIST})` }).optional() })
+const summaryQuerySchema = queryObject({
+  ...usageFilterShape,
+  by: z.array(summaryKey, { error: `must be a list of keys (${SUMMARY_KEY_LIST})` }).optional(),
+})
   .superRefine(rangeCheck)
   .optional()
   .transform((q): ParsedSummaryQuery => ({ ...filterOf(q ?? {}), by: q?.by ?? [] }));

@@ -62,6 +62,10 @@ export class ObjectValidationError extends SwitchyardError {
   }
 
   override toJSON(): Record<string, unknown> {
-    return { ...super.toJSON(), issues: this.issues.map((i) => ({ code: i.code, path: i.path, message: i.message })), tries: this.tries.length };
+    return {
+      ...super.toJSON(),
+      issues: this.issues.map((i) => ({ code: i.code, path: i.path, message: i.message })),
+      tries: this.tries.length,
+    };
   }
 }

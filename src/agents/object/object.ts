@@ -4,7 +4,18 @@ import type { Message } from '../../core/messages.js';
 import type { ChatRequest } from '../../core/request.js';
 import type { AttemptRecord, ChatResponse } from '../../core/response.js';
 import type { Cost, Usage } from '../../core/usage.js';
-import { addCost, addUsage, attemptsOf, consumableOnce, lastValue, candidatesFor, mayTryNext, zeroCost, ZERO_USAGE, type AgentHost } from '../host.js';
+import {
+  addCost,
+  addUsage,
+  attemptsOf,
+  consumableOnce,
+  lastValue,
+  candidatesFor,
+  mayTryNext,
+  zeroCost,
+  ZERO_USAGE,
+  type AgentHost,
+} from '../host.js';
 import { ObjectValidationError, type ObjectTry } from './errors.js';
 import { chooseMode, type ObjectMode } from './mode.js';
 import { parsePartialJson } from './parse-json.js';
@@ -40,7 +51,11 @@ export interface ObjectResult<T> {
 }
 
 /** A partial object while it streams: every field optional, at every depth. */
-export type DeepPartial<T> = T extends readonly (infer U)[] ? DeepPartial<U>[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+export type DeepPartial<T> = T extends readonly (infer U)[]
+  ? DeepPartial<U>[]
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
 
 export type ObjectStreamEvent<T> =
   /** A try begins (a new model, or a repair): partial objects of an earlier try are void. */
@@ -81,20 +96,35 @@ function checkOptions(request: ObjectRequest): number {
     throw new InvalidRequestError({ path: 'maxRepairs', message: 'Invalid request: maxRepairs: an integer from 0 to 10' });
   }
   if (request.mode !== undefined && !['auto', 'native', 'prompt'].includes(request.mode)) {
-    throw new InvalidRequestError({ path: 'mode', message: `Invalid request: mode: "auto", "native" or "prompt", got ${JSON.stringify(request.mode)}` });
+    throw new InvalidRequestError({
+      path: 'mode',
+      message: `Invalid request: mode: "auto", "native" or "prompt", got ${JSON.stringify(request.mode)}`,
+    });
   }
   return maxRepairs;
 }
 
 /** The chat request for one try at one model. */
-function tryRequest(request: ObjectRequest, schema: ResolvedSchema<unknown>, model: string, mode: 'native' | 'prompt', jsonMode: boolean, messages: Message[]): ChatRequest {
+function tryRequest(
+  request: ObjectRequest,
+  schema: ResolvedSchema<unknown>,
+  model: string,
+  mode: 'native' | 'prompt',
+  jsonMode: boolean,
+  messages: Message[],
+): ChatRequest {
   const { schema: _s, schemaName, schemaDescription, mode: _m, maxRepairs: _r, ...chat } = request;
   if (mode === 'native') {
     return {
       ...chat,
       model,
       messages,
-      responseFormat: { type: 'json-schema', schema: schema.json, name: schemaName ?? 'response', ...(schemaDescription !== undefined && { description: schemaDescription }) },
+      responseFormat: {
+        type: 'json-schema',
+        schema: schema.json,
+        name: schemaName ?? 'response',
+        ...(schemaDescription !== undefined && { description: schemaDescription }),
+      },
     };
   }
   return {
@@ -109,7 +139,12 @@ function tryRequest(request: ObjectRequest, schema: ResolvedSchema<unknown>, mod
 
 /** An adapter refused the schema as native structured output (a local InvalidRequestError at `responseFormat…`) while `mode` was chosen automatically. */
 function nativeRefused(error: unknown, mode: 'native' | 'prompt', asked: ObjectMode | undefined): error is SwitchyardError {
-  return mode === 'native' && (asked ?? 'auto') === 'auto' && InvalidRequestError.isInstance(error) && (error.path?.startsWith('responseFormat') ?? false);
+  return (
+    mode === 'native' &&
+    (asked ?? 'auto') === 'auto' &&
+    InvalidRequestError.isInstance(error) &&
+    (error.path?.startsWith('responseFormat') ?? false)
+  );
 }
 
 /** One answer: streamed (partials yielded) or not. Returns the response. */
@@ -130,11 +165,18 @@ async function* answer<T>(host: AgentHost, request: ChatRequest, streaming: bool
       }
     } else if (event.type === 'finish') return event.response;
   }
-  throw new InvalidResponseError({ message: 'The stream ended without a finish event', ...(request.model !== undefined && { model: request.model }) });
+  throw new InvalidResponseError({
+    message: 'The stream ended without a finish event',
+    ...(request.model !== undefined && { model: request.model }),
+  });
 }
 
 /** The one loop behind `object()` and `streamObject()`: candidates in order, each with bounded repairs. */
-async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streaming: boolean): AsyncGenerator<ObjectStreamEvent<T>, ObjectResult<T>> {
+async function* objectEvents<T>(
+  host: AgentHost,
+  request: ObjectRequest,
+  streaming: boolean,
+): AsyncGenerator<ObjectStreamEvent<T>, ObjectResult<T>> {
   const maxRepairs = checkOptions(request);
   const schema = resolveSchema<T>(request.schema);
   const { schema: _s, schemaName: _n, schemaDescription: _d, mode: _m, maxRepairs: _r, ...base } = request;
@@ -152,7 +194,11 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
       yield { type: 'try-start', model, mode, repair: repair > 0 };
       let response: ChatResponse;
       try {
-        response = yield* answer<T>(host, tryRequest(request, schema as ResolvedSchema<unknown>, model, mode, jsonMode, messages), streaming);
+        response = yield* answer<T>(
+          host,
+          tryRequest(request, schema as ResolvedSchema<unknown>, model, mode, jsonMode, messages),
+          streaming,
+        );
       } catch (error) {
         if (nativeRefused(error, mode, request.mode)) {
           // The adapter cannot express this schema natively (e.g. a map for Gemini): the same model, in prompt mode.
@@ -178,7 +224,13 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
         record(tally, response.route.attempts);
         tally.tries.push({ model, provider, mode, repair: repair > 0, ok: true, text: response.text });
         const route = { ...response.route, attempts: tally.attempts, candidates, fallbackUsed: model !== candidates[0] };
-        const result: ObjectResult<T> = { object: checked.value, response: { ...response, route }, tries: tally.tries, usage: tally.usage, cost: tally.cost };
+        const result: ObjectResult<T> = {
+          object: checked.value,
+          response: { ...response, route },
+          tries: tally.tries,
+          usage: tally.usage,
+          cost: tally.cost,
+        };
         yield { type: 'object', object: checked.value, result };
         return result;
       }
@@ -186,12 +238,24 @@ async function* objectEvents<T>(host: AgentHost, request: ObjectRequest, streami
       // The vendor call succeeded but its answer did not: recorded as a failed try.
       const served = response.route.attempts;
       const last = served[served.length - 1];
-      record(tally, [...served.slice(0, -1), { ...(last ?? { model, provider, try: 1, latencyMs: response.latencyMs }), ok: false, error: invalid, errorClass: 'ObjectValidationError' }]);
+      record(tally, [
+        ...served.slice(0, -1),
+        {
+          ...(last ?? { model, provider, try: 1, latencyMs: response.latencyMs }),
+          ok: false,
+          error: invalid,
+          errorClass: 'ObjectValidationError',
+        },
+      ]);
       tally.tries.push({ model, provider, mode, repair: repair > 0, ok: false, text: response.text, issues: checked.issues });
       lastInvalid = { issues: checked.issues, text: response.text, model, provider };
       yield { type: 'invalid', model, issues: checked.issues, text: response.text };
       // (Some vendors refuse an empty assistant turn.)
-      messages = [...request.messages, { role: 'assistant', content: response.text || '(empty answer)' }, { role: 'user', content: repairPrompt(checked.issues) }];
+      messages = [
+        ...request.messages,
+        { role: 'assistant', content: response.text || '(empty answer)' },
+        { role: 'user', content: repairPrompt(checked.issues) },
+      ];
     }
   }
   if (lastInvalid) throw new ObjectValidationError({ ...lastInvalid, tries: tally.tries, attempts: tally.attempts });

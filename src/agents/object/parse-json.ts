@@ -42,7 +42,11 @@ export function parsePartialJson(text: string): { value: unknown } | undefined {
   let stringIsKey = false;
   let safeAt = -1;
   let safeClosers = '';
-  const closers = () => stack.map((f) => f.close).reverse().join('');
+  const closers = () =>
+    stack
+      .map((f) => f.close)
+      .reverse()
+      .join('');
   const mark = (pos: number) => {
     safeAt = pos;
     safeClosers = closers();

@@ -25,13 +25,20 @@ export function prepareTools(tools: ToolSet): { definitions: ToolDefinition[]; p
   const prepared = new Map<string, PreparedTool>();
   for (const [name, tool] of Object.entries(tools)) {
     if (typeof tool !== 'object' || tool === null || tool.input === undefined) {
-      throw new InvalidRequestError({ path: `tools.${name}.input`, message: `Invalid request: tools.${name}.input: a zod schema or a JSON Schema is required` });
+      throw new InvalidRequestError({
+        path: `tools.${name}.input`,
+        message: `Invalid request: tools.${name}.input: a zod schema or a JSON Schema is required`,
+      });
     }
     let schema: z.ZodType;
     try {
       schema = isZodSchema(tool.input) ? tool.input : z.fromJSONSchema(tool.input as Parameters<typeof z.fromJSONSchema>[0]);
     } catch (error) {
-      throw new InvalidRequestError({ path: `tools.${name}.input`, message: `Invalid request: tools.${name}.input: ${(error as Error).message}`, cause: error });
+      throw new InvalidRequestError({
+        path: `tools.${name}.input`,
+        message: `Invalid request: tools.${name}.input: ${(error as Error).message}`,
+        cause: error,
+      });
     }
     definitions.push({ name, parameters: tool.input, ...(tool.description !== undefined && { description: tool.description }) });
     prepared.set(name, { tool, schema });
@@ -49,14 +56,22 @@ function message(error: unknown): string {
  * One tool call: validated, then held for approval, executed or refused. Never throws for what the
  * tool does: a thrown `execute` is an `error` result that the model will read.
  */
-export async function handleCall(prepared: Prepared, call: ToolCallPart, context: ToolContext, decision?: ApprovalDecision): Promise<CallOutcome> {
+export async function handleCall(
+  prepared: Prepared,
+  call: ToolCallPart,
+  context: ToolContext,
+  decision?: ApprovalDecision,
+): Promise<CallOutcome> {
   const base = { toolCallId: call.toolCallId, toolName: call.toolName, input: call.args };
   const entry = prepared.get(call.toolName);
   if (!entry) return { kind: 'done', result: { ...base, status: 'error', error: `Unknown tool "${call.toolName}"` } };
   const parsed = entry.schema.safeParse(call.args);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; ');
-    return { kind: 'done', result: { ...base, status: 'invalid-input', error: `Invalid arguments for tool "${call.toolName}": ${issues}` } };
+    return {
+      kind: 'done',
+      result: { ...base, status: 'invalid-input', error: `Invalid arguments for tool "${call.toolName}": ${issues}` },
+    };
   }
   const input = parsed.data as never;
   const typed = { ...base, input: parsed.data };
@@ -84,7 +99,8 @@ export async function handleCall(prepared: Prepared, call: ToolCallPart, context
 
 /** A tool result as the conversation carries it. */
 export function toResultPart(result: ToolResultInfo): ToolResultPart {
-  if (result.status === 'ok') return { type: 'tool-result', toolCallId: result.toolCallId, toolName: result.toolName, result: result.output ?? null };
+  if (result.status === 'ok')
+    return { type: 'tool-result', toolCallId: result.toolCallId, toolName: result.toolName, result: result.output ?? null };
   return { type: 'tool-result', toolCallId: result.toolCallId, toolName: result.toolName, result: result.error ?? 'error', isError: true };
 }
 

@@ -4,7 +4,19 @@ import type { ChatRequest } from '../../core/request.js';
 import type { AttemptRecord, ChatResponse, RouteInfo } from '../../core/response.js';
 import type { StreamEvent } from '../../core/stream.js';
 import type { Cost, FinishReason, Usage } from '../../core/usage.js';
-import { addCost, addUsage, agentId, attemptsOf, consumableOnce, lastValue, candidatesFor, mayTryNext, zeroCost, ZERO_USAGE, type AgentHost } from '../host.js';
+import {
+  addCost,
+  addUsage,
+  agentId,
+  attemptsOf,
+  consumableOnce,
+  lastValue,
+  candidatesFor,
+  mayTryNext,
+  zeroCost,
+  ZERO_USAGE,
+  type AgentHost,
+} from '../host.js';
 import { handleCall, prepareTools, toResultPart, unansweredCalls, withResults, type PendingToolCall, type Prepared } from './execute.js';
 import type { ApprovalDecision, StopCondition, ToolResultInfo, ToolSet, TypedToolCall } from './tools.js';
 
@@ -110,20 +122,30 @@ function checkRun(request: RunRequest): { maxSteps: number; stops: StopCondition
   if (!Number.isInteger(maxSteps) || maxSteps < 1 || maxSteps > 1000) {
     throw new InvalidRequestError({ path: 'maxSteps', message: 'Invalid request: maxSteps: an integer from 1 to 1000' });
   }
-  if (typeof request.tools !== 'object' || request.tools === null) throw new InvalidRequestError({ path: 'tools', message: 'Invalid request: tools: an object of tools by name' });
+  if (typeof request.tools !== 'object' || request.tools === null)
+    throw new InvalidRequestError({ path: 'tools', message: 'Invalid request: tools: an object of tools by name' });
   const start = request.resume?.messages ?? request.messages;
-  if (!Array.isArray(start)) throw new InvalidRequestError({ path: 'messages', message: 'Invalid request: messages: required (or resume)' });
+  if (!Array.isArray(start))
+    throw new InvalidRequestError({ path: 'messages', message: 'Invalid request: messages: required (or resume)' });
   const stops = request.stopWhen === undefined ? [] : Array.isArray(request.stopWhen) ? request.stopWhen : [request.stopWhen];
   return { maxSteps, stops, start };
 }
 
-async function* stepCall<TOOLS extends ToolSet>(host: AgentHost, request: ChatRequest, streaming: boolean, step: number): AsyncGenerator<RunStreamEvent<TOOLS>, ChatResponse> {
+async function* stepCall<TOOLS extends ToolSet>(
+  host: AgentHost,
+  request: ChatRequest,
+  streaming: boolean,
+  step: number,
+): AsyncGenerator<RunStreamEvent<TOOLS>, ChatResponse> {
   if (!streaming) return await host.chat(request);
   for await (const event of host.stream(request)) {
     yield { type: 'stream', step, event };
     if (event.type === 'finish') return event.response;
   }
-  throw new InvalidResponseError({ message: 'The stream ended without a finish event', ...(request.model !== undefined && { model: request.model }) });
+  throw new InvalidResponseError({
+    message: 'The stream ended without a finish event',
+    ...(request.model !== undefined && { model: request.model }),
+  });
 }
 
 /** Calls left without a result when the run begins: decided by `approvals`, or still pending. */
@@ -132,7 +154,12 @@ async function resolveStart(prepared: Prepared, request: RunRequest, start: Mess
   const results: ToolResultInfo[] = [];
   const pending: PendingToolCall[] = [];
   for (const call of calls) {
-    const context = { toolCallId: call.toolCallId, messages: start.slice(0, assistantIndex + 1), step: -1, ...(request.signal && { signal: request.signal }) };
+    const context = {
+      toolCallId: call.toolCallId,
+      messages: start.slice(0, assistantIndex + 1),
+      step: -1,
+      ...(request.signal && { signal: request.signal }),
+    };
     const outcome = await handleCall(prepared, call, context, request.approvals?.[call.toolCallId]);
     if (outcome.kind === 'done') results.push(outcome.result);
     else pending.push(outcome.call);
@@ -141,7 +168,11 @@ async function resolveStart(prepared: Prepared, request: RunRequest, start: Mess
 }
 
 /** The one loop behind `run()` and `streamRun()`. */
-async function* runEvents<TOOLS extends ToolSet>(host: AgentHost, request: RunRequest<TOOLS>, streaming: boolean): AsyncGenerator<RunStreamEvent<TOOLS>, RunResult<TOOLS>> {
+async function* runEvents<TOOLS extends ToolSet>(
+  host: AgentHost,
+  request: RunRequest<TOOLS>,
+  streaming: boolean,
+): AsyncGenerator<RunStreamEvent<TOOLS>, RunResult<TOOLS>> {
   const { maxSteps, stops, start } = checkRun(request);
   const { definitions, prepared } = prepareTools(request.tools);
   const { tools: _t, maxSteps: _m, stopWhen: _s, resume, approvals: _a, messages: _msg, ...base } = request;
@@ -156,7 +187,18 @@ async function* runEvents<TOOLS extends ToolSet>(host: AgentHost, request: RunRe
   for (const result of begun.results) yield { type: 'tool-result', result };
   const finish = (status: RunStatus, messages: Message[], pending: PendingToolCall[], model?: string): RunResult<TOOLS> => {
     const last = steps[steps.length - 1];
-    const out: RunResult<TOOLS> = { status, text: last?.text ?? '', steps, messages, pending, resumed: begun.results, restarts, usage, cost, session };
+    const out: RunResult<TOOLS> = {
+      status,
+      text: last?.text ?? '',
+      steps,
+      messages,
+      pending,
+      resumed: begun.results,
+      restarts,
+      usage,
+      cost,
+      session,
+    };
     if (model !== undefined) out.model = model;
     if (last) {
       out.finishReason = last.finishReason;
@@ -165,12 +207,22 @@ async function* runEvents<TOOLS extends ToolSet>(host: AgentHost, request: RunRe
     return out;
   };
   if (begun.pending.length > 0) {
-    const result = finish(begun.pending.some((p) => p.reason === 'approval') ? 'needs-approval' : 'tool-calls', begun.messages, begun.pending, resume?.model);
+    const result = finish(
+      begun.pending.some((p) => p.reason === 'approval') ? 'needs-approval' : 'tool-calls',
+      begun.messages,
+      begun.pending,
+      resume?.model,
+    );
     yield { type: 'finish', result };
     return result;
   }
 
-  const candidates = candidatesFor(host, { ...base, messages: begun.messages, tools: definitions }, streaming ? 'stream' : 'chat', resume?.model);
+  const candidates = candidatesFor(
+    host,
+    { ...base, messages: begun.messages, tools: definitions },
+    streaming ? 'stream' : 'chat',
+    resume?.model,
+  );
   for (const model of candidates) {
     let messages = begun.messages;
     const mine: Array<RunStep<TOOLS>> = [];
@@ -196,7 +248,9 @@ async function* runEvents<TOOLS extends ToolSet>(host: AgentHost, request: RunRe
           index,
           model,
           text: response.text,
-          toolCalls: response.toolCalls.map((c) => ({ toolCallId: c.toolCallId, toolName: c.toolName, input: inputs.get(c.toolCallId) ?? c.args }) as TypedToolCall<TOOLS>),
+          toolCalls: response.toolCalls.map(
+            (c) => ({ toolCallId: c.toolCallId, toolName: c.toolName, input: inputs.get(c.toolCallId) ?? c.args }) as TypedToolCall<TOOLS>,
+          ),
           toolResults: results,
           finishReason: response.finishReason,
           usage: response.usage,
@@ -229,7 +283,9 @@ async function* runEvents<TOOLS extends ToolSet>(host: AgentHost, request: RunRe
       yield { type: 'restart', from: model, error, abandonedSteps: mine.length };
     }
   }
-  throw new AllAttemptsFailedError(failures, { message: `The run failed on every candidate (${candidates.join(', ')}): ${restarts.map((r) => `${r.model}: ${r.error.message}`).join('; ')}` });
+  throw new AllAttemptsFailedError(failures, {
+    message: `The run failed on every candidate (${candidates.join(', ')}): ${restarts.map((r) => `${r.model}: ${r.error.message}`).join('; ')}`,
+  });
 }
 
 /** `router.run()`: the tool loop to its end (or a pause), every step with route, usage and cost. */

@@ -40,7 +40,11 @@ export function tool<S extends z.ZodType, O = unknown>(definition: {
 }
 
 /** A tool's input type: from its zod schema, else from `execute`'s parameter (a JSON Schema tool typed `AgentTool<Input>`). */
-export type ToolInput<T> = T extends { input: infer S extends z.ZodType } ? z.output<S> : T extends { execute?: (input: infer I, context: ToolContext) => unknown } ? I : unknown;
+export type ToolInput<T> = T extends { input: infer S extends z.ZodType }
+  ? z.output<S>
+  : T extends { execute?: (input: infer I, context: ToolContext) => unknown }
+    ? I
+    : unknown;
 export type ToolOutput<T> = T extends AgentTool<never, infer O> ? Awaited<O> : unknown;
 
 /** A tool call with its input typed from the tool's schema (a union over the run's tools). */

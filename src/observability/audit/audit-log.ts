@@ -77,7 +77,10 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
   const sinks = (Array.isArray(options.sink) ? options.sink : [options.sink]).map(
     (s) =>
       new SinkRunner(toSink(s), (error, entry) =>
-        report(error instanceof AuditLogError ? error : new AuditLogError(`audit sink failed: ${describe(error)}`, 'sink', { cause: error }), entry),
+        report(
+          error instanceof AuditLogError ? error : new AuditLogError(`audit sink failed: ${describe(error)}`, 'sink', { cause: error }),
+          entry,
+        ),
       ),
   );
   let closed = false;
@@ -106,7 +109,8 @@ export function createAuditLog(options: AuditLogOptions): AuditLog {
       return emit<AuditRequestEntry>(() => {
         const body = requestBody(input, now);
         const { content, error } = auditContent(input, policy);
-        if (error !== undefined) report(new AuditLogError(`audit redaction function threw: ${describe(error)}; text left out`, 'redaction', { cause: error }));
+        if (error !== undefined)
+          report(new AuditLogError(`audit redaction function threw: ${describe(error)}; text left out`, 'redaction', { cause: error }));
         return content ? { ...body, content } : body;
       });
     },

@@ -109,7 +109,14 @@ export function requestBody(input: AuditRequestInput, now: () => Date): Body<Aud
   };
   if (input.usage) {
     const u = input.usage;
-    optional.tokens = { input: u.inputTokens, output: u.outputTokens, total: u.totalTokens, cachedInput: u.cachedInputTokens, reasoning: u.reasoningTokens, estimated: u.estimated };
+    optional.tokens = {
+      input: u.inputTokens,
+      output: u.outputTokens,
+      total: u.totalTokens,
+      cachedInput: u.cachedInputTokens,
+      reasoning: u.reasoningTokens,
+      estimated: u.estimated,
+    };
   }
   if (input.cost) {
     const c = input.cost;

@@ -42,7 +42,12 @@ export class AuditChain {
 }
 
 /** The fields of an entry that say where its chain stands (entries read from a file are checked for them). */
-const chainPosition = z.object({ tenant: z.string().nullable(), seq: z.number().int().nonnegative(), logSeq: z.number().int().nonnegative(), hash: z.string().min(1) });
+const chainPosition = z.object({
+  tenant: z.string().nullable(),
+  seq: z.number().int().nonnegative(),
+  logSeq: z.number().int().nonnegative(),
+  hash: z.string().min(1),
+});
 
 /**
  * Where each chain of `entries` ends: pass as `resume` to continue a log, or as `heads` to verify.
@@ -56,7 +61,10 @@ export function auditHeads(entries: ReadonlyArray<unknown>): AuditHeads {
     const read = chainPosition.safeParse(entry);
     if (!read.success) {
       const issue = read.error.issues[0]!;
-      throw new InvalidRequestError({ path: ['entries', i, ...issue.path].join('.'), message: `auditHeads: entry ${i} is not an audit entry (${issue.message} at ${issue.path.join('.') || 'the entry'})` });
+      throw new InvalidRequestError({
+        path: ['entries', i, ...issue.path].join('.'),
+        message: `auditHeads: entry ${i} is not an audit entry (${issue.message} at ${issue.path.join('.') || 'the entry'})`,
+      });
     }
     const e = read.data;
     chains.set(e.tenant, { seq: e.seq, hash: e.hash });

@@ -69,7 +69,10 @@ function item(piece: Piece, policy: Exclude<AuditContentPolicy, 'exclude'>, sour
 }
 
 /** Applies the policy. A throwing redaction function drops all text (`redactionFailed`) rather than risk keeping it. */
-export function auditContent(input: AuditContentInput | undefined, policy: AuditContentPolicy): { content?: AuditContent; error?: unknown } {
+export function auditContent(
+  input: AuditContentInput | undefined,
+  policy: AuditContentPolicy,
+): { content?: AuditContent; error?: unknown } {
   if (policy === 'exclude' || !input) return {};
   const prompt: Piece[] = [];
   if (input.system !== undefined) prompt.push({ role: 'system', kind: 'text', text: input.system });
@@ -85,7 +88,8 @@ export function auditContent(input: AuditContentInput | undefined, policy: Audit
       },
     };
   } catch (error) {
-    const bare = (p: Piece): AuditContentItem => (p.toolName === undefined ? { role: p.role, kind: p.kind } : { role: p.role, kind: p.kind, toolName: p.toolName });
+    const bare = (p: Piece): AuditContentItem =>
+      p.toolName === undefined ? { role: p.role, kind: p.kind } : { role: p.role, kind: p.kind, toolName: p.toolName };
     return { content: { policy: name, prompt: prompt.map(bare), completion: completion.map(bare), redactionFailed: true }, error };
   }
 }

@@ -91,14 +91,7 @@ export interface AuditRequestEntry extends AuditChainFields {
 }
 
 export type AuditControlAction =
-  | 'disable'
-  | 'enable'
-  | 'force'
-  | 'unforce'
-  | 'reset-breaker'
-  | 'tenant-set'
-  | 'tenant-remove'
-  | 'budget-change';
+  'disable' | 'enable' | 'force' | 'unforce' | 'reset-breaker' | 'tenant-set' | 'tenant-remove' | 'budget-change';
 
 /** One operator action. */
 export interface AuditControlEntry extends AuditChainFields {

@@ -44,7 +44,8 @@ function isChainEntry(e: unknown): e is { tenant: string | null; seq: number; pr
     r.v === 1 &&
     (r.type === 'request' || r.type === 'control') &&
     (r.tenant === null || typeof r.tenant === 'string') &&
-    Number.isSafeInteger(r.seq) && (r.seq as number) >= 0 &&
+    Number.isSafeInteger(r.seq) &&
+    (r.seq as number) >= 0 &&
     Number.isSafeInteger(r.logSeq) &&
     (r.prevHash === null || typeof r.prevHash === 'string') &&
     typeof r.hash === 'string' &&
@@ -71,7 +72,13 @@ export function verifyAuditLog(entries: ReadonlyArray<unknown>, options: VerifyA
     if (!isChainEntry(e)) return { ok: false, brokenAt: i, reason: 'malformed', detail: 'not an audit entry of format v1' };
     const tenant = e.tenant;
     if (entryHash(e, options.hmacKey) !== e.hash) {
-      return { ok: false, brokenAt: i, reason: 'hash-mismatch', detail: 'the content does not match its hash (a field was changed, or the wrong hmacKey)', tenant };
+      return {
+        ok: false,
+        brokenAt: i,
+        reason: 'hash-mismatch',
+        detail: 'the content does not match its hash (a field was changed, or the wrong hmacKey)',
+        tenant,
+      };
     }
     if (e.logSeq <= lastLogSeq) {
       return { ok: false, brokenAt: i, reason: 'out-of-order', detail: `logSeq ${e.logSeq} after ${lastLogSeq}`, tenant };

@@ -176,7 +176,11 @@ export function instrumentOpenTelemetry(router: Router, options: OpenTelemetryOp
   };
 
   const onFallback = (e: RouterEvents['fallback']) => {
-    open.get(e.requestId)?.span.addEvent('switchyard.fallback', { 'switchyard.fallback.from': e.from, 'switchyard.fallback.to': e.to, 'error.type': e.error.name });
+    open.get(e.requestId)?.span.addEvent('switchyard.fallback', {
+      'switchyard.fallback.from': e.from,
+      'switchyard.fallback.to': e.to,
+      'error.type': e.error.name,
+    });
   };
 
   const onResponse = (e: RouterEvents['response']) => {
@@ -212,8 +216,16 @@ export function instrumentOpenTelemetry(router: Router, options: OpenTelemetryOp
     if (!req) return;
     open.delete(e.requestId);
     const { error } = e;
-    req.span.setAttributes({ 'error.type': error.name, 'switchyard.error.code': error.code, 'switchyard.attempts': e.route?.attempts.length ?? 0 });
-    if (e.route) req.span.setAttribute('switchyard.fallback', e.route.attempts.some((a, i, all) => i > 0 && a.model !== all[0]!.model));
+    req.span.setAttributes({
+      'error.type': error.name,
+      'switchyard.error.code': error.code,
+      'switchyard.attempts': e.route?.attempts.length ?? 0,
+    });
+    if (e.route)
+      req.span.setAttribute(
+        'switchyard.fallback',
+        e.route.attempts.some((a, i, all) => i > 0 && a.model !== all[0]!.model),
+      );
     // The message names provider and model and never a key (the error hierarchy guarantees it).
     req.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
     req.span.end();

@@ -77,7 +77,9 @@ export function anthropic(options: AnthropicProviderOptions = {}): AnthropicProv
       const { body, warnings, jsonTool } = convert(request, call.model);
       const open = async (signal: AbortSignal | undefined): Promise<Response> => {
         const client = await getClient();
-        return client.messages.create({ ...body, stream: true } as unknown as CreateStreaming, requestOptions(signal ? { ...call, signal } : call)).asResponse();
+        return client.messages
+          .create({ ...body, stream: true } as unknown as CreateStreaming, requestOptions(signal ? { ...call, signal } : call))
+          .asResponse();
       };
       return { first: { type: 'stream-start', warnings }, open, ...(jsonTool !== undefined && { jsonTool }) };
     };
@@ -97,7 +99,13 @@ export function anthropic(options: AnthropicProviderOptions = {}): AnthropicProv
       throw mapAnthropicError(error, errorContext(call.model, call.signal));
     }
     const parsed = tokenCountSchema.safeParse(raw);
-    if (!parsed.success) throw new InvalidResponseError({ provider: name, model: call.model, cause: parsed.error, message: 'Anthropic count_tokens returned no input_tokens' });
+    if (!parsed.success)
+      throw new InvalidResponseError({
+        provider: name,
+        model: call.model,
+        cause: parsed.error,
+        message: 'Anthropic count_tokens returned no input_tokens',
+      });
     return parsed.data.input_tokens;
   }
 
@@ -108,7 +116,12 @@ export function anthropic(options: AnthropicProviderOptions = {}): AnthropicProv
       let page = await client.models.list({ limit: 100 }, requestOptions(call));
       for (;;) {
         const parsed = modelListSchema.safeParse({ data: page.data });
-        if (!parsed.success) throw new InvalidResponseError({ provider: name, cause: parsed.error, message: 'Anthropic /v1/models returned an unexpected body' });
+        if (!parsed.success)
+          throw new InvalidResponseError({
+            provider: name,
+            cause: parsed.error,
+            message: 'Anthropic /v1/models returned an unexpected body',
+          });
         for (const m of parsed.data.data) {
           models.push({
             id: m.id,
@@ -142,7 +155,16 @@ export function anthropic(options: AnthropicProviderOptions = {}): AnthropicProv
     return options.client ? 'unsupported' : keys.rotate();
   }
 
-  const provider: AnthropicProvider = { kind: 'anthropic', name, chat, stream, countTokens, listModels, validateCredentials, rotateCredentials };
+  const provider: AnthropicProvider = {
+    kind: 'anthropic',
+    name,
+    chat,
+    stream,
+    countTokens,
+    listModels,
+    validateCredentials,
+    rotateCredentials,
+  };
   return withDescription(
     guardSecrets(provider, adapterSecrets(keys, options)),
     describeProvider({

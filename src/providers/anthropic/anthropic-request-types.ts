@@ -3,9 +3,7 @@
  * than borrowed from the SDK so that any SDK version in the peer range type-checks the same way.
  */
 
-export type AnthropicImageSource =
-  | { type: 'url'; url: string }
-  | { type: 'base64'; media_type: string; data: string };
+export type AnthropicImageSource = { type: 'url'; url: string } | { type: 'base64'; media_type: string; data: string };
 
 export type AnthropicTextBlock = { type: 'text'; text: string };
 export type AnthropicImageBlock = { type: 'image'; source: AnthropicImageSource };
@@ -19,8 +17,7 @@ export type AnthropicUserBlock = AnthropicTextBlock | AnthropicImageBlock | Anth
 export type AnthropicAssistantBlock = AnthropicTextBlock | AnthropicToolUseBlock | AnthropicThinkingBlock | AnthropicRedactedThinkingBlock;
 
 export type AnthropicMessageParam =
-  | { role: 'user'; content: AnthropicUserBlock[] }
-  | { role: 'assistant'; content: AnthropicAssistantBlock[] };
+  { role: 'user'; content: AnthropicUserBlock[] } | { role: 'assistant'; content: AnthropicAssistantBlock[] };
 
 export interface AnthropicTool {
   name: string;

@@ -18,7 +18,12 @@ function loadSdk(provider: string): Promise<AnthropicConstructor> {
     (cause: unknown) => {
       sdk = undefined;
       throw new ConfigError(
-        [{ path: `providers.${provider}`, message: 'The anthropic adapter needs the optional peer dependency "@anthropic-ai/sdk": npm install @anthropic-ai/sdk' }],
+        [
+          {
+            path: `providers.${provider}`,
+            message: 'The anthropic adapter needs the optional peer dependency "@anthropic-ai/sdk": npm install @anthropic-ai/sdk',
+          },
+        ],
         { provider, cause },
       );
     },

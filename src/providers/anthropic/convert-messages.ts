@@ -1,5 +1,13 @@
 import { InvalidRequestError } from '../../core/errors.js';
-import type { AssistantContentPart, ImagePart, Message, ReasoningPart, ToolCallPart, ToolResultPart, UserContentPart } from '../../core/messages.js';
+import type {
+  AssistantContentPart,
+  ImagePart,
+  Message,
+  ReasoningPart,
+  ToolCallPart,
+  ToolResultPart,
+  UserContentPart,
+} from '../../core/messages.js';
 import type { Warning } from '../../core/response.js';
 import type {
   AnthropicAssistantBlock,
@@ -52,7 +60,12 @@ export function convertMessages(messages: Message[], system: string | undefined,
       default: {
         const never: never = message;
         const path = messagePath(i);
-        throw new InvalidRequestError({ provider: c.provider, model: c.model, path, message: `Unknown message role in ${path}: ${JSON.stringify(never)}` });
+        throw new InvalidRequestError({
+          provider: c.provider,
+          model: c.model,
+          path,
+          message: `Unknown message role in ${path}: ${JSON.stringify(never)}`,
+        });
       }
     }
   }
@@ -121,7 +134,12 @@ function assistantBlocks(content: string | AssistantContentPart[], i: number, c:
       }
       default: {
         const never: never = part;
-        throw new InvalidRequestError({ provider: c.provider, model: c.model, path: partPath(), message: `Unknown assistant part at ${partPath()}: ${JSON.stringify(never)}` });
+        throw new InvalidRequestError({
+          provider: c.provider,
+          model: c.model,
+          path: partPath(),
+          message: `Unknown assistant part at ${partPath()}: ${JSON.stringify(never)}`,
+        });
       }
     }
   });
@@ -154,12 +172,23 @@ function toolInput(part: ToolCallPart, at: () => string, c: Context): Record<str
       args = JSON.parse(args) as unknown;
     } catch (cause) {
       const path = at();
-      throw new InvalidRequestError({ provider: c.provider, model: c.model, path: `${path}.args`, cause, message: `Tool call arguments at ${path}.args are a string that is not JSON` });
+      throw new InvalidRequestError({
+        provider: c.provider,
+        model: c.model,
+        path: `${path}.args`,
+        cause,
+        message: `Tool call arguments at ${path}.args are a string that is not JSON`,
+      });
     }
   }
   if (typeof args !== 'object' || args === null || Array.isArray(args)) {
     const path = at();
-    throw new InvalidRequestError({ provider: c.provider, model: c.model, path: `${path}.args`, message: `Anthropic tool_use input must be a JSON object (at ${path}.args)` });
+    throw new InvalidRequestError({
+      provider: c.provider,
+      model: c.model,
+      path: `${path}.args`,
+      message: `Anthropic tool_use input must be a JSON object (at ${path}.args)`,
+    });
   }
   return args as Record<string, unknown>;
 }
@@ -184,12 +213,22 @@ function imageBlock(part: ImagePart, path: string, c: Context): AnthropicImageBl
     } else source = { type: 'url', url: part.url };
   } else if (part.data !== undefined) {
     if (!mediaType) {
-      throw new InvalidRequestError({ provider: c.provider, model: c.model, path: `${path}.mediaType`, message: `An image given as data needs a mediaType (at ${path})` });
+      throw new InvalidRequestError({
+        provider: c.provider,
+        model: c.model,
+        path: `${path}.mediaType`,
+        message: `An image given as data needs a mediaType (at ${path})`,
+      });
     }
     const data = typeof part.data === 'string' ? part.data : Buffer.from(part.data).toString('base64');
     source = { type: 'base64', media_type: mediaType, data };
   } else {
-    throw new InvalidRequestError({ provider: c.provider, model: c.model, path, message: `An image part needs a url or data (at ${path})` });
+    throw new InvalidRequestError({
+      provider: c.provider,
+      model: c.model,
+      path,
+      message: `An image part needs a url or data (at ${path})`,
+    });
   }
   return mediaType === 'application/pdf' ? { type: 'document', source } : { type: 'image', source };
 }

@@ -44,7 +44,11 @@ export function convertRequest(request: ProviderRequest, ctx: ConvertContext): C
   if (extra) {
     for (const key of RESERVED) {
       if (key in extra) {
-        warnings.push({ type: 'other', path: `providerOptions.anthropic.${key}`, message: `providerOptions.anthropic.${key} is set by the adapter and was ignored` });
+        warnings.push({
+          type: 'other',
+          path: `providerOptions.anthropic.${key}`,
+          message: `providerOptions.anthropic.${key} is set by the adapter and was ignored`,
+        });
         delete extra[key];
       }
     }
@@ -63,11 +67,16 @@ export function convertRequest(request: ProviderRequest, ctx: ConvertContext): C
     if (thinking) warnings.push(dropped('params.temperature', 'temperature cannot be set while extended thinking is enabled'));
     else if (p.temperature > 1) {
       body.temperature = 1;
-      warnings.push({ type: 'unsupported-parameter', path: 'params.temperature', message: `Anthropic accepts temperature 0..1; ${p.temperature} was clamped to 1` });
+      warnings.push({
+        type: 'unsupported-parameter',
+        path: 'params.temperature',
+        message: `Anthropic accepts temperature 0..1; ${p.temperature} was clamped to 1`,
+      });
     } else body.temperature = p.temperature;
   }
   if (p.topP !== undefined) {
-    if (thinking && p.topP < 0.95) warnings.push(dropped('params.topP', 'topP below 0.95 cannot be set while extended thinking is enabled'));
+    if (thinking && p.topP < 0.95)
+      warnings.push(dropped('params.topP', 'topP below 0.95 cannot be set while extended thinking is enabled'));
     else body.top_p = p.topP;
   }
   if (p.topK !== undefined) {
@@ -98,11 +107,19 @@ export function convertRequest(request: ProviderRequest, ctx: ConvertContext): C
       warnings.push({
         type: 'other',
         path: 'responseFormat',
-        message: 'Anthropic has no JSON mode: with tools or thinking in the request, JSON output is requested by a system instruction and is not guaranteed',
+        message:
+          'Anthropic has no JSON mode: with tools or thinking in the request, JSON output is requested by a system instruction and is not guaranteed',
       });
     } else {
       jsonTool = format.type === 'json-schema' && format.name ? format.name : JSON_TOOL_NAME;
-      body.tools = [{ name: jsonTool, description: format.type === 'json-schema' && format.description ? format.description : 'Respond with the answer as this tool input.', input_schema: schema }];
+      body.tools = [
+        {
+          name: jsonTool,
+          description:
+            format.type === 'json-schema' && format.description ? format.description : 'Respond with the answer as this tool input.',
+          input_schema: schema,
+        },
+      ];
       body.tool_choice = { type: 'tool', name: jsonTool };
     }
   }

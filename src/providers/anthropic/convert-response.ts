@@ -2,7 +2,13 @@ import { InvalidResponseError, SwitchyardError } from '../../core/errors.js';
 import type { AssistantContentPart } from '../../core/messages.js';
 import type { ProviderResponse, Warning } from '../../core/response.js';
 import type { Usage } from '../../core/usage.js';
-import { contentBlockSchema, messageSchema, usageSchema, type AnthropicContentBlock, type AnthropicMessage } from './anthropic-api-types.js';
+import {
+  contentBlockSchema,
+  messageSchema,
+  usageSchema,
+  type AnthropicContentBlock,
+  type AnthropicMessage,
+} from './anthropic-api-types.js';
 import { convertUsage } from './convert-usage.js';
 import { mapStopReason } from './map-stop-reason.js';
 import { reported } from '../shared/reported-usage.js';
@@ -81,7 +87,12 @@ function readBlock(rawBlock: { type: string }, i: number, ctx: ResponseContext):
   const block = contentBlockSchema.safeParse(rawBlock);
   if (block.success) return block.data;
   if (!KNOWN_BLOCK_TYPES.has(rawBlock.type)) return undefined;
-  throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, cause: block.error, message: `Anthropic content block ${i} (${rawBlock.type}) is malformed` });
+  throw new InvalidResponseError({
+    provider: ctx.provider,
+    model: ctx.model,
+    cause: block.error,
+    message: `Anthropic content block ${i} (${rawBlock.type}) is malformed`,
+  });
 }
 
 const KNOWN_BLOCK_TYPES: ReadonlySet<string> = new Set(['text', 'thinking', 'redacted_thinking', 'tool_use']);

@@ -1,4 +1,11 @@
-import { AbortError, InvalidResponseError, NotFoundError, ProviderUnavailableError, SwitchyardError, TimeoutError } from '../../core/errors.js';
+import {
+  AbortError,
+  InvalidResponseError,
+  NotFoundError,
+  ProviderUnavailableError,
+  SwitchyardError,
+  TimeoutError,
+} from '../../core/errors.js';
 import { errorFromStatus, parseRetryAfter } from '../../core/error-mapping.js';
 
 export interface ErrorContext {
@@ -91,7 +98,8 @@ function fromFields(e: SdkErrorLike, text: string, error: unknown, ctx: ErrorCon
   }
   if (name === 'APIConnectionTimeoutError') return new TimeoutError({ ...base, message: `The request to ${where} timed out in the SDK` });
   if (name === 'APIConnectionError') return new ProviderUnavailableError({ ...base, message: `Could not reach ${where}: ${text}` });
-  if (error instanceof SyntaxError) return new InvalidResponseError({ ...base, message: `${where} returned malformed JSON: ${error.message}` });
+  if (error instanceof SyntaxError)
+    return new InvalidResponseError({ ...base, message: `${where} returned malformed JSON: ${error.message}` });
 
   const vendorType = typeof e.type === 'string' ? e.type : field(e.error, 'error', 'type');
   const status = typeof e.status === 'number' ? e.status : typeof vendorType === 'string' ? STATUS_OF_TYPE[vendorType] : undefined;
@@ -103,7 +111,12 @@ function fromFields(e: SdkErrorLike, text: string, error: unknown, ctx: ErrorCon
     const prefix = `${where} ${inStream ? 'stream error' : `HTTP ${status}`}${vendorCode ? ` ${vendorCode}` : ''}`;
     const retryAfterMs = parseRetryAfter(headersOf(e.headers));
     if (status === 404 && ctx.model !== undefined && (vendorCode === undefined || vendorCode === 'not_found_error')) {
-      return new NotFoundError({ ...base, statusCode: status, ...(vendorCode && { vendorCode }), message: `Model "${ctx.model}" was not found at Anthropic: ${vendorMessage}` });
+      return new NotFoundError({
+        ...base,
+        statusCode: status,
+        ...(vendorCode && { vendorCode }),
+        message: `Model "${ctx.model}" was not found at Anthropic: ${vendorMessage}`,
+      });
     }
     return errorFromStatus({
       ...base,

@@ -5,7 +5,15 @@ import type { Usage } from '../../core/usage.js';
 import { EventStreamReader, type EventSourceMessage } from '../shared/event-stream.js';
 import { reported } from '../shared/reported-usage.js';
 import { ToolCallIdAssigner } from '../shared/tool-call-ids.js';
-import { blockDeltaSchema, KNOWN_DELTA_TYPES, KNOWN_EVENT_TYPES, streamEventSchema, type AnthropicBlockDelta, type AnthropicStreamEvent, type AnthropicUsage } from './anthropic-api-types.js';
+import {
+  blockDeltaSchema,
+  KNOWN_DELTA_TYPES,
+  KNOWN_EVENT_TYPES,
+  streamEventSchema,
+  type AnthropicBlockDelta,
+  type AnthropicStreamEvent,
+  type AnthropicUsage,
+} from './anthropic-api-types.js';
 import { convertUsage } from './convert-usage.js';
 import { mapAnthropicError, streamErrorEvent } from './map-error.js';
 import { mapStopReason } from './map-stop-reason.js';
@@ -34,7 +42,14 @@ export interface StreamCall {
  * this list are skipped (as the 0.x SDKs did; 1.x parses them and the adapter then skipped them),
  * `error` is a typed error. Events without a name are skipped, as by every SDK major.
  */
-const DATA_EVENTS: ReadonlySet<string> = new Set(['message_start', 'message_delta', 'message_stop', 'content_block_start', 'content_block_delta', 'content_block_stop']);
+const DATA_EVENTS: ReadonlySet<string> = new Set([
+  'message_start',
+  'message_delta',
+  'message_stop',
+  'content_block_start',
+  'content_block_delta',
+  'content_block_stop',
+]);
 
 type OpenBlock =
   | { type: 'text' }
@@ -116,7 +131,15 @@ export async function* mapStream(prepare: () => StreamCall, ctx: StreamContext):
     if (!ended) events?.cancel();
   }
   if (ctx.signal?.aborted) {
-    throw reported(new AbortError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${message.where} was aborted`, cause: ctx.signal.reason }), message.reportedUsage());
+    throw reported(
+      new AbortError({
+        provider: ctx.provider,
+        model: ctx.model,
+        message: `The stream from ${message.where} was aborted`,
+        cause: ctx.signal.reason,
+      }),
+      message.reportedUsage(),
+    );
   }
   throw reported(message.invalid('the stream ended before message_stop'), message.reportedUsage());
 }
@@ -163,7 +186,12 @@ class MessageState {
   }
 
   invalid(message: string, cause?: unknown): InvalidResponseError {
-    return new InvalidResponseError({ provider: this.#ctx.provider, model: this.#ctx.model, message: `${this.where}: ${message}`, ...(cause !== undefined && { cause }) });
+    return new InvalidResponseError({
+      provider: this.#ctx.provider,
+      model: this.#ctx.model,
+      message: `${this.where}: ${message}`,
+      ...(cause !== undefined && { cause }),
+    });
   }
 
   /** A known event checked by zod, or the error naming what is wrong. */
@@ -183,7 +211,12 @@ class MessageState {
   read(sse: EventSourceMessage, parts: ProviderStreamPart[]): boolean {
     const name = sse.event;
     if (name === undefined || !DATA_EVENTS.has(name)) {
-      if (name === 'error') throw streamErrorEvent(sse.data, this.#headers, { provider: this.#ctx.provider, model: this.#ctx.model, ...(this.#ctx.signal && { signal: this.#ctx.signal }) });
+      if (name === 'error')
+        throw streamErrorEvent(sse.data, this.#headers, {
+          provider: this.#ctx.provider,
+          model: this.#ctx.model,
+          ...(this.#ctx.signal && { signal: this.#ctx.signal }),
+        });
       return false;
     }
     if (sse.data === '') return false;
@@ -200,7 +233,11 @@ class MessageState {
         if (this.#started) throw this.invalid('a second message_start arrived while a message was open');
         this.#started = true;
         if (event.message.usage) this.#usage = event.message.usage;
-        parts.push({ type: 'response-metadata', ...(event.message.id && { id: event.message.id }), ...(event.message.model && { modelId: event.message.model }) });
+        parts.push({
+          type: 'response-metadata',
+          ...(event.message.id && { id: event.message.id }),
+          ...(event.message.model && { modelId: event.message.model }),
+        });
         break;
       case 'content_block_start': {
         const b = event.content_block;
@@ -246,7 +283,8 @@ class MessageState {
       case 'content_block_stop': {
         const block = blocks.get(event.index);
         blocks.delete(event.index);
-        if (block?.type === 'thinking' && block.signature !== '') parts.push({ type: 'reasoning-delta', delta: '', signature: block.signature });
+        if (block?.type === 'thinking' && block.signature !== '')
+          parts.push({ type: 'reasoning-delta', delta: '', signature: block.signature });
         else if (block?.type === 'tool') {
           const args = parseToolInput(block, (m, c) => this.invalid(m, c));
           if (block.asText) {
@@ -269,7 +307,8 @@ class MessageState {
         const stopReason = this.#stopReason;
         const usage = this.#usage;
         const incomplete = [...blocks.values()].filter((b) => b.type === 'tool');
-        if (incomplete.length > 0) meta.incompleteToolCalls = incomplete.map((b) => ({ toolCallId: b.id, toolName: b.name, partialJson: b.json }));
+        if (incomplete.length > 0)
+          meta.incompleteToolCalls = incomplete.map((b) => ({ toolCallId: b.id, toolName: b.name, partialJson: b.json }));
         const answeredByJsonTool = this.#jsonTool !== undefined && stopReason === 'tool_use';
         parts.push({
           type: 'finish',

@@ -19,11 +19,21 @@ export function geminiMetadata(meta: ProviderMetadata | undefined): { thoughtSig
   return out;
 }
 
-const EXT_MIME: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif', heic: 'image/heic', heif: 'image/heif', pdf: 'application/pdf' };
+const EXT_MIME: Record<string, string> = {
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  heic: 'image/heic',
+  heif: 'image/heif',
+  pdf: 'application/pdf',
+};
 
 function imagePart(part: ImagePart, path: string, warnings: Warning[]): GeminiPart | undefined {
   if (part.data !== undefined) {
-    if (!part.mediaType) throw new InvalidRequestError({ path: `${path}.mediaType`, message: `${path}: an image given as data needs a mediaType` });
+    if (!part.mediaType)
+      throw new InvalidRequestError({ path: `${path}.mediaType`, message: `${path}: an image given as data needs a mediaType` });
     const data = typeof part.data === 'string' ? part.data : Buffer.from(part.data).toString('base64');
     return { inlineData: { mimeType: part.mediaType, data } };
   }
@@ -38,7 +48,11 @@ function imagePart(part: ImagePart, path: string, warnings: Warning[]): GeminiPa
     const mimeType = part.mediaType ?? (ext ? EXT_MIME[ext] : undefined);
     return { fileData: { fileUri: url, ...(mimeType && { mimeType }) } };
   }
-  warnings.push({ type: 'unsupported-content', path, message: `${path}: Gemini takes images inline, from gs:// or from https:// URLs; "${url.slice(0, 40)}" was left out` });
+  warnings.push({
+    type: 'unsupported-content',
+    path,
+    message: `${path}: Gemini takes images inline, from gs:// or from https:// URLs; "${url.slice(0, 40)}" was left out`,
+  });
   return undefined;
 }
 
@@ -95,7 +109,11 @@ function assistantParts(content: string | AssistantContentPart[], path: string):
       }
       case 'tool-call':
         parts.push({
-          functionCall: { name: part.toolName, args: toArgs(part.args, `${path}[${i}].args`), ...(meta.functionCallId && { id: meta.functionCallId }) },
+          functionCall: {
+            name: part.toolName,
+            args: toArgs(part.args, `${path}[${i}].args`),
+            ...(meta.functionCallId && { id: meta.functionCallId }),
+          },
           ...(meta.thoughtSignature && { thoughtSignature: meta.thoughtSignature }),
         });
         break;
@@ -138,7 +156,11 @@ export function convertMessages(messages: Message[], system: string | undefined)
     switch (message.role) {
       case 'system':
         if (seenTurn) {
-          warnings.push({ type: 'other', path: `messages[${m}]`, message: `messages[${m}]: Gemini has one system instruction; this system message was moved into it` });
+          warnings.push({
+            type: 'other',
+            path: `messages[${m}]`,
+            message: `messages[${m}]: Gemini has one system instruction; this system message was moved into it`,
+          });
         }
         if (message.content !== '') systemParts.push({ text: message.content });
         break;
@@ -166,7 +188,10 @@ export function convertMessages(messages: Message[], system: string | undefined)
             const call = calls.get(part.toolCallId);
             const name = call?.name ?? part.toolName;
             if (!name) {
-              throw new InvalidRequestError({ path: `${path}[${i}].toolCallId`, message: `${path}[${i}]: no earlier tool call has id "${part.toolCallId}" and the result names no tool` });
+              throw new InvalidRequestError({
+                path: `${path}[${i}].toolCallId`,
+                message: `${path}[${i}]: no earlier tool call has id "${part.toolCallId}" and the result names no tool`,
+              });
             }
             return functionResponse(part, name, call?.apiId);
           }),

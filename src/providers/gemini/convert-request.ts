@@ -48,7 +48,10 @@ function toolConfig(request: ProviderRequest, warnings: Warning[]): GeminiToolCo
   if (choice === 'none') return { functionCallingConfig: { mode: 'NONE' } };
   if (choice === 'required') return { functionCallingConfig: { mode: 'ANY' } };
   if (!request.tools.some((t) => t.name === choice.name)) {
-    throw new InvalidRequestError({ path: 'toolChoice.name', message: `toolChoice names "${choice.name}", which is not among the request's tools` });
+    throw new InvalidRequestError({
+      path: 'toolChoice.name',
+      message: `toolChoice names "${choice.name}", which is not among the request's tools`,
+    });
   }
   return { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: [choice.name] } };
 }
@@ -106,7 +109,10 @@ export function convertRequest(request: ProviderRequest, options: ConvertOptions
   const parsed = geminiProviderOptions.safeParse(request.providerOptions?.gemini ?? {});
   if (!parsed.success) {
     const issues = zodIssues(parsed.error, 'providerOptions.gemini');
-    throw new InvalidRequestError({ message: `Invalid providerOptions.gemini: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`, issues });
+    throw new InvalidRequestError({
+      message: `Invalid providerOptions.gemini: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+      issues,
+    });
   }
   const extra = parsed.data;
   const mode = extra.schemaMode ?? options.schemaMode;

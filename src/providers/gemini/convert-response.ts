@@ -87,7 +87,10 @@ export function convertPart(part: GeminiResponsePart, ids: ToolCallIds, warnings
     return out;
   }
   const kinds = Object.keys(part).filter((k) => k !== 'thoughtSignature');
-  warnings.push({ type: 'unsupported-content', message: `A Gemini response part of kind ${kinds.join(', ') || '(empty)'} has no unified form and is kept only in raw` });
+  warnings.push({
+    type: 'unsupported-content',
+    message: `A Gemini response part of kind ${kinds.join(', ') || '(empty)'} has no unified form and is kept only in raw`,
+  });
   return [];
 }
 
@@ -126,7 +129,11 @@ export function convertResponse(value: unknown, ctx: ResponseContext): ProviderR
   if (!candidate) {
     const blockReason = response.promptFeedback?.blockReason;
     if (!blockReason) {
-      throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message: `Gemini (${ctx.provider}, model "${ctx.model}") returned no candidates and no block reason` });
+      throw new InvalidResponseError({
+        provider: ctx.provider,
+        model: ctx.model,
+        message: `Gemini (${ctx.provider}, model "${ctx.model}") returned no candidates and no block reason`,
+      });
     }
     if (ctx.promptBlocked === 'error') throw promptBlockedError(blockReason, ctx, value);
     return { ...out, finishReason: 'content-filter', rawFinishReason: blockReason };
@@ -137,7 +144,10 @@ export function convertResponse(value: unknown, ctx: ResponseContext): ProviderR
   out.finishReason = mapFinishReason(candidate.finishReason, hasToolCalls);
   if (candidate.finishReason) out.rawFinishReason = candidate.finishReason;
   if ((response.candidates?.length ?? 0) > 1) {
-    warnings.push({ type: 'other', message: `Gemini returned ${response.candidates!.length} candidates; only the first is used (all are in raw)` });
+    warnings.push({
+      type: 'other',
+      message: `Gemini returned ${response.candidates!.length} candidates; only the first is used (all are in raw)`,
+    });
   }
   return out;
 }

@@ -41,10 +41,40 @@ const FORMATS: Record<string, string[]> = {
   INTEGER: ['int32', 'int64'],
 };
 
-const DROPPED = new Set(['$schema', '$id', '$comment', '$defs', 'definitions', 'additionalProperties', 'readOnly', 'writeOnly', 'deprecated', 'contentMediaType', 'contentEncoding']);
+const DROPPED = new Set([
+  '$schema',
+  '$id',
+  '$comment',
+  '$defs',
+  'definitions',
+  'additionalProperties',
+  'readOnly',
+  'writeOnly',
+  'deprecated',
+  'contentMediaType',
+  'contentEncoding',
+]);
 const COPIED = new Set(['title', 'description', 'default', 'pattern', 'minimum', 'maximum']);
 const COUNTS = new Set(['minItems', 'maxItems', 'minLength', 'maxLength', 'minProperties', 'maxProperties']);
-const HANDLED = new Set(['type', 'properties', 'required', 'items', 'enum', 'const', 'anyOf', 'oneOf', 'allOf', '$ref', 'format', 'nullable', 'exclusiveMinimum', 'exclusiveMaximum', 'examples', 'example', 'propertyOrdering']);
+const HANDLED = new Set([
+  'type',
+  'properties',
+  'required',
+  'items',
+  'enum',
+  'const',
+  'anyOf',
+  'oneOf',
+  'allOf',
+  '$ref',
+  'format',
+  'nullable',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'examples',
+  'example',
+  'propertyOrdering',
+]);
 
 interface Context {
   root: JSONSchema;
@@ -62,7 +92,8 @@ function resolveRef(ref: string, ctx: Context, path: string): JSONSchema {
   if (!m) throw new SchemaConversionError(path, `$ref "${ref}" is not a local #/$defs reference; Gemini needs it inlined`);
   const target = (ctx.root[m[1]!] as { [k: string]: JSONValue } | undefined)?.[m[2]!];
   if (!isObject(target)) throw new SchemaConversionError(path, `$ref "${ref}" points to nothing`);
-  if (ctx.refStack.includes(ref)) throw new SchemaConversionError(path, `$ref "${ref}" is recursive; Gemini schemas cannot express recursion`);
+  if (ctx.refStack.includes(ref))
+    throw new SchemaConversionError(path, `$ref "${ref}" is recursive; Gemini schemas cannot express recursion`);
   return target;
 }
 
@@ -72,7 +103,10 @@ function nullableOf(schema: GeminiSchema): GeminiSchema {
 
 function convertNode(schema: JSONValue, path: string, ctx: Context): GeminiSchema {
   if (schema === true || (isObject(schema) && Object.keys(schema).length === 0)) {
-    throw new SchemaConversionError(path, 'an unconstrained schema ({} or true) has no Gemini type; give it a type, or use the json-schema schema mode');
+    throw new SchemaConversionError(
+      path,
+      'an unconstrained schema ({} or true) has no Gemini type; give it a type, or use the json-schema schema mode',
+    );
   }
   if (!isObject(schema)) throw new SchemaConversionError(path, 'expected a schema object');
 
@@ -93,7 +127,10 @@ function convertNode(schema: JSONValue, path: string, ctx: Context): GeminiSchem
     }
   }
   if (isObject(schema.additionalProperties)) {
-    throw new SchemaConversionError(`${path}.additionalProperties`, 'a map (additionalProperties with a schema) cannot be expressed in a Gemini schema');
+    throw new SchemaConversionError(
+      `${path}.additionalProperties`,
+      'a map (additionalProperties with a schema) cannot be expressed in a Gemini schema',
+    );
   }
 
   if (Array.isArray(schema.allOf)) return convertAllOf(schema, path, ctx);
@@ -141,7 +178,10 @@ function convertAllOf(schema: { [key: string]: JSONValue }, path: string, ctx: C
   return convertNode({ ...rest, type: 'object', properties, required: [...required] }, path, ctx);
 }
 
-function convertType(schema: { [key: string]: JSONValue }, path: string): { type?: GeminiSchema['type']; nullable?: boolean; others?: string[] } {
+function convertType(
+  schema: { [key: string]: JSONValue },
+  path: string,
+): { type?: GeminiSchema['type']; nullable?: boolean; others?: string[] } {
   const t = schema.type;
   if (t === undefined) {
     if (schema.properties !== undefined) return { type: 'OBJECT' };
@@ -190,7 +230,11 @@ function convertBase(schema: { [key: string]: JSONValue }, path: string, ctx: Co
     if (out.type && FORMATS[out.type]?.includes(schema.format)) out.format = schema.format;
     else {
       out.description = `${out.description ? `${out.description} ` : ''}(format: ${schema.format})`;
-      ctx.warnings.push({ type: 'other', path, message: `${path}: format "${schema.format}" is not supported by Gemini; moved into the description` });
+      ctx.warnings.push({
+        type: 'other',
+        path,
+        message: `${path}: format "${schema.format}" is not supported by Gemini; moved into the description`,
+      });
     }
   }
 
@@ -198,7 +242,10 @@ function convertBase(schema: { [key: string]: JSONValue }, path: string, ctx: Co
   if (values !== undefined) {
     const key = schema.enum !== undefined ? 'enum' : 'const';
     if (!Array.isArray(values) || !values.every((v) => typeof v === 'string' || v === null)) {
-      throw new SchemaConversionError(`${path}.${key}`, 'Gemini enums hold only strings; use a string enum or a number with minimum/maximum');
+      throw new SchemaConversionError(
+        `${path}.${key}`,
+        'Gemini enums hold only strings; use a string enum or a number with minimum/maximum',
+      );
     }
     const strings = values.filter((v): v is string => typeof v === 'string');
     if (strings.length < values.length) out.nullable = true;
@@ -215,10 +262,12 @@ function convertBase(schema: { [key: string]: JSONValue }, path: string, ctx: Co
       out.required = schema.required.filter((r): r is string => typeof r === 'string' && r in properties);
     }
   }
-  if (Array.isArray(schema.propertyOrdering)) out.propertyOrdering = schema.propertyOrdering.filter((p): p is string => typeof p === 'string');
+  if (Array.isArray(schema.propertyOrdering))
+    out.propertyOrdering = schema.propertyOrdering.filter((p): p is string => typeof p === 'string');
 
   if (schema.items !== undefined) {
-    if (Array.isArray(schema.items)) throw new SchemaConversionError(`${path}.items`, 'tuple items (an array of schemas) cannot be expressed in a Gemini schema');
+    if (Array.isArray(schema.items))
+      throw new SchemaConversionError(`${path}.items`, 'tuple items (an array of schemas) cannot be expressed in a Gemini schema');
     out.items = convertNode(schema.items, `${path}.items`, ctx);
   }
   return out;
@@ -227,7 +276,13 @@ function convertBase(schema: { [key: string]: JSONValue }, path: string, ctx: Co
 /** True for `{ type: 'object' }` with no properties: Gemini rejects such function `parameters`, so they are omitted. */
 export function isEmptyObjectSchema(schema: JSONSchema): boolean {
   const props = schema.properties;
-  return schema.type === 'object' && (props === undefined || (isObject(props) && Object.keys(props).length === 0)) && schema.anyOf === undefined && schema.allOf === undefined && schema.$ref === undefined;
+  return (
+    schema.type === 'object' &&
+    (props === undefined || (isObject(props) && Object.keys(props).length === 0)) &&
+    schema.anyOf === undefined &&
+    schema.allOf === undefined &&
+    schema.$ref === undefined
+  );
 }
 
 /** Converts a whole schema; `path` names its place in the request (e.g. `tools[0](get_weather).parameters`). */

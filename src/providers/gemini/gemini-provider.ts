@@ -62,7 +62,9 @@ function readyBinding(options: GeminiProviderOptions): GeminiBinding {
       ...(options.fetch !== undefined && { fetch: options.fetch }),
     });
   }
-  throw new InvalidRequestError({ message: 'gemini({ client }) needs a GoogleGenAI (@google/genai) or GoogleGenerativeAI (@google/generative-ai) instance' });
+  throw new InvalidRequestError({
+    message: 'gemini({ client }) needs a GoogleGenAI (@google/genai) or GoogleGenerativeAI (@google/generative-ai) instance',
+  });
 }
 
 /**
@@ -117,11 +119,21 @@ export function gemini(options: GeminiProviderOptions = {}): GeminiProvider {
     ...(o.signal && { signal: o.signal }),
     ...(o.headers && { headers: o.headers }),
   });
-  const errorCtx = (model: string | undefined, signal?: AbortSignal) => ({ provider, ...(model !== undefined && { model }), ...(signal && { signal }) });
+  const errorCtx = (model: string | undefined, signal?: AbortSignal) => ({
+    provider,
+    ...(model !== undefined && { model }),
+    ...(signal && { signal }),
+  });
   const withNames = (error: unknown, model: string): never => {
     const e = error as SwitchyardError & { provider?: string; model?: string };
     if (InvalidRequestError.isInstance(e) && e.provider === undefined) {
-      throw new InvalidRequestError({ message: e.message, provider, model, issues: [...e.issues], ...(e.path !== undefined && { path: e.path }) });
+      throw new InvalidRequestError({
+        message: e.message,
+        provider,
+        model,
+        issues: [...e.issues],
+        ...(e.path !== undefined && { path: e.path }),
+      });
     }
     throw error;
   };

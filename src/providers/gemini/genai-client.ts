@@ -56,7 +56,16 @@ export async function createGenAIClient(options: GenAIBuildOptions): Promise<Gen
   try {
     sdk = await import('@google/genai');
   } catch (error) {
-    throw new ConfigError([{ path: 'gemini', message: 'gemini() built from options needs the optional peer dependency @google/genai (npm install @google/genai), or pass a ready client' }], { cause: error });
+    throw new ConfigError(
+      [
+        {
+          path: 'gemini',
+          message:
+            'gemini() built from options needs the optional peer dependency @google/genai (npm install @google/genai), or pass a ready client',
+        },
+      ],
+      { cause: error },
+    );
   }
   const httpOptions: Record<string, unknown> = { apiVersion: options.apiVersion ?? 'v1beta' };
   if (options.baseURL !== undefined) httpOptions.baseUrl = options.baseURL;

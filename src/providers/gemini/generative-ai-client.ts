@@ -27,14 +27,18 @@ export interface GenerativeAIModelLike {
   countTokens(request: never, options?: never): Promise<{ totalTokens: number }>;
 }
 
-type Callable<F> = F extends (request: never, options?: never) => infer R ? (request: object, options?: { signal?: AbortSignal }) => R : never;
+type Callable<F> = F extends (request: never, options?: never) => infer R
+  ? (request: object, options?: { signal?: AbortSignal }) => R
+  : never;
 
 function asCallable<K extends keyof GenerativeAIModelLike>(model: GenerativeAIModelLike, key: K): Callable<GenerativeAIModelLike[K]> {
   return (model[key] as (...args: unknown[]) => unknown).bind(model) as Callable<GenerativeAIModelLike[K]>;
 }
 
 export function isGenerativeAIClient(value: unknown): value is GenerativeAIClientLike {
-  return typeof value === 'object' && value !== null && typeof (value as { getGenerativeModel?: unknown }).getGenerativeModel === 'function';
+  return (
+    typeof value === 'object' && value !== null && typeof (value as { getGenerativeModel?: unknown }).getGenerativeModel === 'function'
+  );
 }
 
 const DEFAULT_BASE_URL = 'https://generativelanguage.googleapis.com';
@@ -76,7 +80,12 @@ async function fetchModels(
     } catch {
       // not JSON: the raw text is the message
     }
-    throw new GoogleGenerativeAIFetchError(`Error fetching from ${url}: [${res.status} ${res.statusText}] ${message}`, res.status, res.statusText, details as never);
+    throw new GoogleGenerativeAIFetchError(
+      `Error fetching from ${url}: [${res.status} ${res.statusText}] ${message}`,
+      res.status,
+      res.statusText,
+      details as never,
+    );
   }
   const parsed = listModelsResponseSchema.parse(JSON.parse(text));
   return { models: parsed.models ?? [], ...(parsed.nextPageToken && { nextPageToken: parsed.nextPageToken }) };
@@ -109,7 +118,10 @@ export function generativeAIBinding(client: GenerativeAIClientLike, options: Gen
       })();
     },
     async countTokens(body, call) {
-      const res = await asCallable(model(call), 'countTokens')({ generateContentRequest: { ...body, model: modelPath(call.model) } }, single(call));
+      const res = await asCallable(model(call), 'countTokens')(
+        { generateContentRequest: { ...body, model: modelPath(call.model) } },
+        single(call),
+      );
       return res.totalTokens;
     },
     async listModels(query) {

@@ -93,7 +93,8 @@ export function parseRetryDelay(details: Array<Record<string, unknown>>): number
 }
 
 function errorReason(details: Array<Record<string, unknown>>): string | undefined {
-  for (const d of details) if (typeof d['@type'] === 'string' && d['@type'].endsWith('ErrorInfo') && typeof d.reason === 'string') return d.reason;
+  for (const d of details)
+    if (typeof d['@type'] === 'string' && d['@type'].endsWith('ErrorInfo') && typeof d.reason === 'string') return d.reason;
   return undefined;
 }
 
@@ -102,8 +103,10 @@ function scrub(text: string): string {
   return text.replace(/([?&]key=)[^&\s"']+/gi, '$1[REDACTED]');
 }
 
-const MALFORMED = /Incomplete JSON segment|exception parsing stream chunk|Failed to parse stream|Error parsing JSON|Unexpected token|Unexpected end of JSON|is not valid JSON/i;
-const NETWORK = /fetch failed|terminated|socket|ECONNRESET|ECONNREFUSED|ENOTFOUND|EPIPE|other side closed|network|Error reading from the stream|Error fetching from/i;
+const MALFORMED =
+  /Incomplete JSON segment|exception parsing stream chunk|Failed to parse stream|Error parsing JSON|Unexpected token|Unexpected end of JSON|is not valid JSON/i;
+const NETWORK =
+  /fetch failed|terminated|socket|ECONNRESET|ECONNREFUSED|ENOTFOUND|EPIPE|other side closed|network|Error reading from the stream|Error fetching from/i;
 
 function causeText(error: unknown): string {
   const parts: string[] = [];
@@ -145,7 +148,10 @@ export function mapGeminiError(error: unknown, ctx: ErrorContext): SwitchyardErr
     const retryAfterMs = parseRetryDelay(info.details);
     if (info.status === 429 && retryAfterMs !== undefined) return new RateLimitError({ ...opts, message, retryAfterMs });
     if (info.status === 404) {
-      return new NotFoundError({ ...opts, message: `${where}: model "${ctx.model ?? '?'}" was not found${vendorMessage ? ` (${vendorMessage})` : ''}` });
+      return new NotFoundError({
+        ...opts,
+        message: `${where}: model "${ctx.model ?? '?'}" was not found${vendorMessage ? ` (${vendorMessage})` : ''}`,
+      });
     }
     return errorFromStatus({ ...opts, message, ...(retryAfterMs !== undefined && { retryAfterMs }) });
   }

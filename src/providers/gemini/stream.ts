@@ -32,14 +32,23 @@ interface StreamState {
 
 /** A `{ error: {...} }` object sent as a stream event (the API does this for failures after the 200). */
 function errorChunk(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && typeof (value as { error?: unknown }).error === 'object' && (value as { error?: unknown }).error !== null;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { error?: unknown }).error === 'object' &&
+    (value as { error?: unknown }).error !== null
+  );
 }
 
 /** Appends the parts of one chunk to `out` (a plain array, not a generator per chunk: this runs for every chunk). */
 function chunkParts(response: GeminiResponse, state: StreamState, ids: ToolCallIds, out: ProviderStreamPart[]): void {
   if (!state.metadataSent && (response.responseId || response.modelVersion)) {
     state.metadataSent = true;
-    out.push({ type: 'response-metadata', ...(response.responseId && { id: response.responseId }), ...(response.modelVersion && { modelId: response.modelVersion }) });
+    out.push({
+      type: 'response-metadata',
+      ...(response.responseId && { id: response.responseId }),
+      ...(response.modelVersion && { modelId: response.modelVersion }),
+    });
   }
   ids.setResponseId(response.responseId ?? undefined);
   state.last = response;
@@ -52,7 +61,12 @@ function chunkParts(response: GeminiResponse, state: StreamState, ids: ToolCallI
     for (const p of convertPart(part, ids, warnings)) {
       if (p.type === 'text') out.push({ type: 'text-delta', delta: p.text });
       else if (p.type === 'reasoning') {
-        out.push({ type: 'reasoning-delta', delta: p.text, ...(p.signature && { signature: p.signature }), ...(p.providerMetadata && { providerMetadata: p.providerMetadata }) });
+        out.push({
+          type: 'reasoning-delta',
+          delta: p.text,
+          ...(p.signature && { signature: p.signature }),
+          ...(p.providerMetadata && { providerMetadata: p.providerMetadata }),
+        });
       } else if (p.type === 'tool-call') {
         // Gemini sends each function call whole: one delta with all arguments, then the call.
         state.hasToolCalls = true;
@@ -96,7 +110,13 @@ export async function* streamParts(open: () => Promise<AsyncIterable<unknown>>, 
   if (state.finishReason === undefined) {
     if (state.blockReason) {
       if (ctx.promptBlocked === 'error') throw promptBlockedError(state.blockReason, ctx, state.last);
-      yield { type: 'finish', finishReason: 'content-filter', rawFinishReason: state.blockReason, ...(usage && { usage }), ...(meta && { providerMetadata: meta }) };
+      yield {
+        type: 'finish',
+        finishReason: 'content-filter',
+        rawFinishReason: state.blockReason,
+        ...(usage && { usage }),
+        ...(meta && { providerMetadata: meta }),
+      };
       return;
     }
     throw new InvalidResponseError({

@@ -80,7 +80,9 @@ export function mockProvider(options: MockProviderOptions = {}): MockProvider {
       call.outcome = 'ok';
       return;
     }
-    const typed = SwitchyardError.isInstance(error) ? error : new ProviderUnavailableError({ provider: name, model: call.model, cause: error });
+    const typed = SwitchyardError.isInstance(error)
+      ? error
+      : new ProviderUnavailableError({ provider: name, model: call.model, cause: error });
     call.outcome = AbortError.isInstance(typed) ? 'aborted' : 'error';
     call.error = typed;
   }

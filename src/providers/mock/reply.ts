@@ -41,7 +41,11 @@ export function defaultReply(request: ProviderRequest): MockReply {
 
 let counter = 0;
 
-export function resolveReply(reply: Exclude<MockReply, { fail: unknown } | { hang: true }>, request: ProviderRequest, counted: boolean): ResolvedReply {
+export function resolveReply(
+  reply: Exclude<MockReply, { fail: unknown } | { hang: true }>,
+  request: ProviderRequest,
+  counted: boolean,
+): ResolvedReply {
   const r = typeof reply === 'string' ? { text: reply } : reply;
   const text = r.text ?? '';
   const reasoning = r.reasoning ?? '';

@@ -18,7 +18,11 @@ export function convertTools(request: Pick<ProviderRequest, 'tools' | 'toolChoic
   let tools = request.tools ?? [];
   if (tools.length === 0 || choice === 'none') return { warnings };
   if (choice === 'required') {
-    warnings.push({ type: 'unsupported-parameter', path: 'toolChoice', message: 'Ollama cannot force a tool call: `required` is sent as `auto`' });
+    warnings.push({
+      type: 'unsupported-parameter',
+      path: 'toolChoice',
+      message: 'Ollama cannot force a tool call: `required` is sent as `auto`',
+    });
   } else if (typeof choice === 'object') {
     tools = tools.filter((t) => t.name === choice.name);
     warnings.push({

@@ -4,7 +4,14 @@ import type { OllamaChatChunk } from './ollama-api-types.js';
 /** The metrics of the final object, as Ollama reported them (durations in nanoseconds). */
 export function ollamaMetrics(final: OllamaChatChunk): Record<string, number | string> {
   const out: Record<string, number | string> = {};
-  for (const key of ['total_duration', 'load_duration', 'prompt_eval_count', 'prompt_eval_duration', 'eval_count', 'eval_duration'] as const) {
+  for (const key of [
+    'total_duration',
+    'load_duration',
+    'prompt_eval_count',
+    'prompt_eval_duration',
+    'eval_count',
+    'eval_duration',
+  ] as const) {
     const value = final[key];
     if (typeof value === 'number') out[key] = value;
   }

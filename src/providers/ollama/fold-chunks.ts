@@ -43,7 +43,12 @@ export class ChunkFolder {
       this.toolCallCount += calls.length;
       for (const call of calls) {
         this.content.push(call);
-        parts.push({ type: 'tool-call-delta', toolCallId: call.toolCallId, toolName: call.toolName, argsDelta: JSON.stringify(call.args) ?? '{}' });
+        parts.push({
+          type: 'tool-call-delta',
+          toolCallId: call.toolCallId,
+          toolName: call.toolName,
+          argsDelta: JSON.stringify(call.args) ?? '{}',
+        });
         parts.push({ type: 'tool-call', toolCall: call });
       }
     }

@@ -16,7 +16,9 @@ function assertHttpURL(baseURL: string | undefined): void {
   const root = normalizeBaseURL(baseURL);
   const protocol = URL.canParse(root) ? new URL(root).protocol : undefined;
   if (protocol !== 'http:' && protocol !== 'https:') {
-    throw new ConfigError([{ path: 'baseURL', message: `must be an http(s) URL such as http://127.0.0.1:11434, got "${baseURL}"` }], { provider: 'ollama' });
+    throw new ConfigError([{ path: 'baseURL', message: `must be an http(s) URL such as http://127.0.0.1:11434, got "${baseURL}"` }], {
+      provider: 'ollama',
+    });
   }
 }
 
@@ -59,5 +61,8 @@ export function ollama(options: OllamaProviderOptions = {}): OllamaProvider {
     rotateCredentials: () => keys.rotate(),
   };
   const guarded = guardSecrets(provider, adapterSecrets(keys, options));
-  return withDescription(guarded, describeProvider({ kind: 'ollama', name, baseURL: normalizeBaseURL(options.baseURL), apiKey: options.apiKey }));
+  return withDescription(
+    guarded,
+    describeProvider({ kind: 'ollama', name, baseURL: normalizeBaseURL(options.baseURL), apiKey: options.apiKey }),
+  );
 }

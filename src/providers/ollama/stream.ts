@@ -14,7 +14,11 @@ import { parseChunk } from './parse-chunk.js';
  * `finish` from the `done: true` line. A body that ends before that line is an
  * InvalidResponseError (never a `finish`); an `{"error":...}` line is the typed error it names.
  */
-export async function* streamChat(deps: ChatDeps, request: ProviderRequest, options: ProviderCallOptions): AsyncGenerator<ProviderStreamPart> {
+export async function* streamChat(
+  deps: ChatDeps,
+  request: ProviderRequest,
+  options: ProviderCallOptions,
+): AsyncGenerator<ProviderStreamPart> {
   const { signal } = options;
   const ctx: ErrorContext = { provider: deps.provider, model: options.model };
   const { body, warnings } = buildChatBody(request, options.model, true, deps.defaults);

@@ -28,7 +28,8 @@ export type OpenAICompatibleProvider = OpenAIChatProvider & { readonly kind: 'op
 export function openaiCompatible(options: OpenAICompatibleProviderOptions): OpenAICompatibleProvider {
   const issues = [];
   if (!options.name) issues.push({ path: 'name', message: 'an endpoint name is required (it names the endpoint in errors)' });
-  if (!options.baseURL && !options.client) issues.push({ path: 'baseURL', message: 'the endpoint URL is required (e.g. http://127.0.0.1:8000/v1), or pass a ready `client`' });
+  if (!options.baseURL && !options.client)
+    issues.push({ path: 'baseURL', message: 'the endpoint URL is required (e.g. http://127.0.0.1:8000/v1), or pass a ready `client`' });
   if (issues.length > 0) throw new ConfigError(issues, { provider: options.name || 'openai-compatible' });
   const { quirks, name, ...connection } = options;
   return createChatProvider({

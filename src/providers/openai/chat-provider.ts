@@ -68,8 +68,15 @@ export function createChatProvider(settings: ChatProviderSettings): OpenAIChatPr
     const open = async (): Promise<EventStreamReader> => {
       try {
         const client = await getClient();
-        const response = await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions(signal, options.headers)).asResponse();
-        if (!response.body) throw new InvalidResponseError({ provider: name, model, message: `${name} (model "${model}") answered a stream request without a body` });
+        const response = await client.chat.completions
+          .create(body as unknown as OpenAI.ChatCompletionCreateParamsStreaming, requestOptions(signal, options.headers))
+          .asResponse();
+        if (!response.body)
+          throw new InvalidResponseError({
+            provider: name,
+            model,
+            message: `${name} (model "${model}") answered a stream request without a body`,
+          });
         return new EventStreamReader(response.body);
       } catch (error) {
         throw mapOpenAIError(error, ctx);
@@ -88,7 +95,8 @@ export function createChatProvider(settings: ChatProviderSettings): OpenAIChatPr
       throw mapOpenAIError(error, ctx);
     }
     const parsed = modelListSchema.safeParse(raw);
-    if (!parsed.success) throw new InvalidResponseError({ provider: name, cause: parsed.error, message: `${name} returned an unreadable model list` });
+    if (!parsed.success)
+      throw new InvalidResponseError({ provider: name, cause: parsed.error, message: `${name} returned an unreadable model list` });
     return parsed.data.data.map((m) => ({ ...settings.describeModel?.(m.id), id: m.id, provider: name }));
   }
 
@@ -108,7 +116,10 @@ export function createChatProvider(settings: ChatProviderSettings): OpenAIChatPr
       let raw: unknown;
       try {
         const client = await getClient();
-        raw = await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming, requestOptions(signal, options.headers));
+        raw = await client.chat.completions.create(
+          body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+          requestOptions(signal, options.headers),
+        );
       } catch (error) {
         throw mapOpenAIError(error, ctx);
       }

@@ -33,7 +33,10 @@ async function loadSdk(provider: string): Promise<typeof OpenAIModule> {
   try {
     return await import('openai');
   } catch (error) {
-    throw new ConfigError([{ path: `providers.${provider}`, message: 'the "openai" package is not installed; run `npm install openai`' }], { provider, cause: error });
+    throw new ConfigError([{ path: `providers.${provider}`, message: 'the "openai" package is not installed; run `npm install openai`' }], {
+      provider,
+      cause: error,
+    });
   }
 }
 

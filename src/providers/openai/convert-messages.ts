@@ -13,13 +13,23 @@ export function imageUrl(part: ImagePart): string {
   return `data:${part.mediaType ?? 'application/octet-stream'};base64,${base64}`;
 }
 
-function userContent(content: string | UserContentPart[], path: string, quirks: OpenAIChatQuirks, warnings: Warning[]): string | WireContentPart[] {
+function userContent(
+  content: string | UserContentPart[],
+  path: string,
+  quirks: OpenAIChatQuirks,
+  warnings: Warning[],
+): string | WireContentPart[] {
   if (typeof content === 'string') return content;
   const out: WireContentPart[] = [];
   content.forEach((part, j) => {
     if (part.type === 'text') out.push({ type: 'text', text: part.text });
     else if (quirks.images) out.push({ type: 'image_url', image_url: { url: imageUrl(part) } });
-    else warnings.push({ type: 'unsupported-content', path: `${path}.content[${j}]`, message: 'This endpoint does not accept images; the image part was dropped' });
+    else
+      warnings.push({
+        type: 'unsupported-content',
+        path: `${path}.content[${j}]`,
+        message: 'This endpoint does not accept images; the image part was dropped',
+      });
   });
   return out;
 }
@@ -41,7 +51,13 @@ function thoughtSignature(metadata: ProviderMetadata | undefined, kind: string |
   return typeof gemini === 'string' && gemini !== '' ? gemini : undefined;
 }
 
-function assistantMessage(message: AssistantMessage, path: string, quirks: OpenAIChatQuirks, warnings: Warning[], kind: string | undefined): WireMessage {
+function assistantMessage(
+  message: AssistantMessage,
+  path: string,
+  quirks: OpenAIChatQuirks,
+  warnings: Warning[],
+  kind: string | undefined,
+): WireMessage {
   if (typeof message.content === 'string') return { role: 'assistant', content: message.content };
   let text = '';
   let reasoning = '';
@@ -49,14 +65,22 @@ function assistantMessage(message: AssistantMessage, path: string, quirks: OpenA
   message.content.forEach((part, j) => {
     if (part.type === 'text') text += part.text;
     else if (part.type === 'tool-call') {
-      const call: WireToolCall = { id: part.toolCallId, type: 'function', function: { name: part.toolName, arguments: argumentsString(part.args) } };
+      const call: WireToolCall = {
+        id: part.toolCallId,
+        type: 'function',
+        function: { name: part.toolName, arguments: argumentsString(part.args) },
+      };
       const signature = thoughtSignature(part.providerMetadata, kind);
       if (signature !== undefined) call.extra_content = { google: { thought_signature: signature } };
       toolCalls.push(call);
     } else {
       reasoning += part.text;
       if (quirks.reasoningInput === 'drop') {
-        warnings.push({ type: 'unsupported-content', path: `${path}.content[${j}]`, message: 'This endpoint takes no reasoning input; the reasoning part was dropped' });
+        warnings.push({
+          type: 'unsupported-content',
+          path: `${path}.content[${j}]`,
+          message: 'This endpoint takes no reasoning input; the reasoning part was dropped',
+        });
       }
     }
   });
@@ -72,7 +96,13 @@ function assistantMessage(message: AssistantMessage, path: string, quirks: OpenA
  * where they stand), user text and images, assistant text plus tool calls (arguments as JSON
  * strings), each tool result as its own `role: 'tool'` message (non-string results JSON-stringified).
  */
-export function convertMessages(messages: Message[], system: string | undefined, quirks: OpenAIChatQuirks, warnings: Warning[], kind?: string): WireMessage[] {
+export function convertMessages(
+  messages: Message[],
+  system: string | undefined,
+  quirks: OpenAIChatQuirks,
+  warnings: Warning[],
+  kind?: string,
+): WireMessage[] {
   const systemRole = quirks.developerRole ? 'developer' : 'system';
   const out: WireMessage[] = [];
   if (system !== undefined && system !== '') out.push({ role: systemRole, content: system });

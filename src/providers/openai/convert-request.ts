@@ -48,7 +48,11 @@ function toolChoice(choice: ToolChoice): WireToolChoice {
   return typeof choice === 'string' ? choice : { type: 'function', function: { name: choice.name } };
 }
 
-function responseFormat(format: NonNullable<ProviderRequest['responseFormat']>, quirks: OpenAIChatQuirks, warnings: Warning[]): WireResponseFormat | undefined {
+function responseFormat(
+  format: NonNullable<ProviderRequest['responseFormat']>,
+  quirks: OpenAIChatQuirks,
+  warnings: Warning[],
+): WireResponseFormat | undefined {
   if (format.type === 'text') return undefined;
   if (format.type === 'json-schema' && quirks.jsonSchema) {
     return {
@@ -62,7 +66,12 @@ function responseFormat(format: NonNullable<ProviderRequest['responseFormat']>, 
     };
   }
   if (format.type === 'json-schema') {
-    warnings.push(unsupported('responseFormat.schema', 'This endpoint does not accept a JSON Schema response format; JSON mode was used and the schema is not enforced'));
+    warnings.push(
+      unsupported(
+        'responseFormat.schema',
+        'This endpoint does not accept a JSON Schema response format; JSON mode was used and the schema is not enforced',
+      ),
+    );
   }
   if (quirks.jsonMode) return { type: 'json_object' };
   warnings.push(unsupported('responseFormat', 'This endpoint has no JSON mode; the response format was not sent'));
@@ -96,7 +105,11 @@ export function convertRequest(request: ProviderRequest, model: string, quirks: 
   const extra = request.providerOptions?.[kind];
   if (extra) Object.assign(body, extra);
   if (typeof body.n === 'number' && body.n > 1) {
-    warnings.push({ type: 'other', path: `providerOptions.${kind}.n`, message: `n=${body.n}: only the first choice (index 0) is returned` });
+    warnings.push({
+      type: 'other',
+      path: `providerOptions.${kind}.n`,
+      message: `n=${body.n}: only the first choice (index 0) is returned`,
+    });
   }
   return { body, warnings };
 }

@@ -40,7 +40,12 @@ export function thoughtSignatureMetadata(signature: string | null | undefined, k
  * text, then tool calls with parsed arguments. Only choice 0 is read (a warning says so when there
  * are more). A refusal is kept in `providerMetadata[kind].refusal`, warned about, and finishes as `content-filter`.
  */
-export function convertResponse(raw: unknown, ctx: ResponseContext, warnings: Warning[], estimateUsage: (content: AssistantContentPart[]) => Usage): ProviderResponse {
+export function convertResponse(
+  raw: unknown,
+  ctx: ResponseContext,
+  warnings: Warning[],
+  estimateUsage: (content: AssistantContentPart[]) => Usage,
+): ProviderResponse {
   try {
     return readCompletion(raw, ctx, warnings, estimateUsage);
   } catch (error) {
@@ -53,11 +58,17 @@ export function convertResponse(raw: unknown, ctx: ResponseContext, warnings: Wa
 function reportedUsageOf(raw: unknown): Usage | undefined {
   const usage = (raw as { usage?: unknown } | null | undefined)?.usage;
   const parsed = usageSchema.safeParse(usage);
-  if (!parsed.success || (typeof parsed.data.prompt_tokens !== 'number' && typeof parsed.data.completion_tokens !== 'number')) return undefined;
+  if (!parsed.success || (typeof parsed.data.prompt_tokens !== 'number' && typeof parsed.data.completion_tokens !== 'number'))
+    return undefined;
   return convertUsage(parsed.data, usage);
 }
 
-function readCompletion(raw: unknown, ctx: ResponseContext, warnings: Warning[], estimateUsage: (content: AssistantContentPart[]) => Usage): ProviderResponse {
+function readCompletion(
+  raw: unknown,
+  ctx: ResponseContext,
+  warnings: Warning[],
+  estimateUsage: (content: AssistantContentPart[]) => Usage,
+): ProviderResponse {
   const body = parseCompletion(raw, ctx);
   const choice = body.choices.find((c) => (c.index ?? 0) === 0) ?? body.choices[0]!;
   const out: Warning[] = [...warnings];

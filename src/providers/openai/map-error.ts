@@ -73,7 +73,13 @@ function fromVendorError(e: ApiErrorLike, base: { provider: string; model?: stri
   const statusCode = typeof e.status === 'number' ? e.status : (statusInCode(e.code) ?? statusOfStreamError(code));
   const retryAfterMs = parseRetryAfter(e.headers);
   const message = `${where(ctx)} answered ${typeof e.status === 'number' ? `HTTP ${e.status}` : 'with an error event'}${code ? ` (${code})` : ''}: ${vendorMessage(e)}`;
-  return errorFromStatus({ ...base, statusCode, message, ...(code !== undefined && { vendorCode: code }), ...(retryAfterMs !== undefined && { retryAfterMs }) });
+  return errorFromStatus({
+    ...base,
+    statusCode,
+    message,
+    ...(code !== undefined && { vendorCode: code }),
+    ...(retryAfterMs !== undefined && { retryAfterMs }),
+  });
 }
 
 /**
@@ -81,7 +87,11 @@ function fromVendorError(e: ApiErrorLike, base: { provider: string; model?: stri
  * typed like the SDK's `APIError` without a status, from the vendor's `code` / `type`.
  */
 export function streamErrorEvent(body: unknown, ctx: ErrorContext): SwitchyardError {
-  const b = (typeof body === 'object' && body !== null ? body : { message: String(body) }) as { code?: unknown; type?: unknown; message?: unknown };
+  const b = (typeof body === 'object' && body !== null ? body : { message: String(body) }) as {
+    code?: unknown;
+    type?: unknown;
+    message?: unknown;
+  };
   const base = { provider: ctx.provider, ...(ctx.model !== undefined && { model: ctx.model }), cause: body };
   return fromVendorError({ error: b, code: b.code, type: b.type, ...(typeof b.message === 'string' && { message: b.message }) }, base, ctx);
 }

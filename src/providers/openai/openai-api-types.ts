@@ -87,9 +87,7 @@ export const modelListSchema = z.object({
 });
 
 /** The request body we send (a superset of the SDK's params: `top_k`, `reasoning_content`). */
-export type WireContentPart =
-  | { type: 'text'; text: string }
-  | { type: 'image_url'; image_url: { url: string } };
+export type WireContentPart = { type: 'text'; text: string } | { type: 'image_url'; image_url: { url: string } };
 
 export interface WireToolCall {
   id: string;

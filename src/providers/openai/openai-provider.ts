@@ -4,7 +4,8 @@ import { createChatProvider, type OpenAIChatProvider } from './chat-provider.js'
 import { OPENAI_QUIRKS, resolveQuirks, type QuirksOption } from './quirks.js';
 
 /** OpenAI model ids with autocomplete; any other id is accepted. */
-export type OpenAIModelId = 'gpt-4.1' | 'gpt-4.1-mini' | 'gpt-4.1-nano' | 'gpt-4o' | 'gpt-4o-mini' | 'o3' | 'o3-mini' | 'o4-mini' | (string & {});
+export type OpenAIModelId =
+  'gpt-4.1' | 'gpt-4.1-mini' | 'gpt-4.1-nano' | 'gpt-4o' | 'gpt-4o-mini' | 'o3' | 'o3-mini' | 'o4-mini' | (string & {});
 
 export interface OpenAIProviderOptions extends BaseProviderOptions<OpenAIClientLike> {
   /** Name carried by errors (default `openai`). Set it to the router's provider name to match traces. */

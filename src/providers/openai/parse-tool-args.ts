@@ -10,6 +10,10 @@ export function parseToolArgs(text: string, toolName: string, truncated: boolean
     return JSON.parse(text) as unknown;
   } catch (error) {
     if (truncated) return text;
-    throw new InvalidResponseError({ ...ctx, cause: error, message: `${ctx.provider} (model "${ctx.model}") returned malformed JSON arguments for tool "${toolName}"` });
+    throw new InvalidResponseError({
+      ...ctx,
+      cause: error,
+      message: `${ctx.provider} (model "${ctx.model}") returned malformed JSON arguments for tool "${toolName}"`,
+    });
   }
 }

@@ -78,7 +78,12 @@ function parseChunk(raw: unknown, ctx: StreamContext): WireChunk {
   const parsed = chunkSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issues = zodIssues(parsed.error).map((i) => `${i.path || '(root)'}: ${i.message}`);
-  throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, cause: parsed.error, message: `${ctx.provider} (model "${ctx.model}") sent an unreadable stream chunk: ${issues.join('; ')}` });
+  throw new InvalidResponseError({
+    provider: ctx.provider,
+    model: ctx.model,
+    cause: parsed.error,
+    message: `${ctx.provider} (model "${ctx.model}") sent an unreadable stream chunk: ${issues.join('; ')}`,
+  });
 }
 
 /** An event other than a chunk: the end marker, an error event, or an event this adapter does not read. */
@@ -87,7 +92,12 @@ function chunkOf(event: EventSourceMessage, ctx: StreamContext): unknown {
   try {
     data = JSON.parse(event.data);
   } catch (error) {
-    throw new InvalidResponseError({ provider: ctx.provider, model: ctx.model, cause: error, message: `${ctx.provider} (model "${ctx.model}") sent a stream event that is not JSON: ${event.data.slice(0, 200)}` });
+    throw new InvalidResponseError({
+      provider: ctx.provider,
+      model: ctx.model,
+      cause: error,
+      message: `${ctx.provider} (model "${ctx.model}") sent a stream event that is not JSON: ${event.data.slice(0, 200)}`,
+    });
   }
   // As the SDK reads the wire: an `error` member (or an `error` event) ends the stream with that error.
   const error = (data as { error?: unknown } | null)?.error;
@@ -121,7 +131,11 @@ function readEvent(event: EventSourceMessage, state: ChunkState, parts: Provider
  * of the body is read in the background, so the connection is reused); a stream that ends without
  * a `finish_reason` is an InvalidResponseError (an AbortError when the caller aborted).
  */
-export async function* streamParts(open: () => Promise<EventStreamReader>, first: ProviderStreamPart, ctx: StreamContext): AsyncGenerator<ProviderStreamPart> {
+export async function* streamParts(
+  open: () => Promise<EventStreamReader>,
+  first: ProviderStreamPart,
+  ctx: StreamContext,
+): AsyncGenerator<ProviderStreamPart> {
   const events = await open();
   yield first;
   const state = new ChunkState();
@@ -155,7 +169,15 @@ export async function* streamParts(open: () => Promise<EventStreamReader>, first
   }
   events.release();
   // A body cut by an abort ends quietly or with a read error: tell that apart from a cut stream.
-  if (ctx.signal?.aborted) throw reported(new AbortError({ provider: ctx.provider, model: ctx.model, message: `The stream from ${ctx.provider} (model "${ctx.model}") was aborted` }), state.usage);
+  if (ctx.signal?.aborted)
+    throw reported(
+      new AbortError({
+        provider: ctx.provider,
+        model: ctx.model,
+        message: `The stream from ${ctx.provider} (model "${ctx.model}") was aborted`,
+      }),
+      state.usage,
+    );
   if (state.rawFinishReason === undefined) {
     const message = `The stream from ${ctx.provider} (model "${ctx.model}") ended without a finish_reason`;
     throw reported(new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message }), state.usage);

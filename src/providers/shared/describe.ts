@@ -34,7 +34,13 @@ function keyLabel(apiKey: ApiKey | undefined, client: unknown): string {
   return typeof apiKey === 'function' ? 'resolver' : REDACTED;
 }
 
-export function describeProvider(info: { kind: string; name: string; baseURL?: string | undefined; apiKey?: ApiKey | undefined; client?: unknown }): ProviderDescription {
+export function describeProvider(info: {
+  kind: string;
+  name: string;
+  baseURL?: string | undefined;
+  apiKey?: ApiKey | undefined;
+  client?: unknown;
+}): ProviderDescription {
   return {
     kind: info.kind,
     name: info.name,

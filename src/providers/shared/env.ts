@@ -50,7 +50,9 @@ export function apiKeyFromEnvVar(...names: [string, ...string[]]): () => string 
 export function apiKeyFromEnv(kind: EnvKeyKind): () => string {
   const names = API_KEY_ENV[kind] as readonly string[] | undefined;
   if (names === undefined) {
-    throw new ConfigError([{ path: 'apiKeyFromEnv', message: `unknown kind "${String(kind)}"; expected one of ${Object.keys(API_KEY_ENV).join(', ')}` }]);
+    throw new ConfigError([
+      { path: 'apiKeyFromEnv', message: `unknown kind "${String(kind)}"; expected one of ${Object.keys(API_KEY_ENV).join(', ')}` },
+    ]);
   }
   return apiKeyFromEnvVar(...(names as [string, ...string[]]));
 }

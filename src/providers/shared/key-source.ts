@@ -95,13 +95,21 @@ export function createKeySource(apiKey: ApiKey | undefined): KeySource {
  * of `apiKeyFromEnv` for an unset variable) is passed on, anything else becomes an `AuthenticationError`.
  * With `required`, a missing key is an `AuthenticationError` too (no request is sent).
  */
-export async function keyForCall(keys: KeySource, ctx: { provider: string; model?: string; required: boolean }): Promise<string | undefined> {
+export async function keyForCall(
+  keys: KeySource,
+  ctx: { provider: string; model?: string; required: boolean },
+): Promise<string | undefined> {
   let key: string | undefined;
   try {
     key = await keys.inUse();
   } catch (cause) {
     if (SwitchyardError.isInstance(cause)) throw cause;
-    throw new AuthenticationError({ provider: ctx.provider, ...(ctx.model !== undefined && { model: ctx.model }), cause, message: `The apiKey resolver of provider "${ctx.provider}" failed` });
+    throw new AuthenticationError({
+      provider: ctx.provider,
+      ...(ctx.model !== undefined && { model: ctx.model }),
+      cause,
+      message: `The apiKey resolver of provider "${ctx.provider}" failed`,
+    });
   }
   if (ctx.required && (key === undefined || key === '')) {
     throw new AuthenticationError({

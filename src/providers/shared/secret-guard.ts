@@ -16,7 +16,18 @@ import type { ProviderStreamPart } from '../../core/stream.js';
 
 /** Fields of an SDK error worth keeping in the scrubbed cause (scalars only). */
 const KEPT_FIELDS = [
-  'status', 'statusCode', 'code', 'type', 'param', 'requestID', 'requestId', 'request_id', 'errno', 'syscall', 'rpcStatus', 'reason',
+  'status',
+  'statusCode',
+  'code',
+  'type',
+  'param',
+  'requestID',
+  'requestId',
+  'request_id',
+  'errno',
+  'syscall',
+  'rpcStatus',
+  'reason',
 ] as const;
 /** Fields holding vendor data (bodies, validation issues), kept as scrubbed JSON-like copies. */
 const DATA_FIELDS = ['error', 'body', 'issues', 'errorDetails'] as const;
@@ -139,7 +150,8 @@ function guardedStream(parts: AsyncIterable<ProviderStreamPart>, secrets: () => 
       };
       return {
         next: () => iterator.next().catch(fail),
-        return: (value?: unknown) => (iterator.return ? iterator.return(value).catch(fail) : Promise.resolve({ done: true as const, value: undefined })),
+        return: (value?: unknown) =>
+          iterator.return ? iterator.return(value).catch(fail) : Promise.resolve({ done: true as const, value: undefined }),
       };
     },
   };

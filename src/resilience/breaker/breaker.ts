@@ -71,7 +71,8 @@ export class CircuitBreaker {
     if (permit.kind === 'probe' && s.state === 'half-open') {
       s.inFlight = Math.max(0, s.inFlight - 1);
       if (outcome === 'failure') this.#open(at, 'probe failed');
-      else if (outcome === 'success' && ++s.successes >= this.#probes) this.#to({ state: 'closed', consecutiveFailures: 0 }, 'probe succeeded', at);
+      else if (outcome === 'success' && ++s.successes >= this.#probes)
+        this.#to({ state: 'closed', consecutiveFailures: 0 }, 'probe succeeded', at);
       return;
     }
     if (s.state !== 'closed') return; // a late result of a call made before the breaker opened
@@ -102,7 +103,8 @@ export class CircuitBreaker {
 
   #advance(): void {
     const s = this.#state;
-    if (s.state === 'open' && this.now() >= s.until) this.#to({ state: 'half-open', inFlight: 0, successes: 0 }, 'cooldown elapsed', this.now());
+    if (s.state === 'open' && this.now() >= s.until)
+      this.#to({ state: 'half-open', inFlight: 0, successes: 0 }, 'cooldown elapsed', this.now());
   }
 
   #open(at: number, reason: string): void {

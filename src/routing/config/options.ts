@@ -83,7 +83,10 @@ export type StrategySpec =
   | { type: 'cost'; /** Output tokens assumed when the request sets no `maxTokens` (default 500). */ expectedOutputTokens?: number }
   | { type: 'capability'; /** Task hint used when the request gives none. */ task?: string }
   | { type: 'load-balance'; mode?: 'weighted' | 'round-robin' | 'least-in-flight' }
-  | { type: 'latency'; /** `auto` (default) ranks streams by time to first token, others by latency. */ metric?: 'auto' | 'latency' | 'ttft' };
+  | {
+      type: 'latency';
+      /** `auto` (default) ranks streams by time to first token, others by latency. */ metric?: 'auto' | 'latency' | 'ttft';
+    };
 
 /** A named group of models or other groups, ordered by its own strategy (strategies nest). */
 export interface GroupConfig<Name extends string = string> {
@@ -206,7 +209,11 @@ export interface AuditOptions {
 }
 
 /** `{}` when every name in `Used` is one of `Known` (or `Used` is plain `string`); else an object that lacks the unknown names. */
-type Covers<Used extends string, Known extends string> = string extends Used ? unknown : [Exclude<Used, Known>] extends [never] ? unknown : Record<Exclude<Used, Known>, unknown>;
+type Covers<Used extends string, Known extends string> = string extends Used
+  ? unknown
+  : [Exclude<Used, Known>] extends [never]
+    ? unknown
+    : Record<Exclude<Used, Known>, unknown>;
 
 /**
  * `RouterOptions` with the names written in it inferred (providers `P`, models `M`, groups `G`,
@@ -215,10 +222,14 @@ type Covers<Used extends string, Known extends string> = string extends Used ? u
  * object is then reported as lacking it. What `createRouter` takes; names typed as plain `string`
  * (options built at runtime) are checked when the router is built.
  */
-export type TypedRouterOptions<P extends string, M extends string, G extends string, MP extends string, U extends string, TM extends string> = Omit<
-  RouterOptions,
-  'providers' | 'models' | 'groups' | 'routes' | 'degradeTo' | 'tenants'
-> & {
+export type TypedRouterOptions<
+  P extends string,
+  M extends string,
+  G extends string,
+  MP extends string,
+  U extends string,
+  TM extends string,
+> = Omit<RouterOptions, 'providers' | 'models' | 'groups' | 'routes' | 'degradeTo' | 'tenants'> & {
   providers: { [K in P]?: LLMProvider } & Covers<MP, P>;
   models: { [K in M]?: ModelConfig<MP> } & Covers<Exclude<U, G>, M>;
   groups?: { [K in G]?: GroupConfig<U> };

@@ -10,11 +10,18 @@ export function configCrossReferences(options: RouterOptions): ConfigIssue[] {
   const providers = options.providers ?? {};
   for (const [alias, m] of Object.entries(models)) {
     if (!(m.provider in providers)) {
-      issues.push({ path: formatPath(['models', alias, 'provider']), message: `unknown provider "${m.provider}" (known: ${Object.keys(providers).join(', ')})` });
+      issues.push({
+        path: formatPath(['models', alias, 'provider']),
+        message: `unknown provider "${m.provider}" (known: ${Object.keys(providers).join(', ')})`,
+      });
     }
   }
   for (const name of Object.keys(groups)) {
-    if (name in models) issues.push({ path: formatPath(['groups', name]), message: `duplicate name: "${name}" is already a model (models and groups share one namespace)` });
+    if (name in models)
+      issues.push({
+        path: formatPath(['groups', name]),
+        message: `duplicate name: "${name}" is already a model (models and groups share one namespace)`,
+      });
   }
   const checkUse = (use: string[], path: Array<string | number>) => {
     const seen = new Set<string>();
@@ -44,18 +51,29 @@ export function configCrossReferences(options: RouterOptions): ConfigIssue[] {
   for (const name of Object.keys(groups)) visit(name, []);
 
   for (const target of Object.keys(options.rateLimits ?? {})) {
-    if (!(target in providers) && !(target in models)) issues.push({ path: formatPath(['rateLimits', target]), message: `unknown provider or model "${target}"` });
+    if (!(target in providers) && !(target in models))
+      issues.push({ path: formatPath(['rateLimits', target]), message: `unknown provider or model "${target}"` });
   }
-  if (options.degradeTo !== undefined && !(options.degradeTo in models)) issues.push({ path: 'degradeTo', message: `unknown model "${options.degradeTo}"` });
+  if (options.degradeTo !== undefined && !(options.degradeTo in models))
+    issues.push({ path: 'degradeTo', message: `unknown model "${options.degradeTo}"` });
   (options.budgets ?? []).forEach((b, i) => {
-    if (b?.degradeTo !== undefined && !(b.degradeTo in models)) issues.push({ path: formatPath(['budgets', i, 'degradeTo']), message: `unknown model "${b.degradeTo}"` });
+    if (b?.degradeTo !== undefined && !(b.degradeTo in models))
+      issues.push({ path: formatPath(['budgets', i, 'degradeTo']), message: `unknown model "${b.degradeTo}"` });
     const scoped = b?.scope?.model;
     if (scoped !== undefined && scoped !== '*' && !(scoped in models) && !Object.values(models).some((m) => m.model === scoped)) {
-      issues.push({ path: formatPath(['budgets', i, 'scope', 'model']), message: `unknown model "${scoped}" (neither an alias nor a vendor model id of \`models\`)` });
+      issues.push({
+        path: formatPath(['budgets', i, 'scope', 'model']),
+        message: `unknown model "${scoped}" (neither an alias nor a vendor model id of \`models\`)`,
+      });
     }
-    if (b?.scope?.provider !== undefined && b.scope.provider !== '*' && !(b.scope.provider in providers)) issues.push({ path: formatPath(['budgets', i, 'scope', 'provider']), message: `unknown provider "${b.scope.provider}"` });
+    if (b?.scope?.provider !== undefined && b.scope.provider !== '*' && !(b.scope.provider in providers))
+      issues.push({ path: formatPath(['budgets', i, 'scope', 'provider']), message: `unknown provider "${b.scope.provider}"` });
   });
-  if (options.retry?.minDelayMs !== undefined && options.retry.maxDelayMs !== undefined && options.retry.minDelayMs > options.retry.maxDelayMs) {
+  if (
+    options.retry?.minDelayMs !== undefined &&
+    options.retry.maxDelayMs !== undefined &&
+    options.retry.minDelayMs > options.retry.maxDelayMs
+  ) {
     issues.push({ path: 'retry.minDelayMs', message: 'must not exceed retry.maxDelayMs' });
   }
   return issues;

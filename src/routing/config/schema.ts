@@ -12,7 +12,12 @@ const nonNegative = z.number().finite().nonnegative();
 const positiveInt = z.number().int().positive();
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: 'must be a function' });
 
-const pricing = z.strictObject({ input: nonNegative, output: nonNegative, cachedInput: nonNegative.optional(), cacheWrite: nonNegative.optional() });
+const pricing = z.strictObject({
+  input: nonNegative,
+  output: nonNegative,
+  cachedInput: nonNegative.optional(),
+  cacheWrite: nonNegative.optional(),
+});
 
 const params = z.strictObject({
   temperature: z.number().min(0).max(2).optional(),
@@ -30,7 +35,13 @@ const model = z.strictObject({
   model: z.string().min(1),
   pricing: pricing.optional(),
   capabilities: z
-    .strictObject({ tools: z.boolean().optional(), vision: z.boolean().optional(), json: z.boolean().optional(), reasoning: z.boolean().optional(), streaming: z.boolean().optional() })
+    .strictObject({
+      tools: z.boolean().optional(),
+      vision: z.boolean().optional(),
+      json: z.boolean().optional(),
+      reasoning: z.boolean().optional(),
+      streaming: z.boolean().optional(),
+    })
     .optional(),
   contextWindow: positiveInt.optional(),
   maxOutputTokens: positiveInt.optional(),
@@ -40,7 +51,8 @@ const model = z.strictObject({
   params: params.optional(),
 });
 
-const STRATEGY_MESSAGE = 'unknown strategy: expected "fallback", "cost", "capability", "load-balance", "latency", an options object with one of these as `type`, or a function';
+const STRATEGY_MESSAGE =
+  'unknown strategy: expected "fallback", "cost", "capability", "load-balance", "latency", an options object with one of these as `type`, or a function';
 const strategy = z.union(
   [
     z.enum(['fallback', 'cost', 'capability', 'load-balance', 'latency']),
@@ -83,8 +95,17 @@ const group = z.strictObject({
 });
 
 export const ERROR_CODES = [
-  'rate-limit', 'authentication', 'permission', 'invalid-request', 'context-length', 'content-filter',
-  'timeout', 'provider-unavailable', 'not-found', 'invalid-response', 'circuit-open',
+  'rate-limit',
+  'authentication',
+  'permission',
+  'invalid-request',
+  'context-length',
+  'content-filter',
+  'timeout',
+  'provider-unavailable',
+  'not-found',
+  'invalid-response',
+  'circuit-open',
 ] as const;
 const errorCode = z.enum(ERROR_CODES);
 
@@ -106,7 +127,9 @@ const breaker = z.strictObject({
   countOn: z.array(errorCode).optional(),
 });
 
-const providerInstance = z.custom((v) => isLLMProvider(v), { message: 'not a provider: expected the result of a provider factory such as openai({...})' });
+const providerInstance = z.custom((v) => isLLMProvider(v), {
+  message: 'not a provider: expected the result of a provider factory such as openai({...})',
+});
 
 export const tenantSchema = z.strictObject({
   providers: z.record(z.string().min(1), providerInstance).optional(),
@@ -119,9 +142,7 @@ export const tenantSchema = z.strictObject({
 });
 
 export const routerOptionsSchema = z.strictObject({
-  providers: z
-    .record(z.string().min(1), providerInstance)
-    .refine((r) => Object.keys(r).length > 0, 'at least one provider is required'),
+  providers: z.record(z.string().min(1), providerInstance).refine((r) => Object.keys(r).length > 0, 'at least one provider is required'),
   models: z.record(z.string().min(1), model).refine((r) => Object.keys(r).length > 0, 'at least one model is required'),
   groups: z.record(z.string().min(1), group).optional(),
   strategy: strategy.optional(),
@@ -146,7 +167,9 @@ export const routerOptionsSchema = z.strictObject({
     .union([
       z.literal('error'),
       z.strictObject({ mode: z.literal('error') }),
-      z.strictObject({ mode: z.literal('buffer'), ms: nonNegative.optional(), chars: positiveInt.optional() }).refine((b) => b.ms !== undefined || b.chars !== undefined, 'a buffer needs `ms` or `chars`'),
+      z
+        .strictObject({ mode: z.literal('buffer'), ms: nonNegative.optional(), chars: positiveInt.optional() })
+        .refine((b) => b.ms !== undefined || b.chars !== undefined, 'a buffer needs `ms` or `chars`'),
     ])
     .optional(),
   degradeTo: z.string().min(1).optional(),
@@ -156,11 +179,17 @@ export const routerOptionsSchema = z.strictObject({
   budgets: budgetsSchema.optional(),
   stopStreamOnBudget: z.boolean().optional(),
   ledger: z.strictObject({ maxRecords: positiveInt.optional(), maxAgeMs: positiveInt.optional() }).optional(),
-  store: z.custom<object>(isSharedStore, { message: 'must be a SharedStore: memoryStore(), sqliteStore() from switchyard/sqlite or redisStore() from switchyard/redis' }).optional(),
+  store: z
+    .custom<object>(isSharedStore, {
+      message: 'must be a SharedStore: memoryStore(), sqliteStore() from switchyard/sqlite or redisStore() from switchyard/redis',
+    })
+    .optional(),
   tenants: z.record(z.string().min(1, 'a tenant id must not be empty'), tenantSchema).optional(),
   audit: z
     .strictObject({
-      sink: z.custom<object>((v) => typeof v === 'function' || (typeof v === 'object' && v !== null), { message: 'must be a function, a sink object or a list of them' }),
+      sink: z.custom<object>((v) => typeof v === 'function' || (typeof v === 'object' && v !== null), {
+        message: 'must be a function, a sink object or a list of them',
+      }),
       content: z.union([z.enum(['exclude', 'include', 'hash']), fn]).optional(),
       hmacKey: z.union([z.string().min(1), z.instanceof(Uint8Array)]).optional(),
       resume: z
@@ -209,7 +238,20 @@ export function assertValidConfig(options: unknown): asserts options is RouterOp
 }
 
 /** The methods the router calls on its store: a `SharedStore` (memory, SQLite, Redis or your own). */
-const SHARED_STORE_METHODS = ['increment', 'counters', 'append', 'range', 'reserveHold', 'settleHold', 'releaseHold', 'renewHold', 'budgetUsage', 'getVersioned', 'compareAndSet', 'subscribe'];
+const SHARED_STORE_METHODS = [
+  'increment',
+  'counters',
+  'append',
+  'range',
+  'reserveHold',
+  'settleHold',
+  'releaseHold',
+  'renewHold',
+  'budgetUsage',
+  'getVersioned',
+  'compareAndSet',
+  'subscribe',
+];
 
 function isSharedStore(v: unknown): boolean {
   if (typeof v !== 'object' || v === null) return false;

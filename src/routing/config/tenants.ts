@@ -28,7 +28,11 @@ export function allowedFor(tenant: TenantConfig): (alias: string) => boolean {
 
 /** A tenant's budgets, scoped to it whatever their scope said about tenants. */
 export function tenantBudgets(id: string, tenant: TenantConfig): BudgetConfig[] {
-  return (tenant.budgets ?? []).map((b) => ({ ...b, id: b.id ?? `tenant:${id}:${b.period}:${JSON.stringify(b.scope ?? {})}`, scope: { ...b.scope, tenant: id } }));
+  return (tenant.budgets ?? []).map((b) => ({
+    ...b,
+    id: b.id ?? `tenant:${id}:${b.period}:${JSON.stringify(b.scope ?? {})}`,
+    scope: { ...b.scope, tenant: id },
+  }));
 }
 
 /** Cross-checks of one tenant against the merged configuration, with paths under `tenants.<id>`. */
@@ -52,7 +56,10 @@ export function tenantIssues(base: RouterOptions, id: string, tenant: TenantConf
   (tenant.routes ?? []).forEach((r, i) =>
     r.use.forEach((alias, j) => {
       if (alias in merged.models && !allowed(alias)) {
-        issues.push({ path: `${prefix}.${formatPath(['routes', i, 'use', j])}`, message: `names model "${alias}", which this tenant denies (allowModels/denyModels)` });
+        issues.push({
+          path: `${prefix}.${formatPath(['routes', i, 'use', j])}`,
+          message: `names model "${alias}", which this tenant denies (allowModels/denyModels)`,
+        });
       }
     }),
   );

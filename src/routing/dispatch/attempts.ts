@@ -76,9 +76,27 @@ export async function attempt<T>(scope: RouterScope, input: AttemptInput, call: 
     let rotated = false;
 
     const failed = (n: number, error: SwitchyardError, startedAt: number): void => {
-      const record: AttemptRecord = { model: candidate.model, provider: candidate.provider, try: n, ok: false, latencyMs: performance.now() - startedAt, error, errorClass: error.name };
+      const record: AttemptRecord = {
+        model: candidate.model,
+        provider: candidate.provider,
+        try: n,
+        ok: false,
+        latencyMs: performance.now() - startedAt,
+        error,
+        errorClass: error.name,
+      };
       attempts.push(record);
-      scope.events.emit('attempt', { requestId: input.requestId, kind: input.kind, model: record.model, provider: record.provider, try: n, ok: false, latencyMs: record.latencyMs, error, context: input.context });
+      scope.events.emit('attempt', {
+        requestId: input.requestId,
+        kind: input.kind,
+        model: record.model,
+        provider: record.provider,
+        try: n,
+        ok: false,
+        latencyMs: record.latencyMs,
+        error,
+        context: input.context,
+      });
     };
 
     const once = async (): Promise<TryResult<Served<T>>> => {
@@ -95,7 +113,16 @@ export async function attempt<T>(scope: RouterScope, input: AttemptInput, call: 
       }
       if (lease === 'saturated') {
         saturated = true;
-        return { ok: false, error: new RateLimitError({ local: true, provider: candidate.provider, model: candidate.model, message: 'Local limit saturated (overflow: next)' }), final: true };
+        return {
+          ok: false,
+          error: new RateLimitError({
+            local: true,
+            provider: candidate.provider,
+            model: candidate.model,
+            message: 'Local limit saturated (overflow: next)',
+          }),
+          final: true,
+        };
       }
       startedAt = performance.now();
       const t = trySignal(signal.signal, scope.retry.attemptTimeoutMs);
@@ -104,7 +131,13 @@ export async function attempt<T>(scope: RouterScope, input: AttemptInput, call: 
         return { ok: true, value: { value, candidate, try: n, startedAt, lease } };
       } catch (thrown) {
         const error = t.timedOut()
-          ? new TimeoutError({ provider: candidate.provider, model: candidate.model, timeoutMs: scope.retry.attemptTimeoutMs!, cause: thrown, message: `Attempt at "${candidate.model}" timed out after ${scope.retry.attemptTimeoutMs} ms` })
+          ? new TimeoutError({
+              provider: candidate.provider,
+              model: candidate.model,
+              timeoutMs: scope.retry.attemptTimeoutMs!,
+              cause: thrown,
+              message: `Attempt at "${candidate.model}" timed out after ${scope.retry.attemptTimeoutMs} ms`,
+            })
           : toTypedError(thrown, signal, candidate.provider, candidate.model, input.timeoutMs);
         const latencyMs = performance.now() - startedAt;
         lease.end({ ok: false, error, latencyMs, byCaller: signal.reason !== undefined });
@@ -132,9 +165,18 @@ export async function attempt<T>(scope: RouterScope, input: AttemptInput, call: 
     }
     // The caller's abort or deadline ends everything, whatever the last try failed with.
     const error = toTypedError(result.error, signal, candidate.provider, candidate.model, input.timeoutMs);
-    if (signal.reason !== undefined || !(error.fallbackable || scope.fallbackOn.has(error.code))) return { outcome: { ok: false, error }, attempts, skipped, billed };
+    if (signal.reason !== undefined || !(error.fallbackable || scope.fallbackOn.has(error.code)))
+      return { outcome: { ok: false, error }, attempts, skipped, billed };
     const next = candidates[i + 1];
-    if (next) scope.events.emit('fallback', { requestId: input.requestId, kind: input.kind, from: candidate.model, to: next.model, error, context: input.context });
+    if (next)
+      scope.events.emit('fallback', {
+        requestId: input.requestId,
+        kind: input.kind,
+        from: candidate.model,
+        to: next.model,
+        error,
+        context: input.context,
+      });
   }
   return { outcome: { ok: false, error: new AllAttemptsFailedError(attempts) }, attempts, skipped, billed };
 }

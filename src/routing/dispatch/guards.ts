@@ -12,8 +12,7 @@ import type { RouterStats } from '../scope/stats.js';
  * caller ended (its abort or its own deadline), which says nothing about the model.
  */
 export type CallOutcome =
-  | { ok: true; latencyMs: number; tokens?: number }
-  | { ok: false; error: SwitchyardError; latencyMs: number; byCaller?: boolean };
+  { ok: true; latencyMs: number; tokens?: number } | { ok: false; error: SwitchyardError; latencyMs: number; byCaller?: boolean };
 
 /** A call's hold on its target: breaker permit, rate-limit slots, in-flight count. End it once (later calls do nothing). */
 export interface Lease {

@@ -21,7 +21,11 @@ const WINDOW_CLOSED = Symbol('window closed');
  * status, an error event before any delta, or any failure inside the buffer window) is still
  * invisible to the caller, so the attempt loop may retry or fall back.
  */
-export async function openStream(parts: AsyncIterable<ProviderStreamPart>, recovery: Exclude<StreamRecovery, 'error'>, from: { provider: string; model: string }): Promise<OpenedStream> {
+export async function openStream(
+  parts: AsyncIterable<ProviderStreamPart>,
+  recovery: Exclude<StreamRecovery, 'error'>,
+  from: { provider: string; model: string },
+): Promise<OpenedStream> {
   const started = performance.now();
   const iterator = parts[Symbol.asyncIterator]();
   const head: ProviderStreamPart[] = [];

@@ -8,7 +8,9 @@ import type { RequestSignal } from '../../resilience/deadline.js';
 export function toTypedError(error: unknown, signal: RequestSignal, provider: string, model: string, timeoutMs?: number): SwitchyardError {
   if (signal.reason === 'abort') return AbortError.isInstance(error) ? error : new AbortError({ provider, model, cause: error });
   if (signal.reason === 'timeout') {
-    return TimeoutError.isInstance(error) ? error : new TimeoutError({ provider, model, cause: error, ...(timeoutMs !== undefined && { timeoutMs }) });
+    return TimeoutError.isInstance(error)
+      ? error
+      : new TimeoutError({ provider, model, cause: error, ...(timeoutMs !== undefined && { timeoutMs }) });
   }
   if (SwitchyardError.isInstance(error)) return error;
   return new ProviderUnavailableError({

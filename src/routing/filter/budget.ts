@@ -56,7 +56,11 @@ export async function admitBudget(
   const skipped: SkippedCandidate[] = [];
   for (const d of admission.decisions) {
     if (d.decision !== 'allow' && !admission.allowed.includes(d.model)) {
-      skipped.push({ model: d.model, reason: 'over-budget', detail: `budget "${d.budget.budgetId}" (${d.budget.period} ${d.budget.periodKey}): ${d.decision}${d.reason === 'unpriced' ? ', model unpriced' : ''}` });
+      skipped.push({
+        model: d.model,
+        reason: 'over-budget',
+        detail: `budget "${d.budget.budgetId}" (${d.budget.period} ${d.budget.periodKey}): ${d.decision}${d.reason === 'unpriced' ? ', model unpriced' : ''}`,
+      });
     }
   }
   if (admission.allowed.length === 0) {
@@ -72,7 +76,9 @@ export async function admitBudget(
         ? `: it would reserve ${usd(requested)} (its worst case: prompt estimate and max output tokens) and ${usd(remaining)} is left; a lower params.maxTokens lowers the reservation`
         : '';
     throw new BudgetExceededError({
-      message: b ? `Budget "${b.budgetId}" (${b.period} ${b.periodKey}, limit ${usd(b.limitMicros)}) does not allow this request${figures}` : 'No budget allows this request',
+      message: b
+        ? `Budget "${b.budgetId}" (${b.period} ${b.periodKey}, limit ${usd(b.limitMicros)}) does not allow this request${figures}`
+        : 'No budget allows this request',
       ...(b && { scope: scopeOf(b.scope) }),
       ...(requested !== undefined && { requestedMicros: requested }),
       ...(remaining !== undefined && { remainingMicros: remaining }),

@@ -23,7 +23,12 @@ export function leavesOf(node: RouteNode, out: Candidate[] = []): Candidate[] {
  * Why a candidate may not serve this request at all (tenant allow-list, disabled, breaker,
  * capability, context window), or undefined.
  */
-export function hardReason(scope: RouterScope, c: Candidate, needs: Needs, tenant: string | undefined): Omit<SkippedCandidate, 'model'> | undefined {
+export function hardReason(
+  scope: RouterScope,
+  c: Candidate,
+  needs: Needs,
+  tenant: string | undefined,
+): Omit<SkippedCandidate, 'model'> | undefined {
   if (scope.allowed && !scope.allowed(c.model)) return { reason: 'disabled', detail: `not allowed for tenant "${tenant}"` };
   if (scope.controls.isDisabled(c.model, c.provider)) {
     return { reason: 'disabled', detail: scope.controls.isDisabled(c.model, '') ? 'model disabled' : `provider "${c.provider}" disabled` };
@@ -37,7 +42,8 @@ export function hardReason(scope: RouterScope, c: Candidate, needs: Needs, tenan
  * saturated with `overflow: 'next'`), or undefined. These only skip while another candidate is left.
  */
 function softReason(scope: RouterScope, c: Candidate, tokens: number): Omit<SkippedCandidate, 'model'> | undefined {
-  if ((scope.guards.cooldowns.get(c.model) ?? 0) > scope.now()) return { reason: 'rate-limited', detail: 'cooling down after a vendor 429' };
+  if ((scope.guards.cooldowns.get(c.model) ?? 0) > scope.now())
+    return { reason: 'rate-limited', detail: 'cooling down after a vendor 429' };
   if (scope.guards.saturated(c, tokens)) return { reason: 'rate-limited', detail: 'local limit saturated (overflow: next)' };
   return undefined;
 }
@@ -48,7 +54,13 @@ function softReason(scope: RouterScope, c: Candidate, tokens: number): Omit<Skip
  * rate limits (vendor 429 cooldowns, saturated local limits), which skip a candidate only while
  * another one is left. Budgets are the admission stage, after ordering (budget.ts).
  */
-export function filterCandidates(scope: RouterScope, candidates: ReadonlyArray<Candidate>, needs: Needs, tokens: number, tenant: string | undefined): Filtered {
+export function filterCandidates(
+  scope: RouterScope,
+  candidates: ReadonlyArray<Candidate>,
+  needs: Needs,
+  tokens: number,
+  tenant: string | undefined,
+): Filtered {
   const skipped: SkippedCandidate[] = [];
   const passed: Candidate[] = [];
   for (const c of candidates) {

@@ -80,7 +80,11 @@ export function compileRouting(options: RouterOptions): CompiledRouting {
     return group;
   };
   const defaultSpec: StrategySpec = options.strategy ?? 'fallback';
-  const routes = (options.routes ?? []).map((rule, index) => ({ index, rule, root: makeGroup(rule.name ?? `routes[${index}]`, rule.use.map(node), rule.strategy ?? defaultSpec, 1) }));
+  const routes = (options.routes ?? []).map((rule, index) => ({
+    index,
+    rule,
+    root: makeGroup(rule.name ?? `routes[${index}]`, rule.use.map(node), rule.strategy ?? defaultSpec, 1),
+  }));
   return {
     candidates,
     leaves,

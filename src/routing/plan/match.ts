@@ -46,7 +46,10 @@ export function matchRoute(routes: ReadonlyArray<RouteRule>, request: Readonly<C
     const when = routes[i]!.when;
     let ok: boolean;
     try {
-      ok = typeof when === 'function' ? when(request, publicClassification(classification)) === true : matchesCondition(when, request, classification);
+      ok =
+        typeof when === 'function'
+          ? when(request, publicClassification(classification)) === true
+          : matchesCondition(when, request, classification);
     } catch {
       ok = false;
     }

@@ -38,7 +38,11 @@ function orderNode(node: RouteNode, input: OrderInput, skipped: SkippedCandidate
     if (list.length > 0) children.push({ rep: child.kind === 'model' ? list[0]! : { ...list[0]!, weight: child.weight }, list });
   }
   if (children.length === 0) return [];
-  const ordered = runStrategy(node, children.map((c) => c.rep), input);
+  const ordered = runStrategy(
+    node,
+    children.map((c) => c.rep),
+    input,
+  );
   const out: Candidate[] = [];
   for (const rep of ordered) {
     for (const c of children.find((x) => x.rep === rep)?.list ?? []) if (!out.some((o) => o.model === c.model)) out.push(c);

@@ -38,21 +38,33 @@ export interface RoutePlan {
 }
 
 /** The match stage: a forced model (request, then `force()`), else the first matching route, else the default. */
-function selectRoute(scope: RouterScope, req: ClassifiedRequest): { root: RouteNode; strategy: string; forced: boolean; routeIndex?: number; routeName?: string } {
+function selectRoute(
+  scope: RouterScope,
+  req: ClassifiedRequest,
+): { root: RouteNode; strategy: string; forced: boolean; routeIndex?: number; routeName?: string } {
   const { request } = req;
   const forced = request.model ?? scope.controls.forcedFor(request.tenant);
   if (forced !== undefined) {
     const path = request.model !== undefined ? 'model' : 'force';
     const leaf = scope.routing.leaves.get(forced);
     if (!leaf) {
-      throw new InvalidRequestError({ path, message: `Invalid request: ${path}: unknown model "${forced}" (known: ${[...scope.routing.candidates.keys()].join(', ')})` });
+      throw new InvalidRequestError({
+        path,
+        message: `Invalid request: ${path}: unknown model "${forced}" (known: ${[...scope.routing.candidates.keys()].join(', ')})`,
+      });
     }
     return { root: leaf, strategy: 'forced', forced: true };
   }
   const index = matchRoute(scope.routing.rules, request, req.classification);
   const route = index >= 0 ? scope.routing.routes[index]! : undefined;
   if (!route) return { root: scope.routing.defaultRoot, strategy: scope.routing.defaultRoot.strategy, forced: false };
-  return { root: route.root, strategy: route.root.strategy, forced: false, routeIndex: index, ...(route.rule.name !== undefined && { routeName: route.rule.name }) };
+  return {
+    root: route.root,
+    strategy: route.root.strategy,
+    forced: false,
+    routeIndex: index,
+    ...(route.rule.name !== undefined && { routeName: route.rule.name }),
+  };
 }
 
 /**
@@ -101,7 +113,9 @@ export function planRoute(scope: RouterScope, req: ClassifiedRequest): RoutePlan
     }
   }
   if (candidates.length === 0) {
-    throw new NoRouteError({ skipped: skipped.map((s) => ({ model: s.model, reason: s.reason, ...(s.detail !== undefined && { detail: s.detail }) })) });
+    throw new NoRouteError({
+      skipped: skipped.map((s) => ({ model: s.model, reason: s.reason, ...(s.detail !== undefined && { detail: s.detail }) })),
+    });
   }
   return plan;
 }

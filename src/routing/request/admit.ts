@@ -23,8 +23,18 @@ export function routeOrRecord(scope: RouterScope, request: Readonly<ChatRequest>
 /** The budget admission of a routed request; a refusal goes through the failure step (recorded, `error` emitted) and throws. */
 export async function admit(scope: RouterScope, req: RoutedRequest): Promise<Dispatched> {
   try {
-    const admitted = await admitBudget(scope.accounting.budgets, { context: req.context, inputTokens: req.inputTokens, maxTokens: req.request.params?.maxTokens }, req.plan.candidates, scope.routing.candidates);
-    return { candidates: admitted.candidates, skipped: [...req.plan.skipped, ...admitted.skipped], attempts: [], reservation: admitted.reservation };
+    const admitted = await admitBudget(
+      scope.accounting.budgets,
+      { context: req.context, inputTokens: req.inputTokens, maxTokens: req.request.params?.maxTokens },
+      req.plan.candidates,
+      scope.routing.candidates,
+    );
+    return {
+      candidates: admitted.candidates,
+      skipped: [...req.plan.skipped, ...admitted.skipped],
+      attempts: [],
+      reservation: admitted.reservation,
+    };
   } catch (error) {
     if (!SwitchyardError.isInstance(error)) throw error;
     throw await fail(scope, req, unbudgeted(req), error);

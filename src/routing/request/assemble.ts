@@ -30,7 +30,12 @@ export function routeInfo(
 }
 
 /** The failed route of a request that did not succeed (no model served it). */
-export function failedRouteInfo(plan: RoutePlan, attempts: AttemptRecord[], skipped: SkippedCandidate[], context: RoutingContext): RouteInfo {
+export function failedRouteInfo(
+  plan: RoutePlan,
+  attempts: AttemptRecord[],
+  skipped: SkippedCandidate[],
+  context: RoutingContext,
+): RouteInfo {
   const last = attempts[attempts.length - 1];
   // No candidate at all (NoRouteError): the route names no model ('').
   const first = plan.candidates[0];
@@ -50,7 +55,11 @@ export function failedRouteInfo(plan: RoutePlan, attempts: AttemptRecord[], skip
   return route;
 }
 
-export function splitContent(content: ReadonlyArray<AssistantContentPart>): { text: string; reasoning: string | undefined; toolCalls: ToolCallPart[] } {
+export function splitContent(content: ReadonlyArray<AssistantContentPart>): {
+  text: string;
+  reasoning: string | undefined;
+  toolCalls: ToolCallPart[];
+} {
   let text = '';
   let reasoning: string | undefined;
   const toolCalls: ToolCallPart[] = [];
@@ -62,13 +71,7 @@ export function splitContent(content: ReadonlyArray<AssistantContentPart>): { te
   return { text, reasoning, toolCalls };
 }
 
-export function assembleResponse(
-  requestId: string,
-  res: ProviderResponse,
-  route: RouteInfo,
-  cost: Cost,
-  latencyMs: number,
-): ChatResponse {
+export function assembleResponse(requestId: string, res: ProviderResponse, route: RouteInfo, cost: Cost, latencyMs: number): ChatResponse {
   const { text, reasoning, toolCalls } = splitContent(res.content);
   const out: ChatResponse = {
     id: requestId,

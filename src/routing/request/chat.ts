@@ -11,7 +11,14 @@ import { forModel } from './provider-request.js';
 /** A provider's answer must be a response: anything else is the provider's fault, typed as such. */
 export function checkedResponse(value: unknown, provider: string, model: string): ProviderResponse {
   const res = value as Partial<ProviderResponse> | null | undefined;
-  if (res === null || typeof res !== 'object' || !Array.isArray(res.content) || typeof res.usage !== 'object' || res.usage === null || typeof res.finishReason !== 'string') {
+  if (
+    res === null ||
+    typeof res !== 'object' ||
+    !Array.isArray(res.content) ||
+    typeof res.usage !== 'object' ||
+    res.usage === null ||
+    typeof res.finishReason !== 'string'
+  ) {
     throw new InvalidResponseError({ provider, model, message: `Provider "${provider}" returned no valid response for "${model}"` });
   }
   return res as ProviderResponse;
@@ -25,8 +32,21 @@ export async function runChat(scope: RouterScope, raw: ChatRequest): Promise<Cha
     // in-flight counts a concurrent request's plan reads (least-in-flight) are current.
     const admitted = scope.accounting.budgets ? await admit(scope, req) : unbudgeted(req);
     const tokens = req.inputTokens + (req.request.params?.maxTokens ?? 0);
-    const result = await attempt(scope, { requestId: req.requestId, kind: 'chat', context: req.context, candidates: admitted.candidates, signal: req.signal, timeoutMs: req.timeoutMs, tokens }, (provider, c, signal) =>
-      provider.chat(forModel(req.providerRequest, c.config), { model: c.providerModel, signal }).then((value) => checkedResponse(value, c.provider, c.model)),
+    const result = await attempt(
+      scope,
+      {
+        requestId: req.requestId,
+        kind: 'chat',
+        context: req.context,
+        candidates: admitted.candidates,
+        signal: req.signal,
+        timeoutMs: req.timeoutMs,
+        tokens,
+      },
+      (provider, c, signal) =>
+        provider
+          .chat(forModel(req.providerRequest, c.config), { model: c.providerModel, signal })
+          .then((value) => checkedResponse(value, c.provider, c.model)),
     );
     const done = { ...admitted, skipped: [...admitted.skipped, ...result.skipped], attempts: result.attempts, billed: result.billed };
     if (!result.outcome.ok) throw await fail(scope, req, done, result.outcome.error);

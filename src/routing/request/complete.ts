@@ -24,7 +24,15 @@ export interface Dispatched {
 /** A billed failed try as the record stage takes it: priced at its candidate. */
 function billedAttempt(b: BilledTry): BilledAttempt {
   const { candidate, usage } = b;
-  return { model: candidate.model, provider: candidate.provider, providerModel: candidate.providerModel, usage, cost: costOf(candidate, usage), error: b.error, latencyMs: b.latencyMs };
+  return {
+    model: candidate.model,
+    provider: candidate.provider,
+    providerModel: candidate.providerModel,
+    usage,
+    cost: costOf(candidate, usage),
+    error: b.error,
+    latencyMs: b.latencyMs,
+  };
 }
 
 export function costOf(candidate: Candidate, usage: Usage): Cost {
@@ -38,16 +46,34 @@ export function costOf(candidate: Candidate, usage: Usage): Cost {
  * emitted (with the time to first token, for a stream), and the record stage writes the ledger record and settles the budget hold. The caller
  * then delivers the response (stream: the `finish` event) and calls `announce`.
  */
-export async function complete(scope: RouterScope, req: RoutedRequest, done: Dispatched, served: Omit<Served<unknown>, 'value'>, res: ProviderResponse, ttftMs?: number): Promise<ChatResponse> {
+export async function complete(
+  scope: RouterScope,
+  req: RoutedRequest,
+  done: Dispatched,
+  served: Omit<Served<unknown>, 'value'>,
+  res: ProviderResponse,
+  ttftMs?: number,
+): Promise<ChatResponse> {
   const { candidate } = served;
   const endedAt = performance.now();
   const latencyMs = endedAt - served.startedAt;
   served.lease.end({ ok: true, latencyMs, tokens: res.usage.totalTokens });
   const attempts = [...done.attempts, { model: candidate.model, provider: candidate.provider, try: served.try, ok: true, latencyMs }];
-  if (scope.sessions && req.request.session !== undefined) scope.sessions.set(sessionKey(req.request.tenant, req.request.session), candidate.model);
+  if (scope.sessions && req.request.session !== undefined)
+    scope.sessions.set(sessionKey(req.request.tenant, req.request.session), candidate.model);
   const route = routeInfo({ ...req.plan, candidates: done.candidates }, candidate, attempts, done.skipped, req.context);
   const response = assembleResponse(req.requestId, res, route, costOf(candidate, res.usage), endedAt - req.startedAt);
-  scope.events.emit('attempt', { requestId: req.requestId, kind: req.kind, model: candidate.model, provider: candidate.provider, try: served.try, ok: true, latencyMs, context: req.context, ...(ttftMs !== undefined && { ttftMs }) });
+  scope.events.emit('attempt', {
+    requestId: req.requestId,
+    kind: req.kind,
+    model: candidate.model,
+    provider: candidate.provider,
+    try: served.try,
+    ok: true,
+    latencyMs,
+    context: req.context,
+    ...(ttftMs !== undefined && { ttftMs }),
+  });
   await scope.accounting.succeeded(req, response, done.reservation, (done.billed ?? []).map(billedAttempt));
   return response;
 }
@@ -62,7 +88,13 @@ export function announce(scope: RouterScope, req: RoutedRequest, response: ChatR
  * The failure step, the same for chat and stream: the route so far is attached to the error,
  * `error` is emitted, and the record stage writes the record (and what was billed) and settles the hold.
  */
-export async function fail(scope: RouterScope, req: RoutedRequest, done: Dispatched, error: SwitchyardError, serving?: BilledTry): Promise<SwitchyardError> {
+export async function fail(
+  scope: RouterScope,
+  req: RoutedRequest,
+  done: Dispatched,
+  error: SwitchyardError,
+  serving?: BilledTry,
+): Promise<SwitchyardError> {
   const route: RouteInfo = failedRouteInfo({ ...req.plan, candidates: done.candidates }, done.attempts, done.skipped, req.context);
   error.route ??= route;
   scope.events.emit('error', { requestId: req.requestId, kind: req.kind, error, route, context: req.context });

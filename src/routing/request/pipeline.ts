@@ -48,7 +48,14 @@ export function routeRequest(scope: RouterScope, request: Readonly<ChatRequest>,
   } catch (error) {
     // Nothing can serve it: the request as far as it got, for its trace (see `routeOrRecord`).
     if (NoRouteError.isInstance(error)) {
-      unroutable.set(error, { ...classified, requestId, plan: { candidates: [], strategy: 'none', skipped: [] }, signal: requestSignal(undefined, undefined), timeoutMs: undefined, startedAt: performance.now() });
+      unroutable.set(error, {
+        ...classified,
+        requestId,
+        plan: { candidates: [], strategy: 'none', skipped: [] },
+        signal: requestSignal(undefined, undefined),
+        timeoutMs: undefined,
+        startedAt: performance.now(),
+      });
     }
     throw error;
   }

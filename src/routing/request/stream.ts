@@ -38,7 +38,21 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
     if (served) {
       const latencyMs = performance.now() - served.startedAt;
       served.lease.end({ ok: false, error, latencyMs, byCaller: true });
-      done = { ...done!, attempts: [...done!.attempts, { model: served.candidate.model, provider: served.candidate.provider, try: served.try, ok: false, latencyMs, error, errorClass: error.name }] };
+      done = {
+        ...done!,
+        attempts: [
+          ...done!.attempts,
+          {
+            model: served.candidate.model,
+            provider: served.candidate.provider,
+            try: served.try,
+            ok: false,
+            latencyMs,
+            error,
+            errorClass: error.name,
+          },
+        ],
+      };
       billed = { candidate: served.candidate, usage: acc.usage(req.providerRequest), error, latencyMs };
       await served.value.iterator.return?.().catch(() => undefined);
     }
@@ -47,7 +61,16 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
   // A consumer that drops the iterator without return() never resumes this generator: the
   // request's deadline (or the caller's abort) still ends the request.
   const onSignal = () => {
-    if (open && suspended) void abandon(toTypedError(new AbortError({ message: 'The stream consumer stopped reading' }), req.signal, served?.candidate.provider ?? '', served?.candidate.model ?? '', req.timeoutMs)).catch(() => undefined);
+    if (open && suspended)
+      void abandon(
+        toTypedError(
+          new AbortError({ message: 'The stream consumer stopped reading' }),
+          req.signal,
+          served?.candidate.provider ?? '',
+          served?.candidate.model ?? '',
+          req.timeoutMs,
+        ),
+      ).catch(() => undefined);
   };
   req.signal.signal?.addEventListener('abort', onSignal, { once: true });
 
@@ -55,8 +78,19 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
     done = scope.accounting.budgets ? await admit(scope, req) : unbudgeted(req);
     open = true;
     const tokens = req.inputTokens + (req.request.params?.maxTokens ?? 0);
-    const result = await attempt(scope, { requestId: req.requestId, kind: 'stream', context: req.context, candidates: done.candidates, signal: req.signal, timeoutMs: req.timeoutMs, tokens }, (provider, c, signal) =>
-      openStream(provider.stream(forModel(req.providerRequest, c.config), { model: c.providerModel, signal }), scope.streamRecovery, c),
+    const result = await attempt(
+      scope,
+      {
+        requestId: req.requestId,
+        kind: 'stream',
+        context: req.context,
+        candidates: done.candidates,
+        signal: req.signal,
+        timeoutMs: req.timeoutMs,
+        tokens,
+      },
+      (provider, c, signal) =>
+        openStream(provider.stream(forModel(req.providerRequest, c.config), { model: c.providerModel, signal }), scope.streamRecovery, c),
     );
     done = { ...done, skipped: [...done.skipped, ...result.skipped], attempts: result.attempts, billed: result.billed };
     if (!result.outcome.ok) {
@@ -108,7 +142,12 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
       }
     }
     // A stream cut without the vendor's end marker is never a success.
-    if (acc.finish === undefined) throw new InvalidResponseError({ provider: candidate.provider, model: candidate.model, message: `The stream from "${candidate.model}" ended without a finish event` });
+    if (acc.finish === undefined)
+      throw new InvalidResponseError({
+        provider: candidate.provider,
+        model: candidate.model,
+        message: `The stream from "${candidate.model}" ended without a finish event`,
+      });
     // Close the vendor stream before giving its slot back: a stream holds its slot until it ends.
     await opened.iterator.return?.().catch(() => undefined);
     open = false;
@@ -119,14 +158,29 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
   } catch (error) {
     suspended = false;
     // Already ended by the deadline while the consumer held an event: say why.
-    if (!open && served && req.signal.reason !== undefined) throw toTypedError(error, req.signal, served.candidate.provider, served.candidate.model, req.timeoutMs);
+    if (!open && served && req.signal.reason !== undefined)
+      throw toTypedError(error, req.signal, served.candidate.provider, served.candidate.model, req.timeoutMs);
     if (!open || !served || !SwitchyardError.isInstance(error)) throw error;
     // A failure after the stream was opened belongs to the serving attempt; the deltas delivered are
     // billed: with the usage the vendor reported before the failure, else our estimate (never both).
     open = false;
     const latencyMs = performance.now() - served.startedAt;
     served.lease.end({ ok: false, error, latencyMs, byCaller: req.signal.reason !== undefined });
-    done = { ...done!, attempts: [...done!.attempts, { model: served.candidate.model, provider: served.candidate.provider, try: served.try, ok: false, latencyMs, error, errorClass: error.name }] };
+    done = {
+      ...done!,
+      attempts: [
+        ...done!.attempts,
+        {
+          model: served.candidate.model,
+          provider: served.candidate.provider,
+          try: served.try,
+          ok: false,
+          latencyMs,
+          error,
+          errorClass: error.name,
+        },
+      ],
+    };
     const usage = error.reportedUsage ?? acc.usage(req.providerRequest);
     const failed = await fail(scope, req, done, error, { candidate: served.candidate, usage, error, latencyMs });
     yield { type: 'error', error: failed, partial: { text: acc.text, usage, cost: costOf(served.candidate, usage) }, route: failed.route! };
@@ -134,7 +188,13 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
   } finally {
     req.signal.signal?.removeEventListener('abort', onSignal);
     // The consumer stopped early (break/return): cancel the vendor stream and report it.
-    if (open) await abandon(new AbortError({ message: 'The stream consumer stopped before the end', ...(served && { provider: served.candidate.provider, model: served.candidate.model }) }));
+    if (open)
+      await abandon(
+        new AbortError({
+          message: 'The stream consumer stopped before the end',
+          ...(served && { provider: served.candidate.provider, model: served.candidate.model }),
+        }),
+      );
     await served?.value.iterator.return?.().catch(() => undefined);
     req.signal.dispose();
   }

@@ -48,7 +48,12 @@ export interface RouterScope {
   now: () => number;
 }
 
-export function buildScope(options: RouterOptions, shared: SharedParts, limits: LimitsView, allowed?: (alias: string) => boolean): RouterScope {
+export function buildScope(
+  options: RouterOptions,
+  shared: SharedParts,
+  limits: LimitsView,
+  allowed?: (alias: string) => boolean,
+): RouterScope {
   const random = options.random ?? Math.random;
   const recovery = options.streamRecovery ?? 'error';
   const providers = { ...options.providers };

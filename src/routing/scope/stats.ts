@@ -52,7 +52,8 @@ export class RouterStats implements StatsView {
     s.requests++;
     s.recent.push(!outcome.ok);
     if (s.recent.length > RECENT) s.recent.shift();
-    if (outcome.ok) s.latencyMs = s.latencyMs === undefined ? outcome.latencyMs : s.latencyMs + this.alpha * (outcome.latencyMs - s.latencyMs);
+    if (outcome.ok)
+      s.latencyMs = s.latencyMs === undefined ? outcome.latencyMs : s.latencyMs + this.alpha * (outcome.latencyMs - s.latencyMs);
     else {
       s.failures++;
       s.lastError = outcome.error;
@@ -64,7 +65,15 @@ export class RouterStats implements StatsView {
     s.ttftMs = s.ttftMs === undefined ? ttftMs : s.ttftMs + this.alpha * (ttftMs - s.ttftMs);
   }
 
-  snapshot(model: string): { latencyMs?: number; ttftMs?: number; inFlight: number; requests: number; failures: number; errorRate: number; lastError?: string } {
+  snapshot(model: string): {
+    latencyMs?: number;
+    ttftMs?: number;
+    inFlight: number;
+    requests: number;
+    failures: number;
+    errorRate: number;
+    lastError?: string;
+  } {
     const s = this.#models.get(model);
     if (!s) return { inFlight: 0, requests: 0, failures: 0, errorRate: 0 };
     const out: ReturnType<RouterStats['snapshot']> = {

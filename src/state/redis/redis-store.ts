@@ -151,7 +151,10 @@ class RedisStore implements SharedStore {
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreUnavailableError({ store: 'redis', operation, reason: 'disconnected' })), Math.max(0, deadline - Date.now()));
+      timer = setTimeout(
+        () => reject(new StoreUnavailableError({ store: 'redis', operation, reason: 'disconnected' })),
+        Math.max(0, deadline - Date.now()),
+      );
     });
     try {
       await Promise.race([this.#whenReady(client), timeout]);
@@ -182,7 +185,10 @@ class RedisStore implements SharedStore {
     try {
       await this.#ready(this.#client, operation, deadline);
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new StoreUnavailableError({ store: 'redis', operation, reason: 'timeout' })), Math.max(1, deadline - Date.now()));
+        timer = setTimeout(
+          () => reject(new StoreUnavailableError({ store: 'redis', operation, reason: 'timeout' })),
+          Math.max(1, deadline - Date.now()),
+        );
       });
       const result = await Promise.race([fn(), timeout]);
       if (this.#downSince !== undefined && this.#client.status === 'ready') this.#up();
@@ -240,7 +246,9 @@ class RedisStore implements SharedStore {
   async set(key: string, value: string, options: { ttlMs?: number } = {}): Promise<void> {
     checkTtl(options.ttlMs);
     const k = this.#key(key);
-    await this.#run('set', () => (options.ttlMs === undefined ? this.#client.set(k, value) : this.#client.set(k, value, 'PX', options.ttlMs)));
+    await this.#run('set', () =>
+      options.ttlMs === undefined ? this.#client.set(k, value) : this.#client.set(k, value, 'PX', options.ttlMs),
+    );
   }
 
   async setIfAbsent(key: string, value: string, options: { ttlMs?: number } = {}): Promise<{ created: boolean; value: string }> {
@@ -255,7 +263,11 @@ class RedisStore implements SharedStore {
     await this.#run('delete', () => this.#client.del(k, `${k}:seq`, `${k}:meta`));
   }
 
-  async increment(key: string, deltas: Readonly<Record<string, number>>, options: { ttlMs?: number } = {}): Promise<Record<string, number>> {
+  async increment(
+    key: string,
+    deltas: Readonly<Record<string, number>>,
+    options: { ttlMs?: number } = {},
+  ): Promise<Record<string, number>> {
     checkTtl(options.ttlMs);
     const fields: string[] = [];
     const args: Array<string | number> = [options.ttlMs ?? ''];
@@ -314,7 +326,9 @@ class RedisStore implements SharedStore {
 
   async prune(key: string, options: { maxCount?: number; minScore?: number }): Promise<number> {
     const k = this.#key(key);
-    return Number(await this.#run('prune', () => this.#script(lua.PRUNE, [k, `${k}:meta`], [options.maxCount ?? '', options.minScore ?? ''])));
+    return Number(
+      await this.#run('prune', () => this.#script(lua.PRUNE, [k, `${k}:meta`], [options.maxCount ?? '', options.minScore ?? ''])),
+    );
   }
 
   async logInfo(key: string): Promise<{ length: number; prunedThrough?: number }> {
@@ -349,7 +363,14 @@ class RedisStore implements SharedStore {
         const tag = reply[0];
         if (tag === 'finished') return { ok: false, reason: 'finished', state: reply[1] as 'settled' | 'released' };
         if (tag === 'limit') {
-          return { ok: false, reason: 'limit', index: Number(reply[1]), spent: Number(reply[2]), held: Number(reply[3]), limit: Number(reply[4]) };
+          return {
+            ok: false,
+            reason: 'limit',
+            index: Number(reply[1]),
+            spent: Number(reply[2]),
+            held: Number(reply[3]),
+            limit: Number(reply[4]),
+          };
         }
         const hold = { id: request.id, keys, owner: String(reply[2]), expiresAt: Number(reply[1]) };
         return { ok: true, hold, values: reply.slice(3).map(Number), existing: tag === 'existing' };
@@ -376,7 +397,12 @@ class RedisStore implements SharedStore {
     );
   }
 
-  async #finish(operation: 'settleHold' | 'releaseHold', hold: HoldRef, charges: ReadonlyArray<number>, state: 'settled' | 'released'): Promise<SettleResult> {
+  async #finish(
+    operation: 'settleHold' | 'releaseHold',
+    hold: HoldRef,
+    charges: ReadonlyArray<number>,
+    state: 'settled' | 'released',
+  ): Promise<SettleResult> {
     return this.#admit(
       operation,
       'budget',
@@ -427,9 +453,15 @@ class RedisStore implements SharedStore {
       'admitRate',
       'rateLimit',
       async (): Promise<RateResult> => {
-        const reply = await this.#script(lua.ADMIT_RATE, [k, `${k}:used`], [request.id, request.limit, request.windowMs, request.weight ?? 1]);
+        const reply = await this.#script(
+          lua.ADMIT_RATE,
+          [k, `${k}:used`],
+          [request.id, request.limit, request.windowMs, request.weight ?? 1],
+        );
         const [ok, used, retryAfterMs] = (reply as number[]).map(Number);
-        return ok === 1 ? { ok: true, used: used!, limit: request.limit } : { ok: false, used: used!, limit: request.limit, retryAfterMs: retryAfterMs! };
+        return ok === 1
+          ? { ok: true, used: used!, limit: request.limit }
+          : { ok: false, used: used!, limit: request.limit, retryAfterMs: retryAfterMs! };
       },
       () => ({ ok: true, used: 0, limit: request.limit, degraded: true }),
     );
@@ -441,9 +473,15 @@ class RedisStore implements SharedStore {
       'acquireSlot',
       'rateLimit',
       async (): Promise<SlotResult> => {
-        const reply = await this.#script(lua.ACQUIRE_SLOT, [`${this.#prefix}slots:${request.key}`], [request.id, request.limit, request.leaseMs]);
+        const reply = await this.#script(
+          lua.ACQUIRE_SLOT,
+          [`${this.#prefix}slots:${request.key}`],
+          [request.id, request.limit, request.leaseMs],
+        );
         const [ok, inUse, at] = (reply as number[]).map(Number);
-        return ok === 1 ? { ok: true, inUse: inUse!, expiresAt: at! } : { ok: false, inUse: inUse!, limit: request.limit, retryAfterMs: at! };
+        return ok === 1
+          ? { ok: true, inUse: inUse!, expiresAt: at! }
+          : { ok: false, inUse: inUse!, limit: request.limit, retryAfterMs: at! };
       },
       () => ({ ok: true, inUse: 0, expiresAt: Date.now() + request.leaseMs, degraded: true }),
     );
@@ -460,7 +498,12 @@ class RedisStore implements SharedStore {
     return v == null || d == null ? undefined : { version: Number(v), value: d };
   }
 
-  async compareAndSet(key: string, expectedVersion: number, value: string, options: { ttlMs?: number; notify?: string } = {}): Promise<CasResult> {
+  async compareAndSet(
+    key: string,
+    expectedVersion: number,
+    value: string,
+    options: { ttlMs?: number; notify?: string } = {},
+  ): Promise<CasResult> {
     checkVersion(expectedVersion);
     checkTtl(options.ttlMs);
     const reply = (await this.#run('compareAndSet', () =>
@@ -507,7 +550,11 @@ class RedisStore implements SharedStore {
   /** One extra connection for every subscription of this store (a subscribed connection can do nothing else). */
   #subscriberClient(): Redis {
     if (this.#subscriber) return this.#subscriber;
-    const sub = this.#client.duplicate({ enableOfflineQueue: false, autoResubscribe: true, connectionName: `switchyard-sub-${randomUUID().slice(0, 8)}` });
+    const sub = this.#client.duplicate({
+      enableOfflineQueue: false,
+      autoResubscribe: true,
+      connectionName: `switchyard-sub-${randomUUID().slice(0, 8)}`,
+    });
     let readyOnce = false;
     sub.on('error', () => undefined); // Reported through the main connection's status.
     sub.on('ready', () => {

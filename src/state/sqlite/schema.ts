@@ -23,14 +23,16 @@ CREATE TABLE IF NOT EXISTS changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, chann
 export const UPSERT = {
   kv: 'INSERT INTO kv (key, value, expires_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at',
   /** Adds to a counter field; answers its new value. */
-  counter: 'INSERT INTO counters (key, field, value) VALUES (?, ?, ?) ON CONFLICT (key, field) DO UPDATE SET value = value + excluded.value RETURNING value',
+  counter:
+    'INSERT INTO counters (key, field, value) VALUES (?, ?, ?) ON CONFLICT (key, field) DO UPDATE SET value = value + excluded.value RETURNING value',
   counterTtl: 'INSERT INTO counter_ttl (key, expires_at) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at',
   logMeta:
     'INSERT INTO log_meta (key, pruned_through) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET pruned_through = MAX(pruned_through, excluded.pruned_through)',
   hold:
     'INSERT INTO holds (key, id, owner, amount, expires_at) VALUES (?, ?, ?, ?, ?) ' +
     'ON CONFLICT (key, id) DO UPDATE SET owner = excluded.owner, amount = excluded.amount, expires_at = excluded.expires_at',
-  budgetTtl: 'INSERT INTO budgets (key, spent, expires_at) VALUES (?, 0, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at',
+  budgetTtl:
+    'INSERT INTO budgets (key, spent, expires_at) VALUES (?, 0, ?) ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at',
   /** Adds to a budget's settled spend; answers the new spend. */
   spent: 'INSERT INTO budgets (key, spent) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET spent = spent + excluded.spent RETURNING spent',
   slot: 'INSERT INTO slots (key, id, expires_at) VALUES (?, ?, ?) ON CONFLICT (key, id) DO UPDATE SET expires_at = excluded.expires_at',

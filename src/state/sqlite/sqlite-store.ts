@@ -116,7 +116,8 @@ class SqliteStore implements SharedStore {
 
   /** Runs `fn` in one write transaction; a lock held too long by another process becomes `StoreUnavailableError`. */
   #tx<T>(operation: string, fn: () => T): T {
-    if (this.#closed) throw new StoreUnavailableError({ store: 'sqlite', operation, reason: 'disconnected', message: 'The sqlite store is closed' });
+    if (this.#closed)
+      throw new StoreUnavailableError({ store: 'sqlite', operation, reason: 'disconnected', message: 'The sqlite store is closed' });
     try {
       this.#db.exec('BEGIN IMMEDIATE');
     } catch (error) {
@@ -138,7 +139,8 @@ class SqliteStore implements SharedStore {
   }
 
   #read<T>(operation: string, fn: () => T): T {
-    if (this.#closed) throw new StoreUnavailableError({ store: 'sqlite', operation, reason: 'disconnected', message: 'The sqlite store is closed' });
+    if (this.#closed)
+      throw new StoreUnavailableError({ store: 'sqlite', operation, reason: 'disconnected', message: 'The sqlite store is closed' });
     try {
       return fn();
     } catch (error) {
@@ -148,7 +150,8 @@ class SqliteStore implements SharedStore {
 
   #wrap(operation: string, error: unknown): unknown {
     const message = error instanceof Error ? error.message : String(error);
-    if (/database is locked|SQLITE_BUSY/i.test(message)) return new StoreUnavailableError({ store: 'sqlite', operation, reason: 'timeout', cause: error });
+    if (/database is locked|SQLITE_BUSY/i.test(message))
+      return new StoreUnavailableError({ store: 'sqlite', operation, reason: 'timeout', cause: error });
     return error;
   }
 
@@ -184,18 +187,15 @@ class SqliteStore implements SharedStore {
     return this.#tx('setIfAbsent', () => {
       const row = this.#sql('SELECT value, expires_at FROM kv WHERE key = ?').get(key);
       if (row && (row.expires_at === null || Number(row.expires_at) > now)) return { created: false, value: String(row.value) };
-      this.#sql(UPSERT.kv).run(
-        key,
-        value,
-        options.ttlMs === undefined ? null : now + options.ttlMs,
-      );
+      this.#sql(UPSERT.kv).run(key, value, options.ttlMs === undefined ? null : now + options.ttlMs);
       return { created: true, value };
     });
   }
 
   async delete(key: string): Promise<void> {
     this.#tx('delete', () => {
-      for (const table of ['kv', 'counters', 'counter_ttl', 'sets', 'logs', 'log_meta', 'registers']) this.#sql(`DELETE FROM ${table} WHERE key = ?`).run(key);
+      for (const table of ['kv', 'counters', 'counter_ttl', 'sets', 'logs', 'log_meta', 'registers'])
+        this.#sql(`DELETE FROM ${table} WHERE key = ?`).run(key);
     });
   }
 
@@ -210,7 +210,11 @@ class SqliteStore implements SharedStore {
     }
   }
 
-  async increment(key: string, deltas: Readonly<Record<string, number>>, options: { ttlMs?: number } = {}): Promise<Record<string, number>> {
+  async increment(
+    key: string,
+    deltas: Readonly<Record<string, number>>,
+    options: { ttlMs?: number } = {},
+  ): Promise<Record<string, number>> {
     checkTtl(options.ttlMs);
     const fields: string[] = [];
     for (const field in deltas) {
@@ -223,11 +227,7 @@ class SqliteStore implements SharedStore {
       this.#expireCounters(key, now);
       const out: Record<string, number> = {};
       for (const field of fields) {
-        const row = this.#sql(UPSERT.counter).get(
-          key,
-          field,
-          deltas[field]!,
-        );
+        const row = this.#sql(UPSERT.counter).get(key, field, deltas[field]!);
         out[field] = Number(row!.value);
       }
       if (options.ttlMs !== undefined) {
@@ -257,16 +257,7 @@ class SqliteStore implements SharedStore {
         const current = Number(this.#sql('SELECT value FROM counters WHERE key = ? AND field = ?').get(item.key, item.field)?.value ?? 0);
         if (current + item.amount > item.limit) return { ok: false as const, index, current };
       }
-      const values = items.map(
-        (item) =>
-          Number(
-            this.#sql(UPSERT.counter).get(
-              item.key,
-              item.field,
-              item.amount,
-            )!.value,
-          ),
-      );
+      const values = items.map((item) => Number(this.#sql(UPSERT.counter).get(item.key, item.field, item.amount)!.value));
       return { ok: true as const, values };
     });
   }
@@ -280,7 +271,11 @@ class SqliteStore implements SharedStore {
   }
 
   async members(key: string): Promise<string[]> {
-    return this.#read('members', () => this.#sql('SELECT member FROM sets WHERE key = ?').all(key).map((r) => String(r.member)));
+    return this.#read('members', () =>
+      this.#sql('SELECT member FROM sets WHERE key = ?')
+        .all(key)
+        .map((r) => String(r.member)),
+    );
   }
 
   async append(key: string, score: number, value: string): Promise<void> {
@@ -339,7 +334,10 @@ class SqliteStore implements SharedStore {
       this.#sql('DELETE FROM holds WHERE key = ?').run(key);
       return { spent: 0, held: 0, holds: 0 };
     }
-    const held = this.#sql('SELECT COALESCE(SUM(amount), 0) AS held, COUNT(*) AS n FROM holds WHERE key = ? AND expires_at > ?').get(key, now)!;
+    const held = this.#sql('SELECT COALESCE(SUM(amount), 0) AS held, COUNT(*) AS n FROM holds WHERE key = ? AND expires_at > ?').get(
+      key,
+      now,
+    )!;
     return { spent: Number(row?.spent ?? 0), held: Number(held.held), holds: Number(held.n) };
   }
 
@@ -356,7 +354,11 @@ class SqliteStore implements SharedStore {
       const done = this.#finishedState(request.id, now);
       if (done) return { ok: false, reason: 'finished', state: done };
       const budgets = request.items.map((item) => this.#budget(item.key, now));
-      const existing = this.#sql('SELECT owner, expires_at FROM holds WHERE key = ? AND id = ? AND expires_at > ?').get(keys[0]!, request.id, now);
+      const existing = this.#sql('SELECT owner, expires_at FROM holds WHERE key = ? AND id = ? AND expires_at > ?').get(
+        keys[0]!,
+        request.id,
+        now,
+      );
       if (existing) {
         const hold = { id: request.id, keys, owner: String(existing.owner), expiresAt: Number(existing.expires_at) };
         return { ok: true, hold, values: budgets.map((b) => b.spent + b.held), existing: true };
@@ -364,21 +366,13 @@ class SqliteStore implements SharedStore {
       for (let index = 0; index < budgets.length; index++) {
         const b = budgets[index]!;
         const item = request.items[index]!;
-        if (b.spent + b.held + item.amount > item.limit) return { ok: false, reason: 'limit', index, spent: b.spent, held: b.held, limit: item.limit };
+        if (b.spent + b.held + item.amount > item.limit)
+          return { ok: false, reason: 'limit', index, spent: b.spent, held: b.held, limit: item.limit };
       }
       const expiresAt = now + request.leaseMs;
       request.items.forEach((item) => {
-        this.#sql(UPSERT.hold).run(
-          item.key,
-          request.id,
-          request.owner,
-          item.amount,
-          expiresAt,
-        );
-        this.#sql(UPSERT.budgetTtl).run(
-          item.key,
-          item.ttlMs === undefined ? null : now + item.ttlMs,
-        );
+        this.#sql(UPSERT.hold).run(item.key, request.id, request.owner, item.amount, expiresAt);
+        this.#sql(UPSERT.budgetTtl).run(item.key, item.ttlMs === undefined ? null : now + item.ttlMs);
       });
       const values = budgets.map((b, i) => b.spent + b.held + request.items[i]!.amount);
       return { ok: true, hold: { id: request.id, keys, owner: request.owner, expiresAt }, values, existing: false };
@@ -409,7 +403,11 @@ class SqliteStore implements SharedStore {
         const row = this.#sql(UPSERT.spent).get(key, charges?.[i] ?? 0);
         return Number(row!.spent);
       });
-      this.#sql('INSERT OR REPLACE INTO finished_holds (id, state, expires_at) VALUES (?, ?, ?)').run(hold.id, state, now + this.#finishedTtlMs);
+      this.#sql('INSERT OR REPLACE INTO finished_holds (id, state, expires_at) VALUES (?, ?, ?)').run(
+        hold.id,
+        state,
+        now + this.#finishedTtlMs,
+      );
       return { status: state, expired, spent };
     });
   }
@@ -419,7 +417,8 @@ class SqliteStore implements SharedStore {
     checkLease(leaseMs);
     const now = this.#now();
     return this.#tx('renewHold', () => {
-      for (const key of hold.keys) if (!this.#sql('SELECT 1 AS x FROM holds WHERE key = ? AND id = ? AND expires_at > ?').get(key, hold.id, now)) return false;
+      for (const key of hold.keys)
+        if (!this.#sql('SELECT 1 AS x FROM holds WHERE key = ? AND id = ? AND expires_at > ?').get(key, hold.id, now)) return false;
       for (const key of hold.keys) this.#sql('UPDATE holds SET expires_at = ? WHERE key = ? AND id = ?').run(now + leaseMs, key, hold.id);
       return true;
     });
@@ -431,7 +430,10 @@ class SqliteStore implements SharedStore {
       keys.map((key) => {
         const row = this.#sql('SELECT spent, expires_at FROM budgets WHERE key = ?').get(key);
         if (row && row.expires_at !== null && Number(row.expires_at) <= now) return { key, spent: 0, held: 0, holds: 0 };
-        const held = this.#sql('SELECT COALESCE(SUM(amount), 0) AS held, COUNT(*) AS n FROM holds WHERE key = ? AND expires_at > ?').get(key, now)!;
+        const held = this.#sql('SELECT COALESCE(SUM(amount), 0) AS held, COUNT(*) AS n FROM holds WHERE key = ? AND expires_at > ?').get(
+          key,
+          now,
+        )!;
         return { key, spent: Number(row?.spent ?? 0), held: Number(held.held), holds: Number(held.n) };
       }),
     );
@@ -490,21 +492,24 @@ class SqliteStore implements SharedStore {
     return { version: Number(row.version), value: String(row.value) };
   }
 
-  async compareAndSet(key: string, expectedVersion: number, value: string, options: { ttlMs?: number; notify?: string } = {}): Promise<CasResult> {
+  async compareAndSet(
+    key: string,
+    expectedVersion: number,
+    value: string,
+    options: { ttlMs?: number; notify?: string } = {},
+  ): Promise<CasResult> {
     checkVersion(expectedVersion);
     checkTtl(options.ttlMs);
     const now = this.#now();
     return this.#tx('compareAndSet', (): CasResult => {
       const row = this.#sql('SELECT version, value, expires_at FROM registers WHERE key = ?').get(key);
-      const live = row && (row.expires_at === null || Number(row.expires_at) > now) ? { version: Number(row.version), value: String(row.value) } : undefined;
+      const live =
+        row && (row.expires_at === null || Number(row.expires_at) > now)
+          ? { version: Number(row.version), value: String(row.value) }
+          : undefined;
       if ((live?.version ?? 0) !== expectedVersion) return { ok: false, current: live };
       const version = expectedVersion + 1;
-      this.#sql(UPSERT.register).run(
-        key,
-        version,
-        value,
-        options.ttlMs === undefined ? null : now + options.ttlMs,
-      );
+      this.#sql(UPSERT.register).run(key, version, value, options.ttlMs === undefined ? null : now + options.ttlMs);
       if (options.notify !== undefined) {
         this.#sql('INSERT INTO changes (channel, message, at) VALUES (?, ?, ?)').run(options.notify, JSON.stringify({ key, version }), now);
       }

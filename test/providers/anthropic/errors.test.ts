@@ -23,19 +23,30 @@ const errorBody = (type: string, message: string) => ({ type: 'error', error: { 
 
 async function chatError(status: number, body: unknown, headers: Record<string, string> = {}): Promise<SwitchyardError> {
   server().handle((_req, res) => sendJson(res, status, body, headers));
-  const error = await provider(server()).chat(request(), { model: MODEL }).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const error = await provider(server())
+    .chat(request(), { model: MODEL })
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   if (!SwitchyardError.isInstance(error)) throw new Error(`expected a SwitchyardError, got ${String(error)}`);
   return error;
 }
 
 describe('anthropic HTTP error mapping (real SDK, loopback)', () => {
   it('429 with retry-after -> RateLimitError with retryAfterMs, vendor code, provider and model', async () => {
-    const e = await chatError(429, errorBody('rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit'), { 'retry-after': '7' });
+    const e = await chatError(429, errorBody('rate_limit_error', 'Number of request tokens has exceeded your per-minute rate limit'), {
+      'retry-after': '7',
+    });
     expect(RateLimitError.isInstance(e)).toBe(true);
-    expect(e).toMatchObject({ retryAfterMs: 7000, statusCode: 429, vendorCode: 'rate_limit_error', provider: 'anthropic', model: MODEL, retryable: true });
+    expect(e).toMatchObject({
+      retryAfterMs: 7000,
+      statusCode: 429,
+      vendorCode: 'rate_limit_error',
+      provider: 'anthropic',
+      model: MODEL,
+      retryable: true,
+    });
     expect(e.message).toContain('per-minute rate limit');
     expect(e.cause).toBeInstanceOf(Error);
     // One request only: SDK retries are off, the router owns retries.
@@ -86,14 +97,18 @@ describe('anthropic HTTP error mapping (real SDK, loopback)', () => {
 
   it('a malformed JSON body -> InvalidResponseError', async () => {
     server().handle((_req, res) => sendJson(res, 200, '{"id":"msg_1","content":[{"type":"text","te'));
-    const e = await provider(server()).chat(request(), { model: MODEL }).catch((x: unknown) => x);
+    const e = await provider(server())
+      .chat(request(), { model: MODEL })
+      .catch((x: unknown) => x);
     expect(InvalidResponseError.isInstance(e)).toBe(true);
     expect((e as SwitchyardError).model).toBe(MODEL);
   });
 
   it('a JSON body that is not a Message -> InvalidResponseError', async () => {
     server().handle((_req, res) => sendJson(res, 200, { hello: 'world' }));
-    const e = await provider(server()).chat(request(), { model: MODEL }).catch((x: unknown) => x);
+    const e = await provider(server())
+      .chat(request(), { model: MODEL })
+      .catch((x: unknown) => x);
     expect(InvalidResponseError.isInstance(e)).toBe(true);
     expect((e as Error).message).toContain('not a Message');
   });
@@ -107,7 +122,9 @@ describe('anthropic HTTP error mapping (real SDK, loopback)', () => {
 
   it('an SDK timeout -> TimeoutError', async () => {
     server().handle(() => undefined); // never answers
-    const e = await provider(server(), { sdkTimeoutMs: 50 }).chat(request(), { model: MODEL }).catch((x: unknown) => x);
+    const e = await provider(server(), { sdkTimeoutMs: 50 })
+      .chat(request(), { model: MODEL })
+      .catch((x: unknown) => x);
     expect(TimeoutError.isInstance(e)).toBe(true);
   });
 
@@ -115,7 +132,9 @@ describe('anthropic HTTP error mapping (real SDK, loopback)', () => {
     server().handle(() => undefined);
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 30);
-    const e = await provider(server()).chat(request(), { model: MODEL, signal: controller.signal }).catch((x: unknown) => x);
+    const e = await provider(server())
+      .chat(request(), { model: MODEL, signal: controller.signal })
+      .catch((x: unknown) => x);
     expect(AbortError.isInstance(e)).toBe(true);
     expect((e as SwitchyardError).retryable).toBe(false);
   });
@@ -133,7 +152,11 @@ describe('anthropic stream error mapping', () => {
   it('an in-stream error event (overloaded_error) -> ProviderUnavailableError after the deltas already sent', async () => {
     server().handle((_req, res) =>
       replySse(res, [
-        ...events(messageStart(), { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } }),
+        ...events(
+          messageStart(),
+          { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hel' } },
+        ),
         ...events({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }),
       ]),
     );
@@ -145,20 +168,31 @@ describe('anthropic stream error mapping', () => {
   });
 
   it('an in-stream rate_limit_error event -> RateLimitError', async () => {
-    server().handle((_req, res) => replySse(res, events(messageStart(), { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } })));
+    server().handle((_req, res) =>
+      replySse(res, events(messageStart(), { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } })),
+    );
     const { error } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(RateLimitError.isInstance(error)).toBe(true);
   });
 
   it('a malformed SSE data line -> InvalidResponseError', async () => {
-    server().handle((_req, res) => replySse(res, [...events(messageStart()), 'event: content_block_start\ndata: {"type":"content_block_start",\n\n']));
+    server().handle((_req, res) =>
+      replySse(res, [...events(messageStart()), 'event: content_block_start\ndata: {"type":"content_block_start",\n\n']),
+    );
     const { error } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
   });
 
   it('a delta that breaks the schema -> InvalidResponseError', async () => {
     server().handle((_req, res) =>
-      replySse(res, events(messageStart(), { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 42 } })),
+      replySse(
+        res,
+        events(
+          messageStart(),
+          { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 42 } },
+        ),
+      ),
     );
     const { error } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
@@ -204,7 +238,14 @@ describe('anthropic stream error mapping', () => {
 
   it('a stream that ends cleanly without message_stop -> InvalidResponseError', async () => {
     server().handle((_req, res) =>
-      replySse(res, events(messageStart(), { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } })),
+      replySse(
+        res,
+        events(
+          messageStart(),
+          { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'x' } },
+        ),
+      ),
     );
     const { error, seen } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
@@ -212,7 +253,12 @@ describe('anthropic stream error mapping', () => {
   });
 
   it('a stalled stream ended by abort -> AbortError', async () => {
-    const pieces = events(messageStart(), { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } }, { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'wait' } }, { type: 'message_stop' });
+    const pieces = events(
+      messageStart(),
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'wait' } },
+      { type: 'message_stop' },
+    );
     server().handle((_req, res) => replySse(res, pieces, { stallAfter: 3 }));
     const controller = new AbortController();
     const { error, seen } = await streamFailure(async function* () {
@@ -230,7 +276,14 @@ describe('anthropic stream error mapping', () => {
 describe('anthropic validateCredentials / listModels / countTokens', () => {
   const models = {
     data: [
-      { type: 'model', id: 'claude-haiku-4-5-20251001', display_name: 'Claude Haiku 4.5', created_at: '2025-10-01T00:00:00Z', max_input_tokens: 200000, max_tokens: 64000 },
+      {
+        type: 'model',
+        id: 'claude-haiku-4-5-20251001',
+        display_name: 'Claude Haiku 4.5',
+        created_at: '2025-10-01T00:00:00Z',
+        max_input_tokens: 200000,
+        max_tokens: 64000,
+      },
       { type: 'model', id: 'claude-opus-4-1-20250805', display_name: 'Claude Opus 4.1', created_at: '2025-08-05T00:00:00Z' },
     ],
     has_more: false,
@@ -261,7 +314,13 @@ describe('anthropic validateCredentials / listModels / countTokens', () => {
     server().handle((_req, res) => sendJson(res, 200, models));
     const list = await provider(server()).listModels();
     expect(list).toEqual([
-      { id: 'claude-haiku-4-5-20251001', provider: 'anthropic', displayName: 'Claude Haiku 4.5', contextWindow: 200000, maxOutputTokens: 64000 },
+      {
+        id: 'claude-haiku-4-5-20251001',
+        provider: 'anthropic',
+        displayName: 'Claude Haiku 4.5',
+        contextWindow: 200000,
+        maxOutputTokens: 64000,
+      },
       { id: 'claude-opus-4-1-20250805', provider: 'anthropic', displayName: 'Claude Opus 4.1' },
     ]);
   });
@@ -274,9 +333,16 @@ describe('anthropic validateCredentials / listModels / countTokens', () => {
 
   it("countTokens: 'vendor' calls /v1/messages/count_tokens with the converted request", async () => {
     server().handle((_req, res) => sendJson(res, 200, { input_tokens: 321 }));
-    const n = await provider(server(), { countTokens: 'vendor' }).countTokens(request('hi', { system: 'Be brief.', params: { temperature: 0.2 } }), { model: MODEL });
+    const n = await provider(server(), { countTokens: 'vendor' }).countTokens(
+      request('hi', { system: 'Be brief.', params: { temperature: 0.2 } }),
+      { model: MODEL },
+    );
     expect(n).toBe(321);
     expect(server().requests[0]!.url).toBe('/v1/messages/count_tokens');
-    expect(server().requests[0]!.body).toEqual({ model: MODEL, system: 'Be brief.', messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }] });
+    expect(server().requests[0]!.body).toEqual({
+      model: MODEL,
+      system: 'Be brief.',
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'hi' }] }],
+    });
   });
 });

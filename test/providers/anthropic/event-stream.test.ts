@@ -4,7 +4,19 @@ import { describe, expect, it } from 'vitest';
 import { createRouter, InvalidResponseError, ProviderUnavailableError, RateLimitError } from '../../../src/index.js';
 import { type ProviderStreamPart } from '../../../src/provider.js';
 import { mapAnthropicError } from '../../../src/providers/anthropic/map-error.js';
-import { API_KEY, collect, events, messageStart, provider, replySse, request, SSE, streamFailure, textStream, useLoopback } from './setup.js';
+import {
+  API_KEY,
+  collect,
+  events,
+  messageStart,
+  provider,
+  replySse,
+  request,
+  SSE,
+  streamFailure,
+  textStream,
+  useLoopback,
+} from './setup.js';
 import { anthropic } from '../../../src/providers/anthropic/index.js';
 
 // The adapter reads the SSE body itself (not through the SDK's Stream): these check that a user sees
@@ -22,7 +34,9 @@ describe('anthropic stream: event: error', () => {
   const overloaded = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
 
   it('overloaded_error mid-stream, in the same network write as the deltas before it: the deltas first, then ProviderUnavailableError', async () => {
-    server().handle((_req, res) => replySse(res, [events(messageStart(), textStart, textDelta('Hel'), textDelta('lo'), overloaded).join('')]));
+    server().handle((_req, res) =>
+      replySse(res, [events(messageStart(), textStart, textDelta('Hel'), textDelta('lo'), overloaded).join('')]),
+    );
     const { error, seen } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(textOf(seen)).toBe('Hello');
     expect(seen.some((p) => p.type === 'finish')).toBe(false);
@@ -32,7 +46,11 @@ describe('anthropic stream: event: error', () => {
   });
 
   it('is typed as the SDK APIError the SDK reader threw for it (class, status, vendor code); the message names the vendor error', async () => {
-    for (const body of [overloaded, { type: 'error', error: { type: 'api_error', message: 'Internal' } }, { type: 'error', error: { type: 'brand_new_error' } }]) {
+    for (const body of [
+      overloaded,
+      { type: 'error', error: { type: 'api_error', message: 'Internal' } },
+      { type: 'error', error: { type: 'brand_new_error' } },
+    ]) {
       server().handle((_req, res) => replySse(res, events(messageStart(), body)));
       const { error } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
       const viaSdk = mapAnthropicError(new APIError(undefined, body, undefined, new Headers()), { provider: 'anthropic', model: MODEL });
@@ -49,9 +67,22 @@ describe('anthropic stream: event: error', () => {
   });
 
   it('rate_limit_error with retry-after on the stream response -> RateLimitError with retryAfterMs, through the router', async () => {
-    server().handle((_req, res) => replySse(res, events(messageStart(), textStart, textDelta('x'), { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }), { headers: { 'retry-after': '3' } }));
-    const router = createRouter({ providers: { claude: anthropic({ apiKey: API_KEY, baseURL: server().url }) }, models: { haiku: { provider: 'claude', model: MODEL } }, retry: { retries: 0 } });
-    const error = await router.stream({ messages: [{ role: 'user', content: 'hi' }] }).collect().catch((e: unknown) => e);
+    server().handle((_req, res) =>
+      replySse(
+        res,
+        events(messageStart(), textStart, textDelta('x'), { type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }),
+        { headers: { 'retry-after': '3' } },
+      ),
+    );
+    const router = createRouter({
+      providers: { claude: anthropic({ apiKey: API_KEY, baseURL: server().url }) },
+      models: { haiku: { provider: 'claude', model: MODEL } },
+      retry: { retries: 0 },
+    });
+    const error = await router
+      .stream({ messages: [{ role: 'user', content: 'hi' }] })
+      .collect()
+      .catch((e: unknown) => e);
     expect(RateLimitError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ vendorCode: 'rate_limit_error', retryAfterMs: 3000, model: MODEL });
     await router.close();
@@ -86,7 +117,12 @@ describe('anthropic stream: how the bytes arrive', () => {
       'data: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"NOT SHOWN"}}\n\n',
       'event: some_future_event\ndata: {"type":"some_future_event","detail":1}\n\n',
       'event: ping\r\ndata: {"type": "ping"}\r\n\r\n',
-      ...events(textDelta(', world'), { type: 'content_block_stop', index: 0 }, { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } }, { type: 'message_stop' }),
+      ...events(
+        textDelta(', world'),
+        { type: 'content_block_stop', index: 0 },
+        { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 3 } },
+        { type: 'message_stop' },
+      ),
     ];
     server().handle((_req, res) => replySse(res, wire));
     const parts = await collect(provider(server()).stream(request(), { model: MODEL }));
@@ -97,7 +133,10 @@ describe('anthropic stream: how the bytes arrive', () => {
 
   it('a body that ends before message_stop -> InvalidResponseError (through the router too), the text already sent', async () => {
     // The last event is cut mid-way: an incomplete event is dropped, never half-read.
-    const wire = [...events(messageStart(), textStart, textDelta('partial'), { type: 'content_block_stop', index: 0 }), 'event: message_delta\ndata: {"type":"message_de'];
+    const wire = [
+      ...events(messageStart(), textStart, textDelta('partial'), { type: 'content_block_stop', index: 0 }),
+      'event: message_delta\ndata: {"type":"message_de',
+    ];
     server().handle((_req, res) => replySse(res, wire));
     const { error, seen } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
@@ -105,14 +144,23 @@ describe('anthropic stream: how the bytes arrive', () => {
     expect(textOf(seen)).toBe('partial');
     expect(seen.some((p) => p.type === 'finish')).toBe(false);
 
-    const router = createRouter({ providers: { claude: anthropic({ apiKey: API_KEY, baseURL: server().url }) }, models: { haiku: { provider: 'claude', model: MODEL } }, retry: { retries: 0 } });
-    const routed = await router.stream({ messages: [{ role: 'user', content: 'hi' }] }).collect().catch((e: unknown) => e);
+    const router = createRouter({
+      providers: { claude: anthropic({ apiKey: API_KEY, baseURL: server().url }) },
+      models: { haiku: { provider: 'claude', model: MODEL } },
+      retry: { retries: 0 },
+    });
+    const routed = await router
+      .stream({ messages: [{ role: 'user', content: 'hi' }] })
+      .collect()
+      .catch((e: unknown) => e);
     expect(InvalidResponseError.isInstance(routed)).toBe(true);
     await router.close();
   });
 
   it('a known event whose data is not JSON -> InvalidResponseError', async () => {
-    server().handle((_req, res) => replySse(res, [...events(messageStart(), textStart), 'event: content_block_delta\ndata: {not json\n\n']));
+    server().handle((_req, res) =>
+      replySse(res, [...events(messageStart(), textStart), 'event: content_block_delta\ndata: {not json\n\n']),
+    );
     const { error } = await streamFailure(() => provider(server()).stream(request(), { model: MODEL }));
     expect(InvalidResponseError.isInstance(error)).toBe(true);
     expect(error.message).toContain('malformed JSON');
@@ -126,7 +174,9 @@ describe('anthropic stream: the call signal', () => {
     const p = provider(server());
     for (let i = 0; i < 12; i++) expect(textOf(await collect(p.stream(request(), { model: MODEL, signal: controller.signal })))).toBe('ok');
     // A failed stream and one stopped early let go of it too.
-    server().handle((_req, res) => replySse(res, events(messageStart(), { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })));
+    server().handle((_req, res) =>
+      replySse(res, events(messageStart(), { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } })),
+    );
     await streamFailure(() => p.stream(request(), { model: MODEL, signal: controller.signal }));
     server().handle((_req, res) => replySse(res, textStream('ok')));
     for await (const part of p.stream(request(), { model: MODEL, signal: controller.signal })) if (part.type === 'response-metadata') break;

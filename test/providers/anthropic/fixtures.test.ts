@@ -20,10 +20,8 @@ function pythonSdkPieces(file: string): string[] {
   return [...text.split(/(?<=\n\n)/), '\n\n'];
 }
 
-const textOf = (parts: ProviderStreamPart[]) =>
-  parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
-const reasoningOf = (parts: ProviderStreamPart[]) =>
-  parts.flatMap((p) => (p.type === 'reasoning-delta' ? [p.delta] : [])).join('');
+const textOf = (parts: ProviderStreamPart[]) => parts.flatMap((p) => (p.type === 'text-delta' ? [p.delta] : [])).join('');
+const reasoningOf = (parts: ProviderStreamPart[]) => parts.flatMap((p) => (p.type === 'reasoning-delta' ? [p.delta] : [])).join('');
 const finishOf = (parts: ProviderStreamPart[]) => {
   const f = parts.at(-1);
   if (f?.type !== 'finish') throw new Error(`last part is ${f?.type}`);
@@ -35,7 +33,9 @@ describe('anthropic fixtures, non-streaming (.json)', () => {
   it('anthropic-text.json: text, end_turn, usage with cache fields', async () => {
     serveJson('anthropic-text.json');
     const res = await provider(server()).chat(request(), { model: 'claude-sonnet-4-20250514' });
-    expect(res.content).toEqual([{ type: 'text', text: "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?" }]);
+    expect(res.content).toEqual([
+      { type: 'text', text: "Hello! I'm doing well, thanks for asking. How are you doing today? Is there anything I can help you with?" },
+    ]);
     expect(res.id).toBe('msg_01VdEjxAP5ahtHKrrRdNBteQ');
     expect(res.modelId).toBe('claude-sonnet-4-5-20250929');
     expect(res.finishReason).toBe('stop');
@@ -47,7 +47,9 @@ describe('anthropic fixtures, non-streaming (.json)', () => {
   it('anthropic-json-other-tool.1.json: a tool_use block becomes a tool-call with parsed input', async () => {
     serveJson('anthropic-json-other-tool.1.json');
     const res = await provider(server()).chat(request(), { model: 'claude-haiku-4-5' });
-    expect(res.content).toEqual([{ type: 'tool-call', toolCallId: 'toolu_01PQjhxo3eirCdKNvCJrKc8f', toolName: 'weather', args: { location: 'San Francisco' } }]);
+    expect(res.content).toEqual([
+      { type: 'tool-call', toolCallId: 'toolu_01PQjhxo3eirCdKNvCJrKc8f', toolName: 'weather', args: { location: 'San Francisco' } },
+    ]);
     expect(res.finishReason).toBe('tool-calls');
     expect(res.rawFinishReason).toBe('tool_use');
     expect(res.usage).toMatchObject({ inputTokens: 843, outputTokens: 28, totalTokens: 871 });
@@ -59,7 +61,12 @@ describe('anthropic fixtures, non-streaming (.json)', () => {
     expect(res.content).toHaveLength(2);
     expect(res.content[0]).toMatchObject({ type: 'text' });
     expect((res.content[0] as { text: string }).text).toMatch(/^<thinking>\nThe updateIssueList tool/);
-    expect(res.content[1]).toEqual({ type: 'tool-call', toolCallId: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1', toolName: 'updateIssueList', args: {} });
+    expect(res.content[1]).toEqual({
+      type: 'tool-call',
+      toolCallId: 'toolu_01LRmxn9vGM1d2DZSDBowdZ1',
+      toolName: 'updateIssueList',
+      args: {},
+    });
     expect(res.finishReason).toBe('tool-calls');
     expect(res.usage).toMatchObject({ inputTokens: 602, outputTokens: 93 });
   });
@@ -91,7 +98,9 @@ describe('anthropic fixtures, streaming (.chunks.txt with event: lines)', () => 
     const parts = await collect(provider(server()).stream(request(), { model: 'claude-sonnet-4-20250514' }));
     expect(parts[0]).toEqual({ type: 'stream-start', warnings: [] });
     expect(parts[1]).toEqual({ type: 'response-metadata', id: 'msg_01QC4g3HwBThD4BaNtBckFDJ', modelId: 'claude-sonnet-4-5-20250929' });
-    expect(textOf(parts)).toBe("Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?");
+    expect(textOf(parts)).toBe(
+      "Hello! I'm doing well, thank you for asking. How are you doing today? Is there anything I can help you with?",
+    );
     expect(parts.filter((p) => p.type === 'text-delta')).toHaveLength(6);
     const finish = finishOf(parts);
     expect(finish).toMatchObject({ finishReason: 'stop', rawFinishReason: 'end_turn' });
@@ -104,8 +113,14 @@ describe('anthropic fixtures, streaming (.chunks.txt with event: lines)', () => 
     const deltas = parts.filter((p) => p.type === 'tool-call-delta');
     expect(deltas.map((d) => d.argsDelta).join('')).toBe('{"location": "San Francisco"}');
     expect(deltas[0]).toMatchObject({ toolCallId: 'toolu_019Zvehfe1XQWweT1pm7okyt', toolName: 'weather' });
-    expect(toolCallsOf(parts)).toEqual([{ type: 'tool-call', toolCallId: 'toolu_019Zvehfe1XQWweT1pm7okyt', toolName: 'weather', args: { location: 'San Francisco' } }]);
-    expect(finishOf(parts)).toMatchObject({ finishReason: 'tool-calls', rawFinishReason: 'tool_use', usage: { inputTokens: 843, outputTokens: 28 } });
+    expect(toolCallsOf(parts)).toEqual([
+      { type: 'tool-call', toolCallId: 'toolu_019Zvehfe1XQWweT1pm7okyt', toolName: 'weather', args: { location: 'San Francisco' } },
+    ]);
+    expect(finishOf(parts)).toMatchObject({
+      finishReason: 'tool-calls',
+      rawFinishReason: 'tool_use',
+      usage: { inputTokens: 843, outputTokens: 28 },
+    });
   });
 
   it('anthropic-tool-no-args.chunks.txt: text then a tool call whose empty input becomes {}', async () => {
@@ -113,7 +128,9 @@ describe('anthropic fixtures, streaming (.chunks.txt with event: lines)', () => 
     const parts = await collect(provider(server()).stream(request(), { model: 'claude-sonnet-4-20250514' }));
     expect(textOf(parts)).toBe("I'll update the issue list for you.");
     expect(parts.filter((p) => p.type === 'tool-call-delta')).toHaveLength(0);
-    expect(toolCallsOf(parts)).toEqual([{ type: 'tool-call', toolCallId: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP', toolName: 'updateIssueList', args: {} }]);
+    expect(toolCallsOf(parts)).toEqual([
+      { type: 'tool-call', toolCallId: 'toolu_01QE1WLsSVp5hy5Q3GmGTmjP', toolName: 'updateIssueList', args: {} },
+    ]);
     expect(finishOf(parts)).toMatchObject({ finishReason: 'tool-calls', usage: { inputTokens: 565, outputTokens: 48 } });
   });
 
@@ -148,7 +165,9 @@ describe('anthropic fixtures, raw SSE (sdk-python .txt, httprr)', () => {
     const parts = await collect(provider(server()).stream(request(), { model: 'claude-sonnet-4-20250514' }));
     expect(parts[1]).toEqual({ type: 'response-metadata', id: 'msg_019Q1hrJbZG26Fb9BQhrkHEr', modelId: 'claude-sonnet-4-20250514' });
     expect(textOf(parts)).toBe("I'll check the current weather in Paris for you.");
-    expect(toolCallsOf(parts)).toEqual([{ type: 'tool-call', toolCallId: 'toolu_01NRLabsLyVHZPKxbKvkfSMn', toolName: 'get_weather', args: { location: 'Paris' } }]);
+    expect(toolCallsOf(parts)).toEqual([
+      { type: 'tool-call', toolCallId: 'toolu_01NRLabsLyVHZPKxbKvkfSMn', toolName: 'get_weather', args: { location: 'Paris' } },
+    ]);
     const finish = finishOf(parts);
     expect(finish).toMatchObject({ finishReason: 'tool-calls', rawFinishReason: 'tool_use' });
     expect(finish.usage).toMatchObject({ inputTokens: 377, outputTokens: 65 });
@@ -157,9 +176,16 @@ describe('anthropic fixtures, raw SSE (sdk-python .txt, httprr)', () => {
   it('incomplete_partial_json_response.txt: max_tokens mid tool input -> length, no tool call, partial JSON reported', async () => {
     serveSse(pythonSdkPieces('incomplete_partial_json_response.txt'));
     const parts = await collect(provider(server()).stream(request(), { model: 'claude-3-7-sonnet-20250219' }));
-    expect(textOf(parts)).toBe("I'll create a comprehensive tax guide for someone with multiple W2s and save it in a file called taxes.txt. Let me do that for you now.");
+    expect(textOf(parts)).toBe(
+      "I'll create a comprehensive tax guide for someone with multiple W2s and save it in a file called taxes.txt. Let me do that for you now.",
+    );
     // The arguments were streamed as deltas, but the block never closed: no executable tool call.
-    expect(parts.filter((p) => p.type === 'tool-call-delta').map((p) => (p as { argsDelta: string }).argsDelta).join('')).toMatch(/^\{"filename": "taxes.txt", "lines_of_text": \[/);
+    expect(
+      parts
+        .filter((p) => p.type === 'tool-call-delta')
+        .map((p) => (p as { argsDelta: string }).argsDelta)
+        .join(''),
+    ).toMatch(/^\{"filename": "taxes.txt", "lines_of_text": \[/);
     expect(toolCallsOf(parts)).toEqual([]);
     const finish = finishOf(parts);
     expect(finish).toMatchObject({ finishReason: 'length', rawFinishReason: 'max_tokens' });
@@ -175,7 +201,8 @@ describe('anthropic fixtures, raw SSE (sdk-python .txt, httprr)', () => {
     const cut = pieces.findIndex((p) => p.startsWith('event: message_delta'));
     server().handle((_req, res) => replySse(res, pieces.slice(0, cut)));
     await expect(collect(provider(server()).stream(request(), { model: 'claude-3-7-sonnet-20250219' }))).rejects.toSatisfy(
-      (e: unknown) => InvalidResponseError.isInstance(e) && /ended before message_stop/.test(e.message) && e.model === 'claude-3-7-sonnet-20250219',
+      (e: unknown) =>
+        InvalidResponseError.isInstance(e) && /ended before message_stop/.test(e.message) && e.model === 'claude-3-7-sonnet-20250219',
     );
   });
 
@@ -183,12 +210,19 @@ describe('anthropic fixtures, raw SSE (sdk-python .txt, httprr)', () => {
     const [exchange] = readHttprr('anthropic/TestClient_CreateMessageStream.httprr');
     expect(exchange!.status).toBe(200);
     server().handle((_req, res) => {
-      res.writeHead(exchange!.status, { 'content-type': exchange!.headers['content-type']!, 'request-id': exchange!.headers['request-id']! });
+      res.writeHead(exchange!.status, {
+        'content-type': exchange!.headers['content-type']!,
+        'request-id': exchange!.headers['request-id']!,
+      });
       res.end(exchange!.body);
     });
     const parts = await collect(provider(server()).stream(request('Count from 1 to 5'), { model: 'claude-3-opus-20240229' }));
     expect(parts[1]).toMatchObject({ type: 'response-metadata', id: 'msg_01Ju7oPaDmjgrhWq8gNP4AUj', modelId: 'claude-3-opus-20240229' });
     expect(textOf(parts)).toBe('1\n2\n3\n4\n5');
-    expect(finishOf(parts)).toMatchObject({ finishReason: 'stop', rawFinishReason: 'end_turn', usage: { inputTokens: 15, outputTokens: 13, totalTokens: 28 } });
+    expect(finishOf(parts)).toMatchObject({
+      finishReason: 'stop',
+      rawFinishReason: 'end_turn',
+      usage: { inputTokens: 15, outputTokens: 13, totalTokens: 28 },
+    });
   });
 });

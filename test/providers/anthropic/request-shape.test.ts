@@ -118,9 +118,24 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
     answerText();
     const res = await provider(server()).chat(
       request('weather?', {
-        tools: [{ name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }],
+        tools: [
+          {
+            name: 'get_weather',
+            description: 'Weather for a city',
+            parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+          },
+        ],
         toolChoice: 'required',
-        params: { temperature: 0.3, topP: 0.9, topK: 40, maxTokens: 512, stop: ['END'], seed: 7, frequencyPenalty: 0.5, presencePenalty: 0.1 },
+        params: {
+          temperature: 0.3,
+          topP: 0.9,
+          topK: 40,
+          maxTokens: 512,
+          stop: ['END'],
+          seed: 7,
+          frequencyPenalty: 0.5,
+          presencePenalty: 0.1,
+        },
       }),
       { model: MODEL },
     );
@@ -130,7 +145,13 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
       top_p: 0.9,
       top_k: 40,
       stop_sequences: ['END'],
-      tools: [{ name: 'get_weather', description: 'Weather for a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }],
+      tools: [
+        {
+          name: 'get_weather',
+          description: 'Weather for a city',
+          input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
+      ],
       tool_choice: { type: 'any' },
     });
     expect(sentBody()).not.toHaveProperty('seed');
@@ -146,10 +167,15 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
     ['auto', { type: 'auto' }],
     ['none', { type: 'none' }],
     ['required', { type: 'any' }],
-    [{ type: 'tool', name: 'get_weather' }, { type: 'tool', name: 'get_weather' }],
+    [
+      { type: 'tool', name: 'get_weather' },
+      { type: 'tool', name: 'get_weather' },
+    ],
   ] as const)('toolChoice %j -> %j', async (choice, wire) => {
     answerText();
-    await provider(server()).chat(request('x', { tools: [{ name: 'get_weather', parameters: { type: 'object' } }], toolChoice: choice }), { model: MODEL });
+    await provider(server()).chat(request('x', { tools: [{ name: 'get_weather', parameters: { type: 'object' } }], toolChoice: choice }), {
+      model: MODEL,
+    });
     expect(sentBody().tool_choice).toEqual(wire);
   });
 
@@ -171,7 +197,12 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
       }),
       { model: MODEL },
     );
-    expect(sentBody()).toMatchObject({ thinking: { type: 'enabled', budget_tokens: 2048 }, metadata: { user_id: 'u-7' }, max_tokens: 4000, stream: false });
+    expect(sentBody()).toMatchObject({
+      thinking: { type: 'enabled', budget_tokens: 2048 },
+      metadata: { user_id: 'u-7' },
+      max_tokens: 4000,
+      stream: false,
+    });
     expect(sentBody()).not.toHaveProperty('temperature');
     expect(sentBody()).not.toHaveProperty('top_k');
     expect(res.warnings.map((w) => w.path)).toEqual(['providerOptions.anthropic.stream', 'params.temperature', 'params.topK']);
@@ -180,10 +211,20 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
   it('responseFormat json-schema: a forced tool carries the answer, returned as text with finish stop', async () => {
     const schema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
     server().handle((_req, res) =>
-      sendJson(res, 200, { ...textMessage(''), content: [{ type: 'tool_use', id: 'toolu_j', name: 'city_answer', input: { city: 'Paris' } }], stop_reason: 'tool_use' }),
+      sendJson(res, 200, {
+        ...textMessage(''),
+        content: [{ type: 'tool_use', id: 'toolu_j', name: 'city_answer', input: { city: 'Paris' } }],
+        stop_reason: 'tool_use',
+      }),
     );
-    const res = await provider(server()).chat(request('capital of France?', { responseFormat: { type: 'json-schema', schema, name: 'city_answer' } }), { model: MODEL });
-    expect(sentBody()).toMatchObject({ tools: [{ name: 'city_answer', input_schema: schema }], tool_choice: { type: 'tool', name: 'city_answer' } });
+    const res = await provider(server()).chat(
+      request('capital of France?', { responseFormat: { type: 'json-schema', schema, name: 'city_answer' } }),
+      { model: MODEL },
+    );
+    expect(sentBody()).toMatchObject({
+      tools: [{ name: 'city_answer', input_schema: schema }],
+      tool_choice: { type: 'tool', name: 'city_answer' },
+    });
     expect(res.content).toEqual([{ type: 'text', text: '{"city":"Paris"}' }]);
     expect(res.finishReason).toBe('stop');
     expect(res.rawFinishReason).toBe('tool_use');
@@ -203,7 +244,12 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
       ]),
     );
     const parts = await collect(provider(server()).stream(request('x', { responseFormat: { type: 'json' } }), { model: MODEL }));
-    expect(parts.filter((p) => p.type === 'text-delta').map((p) => (p as { delta: string }).delta).join('')).toBe('{"a": 1}');
+    expect(
+      parts
+        .filter((p) => p.type === 'text-delta')
+        .map((p) => (p as { delta: string }).delta)
+        .join(''),
+    ).toBe('{"a": 1}');
     expect(parts.some((p) => p.type === 'tool-call')).toBe(false);
     expect(parts.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop', rawFinishReason: 'tool_use' });
     expect(sentBody()).toMatchObject({ tool_choice: { type: 'tool', name: 'json' } });
@@ -212,7 +258,11 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
   it('responseFormat with user tools falls back to a system instruction, with a warning', async () => {
     answerText('{"x":1}');
     const res = await provider(server()).chat(
-      request('x', { system: 'Be nice.', tools: [{ name: 'f', parameters: { type: 'object' } }], responseFormat: { type: 'json-schema', schema: { type: 'object' } } }),
+      request('x', {
+        system: 'Be nice.',
+        tools: [{ name: 'f', parameters: { type: 'object' } }],
+        responseFormat: { type: 'json-schema', schema: { type: 'object' } },
+      }),
       { model: MODEL },
     );
     expect(sentBody().system).toMatch(/^Be nice\.\n\nRespond only with a single valid JSON value.*\{"type":"object"\}$/s);
@@ -223,7 +273,20 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
   it('reasoning without an Anthropic signature is left out with a warning', async () => {
     answerText();
     const res = await provider(server()).chat(
-      { messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: [{ type: 'reasoning', text: 'foreign thoughts' }, { type: 'text', text: 'a' }] }, { role: 'user', content: 'q2' }], params: {} },
+      {
+        messages: [
+          { role: 'user', content: 'q' },
+          {
+            role: 'assistant',
+            content: [
+              { type: 'reasoning', text: 'foreign thoughts' },
+              { type: 'text', text: 'a' },
+            ],
+          },
+          { role: 'user', content: 'q2' },
+        ],
+        params: {},
+      },
       { model: MODEL },
     );
     expect((sentBody().messages as Array<{ content: unknown[] }>)[1]!.content).toEqual([{ type: 'text', text: 'a' }]);
@@ -242,7 +305,10 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
 
   it('per-call headers and factory headers are sent', async () => {
     answerText();
-    await provider(server(), { headers: { 'x-team': 'search' } }).chat(request(), { model: MODEL, headers: { 'anthropic-beta': 'foo-2025' } });
+    await provider(server(), { headers: { 'x-team': 'search' } }).chat(request(), {
+      model: MODEL,
+      headers: { 'anthropic-beta': 'foo-2025' },
+    });
     expect(server().requests[0]!.headers).toMatchObject({ 'x-team': 'search', 'anthropic-beta': 'foo-2025' });
   });
 

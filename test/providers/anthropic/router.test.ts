@@ -26,14 +26,26 @@ function router(extra: { backup?: boolean } = {}) {
 describe('anthropic through the public router', () => {
   it('chat end to end: text, usage with cache tokens summed, cost, route', async () => {
     server().handle((_req, res) =>
-      sendJson(res, 200, textMessage('Bonjour', { usage: { input_tokens: 100, cache_read_input_tokens: 800, cache_creation_input_tokens: 100, output_tokens: 20 } })),
+      sendJson(
+        res,
+        200,
+        textMessage('Bonjour', {
+          usage: { input_tokens: 100, cache_read_input_tokens: 800, cache_creation_input_tokens: 100, output_tokens: 20 },
+        }),
+      ),
     );
     const res = await router().chat({ messages, system: 'Answer in French.' });
     expect(res.text).toBe('Bonjour');
     expect(res.finishReason).toBe('stop');
     expect(res.rawFinishReason).toBe('end_turn');
     expect(res.providerResponseId).toBe('msg_1');
-    expect(res.usage).toMatchObject({ inputTokens: 1000, outputTokens: 20, totalTokens: 1020, cachedInputTokens: 800, cacheWriteTokens: 100 });
+    expect(res.usage).toMatchObject({
+      inputTokens: 1000,
+      outputTokens: 20,
+      totalTokens: 1020,
+      cachedInputTokens: 800,
+      cacheWriteTokens: 100,
+    });
     expect(res.usage.raw).toMatchObject({ input_tokens: 100, cache_read_input_tokens: 800 });
     expect(res.cost.priced).toBe(true);
     expect(res.route).toMatchObject({ model: 'haiku', provider: 'claude', providerModel: 'claude-haiku-4-5', fallbackUsed: false });
@@ -89,7 +101,12 @@ describe('anthropic through the public router', () => {
       ['haiku', false, 'ProviderUnavailableError'],
       ['spare', true, undefined],
     ]);
-    expect(res.route.attempts[0]!.error).toMatchObject({ statusCode: 529, vendorCode: 'overloaded_error', provider: 'anthropic', model: 'claude-haiku-4-5' });
+    expect(res.route.attempts[0]!.error).toMatchObject({
+      statusCode: 529,
+      vendorCode: 'overloaded_error',
+      provider: 'anthropic',
+      model: 'claude-haiku-4-5',
+    });
   });
 
   it('a stream that fails with 529 before any content falls back too', async () => {
@@ -110,32 +127,51 @@ describe('anthropic through the public router', () => {
 describe('no API key in any error output', () => {
   const leaks = (e: unknown) => {
     const outputs = [String((e as Error).message), String((e as Error).stack), JSON.stringify(e), inspect(e, { depth: 10 })];
-    if (e instanceof AllAttemptsFailedError) for (const a of e.errors) outputs.push(a.message, String(a.stack), JSON.stringify(a), inspect(a, { depth: 10 }));
+    if (e instanceof AllAttemptsFailedError)
+      for (const a of e.errors) outputs.push(a.message, String(a.stack), JSON.stringify(a), inspect(a, { depth: 10 }));
     return outputs.filter((o) => o.includes(API_KEY) || o.includes('SECRETKEY-1234567890'));
   };
 
   it('a 401 whose body echoes the key: direct and through the router', async () => {
-    server().handle((_req, res) => sendJson(res, 401, { type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key: ${API_KEY}` } }));
-    const direct = await anthropic({ apiKey: API_KEY, baseURL: server().url }).chat({ messages, params: {} }, { model: 'claude-haiku-4-5' }).catch((e: unknown) => e);
+    server().handle((_req, res) =>
+      sendJson(res, 401, { type: 'error', error: { type: 'authentication_error', message: `invalid x-api-key: ${API_KEY}` } }),
+    );
+    const direct = await anthropic({ apiKey: API_KEY, baseURL: server().url })
+      .chat({ messages, params: {} }, { model: 'claude-haiku-4-5' })
+      .catch((e: unknown) => e);
     expect(AuthenticationError.isInstance(direct)).toBe(true);
     expect(leaks(direct)).toEqual([]);
-    const routed = await router().chat({ messages }).catch((e: unknown) => e);
+    const routed = await router()
+      .chat({ messages })
+      .catch((e: unknown) => e);
     expect(SwitchyardError.isInstance(routed)).toBe(true);
     expect(leaks(routed)).toEqual([]);
   });
 
   it('an in-stream error and a connection failure', async () => {
-    server().handle((_req, res) => replySse(res, events(messageStart(), { type: 'error', error: { type: 'overloaded_error', message: `Overloaded for key ${API_KEY}` } })));
-    const streamed = await router().stream({ messages }).collect().catch((e: unknown) => e);
+    server().handle((_req, res) =>
+      replySse(
+        res,
+        events(messageStart(), { type: 'error', error: { type: 'overloaded_error', message: `Overloaded for key ${API_KEY}` } }),
+      ),
+    );
+    const streamed = await router()
+      .stream({ messages })
+      .collect()
+      .catch((e: unknown) => e);
     expect(SwitchyardError.isInstance(streamed)).toBe(true);
     expect(leaks(streamed)).toEqual([]);
-    const unreachable = await anthropic({ apiKey: API_KEY, baseURL: 'http://127.0.0.1:9' }).chat({ messages, params: {} }, { model: 'm' }).catch((e: unknown) => e);
+    const unreachable = await anthropic({ apiKey: API_KEY, baseURL: 'http://127.0.0.1:9' })
+      .chat({ messages, params: {} }, { model: 'm' })
+      .catch((e: unknown) => e);
     expect(SwitchyardError.isInstance(unreachable)).toBe(true);
     expect(leaks(unreachable)).toEqual([]);
   });
 
   it('validateCredentials error output', async () => {
-    server().handle((_req, res) => sendJson(res, 403, { type: 'error', error: { type: 'permission_error', message: `key ${API_KEY} lacks access` } }));
+    server().handle((_req, res) =>
+      sendJson(res, 403, { type: 'error', error: { type: 'permission_error', message: `key ${API_KEY} lacks access` } }),
+    );
     const check = await anthropic({ apiKey: API_KEY, baseURL: server().url }).validateCredentials();
     expect(check.ok).toBe(false);
     expect(leaks(check.error)).toEqual([]);

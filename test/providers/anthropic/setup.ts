@@ -50,7 +50,16 @@ export function events(...objects: Array<Record<string, unknown> & { type: strin
 
 export const messageStart = (usage: Record<string, number> = { input_tokens: 10, output_tokens: 1 }) => ({
   type: 'message_start',
-  message: { id: 'msg_test', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5-20250929', content: [], stop_reason: null, stop_sequence: null, usage },
+  message: {
+    id: 'msg_test',
+    type: 'message',
+    role: 'assistant',
+    model: 'claude-sonnet-4-5-20250929',
+    content: [],
+    stop_reason: null,
+    stop_sequence: null,
+    usage,
+  },
 });
 
 export function textMessage(text: string, extra: Record<string, unknown> = {}) {

@@ -26,12 +26,30 @@ describe('anthropic pure mappings', () => {
   });
 
   it('usage: inputTokens sums uncached input, cache reads and cache writes; raw kept', () => {
-    const raw = { input_tokens: 50, cache_read_input_tokens: 2000, cache_creation_input_tokens: 300, output_tokens: 40, service_tier: 'standard' };
-    expect(convertUsage(raw)).toEqual({ inputTokens: 2350, outputTokens: 40, totalTokens: 2390, cachedInputTokens: 2000, cacheWriteTokens: 300, raw });
+    const raw = {
+      input_tokens: 50,
+      cache_read_input_tokens: 2000,
+      cache_creation_input_tokens: 300,
+      output_tokens: 40,
+      service_tier: 'standard',
+    };
+    expect(convertUsage(raw)).toEqual({
+      inputTokens: 2350,
+      outputTokens: 40,
+      totalTokens: 2390,
+      cachedInputTokens: 2000,
+      cacheWriteTokens: 300,
+      raw,
+    });
   });
 
   it('usage without cache fields has no cache figures', () => {
-    expect(convertUsage({ input_tokens: 3, output_tokens: 4 })).toEqual({ inputTokens: 3, outputTokens: 4, totalTokens: 7, raw: { input_tokens: 3, output_tokens: 4 } });
+    expect(convertUsage({ input_tokens: 3, output_tokens: 4 })).toEqual({
+      inputTokens: 3,
+      outputTokens: 4,
+      totalTokens: 7,
+      raw: { input_tokens: 3, output_tokens: 4 },
+    });
   });
 });
 
@@ -55,7 +73,11 @@ describe('anthropic optional peer dependency', () => {
       res.end('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}');
     });
     const p = anthropic({ client });
-    const router = createRouter({ providers: { c: p }, models: { m: { provider: 'c', model: 'claude-haiku-4-5' } }, retry: { retries: 0 } });
+    const router = createRouter({
+      providers: { c: p },
+      models: { m: { provider: 'c', model: 'claude-haiku-4-5' } },
+      retry: { retries: 0 },
+    });
     await expect(router.chat({ messages: [{ role: 'user', content: 'x' }] })).rejects.toThrow();
     // maxRetries: 0 per request overrides the client's own retries.
     expect(server().requests).toHaveLength(1);
@@ -80,18 +102,41 @@ describe('anthropic redacted thinking in a stream', () => {
         ),
       ),
     );
-    const router = createRouter({ providers: { c: anthropic({ apiKey: 'sk-ant-abcdefgh-12345678', baseURL: server().url }) }, models: { m: { provider: 'c', model: 'claude-haiku-4-5' } } });
+    const router = createRouter({
+      providers: { c: anthropic({ apiKey: 'sk-ant-abcdefgh-12345678', baseURL: server().url }) },
+      models: { m: { provider: 'c', model: 'claude-haiku-4-5' } },
+    });
     const res = await router.stream({ messages: [{ role: 'user', content: 'x' }] }).collect();
     expect(res.content).toHaveLength(2);
-    expect(res.content[0]).toMatchObject({ type: 'reasoning', text: '', providerMetadata: { anthropic: { redactedData: 'REDACTED-BLOB' } } });
+    expect(res.content[0]).toMatchObject({
+      type: 'reasoning',
+      text: '',
+      providerMetadata: { anthropic: { redactedData: 'REDACTED-BLOB' } },
+    });
     expect(res.content[1]).toMatchObject({ type: 'reasoning', text: 'visible', signature: 'SIG' });
 
     // Continue the conversation with the assembled content: both blocks go back unchanged.
     server().handle((_req, res2) => {
       res2.writeHead(200, { 'content-type': 'application/json' });
-      res2.end(JSON.stringify({ id: 'm2', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [], stop_reason: 'end_turn', usage: { input_tokens: 1, output_tokens: 1 } }));
+      res2.end(
+        JSON.stringify({
+          id: 'm2',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-haiku-4-5',
+          content: [],
+          stop_reason: 'end_turn',
+          usage: { input_tokens: 1, output_tokens: 1 },
+        }),
+      );
     });
-    await router.chat({ messages: [{ role: 'user', content: 'x' }, { role: 'assistant', content: res.content }, { role: 'user', content: 'y' }] });
+    await router.chat({
+      messages: [
+        { role: 'user', content: 'x' },
+        { role: 'assistant', content: res.content },
+        { role: 'user', content: 'y' },
+      ],
+    });
     const body = server().requests.at(-1)!.body as { messages: Array<{ content: unknown[] }> };
     expect(body.messages[1]!.content).toEqual([
       { type: 'redacted_thinking', data: 'REDACTED-BLOB' },

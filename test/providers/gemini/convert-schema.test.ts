@@ -78,13 +78,25 @@ describe('JSON Schema to the Gemini OpenAPI subset', () => {
   });
 
   it('allOf of objects is merged (with a warning)', () => {
-    const { out, warnings } = convert({ allOf: [{ type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, { type: 'object', properties: { b: { type: 'integer' } } }] });
+    const { out, warnings } = convert({
+      allOf: [
+        { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] },
+        { type: 'object', properties: { b: { type: 'integer' } } },
+      ],
+    });
     expect(out).toEqual({ type: 'OBJECT', properties: { a: { type: 'STRING' }, b: { type: 'INTEGER' } }, required: ['a'] });
     expect(warnings).toHaveLength(1);
   });
 
   it('documented lossy conversions come with warnings: unsupported format, exclusive bounds, examples', () => {
-    const { out, warnings } = convert({ type: 'object', properties: { email: { type: 'string', format: 'email' }, when: { type: 'string', format: 'date-time' }, n: { type: 'number', exclusiveMinimum: 0, examples: [3] } } });
+    const { out, warnings } = convert({
+      type: 'object',
+      properties: {
+        email: { type: 'string', format: 'email' },
+        when: { type: 'string', format: 'date-time' },
+        n: { type: 'number', exclusiveMinimum: 0, examples: [3] },
+      },
+    });
     expect(out.properties!.email).toEqual({ type: 'STRING', description: '(format: email)' });
     expect(out.properties!.when).toEqual({ type: 'STRING', format: 'date-time' });
     expect(out.properties!.n).toEqual({ type: 'NUMBER', minimum: 0, example: 3 });
@@ -92,8 +104,14 @@ describe('JSON Schema to the Gemini OpenAPI subset', () => {
   });
 
   it('what Gemini cannot express is an error naming the path', () => {
-    expect(failure({ type: 'object', properties: { m: { type: 'object', additionalProperties: { type: 'number' } } } }).path).toBe('tools[0].parameters.properties.m.additionalProperties');
-    const recursive = failure({ type: 'object', properties: { child: { $ref: '#/$defs/Node' } }, $defs: { Node: { type: 'object', properties: { next: { $ref: '#/$defs/Node' } } } } });
+    expect(failure({ type: 'object', properties: { m: { type: 'object', additionalProperties: { type: 'number' } } } }).path).toBe(
+      'tools[0].parameters.properties.m.additionalProperties',
+    );
+    const recursive = failure({
+      type: 'object',
+      properties: { child: { $ref: '#/$defs/Node' } },
+      $defs: { Node: { type: 'object', properties: { next: { $ref: '#/$defs/Node' } } } },
+    });
     expect(recursive.reason).toContain('recursive');
     expect(recursive.path).toBe('tools[0].parameters.properties.child.properties.next');
     expect(failure({ type: 'object', properties: { level: { enum: [1, 2, 3] } } }).reason).toContain('only strings');
@@ -109,7 +127,8 @@ describe('finish reasons and error parsing', () => {
     expect(mapFinishReason('STOP', false)).toBe('stop');
     expect(mapFinishReason('STOP', true)).toBe('tool-calls');
     expect(mapFinishReason('MAX_TOKENS', false)).toBe('length');
-    for (const r of ['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY']) expect(mapFinishReason(r, false)).toBe('content-filter');
+    for (const r of ['SAFETY', 'RECITATION', 'BLOCKLIST', 'PROHIBITED_CONTENT', 'SPII', 'IMAGE_SAFETY'])
+      expect(mapFinishReason(r, false)).toBe('content-filter');
     expect(mapFinishReason('MALFORMED_FUNCTION_CALL', false)).toBe('error');
     expect(mapFinishReason('LANGUAGE', false)).toBe('other');
     expect(mapFinishReason('OTHER', false)).toBe('other');
@@ -121,15 +140,22 @@ describe('finish reasons and error parsing', () => {
     expect(parseRetryDelay([{ '@type': 'type.googleapis.com/google.rpc.QuotaFailure' }])).toBeUndefined();
   });
 
-  it('reads the status and body from both SDKs\' error messages', () => {
-    const body = { error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'x.RetryInfo', retryDelay: '2s' }] } };
+  it("reads the status and body from both SDKs' error messages", () => {
+    const body = {
+      error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'x.RetryInfo', retryDelay: '2s' }] },
+    };
     const genai = readGoogleError(Object.assign(new Error(JSON.stringify(body)), { status: 429 }));
     expect(genai).toMatchObject({ status: 429, rpcStatus: 'RESOURCE_EXHAUSTED', message: 'quota' });
     const old = readGoogleError(
-      Object.assign(new Error('[GoogleGenerativeAI Error]: Error fetching from http://x/v1beta/models/m:generateContent: [429 Too Many Requests] quota [{"@type":"x.RetryInfo","retryDelay":"2s"}]'), {
-        status: 429,
-        errorDetails: body.error.details,
-      }),
+      Object.assign(
+        new Error(
+          '[GoogleGenerativeAI Error]: Error fetching from http://x/v1beta/models/m:generateContent: [429 Too Many Requests] quota [{"@type":"x.RetryInfo","retryDelay":"2s"}]',
+        ),
+        {
+          status: 429,
+          errorDetails: body.error.details,
+        },
+      ),
     );
     expect(old).toMatchObject({ status: 429, message: 'quota' });
     expect(parseRetryDelay(old.details)).toBe(2000);

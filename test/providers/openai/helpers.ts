@@ -52,7 +52,8 @@ export function summarize(parts: ProviderStreamPart[]) {
     if (p.type === 'text-delta') text += p.delta;
     else if (p.type === 'reasoning-delta') reasoning += p.delta;
     else if (p.type === 'tool-call-delta') toolCallDeltas[p.toolCallId] = (toolCallDeltas[p.toolCallId] ?? '') + p.argsDelta;
-    else if (p.type === 'tool-call') toolCalls.push({ toolCallId: p.toolCall.toolCallId, toolName: p.toolCall.toolName, args: p.toolCall.args });
+    else if (p.type === 'tool-call')
+      toolCalls.push({ toolCallId: p.toolCall.toolCallId, toolName: p.toolCall.toolName, args: p.toolCall.args });
     else if (p.type === 'finish') finish = p;
     else if (p.type === 'response-metadata') metadata = p;
   }

@@ -11,7 +11,9 @@ import { fleetOptions, type FleetConfig } from './fleet.js';
 const send = (message: unknown) => process.send!(message);
 const config = JSON.parse(process.argv[2]!) as FleetConfig;
 const store: SharedStore =
-  config.store.kind === 'redis' ? redisStore({ url: config.store.url, prefix: config.store.prefix, commandTimeoutMs: 10_000 }) : sqliteStore({ path: config.store.path, busyTimeoutMs: 10_000 });
+  config.store.kind === 'redis'
+    ? redisStore({ url: config.store.url, prefix: config.store.prefix, commandTimeoutMs: 10_000 })
+    : sqliteStore({ path: config.store.path, busyTimeoutMs: 10_000 });
 
 async function main(): Promise<void> {
   const provider = mockProvider({ latencyMs: { min: 1, max: 30 }, reply: { text: 'ok', usage: { outputTokens: 100 } } });
@@ -26,7 +28,11 @@ async function main(): Promise<void> {
   await Promise.all(
     Array.from({ length: config.requests }, async (_, i) => {
       try {
-        const r = await router.chat({ messages: [{ role: 'user', content: `${config.name}-${i} ${'x'.repeat(4_000)}` }], tenant: 'acme', params: { maxTokens: 100 } });
+        const r = await router.chat({
+          messages: [{ role: 'user', content: `${config.name}-${i} ${'x'.repeat(4_000)}` }],
+          tenant: 'acme',
+          params: { maxTokens: 100 },
+        });
         served++;
         costMicros += r.cost.totalMicros;
       } catch (error) {

@@ -37,7 +37,9 @@ export interface SpawnedRedis {
 export async function spawnRedis(port?: number): Promise<SpawnedRedis> {
   const p = port ?? (await freePort());
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-redis-'));
-  const child = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  const child = spawn('redis-server', ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+    stdio: 'ignore',
+  });
   const url = `redis://127.0.0.1:${p}`;
   for (let i = 0; i < 200; i++) {
     if (await answers(p)) break;

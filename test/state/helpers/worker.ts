@@ -6,7 +6,11 @@ import { breakerRegister, type SharedStore } from '../../../src/state/index.js';
 import { redisStore } from '../../../src/state/redis/index.js';
 import { sqliteStore } from '../../../src/state/sqlite/index.js';
 
-export type WorkerConfig = { store: { kind: 'redis'; url: string; prefix: string } | { kind: 'sqlite'; path: string }; task: Task; name: string };
+export type WorkerConfig = {
+  store: { kind: 'redis'; url: string; prefix: string } | { kind: 'sqlite'; path: string };
+  task: Task;
+  name: string;
+};
 export type Task =
   | { type: 'budget'; key: string; requests: number; amount: number; limit: number }
   | { type: 'rate'; key: string; calls: number; limit: number; windowMs: number }
@@ -65,7 +69,8 @@ async function main(): Promise<void> {
       const r = await store.reserveHold({ id: `${config.name}-${i}`, owner: config.name, leaseMs: task.leaseMs, items });
       if (!r.ok) throw new Error('hold refused');
     }
-    for (let i = 0; i < task.slots; i++) await store.acquireSlot({ key: task.key, id: `${config.name}-slot-${i}`, limit: task.slots, leaseMs: task.leaseMs });
+    for (let i = 0; i < task.slots; i++)
+      await store.acquireSlot({ key: task.key, id: `${config.name}-slot-${i}`, limit: task.slots, leaseMs: task.leaseMs });
     send({ type: 'held', at: Date.now() });
     await new Promise(() => {}); // Until killed.
   }

@@ -9,6 +9,8 @@ import { sortBy } from './sort-by.js';
 export function costStrategy(options: { expectedOutputTokens?: number } = {}): StrategyFunction {
   return function cost(candidates, input): Candidate[] {
     const expected = Math.min(input.request.params?.maxTokens ?? Infinity, options.expectedOutputTokens ?? 500);
-    return sortBy(candidates, (c) => (c.config.pricing ? input.inputTokens * c.config.pricing.input + expected * c.config.pricing.output : Infinity));
+    return sortBy(candidates, (c) =>
+      c.config.pricing ? input.inputTokens * c.config.pricing.input + expected * c.config.pricing.output : Infinity,
+    );
   };
 }
