@@ -36,23 +36,9 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
     open = false;
     let billed;
     if (served) {
-      const latencyMs = performance.now() - served.startedAt;
-      served.lease.end({ ok: false, error, latencyMs, byCaller: true });
-      done = {
-        ...done!,
-        attempts: [
-          ...done!.attempts,
-          {
-            model: served.candidate.model,
-            provider: served.candidate.provider,
-            try: served.try,
-            ok: false,
-            latencyMs,
-            error,
-            errorClass: error.name,
-          },
-        ],
-      };
+      const ended = failServed(served, done!, error, true);
+      const { latencyMs } = ended;
+      done = ended.done;
       billed = { candidate: served.candidate, usage: acc.usage(req.providerRequest), error, latencyMs };
       await served.value.iterator.return?.().catch(() => undefined);
     }
@@ -164,23 +150,9 @@ async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator
     // A failure after the stream was opened belongs to the serving attempt; the deltas delivered are
     // billed: with the usage the vendor reported before the failure, else our estimate (never both).
     open = false;
-    const latencyMs = performance.now() - served.startedAt;
-    served.lease.end({ ok: false, error, latencyMs, byCaller: req.signal.reason !== undefined });
-    done = {
-      ...done!,
-      attempts: [
-        ...done!.attempts,
-        {
-          model: served.candidate.model,
-          provider: served.candidate.provider,
-          try: served.try,
-          ok: false,
-          latencyMs,
-          error,
-          errorClass: error.name,
-        },
-      ],
-    };
+    const ended = failServed(served, done!, error, req.signal.reason !== undefined);
+    const { latencyMs } = ended;
+    done = ended.done;
     const usage = error.reportedUsage ?? acc.usage(req.providerRequest);
     const failed = await fail(scope, req, done, error, { candidate: served.candidate, usage, error, latencyMs });
     yield { type: 'error', error: failed, partial: { text: acc.text, usage, cost: costOf(served.candidate, usage) }, route: failed.route! };
@@ -216,4 +188,26 @@ export function runStream(scope: RouterScope, raw: ChatRequest): ChatStream {
     },
   };
   return iterable;
+}
+
+/** Ends the serving attempt of a stream as failed: its lease ends (`byCaller`: the caller's abort or deadline, not the model's fault) and it joins the attempts. */
+function failServed(
+  served: Served<OpenedStream>,
+  done: Dispatched,
+  error: SwitchyardError,
+  byCaller: boolean,
+): { done: Dispatched; latencyMs: number } {
+  const latencyMs = performance.now() - served.startedAt;
+  served.lease.end({ ok: false, error, latencyMs, byCaller });
+  const { candidate } = served;
+  const attempt = {
+    model: candidate.model,
+    provider: candidate.provider,
+    try: served.try,
+    ok: false,
+    latencyMs,
+    error,
+    errorClass: error.name,
+  };
+  return { done: { ...done, attempts: [...done.attempts, attempt] }, latencyMs };
 }
