@@ -31,32 +31,28 @@ export function orderTree(node: RouteNode, input: OrderInput): Ordered {
 
 function orderNode(node: RouteNode, input: OrderInput, skipped: SkippedCandidate[]): Candidate[] {
   if (node.kind === 'model') return input.eligible.has(node.name) ? [node.candidate] : [];
-  // Each child as its representative and the list it stands for.
-  const children: Array<{ rep: Candidate; list: Candidate[] }> = [];
+  // Each child as its representative, with the list it stands for (in the children's order).
+  const listOf = new Map<Candidate, Candidate[]>();
   for (const child of node.children) {
     const list = orderNode(child, input, skipped);
-    if (list.length > 0) children.push({ rep: child.kind === 'model' ? list[0]! : { ...list[0]!, weight: child.weight }, list });
+    if (list.length > 0) listOf.set(child.kind === 'model' ? list[0]! : { ...list[0]!, weight: child.weight }, list);
   }
-  if (children.length === 0) return [];
-  const ordered = runStrategy(
-    node,
-    children.map((c) => c.rep),
-    input,
-  );
-  const out: Candidate[] = [];
-  for (const rep of ordered) {
-    for (const c of children.find((x) => x.rep === rep)?.list ?? []) if (!out.some((o) => o.model === c.model)) out.push(c);
-  }
+  if (listOf.size === 0) return [];
+  const ordered = runStrategy(node, [...listOf.keys()], input);
+  // By model alias: a model reached twice is tried once, where it first comes.
+  const out = new Map<string, Candidate>();
+  for (const rep of ordered) for (const c of listOf.get(rep) ?? []) if (!out.has(c.model)) out.set(c.model, c);
   // What a strategy dropped is reported, not silently lost.
-  for (const { rep, list } of children) {
-    if (ordered.includes(rep)) continue;
+  const kept = new Set(ordered);
+  for (const [rep, list] of listOf) {
+    if (kept.has(rep)) continue;
     for (const c of list) {
-      if (!out.some((o) => o.model === c.model) && !skipped.some((s) => s.model === c.model)) {
+      if (!out.has(c.model) && !skipped.some((s) => s.model === c.model)) {
         skipped.push({ model: c.model, reason: 'dropped-by-strategy', detail: `strategy "${node.strategy}" of "${node.name}"` });
       }
     }
   }
-  return out;
+  return [...out.values()];
 }
 
 /** Counts the group's sequence (round-robin) and calls its strategy. */
