@@ -15,7 +15,7 @@ import type {
   StoreStatusEvent,
   Versioned,
 } from './shared.js';
-import type { ImmediateStore, LogEntry, ReserveItem, ReserveResult } from './store.js';
+import type { LogEntry, ReserveItem, ReserveResult } from './store.js';
 import { checkHoldRef, checkHoldRequest, checkLease, checkRateRequest, checkSlotRequest, checkTtl, checkVersion } from './validate.js';
 
 export interface MemoryStoreOptions {
@@ -51,15 +51,6 @@ export class MemoryStore implements SharedStore {
   readonly #sets = new Map<string, Set<string>>();
   readonly #logs = new Map<string, ScoreLog>();
   readonly #now: () => number;
-  /** The synchronous core: the async methods below wrap these. */
-  readonly immediate: ImmediateStore = {
-    increment: (key, deltas) => this.#increment(key, deltas),
-    counter: (key, field) => this.#liveHash(key)?.get(field) ?? 0,
-    reserve: (items) => this.#reserve(items),
-    addToSet: (key, members) => this.#addToSet(key, members),
-    append: (key, score, value) => this.#append(key, score, value),
-  };
-
   constructor(options: MemoryStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
     this.#finishedTtlMs = options.finishedHoldTtlMs ?? 86_400_000;

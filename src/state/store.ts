@@ -35,23 +35,6 @@ export interface Store {
   prune(key: string, options: { maxCount?: number; minScore?: number }): Promise<number>;
   /** Length of a log and the highest score it ever pruned (undefined when nothing was pruned). */
   logInfo(key: string): Promise<{ length: number; prunedThrough?: number }>;
-
-  /**
-   * Optional: the hot path's operations answered synchronously, for a store that lives in this
-   * process (`MemoryStore` has it). Same contract as the async methods of the same name; the ledger
-   * and the budgets use it, when present, to skip one await per call. A remote store leaves it out.
-   */
-  readonly immediate?: ImmediateStore;
-}
-
-/** The synchronous subset of {@link Store}: each call is atomic and its effect visible when it returns. */
-export interface ImmediateStore {
-  increment(key: string, deltas: Readonly<Record<string, number>>): Record<string, number>;
-  /** One field of a counter hash (0 when absent): `(await counters(key))[field] ?? 0`, without building the object. */
-  counter(key: string, field: string): number;
-  reserve(items: ReadonlyArray<ReserveItem>): ReserveResult;
-  addToSet(key: string, members: ReadonlyArray<string>): void;
-  append(key: string, score: number, value: string): void;
 }
 
 export interface LogEntry {

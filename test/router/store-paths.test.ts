@@ -4,15 +4,13 @@ import { BudgetExceededError, createRouter, type BudgetAlert, type SharedStore }
 import { mockProvider } from '../../src/testing.js';
 
 /**
- * A store without `immediate`, answering every call a turn of the event loop later, like a remote
- * store: the ledger and the budgets then take their awaited path, and concurrent requests interleave
- * between a budget read and its reservation.
+ * A store answering every call a turn of the event loop later, like a remote store: concurrent
+ * requests interleave between a budget read and its reservation.
  */
 function remoteLike(inner: MemoryStore): SharedStore {
   const later = <T>(f: () => Promise<T>): Promise<T> => new Promise((resolve, reject) => setImmediate(() => f().then(resolve, reject)));
   return new Proxy(inner, {
     get(target, name) {
-      if (name === 'immediate') return undefined;
       const value: unknown = Reflect.get(target, name, target);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => later(() => Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)));
@@ -21,8 +19,8 @@ function remoteLike(inner: MemoryStore): SharedStore {
 }
 
 const STORES: Array<[string, () => SharedStore]> = [
-  ['in-process store (immediate)', () => new MemoryStore()],
-  ['remote-like store (awaited)', () => remoteLike(new MemoryStore())],
+  ['in-process store', () => new MemoryStore()],
+  ['remote-like store', () => remoteLike(new MemoryStore())],
 ];
 
 // A ~10,000-token prompt and 1,000 output tokens at $2.5/$10 per M: $0.035 a request.

@@ -18,7 +18,6 @@ function watchedStore(): { store: SharedStore; appended: () => number } {
   let appended = 0;
   const store = new Proxy(inner, {
     get(target, name) {
-      if (name === 'immediate') return undefined;
       const value: unknown = Reflect.get(target, name, target);
       if (name === 'append') {
         return async (k: string, s: number, v: string) => {
