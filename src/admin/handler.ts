@@ -3,7 +3,7 @@ import { InvalidRequestError, SwitchyardError } from '../core/errors.js';
 import type { SummaryKey, UsageFilter } from '../accounting/reports/query.js';
 import type { Router } from '../routing/router.js';
 import { dashboardHtml } from './dashboard.js';
-import { Recorder, type Bucket, type TenantSample, type TimelineEntry } from './recorder.js';
+import { dict, Recorder, type Bucket, type ModelSample, type TenantSample, type TimelineEntry } from './recorder.js';
 import type { AdminOptions, AdminPrincipal } from './types.js';
 import { budgetViews, configurationView } from './views.js';
 
@@ -103,8 +103,8 @@ function field(body: Record<string, unknown>, name: string, required: boolean): 
 function seriesFor(buckets: Bucket[], tenant: string | undefined) {
   return buckets.map((b) => {
     const parts: Array<[string, TenantSample]> = Object.entries(b.tenants).filter(([t]) => tenant === undefined || t === tenant);
-    const models: Record<string, { n: number; err: number; ok: number; latencyMs: number }> = {};
-    const spend = { byTenant: {} as Record<string, number>, byModel: {} as Record<string, number>, byAgent: {} as Record<string, number> };
+    const models = dict<ModelSample>();
+    const spend = { byTenant: dict<number>(), byModel: dict<number>(), byAgent: dict<number>() };
     let requests = 0;
     let errors = 0;
     let fallbacks = 0;
@@ -270,7 +270,7 @@ export function createAdminHandler(router: Router, options: AdminOptions): Admin
         ]);
         const health = healthOf(scopeOf(p, url));
         const models = byModel.rows.map((r) => {
-          const h = health.models[String(r.group.model)];
+          const h = Object.hasOwn(health.models, String(r.group.model)) ? health.models[String(r.group.model)] : undefined;
           return {
             ...r,
             ...(h && {
@@ -323,7 +323,11 @@ export function createAdminHandler(router: Router, options: AdminOptions): Admin
         const target = decodeURIComponent(seg[2]!);
         if (!NAME.test(target)) throw bad('provider', 'must be a provider or model name');
         const health = router.health();
-        const models = health.providers[target]?.models ?? (health.models[target] ? [target] : undefined);
+        const models = Object.hasOwn(health.providers, target)
+          ? health.providers[target]!.models
+          : Object.hasOwn(health.models, target)
+            ? [target]
+            : undefined;
         if (!models) throw new HttpError(404, 'not-found', `Unknown provider or model "${target}"`, 'provider');
         for (const m of models) router.resetBreaker(m, actor);
         return json(200, { ok: true, reset: models });

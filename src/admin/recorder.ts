@@ -135,7 +135,7 @@ export class Recorder {
     const t = Math.floor(this.now() / this.sampleMs) * this.sampleMs;
     let last = this.buckets.at(-1);
     if (!last || last.t !== t) {
-      this.buckets.push((last = { t, tenants: {} }));
+      this.buckets.push((last = { t, tenants: dict<TenantSample>() }));
       if (this.buckets.length > this.samples) this.buckets.splice(0, this.buckets.length - this.samples);
     }
     return last;
@@ -144,13 +144,28 @@ export class Recorder {
   #tenant(tenant: string | undefined): TenantSample {
     const b = this.#bucket();
     const k = key(Object.keys(b.tenants), tenant ?? '');
-    return (b.tenants[k] ??= { models: {}, spendByModel: {}, spendByAgent: {}, requests: 0, errors: 0, fallbacks: 0 });
+    return (b.tenants[k] ??= {
+      models: dict<ModelSample>(),
+      spendByModel: dict<number>(),
+      spendByAgent: dict<number>(),
+      requests: 0,
+      errors: 0,
+      fallbacks: 0,
+    });
   }
 
   #push(entry: TimelineEntry): void {
     this.timeline.push(entry);
     if (this.timeline.length > MAX_TIMELINE) this.timeline.splice(0, this.timeline.length - MAX_TIMELINE);
   }
+}
+
+/**
+ * A record keyed by names from requests and config (tenants, agents, models): no prototype, so a
+ * name such as `__proto__` or `constructor` is an ordinary key.
+ */
+export function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
 }
 
 /** Keeps a bucket's keys bounded: past MAX_KEYS distinct values, new ones are counted as `__other__`. */

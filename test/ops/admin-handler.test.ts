@@ -317,6 +317,27 @@ describe('createAdminHandler: controls', () => {
   }, 120_000);
 });
 
+describe('createAdminHandler: names from requests', () => {
+  it('a tenant or agent called "__proto__" or "constructor" is counted as one, and no shared object changes', async () => {
+    const names = ['__proto__', 'constructor', 'toString'];
+    for (const name of names) await router.chat({ messages: [{ role: 'user', content: 'hi' }], tenant: name, agent: name });
+    const res = await call('/api/overview', { token: 'tok-admin' });
+    expect(res.status).toBe(200);
+    const data = (await res.json()) as {
+      series: Array<{ requests: number; spend: { byTenant: Record<string, number>; byAgent: Record<string, number> } }>;
+    };
+    const last = data.series.at(-1)!;
+    for (const name of names) {
+      expect(Object.hasOwn(last.spend.byTenant, name), name).toBe(true);
+      expect(Object.hasOwn(last.spend.byAgent, name), name).toBe(true);
+    }
+    expect(({} as Record<string, unknown>).models).toBeUndefined();
+    expect(({} as Record<string, unknown>).requests).toBeUndefined();
+    const reset = await post('/providers/health/constructor/reset', 'tok-admin', {});
+    expect(reset.status).toBe(404);
+  });
+});
+
 describe('createAdminHandler: the Node handler', () => {
   let server: Server;
   let url = '';

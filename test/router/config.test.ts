@@ -28,6 +28,26 @@ describe('ConfigError at createRouter()', () => {
     ]);
   });
 
+  it('treats names such as "constructor" and "__proto__" as names, not as properties every object has', async () => {
+    const inherited = ['constructor', 'toString', '__proto__', 'hasOwnProperty'];
+    for (const name of inherited) {
+      expect(issuesOf({ ...ok, routes: [{ when: { agent: 'a' }, use: [name] }] })).toEqual([
+        { path: 'routes[0].use[0]', message: `unknown model or group "${name}"` },
+      ]);
+      expect(issuesOf({ ...ok, models: { x: { provider: name, model: 'x' } } })[0]?.path).toBe('models.x.provider');
+      expect(issuesOf({ ...ok, degradeTo: name })).toEqual([{ path: 'degradeTo', message: `unknown model "${name}"` }]);
+    }
+    // As real names they work: a model and a provider called "constructor".
+    const router = createRouter({
+      providers: { constructor: mockProvider({ reply: 'named constructor' }) },
+      models: { toString: { provider: 'constructor', model: 'x' } },
+      routes: [{ when: { agent: 'a' }, use: ['toString'] }],
+    });
+    const res = await router.chat({ messages: [{ role: 'user', content: 'hi' }], agent: 'a' });
+    expect([res.text, res.route.model, res.route.provider]).toEqual(['named constructor', 'toString', 'constructor']);
+    await router.close();
+  });
+
   it('rejects negative limits and prices with their paths', () => {
     const issues = issuesOf({
       ...ok,

@@ -9,7 +9,7 @@ export function configCrossReferences(options: RouterOptions): ConfigIssue[] {
   const groups = options.groups ?? {};
   const providers = options.providers ?? {};
   for (const [alias, m] of Object.entries(models)) {
-    if (!(m.provider in providers)) {
+    if (!Object.hasOwn(providers, m.provider)) {
       issues.push({
         path: formatPath(['models', alias, 'provider']),
         message: `unknown provider "${m.provider}" (known: ${Object.keys(providers).join(', ')})`,
@@ -17,7 +17,7 @@ export function configCrossReferences(options: RouterOptions): ConfigIssue[] {
     }
   }
   for (const name of Object.keys(groups)) {
-    if (name in models)
+    if (Object.hasOwn(models, name))
       issues.push({
         path: formatPath(['groups', name]),
         message: `duplicate name: "${name}" is already a model (models and groups share one namespace)`,
@@ -27,7 +27,8 @@ export function configCrossReferences(options: RouterOptions): ConfigIssue[] {
     const seen = new Set<string>();
     use.forEach((name, j) => {
       const at = formatPath([...path, j]);
-      if (!(name in models) && !(name in groups)) issues.push({ path: at, message: `unknown model or group "${name}"` });
+      if (!Object.hasOwn(models, name) && !Object.hasOwn(groups, name))
+        issues.push({ path: at, message: `unknown model or group "${name}"` });
       if (seen.has(name)) issues.push({ path: at, message: `duplicate "${name}" in the same list` });
       seen.add(name);
     });
@@ -38,7 +39,7 @@ export function configCrossReferences(options: RouterOptions): ConfigIssue[] {
   // Cycles among groups: a group that (indirectly) uses itself.
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (name: string, trail: string[]): void => {
-    if (state.get(name) === 'done' || !(name in groups)) return;
+    if (state.get(name) === 'done' || !Object.hasOwn(groups, name)) return;
     if (state.get(name) === 'visiting') {
       const cycle = [...trail.slice(trail.indexOf(name)), name];
       issues.push({ path: formatPath(['groups', name, 'use']), message: `cycle in nested strategies: ${cycle.join(' -> ')}` });
@@ -51,22 +52,27 @@ export function configCrossReferences(options: RouterOptions): ConfigIssue[] {
   for (const name of Object.keys(groups)) visit(name, []);
 
   for (const target of Object.keys(options.rateLimits ?? {})) {
-    if (!(target in providers) && !(target in models))
+    if (!Object.hasOwn(providers, target) && !Object.hasOwn(models, target))
       issues.push({ path: formatPath(['rateLimits', target]), message: `unknown provider or model "${target}"` });
   }
-  if (options.degradeTo !== undefined && !(options.degradeTo in models))
+  if (options.degradeTo !== undefined && !Object.hasOwn(models, options.degradeTo))
     issues.push({ path: 'degradeTo', message: `unknown model "${options.degradeTo}"` });
   (options.budgets ?? []).forEach((b, i) => {
-    if (b?.degradeTo !== undefined && !(b.degradeTo in models))
+    if (b?.degradeTo !== undefined && !Object.hasOwn(models, b.degradeTo))
       issues.push({ path: formatPath(['budgets', i, 'degradeTo']), message: `unknown model "${b.degradeTo}"` });
     const scoped = b?.scope?.model;
-    if (scoped !== undefined && scoped !== '*' && !(scoped in models) && !Object.values(models).some((m) => m.model === scoped)) {
+    if (
+      scoped !== undefined &&
+      scoped !== '*' &&
+      !Object.hasOwn(models, scoped) &&
+      !Object.values(models).some((m) => m.model === scoped)
+    ) {
       issues.push({
         path: formatPath(['budgets', i, 'scope', 'model']),
         message: `unknown model "${scoped}" (neither an alias nor a vendor model id of \`models\`)`,
       });
     }
-    if (b?.scope?.provider !== undefined && b.scope.provider !== '*' && !(b.scope.provider in providers))
+    if (b?.scope?.provider !== undefined && b.scope.provider !== '*' && !Object.hasOwn(providers, b.scope.provider))
       issues.push({ path: formatPath(['budgets', i, 'scope', 'provider']), message: `unknown provider "${b.scope.provider}"` });
   });
   if (

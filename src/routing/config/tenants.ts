@@ -49,7 +49,8 @@ export function tenantIssues(base: RouterOptions, id: string, tenant: TenantConf
   }
   for (const key of ['allowModels', 'denyModels'] as const) {
     (tenant[key] ?? []).forEach((alias, i) => {
-      if (!(alias in merged.models)) issues.push({ path: `${prefix}.${formatPath([key, i])}`, message: `unknown model "${alias}"` });
+      if (!Object.hasOwn(merged.models, alias))
+        issues.push({ path: `${prefix}.${formatPath([key, i])}`, message: `unknown model "${alias}"` });
     });
   }
   const allowed = allowedFor(tenant);
