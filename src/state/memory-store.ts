@@ -21,7 +21,11 @@ import { checkHoldRef, checkHoldRequest, checkLease, checkRateRequest, checkSlot
 export interface MemoryStoreOptions {
   /** Clock in ms (tests). Default `Date.now`. */
   now?: () => number;
-  /** How long a settled or released hold id is remembered, so that a late retry changes nothing. Default 24 h. */
+  /**
+   * How long a settled or released hold id is remembered, so that a late retry changes nothing.
+   * Default 60 s: in one process no network can delay a retry, and the memory stays bounded by the
+   * requests of the last minute (the Redis and SQLite stores keep theirs for 24 h).
+   */
   finishedHoldTtlMs?: number;
 }
 
@@ -53,7 +57,7 @@ export class MemoryStore implements SharedStore {
   readonly #now: () => number;
   constructor(options: MemoryStoreOptions = {}) {
     this.#now = options.now ?? Date.now;
-    this.#finishedTtlMs = options.finishedHoldTtlMs ?? 86_400_000;
+    this.#finishedTtlMs = options.finishedHoldTtlMs ?? 60_000;
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -232,8 +236,8 @@ export class MemoryStore implements SharedStore {
       budget.spent += charges?.[i] ?? 0;
       return budget.spent;
     });
+    this.#forgetFinished(now);
     this.#finished.set(hold.id, { state, expiresAt: now + this.#finishedTtlMs });
-    if (this.#finished.size % 1024 === 0) for (const [id, f] of this.#finished) if (f.expiresAt <= now) this.#finished.delete(id);
     return { status: state, expired, spent };
   }
 
@@ -262,6 +266,14 @@ export class MemoryStore implements SharedStore {
     if (!budget) this.#budgets.set(key, (budget = { spent: 0, holds: new Map() }));
     for (const [id, h] of budget.holds) if (h.expiresAt <= now) budget.holds.delete(id);
     return budget;
+  }
+
+  /** Drops expired finished ids. They expire in the order they were added (one TTL), so only the oldest are looked at. */
+  #forgetFinished(now: number): void {
+    for (const [id, f] of this.#finished) {
+      if (f.expiresAt > now) return;
+      this.#finished.delete(id);
+    }
   }
 
   #finishedState(id: string, now: number): 'settled' | 'released' | undefined {

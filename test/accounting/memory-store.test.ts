@@ -18,6 +18,31 @@ describe('MemoryStore', () => {
     expect(await s.get('v')).toBeUndefined();
   });
 
+  it('remembers a finished hold for finishedHoldTtlMs (default 60 s), then forgets it', async () => {
+    let now = 0;
+    const s = memoryStore({ now: () => now });
+    const hold = async (id: string) => {
+      const r = await s.reserveHold({ id, owner: 'p', leaseMs: 1_000, items: [{ key: 'b', amount: 5, limit: 100 }] });
+      if (!r.ok) throw new Error('not held');
+      return r.hold;
+    };
+    const a = await hold('a');
+    expect(await s.settleHold(a, [3])).toMatchObject({ status: 'settled', spent: [3] });
+    now = 59_999;
+    expect(await s.settleHold(a, [3])).toEqual({ status: 'duplicate', state: 'settled' });
+    expect(await s.reserveHold({ id: 'a', owner: 'p', leaseMs: 1, items: [{ key: 'b', amount: 1, limit: 100 }] })).toMatchObject({
+      ok: false,
+      reason: 'finished',
+    });
+    // Ids finished later are still remembered while the oldest are forgotten.
+    const b = await hold('b');
+    await s.releaseHold(b);
+    now = 60_001;
+    await s.releaseHold(await hold('c'));
+    expect(await s.settleHold(b, [1])).toEqual({ status: 'duplicate', state: 'released' });
+    expect((await s.reserveHold({ id: 'a', owner: 'p', leaseMs: 1, items: [{ key: 'b', amount: 1, limit: 100 }] })).ok).toBe(true);
+  });
+
   it('increment is all or nothing: a bad delta adds none of the others', async () => {
     const s = memoryStore();
     await s.increment('k', { a: 1 });
