@@ -89,6 +89,7 @@ export abstract class SwitchyardError extends Error {
     if (this.model !== undefined) out.model = this.model;
     if (this.statusCode !== undefined) out.statusCode = this.statusCode;
     if (this.vendorCode !== undefined) out.vendorCode = this.vendorCode;
+    if (this.reportedUsage !== undefined) out.reportedUsage = this.reportedUsage;
     return out;
   }
 

@@ -102,5 +102,10 @@ describe('error hierarchy', () => {
       code: 'config',
       issues: [{ path: 'a.b', message: 'bad' }],
     });
+    // What the vendor billed for a failed call survives serialisation (a log line keeps the cost).
+    const billed = new RateLimitError({ provider: 'p', model: 'm' });
+    billed.reportedUsage = { inputTokens: 12, outputTokens: 3, totalTokens: 15 };
+    expect(JSON.parse(JSON.stringify(billed))).toMatchObject({ code: 'rate-limit', reportedUsage: { inputTokens: 12, totalTokens: 15 } });
+    expect(JSON.parse(JSON.stringify(inner))).not.toHaveProperty('reportedUsage');
   });
 });
