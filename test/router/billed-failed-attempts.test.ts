@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouter, type BudgetAlert, type StreamEvent } from '../../src/index.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
 import { deepseek } from '../../src/providers/deepseek/index.js';
+import { gemini } from '../../src/providers/gemini/index.js';
 import { openai } from '../../src/providers/openai/index.js';
 import { sendJson, sendPieces, startLoopback, type Loopback } from '../helpers/loopback.js';
 
@@ -61,6 +62,26 @@ const anthropicCutAfterUsage = [
   ev('message_stop', { type: 'message_stop' }),
 ];
 
+/** Gemini: every chunk carries the usage so far; two chunks, then the connection is reset before a finishReason. */
+const geminiCutMidStream = [
+  sse({
+    candidates: [{ content: { role: 'model', parts: [{ text: 'Hal' }] }, index: 0 }],
+    usageMetadata: { promptTokenCount: 210, candidatesTokenCount: 12, totalTokenCount: 222 },
+    modelVersion: 'gemini-2.5-flash',
+    responseId: 'r1',
+  }),
+  sse({
+    candidates: [{ content: { role: 'model', parts: [{ text: 'lo' }] }, index: 0 }],
+    usageMetadata: { promptTokenCount: 210, candidatesTokenCount: 30, totalTokenCount: 240 },
+    modelVersion: 'gemini-2.5-flash',
+    responseId: 'r1',
+  }),
+  sse({
+    candidates: [{ content: { role: 'model', parts: [{ text: '!' }] }, finishReason: 'STOP', index: 0 }],
+    usageMetadata: { promptTokenCount: 210, candidatesTokenCount: 31, totalTokenCount: 241 },
+  }),
+];
+
 describe('usage billed on a failed call is recorded as the vendor reported it', () => {
   let lb: Loopback;
   beforeAll(async () => {
@@ -70,19 +91,22 @@ describe('usage billed on a failed call is recorded as the vendor reported it', 
     await lb.close();
   });
 
-  function router(primary: 'gpt' | 'claude', extra: { buffer?: boolean } = {}) {
+  function router(primary: 'gpt' | 'claude' | 'gem', extra: { buffer?: boolean } = {}) {
     const alerts: BudgetAlert[] = [];
     const r = createRouter({
       providers: {
         gpt: openai({ name: 'gpt', apiKey: 'sk-test-openai-0000000000', baseURL: `${lb.url}/v1` }),
         claude: anthropic({ apiKey: 'sk-ant-test-0000000000', baseURL: `${lb.url}/anth` }),
         ds: deepseek({ apiKey: 'sk-deepseek-test-key-0000', baseURL: `${lb.url}/ds` }),
+        gem: gemini({ apiKey: 'gemini-test-key-000000000', baseURL: `${lb.url}/gem` }),
       },
       models: {
         main:
           primary === 'gpt'
             ? { provider: 'gpt', model: 'gpt-4o-mini', pricing: { input: 1, output: 4 } }
-            : { provider: 'claude', model: 'claude-haiku-4-5', pricing: { input: 1, output: 5 } },
+            : primary === 'gem'
+              ? { provider: 'gem', model: 'gemini-2.5-flash', pricing: { input: 1, output: 5 } }
+              : { provider: 'claude', model: 'claude-haiku-4-5', pricing: { input: 1, output: 5 } },
         spare: { provider: 'ds', model: 'deepseek-chat', pricing: { input: 2, output: 8 } },
       },
       routes: [{ when: () => true, use: ['main', 'spare'] }],
@@ -148,6 +172,19 @@ describe('usage billed on a failed call is recorded as the vendor reported it', 
     expect(response.text).toBe('From DeepSeek');
     // 321 in at $1/M + 45 out at $5/M.
     await expectBilledAndServed(r, { model: 'main', input: 321, output: 45, costMicros: 321 + 225 });
+  });
+
+  it('Gemini stream reset mid-answer: a billed attempt with the usage of its last chunk, then the fallback', async () => {
+    lb.handle((req, res) =>
+      req.url.startsWith('/gem/')
+        ? sendPieces(res, 200, 'text/event-stream', geminiCutMidStream, { cutAfter: 2 })
+        : sendPieces(res, 200, 'text/event-stream', dsStream),
+    );
+    const r = router('gem');
+    const response = await r.router.stream({ messages }).collect();
+    expect(response.text).toBe('From DeepSeek');
+    // The last chunk seen: 210 in at $1/M + 30 out at $5/M.
+    await expectBilledAndServed(r, { model: 'main', input: 210, output: 30, costMicros: 210 + 150 });
   });
 
   it('chat: a 200 with a usage block and an unreadable body is billed with that usage, then the fallback', async () => {

@@ -2,6 +2,7 @@ import { InvalidResponseError } from '../../core/errors.js';
 import type { ProviderMetadata } from '../../core/messages.js';
 import type { Warning } from '../../core/response.js';
 import type { ProviderStreamPart } from '../../core/stream.js';
+import { reported } from '../shared/reported-usage.js';
 import { convertUsage } from './convert-usage.js';
 import {
   candidateMetadata,
@@ -102,7 +103,8 @@ export async function* streamParts(open: () => Promise<AsyncIterable<unknown>>, 
       if (parts.length > 0) for (const part of parts.splice(0)) yield part;
     }
   } catch (error) {
-    throw mapGeminiError(error, errorCtx);
+    // Every chunk carries the usage so far: a stream cut after one was billed for at least that.
+    throw reported(mapGeminiError(error, errorCtx), convertUsage(state.last?.usageMetadata));
   }
 
   const usage = convertUsage(state.last?.usageMetadata);
@@ -119,11 +121,8 @@ export async function* streamParts(open: () => Promise<AsyncIterable<unknown>>, 
       };
       return;
     }
-    throw new InvalidResponseError({
-      provider: ctx.provider,
-      model: ctx.model,
-      message: `Gemini (${ctx.provider}, model "${ctx.model}"): the stream closed without a finishReason`,
-    });
+    const message = `Gemini (${ctx.provider}, model "${ctx.model}"): the stream closed without a finishReason`;
+    throw reported(new InvalidResponseError({ provider: ctx.provider, model: ctx.model, message }), usage);
   }
   yield {
     type: 'finish',
