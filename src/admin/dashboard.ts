@@ -16,9 +16,12 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>switchyard · Operations 运维</title>
 <style>
-:root{--bg:#f4f6fa;--card:#fff;--ink:#17202e;--muted:#667085;--line:#e4e8ef;--ok:#12a150;--warn:#e8a317;--bad:#d92d20;--info:#2e6be6;--violet:#7a5af8;--shadow:0 1px 2px rgba(16,24,40,.06),0 1px 3px rgba(16,24,40,.08)}
+:root{--bg:#f4f6fa;--card:#fff;--ink:#17202e;--muted:#667085;--line:#e4e8ef;
+  --ok:#12a150;--warn:#e8a317;--bad:#d92d20;--info:#2e6be6;--violet:#7a5af8;
+  --shadow:0 1px 2px rgba(16,24,40,.06),0 1px 3px rgba(16,24,40,.08)}
 *{box-sizing:border-box}
-body{margin:0;font:13px/1.45 system-ui,-apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:var(--bg);color:var(--ink)}
+body{margin:0;font:13px/1.45 system-ui,-apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
+  background:var(--bg);color:var(--ink)}
 header{display:flex;align-items:center;gap:14px;padding:10px 20px;background:#111827;color:#f9fafb;position:sticky;top:0;z-index:5}
 header .logo{font-weight:700;font-size:15px;letter-spacing:.2px}
 header .logo span{color:#93c5fd}
@@ -33,7 +36,13 @@ main{padding:16px 20px 28px;display:grid;gap:14px;grid-template-columns:repeat(1
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;box-shadow:var(--shadow);padding:12px 14px;min-width:0}
 .card h2{margin:0 0 10px;font-size:13px;font-weight:650;display:flex;align-items:center;gap:4px 8px;flex-wrap:wrap}
 .card h2 small{color:var(--muted);font-weight:500}
-.span3{grid-column:span 3}.span4{grid-column:span 4}.span5{grid-column:span 5}.span6{grid-column:span 6}.span7{grid-column:span 7}.span8{grid-column:span 8}.span12{grid-column:span 12}
+.span3{grid-column:span 3}
+.span4{grid-column:span 4}
+.span5{grid-column:span 5}
+.span6{grid-column:span 6}
+.span7{grid-column:span 7}
+.span8{grid-column:span 8}
+.span12{grid-column:span 12}
 .kpi .label{color:var(--muted);font-size:12px}
 .kpi .value{font-size:24px;font-weight:700;margin-top:2px;font-variant-numeric:tabular-nums}
 .kpi .note{color:var(--muted);font-size:12px}
@@ -79,11 +88,16 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
 .ev{display:flex;gap:8px;padding:4px 0;border-bottom:1px solid #f0f2f5;align-items:baseline}
 .ev time{color:var(--muted);font-variant-numeric:tabular-nums;min-width:62px}
 .tag{font-size:11px;font-weight:700;border-radius:4px;padding:0 5px;white-space:nowrap}
-.tag.fallback{background:#fef0c7;color:#93370d}.tag.breaker{background:#fee4e2;color:#b42318}.tag.control{background:#dbeafe;color:#1e40af}.tag.budget{background:#ebe9fe;color:#5925dc}.tag.error{background:#f2f4f7;color:#344054}
+.tag.fallback{background:#fef0c7;color:#93370d}
+.tag.breaker{background:#fee4e2;color:#b42318}
+.tag.control{background:#dbeafe;color:#1e40af}
+.tag.budget{background:#ebe9fe;color:#5925dc}
+.tag.error{background:#f2f4f7;color:#344054}
 .controls label{display:block;color:var(--muted);font-size:12px;margin:6px 0 2px}
 .controls select,.controls input{width:100%;padding:5px 6px;border:1px solid var(--line);border-radius:6px;font:inherit;background:#fff}
 .forced{background:#fff6ed;border:1px solid #fddcab;border-radius:6px;padding:6px 8px;margin-top:8px;color:#93370d}
-#toast{position:fixed;right:18px;bottom:18px;background:#111827;color:#fff;padding:8px 12px;border-radius:8px;opacity:0;transition:opacity .2s;pointer-events:none;max-width:420px}
+#toast{position:fixed;right:18px;bottom:18px;background:#111827;color:#fff;padding:8px 12px;border-radius:8px;
+  opacity:0;transition:opacity .2s;pointer-events:none;max-width:420px}
 #toast.show{opacity:.95}
 #toast.err{background:#b42318}
 .empty{color:var(--muted);padding:8px 0}
@@ -102,18 +116,28 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
   <span class="sub"><span id="live" class="live"></span> <span id="updated">—</span></span>
 </header>
 <main>
-  <section class="card kpi span3"><div class="label">Requests today · 今日请求</div><div class="value" id="k-req">—</div><div class="note" id="k-req-n"></div></section>
-  <section class="card kpi span3"><div class="label">Error rate · 错误率</div><div class="value" id="k-err">—</div><div class="note" id="k-err-n"></div></section>
-  <section class="card kpi span3"><div class="label">Fallbacks · 回退</div><div class="value" id="k-fb">—</div><div class="note" id="k-fb-n"></div></section>
-  <section class="card kpi span3"><div class="label">Spend today · 今日花费</div><div class="value" id="k-cost">—</div><div class="note" id="k-cost-n"></div></section>
+  <section class="card kpi span3"><div class="label">Requests today · 今日请求</div>
+    <div class="value" id="k-req">—</div><div class="note" id="k-req-n"></div></section>
+  <section class="card kpi span3"><div class="label">Error rate · 错误率</div>
+    <div class="value" id="k-err">—</div><div class="note" id="k-err-n"></div></section>
+  <section class="card kpi span3"><div class="label">Fallbacks · 回退</div>
+    <div class="value" id="k-fb">—</div><div class="note" id="k-fb-n"></div></section>
+  <section class="card kpi span3"><div class="label">Spend today · 今日花费</div>
+    <div class="value" id="k-cost">—</div><div class="note" id="k-cost-n"></div></section>
 
   <section class="card span12"><h2>Providers · 供应商 <small id="prov-note"></small></h2><div class="providers" id="providers"></div></section>
 
-  <section class="card span6"><h2>Latency · 延迟 <small>ms, successful attempts 成功调用</small></h2><svg class="chart" id="c-lat"></svg><div class="legend" id="l-lat"></div></section>
-  <section class="card span6"><h2>Error rate · 错误率 <small>failed / all attempts 失败比例</small></h2><svg class="chart" id="c-err"></svg><div class="legend" id="l-err"></div></section>
+  <section class="card span6"><h2>Latency · 延迟 <small>ms, successful attempts 成功调用</small></h2>
+    <svg class="chart" id="c-lat"></svg><div class="legend" id="l-lat"></div></section>
+  <section class="card span6"><h2>Error rate · 错误率 <small>failed / all attempts 失败比例</small></h2>
+    <svg class="chart" id="c-err"></svg><div class="legend" id="l-err"></div></section>
 
   <section class="card span6"><h2>Spend over time · 花费趋势 <small>USD, cumulative today 今日累计</small>
-    <span class="seg" id="spend-by"><button data-by="model" class="on">Model 模型</button><button data-by="tenant">Tenant 租户</button><button data-by="agent">Agent 智能体</button></span></h2>
+    <span class="seg" id="spend-by">
+      <button data-by="model" class="on">Model 模型</button>
+      <button data-by="tenant">Tenant 租户</button>
+      <button data-by="agent">Agent 智能体</button>
+    </span></h2>
     <svg class="chart" id="c-spend" style="height:200px"></svg><div class="legend" id="l-spend"></div></section>
   <section class="card span3"><h2>Budgets · 预算 <small>remaining 剩余</small></h2><div id="budgets" class="budgets-scroll"></div></section>
   <section class="card span3 controls" id="controls-card"><h2>Emergency controls · 紧急控制</h2><div id="controls"></div></section>
