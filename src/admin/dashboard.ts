@@ -203,7 +203,10 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     $('who').textContent = (ROLE_LABEL[d.me.role] || d.me.role) + ' · ' + d.me.actor + (d.me.tenant ? ' · ' + d.me.tenant : '');
     var sel = $('scope');
     var opts = (d.me.role === 'admin' || (d.me.role === 'monitor' && !d.me.tenant) ? [''] : []).concat(d.tenants);
-    var html = opts.map(function (t) { return '<option value="' + esc(t) + '"' + ((d.scope || '') === t ? ' selected' : '') + '>' + (t === '' ? 'All tenants 全部租户' : 'Tenant 租户: ' + esc(t)) + '</option>'; }).join('');
+    var html = opts.map(function (t) {
+      return '<option value="' + esc(t) + '"' + ((d.scope || '') === t ? ' selected' : '') + '>' +
+        (t === '' ? 'All tenants 全部租户' : 'Tenant 租户: ' + esc(t)) + '</option>';
+    }).join('');
     if (sel.getAttribute('data-html') !== html) { sel.innerHTML = html; sel.setAttribute('data-html', html); }
     sel.disabled = opts.length < 2;
   }
@@ -229,9 +232,13 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       var st = p.disabled ? 'disabled' : p.state;
       var rows = p.models.map(function (m) {
         var mh = h.models[m];
-        var force = canForce() && !mh.disabled ? ' <button class="btn tiny" data-act="force" data-model="' + esc(m) + '" title="Force every request to this model 强制使用">Force</button>' : '';
-        return '<tr><td class="model"><span class="dot ' + esc(mh.state) + '" title="breaker ' + esc(mh.state) + '"></span>' + esc(m) + (mh.disabled ? ' <span class="muted">(off)</span>' : '') + '</td>' +
-          '<td class="num">' + ms(mh.latencyMs) + '</td><td class="num" style="color:' + (mh.errorRate > 0.2 ? 'var(--bad)' : 'inherit') + '">' + pct(mh.errorRate) + '</td>' +
+        var force = canForce() && !mh.disabled
+          ? ' <button class="btn tiny" data-act="force" data-model="' + esc(m) + '" title="Force every request to this model 强制使用">Force</button>'
+          : '';
+        return '<tr><td class="model"><span class="dot ' + esc(mh.state) + '" title="breaker ' + esc(mh.state) + '"></span>' +
+          esc(m) + (mh.disabled ? ' <span class="muted">(off)</span>' : '') + '</td>' +
+          '<td class="num">' + ms(mh.latencyMs) + '</td>' +
+          '<td class="num" style="color:' + (mh.errorRate > 0.2 ? 'var(--bad)' : 'inherit') + '">' + pct(mh.errorRate) + '</td>' +
           '<td class="num">' + mh.inFlight + '</td><td class="num">' + force + '</td></tr>';
       }).join('');
       var acts = '';
@@ -243,22 +250,29 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       }
       out.push('<div class="prov ' + esc(st) + '" data-provider="' + esc(name) + '"><div class="top"><span class="name">' + esc(name) + '</span>' +
         '<span class="chip pill ' + esc(st) + '">' + (STATE_LABEL[st] || esc(st)) + '</span></div>' +
-        '<table><thead><tr><th>Model<br>模型</th><th class="num">Latency<br>延迟</th><th class="num">Errors<br>错误率</th><th class="num" title="calls in flight">Now<br>进行中</th><th></th></tr></thead><tbody>' + rows + '</tbody></table>' + acts + '</div>');
+        '<table><thead><tr><th>Model<br>模型</th><th class="num">Latency<br>延迟</th><th class="num">Errors<br>错误率</th>' +
+        '<th class="num" title="calls in flight">Now<br>进行中</th><th></th></tr></thead><tbody>' + rows + '</tbody></table>' + acts + '</div>');
     });
     $('providers').innerHTML = out.join('') || '<div class="empty">No providers</div>';
     var off = Object.keys(h.providers).filter(function (n) { return h.providers[n].disabled; }).length;
-    $('prov-note').textContent = Object.keys(h.providers).length + ' providers · ' + Object.keys(h.models).length + ' models' + (off ? ' · ' + off + ' disabled 已停用' : '');
+    $('prov-note').textContent =
+      Object.keys(h.providers).length + ' providers · ' + Object.keys(h.models).length + ' models' + (off ? ' · ' + off + ' disabled 已停用' : '');
   }
 
   function renderControls(d) {
     if (d.me.role === 'monitor') { $('controls').innerHTML = '<div class="empty">Read-only role: controls are hidden. 只读角色，无操作权限。</div>'; return; }
     var models = Object.keys(d.health.models);
-    var forced = Object.keys(d.forced).map(function (t) { return '<div class="forced">Forced 强制: <b>' + esc(d.forced[t]) + '</b> for ' + (t === '*' ? 'everyone 所有租户' : 'tenant ' + esc(t)) + '</div>'; }).join('');
+    var forced = Object.keys(d.forced).map(function (t) {
+      return '<div class="forced">Forced 强制: <b>' + esc(d.forced[t]) + '</b> for ' + (t === '*' ? 'everyone 所有租户' : 'tenant ' + esc(t)) + '</div>';
+    }).join('');
     var tenantSel = canAdmin()
-      ? '<label for="f-tenant">Tenant 租户 (empty = everyone 全部)</label><select id="f-tenant"><option value="">everyone 全部</option>' + d.tenants.map(function (t) { return '<option' + (t === d.scope ? ' selected' : '') + '>' + esc(t) + '</option>'; }).join('') + '</select>'
+      ? '<label for="f-tenant">Tenant 租户 (empty = everyone 全部)</label><select id="f-tenant"><option value="">everyone 全部</option>' +
+        d.tenants.map(function (t) { return '<option' + (t === d.scope ? ' selected' : '') + '>' + esc(t) + '</option>'; }).join('') + '</select>'
       : '<label>Tenant 租户</label><div><b>' + esc(d.me.tenant) + '</b></div>';
-    var html = '<label for="f-model">Force a model 强制使用模型</label><select id="f-model">' + models.map(function (m) { return '<option>' + esc(m) + '</option>'; }).join('') + '</select>' + tenantSel +
-      '<div class="actions"><button class="btn danger" data-act="force-form">Force 强制</button><button class="btn" data-act="unforce">Unforce 取消强制</button></div>' + forced;
+    var html = '<label for="f-model">Force a model 强制使用模型</label><select id="f-model">' +
+      models.map(function (m) { return '<option>' + esc(m) + '</option>'; }).join('') + '</select>' + tenantSel +
+      '<div class="actions"><button class="btn danger" data-act="force-form">Force 强制</button>' +
+      '<button class="btn" data-act="unforce">Unforce 取消强制</button></div>' + forced;
     if (canAdmin()) {
       var disabled = Object.keys(d.health.models).filter(function (m) { return d.health.models[m].disabled; });
       html += '<label>Disabled 已停用</label><div>' + (disabled.length ? disabled.map(esc).join(', ') : '<span class="muted">none 无</span>') + '</div>';
@@ -294,7 +308,11 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     var ts = [], maxY = 0;
     series.forEach(function (s) { s.points.forEach(function (p) { ts.push(p[0]); if (p[1] != null && p[1] > maxY) maxY = p[1]; }); });
     (opts.lines || []).forEach(function (l) { if (l.y > maxY) maxY = l.y; });
-    if (!ts.length) { svg.innerHTML = '<text x="' + (w / 2) + '" y="' + (h / 2) + '" text-anchor="middle" fill="#98a2b3" font-size="12">No traffic yet 暂无数据</text>'; $(legendId).innerHTML = ''; return; }
+    if (!ts.length) {
+      svg.innerHTML = '<text x="' + (w / 2) + '" y="' + (h / 2) + '" text-anchor="middle" fill="#98a2b3" font-size="12">No traffic yet 暂无数据</text>';
+      $(legendId).innerHTML = '';
+      return;
+    }
     maxY = opts.maxY !== undefined ? opts.maxY : maxY > 0 ? maxY * 1.1 : 1;
     var t0 = Math.min.apply(null, ts), t1 = Math.max.apply(null, ts); if (t1 === t0) t1 = t0 + 1;
     var X = function (t) { return pad.l + (w - pad.l - pad.r) * (t - t0) / (t1 - t0); };
@@ -306,7 +324,10 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
         if (p[1] == null) { pen = false; return; }
         d += (pen ? 'L' : 'M') + X(p[0]).toFixed(1) + ',' + Y(p[1]).toFixed(1); pen = true;
       });
-      if (opts.fill && d) g += '<path d="' + d + 'L' + X(s.points[s.points.length - 1][0]).toFixed(1) + ',' + Y(0) + 'L' + X(s.points[0][0]).toFixed(1) + ',' + Y(0) + 'Z" fill="' + c + '" fill-opacity=".10"/>';
+      if (opts.fill && d) {
+        g += '<path d="' + d + 'L' + X(s.points[s.points.length - 1][0]).toFixed(1) + ',' + Y(0) + 'L' + X(s.points[0][0]).toFixed(1) + ',' + Y(0) +
+          'Z" fill="' + c + '" fill-opacity=".10"/>';
+      }
       if (d) g += '<path d="' + d + '" fill="none" stroke="' + c + '" stroke-width="2" stroke-linejoin="round"/>';
     });
     (opts.lines || []).forEach(function (l) {
@@ -314,7 +335,9 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       g += '<text x="' + (w - pad.r - 2) + '" y="' + (Y(l.y) - 4) + '" text-anchor="end" font-size="10" fill="#d92d20">' + esc(l.label) + '</text>';
     });
     svg.innerHTML = g;
-    $(legendId).innerHTML = series.map(function (s) { return '<span><i style="background:' + color(s.name) + '"></i>' + esc(s.name || '(none)') + (s.note ? ' ' + esc(s.note) : '') + '</span>'; }).join('');
+    $(legendId).innerHTML = series.map(function (s) {
+      return '<span><i style="background:' + color(s.name) + '"></i>' + esc(s.name || '(none)') + (s.note ? ' ' + esc(s.note) : '') + '</span>';
+    }).join('');
   }
 
   function renderCharts(d) {
@@ -334,17 +357,27 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     // Today's spend before the window, so that the curves read against the day's budgets.
     var before = Math.max(0, d.today.costMicros - windowTotal);
     var gnames = Object.keys(groups).sort();
-    var series = gnames.map(function (g) { var acc = 0; return { name: g || '(none)', points: d.series.map(function (b) { acc += b.spend[key][g] || 0; return [b.t, acc / 1e6]; }) }; });
+    var series = gnames.map(function (g) {
+      var acc = 0;
+      return { name: g || '(none)', points: d.series.map(function (b) { acc += b.spend[key][g] || 0; return [b.t, acc / 1e6]; }) };
+    });
     var total = 0;
-    series.push({ name: 'total 合计', points: d.series.map(function (b) { Object.keys(b.spend[key]).forEach(function (g) { total += b.spend[key][g]; }); return [b.t, (before + total) / 1e6]; }) });
+    series.push({ name: 'total 合计', points: d.series.map(function (b) {
+      Object.keys(b.spend[key]).forEach(function (g) { total += b.spend[key][g]; });
+      return [b.t, (before + total) / 1e6];
+    }) });
     var top = 0;
     series.forEach(function (s) { s.points.forEach(function (p) { if (p[1] > top) top = p[1]; }); });
-    var lines = d.budgets.filter(function (b) { return b.period === 'day' && !b.instance && (!b.scope.tenant || b.scope.tenant === d.scope) && Object.keys(b.scope).every(function (k) { return k === 'tenant'; }); })
-      .map(function (b) { return { y: b.limitMicros / 1e6, label: 'budget ' + b.id + ' ' + usd(b.limitMicros) }; });
+    var lines = d.budgets.filter(function (b) {
+      return b.period === 'day' && !b.instance && (!b.scope.tenant || b.scope.tenant === d.scope) &&
+        Object.keys(b.scope).every(function (k) { return k === 'tenant'; });
+    }).map(function (b) { return { y: b.limitMicros / 1e6, label: 'budget ' + b.id + ' ' + usd(b.limitMicros) }; });
     // A budget far above today's spend would flatten the curves: it is named in the legend instead.
     var onScale = lines.filter(function (l) { return l.y <= Math.max(top * 3, 1e-9); });
     var offScale = lines.filter(function (l) { return onScale.indexOf(l) < 0; });
-    if (offScale.length) series[series.length - 1].note = '· ' + offScale.map(function (l) { return l.label; }).join(', ') + ' (' + pct(top / offScale[0].y) + ' used 已用)';
+    if (offScale.length) {
+      series[series.length - 1].note = '· ' + offScale.map(function (l) { return l.label; }).join(', ') + ' (' + pct(top / offScale[0].y) + ' used 已用)';
+    }
     lineChart('c-spend', 'l-spend', series, { fmt: function (v) { return '$' + (v >= 1 ? v.toFixed(1) : v.toFixed(3)); }, lines: onScale, fill: true });
   }
 
@@ -356,17 +389,24 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       return '<div class="budget"><div class="row"><b>' + esc(b.id) + '</b><span class="muted">' + esc(b.period) + ' · ' + esc(b.onExceed) + '</span></div>' +
         '<div class="row muted"><span>' + esc(b.instance || scope) + '</span><span>' + usd(b.spentMicros) + ' / ' + usd(b.limitMicros) + '</span></div>' +
         '<div class="bar ' + cls + '"><div style="width:' + Math.min(100, used * 100).toFixed(1) + '%"></div></div>' +
-        '<div class="row"><span class="muted">remaining 剩余 ' + usd(b.remainingMicros) + (b.approximate ? ' (UTC)' : '') + '</span>' + (b.lastAlert ? '<span class="tag budget">' + esc(b.lastAlert.reason) + ' ' + hhmmss(b.lastAlert.at) + '</span>' : '') + '</div></div>';
+        '<div class="row"><span class="muted">remaining 剩余 ' + usd(b.remainingMicros) + (b.approximate ? ' (UTC)' : '') + '</span>' +
+        (b.lastAlert ? '<span class="tag budget">' + esc(b.lastAlert.reason) + ' ' + hhmmss(b.lastAlert.at) + '</span>' : '') + '</div></div>';
     }).join('');
   }
 
   function describe(e) {
     switch (e.kind) {
-      case 'fallback': return esc(e.from) + ' → ' + esc(e.to) + ' <span class="muted">after ' + esc(e.error) + (e.tenant ? ' · ' + esc(e.tenant) : '') + '</span>';
-      case 'breaker': return esc(e.model) + ': ' + esc(e.from) + ' → <b>' + esc(e.to) + '</b> <span class="muted">' + esc(e.reason) + '</span>';
-      case 'control': return '<b>' + esc(e.action) + '</b> ' + esc(e.target) + (e.tenant ? ' (tenant ' + esc(e.tenant) + ')' : '') + ' <span class="muted">by ' + esc(e.actor || '?') + '</span>';
-      case 'budget': return esc(e.budgetId) + ' ' + esc(e.reason) + ' <span class="muted">' + usd(e.spentMicros) + ' / ' + usd(e.limitMicros) + '</span>';
-      default: return esc(e.error) + (e.model ? ' at ' + esc(e.model) : '') + (e.tenant ? ' <span class="muted">' + esc(e.tenant) + '</span>' : '');
+      case 'fallback':
+        return esc(e.from) + ' → ' + esc(e.to) + ' <span class="muted">after ' + esc(e.error) + (e.tenant ? ' · ' + esc(e.tenant) : '') + '</span>';
+      case 'breaker':
+        return esc(e.model) + ': ' + esc(e.from) + ' → <b>' + esc(e.to) + '</b> <span class="muted">' + esc(e.reason) + '</span>';
+      case 'control':
+        return '<b>' + esc(e.action) + '</b> ' + esc(e.target) + (e.tenant ? ' (tenant ' + esc(e.tenant) + ')' : '') +
+          ' <span class="muted">by ' + esc(e.actor || '?') + '</span>';
+      case 'budget':
+        return esc(e.budgetId) + ' ' + esc(e.reason) + ' <span class="muted">' + usd(e.spentMicros) + ' / ' + usd(e.limitMicros) + '</span>';
+      default:
+        return esc(e.error) + (e.model ? ' at ' + esc(e.model) : '') + (e.tenant ? ' <span class="muted">' + esc(e.tenant) + '</span>' : '');
     }
   }
 
@@ -376,11 +416,15 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     var t1 = d.now, t0 = d.series.length ? Math.min(d.series[0].t, t1 - d.sampleMs) : t1 - 600000;
     var kinds = ['fallback', 'breaker', 'control', 'budget', 'error'];
     var g = '';
-    kinds.forEach(function (k, i) { var y = 8 + i * 13; g += '<line x1="' + pad + '" x2="' + (w - pad) + '" y1="' + y + '" y2="' + y + '" stroke="#f0f2f5"/>'; });
+    kinds.forEach(function (k, i) {
+      var y = 8 + i * 13;
+      g += '<line x1="' + pad + '" x2="' + (w - pad) + '" y1="' + y + '" y2="' + y + '" stroke="#f0f2f5"/>';
+    });
     d.timeline.forEach(function (e) {
       if (e.at < t0) return;
       var x = pad + (w - 2 * pad) * (e.at - t0) / Math.max(1, t1 - t0), y = 8 + kinds.indexOf(e.kind) * 13;
-      g += '<circle cx="' + x.toFixed(1) + '" cy="' + y + '" r="4" fill="' + TL_COLORS[e.kind] + '" fill-opacity=".8"><title>' + esc(e.kind) + ' ' + hhmmss(e.at) + '</title></circle>';
+      g += '<circle cx="' + x.toFixed(1) + '" cy="' + y + '" r="4" fill="' + TL_COLORS[e.kind] + '" fill-opacity=".8">' +
+        '<title>' + esc(e.kind) + ' ' + hhmmss(e.at) + '</title></circle>';
     });
     svg.innerHTML = g;
     $('l-tl').innerHTML = kinds.map(function (k) {
@@ -395,7 +439,8 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       else items.push({ kind: e.kind, at: e.at, text: text, n: 1 });
     });
     $('timeline').innerHTML = items.length ? items.slice(0, 40).map(function (e) {
-      return '<div class="ev"><time>' + hhmmss(e.at) + '</time><span class="tag ' + esc(e.kind) + '">' + esc(e.kind) + '</span><span>' + e.text + (e.n > 1 ? ' <b class="muted">×' + e.n + '</b>' : '') + '</span></div>';
+      return '<div class="ev"><time>' + hhmmss(e.at) + '</time><span class="tag ' + esc(e.kind) + '">' + esc(e.kind) + '</span>' +
+        '<span>' + e.text + (e.n > 1 ? ' <b class="muted">×' + e.n + '</b>' : '') + '</span></div>';
     }).join('') : '<div class="empty">Nothing yet 暂无事件</div>';
   }
 
@@ -421,8 +466,14 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     if (act === 'disable') post('controls/disable', { target: target }, target + ' disabled 已停用');
     else if (act === 'enable') post('controls/enable', { target: target }, target + ' enabled 已启用');
     else if (act === 'reset') post('providers/health/' + encodeURIComponent(target) + '/reset', {}, 'Breakers of ' + target + ' reset 已重置');
-    else if (act === 'force') { var t = ownTenant || state.scope || undefined; post('controls/force', t ? { model: model, tenant: t } : { model: model }, 'Forced 强制 ' + model); }
-    else if (act === 'force-form') { var m = $('f-model').value, t2 = scopeTenant(); post('controls/force', t2 ? { model: m, tenant: t2 } : { model: m }, 'Forced 强制 ' + m); }
+    else if (act === 'force') {
+      var t = ownTenant || state.scope || undefined;
+      post('controls/force', t ? { model: model, tenant: t } : { model: model }, 'Forced 强制 ' + model);
+    }
+    else if (act === 'force-form') {
+      var m = $('f-model').value, t2 = scopeTenant();
+      post('controls/force', t2 ? { model: m, tenant: t2 } : { model: m }, 'Forced 强制 ' + m);
+    }
     else if (act === 'unforce') { var t3 = scopeTenant(); post('controls/unforce', t3 ? { tenant: t3 } : {}, 'Unforced 已取消'); }
   });
   $('scope').addEventListener('change', function (ev) { state.scope = ev.target.value || ''; load(); });
