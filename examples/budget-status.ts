@@ -22,9 +22,8 @@ const ask = (maxTokens: number) =>
 
 for (let i = 0; i < 3; i++) await ask(100);
 const [status] = await router.budgets.status({ tenant: 'acme' });
-console.log(
-  `acme ${status!.period} ${status!.periodKey}: spent ${status!.spentMicros} µ$, held ${status!.heldMicros}, remaining ${status!.remainingMicros} of ${status!.limitMicros}`,
-);
+const { period, periodKey, spentMicros, heldMicros, remainingMicros, limitMicros } = status!;
+console.log(`acme ${period} ${periodKey}: spent ${spentMicros} µ$, held ${heldMicros}, remaining ${remainingMicros} of ${limitMicros}`);
 
 try {
   await ask(500);

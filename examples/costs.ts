@@ -47,9 +47,8 @@ for (let i = 0; i < 6; i++) {
     agent: 'writer',
     params: { maxTokens: 800 },
   });
-  console.log(
-    `acme writer #${i + 1}: ${res.route.model}${res.route.skipped.length ? ` (skipped: ${res.route.skipped.map((s) => s.reason).join(', ')})` : ''} $${res.cost.totalUsd.toFixed(6)}`,
-  );
+  const skipped = res.route.skipped.length ? ` (skipped: ${res.route.skipped.map((s) => s.reason).join(', ')})` : '';
+  console.log(`acme writer #${i + 1}: ${res.route.model}${skipped} $${res.cost.totalUsd.toFixed(6)}`);
 }
 await router.chat({ messages: [{ role: 'user', content: '我的退款什么时候到账？' }], tenant: 'acme' });
 await router.chat({ messages: [{ role: 'user', content: 'Where is my refund?' }], tenant: 'globex', params: { maxTokens: 100 } });

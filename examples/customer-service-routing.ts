@@ -85,9 +85,8 @@ const options: RouterOptions = {
 const router = createRouter(options);
 const ask = async (agent: string, content: string) => {
   const res = await router.chat({ messages: [{ role: 'user', content }], agent, tenant: 'acme' });
-  console.log(
-    `${agent.padEnd(15)} ${res.route.model.padEnd(14)} via ${(router.explain({ messages: [{ role: 'user', content }], agent }).routeName ?? 'default').padEnd(17)} ${content.slice(0, 30)}`,
-  );
+  const routeName = router.explain({ messages: [{ role: 'user', content }], agent }).routeName ?? 'default';
+  console.log(`${agent.padEnd(15)} ${res.route.model.padEnd(14)} via ${routeName.padEnd(17)} ${content.slice(0, 30)}`);
   return res;
 };
 

@@ -50,7 +50,8 @@ for (const s of spans.getFinishedSpans()) {
   const a = s.attributes;
   const parent = s.parentSpanContext ? '  (attempt)' : '';
   console.log(
-    `span "${s.name}"${parent} provider=${String(a['gen_ai.provider.name'])} error.type=${String(a['error.type'] ?? '-')} cost.micros=${String(a['switchyard.cost.micros'] ?? '-')}`,
+    `span "${s.name}"${parent} provider=${String(a['gen_ai.provider.name'])}`,
+    `error.type=${String(a['error.type'] ?? '-')} cost.micros=${String(a['switchyard.cost.micros'] ?? '-')}`,
   );
 }
 for (const m of metricExporter.getMetrics().flatMap((r) => r.scopeMetrics.flatMap((sm) => sm.metrics))) {

@@ -46,9 +46,8 @@ for (const [tenant, agent] of [
   [undefined, 'support'],
 ] as const) {
   const res = await ask(tenant, agent);
-  console.log(
-    `${(tenant ?? '(default)').padEnd(9)} ${agent.padEnd(10)} -> ${res.route.model.padEnd(4)} ${res.text}${res.route.skipped.length ? `  [skipped ${res.route.skipped.map((s) => `${s.model}: ${s.detail}`).join('; ')}]` : ''}`,
-  );
+  const skipped = res.route.skipped.length ? `  [skipped ${res.route.skipped.map((s) => `${s.model}: ${s.detail}`).join('; ')}]` : '';
+  console.log(`${(tenant ?? '(default)').padEnd(9)} ${agent.padEnd(10)} -> ${res.route.model.padEnd(4)} ${res.text}${skipped}`);
 }
 assert.equal(acmeOwn.calls.length, 2);
 assert.equal(globexOwn.calls.length, 1);

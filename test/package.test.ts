@@ -80,7 +80,9 @@ const server = http.createServer((req, res) => res.end('transport ok')).listen(0
     writeFileSync(join(app, 'transport.cjs'), `const { createTransport } = require('switchyard/transport');\n${serve}`);
     writeFileSync(
       join(app, 'transport.mjs'),
-      `import { createRequire } from 'node:module';\nimport { createTransport } from 'switchyard/transport';\nconst require = createRequire(import.meta.url);\n${serve}`,
+      `import { createRequire } from 'node:module';\n` +
+        `import { createTransport } from 'switchyard/transport';\n` +
+        `const require = createRequire(import.meta.url);\n${serve}`,
     );
     expect((await run('node', ['transport.cjs'], { cwd: app })).stdout.trim()).toBe('transport ok 1');
     expect((await run('node', ['transport.mjs'], { cwd: app })).stdout.trim()).toBe('transport ok 1');

@@ -16,9 +16,12 @@ const PAGE = `<!doctype html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>switchyard · Operations 运维</title>
 <style>
-:root{--bg:#f4f6fa;--card:#fff;--ink:#17202e;--muted:#667085;--line:#e4e8ef;--ok:#12a150;--warn:#e8a317;--bad:#d92d20;--info:#2e6be6;--violet:#7a5af8;--shadow:0 1px 2px rgba(16,24,40,.06),0 1px 3px rgba(16,24,40,.08)}
+:root{--bg:#f4f6fa;--card:#fff;--ink:#17202e;--muted:#667085;--line:#e4e8ef;
+  --ok:#12a150;--warn:#e8a317;--bad:#d92d20;--info:#2e6be6;--violet:#7a5af8;
+  --shadow:0 1px 2px rgba(16,24,40,.06),0 1px 3px rgba(16,24,40,.08)}
 *{box-sizing:border-box}
-body{margin:0;font:13px/1.45 system-ui,-apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:var(--bg);color:var(--ink)}
+body{margin:0;font:13px/1.45 system-ui,-apple-system,"Segoe UI","PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;
+  background:var(--bg);color:var(--ink)}
 header{display:flex;align-items:center;gap:14px;padding:10px 20px;background:#111827;color:#f9fafb;position:sticky;top:0;z-index:5}
 header .logo{font-weight:700;font-size:15px;letter-spacing:.2px}
 header .logo span{color:#93c5fd}
@@ -33,7 +36,13 @@ main{padding:16px 20px 28px;display:grid;gap:14px;grid-template-columns:repeat(1
 .card{background:var(--card);border:1px solid var(--line);border-radius:10px;box-shadow:var(--shadow);padding:12px 14px;min-width:0}
 .card h2{margin:0 0 10px;font-size:13px;font-weight:650;display:flex;align-items:center;gap:4px 8px;flex-wrap:wrap}
 .card h2 small{color:var(--muted);font-weight:500}
-.span3{grid-column:span 3}.span4{grid-column:span 4}.span5{grid-column:span 5}.span6{grid-column:span 6}.span7{grid-column:span 7}.span8{grid-column:span 8}.span12{grid-column:span 12}
+.span3{grid-column:span 3}
+.span4{grid-column:span 4}
+.span5{grid-column:span 5}
+.span6{grid-column:span 6}
+.span7{grid-column:span 7}
+.span8{grid-column:span 8}
+.span12{grid-column:span 12}
 .kpi .label{color:var(--muted);font-size:12px}
 .kpi .value{font-size:24px;font-weight:700;margin-top:2px;font-variant-numeric:tabular-nums}
 .kpi .note{color:var(--muted);font-size:12px}
@@ -79,11 +88,16 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
 .ev{display:flex;gap:8px;padding:4px 0;border-bottom:1px solid #f0f2f5;align-items:baseline}
 .ev time{color:var(--muted);font-variant-numeric:tabular-nums;min-width:62px}
 .tag{font-size:11px;font-weight:700;border-radius:4px;padding:0 5px;white-space:nowrap}
-.tag.fallback{background:#fef0c7;color:#93370d}.tag.breaker{background:#fee4e2;color:#b42318}.tag.control{background:#dbeafe;color:#1e40af}.tag.budget{background:#ebe9fe;color:#5925dc}.tag.error{background:#f2f4f7;color:#344054}
+.tag.fallback{background:#fef0c7;color:#93370d}
+.tag.breaker{background:#fee4e2;color:#b42318}
+.tag.control{background:#dbeafe;color:#1e40af}
+.tag.budget{background:#ebe9fe;color:#5925dc}
+.tag.error{background:#f2f4f7;color:#344054}
 .controls label{display:block;color:var(--muted);font-size:12px;margin:6px 0 2px}
 .controls select,.controls input{width:100%;padding:5px 6px;border:1px solid var(--line);border-radius:6px;font:inherit;background:#fff}
 .forced{background:#fff6ed;border:1px solid #fddcab;border-radius:6px;padding:6px 8px;margin-top:8px;color:#93370d}
-#toast{position:fixed;right:18px;bottom:18px;background:#111827;color:#fff;padding:8px 12px;border-radius:8px;opacity:0;transition:opacity .2s;pointer-events:none;max-width:420px}
+#toast{position:fixed;right:18px;bottom:18px;background:#111827;color:#fff;padding:8px 12px;border-radius:8px;
+  opacity:0;transition:opacity .2s;pointer-events:none;max-width:420px}
 #toast.show{opacity:.95}
 #toast.err{background:#b42318}
 .empty{color:var(--muted);padding:8px 0}
@@ -102,18 +116,28 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
   <span class="sub"><span id="live" class="live"></span> <span id="updated">—</span></span>
 </header>
 <main>
-  <section class="card kpi span3"><div class="label">Requests today · 今日请求</div><div class="value" id="k-req">—</div><div class="note" id="k-req-n"></div></section>
-  <section class="card kpi span3"><div class="label">Error rate · 错误率</div><div class="value" id="k-err">—</div><div class="note" id="k-err-n"></div></section>
-  <section class="card kpi span3"><div class="label">Fallbacks · 回退</div><div class="value" id="k-fb">—</div><div class="note" id="k-fb-n"></div></section>
-  <section class="card kpi span3"><div class="label">Spend today · 今日花费</div><div class="value" id="k-cost">—</div><div class="note" id="k-cost-n"></div></section>
+  <section class="card kpi span3"><div class="label">Requests today · 今日请求</div>
+    <div class="value" id="k-req">—</div><div class="note" id="k-req-n"></div></section>
+  <section class="card kpi span3"><div class="label">Error rate · 错误率</div>
+    <div class="value" id="k-err">—</div><div class="note" id="k-err-n"></div></section>
+  <section class="card kpi span3"><div class="label">Fallbacks · 回退</div>
+    <div class="value" id="k-fb">—</div><div class="note" id="k-fb-n"></div></section>
+  <section class="card kpi span3"><div class="label">Spend today · 今日花费</div>
+    <div class="value" id="k-cost">—</div><div class="note" id="k-cost-n"></div></section>
 
   <section class="card span12"><h2>Providers · 供应商 <small id="prov-note"></small></h2><div class="providers" id="providers"></div></section>
 
-  <section class="card span6"><h2>Latency · 延迟 <small>ms, successful attempts 成功调用</small></h2><svg class="chart" id="c-lat"></svg><div class="legend" id="l-lat"></div></section>
-  <section class="card span6"><h2>Error rate · 错误率 <small>failed / all attempts 失败比例</small></h2><svg class="chart" id="c-err"></svg><div class="legend" id="l-err"></div></section>
+  <section class="card span6"><h2>Latency · 延迟 <small>ms, successful attempts 成功调用</small></h2>
+    <svg class="chart" id="c-lat"></svg><div class="legend" id="l-lat"></div></section>
+  <section class="card span6"><h2>Error rate · 错误率 <small>failed / all attempts 失败比例</small></h2>
+    <svg class="chart" id="c-err"></svg><div class="legend" id="l-err"></div></section>
 
   <section class="card span6"><h2>Spend over time · 花费趋势 <small>USD, cumulative today 今日累计</small>
-    <span class="seg" id="spend-by"><button data-by="model" class="on">Model 模型</button><button data-by="tenant">Tenant 租户</button><button data-by="agent">Agent 智能体</button></span></h2>
+    <span class="seg" id="spend-by">
+      <button data-by="model" class="on">Model 模型</button>
+      <button data-by="tenant">Tenant 租户</button>
+      <button data-by="agent">Agent 智能体</button>
+    </span></h2>
     <svg class="chart" id="c-spend" style="height:200px"></svg><div class="legend" id="l-spend"></div></section>
   <section class="card span3"><h2>Budgets · 预算 <small>remaining 剩余</small></h2><div id="budgets" class="budgets-scroll"></div></section>
   <section class="card span3 controls" id="controls-card"><h2>Emergency controls · 紧急控制</h2><div id="controls"></div></section>
@@ -179,7 +203,10 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     $('who').textContent = (ROLE_LABEL[d.me.role] || d.me.role) + ' · ' + d.me.actor + (d.me.tenant ? ' · ' + d.me.tenant : '');
     var sel = $('scope');
     var opts = (d.me.role === 'admin' || (d.me.role === 'monitor' && !d.me.tenant) ? [''] : []).concat(d.tenants);
-    var html = opts.map(function (t) { return '<option value="' + esc(t) + '"' + ((d.scope || '') === t ? ' selected' : '') + '>' + (t === '' ? 'All tenants 全部租户' : 'Tenant 租户: ' + esc(t)) + '</option>'; }).join('');
+    var html = opts.map(function (t) {
+      return '<option value="' + esc(t) + '"' + ((d.scope || '') === t ? ' selected' : '') + '>' +
+        (t === '' ? 'All tenants 全部租户' : 'Tenant 租户: ' + esc(t)) + '</option>';
+    }).join('');
     if (sel.getAttribute('data-html') !== html) { sel.innerHTML = html; sel.setAttribute('data-html', html); }
     sel.disabled = opts.length < 2;
   }
@@ -205,9 +232,13 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       var st = p.disabled ? 'disabled' : p.state;
       var rows = p.models.map(function (m) {
         var mh = h.models[m];
-        var force = canForce() && !mh.disabled ? ' <button class="btn tiny" data-act="force" data-model="' + esc(m) + '" title="Force every request to this model 强制使用">Force</button>' : '';
-        return '<tr><td class="model"><span class="dot ' + esc(mh.state) + '" title="breaker ' + esc(mh.state) + '"></span>' + esc(m) + (mh.disabled ? ' <span class="muted">(off)</span>' : '') + '</td>' +
-          '<td class="num">' + ms(mh.latencyMs) + '</td><td class="num" style="color:' + (mh.errorRate > 0.2 ? 'var(--bad)' : 'inherit') + '">' + pct(mh.errorRate) + '</td>' +
+        var force = canForce() && !mh.disabled
+          ? ' <button class="btn tiny" data-act="force" data-model="' + esc(m) + '" title="Force every request to this model 强制使用">Force</button>'
+          : '';
+        return '<tr><td class="model"><span class="dot ' + esc(mh.state) + '" title="breaker ' + esc(mh.state) + '"></span>' +
+          esc(m) + (mh.disabled ? ' <span class="muted">(off)</span>' : '') + '</td>' +
+          '<td class="num">' + ms(mh.latencyMs) + '</td>' +
+          '<td class="num" style="color:' + (mh.errorRate > 0.2 ? 'var(--bad)' : 'inherit') + '">' + pct(mh.errorRate) + '</td>' +
           '<td class="num">' + mh.inFlight + '</td><td class="num">' + force + '</td></tr>';
       }).join('');
       var acts = '';
@@ -219,22 +250,29 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       }
       out.push('<div class="prov ' + esc(st) + '" data-provider="' + esc(name) + '"><div class="top"><span class="name">' + esc(name) + '</span>' +
         '<span class="chip pill ' + esc(st) + '">' + (STATE_LABEL[st] || esc(st)) + '</span></div>' +
-        '<table><thead><tr><th>Model<br>模型</th><th class="num">Latency<br>延迟</th><th class="num">Errors<br>错误率</th><th class="num" title="calls in flight">Now<br>进行中</th><th></th></tr></thead><tbody>' + rows + '</tbody></table>' + acts + '</div>');
+        '<table><thead><tr><th>Model<br>模型</th><th class="num">Latency<br>延迟</th><th class="num">Errors<br>错误率</th>' +
+        '<th class="num" title="calls in flight">Now<br>进行中</th><th></th></tr></thead><tbody>' + rows + '</tbody></table>' + acts + '</div>');
     });
     $('providers').innerHTML = out.join('') || '<div class="empty">No providers</div>';
     var off = Object.keys(h.providers).filter(function (n) { return h.providers[n].disabled; }).length;
-    $('prov-note').textContent = Object.keys(h.providers).length + ' providers · ' + Object.keys(h.models).length + ' models' + (off ? ' · ' + off + ' disabled 已停用' : '');
+    $('prov-note').textContent =
+      Object.keys(h.providers).length + ' providers · ' + Object.keys(h.models).length + ' models' + (off ? ' · ' + off + ' disabled 已停用' : '');
   }
 
   function renderControls(d) {
     if (d.me.role === 'monitor') { $('controls').innerHTML = '<div class="empty">Read-only role: controls are hidden. 只读角色，无操作权限。</div>'; return; }
     var models = Object.keys(d.health.models);
-    var forced = Object.keys(d.forced).map(function (t) { return '<div class="forced">Forced 强制: <b>' + esc(d.forced[t]) + '</b> for ' + (t === '*' ? 'everyone 所有租户' : 'tenant ' + esc(t)) + '</div>'; }).join('');
+    var forced = Object.keys(d.forced).map(function (t) {
+      return '<div class="forced">Forced 强制: <b>' + esc(d.forced[t]) + '</b> for ' + (t === '*' ? 'everyone 所有租户' : 'tenant ' + esc(t)) + '</div>';
+    }).join('');
     var tenantSel = canAdmin()
-      ? '<label for="f-tenant">Tenant 租户 (empty = everyone 全部)</label><select id="f-tenant"><option value="">everyone 全部</option>' + d.tenants.map(function (t) { return '<option' + (t === d.scope ? ' selected' : '') + '>' + esc(t) + '</option>'; }).join('') + '</select>'
+      ? '<label for="f-tenant">Tenant 租户 (empty = everyone 全部)</label><select id="f-tenant"><option value="">everyone 全部</option>' +
+        d.tenants.map(function (t) { return '<option' + (t === d.scope ? ' selected' : '') + '>' + esc(t) + '</option>'; }).join('') + '</select>'
       : '<label>Tenant 租户</label><div><b>' + esc(d.me.tenant) + '</b></div>';
-    var html = '<label for="f-model">Force a model 强制使用模型</label><select id="f-model">' + models.map(function (m) { return '<option>' + esc(m) + '</option>'; }).join('') + '</select>' + tenantSel +
-      '<div class="actions"><button class="btn danger" data-act="force-form">Force 强制</button><button class="btn" data-act="unforce">Unforce 取消强制</button></div>' + forced;
+    var html = '<label for="f-model">Force a model 强制使用模型</label><select id="f-model">' +
+      models.map(function (m) { return '<option>' + esc(m) + '</option>'; }).join('') + '</select>' + tenantSel +
+      '<div class="actions"><button class="btn danger" data-act="force-form">Force 强制</button>' +
+      '<button class="btn" data-act="unforce">Unforce 取消强制</button></div>' + forced;
     if (canAdmin()) {
       var disabled = Object.keys(d.health.models).filter(function (m) { return d.health.models[m].disabled; });
       html += '<label>Disabled 已停用</label><div>' + (disabled.length ? disabled.map(esc).join(', ') : '<span class="muted">none 无</span>') + '</div>';
@@ -270,7 +308,11 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     var ts = [], maxY = 0;
     series.forEach(function (s) { s.points.forEach(function (p) { ts.push(p[0]); if (p[1] != null && p[1] > maxY) maxY = p[1]; }); });
     (opts.lines || []).forEach(function (l) { if (l.y > maxY) maxY = l.y; });
-    if (!ts.length) { svg.innerHTML = '<text x="' + (w / 2) + '" y="' + (h / 2) + '" text-anchor="middle" fill="#98a2b3" font-size="12">No traffic yet 暂无数据</text>'; $(legendId).innerHTML = ''; return; }
+    if (!ts.length) {
+      svg.innerHTML = '<text x="' + (w / 2) + '" y="' + (h / 2) + '" text-anchor="middle" fill="#98a2b3" font-size="12">No traffic yet 暂无数据</text>';
+      $(legendId).innerHTML = '';
+      return;
+    }
     maxY = opts.maxY !== undefined ? opts.maxY : maxY > 0 ? maxY * 1.1 : 1;
     var t0 = Math.min.apply(null, ts), t1 = Math.max.apply(null, ts); if (t1 === t0) t1 = t0 + 1;
     var X = function (t) { return pad.l + (w - pad.l - pad.r) * (t - t0) / (t1 - t0); };
@@ -282,7 +324,10 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
         if (p[1] == null) { pen = false; return; }
         d += (pen ? 'L' : 'M') + X(p[0]).toFixed(1) + ',' + Y(p[1]).toFixed(1); pen = true;
       });
-      if (opts.fill && d) g += '<path d="' + d + 'L' + X(s.points[s.points.length - 1][0]).toFixed(1) + ',' + Y(0) + 'L' + X(s.points[0][0]).toFixed(1) + ',' + Y(0) + 'Z" fill="' + c + '" fill-opacity=".10"/>';
+      if (opts.fill && d) {
+        g += '<path d="' + d + 'L' + X(s.points[s.points.length - 1][0]).toFixed(1) + ',' + Y(0) + 'L' + X(s.points[0][0]).toFixed(1) + ',' + Y(0) +
+          'Z" fill="' + c + '" fill-opacity=".10"/>';
+      }
       if (d) g += '<path d="' + d + '" fill="none" stroke="' + c + '" stroke-width="2" stroke-linejoin="round"/>';
     });
     (opts.lines || []).forEach(function (l) {
@@ -290,7 +335,9 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       g += '<text x="' + (w - pad.r - 2) + '" y="' + (Y(l.y) - 4) + '" text-anchor="end" font-size="10" fill="#d92d20">' + esc(l.label) + '</text>';
     });
     svg.innerHTML = g;
-    $(legendId).innerHTML = series.map(function (s) { return '<span><i style="background:' + color(s.name) + '"></i>' + esc(s.name || '(none)') + (s.note ? ' ' + esc(s.note) : '') + '</span>'; }).join('');
+    $(legendId).innerHTML = series.map(function (s) {
+      return '<span><i style="background:' + color(s.name) + '"></i>' + esc(s.name || '(none)') + (s.note ? ' ' + esc(s.note) : '') + '</span>';
+    }).join('');
   }
 
   function renderCharts(d) {
@@ -310,17 +357,27 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     // Today's spend before the window, so that the curves read against the day's budgets.
     var before = Math.max(0, d.today.costMicros - windowTotal);
     var gnames = Object.keys(groups).sort();
-    var series = gnames.map(function (g) { var acc = 0; return { name: g || '(none)', points: d.series.map(function (b) { acc += b.spend[key][g] || 0; return [b.t, acc / 1e6]; }) }; });
+    var series = gnames.map(function (g) {
+      var acc = 0;
+      return { name: g || '(none)', points: d.series.map(function (b) { acc += b.spend[key][g] || 0; return [b.t, acc / 1e6]; }) };
+    });
     var total = 0;
-    series.push({ name: 'total 合计', points: d.series.map(function (b) { Object.keys(b.spend[key]).forEach(function (g) { total += b.spend[key][g]; }); return [b.t, (before + total) / 1e6]; }) });
+    series.push({ name: 'total 合计', points: d.series.map(function (b) {
+      Object.keys(b.spend[key]).forEach(function (g) { total += b.spend[key][g]; });
+      return [b.t, (before + total) / 1e6];
+    }) });
     var top = 0;
     series.forEach(function (s) { s.points.forEach(function (p) { if (p[1] > top) top = p[1]; }); });
-    var lines = d.budgets.filter(function (b) { return b.period === 'day' && !b.instance && (!b.scope.tenant || b.scope.tenant === d.scope) && Object.keys(b.scope).every(function (k) { return k === 'tenant'; }); })
-      .map(function (b) { return { y: b.limitMicros / 1e6, label: 'budget ' + b.id + ' ' + usd(b.limitMicros) }; });
+    var lines = d.budgets.filter(function (b) {
+      return b.period === 'day' && !b.instance && (!b.scope.tenant || b.scope.tenant === d.scope) &&
+        Object.keys(b.scope).every(function (k) { return k === 'tenant'; });
+    }).map(function (b) { return { y: b.limitMicros / 1e6, label: 'budget ' + b.id + ' ' + usd(b.limitMicros) }; });
     // A budget far above today's spend would flatten the curves: it is named in the legend instead.
     var onScale = lines.filter(function (l) { return l.y <= Math.max(top * 3, 1e-9); });
     var offScale = lines.filter(function (l) { return onScale.indexOf(l) < 0; });
-    if (offScale.length) series[series.length - 1].note = '· ' + offScale.map(function (l) { return l.label; }).join(', ') + ' (' + pct(top / offScale[0].y) + ' used 已用)';
+    if (offScale.length) {
+      series[series.length - 1].note = '· ' + offScale.map(function (l) { return l.label; }).join(', ') + ' (' + pct(top / offScale[0].y) + ' used 已用)';
+    }
     lineChart('c-spend', 'l-spend', series, { fmt: function (v) { return '$' + (v >= 1 ? v.toFixed(1) : v.toFixed(3)); }, lines: onScale, fill: true });
   }
 
@@ -332,17 +389,24 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       return '<div class="budget"><div class="row"><b>' + esc(b.id) + '</b><span class="muted">' + esc(b.period) + ' · ' + esc(b.onExceed) + '</span></div>' +
         '<div class="row muted"><span>' + esc(b.instance || scope) + '</span><span>' + usd(b.spentMicros) + ' / ' + usd(b.limitMicros) + '</span></div>' +
         '<div class="bar ' + cls + '"><div style="width:' + Math.min(100, used * 100).toFixed(1) + '%"></div></div>' +
-        '<div class="row"><span class="muted">remaining 剩余 ' + usd(b.remainingMicros) + (b.approximate ? ' (UTC)' : '') + '</span>' + (b.lastAlert ? '<span class="tag budget">' + esc(b.lastAlert.reason) + ' ' + hhmmss(b.lastAlert.at) + '</span>' : '') + '</div></div>';
+        '<div class="row"><span class="muted">remaining 剩余 ' + usd(b.remainingMicros) + (b.approximate ? ' (UTC)' : '') + '</span>' +
+        (b.lastAlert ? '<span class="tag budget">' + esc(b.lastAlert.reason) + ' ' + hhmmss(b.lastAlert.at) + '</span>' : '') + '</div></div>';
     }).join('');
   }
 
   function describe(e) {
     switch (e.kind) {
-      case 'fallback': return esc(e.from) + ' → ' + esc(e.to) + ' <span class="muted">after ' + esc(e.error) + (e.tenant ? ' · ' + esc(e.tenant) : '') + '</span>';
-      case 'breaker': return esc(e.model) + ': ' + esc(e.from) + ' → <b>' + esc(e.to) + '</b> <span class="muted">' + esc(e.reason) + '</span>';
-      case 'control': return '<b>' + esc(e.action) + '</b> ' + esc(e.target) + (e.tenant ? ' (tenant ' + esc(e.tenant) + ')' : '') + ' <span class="muted">by ' + esc(e.actor || '?') + '</span>';
-      case 'budget': return esc(e.budgetId) + ' ' + esc(e.reason) + ' <span class="muted">' + usd(e.spentMicros) + ' / ' + usd(e.limitMicros) + '</span>';
-      default: return esc(e.error) + (e.model ? ' at ' + esc(e.model) : '') + (e.tenant ? ' <span class="muted">' + esc(e.tenant) + '</span>' : '');
+      case 'fallback':
+        return esc(e.from) + ' → ' + esc(e.to) + ' <span class="muted">after ' + esc(e.error) + (e.tenant ? ' · ' + esc(e.tenant) : '') + '</span>';
+      case 'breaker':
+        return esc(e.model) + ': ' + esc(e.from) + ' → <b>' + esc(e.to) + '</b> <span class="muted">' + esc(e.reason) + '</span>';
+      case 'control':
+        return '<b>' + esc(e.action) + '</b> ' + esc(e.target) + (e.tenant ? ' (tenant ' + esc(e.tenant) + ')' : '') +
+          ' <span class="muted">by ' + esc(e.actor || '?') + '</span>';
+      case 'budget':
+        return esc(e.budgetId) + ' ' + esc(e.reason) + ' <span class="muted">' + usd(e.spentMicros) + ' / ' + usd(e.limitMicros) + '</span>';
+      default:
+        return esc(e.error) + (e.model ? ' at ' + esc(e.model) : '') + (e.tenant ? ' <span class="muted">' + esc(e.tenant) + '</span>' : '');
     }
   }
 
@@ -352,11 +416,15 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     var t1 = d.now, t0 = d.series.length ? Math.min(d.series[0].t, t1 - d.sampleMs) : t1 - 600000;
     var kinds = ['fallback', 'breaker', 'control', 'budget', 'error'];
     var g = '';
-    kinds.forEach(function (k, i) { var y = 8 + i * 13; g += '<line x1="' + pad + '" x2="' + (w - pad) + '" y1="' + y + '" y2="' + y + '" stroke="#f0f2f5"/>'; });
+    kinds.forEach(function (k, i) {
+      var y = 8 + i * 13;
+      g += '<line x1="' + pad + '" x2="' + (w - pad) + '" y1="' + y + '" y2="' + y + '" stroke="#f0f2f5"/>';
+    });
     d.timeline.forEach(function (e) {
       if (e.at < t0) return;
       var x = pad + (w - 2 * pad) * (e.at - t0) / Math.max(1, t1 - t0), y = 8 + kinds.indexOf(e.kind) * 13;
-      g += '<circle cx="' + x.toFixed(1) + '" cy="' + y + '" r="4" fill="' + TL_COLORS[e.kind] + '" fill-opacity=".8"><title>' + esc(e.kind) + ' ' + hhmmss(e.at) + '</title></circle>';
+      g += '<circle cx="' + x.toFixed(1) + '" cy="' + y + '" r="4" fill="' + TL_COLORS[e.kind] + '" fill-opacity=".8">' +
+        '<title>' + esc(e.kind) + ' ' + hhmmss(e.at) + '</title></circle>';
     });
     svg.innerHTML = g;
     $('l-tl').innerHTML = kinds.map(function (k) {
@@ -371,7 +439,8 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
       else items.push({ kind: e.kind, at: e.at, text: text, n: 1 });
     });
     $('timeline').innerHTML = items.length ? items.slice(0, 40).map(function (e) {
-      return '<div class="ev"><time>' + hhmmss(e.at) + '</time><span class="tag ' + esc(e.kind) + '">' + esc(e.kind) + '</span><span>' + e.text + (e.n > 1 ? ' <b class="muted">×' + e.n + '</b>' : '') + '</span></div>';
+      return '<div class="ev"><time>' + hhmmss(e.at) + '</time><span class="tag ' + esc(e.kind) + '">' + esc(e.kind) + '</span>' +
+        '<span>' + e.text + (e.n > 1 ? ' <b class="muted">×' + e.n + '</b>' : '') + '</span></div>';
     }).join('') : '<div class="empty">Nothing yet 暂无事件</div>';
   }
 
@@ -397,8 +466,14 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
     if (act === 'disable') post('controls/disable', { target: target }, target + ' disabled 已停用');
     else if (act === 'enable') post('controls/enable', { target: target }, target + ' enabled 已启用');
     else if (act === 'reset') post('providers/health/' + encodeURIComponent(target) + '/reset', {}, 'Breakers of ' + target + ' reset 已重置');
-    else if (act === 'force') { var t = ownTenant || state.scope || undefined; post('controls/force', t ? { model: model, tenant: t } : { model: model }, 'Forced 强制 ' + model); }
-    else if (act === 'force-form') { var m = $('f-model').value, t2 = scopeTenant(); post('controls/force', t2 ? { model: m, tenant: t2 } : { model: m }, 'Forced 强制 ' + m); }
+    else if (act === 'force') {
+      var t = ownTenant || state.scope || undefined;
+      post('controls/force', t ? { model: model, tenant: t } : { model: model }, 'Forced 强制 ' + model);
+    }
+    else if (act === 'force-form') {
+      var m = $('f-model').value, t2 = scopeTenant();
+      post('controls/force', t2 ? { model: m, tenant: t2 } : { model: m }, 'Forced 强制 ' + m);
+    }
     else if (act === 'unforce') { var t3 = scopeTenant(); post('controls/unforce', t3 ? { tenant: t3 } : {}, 'Unforced 已取消'); }
   });
   $('scope').addEventListener('change', function (ev) { state.scope = ev.target.value || ''; load(); });

@@ -17,8 +17,21 @@ export interface HttpErrorInput extends ErrorOptions {
   retryAfterMs?: number;
 }
 
-export const CONTEXT_LENGTH =
-  /context[_ ]length|context window|context size|maximum context|too many tokens|prompt is too long|input is too long|exceeds the maximum number of tokens|token count.*exceeds|exceeds.*context/i;
+export const CONTEXT_LENGTH = new RegExp(
+  [
+    'context[_ ]length',
+    'context window',
+    'context size',
+    'maximum context',
+    'too many tokens',
+    'prompt is too long',
+    'input is too long',
+    'exceeds the maximum number of tokens',
+    'token count.*exceeds',
+    'exceeds.*context',
+  ].join('|'),
+  'i',
+);
 
 /** Whether a vendor message says the prompt does not fit the context window (for errors with no HTTP status, e.g. mid-stream). */
 export function isContextLengthMessage(text: string): boolean {

@@ -191,8 +191,18 @@ describe('router.streamObject() on the wire', () => {
   it('OpenAI stream: partial objects as the JSON arrives, then the validated whole', async () => {
     const text = JSON.stringify(valid);
     const pieces = [text.slice(0, 9), text.slice(9, 30), text.slice(30, 50), text.slice(50)];
-    const chunk = (delta: Record<string, unknown>, finish: string | null = null, usage?: unknown) =>
-      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta, finish_reason: finish }], ...(usage !== undefined && { usage }) })}\n\n`;
+    const chunk = (delta: Record<string, unknown>, finish: string | null = null, usage?: unknown) => {
+      const choices = [{ index: 0, delta, finish_reason: finish }];
+      const body = {
+        id: 'c1',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'gpt-4o-mini',
+        choices,
+        ...(usage !== undefined && { usage }),
+      };
+      return `data: ${JSON.stringify(body)}\n\n`;
+    };
     oai.handle((_req, res) =>
       sendPieces(res, 200, 'text/event-stream', [
         chunk({ role: 'assistant', content: '' }),

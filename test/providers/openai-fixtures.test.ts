@@ -68,7 +68,8 @@ describe('openai fixtures replayed through the real SDK', () => {
     lb.current.handle((_req, res) => sendSse(res, [raw]));
     const s = summarize(await collect(provider().stream(textRequest("What's the weather like in SF?"), { model: 'gpt-4o' })));
     expect(s.text).toBe(
-      "I'm unable to provide real-time weather updates. To get the current weather in San Francisco, I recommend checking a reliable weather website or a weather app.",
+      "I'm unable to provide real-time weather updates. To get the current weather in San Francisco, I recommend checking a reliable " +
+        'weather website or a weather app.',
     );
     expect(s.finish).toMatchObject({
       finishReason: 'stop',

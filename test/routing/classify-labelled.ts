@@ -25,7 +25,8 @@ export const LABELLED: Labelled[] = [
     'moderate',
   ],
   [
-    'Summarize this complaint in two sentences: the customer ordered a sofa in March, delivery was postponed three times, the driver never called, and the support line hung up twice. They now want compensation and a firm delivery date.',
+    'Summarize this complaint in two sentences: the customer ordered a sofa in March, delivery was postponed three times, the driver ' +
+      'never called, and the support line hung up twice. They now want compensation and a firm delivery date.',
     'en',
     'moderate',
   ],
@@ -33,17 +34,20 @@ export const LABELLED: Labelled[] = [
   ['Why does my invoice show VAT? I am a business customer in Germany. What do I need to send you?', 'en', 'moderate'],
   ['Fix this: ```js\nconst total = items.reduce((a, b) => a + b.price)\n```', 'en', 'moderate'],
   [
-    'Analyze our refund policy for loopholes that customers could exploit, compare it with typical e-commerce policies, and propose three concrete changes with their trade-offs.',
+    'Analyze our refund policy for loopholes that customers could exploit, compare it with typical e-commerce policies, and propose ' +
+      'three concrete changes with their trade-offs.',
     'en',
     'complex',
   ],
   [
-    'Design a routing architecture for a support system with 40 agent types: first classify intent, then pick a model per intent, then define fallbacks. What are the failure modes? How would you monitor it? What would it cost?',
+    'Design a routing architecture for a support system with 40 agent types: first classify intent, then pick a model per intent, then ' +
+      'define fallbacks. What are the failure modes? How would you monitor it? What would it cost?',
     'en',
     'complex',
   ],
   [
-    'Refactor this function to handle retries with exponential backoff and explain the trade-offs:\n```ts\nasync function send(msg) {\n  const res = await fetch(url, { method: "POST", body: msg });\n  return res.json();\n}\n```',
+    'Refactor this function to handle retries with exponential backoff and explain the trade-offs:\n```ts\nasync function send(msg) ' +
+      '{\n  const res = await fetch(url, { method: "POST", body: msg });\n  return res.json();\n}\n```',
     'en',
     'complex',
   ],
@@ -53,12 +57,14 @@ export const LABELLED: Labelled[] = [
     'complex',
   ],
   [
-    'We need a migration plan: 1. export tickets from Zendesk 2. map fields to our schema 3. backfill customer ids 4. validate counts. Evaluate the risks of each step and estimate effort.',
+    'We need a migration plan: 1. export tickets from Zendesk 2. map fields to our schema 3. backfill customer ids 4. validate counts. ' +
+      'Evaluate the risks of each step and estimate effort.',
     'en',
     'complex',
   ],
   [
-    'Evaluate three pricing strategies for our SaaS (per seat, usage-based, flat) given churn of 4% a month and a CAC of $300. Which maximizes LTV? Show the calculation. What assumptions matter most?',
+    'Evaluate three pricing strategies for our SaaS (per seat, usage-based, flat) given churn of 4% a month and a CAC of $300. Which ' +
+      'maximizes LTV? Show the calculation. What assumptions matter most?',
     'en',
     'complex',
   ],
@@ -139,12 +145,14 @@ export const HELD_OUT: Labelled[] = [
   ['Draft an apology email for a two-day outage of our booking service.', 'en', 'moderate'],
   ['Which of your three routers is better for a small office with thick walls, and why?', 'en', 'moderate'],
   [
-    'Analyze the attached churn numbers by cohort, estimate the revenue impact of a 1% improvement, and design an experiment to test a new onboarding flow. What sample size do we need?',
+    'Analyze the attached churn numbers by cohort, estimate the revenue impact of a 1% improvement, and design an experiment to test a ' +
+      'new onboarding flow. What sample size do we need?',
     'en',
     'complex',
   ],
   [
-    'Plan a phased rollout of our new pricing: first to 5% of new sign-ups, then to all new sign-ups, finally to existing customers. Evaluate risks at each phase and define rollback criteria.',
+    'Plan a phased rollout of our new pricing: first to 5% of new sign-ups, then to all new sign-ups, finally to existing customers. ' +
+      'Evaluate risks at each phase and define rollback criteria.',
     'en',
     'complex',
   ],

@@ -78,7 +78,9 @@ function parseMessage(raw: unknown, ctx: ResponseContext): AnthropicMessage {
     provider: ctx.provider,
     model: ctx.model,
     cause: parsed.error,
-    message: `Anthropic (model "${ctx.model}") returned a body that is not a Message: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    message:
+      `Anthropic (model "${ctx.model}") returned a body that is not a Message: ` +
+      parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
   });
 }
 

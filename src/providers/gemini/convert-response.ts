@@ -25,7 +25,9 @@ export function parseResponse(value: unknown, ctx: ResponseContext): GeminiRespo
       provider: ctx.provider,
       model: ctx.model,
       cause: parsed.error,
-      message: `Gemini (${ctx.provider}, model "${ctx.model}") returned a response that does not match the GenerateContentResponse shape: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      message:
+        `Gemini (${ctx.provider}, model "${ctx.model}") returned a response that does not match the GenerateContentResponse shape: ` +
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
     });
   }
   return parsed.data;

@@ -72,7 +72,8 @@ function fromVendorError(e: ApiErrorLike, base: { provider: string; model?: stri
   const code = vendorCode(e);
   const statusCode = typeof e.status === 'number' ? e.status : (statusInCode(e.code) ?? statusOfStreamError(code));
   const retryAfterMs = parseRetryAfter(e.headers);
-  const message = `${where(ctx)} answered ${typeof e.status === 'number' ? `HTTP ${e.status}` : 'with an error event'}${code ? ` (${code})` : ''}: ${vendorMessage(e)}`;
+  const answered = typeof e.status === 'number' ? `HTTP ${e.status}` : 'with an error event';
+  const message = `${where(ctx)} answered ${answered}${code ? ` (${code})` : ''}: ${vendorMessage(e)}`;
   return errorFromStatus({
     ...base,
     statusCode,

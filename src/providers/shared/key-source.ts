@@ -115,7 +115,9 @@ export async function keyForCall(
     throw new AuthenticationError({
       provider: ctx.provider,
       ...(ctx.model !== undefined && { model: ctx.model }),
-      message: `Provider "${ctx.provider}" has no API key: pass \`apiKey\` (a string or a resolver, e.g. apiKeyFromEnv(...)); environment variables are not read implicitly`,
+      message:
+        `Provider "${ctx.provider}" has no API key: pass \`apiKey\` (a string or a resolver, e.g. apiKeyFromEnv(...)); ` +
+        'environment variables are not read implicitly',
     });
   }
   return key === '' ? undefined : key;

@@ -190,7 +190,10 @@ export function runStream(scope: RouterScope, raw: ChatRequest): ChatStream {
   return iterable;
 }
 
-/** Ends the serving attempt of a stream as failed: its lease ends (`byCaller`: the caller's abort or deadline, not the model's fault) and it joins the attempts. */
+/**
+ * Ends the serving attempt of a stream as failed: its lease ends (`byCaller`: the caller's abort or deadline, not the model's fault)
+ * and it joins the attempts.
+ */
 function failServed(
   served: Served<OpenedStream>,
   done: Dispatched,

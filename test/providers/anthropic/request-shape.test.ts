@@ -3,7 +3,7 @@ import type { Message } from '../../../src/core/messages.js';
 import { InvalidRequestError } from '../../../src/core/errors.js';
 import { defaultMaxTokens, FALLBACK_MAX_TOKENS } from '../../../src/providers/anthropic/index.js';
 import { sendJson } from '../../helpers/loopback.js';
-import { collect, provider, replySse, request, textMessage, textStream, useLoopback } from './setup.js';
+import { collect, events, provider, replySse, request, textMessage, textStream, useLoopback } from './setup.js';
 
 const { server } = useLoopback();
 const MODEL = 'claude-haiku-4-5';
@@ -235,9 +235,11 @@ describe('anthropic request shape (the JSON the loopback server received)', () =
     server().handle((_req, res) =>
       replySse(res, [
         ...textStream('').slice(0, 1),
-        `event: content_block_start\ndata: ${JSON.stringify({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_j', name: 'json', input: {} } })}\n\n`,
-        `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"a":' } })}\n\n`,
-        `event: content_block_delta\ndata: ${JSON.stringify({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: ' 1}' } })}\n\n`,
+        ...events(
+          { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_j', name: 'json', input: {} } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"a":' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: ' 1}' } },
+        ),
         `event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n`,
         `event: message_delta\ndata: ${JSON.stringify({ type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 4 } })}\n\n`,
         'event: message_stop\ndata: {"type":"message_stop"}\n\n',

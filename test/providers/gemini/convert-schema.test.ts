@@ -149,7 +149,8 @@ describe('finish reasons and error parsing', () => {
     const old = readGoogleError(
       Object.assign(
         new Error(
-          '[GoogleGenerativeAI Error]: Error fetching from http://x/v1beta/models/m:generateContent: [429 Too Many Requests] quota [{"@type":"x.RetryInfo","retryDelay":"2s"}]',
+          '[GoogleGenerativeAI Error]: Error fetching from http://x/v1beta/models/m:generateContent: [429 Too Many Requests] quota ' +
+            '[{"@type":"x.RetryInfo","retryDelay":"2s"}]',
         ),
         {
           status: 429,
