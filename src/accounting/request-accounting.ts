@@ -99,12 +99,22 @@ export class RequestAccounting {
 
   /** Settles without blocking the caller; a settle the store never took (after the engine's retries) is a `ledger-error`. */
   #settle(engine: BudgetEngine, reservation: Reservation, spend: number | Charge[]): void {
-    const pending: Promise<void> = engine.settle(reservation, spend).then(
+    this.#track(engine.settle(reservation, spend), (error) => {
+      const holds = reservation.holds.map((h) => ({ budgetId: h.budgetId, amountMicros: h.amountMicros }));
+      this.events.emit('ledger-error', { error, record: { kind: 'budget-settle', reservationId: reservation.id, holds, spend } });
+    });
+  }
+
+  /** Budget work the request does not wait for (settles, refusal alerts); `flush()` waits for it. */
+  #track(
+    work: Promise<void>,
+    onError: (error: unknown) => void = (error) => this.events.emit('ledger-error', { error, record: undefined }),
+  ): void {
+    const pending: Promise<void> = work.then(
       () => void this.#settling.delete(pending),
       (error: unknown) => {
         this.#settling.delete(pending);
-        const holds = reservation.holds.map((h) => ({ budgetId: h.budgetId, amountMicros: h.amountMicros }));
-        this.events.emit('ledger-error', { error, record: { kind: 'budget-settle', reservationId: reservation.id, holds, spend } });
+        onError(error);
       },
     );
     this.#settling.add(pending);
@@ -126,6 +136,7 @@ export class RequestAccounting {
             store: this.#store,
             renewer: this.#renewer,
             onAlert: (alert) => this.events.emit('budget-alert', alert),
+            background: (work) => this.#track(work),
           })
         : undefined;
   }

@@ -43,6 +43,11 @@ export interface BudgetEngineOptions {
   now?: () => number;
   /** Called once per budget, period and threshold. Must not throw (a throw is swallowed). */
   onAlert?: (alert: BudgetAlert) => void;
+  /**
+   * Takes the alerts of a refused admission (their counters are store calls), so that the request does
+   * not wait for them; the router waits for them in `flush()`. Default: `admit` waits for them.
+   */
+  background?: (work: Promise<void>) => void;
   /** Prompt estimates are multiplied by this before reserving. Default 1.2 (estimates are good to ~15%). */
   estimateMargin?: number;
   /** Output bound when neither the request nor the model gives one. Default 8,192. */
@@ -98,6 +103,7 @@ export class BudgetEngine {
   readonly #charges: BudgetCharges;
   readonly #margin: number;
   readonly #defaultMaxOut: number;
+  readonly #background: ((work: Promise<void>) => void) | undefined;
 
   constructor(options: BudgetEngineOptions) {
     this.budgets = parseBudgets(options.budgets);
@@ -110,6 +116,7 @@ export class BudgetEngine {
     this.#charges = new BudgetCharges(this.#store, options.onAlert);
     this.#margin = options.estimateMargin ?? 1.2;
     this.#defaultMaxOut = options.defaultMaxOutputTokens ?? 8_192;
+    this.#background = options.background;
   }
 
   #key(b: Budget, at: number, instance: string): string {
@@ -185,6 +192,7 @@ export class BudgetEngine {
       if (res.reason !== 'limit') continue;
       if (res.used?.length === items.length) items.forEach((item, i) => used.set(item.key, res.used![i]!));
       else used.set(items[res.index]!.key, res.spent + res.held);
+      a.spent.set(items[res.index]!.key, res.spent);
     }
     return this.#exhausted(a, used);
   }
@@ -222,7 +230,7 @@ export class BudgetEngine {
         if (target) (extra ??= new Map()).set(b.degradeTo, this.#prepare(target, active, ctx, at, input, shared));
       }
     }
-    return { at, ctx, prepared, extra, all: extra ? [...prepared, ...extra.values()] : prepared };
+    return { at, ctx, prepared, extra, all: extra ? [...prepared, ...extra.values()] : prepared, spent: new Map() };
   }
 
   /** Contended beyond reason: refuse rather than risk an overshoot. */
@@ -289,7 +297,7 @@ export class BudgetEngine {
   }
 
   /** The admission; refusals first fire their alerts. */
-  async #admitted({ at, ctx }: Admitting, { order, decisions }: Decided, held: Held, id?: string): Promise<Admission> {
+  async #admitted({ at, ctx, spent }: Admitting, { order, decisions }: Decided, held: Held, id?: string): Promise<Admission> {
     const allowed: string[] = [];
     let refused: Array<Extract<CandidateDecision, { budget: BudgetRef }>> | undefined;
     for (const d of decisions) {
@@ -300,7 +308,9 @@ export class BudgetEngine {
     const admission: Admission = { decisions, allowed, reservation };
     if (!refused) return admission;
     if (allowed.length === 0) admission.blockedBy = refused[0]!.budget;
-    await this.#alertRefused(at, ctx, order, refused);
+    const alerts = this.#alertRefused(at, ctx, order, refused, spent);
+    if (this.#background) this.#background(alerts);
+    else await alerts;
     return admission;
   }
 
@@ -309,6 +319,7 @@ export class BudgetEngine {
     context: RoutingContext,
     order: ReadonlyArray<Prepared>,
     refused: ReadonlyArray<Extract<CandidateDecision, { budget: BudgetRef }>>,
+    spent: ReadonlyMap<string, number>,
   ): Promise<void> {
     for (const d of refused) {
       const budget = this.budgets.find((b) => b.id === d.budget.budgetId)!;
@@ -318,7 +329,9 @@ export class BudgetEngine {
       // A refusal means the budget is used up (held + spent): every threshold up to 100% that has not
       // fired this period fires now, lowest first, so a 90% warning is never skipped under `block`.
       for (const t of [...budget.alertAt].filter((x) => x <= 1).sort((a, b) => a - b)) {
-        await this.#charges.alert(budget, this.#key(budget, at, instance), instance, at, t, 'refused');
+        const key = this.#key(budget, at, instance);
+        // The spend the store answered with the refusal, when it did (else read when the alert fires).
+        await this.#charges.alert(budget, key, instance, at, t, 'refused', spent.get(key));
       }
     }
   }
@@ -373,7 +386,9 @@ export class BudgetEngine {
       // Spend on a budget nothing was held on: an empty hold settled at once carries it.
       const extra: HoldRef = { id: uniqueId(), keys: [key] };
       const item = this.#item(e.budget, key, 0);
-      const made = await durable(() => this.#store.reserveHold({ id: extra.id, owner: this.#owner, leaseMs: this.#leaseMs, items: [item] }));
+      const made = await durable(() =>
+        this.#store.reserveHold({ id: extra.id, owner: this.#owner, leaseMs: this.#leaseMs, items: [item] }),
+      );
       if (!made.ok) continue;
       const unheldRes = await durable(() => this.#store.settleHold(extra, [e.actual]));
       if (unheldRes.status === 'settled') await this.#charges.crossed(key, e.budget, e.instance, e.actual, unheldRes.spent[0]!, at);

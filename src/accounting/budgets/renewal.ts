@@ -13,11 +13,12 @@ interface Live {
 
 /**
  * One renewal loop for every live budget hold of a router: a request creates no timer of its own.
- * The loop ticks every third of the lease while holds are live (and stops when none are): each tick
- * renews, in one `renewHold` each, the holds with two thirds of their lease or less left, so a hold
- * is renewed at least a third of a lease before it would end, and a request shorter than a third of
- * the lease is never renewed at all. A hold the store says is gone (expired, settled elsewhere) is
- * dropped; a renewal the store could not answer is tried again at the next tick.
+ * The loop ticks every quarter of the lease while holds are live (and stops when none are): each
+ * tick renews, in one `renewHold` each, the holds with half of their lease or less left. So a hold is
+ * renewed about every half lease, at least a quarter of a lease before it would end, and a request
+ * shorter than a quarter of the lease is never renewed at all. A hold the store says is gone
+ * (expired, settled elsewhere) is dropped; a renewal the store could not answer is tried again at the
+ * next tick.
  */
 export class HoldRenewer {
   readonly leaseMs: number;
@@ -31,7 +32,7 @@ export class HoldRenewer {
     this.#store = store;
     this.leaseMs = leaseMs;
     this.#now = now;
-    this.#periodMs = Math.max(1, Math.floor(leaseMs / 3));
+    this.#periodMs = Math.max(1, Math.floor(leaseMs / 4));
   }
 
   /** Holds being kept alive now. */
@@ -58,7 +59,7 @@ export class HoldRenewer {
     if (this.#live.size === 0) return;
     const now = this.#now();
     for (const [id, live] of this.#live) {
-      if (live.renewing || live.expiresAt - now > 2 * this.#periodMs) continue;
+      if (live.renewing || live.expiresAt - now > this.leaseMs / 2) continue;
       live.renewing = true;
       void this.#renew(id, live, now);
     }
@@ -71,7 +72,7 @@ export class HoldRenewer {
       if (await this.#store.renewHold(live.ref, this.leaseMs)) live.expiresAt = sentAt + this.leaseMs;
       else if (this.#live.get(id) === live) this.#live.delete(id);
     } catch {
-      // The store could not answer: the next tick tries again (the hold still has a third of its lease).
+      // The store could not answer: the next tick tries again (the hold still had half its lease when this one was sent).
     } finally {
       live.renewing = false;
     }
