@@ -409,7 +409,9 @@ async function main(): Promise<void> {
     }
 
     if (!flag('no-store')) {
-      log(`\n== budget store on the request path: Redis on loopback against the memory store (own process), load ${loadavg()[0]!.toFixed(2)}`);
+      log(
+        `\n== budget store on the request path: Redis on loopback against the memory store (own process), load ${loadavg()[0]!.toFixed(2)}`,
+      );
       try {
         const child = forkTs('store-cost.ts');
         child.send({ origin: mock.origin, model: MODEL, quick: QUICK });
