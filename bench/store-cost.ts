@@ -23,6 +23,9 @@ export interface StoreCostResult {
   redisP50Us: number[];
   /** Redis minus memory, µs, per round (paired). */
   addedP50Us: number[];
+  /** CPU of this process (the router's) per sequential request, µs, per round: memory store, Redis store. */
+  memoryCpuUs: number[];
+  redisCpuUs: number[];
   pingP50Us: number;
   reserveHoldP50Us: number;
   concurrency: number;
@@ -49,6 +52,8 @@ export async function storeCost(origin: string, model: string, quick: boolean): 
     memoryP50Us: [],
     redisP50Us: [],
     addedP50Us: [],
+    memoryCpuUs: [],
+    redisCpuUs: [],
     pingP50Us: NaN,
     reserveHoldP50Us: NaN,
     concurrency,
@@ -86,9 +91,14 @@ export async function storeCost(origin: string, model: string, quick: boolean): 
     }
     return performance.now() - t;
   };
-  const sequential = async (router: Router, n: number): Promise<number> => {
+  const sequential = async (router: Router, n: number, cpu?: number[]): Promise<number> => {
     const ms: number[] = [];
+    const c0 = process.cpuUsage();
     for (let i = 0; i < n; i++) ms.push(await one(router));
+    // The work sent after each response (settle, ledger) counts too: it is done before the CPU is read.
+    await router.costs.records({ limit: 1, order: 'desc' });
+    const c = process.cpuUsage(c0);
+    cpu?.push((c.user + c.system) / n);
     return pct(sorted(ms), 0.5) * 1000;
   };
   const parallel = async (router: Router, n: number): Promise<number> => {
@@ -109,12 +119,12 @@ export async function storeCost(origin: string, model: string, quick: boolean): 
     await parallel(onRedis, 640);
     for (let r = 0; r < rounds; r++) {
       // Alternate which store goes first in a round.
-      const order: Array<[Router, number[]]> = [
-        [memory, result.memoryP50Us],
-        [onRedis, result.redisP50Us],
+      const order: Array<[Router, number[], number[]]> = [
+        [memory, result.memoryP50Us, result.memoryCpuUs],
+        [onRedis, result.redisP50Us, result.redisCpuUs],
       ];
       if (r % 2 === 1) order.reverse();
-      for (const [router, into] of order) into.push(await sequential(router, seqN));
+      for (const [router, into, cpu] of order) into.push(await sequential(router, seqN, cpu));
       result.addedP50Us.push(result.redisP50Us[r]! - result.memoryP50Us[r]!);
     }
     const pings: number[] = [];
@@ -162,6 +172,12 @@ export async function storeCost(origin: string, model: string, quick: boolean): 
           `${fmt(med(result.memoryP50Us))} µs`,
           `${fmt(med(result.redisP50Us))} µs`,
           `${signedUs(added)} µs (rounds ${range(result.addedP50Us, signedUs)})`,
+        ],
+        [
+          'CPU of the router process per sequential request',
+          `${fmt(med(result.memoryCpuUs))} µs`,
+          `${fmt(med(result.redisCpuUs))} µs`,
+          `${signedUs(med(result.redisCpuUs) - med(result.memoryCpuUs))} µs`,
         ],
         [
           `requests / s, ${concurrency} in flight (median of ${rounds} rounds x ${fmt(parN)})`,
