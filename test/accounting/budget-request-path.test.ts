@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createBudgetEngine } from '../../src/accounting/budgets/engine.js';
 import { HoldRenewer } from '../../src/accounting/budgets/renewal.js';
 import { BudgetExceededError, ConfigError, createRouter, memoryStore, type SharedStore } from '../../src/index.js';
 import { StoreUnavailableError } from '../../src/state/index.js';
@@ -241,5 +243,51 @@ describe('HoldRenewer: one loop for every live hold', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe('admission without a read first (property)', () => {
+  it('decides as if it had read the spend, with one reserve when the request fits and at most two when it downgrades', async () => {
+    // $0 in, $2 / $1 per 1M output tokens: premium holds 2 µ$ a token, economy 1 µ$.
+    const premium = { model: 'premium', provider: 'p', pricing: { input: 0, output: 2 } };
+    const economy = { model: 'economy', provider: 'p', pricing: { input: 0, output: 1 } };
+    const filler = { model: 'filler', provider: 'p', pricing: { input: 0, output: 1 } };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 0, max: 10_000 }),
+        fc.integer({ min: 1, max: 6_000 }),
+        async (limit, spentWanted, maxTokens) => {
+          const log: string[] = [];
+          const engine = createBudgetEngine({
+            budgets: [{ id: 'b', scope: {}, period: 'total', limitUsd: limit / 1_000_000, onExceed: 'downgrade', degradeTo: 'economy' }],
+            store: logged(memoryStore(), log),
+          });
+          const spent = Math.min(spentWanted, limit);
+          if (spent > 0) {
+            const pre = await engine.admit({ context: {}, candidates: [filler], estimate: { inputTokens: 0, maxTokens: spent } });
+            await engine.settle(pre.reservation, spent);
+          }
+          log.length = 0;
+          const a = await engine.admit({
+            context: {},
+            candidates: [premium],
+            estimate: { inputTokens: 0, maxTokens },
+            resolveCandidate: (alias) => (alias === 'economy' ? economy : undefined),
+          });
+          // What a decision on the spend read first gives.
+          const expected = spent + 2 * maxTokens <= limit ? ['premium'] : spent + maxTokens <= limit ? ['economy'] : [];
+          expect(a.allowed).toEqual(expected);
+          const reserves = log.filter((m) => m === 'reserveHold').length;
+          expect(log.filter((m) => m === 'budgetUsage')).toEqual([]);
+          if (expected[0] === 'premium') expect(reserves).toBe(1);
+          expect(reserves).toBeLessThanOrEqual(2);
+          await engine.settle(a.reservation, 0);
+          const [s] = await engine.status({});
+          expect(s).toMatchObject({ spentMicros: spent, reservedMicros: 0 });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
