@@ -5,7 +5,7 @@
  *   --only=a,b         only these client ids (the floor is always added)
  *   --modes=seq,c64,seq-stream,c64-stream
  *   --no-peers         skip clients that need bench/node_modules (no install attempted)
- *   --no-micro --no-soak --no-clients
+ *   --no-micro --no-soak --no-clients --no-store
  *   --soak=N           soak request count (default 200,000; 5,000 with --quick)
  *   --out=FILE         JSON output (default bench/results/latest.json)
  *
@@ -26,6 +26,7 @@ import type { FromWorker, RunResult, ToWorker } from './worker.js';
 import type { MicroResults } from './micro.js';
 import { isFloor } from './micro-sdk.js';
 import type { SoakResult } from './soak.js';
+import type { StoreCostResult } from './store-cost.js';
 import { buildSwitchyard } from './lib/sy.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -404,6 +405,22 @@ async function main(): Promise<void> {
       } catch (e) {
         failures.push(`micro: ${String(e)}`);
         log(`micro-benchmarks FAILED: ${String(e)}`);
+      }
+    }
+
+    if (!flag('no-store')) {
+      log(
+        `\n== budget store on the request path: Redis on loopback against the memory store (own process), load ${loadavg()[0]!.toFixed(2)}`,
+      );
+      try {
+        const child = forkTs('store-cost.ts');
+        child.send({ origin: mock.origin, model: MODEL, quick: QUICK });
+        const s = await nextMessage<{ type: 'store-cost'; result: StoreCostResult; text: string }>(child, 900_000);
+        result.storeCost = s.result;
+        log(s.text);
+      } catch (e) {
+        failures.push(`store cost: ${String(e)}`);
+        log(`store cost FAILED: ${String(e)}`);
       }
     }
 

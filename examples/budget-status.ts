@@ -13,6 +13,8 @@ const options: RouterOptions = {
   models: { gpt: { provider: 'mock', model: 'gpt-4o-mini', pricing: { input: 1, output: 1 }, maxOutputTokens: 500 } },
   tenants: { acme: { budgets: [{ id: 'acme-day', period: 'day', limitUsd: 0.005, onExceed: 'block' }] } },
   store,
+  // A hold of a process that died (kill -9) stops counting at most 30 s later; live requests keep theirs (renewed).
+  budgetHoldLeaseMs: 30_000,
 };
 const router = createRouter(options);
 // The store's health (a Redis store's outages; the memory store never emits): see docs/state.md.

@@ -1,7 +1,8 @@
-import { BudgetEngine, createBudgetEngine } from './budgets/engine.js';
+import { BudgetEngine, checkLeaseMs, createBudgetEngine } from './budgets/engine.js';
+import { HoldRenewer } from './budgets/renewal.js';
 import { HeldReservation } from './budgets/reservation.js';
 import type { BudgetConfig } from './budgets/schema.js';
-import type { Reservation } from './budgets/types.js';
+import type { Charge, Reservation } from './budgets/types.js';
 import { createLedger, type UsageLedger } from './ledger/ledger.js';
 import { recordOfBilledAttempt, recordOfFailure, recordOfResponse } from './ledger/from-router.js';
 import type { RecordInput } from './ledger/record.js';
@@ -42,22 +43,33 @@ export interface BilledUsage {
  * The record stage of the router: every request ends in exactly one ledger record (plus one per
  * billed failed attempt) and one audit entry, and every budget reservation is settled exactly
  * once, success or failure. Also owns the budget engine and the cost reports.
+ *
+ * Nothing here blocks the response on the store: records go to a write-behind queue, and a
+ * reservation's settle is sent at once but not waited for (its store calls are ordered before any
+ * later call of this process, so `router.budgets.status()` read after a response includes it).
+ * `flush()` waits for both; every cost report flushes first.
  */
 export class RequestAccounting {
   readonly ledger: UsageLedger;
   readonly costs: CostsApi;
   #budgets: BudgetEngine | undefined;
+  /** One lease renewal loop for every hold of this router, whichever engine (rebuilt with the tenants) made it. */
+  readonly #renewer: HoldRenewer;
+  /** Settles sent and not answered yet. */
+  readonly #settling = new Set<Promise<void>>();
   readonly #unpricedSeen = new Set<string>();
   readonly #store: SharedStore;
   /** Records are written after the response is returned, in order, in batches (reports flush first). */
   readonly #queue: WriteBehind<RecordInput>;
 
   constructor(
-    options: { store: SharedStore; ledger?: { maxRecords?: number; maxAgeMs?: number } },
+    options: { store: SharedStore; ledger?: { maxRecords?: number; maxAgeMs?: number }; budgetHoldLeaseMs?: number },
     private readonly events: EventBus,
     private readonly audit: AuditLog | undefined,
   ) {
     this.#store = options.store;
+    checkLeaseMs(options.budgetHoldLeaseMs, 'budgetHoldLeaseMs');
+    this.#renewer = new HoldRenewer(options.store, options.budgetHoldLeaseMs);
     this.ledger = createLedger({ store: options.store, ...options.ledger });
     this.#queue = new WriteBehind<RecordInput>(
       (input) => this.ledger.record(input),
@@ -79,9 +91,33 @@ export class RequestAccounting {
     this.#queue.push({ ...input, timestamp: input.timestamp ?? Date.now() });
   }
 
-  /** Resolves when every queued record is in the ledger. */
-  flush(): Promise<void> {
-    return this.#queue.flush();
+  /** Resolves when every queued record is in the ledger and every settle sent so far is answered. */
+  async flush(): Promise<void> {
+    await this.#queue.flush();
+    while (this.#settling.size > 0) await Promise.all(this.#settling);
+  }
+
+  /** Settles without blocking the caller; a settle the store never took (after the engine's retries) is a `ledger-error`. */
+  #settle(engine: BudgetEngine, reservation: Reservation, spend: number | Charge[]): void {
+    this.#track(engine.settle(reservation, spend), (error) => {
+      const holds = reservation.holds.map((h) => ({ budgetId: h.budgetId, amountMicros: h.amountMicros }));
+      this.events.emit('ledger-error', { error, record: { kind: 'budget-settle', reservationId: reservation.id, holds, spend } });
+    });
+  }
+
+  /** Budget work the request does not wait for (settles, refusal alerts); `flush()` waits for it. */
+  #track(
+    work: Promise<void>,
+    onError: (error: unknown) => void = (error) => this.events.emit('ledger-error', { error, record: undefined }),
+  ): void {
+    const pending: Promise<void> = work.then(
+      () => void this.#settling.delete(pending),
+      (error: unknown) => {
+        this.#settling.delete(pending);
+        onError(error);
+      },
+    );
+    this.#settling.add(pending);
   }
 
   get budgets(): BudgetEngine | undefined {
@@ -95,7 +131,13 @@ export class RequestAccounting {
   setBudgets(budgets: BudgetConfig[]): void {
     this.#budgets =
       budgets.length > 0
-        ? createBudgetEngine({ budgets, store: this.#store, onAlert: (alert) => this.events.emit('budget-alert', alert) })
+        ? createBudgetEngine({
+            budgets,
+            store: this.#store,
+            renewer: this.#renewer,
+            onAlert: (alert) => this.events.emit('budget-alert', alert),
+            background: (work) => this.#track(work),
+          })
         : undefined;
   }
 
@@ -143,7 +185,7 @@ export class RequestAccounting {
     for (const b of billed) this.#record(recordOfBilledAttempt({ requestId: req.requestId, context: req.context, ...b }));
     const engine = reservation && engineOf(reservation);
     if (engine && reservation) {
-      await engine.settle(reservation, [
+      this.#settle(engine, reservation, [
         { model: route.model, provider: route.provider, providerModel: route.providerModel, costMicros: cost.totalMicros },
         ...billed.map(charge),
       ]);
@@ -168,7 +210,7 @@ export class RequestAccounting {
     this.#record(recordOfFailure({ requestId: req.requestId, error, context: req.context, route, latencyMs }));
     for (const b of billed) this.#record(recordOfBilledAttempt({ requestId: req.requestId, context: req.context, ...b }));
     const engine = reservation && engineOf(reservation);
-    if (engine && reservation) await engine.settle(reservation, billed.length > 0 ? billed.map(charge) : 0);
+    if (engine && reservation) this.#settle(engine, reservation, billed.length > 0 ? billed.map(charge) : 0);
   }
 }
 

@@ -203,7 +203,7 @@ export class MemoryStore implements SharedStore {
       const item = request.items[index]!;
       const held = heldOf(budget);
       if (budget.spent + held + item.amount > item.limit)
-        return { ok: false, reason: 'limit', index, spent: budget.spent, held, limit: item.limit };
+        return { ok: false, reason: 'limit', index, spent: budget.spent, held, limit: item.limit, used: budgets.map(usedOf) };
     }
     const expiresAt = now + request.leaseMs;
     budgets.forEach((budget, i) => {

@@ -126,6 +126,12 @@ export type HoldResult =
       spent: number;
       held: number;
       limit: number;
+      /**
+       * `spent + held` of every item before the attempt, in item order (live holds only), so that a
+       * caller can decide again (drop or downgrade what does not fit) without a second read. The
+       * memory, SQLite and Redis stores always answer it; optional for stores written before it.
+       */
+      used?: number[];
     }
   | { ok: false; reason: 'finished'; state: 'settled' | 'released' };
 

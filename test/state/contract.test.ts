@@ -83,7 +83,18 @@ for (const kit of KITS) {
       const a = await s.reserveHold({ id: 'r1', owner: 'p1', leaseMs: 60_000, items: items(600) });
       expect(a).toMatchObject({ ok: true, existing: false, values: [600, 600] });
       const refused = await s.reserveHold({ id: 'r2', owner: 'p1', leaseMs: 60_000, items: items(500) });
-      expect(refused).toEqual({ ok: false, reason: 'limit', index: 0, spent: 0, held: 600, limit: 1_000 });
+      expect(refused).toEqual({ ok: false, reason: 'limit', index: 0, spent: 0, held: 600, limit: 1_000, used: [600, 600] });
+      // A refusal answers every item's spend and holds (`used`), not only the one that did not fit: a caller decides again without a read.
+      const second = [items(100)[0]!, { key: 'other:day', amount: 50, limit: 40 }];
+      expect(await s.reserveHold({ id: 'r2b', owner: 'p1', leaseMs: 60_000, items: second })).toEqual({
+        ok: false,
+        reason: 'limit',
+        index: 1,
+        spent: 0,
+        held: 0,
+        limit: 40,
+        used: [600, 0],
+      });
       // A retry of the same id holds nothing more.
       const retried = await s.reserveHold({ id: 'r1', owner: 'p1', leaseMs: 60_000, items: items(600) });
       expect(retried).toMatchObject({ ok: true, existing: true, values: [600, 600] });

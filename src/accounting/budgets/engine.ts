@@ -1,13 +1,16 @@
+import { ConfigError } from '../../core/errors.js';
 import type { RoutingContext } from '../../core/request.js';
 import { uniqueId } from '../../core/ids.js';
+import { StoreUnavailableError } from '../../state/errors.js';
 import { memoryStore } from '../../state/memory-store.js';
-import type { HoldItem, SharedStore } from '../../state/shared.js';
+import type { HoldItem, HoldRef, SharedStore, SettleResult } from '../../state/shared.js';
 import { worstCaseCostMicros } from '../cost.js';
 import { BudgetCharges, toMicros } from './charges.js';
 import { periodKey } from './period.js';
 import { parseBudgets, type Budget, type BudgetConfig } from './schema.js';
 import { holdsOf, type Admitting, type Decided, type Prepared, type PreparedKey } from './holds.js';
 import { HeldReservation, type Held, type Hold } from './reservation.js';
+import { DEFAULT_LEASE_MS, HoldRenewer, MIN_LEASE_MS } from './renewal.js';
 import { countsPerModel, instanceOf, matchesContext, matchesModel } from './scope.js';
 import type {
   Admission,
@@ -28,15 +31,23 @@ export interface BudgetEngineOptions {
   /** Where spend and holds live. Default: a new in-memory store. Use the same Redis or SQLite store in every process of a fleet. */
   store?: SharedStore;
   /**
-   * A hold stops counting this long after it was made unless renewed; the engine renews it every
-   * third of the lease while the request runs, so only a process that died leaves holds, and they
-   * free themselves when the lease ends. Default 60,000 ms.
+   * A hold stops counting this long after it was made unless renewed; while the request runs, the
+   * engine's one renewal loop renews it before it ends, so only a process that died leaves holds,
+   * and they free themselves when the lease ends. Default 60,000 ms; at least 1,000. Ignored when
+   * `renewer` is given (its lease applies).
    */
   leaseMs?: number;
+  /** The renewal loop to share (a router's engines, rebuilt when its tenants change, share one). Default: the engine's own. */
+  renewer?: HoldRenewer;
   prefix?: string;
   now?: () => number;
   /** Called once per budget, period and threshold. Must not throw (a throw is swallowed). */
   onAlert?: (alert: BudgetAlert) => void;
+  /**
+   * Takes the alerts of a refused admission (their counters are store calls), so that the request does
+   * not wait for them; the router waits for them in `flush()`. Default: `admit` waits for them.
+   */
+  background?: (work: Promise<void>) => void;
   /** Prompt estimates are multiplied by this before reserving. Default 1.2 (estimates are good to ~15%). */
   estimateMargin?: number;
   /** Output bound when neither the request nor the model gives one. Default 8,192. */
@@ -45,6 +56,27 @@ export interface BudgetEngineOptions {
 
 const MAX_ROUNDS = 32;
 const DAY_MS = 86_400_000;
+/** Settle and release are idempotent by hold id: one the store could not answer is sent again, this many times, backing off up to 2 s. */
+const SETTLE_RETRIES = 8;
+
+/** `op` again while the store is unavailable (only for idempotent calls). The first call is made before this returns. */
+async function durable<T>(op: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await op();
+    } catch (error) {
+      if (!StoreUnavailableError.isInstance(error) || attempt >= SETTLE_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(2_000, 100 * 2 ** attempt)));
+    }
+  }
+}
+
+/** Checks a hold lease (`path` names the option in the error). */
+export function checkLeaseMs(leaseMs: unknown, path: string): void {
+  if (leaseMs === undefined) return;
+  if (typeof leaseMs !== 'number' || !Number.isInteger(leaseMs) || leaseMs < MIN_LEASE_MS || leaseMs > DAY_MS)
+    throw new ConfigError([{ path, message: `must be an integer number of milliseconds from ${MIN_LEASE_MS} to ${DAY_MS}` }]);
+}
 
 /** How long a budget key outlives its last reservation: past its period, with margin for time zones and late settles. */
 function keyTtlMs(b: Budget): number | undefined {
@@ -56,11 +88,14 @@ function keyTtlMs(b: Budget): number | undefined {
  * counts it, in one atomic `reserveHold` of the store, so concurrent requests (of every process on
  * the store) can never together overshoot a `block` or `downgrade` limit; `settle` ends the hold with
  * the actual cost (0 on failure). A hold of a process that died stops counting when its lease ends.
+ * Store round trips: one `reserveHold` per admission when it fits (a refusal answers every budget's
+ * use, so deciding again never needs a read); `settle` sends its calls before it first waits.
  */
 export class BudgetEngine {
   readonly budgets: ReadonlyArray<Budget>;
   readonly #store: SharedStore;
   readonly #leaseMs: number;
+  readonly #renewer: HoldRenewer;
   /** Who holds: this engine, in this process (kept with each hold). */
   readonly #owner = `${process.pid}:${uniqueId()}`;
   readonly #prefix: string;
@@ -68,16 +103,20 @@ export class BudgetEngine {
   readonly #charges: BudgetCharges;
   readonly #margin: number;
   readonly #defaultMaxOut: number;
+  readonly #background: ((work: Promise<void>) => void) | undefined;
 
   constructor(options: BudgetEngineOptions) {
     this.budgets = parseBudgets(options.budgets);
     this.#store = options.store ?? memoryStore();
-    this.#leaseMs = options.leaseMs ?? 60_000;
+    if (!options.renewer) checkLeaseMs(options.leaseMs, 'leaseMs');
+    this.#renewer = options.renewer ?? new HoldRenewer(this.#store, options.leaseMs ?? DEFAULT_LEASE_MS);
+    this.#leaseMs = this.#renewer.leaseMs;
     this.#prefix = options.prefix ?? 'switchyard:budget';
     this.#now = options.now ?? Date.now;
     this.#charges = new BudgetCharges(this.#store, options.onAlert);
     this.#margin = options.estimateMargin ?? 1.2;
     this.#defaultMaxOut = options.defaultMaxOutputTokens ?? 8_192;
+    this.#background = options.background;
   }
 
   #key(b: Budget, at: number, instance: string): string {
@@ -127,33 +166,33 @@ export class BudgetEngine {
    * Decides, per candidate, allow / downgrade / block, and reserves the worst case of the allowed ones
    * (per budget: the largest worst case among the allowed candidates it counts, so any fallback among
    * them stays covered). Always returns a reservation: settle it after the request, even on failure.
-   * One read per distinct counter, then an atomic reserve; a reservation lost to another request
-   * re-reads that counter and decides again.
+   * One atomic reserve, decided first on what the engine knows (nothing, the first time): when it
+   * does not fit, the store's refusal says what every budget has used, and the engine decides again
+   * on that (downgrading or blocking what no longer fits) and reserves what is left. So a request
+   * that fits costs one store round trip, and a reservation lost to another request decides again.
    */
   async admit(input: AdmitInput): Promise<Admission> {
     const a = this.#prepareAll(input);
-    const keys = new Set<string>();
-    for (const p of a.all) for (const { key } of p.keys) keys.add(key);
     const used = new Map<string, number>();
-    // A first read to decide on; `reserveHold` is what enforces. When the store cannot answer it, decide
-    // on nothing used: the reserve then applies the store's `onStoreError` policy (refuse or admit degraded).
-    const usage = keys.size > 0 ? await this.#store.budgetUsage([...keys]).catch(() => []) : [];
-    for (const u of usage) used.set(u.key, u.spent + u.held);
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const decided = this.#decide(a.prepared, a.extra, used, a.at);
       const holds = holdsOf(decided);
-      if (holds.length === 0) return this.#admitted(a, decided, { holds, ref: undefined, extras: [], renew: undefined });
+      if (holds.length === 0) return this.#admitted(a, decided, { holds, ref: undefined, extras: [] });
       const id = uniqueId();
       const items = holds.map((h): HoldItem => this.#item(h.budget, h.key, h.amount));
+      const sentAt = Date.now();
+      // Under the store's `onStoreError` policy when it cannot answer: a refusal (thrown) or a degraded admission.
       const res = await this.#store.reserveHold({ id, owner: this.#owner, leaseMs: this.#leaseMs, items });
-      if (res.ok)
-        return this.#admitted(
-          a,
-          decided,
-          { holds, ref: res.hold.keys.length > 0 ? { id, keys: res.hold.keys } : undefined, extras: [], renew: undefined },
-          id,
-        );
-      if (res.reason === 'limit') used.set(items[res.index]!.key, res.spent + res.held);
+      if (res.ok) {
+        const ref = res.hold.keys.length > 0 ? { id, keys: res.hold.keys } : undefined;
+        // A degraded admission (fail-open, store away) held nothing: nothing to renew, but its settle still charges if the store is back.
+        if (ref && res.degraded !== true) this.#renewer.add(ref, sentAt);
+        return this.#admitted(a, decided, { holds, ref, extras: [] }, id);
+      }
+      if (res.reason !== 'limit') continue;
+      if (res.used?.length === items.length) items.forEach((item, i) => used.set(item.key, res.used![i]!));
+      else used.set(items[res.index]!.key, res.spent + res.held);
+      a.spent.set(items[res.index]!.key, res.spent);
     }
     return this.#exhausted(a, used);
   }
@@ -191,14 +230,14 @@ export class BudgetEngine {
         if (target) (extra ??= new Map()).set(b.degradeTo, this.#prepare(target, active, ctx, at, input, shared));
       }
     }
-    return { at, ctx, prepared, extra, all: extra ? [...prepared, ...extra.values()] : prepared };
+    return { at, ctx, prepared, extra, all: extra ? [...prepared, ...extra.values()] : prepared, spent: new Map() };
   }
 
   /** Contended beyond reason: refuse rather than risk an overshoot. */
   #exhausted(a: Admitting, used: ReadonlyMap<string, number>): Promise<Admission> {
     const full = new Map<string, number>();
     for (const k of used.keys()) full.set(k, Number.MAX_SAFE_INTEGER);
-    return this.#admitted(a, this.#decide(a.prepared, a.extra, full, a.at), { holds: [], ref: undefined, extras: [], renew: undefined });
+    return this.#admitted(a, this.#decide(a.prepared, a.extra, full, a.at), { holds: [], ref: undefined, extras: [] });
   }
 
   /** Each candidate in order with its decision, a `degradeTo` model right after the one it replaces. */
@@ -258,7 +297,7 @@ export class BudgetEngine {
   }
 
   /** The admission; refusals first fire their alerts. */
-  async #admitted({ at, ctx }: Admitting, { order, decisions }: Decided, held: Held, id?: string): Promise<Admission> {
+  async #admitted({ at, ctx, spent }: Admitting, { order, decisions }: Decided, held: Held, id?: string): Promise<Admission> {
     const allowed: string[] = [];
     let refused: Array<Extract<CandidateDecision, { budget: BudgetRef }>> | undefined;
     for (const d of decisions) {
@@ -266,19 +305,12 @@ export class BudgetEngine {
       else (refused ??= []).push(d);
     }
     const reservation = new HeldReservation(this, at, ctx, held, id);
-    const { ref } = held;
-    if (ref) {
-      // Renew the lease while the request runs (a long stream); ended by settle.
-      held.renew = setInterval(
-        () => void this.#store.renewHold(ref, this.#leaseMs).catch(() => false),
-        Math.max(1, Math.floor(this.#leaseMs / 3)),
-      );
-      held.renew.unref?.();
-    }
     const admission: Admission = { decisions, allowed, reservation };
     if (!refused) return admission;
     if (allowed.length === 0) admission.blockedBy = refused[0]!.budget;
-    await this.#alertRefused(at, ctx, order, refused);
+    const alerts = this.#alertRefused(at, ctx, order, refused, spent);
+    if (this.#background) this.#background(alerts);
+    else await alerts;
     return admission;
   }
 
@@ -287,6 +319,7 @@ export class BudgetEngine {
     context: RoutingContext,
     order: ReadonlyArray<Prepared>,
     refused: ReadonlyArray<Extract<CandidateDecision, { budget: BudgetRef }>>,
+    spent: ReadonlyMap<string, number>,
   ): Promise<void> {
     for (const d of refused) {
       const budget = this.budgets.find((b) => b.id === d.budget.budgetId)!;
@@ -296,19 +329,28 @@ export class BudgetEngine {
       // A refusal means the budget is used up (held + spent): every threshold up to 100% that has not
       // fired this period fires now, lowest first, so a 90% warning is never skipped under `block`.
       for (const t of [...budget.alertAt].filter((x) => x <= 1).sort((a, b) => a - b)) {
-        await this.#charges.alert(budget, this.#key(budget, at, instance), instance, at, t, 'refused');
+        const key = this.#key(budget, at, instance);
+        // The spend the store answered with the refusal, when it did (else read when the alert fires).
+        await this.#charges.alert(budget, key, instance, at, t, 'refused', spent.get(key));
       }
     }
   }
 
-  /** Ends the reservation's holds with what was actually spent. Idempotent. A number is charged to every held budget. */
+  /**
+   * Ends the reservation's holds with what was actually spent. Idempotent. A number is charged to every
+   * held budget. The store calls that end the holds are sent before the first wait, so a caller may
+   * go on without waiting (the router does: nothing blocks after the vendor call), and a later call
+   * on the same store is ordered after them; what follows (alerts) waits for their answers. A call
+   * the store could not answer is sent again (idempotent by hold id); the promise rejects only when
+   * the store stayed away through every retry.
+   */
   async settle(reservation: Reservation, spend: number | ReadonlyArray<Charge>): Promise<void> {
     const held = HeldReservation.take(reservation, this);
     if (!held) return;
-    if (held.renew) clearInterval(held.renew);
     const { holds, ref } = held;
+    if (ref) this.#renewer.end(ref.id);
+    for (const extra of held.extras) this.#renewer.end(extra.id);
     const at = reservation.at;
-    for (const extra of held.extras) await this.#store.releaseHold(extra);
     // The real cost per held key, and any charge on a budget the admission held nothing on (a fallback outside it).
     const actual = holds.map(() => 0);
     const unheld = new Map<string, { budget: Budget; instance: string; actual: number }>();
@@ -331,24 +373,28 @@ export class BudgetEngine {
         }
       }
     }
-    if (ref) {
-      const res = actual.some((x) => x > 0) ? await this.#store.settleHold(ref, actual) : await this.#store.releaseHold(ref);
-      if (res.status === 'settled') for (let i = 0; i < holds.length; i++) await this.#alertSpend(holds[i]!, actual[i]!, res.spent[i]!, at);
-    }
+    const main: Promise<SettleResult> | undefined = ref
+      ? durable(() => (actual.some((x) => x > 0) ? this.#store.settleHold(ref, actual) : this.#store.releaseHold(ref)))
+      : undefined;
+    const released = held.extras.map((extra) => durable(() => this.#store.releaseHold(extra)));
+    const [settled, ...rest] = await Promise.allSettled([main, ...released]);
+    if (settled!.status === 'rejected') throw settled!.reason;
+    const res = settled!.value;
+    if (res?.status === 'settled') for (let i = 0; i < holds.length; i++) await this.#alertSpend(holds[i]!, actual[i]!, res.spent[i]!, at);
     for (const [key, e] of unheld) {
       if (e.actual === 0) continue;
       // Spend on a budget nothing was held on: an empty hold settled at once carries it.
-      const extra = { id: uniqueId(), keys: [key] };
-      const made = await this.#store.reserveHold({
-        id: extra.id,
-        owner: this.#owner,
-        leaseMs: this.#leaseMs,
-        items: [this.#item(e.budget, key, 0)],
-      });
+      const extra: HoldRef = { id: uniqueId(), keys: [key] };
+      const item = this.#item(e.budget, key, 0);
+      const made = await durable(() =>
+        this.#store.reserveHold({ id: extra.id, owner: this.#owner, leaseMs: this.#leaseMs, items: [item] }),
+      );
       if (!made.ok) continue;
-      const res = await this.#store.settleHold(extra, [e.actual]);
-      if (res.status === 'settled') await this.#charges.crossed(key, e.budget, e.instance, e.actual, res.spent[0]!, at);
+      const unheldRes = await durable(() => this.#store.settleHold(extra, [e.actual]));
+      if (unheldRes.status === 'settled') await this.#charges.crossed(key, e.budget, e.instance, e.actual, unheldRes.spent[0]!, at);
     }
+    const failed = rest.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   async #alertSpend(h: Hold, actual: number, spent: number, at: number): Promise<void> {
@@ -366,6 +412,7 @@ export class BudgetEngine {
       const excess = toMicros(partialCostMicros) - (h.amount + h.extra);
       if (excess <= 0) continue;
       const id = uniqueId();
+      const sentAt = Date.now();
       const res = await this.#store.reserveHold({
         id,
         owner: this.#owner,
@@ -373,7 +420,15 @@ export class BudgetEngine {
         items: [this.#item(h.budget, h.key, excess)],
       });
       if (!res.ok) return { ok: false, budget: this.#ref(h.budget, reservation.at) };
-      held!.extras.push({ id, keys: [h.key] });
+      const extra = { id, keys: [h.key] };
+      if (HeldReservation.holdsOf(reservation, this) !== held) {
+        // Settled while this reserve was in flight: the extra hold is not needed any more.
+        await this.#store.releaseHold(extra);
+        return { ok: true };
+      }
+      held!.extras.push(extra);
+      // Renewed like the main hold (a long stream outlives a lease), and ended by settle.
+      if (res.degraded !== true) this.#renewer.add(extra, sentAt);
       h.extra += excess;
     }
     return { ok: true };

@@ -32,6 +32,8 @@ export interface Admitting {
   extra: Map<string, Prepared> | undefined;
   /** `prepared`, then `extra`'s. */
   all: ReadonlyArray<Prepared>;
+  /** Settled spend of the counters a refused reserve answered (what a refusal alert reports). */
+  spent: Map<string, number>;
 }
 
 /** One hold per counter the allowed candidates count, of the largest worst case among them. */

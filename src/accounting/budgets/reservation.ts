@@ -21,8 +21,6 @@ export interface Held {
   ref: HoldRef | undefined;
   /** Holds added by `check()` while streaming: released at settle, the main hold carries the real cost. */
   extras: HoldRef[];
-  /** Renews the leases while the request runs. */
-  renew: ReturnType<typeof setInterval> | undefined;
 }
 
 /**

@@ -177,6 +177,14 @@ export interface RouterOptions {
   budgets?: BudgetConfig[];
   /** Stop a stream with BudgetExceededError when its running cost would cross a blocking budget. */
   stopStreamOnBudget?: boolean;
+  /**
+   * The lease of a budget hold, in ms (1,000 to 86,400,000; default 60,000): how long a hold keeps
+   * counting after its process stopped renewing it. While a request runs, the router's one renewal
+   * loop renews its holds (it ticks every quarter of the lease and renews those with half or less
+   * left), so a request keeps its hold however long it runs; a process killed with `kill -9` leaves
+   * holds that stop counting at most one lease after the kill. Shorter frees a dead process's budget sooner.
+   */
+  budgetHoldLeaseMs?: number;
   /** Usage ledger retention (aggregates are never dropped). */
   ledger?: { maxRecords?: number; maxAgeMs?: number };
   /**

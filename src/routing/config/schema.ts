@@ -178,6 +178,7 @@ export const routerOptionsSchema = z.strictObject({
   latencyAlpha: z.number().gt(0).max(1).optional(),
   budgets: budgetsSchema.optional(),
   stopStreamOnBudget: z.boolean().optional(),
+  budgetHoldLeaseMs: z.number().int().min(1_000).max(86_400_000).optional(),
   ledger: z.strictObject({ maxRecords: positiveInt.optional(), maxAgeMs: positiveInt.optional() }).optional(),
   store: z
     .custom<object>(isSharedStore, {

@@ -370,6 +370,7 @@ class RedisStore implements SharedStore {
             spent: Number(reply[2]),
             held: Number(reply[3]),
             limit: Number(reply[4]),
+            used: reply.slice(5).map(Number),
           };
         }
         const hold = { id: request.id, keys, owner: String(reply[2]), expiresAt: Number(reply[1]) };

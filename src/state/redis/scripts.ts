@@ -57,7 +57,11 @@ if mine then
 end
 for i = 1, n do
   local amount, limit = tonumber(ARGV[4 + 3 * (i - 1)]), tonumber(ARGV[5 + 3 * (i - 1)])
-  if spent[i] + held[i] + amount > limit then return {'limit', i - 1, spent[i], held[i], limit} end
+  if spent[i] + held[i] + amount > limit then
+    local out = {'limit', i - 1, spent[i], held[i], limit}
+    for j = 1, n do out[#out + 1] = spent[j] + held[j] end
+    return out
+  end
 end
 local exp = now + tonumber(ARGV[3])
 local out = {'ok', exp, ARGV[2]}

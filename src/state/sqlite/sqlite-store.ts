@@ -367,7 +367,15 @@ class SqliteStore implements SharedStore {
         const b = budgets[index]!;
         const item = request.items[index]!;
         if (b.spent + b.held + item.amount > item.limit)
-          return { ok: false, reason: 'limit', index, spent: b.spent, held: b.held, limit: item.limit };
+          return {
+            ok: false,
+            reason: 'limit',
+            index,
+            spent: b.spent,
+            held: b.held,
+            limit: item.limit,
+            used: budgets.map((x) => x.spent + x.held),
+          };
       }
       const expiresAt = now + request.leaseMs;
       request.items.forEach((item) => {

@@ -5,6 +5,7 @@
 import { breakerRegister, type SharedStore } from '../../../src/state/index.js';
 import { redisStore } from '../../../src/state/redis/index.js';
 import { sqliteStore } from '../../../src/state/sqlite/index.js';
+import { ask, BIG, budgetRouter } from './budget-router.js';
 
 export type WorkerConfig = {
   store: { kind: 'redis'; url: string; prefix: string } | { kind: 'sqlite'; path: string };
@@ -16,7 +17,9 @@ export type Task =
   | { type: 'rate'; key: string; calls: number; limit: number; windowMs: number }
   | { type: 'breaker-listen'; target: string }
   | { type: 'breaker-open'; target: string }
-  | { type: 'hold-and-wait'; key: string; holds: number; amount: number; limit: number; leaseMs: number; slots: number };
+  | { type: 'hold-and-wait'; key: string; holds: number; amount: number; limit: number; leaseMs: number; slots: number }
+  /** A router (budget-router.ts) serves `served` requests, flushes its ledger (acknowledged), then keeps `inFlight` slow ones running until killed. */
+  | { type: 'router-hold'; leaseMs: number; served: number; inFlight: number };
 
 const send = (message: unknown) => process.send!(message);
 const config = JSON.parse(process.argv[2]!) as WorkerConfig;
@@ -72,6 +75,29 @@ async function main(): Promise<void> {
     for (let i = 0; i < task.slots; i++)
       await store.acquireSlot({ key: task.key, id: `${config.name}-slot-${i}`, limit: task.slots, leaseMs: task.leaseMs });
     send({ type: 'held', at: Date.now() });
+    await new Promise(() => {}); // Until killed.
+  } else if (task.type === 'router-hold') {
+    const router = budgetRouter(store, task.leaseMs);
+    let costMicros = 0;
+    for (let i = 0; i < task.served; i++) costMicros += (await router.chat(ask('quick', 100, i))).cost.totalMicros;
+    // Acknowledged: every record and settle is in the store once flush (done by every report) resolves.
+    const summary = await router.costs.summary({});
+    const [status] = await router.budgets.status({ tenant: 'acme' });
+    send({
+      type: 'acked',
+      records: summary.rows.reduce((n, r) => n + r.requests, 0),
+      ledgerMicros: summary.rows.reduce((n, r) => n + r.costMicros, 0),
+      costMicros,
+      spentMicros: status!.spentMicros,
+    });
+    for (let i = 0; i < task.inFlight; i++) void router.chat(ask('lengthy', BIG.maxTokens, 1_000 + i)).catch(() => undefined);
+    const heldNow = async () => (await router.budgets.status({ tenant: 'acme' }))[0]!.heldMicros;
+    // Each holds at least its output's worst case: maxTokens x $100 per 1M tokens = 100 µ$ a token.
+    while ((await heldNow()) < task.inFlight * BIG.maxTokens * 100) await new Promise((r) => setTimeout(r, 20));
+    const firstHeld = await heldNow();
+    // Longer than the lease: the holds only still count because the router renews them.
+    await new Promise((r) => setTimeout(r, task.leaseMs * 1.5));
+    send({ type: 'held', at: Date.now(), heldMicros: firstHeld, stillHeldMicros: await heldNow() });
     await new Promise(() => {}); // Until killed.
   }
   if (task.type !== 'breaker-listen') {
