@@ -2,7 +2,9 @@
  * One process of the multi-process tests (forked with `--import tsx`). It opens the store named by
  * its argument, says `ready`, waits for `go`, runs its task and reports through IPC.
  */
+import { createRouter, type Router } from '../../../src/index.js';
 import { breakerRegister, type SharedStore } from '../../../src/state/index.js';
+import { mockProvider } from '../../../src/testing.js';
 import { redisStore } from '../../../src/state/redis/index.js';
 import { sqliteStore } from '../../../src/state/sqlite/index.js';
 
@@ -16,7 +18,20 @@ export type Task =
   | { type: 'rate'; key: string; calls: number; limit: number; windowMs: number }
   | { type: 'breaker-listen'; target: string }
   | { type: 'breaker-open'; target: string }
-  | { type: 'hold-and-wait'; key: string; holds: number; amount: number; limit: number; leaseMs: number; slots: number };
+  | { type: 'hold-and-wait'; key: string; holds: number; amount: number; limit: number; leaseMs: number; slots: number }
+  /**
+   * A router on the store whose `primary` target always fails (503) and `backup` serves. It calls
+   * (one request at a time, `intervalMs` apart, for `durationMs`) and reports the times its failing
+   * target was called, when it learned of an open breaker from another process, and when it saw
+   * `flaky` disabled. A high `failureThreshold` keeps its own breaker from opening by itself.
+   */
+  | { type: 'router-caller'; failureThreshold: number; intervalMs: number; durationMs: number }
+  /** A router that calls its failing target until its own breaker opens (`failureThreshold` failures); reports when. */
+  | { type: 'router-opener'; failureThreshold: number }
+  /** A router that disables the `flaky` provider and closes (its write reaches the store first). */
+  | { type: 'router-disabler' }
+  /** A router started after the others: its first request, and whether it sees `flaky` disabled. */
+  | { type: 'router-restarted' };
 
 const send = (message: unknown) => process.send!(message);
 const config = JSON.parse(process.argv[2]!) as WorkerConfig;
@@ -25,8 +40,38 @@ const store: SharedStore =
     ? redisStore({ url: config.store.url, prefix: config.store.prefix, commandTimeoutMs: 10_000 })
     : sqliteStore({ path: config.store.path, busyTimeoutMs: 10_000 });
 
+/** The router of the `router-*` tasks, with its failing target's call times. */
+function fleetRouter(failureThreshold: number) {
+  const calls: number[] = [];
+  const flaky = mockProvider({
+    name: 'flaky',
+    reply: () => {
+      calls.push(Date.now());
+      return { fail: 503 };
+    },
+  });
+  const router: Router = createRouter({
+    providers: { flaky, good: mockProvider({ name: 'good' }) },
+    models: { primary: { provider: 'flaky', model: 'm-1' }, backup: { provider: 'good', model: 'm-2' } },
+    strategy: 'fallback',
+    retry: { retries: 0 },
+    circuitBreaker: { failureThreshold, cooldownMs: 60_000 },
+    store,
+  });
+  return { router, calls };
+}
+
+const ask = { messages: [{ role: 'user' as const, content: 'hi' }] };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function main(): Promise<void> {
   const task = config.task;
+  const fleet =
+    task.type === 'router-caller' || task.type === 'router-opener'
+      ? fleetRouter(task.failureThreshold)
+      : task.type === 'router-disabler' || task.type === 'router-restarted'
+        ? fleetRouter(1_000)
+        : undefined;
   if (task.type === 'breaker-listen') {
     const breakers = breakerRegister(store);
     await breakers.subscribe((c) => {
@@ -73,7 +118,37 @@ async function main(): Promise<void> {
       await store.acquireSlot({ key: task.key, id: `${config.name}-slot-${i}`, limit: task.slots, leaseMs: task.leaseMs });
     send({ type: 'held', at: Date.now() });
     await new Promise(() => {}); // Until killed.
+  } else if (task.type === 'router-caller' && fleet) {
+    let learnedAt: number | undefined;
+    let disabledSeenAt: number | undefined;
+    fleet.router.on('breaker', (e) => {
+      if (e.to === 'open' && e.remote) learnedAt ??= Date.now();
+    });
+    const end = Date.now() + task.durationMs;
+    for (let i = 0; Date.now() < end; i++) {
+      await fleet.router.chat(ask);
+      if (i === 0) send({ type: 'calling' });
+      if (fleet.router.health().providers.flaky?.disabled) disabledSeenAt ??= Date.now();
+      await sleep(task.intervalMs);
+    }
+    send({ type: 'done', calls: fleet.calls, learnedAt, disabledSeenAt });
+  } else if (task.type === 'router-opener' && fleet) {
+    let openedAt: number | undefined;
+    fleet.router.on('breaker', (e) => {
+      if (e.to === 'open' && !e.remote) openedAt ??= e.at;
+    });
+    while (openedAt === undefined) await fleet.router.chat(ask);
+    send({ type: 'done', at: openedAt, calls: fleet.calls });
+  } else if (task.type === 'router-disabler' && fleet) {
+    const at = Date.now();
+    fleet.router.disable('flaky', { actor: config.name });
+    await fleet.router.close(); // Returns once the change is in the store.
+    send({ type: 'done', at });
+  } else if (task.type === 'router-restarted' && fleet) {
+    const response = await fleet.router.chat(ask);
+    send({ type: 'done', model: response.route.model, calls: fleet.calls.length, disabled: fleet.router.health().providers.flaky?.disabled });
   }
+  if (task.type !== 'router-disabler') await fleet?.router.close();
   if (task.type !== 'breaker-listen') {
     await store.close();
     process.exit(0);
