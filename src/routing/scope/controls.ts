@@ -238,18 +238,19 @@ export class FirstRead {
   constructor(steps: ReadonlyArray<Promise<void> | undefined>) {
     const pending = steps.filter((s): s is Promise<void> => s !== undefined);
     this.#done = pending.length === 0;
+    if (this.#done) {
+      this.#read = Promise.resolve();
+      return;
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, FIRST_READ_TIMEOUT_MS);
       timer.unref?.();
     });
-    this.#read = this.#done
-      ? Promise.resolve()
-      : Promise.race([Promise.all(pending).then(() => undefined), timeout]).then(() => {
-          clearTimeout(timer);
-          this.#done = true;
-        });
-    if (this.#done) clearTimeout(timer);
+    this.#read = Promise.race([Promise.all(pending), timeout]).then(() => {
+      clearTimeout(timer);
+      this.#done = true;
+    });
   }
 
   run<T>(call: () => Promise<T>): Promise<T> {
