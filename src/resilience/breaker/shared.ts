@@ -219,7 +219,7 @@ export class SharedBreakers {
       if (breaker.toJSON().state !== 'closed') breaker.adopt({ state: 'closed', consecutiveFailures: 0 }, 'closed by another process');
     } else if (s.state === 'open') {
       link.probeUntil = undefined;
-      breaker.adopt({ state: 'open', openedAt: s.openedAt, until: s.retryAt }, `${s.reason ?? 'opened'} (in another process)`);
+      breaker.adopt({ state: 'open', openedAt: s.openedAt, until: s.retryAt }, s.reason ?? 'opened by another process');
     } else if (s.probeOwner === this.#o.owner) {
       link.probeUntil = s.probeUntil;
     } else {
