@@ -24,7 +24,7 @@ const connect = (): SharedStore | undefined =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One "process": its own store connection and provider objects, the same configuration. */
-function process_(name: string, store: SharedStore) {
+function member(name: string, store: SharedStore) {
   const router = createRouter({
     providers: { vendor: mockProvider({ name: 'vendor', reply: { fail: 503 } }), spare: mockProvider({ name: 'spare', reply: 'from spare' }) },
     models: { main: { provider: 'vendor', model: 'big-1' }, backup: { provider: 'spare', model: 'small-1' } },
@@ -42,8 +42,8 @@ const first = connect();
 if (!first) {
   console.log('Shared breakers need a shared store: sqliteStore (Node 22.13+) or redisStore (set SWITCHYARD_REDIS_URL). Nothing to show on this Node.');
 } else {
-  const web1 = process_('web-1', first);
-  const web2 = process_('web-2', connect()!);
+  const web1 = member('web-1', first);
+  const web2 = member('web-2', connect()!);
   const ask = { messages: [{ role: 'user' as const, content: 'Where is my order?' }] };
   console.log(`store: ${first.kind}`);
 
@@ -61,7 +61,7 @@ if (!first) {
   web2.router.disable('vendor', { actor: 'oncall' });
 
   // A restarted process on the same store: its first request already knows the controls.
-  const web3 = process_('web-3', connect()!);
+  const web3 = member('web-3', connect()!);
   const again = await web3.router.chat(ask);
   console.log(`[web-3] first request after a restart served by ${again.route.model}; vendor disabled: ${web3.router.health().providers.vendor?.disabled}`);
 

@@ -148,5 +148,25 @@ for (const backend of BACKENDS) {
       const first = await restarted.next('done');
       expect(first).toMatchObject({ model: 'backup', calls: 0, disabled: true });
     }, 180_000);
+
+    it('kill -9 of the process holding the half-open probe: another process takes it over when the lease ends, and closes the breaker', async () => {
+      const config = await backend.config();
+      const cooldownMs = 2_000;
+      const prober = worker(config, { type: 'router-prober', cooldownMs }, 'prober');
+      await prober.next('ready');
+      prober.go();
+      await prober.next('probing');
+      prober.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      const taker = worker(config, { type: 'router-taker', cooldownMs, intervalMs: 20 }, 'taker');
+      await taker.next('ready');
+      taker.go();
+      const done = await taker.next('done');
+      console.log(`${backend.name}: probe holder killed; another process served by the target ${Number(done.servedAt) - killedAt} ms later (lease ${cooldownMs} ms)`);
+      expect(done.servedAt).toBeDefined();
+      // The taker kept out while the dead process's lease lasted (it saw the probe held elsewhere), then made one call: its probe.
+      expect(done.states).toContain('half-open');
+      expect((done.calls as number[]).length).toBe(1);
+    }, 180_000);
   });
 }

@@ -31,7 +31,11 @@ export type Task =
   /** A router that disables the `flaky` provider and closes (its write reaches the store first). */
   | { type: 'router-disabler' }
   /** A router started after the others: its first request, and whether it sees `flaky` disabled. */
-  | { type: 'router-restarted' };
+  | { type: 'router-restarted' }
+  /** A router whose target fails once (opening its breaker, threshold 1) and then hangs: after the cooldown it takes the probe, which never answers (then it is killed). */
+  | { type: 'router-prober'; cooldownMs: number }
+  /** A router whose target answers: it calls until the target serves it, and reports its calls to the target. */
+  | { type: 'router-taker'; cooldownMs: number; intervalMs: number };
 
 const send = (message: unknown) => process.send!(message);
 const config = JSON.parse(process.argv[2]!) as WorkerConfig;
@@ -41,13 +45,14 @@ const store: SharedStore =
     : sqliteStore({ path: config.store.path, busyTimeoutMs: 10_000 });
 
 /** The router of the `router-*` tasks, with its failing target's call times. */
-function fleetRouter(failureThreshold: number) {
+function fleetRouter(failureThreshold: number, target: { cooldownMs?: number; answer?: 'fail' | 'fail-then-hang' | 'ok' } = {}) {
   const calls: number[] = [];
   const flaky = mockProvider({
     name: 'flaky',
     reply: () => {
       calls.push(Date.now());
-      return { fail: 503 };
+      if (target.answer === 'ok') return 'ok';
+      return target.answer === 'fail-then-hang' && calls.length > 1 ? { hang: true } : { fail: 503 };
     },
   });
   const router: Router = createRouter({
@@ -55,7 +60,7 @@ function fleetRouter(failureThreshold: number) {
     models: { primary: { provider: 'flaky', model: 'm-1' }, backup: { provider: 'good', model: 'm-2' } },
     strategy: 'fallback',
     retry: { retries: 0 },
-    circuitBreaker: { failureThreshold, cooldownMs: 60_000 },
+    circuitBreaker: { failureThreshold, cooldownMs: target.cooldownMs ?? 60_000 },
     store,
   });
   return { router, calls };
@@ -71,7 +76,11 @@ async function main(): Promise<void> {
       ? fleetRouter(task.failureThreshold)
       : task.type === 'router-disabler' || task.type === 'router-restarted'
         ? fleetRouter(1_000)
-        : undefined;
+        : task.type === 'router-prober'
+          ? fleetRouter(1, { cooldownMs: task.cooldownMs, answer: 'fail-then-hang' })
+          : task.type === 'router-taker'
+            ? fleetRouter(1, { cooldownMs: task.cooldownMs, answer: 'ok' })
+            : undefined;
   if (task.type === 'breaker-listen') {
     const breakers = breakerRegister(store);
     await breakers.subscribe((c) => {
@@ -147,6 +156,23 @@ async function main(): Promise<void> {
   } else if (task.type === 'router-restarted' && fleet) {
     const response = await fleet.router.chat(ask);
     send({ type: 'done', model: response.route.model, calls: fleet.calls.length, disabled: fleet.router.health().providers.flaky?.disabled });
+  } else if (task.type === 'router-prober' && fleet) {
+    await fleet.router.chat(ask); // Fails: the breaker opens.
+    await sleep(task.cooldownMs + 50);
+    void fleet.router.chat({ ...ask, timeoutMs: 600_000 }).catch(() => undefined); // The probe, which hangs.
+    while (fleet.calls.length < 2) await sleep(5);
+    send({ type: 'probing', at: Date.now() });
+    await new Promise(() => {}); // Until killed.
+  } else if (task.type === 'router-taker' && fleet) {
+    const states = new Set<string>();
+    let servedAt: number | undefined;
+    for (let i = 0; servedAt === undefined && i < 10_000; i++) {
+      const response = await fleet.router.chat(ask);
+      states.add(fleet.router.health().models.primary?.state ?? 'none');
+      if (response.route.model === 'primary') servedAt = Date.now();
+      else await sleep(task.intervalMs);
+    }
+    send({ type: 'done', servedAt, calls: fleet.calls, states: [...states] });
   }
   if (task.type !== 'router-disabler') await fleet?.router.close();
   if (task.type !== 'breaker-listen') {
