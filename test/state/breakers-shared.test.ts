@@ -187,6 +187,14 @@ for (const backend of BACKENDS) {
       expect(pc.flaky.calls).toHaveLength(0);
       expect(c.router.health().providers.flaky?.disabled).toBe(true);
       expect(c.router.explain(ask('acme')).strategy).toBe('forced');
+      // A stream made at once by another new router: it is iterated after the first read too.
+      const pd = providers();
+      const d = member(open, pd);
+      const events: string[] = [];
+      for await (const ev of d.router.stream(ask())) events.push(ev.type === 'finish' ? `finish:${ev.response.route.model}` : ev.type);
+      expect(events.at(-1)).toBe('finish:backup');
+      expect(pd.flaky.calls).toHaveLength(0);
+      expect(() => d.router.stream({ messages: [] })).toThrow();
 
       c.router.enable('flaky');
       c.router.unforce({ tenant: 'acme' });

@@ -1,7 +1,5 @@
 import { z } from 'zod';
-import type { StreamEvent } from '../../core/stream.js';
 import type { SharedStore, StoreChange } from '../../state/shared.js';
-import type { ChatStream } from '../request/stream.js';
 
 /** Emergency controls: disabled models/providers and forced models, changed at runtime. */
 export class Controls {
@@ -223,6 +221,11 @@ function decode(value: string): ControlsSnapshot {
   }
 }
 
+/** A router stream's shape (`ChatStream`): events to iterate, or `collect()` for the response. */
+export interface Collectable<E, R> extends AsyncIterable<E> {
+  collect(): Promise<R>;
+}
+
 /** How long the first requests wait at most for the first read of shared state (a store that never answers must not hang them). */
 const FIRST_READ_TIMEOUT_MS = 5_000;
 
@@ -258,13 +261,13 @@ export class FirstRead {
   }
 
   /** A stream made at once (a bad request throws here) whose iteration begins after the first read. */
-  stream(make: () => ChatStream): ChatStream {
+  stream<E, R>(make: () => Collectable<E, R>): Collectable<E, R> {
     const stream = make();
     if (this.#done) return stream;
     const read = this.#read;
     return {
       [Symbol.asyncIterator]() {
-        let inner: AsyncIterator<StreamEvent> | undefined;
+        let inner: AsyncIterator<E> | undefined;
         return {
           async next() {
             if (!inner) {
