@@ -151,15 +151,15 @@ for (const backend of BACKENDS) {
 
     it('kill -9 of the process holding the half-open probe: another process takes it over when the lease ends, and closes the breaker', async () => {
       const config = await backend.config();
-      const cooldownMs = 2_000;
+      const cooldownMs = 3_000;
       const prober = worker(config, { type: 'router-prober', cooldownMs }, 'prober');
-      await prober.next('ready');
+      // Started first: a process that takes seconds to start on a loaded machine must not start after the lease ended.
+      const taker = worker(config, { type: 'router-taker', cooldownMs, intervalMs: 20 }, 'taker');
+      await Promise.all([prober.next('ready'), taker.next('ready')]);
       prober.go();
       await prober.next('probing');
       prober.child.kill('SIGKILL');
       const killedAt = Date.now();
-      const taker = worker(config, { type: 'router-taker', cooldownMs, intervalMs: 20 }, 'taker');
-      await taker.next('ready');
       taker.go();
       const done = await taker.next('done');
       console.log(`${backend.name}: probe holder killed; another process served by the target ${Number(done.servedAt) - killedAt} ms later (lease ${cooldownMs} ms)`);
