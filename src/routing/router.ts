@@ -151,11 +151,16 @@ export function createRouter<
   const stopStatus = store.onStatus((e) => events.emit('store', e));
   // A shared store (SQLite, Redis) shares breakers and emergency controls with every process on it; memory keeps them here.
   const fleet = store.kind === 'memory' ? undefined : store;
-  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const breakerOptions = options.circuitBreaker === false ? undefined : (options.circuitBreaker ?? {});
   const sharedBreakers =
     fleet && breakerOptions
-      ? new SharedBreakers({ register: breakerRegister(fleet), owner, probeLeaseMs: breakerOptions.cooldownMs ?? 30_000, now })
+      ? new SharedBreakers({
+          register: breakerRegister(fleet),
+          // Who holds a half-open probe: this router in this process.
+          owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+          probeLeaseMs: breakerOptions.cooldownMs ?? 30_000,
+          now,
+        })
       : undefined;
   const breakers = breakerOptions && new BreakerPool(breakerOptions, now, sharedBreakers && { breakers: sharedBreakers, nameOf: (i) => nameOf(i) });
   const shared: SharedParts = {
