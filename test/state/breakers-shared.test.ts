@@ -204,6 +204,36 @@ for (const backend of BACKENDS) {
       expect((await b.router.chat(ask())).route.model).toBe('primary');
     }, 60_000);
 
+    it('no store round trip for breakers or controls per request: only transitions and control changes write', async () => {
+      const open = await backend.place();
+      const counts = { getVersioned: 0, compareAndSet: 0 };
+      const counting = () => {
+        const store = open();
+        return new Proxy(store, {
+          get(target, prop, receiver) {
+            const value: unknown = Reflect.get(target, prop, receiver);
+            if ((prop === 'getVersioned' || prop === 'compareAndSet') && typeof value === 'function') {
+              return (...args: unknown[]) => {
+                counts[prop]++;
+                return (value as (...a: unknown[]) => unknown).apply(target, args);
+              };
+            }
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          },
+        });
+      };
+      const flaky = mockProvider({ name: 'flaky', reply: 'fine' });
+      const a = member(counting, { flaky, good: mockProvider({ name: 'good' }) });
+      await a.router.chat(ask()); // The first request waits for the first read.
+      const afterFirstRead = { ...counts };
+      for (let i = 0; i < 50; i++) await a.router.chat(ask());
+      await Promise.all([...Array(50)].map(() => a.router.chat(ask())));
+      expect(counts).toEqual(afterFirstRead);
+      expect(flaky.calls).toHaveLength(101);
+      a.router.disable('good');
+      expect(await waitFor(() => counts.compareAndSet === afterFirstRead.compareAndSet + 1, 10_000)).toBe(true);
+    }, 60_000);
+
     it('changes made at once in two routers all survive (compare-and-set, no lost update)', async () => {
       const open = await backend.place();
       const a = member(open, { flaky: mockProvider({ name: 'flaky' }), good: mockProvider({ name: 'good' }) });

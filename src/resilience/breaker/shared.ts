@@ -42,10 +42,12 @@ export class SharedBreakers {
   #stop: (() => Promise<void>) | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** Settles once the first subscription attempt did (listening, or failed and retrying later). */
+  readonly #listening: Promise<void>;
 
   constructor(options: SharedBreakersOptions) {
     this.#o = options;
-    this.#listen();
+    this.#listening = this.#listen();
   }
 
   /** Links a newly created local breaker to its target's register and reads the register. */
@@ -59,8 +61,9 @@ export class SharedBreakers {
     this.#enqueue(link, () => this.#refresh(link));
   }
 
-  /** Resolves when every store step asked for so far has settled (the first reads after creation). */
+  /** Resolves when the first subscription attempt and every store step asked for so far have settled (the first reads after creation). */
   async settled(): Promise<void> {
+    await this.#listening;
     await Promise.all([...this.#links.values()].map((l) => l.chain));
   }
 
@@ -91,8 +94,8 @@ export class SharedBreakers {
     await this.#stop?.().catch(() => undefined);
   }
 
-  #listen(): void {
-    this.#o.register
+  #listen(): Promise<void> {
+    return this.#o.register
       .subscribe((change) => {
         if (change.type === 'resync') this.#resyncAll();
         else {
@@ -109,7 +112,7 @@ export class SharedBreakers {
         },
         () => {
           // The store is down: try again, without keeping the process alive for it.
-          if (!this.#closed) (this.#retry = setTimeout(() => this.#listen(), 1_000)).unref?.();
+          if (!this.#closed) (this.#retry = setTimeout(() => void this.#listen(), 1_000)).unref?.();
         },
       );
   }

@@ -116,6 +116,8 @@ export class SharedControls {
   #stop: (() => Promise<void>) | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
+  /** Settles once the first subscription attempt did (listening, or failed and retrying later). */
+  readonly #listening: Promise<void>;
 
   constructor(store: SharedStore, controls: Controls, options: SharedControlsOptions = {}) {
     this.#store = store;
@@ -124,7 +126,7 @@ export class SharedControls {
     this.#channel = `${this.#key}:changes`;
     this.#accept = options.accept ?? ((s) => s);
     this.#enqueue(() => this.#refresh());
-    this.#listen();
+    this.#listening = this.#listen();
   }
 
   /** Applies a change here at once and writes it to the store for every process. */
@@ -134,9 +136,10 @@ export class SharedControls {
     this.#enqueue(() => this.#flush());
   }
 
-  /** Resolves when every store step asked for so far has settled (the first read, the changes made). */
-  settled(): Promise<void> {
-    return this.#chain;
+  /** Resolves when the first subscription attempt and every store step asked for so far have settled (the first read, the changes made). */
+  async settled(): Promise<void> {
+    await this.#listening;
+    await this.#chain;
   }
 
   async close(): Promise<void> {
@@ -146,8 +149,8 @@ export class SharedControls {
     await this.#stop?.().catch(() => undefined);
   }
 
-  #listen(): void {
-    this.#store
+  #listen(): Promise<void> {
+    return this.#store
       .subscribe(this.#channel, (change: StoreChange) => {
         if (change.type === 'resync') return this.#enqueue(() => this.#flush().then(() => this.#refresh()));
         let notice: unknown;
@@ -167,7 +170,7 @@ export class SharedControls {
           this.#enqueue(() => this.#flush().then(() => this.#refresh()));
         },
         () => {
-          if (!this.#closed) (this.#retry = setTimeout(() => this.#listen(), 1_000)).unref?.();
+          if (!this.#closed) (this.#retry = setTimeout(() => void this.#listen(), 1_000)).unref?.();
         },
       );
   }
