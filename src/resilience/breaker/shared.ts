@@ -100,7 +100,8 @@ export class SharedBreakers {
         if (change.type === 'resync') this.#resyncAll();
         else {
           const link = this.#links.get(change.target);
-          if (link && change.version > link.version) this.#enqueue(link, () => this.#refresh(link));
+          // Any other version (a lower one too: the store lost its data and counts again from 1) is read.
+          if (link && change.version !== link.version) this.#enqueue(link, () => this.#refresh(link));
         }
       })
       .then(
@@ -181,6 +182,8 @@ export class SharedBreakers {
   async #refresh(link: Link): Promise<void> {
     const record = await this.#o.register.get(link.key);
     if (record && record.version !== link.version) this.#adopt(link, record);
+    // Gone (the store lost its data): the local state stays, and the next write starts the register again.
+    else if (!record) link.version = 0;
   }
 
   async #claim(link: Link): Promise<boolean> {

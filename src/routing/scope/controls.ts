@@ -160,7 +160,8 @@ export class SharedControls {
           return;
         }
         const parsed = noticeSchema.safeParse(notice);
-        if (parsed.success && parsed.data.key === this.#key && parsed.data.version > this.#version) this.#enqueue(() => this.#refresh());
+        // Any other version (a lower one too: the store lost its data and counts again from 1) is read.
+        if (parsed.success && parsed.data.key === this.#key && parsed.data.version !== this.#version) this.#enqueue(() => this.#refresh());
       })
       .then(
         (stop) => {
@@ -184,6 +185,8 @@ export class SharedControls {
   async #refresh(): Promise<void> {
     const current = await this.#store.getVersioned(this.#key);
     if (current && current.version !== this.#version) this.#adopt(current.version, decode(current.value));
+    // Gone (the store lost its data): the controls in force here stay, and the next change starts the register again.
+    else if (!current) this.#version = 0;
   }
 
   /** Writes the pending changes over the register's latest value (a lost race re-reads and tries again). */
