@@ -58,6 +58,25 @@ describe.skipIf(!canRun)('shared breakers and controls while Redis is away', () 
     expect(flakyB.calls).toHaveLength(calls);
   }, 90_000);
 
+  it('Redis restarted empty (its data lost): versions count again from 1, and a new open still reaches every router', async () => {
+    const redis = await spawnRedis();
+    servers.push(redis);
+    const a = member(redis.url, mockProvider({ name: 'flaky', reply: { fail: 503 } }));
+    const b = member(redis.url, mockProvider({ name: 'flaky', reply: { fail: 503 } }));
+    for (let i = 0; i < 2; i++) await a.router.chat(ask);
+    expect(await waitFor(() => b.router.health().models.primary?.state === 'open', 10_000)).toBe(true);
+    b.router.resetBreaker('primary');
+    expect(await waitFor(() => a.router.health().models.primary?.state === 'closed', 10_000)).toBe(true);
+    await redis.stop();
+    servers.push(await spawnRedis(redis.port));
+    expect(await waitFor(() => a.stores.some((e) => e.type === 'available') && b.stores.some((e) => e.type === 'available'), 20_000)).toBe(
+      true,
+    );
+    for (let i = 0; i < 2; i++) await a.router.chat(ask);
+    expect(a.router.health().models.primary?.state).toBe('open');
+    expect(await waitFor(() => b.router.health().models.primary?.state === 'open', 20_000)).toBe(true);
+  }, 90_000);
+
   it('a router created while the store is down serves at once after the first read times out (never a hang)', async () => {
     const redis = await spawnRedis();
     servers.push(redis);
