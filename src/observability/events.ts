@@ -47,6 +47,8 @@ export interface RouterEvents {
     to: 'closed' | 'open' | 'half-open';
     reason: string;
     at: number;
+    /** With a shared store: the transition was made by another process and learned here. */
+    remote?: true;
   };
   /** An emergency control was used (disable, enable, force, unforce, reset). */
   control: {

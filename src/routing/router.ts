@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { inspect } from 'node:util';
 import { agentMethods, type AgentMethods } from '../agents/router-methods.js';
 import type { CostsApi } from '../accounting/reports/costs-api.js';
@@ -17,7 +19,7 @@ import { buildScope, type SharedParts } from './scope/scope.js';
 import { runChat } from './request/chat.js';
 import { classify, type Classification } from './plan/classify/index.js';
 import { assertValidConfig } from './config/schema.js';
-import { Controls } from './scope/controls.js';
+import { applyControl, Controls, FirstRead, SharedControls, type ControlChange } from './scope/controls.js';
 import { healthOf, type RouterHealth } from './scope/health.js';
 import type { RouterOptions, TypedRouterOptions } from './config/options.js';
 import { planRoute } from './plan/plan.js';
@@ -26,6 +28,8 @@ import { runStream, type ChatStream } from './request/stream.js';
 import { TenantRegistry } from './config/tenant-registry.js';
 import { memoryStore } from '../state/memory-store.js';
 import { BreakerPool } from '../resilience/breaker/pool.js';
+import { SharedBreakers } from '../resilience/breaker/shared.js';
+import { breakerRegister } from '../state/breaker-state.js';
 import type { TenantConfig } from './config/tenants.js';
 
 /** The routing decision for a request, as a value: nothing is called to compute it. */
@@ -145,7 +149,20 @@ export function createRouter<
   const store = options.store ?? memoryStore();
   // The store's own health, as router events (the store stays the caller's: the router never closes it).
   const stopStatus = store.onStatus((e) => events.emit('store', e));
-  const breakers = options.circuitBreaker === false ? undefined : new BreakerPool(options.circuitBreaker ?? {}, now);
+  // A shared store (SQLite, Redis) shares breakers and emergency controls with every process on it; memory keeps them here.
+  const fleet = store.kind === 'memory' ? undefined : store;
+  const breakerOptions = options.circuitBreaker === false ? undefined : (options.circuitBreaker ?? {});
+  const sharedBreakers =
+    fleet && breakerOptions
+      ? new SharedBreakers({
+          register: breakerRegister(fleet),
+          // Who holds a half-open probe: this router in this process.
+          owner: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+          probeLeaseMs: breakerOptions.cooldownMs ?? 30_000,
+          now,
+        })
+      : undefined;
+  const breakers = breakerOptions && new BreakerPool(breakerOptions, now, sharedBreakers && { breakers: sharedBreakers, nameOf: (i) => nameOf(i) });
   const shared: SharedParts = {
     events,
     breakers,
@@ -156,6 +173,28 @@ export function createRouter<
   const limits = new RateLimits(options.rateLimits, now);
   const tenants = new TenantRegistry(options, shared, limits, buildScope(options, shared, limits));
   const { controls } = shared;
+  /** A provider instance's name in every process with this configuration: its own, or its tenant's and its own (tenants in order). */
+  const nameOf = (instance: object): string | undefined => {
+    for (const [name, p] of Object.entries(options.providers)) if (p === instance) return encodeURIComponent(name);
+    for (const id of tenants.list().sort()) {
+      for (const [name, p] of Object.entries(tenants.get(id)?.providers ?? {}))
+        if (p === instance) return `${encodeURIComponent(id)}/${encodeURIComponent(name)}`;
+    }
+    return undefined;
+  };
+  const sharedControls =
+    fleet &&
+    new SharedControls(fleet, controls, {
+      // A model forced by a process with another configuration is ignored here rather than refusing every request.
+      accept: (s) => ({
+        disabled: s.disabled,
+        forced: Object.fromEntries(Object.entries(s.forced).filter(([t, m]) => tenants.scopeFor(t || undefined).routing.candidates.has(m))),
+      }),
+    });
+  const change = (c: ControlChange) => (sharedControls ? sharedControls.change(c) : applyControl(controls, c));
+  // Before the first request: the breakers of the default targets and the controls in force, as the store has them.
+  if (sharedBreakers) for (const c of tenants.defaultScope.routing.candidates.values()) tenants.defaultScope.guards.breakerOf(c);
+  const ready = new FirstRead([sharedBreakers?.settled(), sharedControls?.settled()]);
 
   const control = (payload: Omit<RouterEvents['control'], 'at'>) => {
     const event = { ...payload, at: now() };
@@ -198,8 +237,8 @@ export function createRouter<
       get: (id) => tenants.get(id),
       list: () => tenants.list(),
     },
-    chat: (request) => runChat(tenants.scopeFor(request?.tenant), request),
-    stream: (request) => runStream(tenants.scopeFor(request?.tenant), request),
+    chat: (request) => ready.run(() => runChat(tenants.scopeFor(request?.tenant), request)),
+    stream: (request) => ready.stream(() => runStream(tenants.scopeFor(request?.tenant), request)),
     // Agent calls: built on the public chat/stream/explain only; `describe` tells them a model's provider kind.
     ...agentMethods({
       chat: (request) => router.chat(request),
@@ -268,23 +307,23 @@ export function createRouter<
     },
     disable(target, o = {}) {
       knownTarget(target, 'disable');
-      controls.disable(target);
+      change({ action: 'disable', target });
       control({ action: 'disable', target, ...actorOf(o) });
     },
     enable(target, o = {}) {
       knownTarget(target, 'enable');
-      controls.enable(target);
+      change({ action: 'enable', target });
       control({ action: 'enable', target, ...actorOf(o) });
     },
     force(model, o = {}) {
       const scope = tenants.scopeFor(o.tenant);
       if (typeof model !== 'string' || !scope.routing.candidates.has(model))
         throw new InvalidRequestError({ path: 'model', message: `force: unknown model "${model}"` });
-      controls.force(model, o.tenant);
+      change({ action: 'force', model, tenant: o.tenant });
       control({ action: 'force', target: model, ...(o.tenant !== undefined && { tenant: o.tenant }), ...actorOf(o) });
     },
     unforce(o = {}) {
-      controls.unforce(o.tenant);
+      change({ action: 'unforce', tenant: o.tenant });
       control({ action: 'unforce', target: o.tenant ?? '*', ...(o.tenant !== undefined && { tenant: o.tenant }), ...actorOf(o) });
     },
     resetBreaker(model, o = {}) {
@@ -301,6 +340,7 @@ export function createRouter<
       stopStatus();
       await shared.accounting.flush();
       await limits.close();
+      await Promise.all([sharedBreakers?.close(), sharedControls?.close()]);
       if (audit) await closeAudit(audit, options.audit?.closeTimeoutMs ?? 10_000, events);
       events.clear();
     },

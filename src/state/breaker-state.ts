@@ -7,7 +7,16 @@ import type { SharedStore, StoreChange } from './shared.js';
  */
 export type BreakerState =
   | { state: 'closed'; since: number }
-  | { state: 'open'; openedAt: number; /** When a probe may be tried. */ retryAt: number; failures: number; reason?: string }
+  | {
+      state: 'open';
+      openedAt: number;
+      /** When a probe may be tried. */
+      retryAt: number;
+      /** Consecutive failures that opened it, when that is what did. */
+      failures?: number;
+      /** Why it opened, e.g. `5 consecutive failures`, `probe failed`. */
+      reason?: string;
+    }
   /** One process holds the probe until `probeUntil`; the others keep the target closed to traffic. */
   | { state: 'half-open'; since: number; probeOwner: string; probeUntil: number };
 
@@ -23,7 +32,7 @@ const schema = z.discriminatedUnion('state', [
     state: z.literal('open'),
     openedAt: z.number(),
     retryAt: z.number(),
-    failures: z.number().int(),
+    failures: z.number().int().optional(),
     reason: z.string().optional(),
   }),
   z.object({ state: z.literal('half-open'), since: z.number(), probeOwner: z.string(), probeUntil: z.number() }),

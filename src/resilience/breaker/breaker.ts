@@ -41,14 +41,14 @@ export class CircuitBreaker {
   /** Whether a call may go out now, without taking a probe slot. */
   wouldAllow(): boolean {
     const s = this.state;
-    return s.state === 'closed' || (s.state === 'half-open' && s.inFlight < this.#probes);
+    return s.state === 'closed' || (s.state === 'half-open' && this.#probeFree(s));
   }
 
   /** Takes permission for one call, or returns undefined: an open breaker means no call. */
   tryAcquire(): Permit | undefined {
     const s = this.state;
     if (s.state === 'closed') return { kind: 'normal' };
-    if (s.state === 'half-open' && s.inFlight < this.#probes) {
+    if (s.state === 'half-open' && this.#probeFree(s)) {
       s.inFlight++;
       return { kind: 'probe' };
     }
@@ -84,6 +84,15 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * Takes a state decided elsewhere (another process, through a shared store) as this breaker's own:
+   * listeners hear of it with `remote: true` when the state name changes; nothing is counted.
+   */
+  adopt(next: BreakerState, reason: string): void {
+    if (next.state !== this.#state.state) this.#window.length = 0;
+    this.#to(next, reason, this.now(), true);
+  }
+
   /** Manual reset to closed. */
   reset(): void {
     this.#window.length = 0;
@@ -111,11 +120,16 @@ export class CircuitBreaker {
     this.#to({ state: 'open', openedAt: at, until: at + this.#cooldownMs }, reason, at);
   }
 
-  #to(next: BreakerState, reason: string, at: number): void {
+  /** Whether a half-open breaker has a probe to give here: a free slot, and no other process holding the probe. */
+  #probeFree(s: Extract<BreakerState, { state: 'half-open' }>): boolean {
+    return s.inFlight < this.#probes && (s.probeElsewhereUntil === undefined || this.now() >= s.probeElsewhereUntil);
+  }
+
+  #to(next: BreakerState, reason: string, at: number, remote = false): void {
     const from = this.#state.state;
     this.#state = next;
-    if (from === next.state && reason !== 'manual reset') return;
-    const t: BreakerTransition = { from, to: next.state, reason, at };
+    if (from === next.state && (remote || reason !== 'manual reset')) return;
+    const t: BreakerTransition = { from, to: next.state, reason, at, ...(remote && { remote: true }) };
     for (const l of [...this.#listeners]) {
       try {
         l(t);

@@ -4,7 +4,16 @@ import type { ErrorCode } from '../../core/errors.js';
 export type BreakerState =
   | { state: 'closed'; consecutiveFailures: number }
   | { state: 'open'; openedAt: number; until: number }
-  | { state: 'half-open'; inFlight: number; successes: number };
+  | {
+      state: 'half-open';
+      inFlight: number;
+      successes: number;
+      /**
+       * With a shared store: another process holds the probe until then (its lease); this process sends
+       * nothing to the target meanwhile, and may take the probe over once the lease has passed.
+       */
+      probeElsewhereUntil?: number;
+    };
 
 export type BreakerStateName = BreakerState['state'];
 
@@ -44,4 +53,6 @@ export interface BreakerTransition {
   /** Why, e.g. `5 consecutive failures`, `cooldown elapsed`, `probe succeeded`, `manual reset`. */
   reason: string;
   at: number;
+  /** With a shared store: learned from another process (the transition was made there), not made here. */
+  remote?: boolean;
 }

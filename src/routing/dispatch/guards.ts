@@ -49,7 +49,9 @@ export class TargetGuards {
     if (!this.breakerPool || !instance) return undefined;
     const { model, provider } = candidate;
     return this.breakerPool.of({ instance, providerModel: candidate.providerModel }, (breaker) =>
-      breaker.onStateChange((t) => this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at })),
+      breaker.onStateChange((t) =>
+        this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at, ...(t.remote && { remote: true }) }),
+      ),
     );
   }
 
@@ -78,6 +80,11 @@ export class TargetGuards {
     const breaker = this.breakerOf(candidate);
     const permit = breaker ? breaker.tryAcquire() : { kind: 'normal' as const };
     if (!permit) throw new CircuitOpenError({ provider: candidate.provider, model: candidate.model });
+    // With breakers shared through a store, one process probes at a time: the probe is claimed there first.
+    if (breaker && permit.kind === 'probe' && this.breakerPool?.shared && !(await this.breakerPool.claimProbe(breaker))) {
+      breaker.record(permit, 'neutral');
+      throw new CircuitOpenError({ provider: candidate.provider, model: candidate.model });
+    }
     const slots: Slot[] = [];
     const giveBack = () => {
       for (const s of slots) s.release();

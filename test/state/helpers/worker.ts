@@ -2,10 +2,12 @@
  * One process of the multi-process tests (forked with `--import tsx`). It opens the store named by
  * its argument, says `ready`, waits for `go`, runs its task and reports through IPC.
  */
+import { createRouter, type Router } from '../../../src/index.js';
 import { breakerRegister, type SharedStore } from '../../../src/state/index.js';
+import { mockProvider } from '../../../src/testing.js';
 import { redisStore } from '../../../src/state/redis/index.js';
 import { sqliteStore } from '../../../src/state/sqlite/index.js';
-import { ask, BIG, budgetRouter } from './budget-router.js';
+import { ask as budgetAsk, BIG, budgetRouter } from './budget-router.js';
 
 export type WorkerConfig = {
   store: { kind: 'redis'; url: string; prefix: string } | { kind: 'sqlite'; path: string };
@@ -19,7 +21,24 @@ export type Task =
   | { type: 'breaker-open'; target: string }
   | { type: 'hold-and-wait'; key: string; holds: number; amount: number; limit: number; leaseMs: number; slots: number }
   /** A router (budget-router.ts) serves `served` requests, flushes its ledger (acknowledged), then keeps `inFlight` slow ones running until killed. */
-  | { type: 'router-hold'; leaseMs: number; served: number; inFlight: number };
+  | { type: 'router-hold'; leaseMs: number; served: number; inFlight: number }
+  /**
+   * A router on the store whose `primary` target always fails (503) and `backup` serves. It calls
+   * (one request at a time, `intervalMs` apart, for `durationMs`) and reports the times its failing
+   * target was called, when it learned of an open breaker from another process, and when it saw
+   * `flaky` disabled. A high `failureThreshold` keeps its own breaker from opening by itself.
+   */
+  | { type: 'router-caller'; failureThreshold: number; intervalMs: number; durationMs: number }
+  /** A router that calls its failing target until its own breaker opens (`failureThreshold` failures); reports when. */
+  | { type: 'router-opener'; failureThreshold: number }
+  /** A router that disables the `flaky` provider and closes (its write reaches the store first). */
+  | { type: 'router-disabler' }
+  /** A router started after the others: its first request, and whether it sees `flaky` disabled. */
+  | { type: 'router-restarted' }
+  /** A router whose target fails once (opening its breaker, threshold 1) and then hangs: after the cooldown it takes the probe, which never answers (then it is killed). */
+  | { type: 'router-prober'; cooldownMs: number }
+  /** A router whose target answers: it calls until the target serves it, and reports its calls to the target. */
+  | { type: 'router-taker'; cooldownMs: number; intervalMs: number };
 
 const send = (message: unknown) => process.send!(message);
 const config = JSON.parse(process.argv[2]!) as WorkerConfig;
@@ -28,8 +47,43 @@ const store: SharedStore =
     ? redisStore({ url: config.store.url, prefix: config.store.prefix, commandTimeoutMs: 10_000 })
     : sqliteStore({ path: config.store.path, busyTimeoutMs: 10_000 });
 
+/** The router of the `router-*` tasks, with its failing target's call times. */
+function fleetRouter(failureThreshold: number, target: { cooldownMs?: number; answer?: 'fail' | 'fail-then-hang' | 'ok' } = {}) {
+  const calls: number[] = [];
+  const flaky = mockProvider({
+    name: 'flaky',
+    reply: () => {
+      calls.push(Date.now());
+      if (target.answer === 'ok') return 'ok';
+      return target.answer === 'fail-then-hang' && calls.length > 1 ? { hang: true } : { fail: 503 };
+    },
+  });
+  const router: Router = createRouter({
+    providers: { flaky, good: mockProvider({ name: 'good' }) },
+    models: { primary: { provider: 'flaky', model: 'm-1' }, backup: { provider: 'good', model: 'm-2' } },
+    strategy: 'fallback',
+    retry: { retries: 0 },
+    circuitBreaker: { failureThreshold, cooldownMs: target.cooldownMs ?? 60_000 },
+    store,
+  });
+  return { router, calls };
+}
+
+const ask = { messages: [{ role: 'user' as const, content: 'hi' }] };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 async function main(): Promise<void> {
   const task = config.task;
+  const fleet =
+    task.type === 'router-caller' || task.type === 'router-opener'
+      ? fleetRouter(task.failureThreshold)
+      : task.type === 'router-disabler' || task.type === 'router-restarted'
+        ? fleetRouter(1_000)
+        : task.type === 'router-prober'
+          ? fleetRouter(1, { cooldownMs: task.cooldownMs, answer: 'fail-then-hang' })
+          : task.type === 'router-taker'
+            ? fleetRouter(1, { cooldownMs: task.cooldownMs, answer: 'ok' })
+            : undefined;
   if (task.type === 'breaker-listen') {
     const breakers = breakerRegister(store);
     await breakers.subscribe((c) => {
@@ -79,7 +133,7 @@ async function main(): Promise<void> {
   } else if (task.type === 'router-hold') {
     const router = budgetRouter(store, task.leaseMs);
     let costMicros = 0;
-    for (let i = 0; i < task.served; i++) costMicros += (await router.chat(ask('quick', 100, i))).cost.totalMicros;
+    for (let i = 0; i < task.served; i++) costMicros += (await router.chat(budgetAsk('quick', 100, i))).cost.totalMicros;
     // Acknowledged: every record and settle is in the store once flush (done by every report) resolves.
     const summary = await router.costs.summary({});
     const [status] = await router.budgets.status({ tenant: 'acme' });
@@ -90,7 +144,7 @@ async function main(): Promise<void> {
       costMicros,
       spentMicros: status!.spentMicros,
     });
-    for (let i = 0; i < task.inFlight; i++) void router.chat(ask('lengthy', BIG.maxTokens, 1_000 + i)).catch(() => undefined);
+    for (let i = 0; i < task.inFlight; i++) void router.chat(budgetAsk('lengthy', BIG.maxTokens, 1_000 + i)).catch(() => undefined);
     const heldNow = async () => (await router.budgets.status({ tenant: 'acme' }))[0]!.heldMicros;
     // Each holds at least its output's worst case: maxTokens x $100 per 1M tokens = 100 µ$ a token.
     while ((await heldNow()) < task.inFlight * BIG.maxTokens * 100) await new Promise((r) => setTimeout(r, 20));
@@ -99,7 +153,59 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, task.leaseMs * 1.5));
     send({ type: 'held', at: Date.now(), heldMicros: firstHeld, stillHeldMicros: await heldNow() });
     await new Promise(() => {}); // Until killed.
+  } else if (task.type === 'router-caller' && fleet) {
+    let learnedAt: number | undefined;
+    let disabledSeenAt: number | undefined;
+    fleet.router.on('breaker', (e) => {
+      if (e.to === 'open' && e.remote) learnedAt ??= Date.now();
+    });
+    const end = Date.now() + task.durationMs;
+    for (let i = 0; Date.now() < end; i++) {
+      await fleet.router.chat(ask);
+      if (i === 0) send({ type: 'calling' });
+      if (fleet.router.health().providers.flaky?.disabled) disabledSeenAt ??= Date.now();
+      await sleep(task.intervalMs);
+    }
+    send({ type: 'done', calls: fleet.calls, learnedAt, disabledSeenAt });
+  } else if (task.type === 'router-opener' && fleet) {
+    let openedAt: number | undefined;
+    fleet.router.on('breaker', (e) => {
+      if (e.to === 'open' && !e.remote) openedAt ??= e.at;
+    });
+    while (openedAt === undefined) await fleet.router.chat(ask);
+    send({ type: 'done', at: openedAt, calls: fleet.calls });
+  } else if (task.type === 'router-disabler' && fleet) {
+    const at = Date.now();
+    fleet.router.disable('flaky', { actor: config.name });
+    await fleet.router.close(); // Returns once the change is in the store.
+    send({ type: 'done', at });
+  } else if (task.type === 'router-restarted' && fleet) {
+    const response = await fleet.router.chat(ask);
+    send({
+      type: 'done',
+      model: response.route.model,
+      calls: fleet.calls.length,
+      disabled: fleet.router.health().providers.flaky?.disabled,
+    });
+  } else if (task.type === 'router-prober' && fleet) {
+    await fleet.router.chat(ask); // Fails: the breaker opens.
+    await sleep(task.cooldownMs + 50);
+    void fleet.router.chat({ ...ask, timeoutMs: 600_000 }).catch(() => undefined); // The probe, which hangs.
+    while (fleet.calls.length < 2) await sleep(5);
+    send({ type: 'probing', at: Date.now() });
+    await new Promise(() => {}); // Until killed.
+  } else if (task.type === 'router-taker' && fleet) {
+    const states = new Set<string>();
+    let servedAt: number | undefined;
+    for (let i = 0; servedAt === undefined && i < 10_000; i++) {
+      const response = await fleet.router.chat(ask);
+      states.add(fleet.router.health().models.primary?.state ?? 'none');
+      if (response.route.model === 'primary') servedAt = Date.now();
+      else await sleep(task.intervalMs);
+    }
+    send({ type: 'done', servedAt, calls: fleet.calls, states: [...states] });
   }
+  if (task.type !== 'router-disabler') await fleet?.router.close();
   if (task.type !== 'breaker-listen') {
     await store.close();
     process.exit(0);
