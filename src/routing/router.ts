@@ -151,9 +151,11 @@ export function createRouter<
     breakers,
     controls: new Controls(),
     accounting: new RequestAccounting({ ...options, store }, events, audit),
+    store,
     now,
   };
-  const limits = new RateLimits(options.rateLimits, now);
+  // On a shared store (SQLite, Redis) the limits are counted there, for every process on it.
+  const limits = new RateLimits(options.rateLimits, now, store);
   const tenants = new TenantRegistry(options, shared, limits, buildScope(options, shared, limits));
   const { controls } = shared;
 

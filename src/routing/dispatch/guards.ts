@@ -86,7 +86,8 @@ export class TargetGuards {
     try {
       for (const limiter of this.limits.limitersFor(candidate.provider, candidate.model)) {
         if (mayOverflow && limiter.overflow === 'next') {
-          const slot = limiter.tryAcquire(tokens);
+          // A shared store's limiter answers asynchronously (one store round trip); a local one at once.
+          const slot = await limiter.tryAcquire(tokens);
           if (!slot) {
             giveBack();
             return 'saturated';
