@@ -12,6 +12,7 @@ import type { AuditHeads } from '../observability/audit/types.js';
 import { auditFromControl } from '../observability/audit/from-events.js';
 import { EventBus, type Listener, type RouterEventName, type RouterEvents, type Unsubscribe } from '../observability/events.js';
 import { RateLimits } from '../resilience/rate-limit.js';
+import { sharedPins } from './scope/sessions.js';
 import { RequestAccounting } from '../accounting/request-accounting.js';
 import { buildScope, type SharedParts } from './scope/scope.js';
 import { runChat } from './request/chat.js';
@@ -151,7 +152,7 @@ export function createRouter<
     breakers,
     controls: new Controls(),
     accounting: new RequestAccounting({ ...options, store }, events, audit),
-    store,
+    pins: sharedPins(store),
     now,
   };
   // On a shared store (SQLite, Redis) the limits are counted there, for every process on it.
@@ -303,6 +304,7 @@ export function createRouter<
       stopStatus();
       await shared.accounting.flush();
       await limits.close();
+      await shared.pins?.flush();
       if (audit) await closeAudit(audit, options.audit?.closeTimeoutMs ?? 10_000, events);
       events.clear();
     },

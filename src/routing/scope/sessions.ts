@@ -5,6 +5,47 @@ export function sessionKey(tenant: string | undefined, session: string): string 
   return `${tenant ?? ''}\u0000${session}`;
 }
 
+/**
+ * Session pins kept in a shared store (SQLite, Redis) for every scope of one router: the store is
+ * authoritative, each scope's {@link SessionPins} keeps this process's last view. Writes go in the
+ * background (the response does not wait for them); `router.close()` waits for those still pending.
+ */
+export class SharedPins {
+  readonly #pending = new Set<Promise<void>>();
+
+  constructor(private readonly store: SharedStore) {}
+
+  /** The pinned model of a session key, or undefined (none, or expired). */
+  read(key: string): Promise<string | undefined> {
+    return this.store.get(storeKey(key));
+  }
+
+  /**
+   * Pins `key` to `model` for `ttlMs`. A new session (`first`): the first process to pin it wins and
+   * `adopt` learns the winner's model when it was another; else the pin is overwritten and its expiry renewed.
+   */
+  write(key: string, model: string, ttlMs: number, first: boolean, adopt: (model: string) => void): void {
+    const written = first
+      ? this.store.setIfAbsent(storeKey(key), model, { ttlMs }).then((r) => {
+          if (!r.created) adopt(r.value);
+        })
+      : this.store.set(storeKey(key), model, { ttlMs });
+    // A failed write leaves the pin to this process's view; the store reports its outage itself (`store` events).
+    const tracked: Promise<void> = written.catch(() => undefined).finally(() => this.#pending.delete(tracked));
+    this.#pending.add(tracked);
+  }
+
+  /** Resolves once every write started so far has ended. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.#pending]);
+  }
+}
+
+/** Shared pins for a router's store, or undefined for the memory store (pins then live in each scope only). */
+export function sharedPins(store: SharedStore): SharedPins | undefined {
+  return store.kind === 'memory' ? undefined : new SharedPins(store);
+}
+
 /** Where a session's pin lives in a shared store (the pin key, percent-encoded: no NUL in a store key). */
 function storeKey(key: string): string {
   return `session-pin:${encodeURIComponent(key)}`;
@@ -23,20 +64,17 @@ function storeKey(key: string): string {
  */
 export class SessionPins {
   readonly #pins = new Map<string, { model: string; expiresAt: number }>();
-  readonly #store: SharedStore | undefined;
 
   constructor(
     private readonly ttlMs = 30 * 60_000,
     private readonly maxSessions = 10_000,
     private readonly now: () => number = Date.now,
-    store?: SharedStore,
-  ) {
-    this.#store = store?.kind === 'memory' ? undefined : store;
-  }
+    private readonly store?: SharedPins,
+  ) {}
 
   /** True when pins are shared through a store: `load` then reads the store. */
   get shared(): boolean {
-    return this.#store !== undefined;
+    return this.store !== undefined;
   }
 
   get(key: string): string | undefined {
@@ -55,10 +93,10 @@ export class SessionPins {
    * stays as it was (the store reports its outage as a `store` event).
    */
   async load(key: string): Promise<void> {
-    if (!this.#store) return;
+    if (!this.store) return;
     let model: string | undefined;
     try {
-      model = await this.#store.get(storeKey(key));
+      model = await this.store.read(key);
     } catch {
       return;
     }
@@ -70,16 +108,7 @@ export class SessionPins {
   set(key: string, model: string): void {
     const before = this.get(key);
     this.#remember(key, model);
-    if (!this.#store) return;
-    const at = storeKey(key);
-    const written =
-      before === undefined
-        ? // A new session: the first process to pin it wins; the others adopt the winner's model.
-          this.#store.setIfAbsent(at, model, { ttlMs: this.ttlMs }).then((r) => {
-            if (!r.created) this.#remember(key, r.value);
-          })
-        : this.#store.set(at, model, { ttlMs: this.ttlMs });
-    written.catch(() => undefined);
+    this.store?.write(key, model, this.ttlMs, before === undefined, (winner) => this.#remember(key, winner));
   }
 
   #remember(key: string, model: string): void {

@@ -2,7 +2,8 @@
  * One process of the multi-process tests (forked with `--import tsx`). It opens the store named by
  * its argument, says `ready`, waits for `go`, runs its task and reports through IPC.
  */
-import { breakerRegister, type SharedStore } from '../../../src/state/index.js';
+import { createRouter, openaiCompatible, type RateLimitOptions, type RouterOptions, SwitchyardError } from '../../../src/index.js';
+import { breakerRegister, memoryStore, type SharedStore } from '../../../src/state/index.js';
 import { redisStore } from '../../../src/state/redis/index.js';
 import { sqliteStore } from '../../../src/state/sqlite/index.js';
 
@@ -16,7 +17,15 @@ export type Task =
   | { type: 'rate'; key: string; calls: number; limit: number; windowMs: number }
   | { type: 'breaker-listen'; target: string }
   | { type: 'breaker-open'; target: string }
-  | { type: 'hold-and-wait'; key: string; holds: number; amount: number; limit: number; leaseMs: number; slots: number };
+  | { type: 'hold-and-wait'; key: string; holds: number; amount: number; limit: number; leaseMs: number; slots: number }
+  /**
+   * A router on the store whose provider `v1` (model `gpt`, vendor model `x-1`) is a loopback vendor
+   * with `limits`; with `fallback`, a second provider `v2` (model `alt`, vendor model `x-2`) on the
+   * same vendor, unlimited, is the next candidate. Sends `requests` chats at once after `go`.
+   */
+  | { type: 'router-limits'; vendor: string; requests: number; limits: RateLimitOptions; timeoutMs?: number; fallback?: boolean }
+  /** A router whose models `a` then `b` (vendor models `x-a`, `x-b`) serve in that order: one chat in `session`, optionally forced to `model`. */
+  | { type: 'router-session'; vendor: string; session: string; model?: 'a' | 'b' };
 
 const send = (message: unknown) => process.send!(message);
 const config = JSON.parse(process.argv[2]!) as WorkerConfig;
@@ -25,8 +34,74 @@ const store: SharedStore =
     ? redisStore({ url: config.store.url, prefix: config.store.prefix, commandTimeoutMs: 10_000 })
     : sqliteStore({ path: config.store.path, busyTimeoutMs: 10_000 });
 
+/** The loopback vendor as an OpenAI-compatible endpoint; one warm-up call (not counted by the vendor) loads the SDK and opens a connection. */
+async function vendorProvider(url: string, name: string) {
+  const provider = openaiCompatible({ name, baseURL: `${url}/v1`, apiKey: 'test-key' });
+  const warm = createRouter({ providers: { p: provider }, models: { w: { provider: 'p', model: 'warm-up' } }, store: memoryStore() });
+  await warm.chat({ messages: [{ role: 'user', content: 'warm-up' }] });
+  await warm.close();
+  return provider;
+}
+
+const errorCode = (error: unknown) => (SwitchyardError.isInstance(error) ? error.code : String(error));
+
+async function routerTask(task: Extract<Task, { type: 'router-limits' | 'router-session' }>): Promise<unknown> {
+  if (task.type === 'router-session') {
+    const v1 = await vendorProvider(task.vendor, 'v1');
+    const options: RouterOptions = {
+      providers: { v1 },
+      models: { a: { provider: 'v1', model: 'x-a' }, b: { provider: 'v1', model: 'x-b' } },
+      store,
+    };
+    const router = createRouter(options);
+    send({ type: 'ready' });
+    await new Promise<void>((resolve) => process.once('message', () => resolve()));
+    const r = await router.chat({
+      messages: [{ role: 'user', content: 'hello' }],
+      session: task.session,
+      ...(task.model !== undefined && { model: task.model }),
+    });
+    await router.close();
+    return { type: 'done', model: r.route.model };
+  }
+  const v1 = await vendorProvider(task.vendor, 'v1');
+  const v2 = task.fallback ? await vendorProvider(task.vendor, 'v2') : undefined;
+  const options: RouterOptions = {
+    providers: v2 ? { v1, v2 } : { v1 },
+    models: v2 ? { gpt: { provider: 'v1', model: 'x-1' }, alt: { provider: 'v2', model: 'x-2' } } : { gpt: { provider: 'v1', model: 'x-1' } },
+    rateLimits: { v1: task.limits },
+    retry: { retries: 0 },
+    store,
+  };
+  const router = createRouter(options);
+  send({ type: 'ready' });
+  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  const served: Record<string, number> = {};
+  const errors: string[] = [];
+  await Promise.all(
+    Array.from({ length: task.requests }, async (_, i) => {
+      try {
+        const r = await router.chat({
+          messages: [{ role: 'user', content: `${config.name}-${i}` }],
+          ...(task.timeoutMs !== undefined && { timeoutMs: task.timeoutMs }),
+        });
+        served[r.route.model] = (served[r.route.model] ?? 0) + 1;
+      } catch (error) {
+        errors.push(errorCode(error));
+      }
+    }),
+  );
+  await router.close();
+  return { type: 'done', served, errors };
+}
+
 async function main(): Promise<void> {
   const task = config.task;
+  if (task.type === 'router-limits' || task.type === 'router-session') {
+    send(await routerTask(task));
+    await store.close();
+    process.exit(0);
+  }
   if (task.type === 'breaker-listen') {
     const breakers = breakerRegister(store);
     await breakers.subscribe((c) => {
