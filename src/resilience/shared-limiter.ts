@@ -6,8 +6,6 @@ import { WaitingLine } from './waiting-line.js';
 
 /** How long a concurrency slot is leased: a process killed mid-call frees its slots at most this long after it last renewed them. */
 export const SLOT_LEASE_MS = 30_000;
-/** A held slot's lease is renewed this often while its call (or stream) runs. */
-const RENEW_MS = SLOT_LEASE_MS / 3;
 /**
  * A request waiting for a concurrency slot asks the store again after at most this long: the
  * store's hint is when the first lease ends, but a call in another process usually gives its slot
@@ -51,6 +49,8 @@ export class SharedLimiter implements Limiter {
     readonly options: RateLimitOptions,
     private readonly store: SharedStore,
     private readonly now: () => number = Date.now,
+    /** A slot's lease; renewed every third of it while its call (or stream) runs. */
+    private readonly leaseMs = SLOT_LEASE_MS,
   ) {
     this.overflow = options.overflow ?? 'next';
     this.#maxQueue = options.maxQueue ?? 1_000;
@@ -102,7 +102,7 @@ export class SharedLimiter implements Limiter {
     let slotHeld = false;
     try {
       if (maxConcurrent !== undefined) {
-        const r = await this.store.acquireSlot({ key: this.#keys.slots, id, limit: maxConcurrent, leaseMs: SLOT_LEASE_MS });
+        const r = await this.store.acquireSlot({ key: this.#keys.slots, id, limit: maxConcurrent, leaseMs: this.leaseMs });
         if (!r.ok) return { ok: false, retryAfterMs: Math.min(r.retryAfterMs, SLOT_POLL_MS), by: 'slot' };
         slotHeld = true;
       }
@@ -129,8 +129,8 @@ export class SharedLimiter implements Limiter {
     const renew =
       slotHeld && maxConcurrent !== undefined
         ? setInterval(() => {
-            this.store.acquireSlot({ key: this.#keys.slots, id, limit: maxConcurrent, leaseMs: SLOT_LEASE_MS }).catch(() => undefined);
-          }, RENEW_MS)
+            this.store.acquireSlot({ key: this.#keys.slots, id, limit: maxConcurrent, leaseMs: this.leaseMs }).catch(() => undefined);
+          }, this.leaseMs / 3)
         : undefined;
     renew?.unref?.();
     let released = false;

@@ -18,6 +18,7 @@ import {
 } from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 import { redisStore } from '../../src/state/redis/index.js';
+import { SharedLimiter } from '../../src/resilience/shared-limiter.js';
 import { closeAll, KITS } from './helpers/stores.js';
 import { hasRedisBinary, spawnRedis, type SpawnedRedis } from './helpers/redis-server.js';
 
@@ -51,8 +52,8 @@ function counting(store: SharedStore) {
   return { store: proxy, calls };
 }
 
-function routerOn(store: SharedStore, limits: RateLimitOptions) {
-  const provider = mockProvider({ reply: { text: 'ok' } });
+function routerOn(store: SharedStore, limits: RateLimitOptions, usage?: { inputTokens: number; outputTokens: number }) {
+  const provider = mockProvider({ reply: { text: 'ok', ...(usage && { usage }) } });
   const router = createRouter({
     providers: { m: provider },
     models: { gpt: { provider: 'm', model: 'x' } },
@@ -86,6 +87,33 @@ for (const kit of KITS.filter((k) => k.name !== 'memory')) {
       const error = await router.chat(ask()).catch((e: unknown) => e);
       await router.close();
       expect(localRefusal(error)).toBe(true);
+    }, 60_000);
+
+    it('tpm: a call that used more tokens than its estimate counts the difference in the shared window', async () => {
+      const store = await kit.make();
+      // The estimate of "hi" is a few tokens; the vendor reports 300: the window then holds more than the 100 allowed.
+      const { router, provider } = routerOn(store, { tpm: 100, maxQueue: 0, overflow: 'queue' }, { inputTokens: 10, outputTokens: 290 });
+      await router.chat(ask());
+      const next = await router.chat(ask()).catch((e: unknown) => e);
+      await router.close();
+      expect(localRefusal(next)).toBe(true);
+      expect(provider.calls.length).toBe(1);
+    }, 60_000);
+
+    it('a concurrency slot held longer than its lease is renewed while its call runs, and freed when it ends', async () => {
+      const store = await kit.make();
+      // Two processes' limiters on one store (a 300 ms lease instead of the router's 30 s).
+      const here = new SharedLimiter('m', { maxConcurrent: 1 }, store, Date.now, 300);
+      const there = new SharedLimiter('m', { maxConcurrent: 1 }, store, Date.now, 300);
+      const slot = await here.acquire(1, undefined);
+      await new Promise((r) => setTimeout(r, 1_000));
+      const whileHeld = await there.tryAcquire(1);
+      slot.release();
+      const afterRelease = await there.acquire(1, AbortSignal.timeout(10_000));
+      afterRelease.release();
+      expect(whileHeld).toBeUndefined();
+      here.stop();
+      there.stop();
     }, 60_000);
 
     it('two routers on one store share rpm 2: the third request, in either router, waits for the window', async () => {
