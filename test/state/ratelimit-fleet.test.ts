@@ -57,6 +57,27 @@ for (const backend of BACKENDS) {
       }
     }, 180_000);
 
+    it('the target of issue 20: rpm 600 shared by 4 processes x 250 requests: at most 600 reach the vendor in any minute', async () => {
+      const vendor = await startFleetVendor();
+      try {
+        const task: Task = { type: 'router-limits', vendor: vendor.url, requests: 250, limits: { rpm: 600, overflow: 'queue' }, timeoutMs: 10_000 };
+        const reports = await fleet.runAll(await backend.config(), [task, task, task, task]);
+        const served = sum(reports, 'gpt');
+        const errors = errorsOf(reports);
+        console.log(
+          `${backend.name}: rpm 600 shared by 4 processes, 1,000 requests: ${vendor.calls.length} reached the vendor ` +
+            `(max ${maxInWindow(vendor.calls, 60_000)} in any 60 s), ${served} served, ${errors.length} refused (${[...new Set(errors)].join(', ')})`,
+        );
+        expect(vendor.calls.length).toBe(served);
+        expect(maxInWindow(vendor.calls, 60_000)).toBeLessThanOrEqual(600);
+        expect(served).toBeGreaterThan(0);
+        expect(served + errors.length).toBe(1_000);
+        for (const e of errors) expect(e).toBe('timeout');
+      } finally {
+        await vendor.close();
+      }
+    }, 240_000);
+
     it("overflow 'next': a shared rpm 20 on the first provider passes the rest to the next one at once", async () => {
       const vendor = await startFleetVendor();
       try {
