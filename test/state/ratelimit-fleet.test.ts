@@ -112,7 +112,7 @@ for (const backend of BACKENDS) {
       }
     }, 180_000);
 
-    it('rpm 6, 4 x 3 requests that may wait: 6 served at once, the other 6 once the window has passed, all of them', async () => {
+    it('rpm 6, 4 x 3 requests that may wait: 6 served at once, the other 6 once the window has passed; never 7 in a minute at the vendor', async () => {
       const vendor = await startFleetVendor();
       try {
         const task: Task = { type: 'router-limits', vendor: vendor.url, requests: 3, limits: { rpm: 6, overflow: 'queue' } };
@@ -126,9 +126,9 @@ for (const backend of BACKENDS) {
         expect(errorsOf(reports)).toEqual([]);
         expect(sum(reports, 'gpt')).toBe(12);
         expect(vendor.calls.length).toBe(12);
-        // The store counts admissions; a call reaches the vendor a few ms after its admission (one
-        // store round trip and the send), so the vendor-side window is checked with 1 s of that slack.
-        expect(maxInWindow(vendor.calls, 59_000)).toBeLessThanOrEqual(6);
+        // Checked where it matters, at the vendor: the store's 61 s windows cover the spread of the
+        // delays between an admission and the call's arrival (a store round trip and the send).
+        expect(maxInWindow(vendor.calls, 60_000)).toBeLessThanOrEqual(6);
       } finally {
         await vendor.close();
       }
