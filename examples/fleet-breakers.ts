@@ -26,7 +26,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** One "process": its own store connection and provider objects, the same configuration. */
 function member(name: string, store: SharedStore) {
   const router = createRouter({
-    providers: { vendor: mockProvider({ name: 'vendor', reply: { fail: 503 } }), spare: mockProvider({ name: 'spare', reply: 'from spare' }) },
+    providers: {
+      vendor: mockProvider({ name: 'vendor', reply: { fail: 503 } }),
+      spare: mockProvider({ name: 'spare', reply: 'from spare' }),
+    },
     models: { main: { provider: 'vendor', model: 'big-1' }, backup: { provider: 'spare', model: 'small-1' } },
     retry: { retries: 0 },
     circuitBreaker: { failureThreshold: 3, cooldownMs: 60_000 },
@@ -40,7 +43,9 @@ function member(name: string, store: SharedStore) {
 
 const first = connect();
 if (!first) {
-  console.log('Shared breakers need a shared store: sqliteStore (Node 22.13+) or redisStore (set SWITCHYARD_REDIS_URL). Nothing to show on this Node.');
+  console.log(
+    'Shared breakers need a shared store: sqliteStore (Node 22.13+) or redisStore (set SWITCHYARD_REDIS_URL). Nothing to show on this Node.',
+  );
 } else {
   const web1 = member('web-1', first);
   const web2 = member('web-2', connect()!);
@@ -51,7 +56,9 @@ if (!first) {
   for (let i = 0; i < 3; i++) await web1.router.chat(ask);
   for (let i = 0; i < 100 && web2.router.health().models.main?.state !== 'open'; i++) await sleep(20);
   const served = await web2.router.chat(ask);
-  console.log(`[web-2] served by ${served.route.model}; main is ${web2.router.health().models.main?.state} there without one failure of its own`);
+  console.log(
+    `[web-2] served by ${served.route.model}; main is ${web2.router.health().models.main?.state} there without one failure of its own`,
+  );
 
   // An operator disables the spare provider from web-2: web-1 stops using it too.
   web2.router.disable('spare', { actor: 'oncall' });
@@ -63,7 +70,9 @@ if (!first) {
   // A restarted process on the same store: its first request already knows the controls.
   const web3 = member('web-3', connect()!);
   const again = await web3.router.chat(ask);
-  console.log(`[web-3] first request after a restart served by ${again.route.model}; vendor disabled: ${web3.router.health().providers.vendor?.disabled}`);
+  console.log(
+    `[web-3] first request after a restart served by ${again.route.model}; vendor disabled: ${web3.router.health().providers.vendor?.disabled}`,
+  );
 
   web3.router.enable('vendor', { actor: 'oncall' });
   for (const p of [web1, web2, web3]) {

@@ -1,29 +1,11 @@
-import { AbortError, RateLimitError } from '../core/errors.js';
+import { AbortError, type RateLimitError } from '../core/errors.js';
+import type { SharedStore } from '../state/shared.js';
+import { type Limiter, localLimitError, MINUTE, queueRefusal, type RateLimitOptions, type Slot } from './limiter.js';
 import { WaitingLine } from './waiting-line.js';
 import { Reservoir } from './reservoir.js';
+import { SharedLimiter } from './shared-limiter.js';
 
-export interface RateLimitOptions {
-  /** Requests per minute. */
-  rpm?: number;
-  /** Tokens per minute: each request reserves its estimated tokens, corrected after the response. */
-  tpm?: number;
-  /** Calls in flight at once (a stream holds its slot until it ends). */
-  maxConcurrent?: number;
-  /** Requests allowed to wait when saturated; more is a local `RateLimitError`. Default 1,000. */
-  maxQueue?: number;
-  /**
-   * When saturated: `next` (default) moves to the next candidate at once (this target waits only
-   * when no other candidate is left); `queue` waits here.
-   */
-  overflow?: 'next' | 'queue';
-}
-
-/** A held slot: release it when the call (or the whole stream) ends, with the real token count if known. */
-export interface Slot {
-  release(actualTokens?: number): void;
-}
-
-const MINUTE = 60_000;
+export type { Limiter, RateLimitOptions, Slot } from './limiter.js';
 
 /**
  * One target's limits (a provider or a model), decided in process.
@@ -32,7 +14,7 @@ const MINUTE = 60_000;
  * job scheduled on a timer: a limiter library that starts every job on a timer adds milliseconds to
  * each call. Requests that must wait queue first-in first-out; nobody overtakes a waiting request.
  */
-export class TargetLimiter {
+export class TargetLimiter implements Limiter {
   readonly overflow: 'next' | 'queue';
   readonly #maxConcurrent: number;
   readonly #maxQueue: number;
@@ -104,10 +86,8 @@ export class TargetLimiter {
     if (signal?.aborted) throw new AbortError();
     const slot = this.tryAcquire(tokens);
     if (slot) return slot;
-    if (this.#stopped) throw this.#error(`Local rate limiter of "${this.name}" is closed`);
-    if (this.#maxQueue === 0) throw this.#error(`Local rate limit of "${this.name}" reached and queueing is off (maxQueue: 0)`);
-    if (this.#line.size >= this.#maxQueue)
-      throw this.#error(`Local rate-limit queue of "${this.name}" is full (maxQueue: ${this.#maxQueue})`);
+    const refused = queueRefusal(this.name, { stopped: this.#stopped, maxQueue: this.#maxQueue, waiting: this.#line.size });
+    if (refused) throw refused;
     const weight = this.#weight(tokens);
     const waiting = this.#line.enter(weight, signal);
     this.#schedule();
@@ -115,7 +95,7 @@ export class TargetLimiter {
   }
 
   #error(message: string): RateLimitError {
-    return new RateLimitError({ local: true, provider: this.name, message });
+    return localLimitError(this.name, message);
   }
 
   /** Starts waiting requests, first in first out, while they fit; then waits for the next minute if a reservoir is what blocks. */
@@ -156,19 +136,25 @@ export class TargetLimiter {
 /** What the attempt guards read: the limiters that apply to a call. */
 export interface LimitsView {
   readonly size: number;
-  limitersFor(provider: string, model: string): TargetLimiter[];
+  limitersFor(provider: string, model: string): Limiter[];
 }
 
-const NONE: TargetLimiter[] = [];
+const NONE: Limiter[] = [];
 
-/** Limits by provider name and model alias; a call holds both. */
+/**
+ * Limits by provider name and model alias; a call holds both. With a shared store (SQLite, Redis)
+ * each limit is counted in the store for every process on it; with the memory store (or none), in
+ * this process.
+ */
 export class RateLimits implements LimitsView {
-  readonly #byTarget = new Map<string, TargetLimiter>();
+  readonly #byTarget = new Map<string, Limiter>();
   /** provider + model -> the limiters of that pair, computed once. */
-  readonly #pairs = new Map<string, TargetLimiter[]>();
+  readonly #pairs = new Map<string, Limiter[]>();
 
-  constructor(config: Record<string, RateLimitOptions> | undefined, now: () => number = Date.now) {
-    for (const [name, options] of Object.entries(config ?? {})) this.#byTarget.set(name, new TargetLimiter(name, options, now));
+  constructor(config: Record<string, RateLimitOptions> | undefined, now: () => number = Date.now, store?: SharedStore) {
+    const shared = store !== undefined && store.kind !== 'memory' ? store : undefined;
+    for (const [name, options] of Object.entries(config ?? {}))
+      this.#byTarget.set(name, shared ? new SharedLimiter(name, options, shared, now) : new TargetLimiter(name, options, now));
   }
 
   get size(): number {
@@ -176,7 +162,7 @@ export class RateLimits implements LimitsView {
   }
 
   /** The limiters that apply to a call of `model` at `provider`, provider first. */
-  limitersFor(provider: string, model: string): TargetLimiter[] {
+  limitersFor(provider: string, model: string): Limiter[] {
     if (this.#byTarget.size === 0) return NONE;
     const key = `${provider}\u0000${model}`;
     let out = this.#pairs.get(key);

@@ -50,6 +50,26 @@ export class WaitingLine<T, R> {
     }
   }
 
+  /** The value of the waiter at the head of the line (undefined when nobody waits). */
+  first(): T | undefined {
+    return this.#waiters[0]?.value;
+  }
+
+  /**
+   * Settles the head with `outcome` when it is still the waiter whose value is `expected` (an
+   * owner that asked the store for the head's capacity: the head may have left meanwhile).
+   * False when it left: the owner then gives back what it got.
+   */
+  settleFirst(expected: T, outcome: { value: R } | { error: unknown }): boolean {
+    const w = this.#waiters[0];
+    if (w?.value !== expected) return false;
+    this.#waiters.shift();
+    w.signal?.removeEventListener('abort', w.onAbort);
+    if ('error' in outcome) w.reject(outcome.error);
+    else w.resolve(outcome.value);
+    return true;
+  }
+
   rejectAll(error: () => unknown): void {
     const all = this.#waiters;
     this.#waiters = [];

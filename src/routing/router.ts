@@ -14,6 +14,7 @@ import type { AuditHeads } from '../observability/audit/types.js';
 import { auditFromControl } from '../observability/audit/from-events.js';
 import { EventBus, type Listener, type RouterEventName, type RouterEvents, type Unsubscribe } from '../observability/events.js';
 import { RateLimits } from '../resilience/rate-limit.js';
+import { sharedPins } from './scope/sessions.js';
 import { RequestAccounting } from '../accounting/request-accounting.js';
 import { buildScope, type SharedParts } from './scope/scope.js';
 import { runChat } from './request/chat.js';
@@ -162,15 +163,18 @@ export function createRouter<
           now,
         })
       : undefined;
-  const breakers = breakerOptions && new BreakerPool(breakerOptions, now, sharedBreakers && { breakers: sharedBreakers, nameOf: (i) => nameOf(i) });
+  const breakers =
+    breakerOptions && new BreakerPool(breakerOptions, now, sharedBreakers && { breakers: sharedBreakers, nameOf: (i) => nameOf(i) });
   const shared: SharedParts = {
     events,
     breakers,
     controls: new Controls(),
     accounting: new RequestAccounting({ ...options, store }, events, audit),
+    pins: sharedPins(store),
     now,
   };
-  const limits = new RateLimits(options.rateLimits, now);
+  // On a shared store (SQLite, Redis) the limits are counted there, for every process on it.
+  const limits = new RateLimits(options.rateLimits, now, store);
   const tenants = new TenantRegistry(options, shared, limits, buildScope(options, shared, limits));
   const { controls } = shared;
   /** A provider instance's name in every process with this configuration: its own, or its tenant's and its own (tenants in order). */
@@ -340,7 +344,7 @@ export function createRouter<
       stopStatus();
       await shared.accounting.flush();
       await limits.close();
-      await Promise.all([sharedBreakers?.close(), sharedControls?.close()]);
+      await Promise.all([sharedBreakers?.close(), sharedControls?.close(), shared.pins?.flush()]);
       if (audit) await closeAudit(audit, options.audit?.closeTimeoutMs ?? 10_000, events);
       events.clear();
     },

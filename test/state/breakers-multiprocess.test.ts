@@ -97,7 +97,11 @@ for (const backend of BACKENDS) {
       const figures = results.map((r) => {
         const calls = r.calls as number[];
         const learnedAt = r.learnedAt as number | undefined;
-        return { ...around(calls, openedAt), learnedAt, startedAfterLearning: calls.filter((t) => learnedAt !== undefined && t > learnedAt).length };
+        return {
+          ...around(calls, openedAt),
+          learnedAt,
+          startedAfterLearning: calls.filter((t) => learnedAt !== undefined && t > learnedAt).length,
+        };
       });
       console.log(
         `${backend.name}: breaker opened in one process; the others learned it after ${figures.map((f) => Number(f.learnedAt) - openedAt).join(', ')} ms; ` +
@@ -162,7 +166,9 @@ for (const backend of BACKENDS) {
       const killedAt = Date.now();
       taker.go();
       const done = await taker.next('done');
-      console.log(`${backend.name}: probe holder killed; another process served by the target ${Number(done.servedAt) - killedAt} ms later (lease ${cooldownMs} ms)`);
+      console.log(
+        `${backend.name}: probe holder killed; another process served by the target ${Number(done.servedAt) - killedAt} ms later (lease ${cooldownMs} ms)`,
+      );
       expect(done.servedAt).toBeDefined();
       // The taker kept out while the dead process's lease lasted (it saw the probe held elsewhere), then made one call: its probe.
       expect(done.states).toContain('half-open');

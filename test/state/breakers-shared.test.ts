@@ -77,7 +77,11 @@ for (const backend of BACKENDS) {
       const open = await backend.place();
       const a = member(open, { flaky: mockProvider({ name: 'flaky', reply: { fail: 503 } }), good: mockProvider({ name: 'good' }) });
       const flakyB = mockProvider({ name: 'flaky', reply: { fail: 503 } });
-      const b = member(open, { flaky: flakyB, good: mockProvider({ name: 'good' }) }, { circuitBreaker: { failureThreshold: 1000, cooldownMs: 60_000 } });
+      const b = member(
+        open,
+        { flaky: flakyB, good: mockProvider({ name: 'good' }) },
+        { circuitBreaker: { failureThreshold: 1000, cooldownMs: 60_000 } },
+      );
       await b.router.chat(ask());
       expect(flakyB.calls).toHaveLength(1);
       for (let i = 0; i < 3; i++) await a.router.chat(ask());
@@ -140,9 +144,7 @@ for (const backend of BACKENDS) {
       expect((await b.router.chat(ask())).route.model).toBe('backup');
       expect(flakyB.calls).toHaveLength(0);
       // After the lease (one cooldown) B takes the probe over, and its success closes the breaker for A too.
-      expect(
-        await waitFor(async () => (await b.router.chat(ask())).route.model === 'primary', 10_000),
-      ).toBe(true);
+      expect(await waitFor(async () => (await b.router.chat(ask())).route.model === 'primary', 10_000)).toBe(true);
       expect(flakyB.calls).toHaveLength(1);
       expect(await waitFor(() => a.router.health().models.primary?.state === 'closed', 10_000)).toBe(true);
     }, 60_000);
@@ -150,7 +152,11 @@ for (const backend of BACKENDS) {
     it('tenants on the shared provider share its breaker; a tenant with its own key has its own', async () => {
       const open = await backend.place();
       const tenants = { acme: {}, solo: { providers: { flaky: mockProvider({ name: 'flaky', reply: 'own key' }) } } };
-      const a = member(open, { flaky: mockProvider({ name: 'flaky', reply: { fail: 503 } }), good: mockProvider({ name: 'good' }) }, { tenants });
+      const a = member(
+        open,
+        { flaky: mockProvider({ name: 'flaky', reply: { fail: 503 } }), good: mockProvider({ name: 'good' }) },
+        { tenants },
+      );
       const soloB = mockProvider({ name: 'flaky', reply: 'own key' });
       const b = member(
         open,

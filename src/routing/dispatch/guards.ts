@@ -50,7 +50,15 @@ export class TargetGuards {
     const { model, provider } = candidate;
     return this.breakerPool.of({ instance, providerModel: candidate.providerModel }, (breaker) =>
       breaker.onStateChange((t) =>
-        this.events.emit('breaker', { model, provider, from: t.from, to: t.to, reason: t.reason, at: t.at, ...(t.remote && { remote: true }) }),
+        this.events.emit('breaker', {
+          model,
+          provider,
+          from: t.from,
+          to: t.to,
+          reason: t.reason,
+          at: t.at,
+          ...(t.remote && { remote: true }),
+        }),
       ),
     );
   }
@@ -93,7 +101,8 @@ export class TargetGuards {
     try {
       for (const limiter of this.limits.limitersFor(candidate.provider, candidate.model)) {
         if (mayOverflow && limiter.overflow === 'next') {
-          const slot = limiter.tryAcquire(tokens);
+          // A shared store's limiter answers asynchronously (one store round trip); a local one at once.
+          const slot = await limiter.tryAcquire(tokens);
           if (!slot) {
             giveBack();
             return 'saturated';

@@ -4,6 +4,7 @@ import type { ChatResponse, ProviderResponse } from '../../core/response.js';
 import { validateRequest } from '../../core/request-schema.js';
 import { attempt } from '../dispatch/attempts.js';
 import type { RouterScope } from '../scope/scope.js';
+import { sessionKey } from '../scope/sessions.js';
 import { admit, routeOrRecord, unbudgeted } from './admit.js';
 import { announce, complete, fail } from './complete.js';
 import { forModel } from './provider-request.js';
@@ -26,7 +27,10 @@ export function checkedResponse(value: unknown, provider: string, model: string)
 
 /** router.chat(): classify -> match -> filter -> order -> admit -> attempt -> complete (or fail). */
 export async function runChat(scope: RouterScope, raw: ChatRequest): Promise<ChatResponse> {
-  const req = routeOrRecord(scope, validateRequest(raw), 'chat');
+  const request = validateRequest(raw);
+  // A session pinned by another process on a shared store: read before the route is planned.
+  if (request.session !== undefined && scope.sessions?.shared) await scope.sessions.load(sessionKey(request.tenant, request.session));
+  const req = routeOrRecord(scope, request, 'chat');
   try {
     // Without budgets there is nothing to admit: planning and dispatch then run in one go, so the
     // in-flight counts a concurrent request's plan reads (least-in-flight) are current.

@@ -7,6 +7,7 @@ import { attempt, type Served } from '../dispatch/attempts.js';
 import { openStream, type OpenedStream } from '../dispatch/open-stream.js';
 import { toTypedError } from '../dispatch/to-typed-error.js';
 import type { RouterScope } from '../scope/scope.js';
+import { sessionKey } from '../scope/sessions.js';
 import { admit, routeOrRecord, unbudgeted } from './admit.js';
 import { announce, complete, costOf, fail, type Dispatched } from './complete.js';
 import { forModel } from './provider-request.js';
@@ -22,6 +23,8 @@ export interface ChatStream extends AsyncIterable<StreamEvent> {
 const BUDGET_CHECK_CHARS = 256;
 
 async function* events(scope: RouterScope, request: ChatRequest): AsyncGenerator<StreamEvent> {
+  // A session pinned by another process on a shared store: read before the route is planned.
+  if (request.session !== undefined && scope.sessions?.shared) await scope.sessions.load(sessionKey(request.tenant, request.session));
   const req = routeOrRecord(scope, request, 'stream');
   const acc = new StreamAccumulator();
   let done: Dispatched | undefined;

@@ -9,7 +9,7 @@ import { compileRouting, type CompiledRouting } from '../plan/compile.js';
 import { TargetGuards } from '../dispatch/guards.js';
 import type { BreakerPool } from '../../resilience/breaker/pool.js';
 import type { Controls } from './controls.js';
-import { SessionPins } from './sessions.js';
+import { SessionPins, type SharedPins } from './sessions.js';
 import { RouterStats } from './stats.js';
 
 /** What every scope (the default one and each tenant's) shares. */
@@ -19,6 +19,8 @@ export interface SharedParts {
   breakers: BreakerPool | undefined;
   controls: Controls;
   accounting: RequestAccounting;
+  /** Session pins in the router's store when it is a shared one (SQLite, Redis); undefined for the memory store. */
+  pins: SharedPins | undefined;
   now: () => number;
 }
 
@@ -65,7 +67,10 @@ export function buildScope(
     controls: shared.controls,
     accounting: shared.accounting,
     guards: new TargetGuards(shared.breakers, providers, limits, new RouterStats(options.latencyAlpha ?? 0.2), shared.events, shared.now),
-    sessions: options.sessions === false ? undefined : new SessionPins(options.sessions?.ttlMs, options.sessions?.maxSessions, shared.now),
+    sessions:
+      options.sessions === false
+        ? undefined
+        : new SessionPins(options.sessions?.ttlMs, options.sessions?.maxSessions, shared.now, shared.pins),
     sequences: new Map(),
     retry: resolveRetry(options.retry, random),
     fallbackOn: new Set<ErrorCode>(options.fallback?.on ?? []),

@@ -2,8 +2,15 @@
  * One process of the multi-process tests (forked with `--import tsx`). It opens the store named by
  * its argument, says `ready`, waits for `go`, runs its task and reports through IPC.
  */
-import { createRouter, type Router } from '../../../src/index.js';
-import { breakerRegister, type SharedStore } from '../../../src/state/index.js';
+import {
+  createRouter,
+  openaiCompatible,
+  type RateLimitOptions,
+  type Router,
+  type RouterOptions,
+  SwitchyardError,
+} from '../../../src/index.js';
+import { breakerRegister, memoryStore, type SharedStore } from '../../../src/state/index.js';
 import { mockProvider } from '../../../src/testing.js';
 import { redisStore } from '../../../src/state/redis/index.js';
 import { sqliteStore } from '../../../src/state/sqlite/index.js';
@@ -38,7 +45,15 @@ export type Task =
   /** A router whose target fails once (opening its breaker, threshold 1) and then hangs: after the cooldown it takes the probe, which never answers (then it is killed). */
   | { type: 'router-prober'; cooldownMs: number }
   /** A router whose target answers: it calls until the target serves it, and reports its calls to the target. */
-  | { type: 'router-taker'; cooldownMs: number; intervalMs: number };
+  | { type: 'router-taker'; cooldownMs: number; intervalMs: number }
+  /**
+   * A router on the store whose provider `v1` (model `gpt`, vendor model `x-1`) is a loopback vendor
+   * with `limits`; with `fallback`, a second provider `v2` (model `alt`, vendor model `x-2`) on the
+   * same vendor, unlimited, is the next candidate. Sends `requests` chats at once after `go`.
+   */
+  | { type: 'router-limits'; vendor: string; requests: number; limits: RateLimitOptions; timeoutMs?: number; fallback?: boolean }
+  /** A router whose models `a` then `b` (vendor models `x-a`, `x-b`) serve in that order: one chat in `session`, optionally forced to `model`. */
+  | { type: 'router-session'; vendor: string; session: string; model?: 'a' | 'b' };
 
 const send = (message: unknown) => process.send!(message);
 const config = JSON.parse(process.argv[2]!) as WorkerConfig;
@@ -72,8 +87,76 @@ function fleetRouter(failureThreshold: number, target: { cooldownMs?: number; an
 const ask = { messages: [{ role: 'user' as const, content: 'hi' }] };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The loopback vendor as an OpenAI-compatible endpoint; one warm-up call (not counted by the vendor) loads the SDK and opens a connection. */
+async function vendorProvider(url: string, name: string) {
+  const provider = openaiCompatible({ name, baseURL: `${url}/v1`, apiKey: 'test-key' });
+  const warm = createRouter({ providers: { p: provider }, models: { w: { provider: 'p', model: 'warm-up' } }, store: memoryStore() });
+  await warm.chat({ messages: [{ role: 'user', content: 'warm-up' }] });
+  await warm.close();
+  return provider;
+}
+
+const errorCode = (error: unknown) => (SwitchyardError.isInstance(error) ? error.code : String(error));
+
+async function routerTask(task: Extract<Task, { type: 'router-limits' | 'router-session' }>): Promise<unknown> {
+  if (task.type === 'router-session') {
+    const v1 = await vendorProvider(task.vendor, 'v1');
+    const options: RouterOptions = {
+      providers: { v1 },
+      models: { a: { provider: 'v1', model: 'x-a' }, b: { provider: 'v1', model: 'x-b' } },
+      store,
+    };
+    const router = createRouter(options);
+    send({ type: 'ready' });
+    await new Promise<void>((resolve) => process.once('message', () => resolve()));
+    const r = await router.chat({
+      messages: [{ role: 'user', content: 'hello' }],
+      session: task.session,
+      ...(task.model !== undefined && { model: task.model }),
+    });
+    await router.close();
+    return { type: 'done', model: r.route.model };
+  }
+  const v1 = await vendorProvider(task.vendor, 'v1');
+  const v2 = task.fallback ? await vendorProvider(task.vendor, 'v2') : undefined;
+  const options: RouterOptions = {
+    providers: v2 ? { v1, v2 } : { v1 },
+    models: v2
+      ? { gpt: { provider: 'v1', model: 'x-1' }, alt: { provider: 'v2', model: 'x-2' } }
+      : { gpt: { provider: 'v1', model: 'x-1' } },
+    rateLimits: { v1: task.limits },
+    retry: { retries: 0 },
+    store,
+  };
+  const router = createRouter(options);
+  send({ type: 'ready' });
+  await new Promise<void>((resolve) => process.once('message', () => resolve()));
+  const served: Record<string, number> = {};
+  const errors: string[] = [];
+  await Promise.all(
+    Array.from({ length: task.requests }, async (_, i) => {
+      try {
+        const r = await router.chat({
+          messages: [{ role: 'user', content: `${config.name}-${i}` }],
+          ...(task.timeoutMs !== undefined && { timeoutMs: task.timeoutMs }),
+        });
+        served[r.route.model] = (served[r.route.model] ?? 0) + 1;
+      } catch (error) {
+        errors.push(errorCode(error));
+      }
+    }),
+  );
+  await router.close();
+  return { type: 'done', served, errors };
+}
+
 async function main(): Promise<void> {
   const task = config.task;
+  if (task.type === 'router-limits' || task.type === 'router-session') {
+    send(await routerTask(task));
+    await store.close();
+    process.exit(0);
+  }
   const fleet =
     task.type === 'router-caller' || task.type === 'router-opener'
       ? fleetRouter(task.failureThreshold)
