@@ -3,6 +3,14 @@ export const MICROS_PER_USD = 1_000_000;
 /** Prices are USD per 1M tokens, i.e. micro-dollars per token; x 1e6 gives pico-dollars per token. */
 export const PICOS_PER_MICRO = 1_000_000n;
 
+/**
+ * The highest price a config may set, in USD per 1M tokens ($1 a token): far above any vendor's, and
+ * low enough that a cost in micros stays an exact integer for any token count a call can have.
+ */
+export const MAX_PRICE_PER_MILLION = 1_000_000;
+/** The highest budget limit a config may set, in USD: its micros stay an exact integer. */
+export const MAX_LIMIT_USD = 1_000_000_000;
+
 /** USD float (from a config) to integer micros, rounded to the nearest micro. */
 export function usdToMicros(usd: number): number {
   return Math.round(usd * MICROS_PER_USD);

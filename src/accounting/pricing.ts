@@ -1,6 +1,7 @@
 import type { ModelPricing } from '../core/model.js';
 import { ConfigError, type ConfigIssue } from '../core/errors.js';
 import type { CatalogPricing } from '../catalog/types.js';
+import { MAX_PRICE_PER_MILLION } from './money.js';
 
 const FIELDS = ['input', 'output', 'cachedInput', 'cacheWrite'] as const;
 
@@ -13,6 +14,8 @@ export function pricingIssues(pricing: ModelPricing | CatalogPricing, path = 'pr
     if (typeof value !== 'number' || !Number.isFinite(value))
       issues.push({ path: `${path}.${field}`, message: 'must be a finite number of USD per 1M tokens' });
     else if (value < 0) issues.push({ path: `${path}.${field}`, message: `must not be negative (got ${value})` });
+    else if (value > MAX_PRICE_PER_MILLION)
+      issues.push({ path: `${path}.${field}`, message: `must be at most ${MAX_PRICE_PER_MILLION} USD per 1M tokens (got ${value})` });
   }
   const long = (pricing as CatalogPricing).longContext;
   if (long) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, createRouter, validateConfig } from '../../src/index.js';
+import { computeCost, ConfigError, createRouter, validateConfig } from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 
 function issuesOf(options: unknown): Array<{ path: string; message: string }> {
@@ -56,6 +56,23 @@ describe('ConfigError at createRouter()', () => {
       timeoutMs: 0,
     });
     expect(issues.map((i) => i.path).sort()).toEqual(['models.x.contextWindow', 'models.x.pricing.input', 'retry.retries', 'timeoutMs']);
+  });
+
+  it('rejects prices and budget limits too large to count exactly, with their paths', () => {
+    expect(
+      issuesOf({
+        ...ok,
+        models: { x: { provider: 'm', model: 'x', pricing: { input: 1.8e302, output: 1, cachedInput: 2_000_000 } } },
+        budgets: [{ period: 'day', limitUsd: 1e300, onExceed: 'block' }],
+      }),
+    ).toEqual([
+      { path: 'models.x.pricing.input', message: 'must be at most 1000000 USD per 1M tokens' },
+      { path: 'models.x.pricing.cachedInput', message: 'must be at most 1000000 USD per 1M tokens' },
+      { path: 'budgets[0].limitUsd', message: 'limitUsd must be at most 1000000000 USD' },
+    ]);
+    expect(() => computeCost({ inputTokens: 1, outputTokens: 1, totalTokens: 2 }, { input: 1e303, output: 1 })).toThrow(
+      /pricing.input: must be at most 1000000 USD per 1M tokens/,
+    );
   });
 
   it('rejects unknown fields anywhere, by path', () => {

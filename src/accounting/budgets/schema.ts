@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import { describeValue } from '../../core/json-value.js';
 import { zodIssues } from '../../core/zod-issues.js';
-import { usdToMicros } from '../money.js';
+import { MAX_LIMIT_USD, usdToMicros } from '../money.js';
 
 export type BudgetPeriod = 'day' | 'month' | 'total';
 export type BudgetAction = 'block' | 'downgrade' | 'alert';
@@ -79,7 +79,8 @@ export const budgetSchema = z
     limitUsd: z
       .number({ error: (i) => (i.input === undefined ? 'limitUsd is required: the limit in USD' : 'limitUsd must be a number of USD') })
       .finite()
-      .nonnegative({ message: 'limitUsd must not be negative' }),
+      .nonnegative({ message: 'limitUsd must not be negative' })
+      .max(MAX_LIMIT_USD, { message: `limitUsd must be at most ${MAX_LIMIT_USD} USD` }),
     alertAt: z.array(z.number().positive().max(10, { message: 'alert thresholds are fractions of the limit, e.g. 0.9' })).optional(),
     onExceed: z.enum(['block', 'downgrade', 'alert'], {
       error: (i) => `unknown onExceed ${describeValue(i.input)}: expected block, downgrade or alert`,

@@ -4,19 +4,21 @@ import { ConfigError, type ConfigIssue } from '../../core/errors.js';
 import { isLLMProvider } from '../../core/provider.js';
 import { formatPath, zodIssues } from '../../core/zod-issues.js';
 import { budgetsSchema } from '../../accounting/budgets/schema.js';
+import { MAX_PRICE_PER_MILLION } from '../../accounting/money.js';
 import { configCrossReferences } from './references.js';
 import { tenantIssues, type TenantConfig } from './tenants.js';
 import type { RouterOptions } from './options.js';
 
 const nonNegative = z.number().finite().nonnegative();
+const price = nonNegative.max(MAX_PRICE_PER_MILLION, { message: `must be at most ${MAX_PRICE_PER_MILLION} USD per 1M tokens` });
 const positiveInt = z.number().int().positive();
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', { message: 'must be a function' });
 
 const pricing = z.strictObject({
-  input: nonNegative,
-  output: nonNegative,
-  cachedInput: nonNegative.optional(),
-  cacheWrite: nonNegative.optional(),
+  input: price,
+  output: price,
+  cachedInput: price.optional(),
+  cacheWrite: price.optional(),
 });
 
 const params = z.strictObject({
