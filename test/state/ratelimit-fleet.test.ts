@@ -128,26 +128,32 @@ for (const backend of BACKENDS) {
       }
     }, 180_000);
 
-    it('rpm 6, 4 x 3 requests that may wait: 6 served at once, the other 6 once the window has passed; never 7 in a minute at the vendor', async () => {
-      const vendor = await startFleetVendor();
-      try {
-        const task: Task = { type: 'router-limits', vendor: vendor.url, requests: 3, limits: { rpm: 6, overflow: 'queue' } };
-        const reports = await fleet.runAll(await backend.config(), [task, task, task, task]);
-        const arrivals = vendor.calls.map((c) => c.at).sort((a, b) => a - b);
-        const gap = arrivals[6]! - arrivals[0]!;
-        console.log(
-          `${backend.name}: rpm 6 shared by 4 processes, 12 waiting requests: all served; max ${maxInWindow(vendor.calls, 60_000)} ` +
-            `in any 60 s at the vendor; the 7th arrived ${gap} ms after the 1st`,
-        );
-        expect(errorsOf(reports)).toEqual([]);
-        expect(sum(reports, 'gpt')).toBe(12);
-        expect(vendor.calls.length).toBe(12);
-        // Checked where it matters, at the vendor: the store's 61 s windows cover the spread of the
-        // delays between an admission and the call's arrival (a store round trip and the send).
-        expect(maxInWindow(vendor.calls, 60_000)).toBeLessThanOrEqual(6);
-      } finally {
-        await vendor.close();
-      }
-    }, 240_000);
+    // A minute of waiting: run once per CI run, on Redis in the Node 20 step (the newest-SDK steps set
+    // SWITCHYARD_LATEST_SDKS); SQLite's windows are the same admission, checked by the tests above.
+    it.skipIf(backend.name !== 'redis' || process.env.SWITCHYARD_LATEST_SDKS === '1')(
+      'rpm 6, 4 x 3 requests that may wait: 6 served at once, the other 6 once the window has passed; never 7 in a minute at the vendor',
+      async () => {
+        const vendor = await startFleetVendor();
+        try {
+          const task: Task = { type: 'router-limits', vendor: vendor.url, requests: 3, limits: { rpm: 6, overflow: 'queue' } };
+          const reports = await fleet.runAll(await backend.config(), [task, task, task, task]);
+          const arrivals = vendor.calls.map((c) => c.at).sort((a, b) => a - b);
+          const gap = arrivals[6]! - arrivals[0]!;
+          console.log(
+            `${backend.name}: rpm 6 shared by 4 processes, 12 waiting requests: all served; max ${maxInWindow(vendor.calls, 60_000)} ` +
+              `in any 60 s at the vendor; the 7th arrived ${gap} ms after the 1st`,
+          );
+          expect(errorsOf(reports)).toEqual([]);
+          expect(sum(reports, 'gpt')).toBe(12);
+          expect(vendor.calls.length).toBe(12);
+          // Checked where it matters, at the vendor: the store's 61 s windows cover the spread of the
+          // delays between an admission and the call's arrival (a store round trip and the send).
+          expect(maxInWindow(vendor.calls, 60_000)).toBeLessThanOrEqual(6);
+        } finally {
+          await vendor.close();
+        }
+      },
+      240_000,
+    );
   });
 }
