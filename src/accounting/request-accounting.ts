@@ -88,7 +88,8 @@ export class RequestAccounting {
   }
 
   #record(input: RecordInput): void {
-    this.#queue.push({ ...input, timestamp: input.timestamp ?? Date.now() });
+    // Stamped now, not when written; the input's own timestamp, if any, wins (spread last: see routeRequest).
+    this.#queue.push({ timestamp: Date.now(), ...input });
   }
 
   /** Resolves when every queued record is in the ledger and every settle sent so far is answered. */

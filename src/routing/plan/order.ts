@@ -7,7 +7,8 @@ export interface OrderInput {
   /** Model aliases the filter let through. */
   eligible: ReadonlySet<string>;
   /** The strategy input of this request, without `sequence` (set per group). */
-  strategyInput: Omit<StrategyInput, 'sequence'>;
+  /** What every strategy of the tree reads; `sequence` is set per group (see runStrategy). */
+  strategyInput: StrategyInput;
   /** Per group: how many requests it has ordered (round-robin state, kept by the scope). */
   sequences: Map<string, number>;
 }

@@ -2,7 +2,7 @@ import { InvalidRequestError, NoRouteError } from '../../core/errors.js';
 import type { ChatRequest, ProviderRequest, RoutingContext } from '../../core/request.js';
 import type { SkippedCandidate } from '../../core/response.js';
 import type { RequestKind } from '../../observability/events.js';
-import type { Candidate } from '../config/options.js';
+import type { Candidate, StrategyInput } from '../config/options.js';
 import { filterCandidates, hardReason, leavesOf } from '../filter/filter.js';
 import { detectNeeds } from '../filter/needs.js';
 import type { RouterScope } from '../scope/scope.js';
@@ -77,7 +77,8 @@ export function planRoute(scope: RouterScope, req: ClassifiedRequest): RoutePlan
   const needs = detectNeeds(request, req.kind, req.inputTokens);
   const tokens = req.inputTokens + (request.params?.maxTokens ?? 0);
   const filtered = filterCandidates(scope, leavesOf(route.root), needs, tokens, request.tenant);
-  const strategyInput = {
+  const strategyInput: StrategyInput = {
+    sequence: 0,
     request,
     context: req.context,
     classification: publicClassification(req.classification),

@@ -33,6 +33,7 @@ export async function admit(scope: RouterScope, req: RoutedRequest): Promise<Dis
       candidates: admitted.candidates,
       skipped: [...req.plan.skipped, ...admitted.skipped],
       attempts: [],
+      billed: [],
       reservation: admitted.reservation,
     };
   } catch (error) {
@@ -43,5 +44,5 @@ export async function admit(scope: RouterScope, req: RoutedRequest): Promise<Dis
 
 /** What admission gives a request when no budget is configured: the plan as it is. */
 export function unbudgeted(req: RoutedRequest): Dispatched {
-  return { candidates: req.plan.candidates, skipped: req.plan.skipped, attempts: [], reservation: undefined };
+  return { candidates: req.plan.candidates, skipped: req.plan.skipped, attempts: [], billed: [], reservation: undefined };
 }

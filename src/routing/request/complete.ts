@@ -17,8 +17,8 @@ export interface Dispatched {
   skipped: SkippedCandidate[];
   attempts: AttemptRecord[];
   reservation: Reservation | undefined;
-  /** The failed tries the vendor billed anyway (set from the attempt stage; absent before it). */
-  billed?: ReadonlyArray<BilledTry>;
+  /** The failed tries the vendor billed anyway (from the attempt stage; empty before it). */
+  billed: ReadonlyArray<BilledTry>;
 }
 
 /** A billed failed try as the record stage takes it: priced at its candidate. */
@@ -74,7 +74,7 @@ export async function complete(
     context: req.context,
     ...(ttftMs !== undefined && { ttftMs }),
   });
-  await scope.accounting.succeeded(req, response, done.reservation, (done.billed ?? []).map(billedAttempt));
+  await scope.accounting.succeeded(req, response, done.reservation, done.billed.map(billedAttempt));
   return response;
 }
 
@@ -98,7 +98,7 @@ export async function fail(
   const route: RouteInfo = failedRouteInfo({ ...req.plan, candidates: done.candidates }, done.attempts, done.skipped, req.context);
   error.route ??= route;
   scope.events.emit('error', { requestId: req.requestId, kind: req.kind, error, route, context: req.context });
-  const billed = [...(done.billed ?? []), ...(serving ? [serving] : [])].map(billedAttempt);
+  const billed = [...done.billed, ...(serving ? [serving] : [])].map(billedAttempt);
   await scope.accounting.failed(req, error, error.route, done.reservation, billed);
   return error;
 }
