@@ -1,10 +1,9 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { workers } from './helpers/workers.js';
 import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
 import type { Task, WorkerConfig } from './helpers/worker.js';
 
@@ -14,45 +13,16 @@ import type { Task, WorkerConfig } from './helpers/worker.js';
  * with the controls in force. What is asserted is how many calls reached the failing target after the
  * decision, bounded by what the caller sends in one second, never a wall-clock time.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const workerPath = join(here, 'helpers', 'worker.ts');
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-fleet-'));
-const children = new Set<ChildProcess>();
+
+const fleet = workers();
+const worker = fleet.start;
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  fleet.killAll();
   rmSync(dir, { recursive: true, force: true });
   (await redisForTests().catch(() => undefined))?.stop?.();
 }, 30_000);
-
-type Message = { type: string; [k: string]: unknown };
-
-function worker(store: WorkerConfig['store'], task: Task, name: string) {
-  const child = fork(workerPath, [JSON.stringify({ store, task, name } satisfies WorkerConfig)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.add(child);
-  const messages: Message[] = [];
-  child.on('message', (m) => messages.push(m as Message));
-  const next = (type: string, ms = 120_000) =>
-    new Promise<Message>((resolve, reject) => {
-      const found = messages.find((m) => m.type === type || m.type === 'error');
-      if (found) return found.type === 'error' ? reject(new Error(String(found.message))) : resolve(found);
-      const timer = setTimeout(() => reject(new Error(`${name}: no ${type} within ${ms} ms`)), ms);
-      const on = (m: unknown) => {
-        const msg = m as Message;
-        if (msg.type !== type && msg.type !== 'error') return;
-        clearTimeout(timer);
-        child.off('message', on);
-        if (msg.type === 'error') reject(new Error(String(msg.message)));
-        else resolve(msg);
-      };
-      child.on('message', on);
-      child.once('exit', (code) => code !== 0 && code !== null && reject(new Error(`${name} exited with ${code}`)));
-    });
-  return { child, next, go: () => child.send('go') };
-}
 
 const BACKENDS = [
   {
@@ -162,9 +132,11 @@ for (const backend of BACKENDS) {
       await Promise.all([prober.next('ready'), taker.next('ready')]);
       prober.go();
       await prober.next('probing');
+      // The taker calls before the kill, so it sees the probe held elsewhere however slowly it runs.
+      taker.go();
+      await taker.next('calling');
       prober.child.kill('SIGKILL');
       const killedAt = Date.now();
-      taker.go();
       const done = await taker.next('done');
       console.log(
         `${backend.name}: probe holder killed; another process served by the target ${Number(done.servedAt) - killedAt} ms later (lease ${cooldownMs} ms)`,

@@ -1,14 +1,13 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BudgetExceededError, type SharedStore } from '../../src/index.js';
 import { redisStore } from '../../src/state/redis/index.js';
 import { sqliteStore } from '../../src/state/sqlite/index.js';
 import { ask, BIG, budgetRouter, KILL_LIMIT_MICROS } from './helpers/budget-router.js';
+import { workers } from './helpers/workers.js';
 import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
 import { waitFor } from './helpers/stores.js';
 import type { Task, WorkerConfig } from './helpers/worker.js';
@@ -18,40 +17,17 @@ import type { Task, WorkerConfig } from './helpers/worker.js';
  * see the holds counted until their lease ends and gone right after, admit again, and find every
  * record and every settled micro-dollar the killed process had acknowledged.
  */
-const here = dirname(fileURLToPath(import.meta.url));
-const workerPath = join(here, 'helpers', 'worker.ts');
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-budget-kill-'));
-const children = new Set<ChildProcess>();
 const LEASE_MS = 2_000;
 
+const fleet = workers();
+const worker = (store: WorkerConfig['store'], task: Task) => fleet.start(store, task, 'killed');
+
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  fleet.killAll();
   rmSync(dir, { recursive: true, force: true });
   (await redisForTests().catch(() => undefined))?.stop?.();
 }, 30_000);
-
-type Message = { type: string; [k: string]: unknown };
-
-function worker(store: WorkerConfig['store'], task: Task) {
-  const child = fork(workerPath, [JSON.stringify({ store, task, name: 'killed' } satisfies WorkerConfig)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.add(child);
-  const messages: Message[] = [];
-  child.on('message', (m) => messages.push(m as Message));
-  const next = async (type: string, ms = 120_000): Promise<Message> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const found = messages.find((m) => m.type === type || m.type === 'error');
-      if (found?.type === 'error') throw new Error(String(found.message));
-      if (found) return found;
-      if (Date.now() > end || child.exitCode !== null) throw new Error(`no ${type} within ${ms} ms (exit ${child.exitCode})`);
-      await new Promise((r) => setTimeout(r, 10));
-    }
-  };
-  return { child, next, go: () => child.send('go') };
-}
 
 const BACKENDS: Array<{
   name: string;

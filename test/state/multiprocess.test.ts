@@ -1,57 +1,28 @@
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SharedStore } from '../../src/state/index.js';
 import { redisStore } from '../../src/state/redis/index.js';
 import { sqliteStore } from '../../src/state/sqlite/index.js';
+import { workers } from './helpers/workers.js';
 import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
 import { waitFor } from './helpers/stores.js';
 import type { Task, WorkerConfig } from './helpers/worker.js';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const workerPath = join(here, 'helpers', 'worker.ts');
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-mp-'));
-const children = new Set<ChildProcess>();
+
+const fleet = workers();
+const worker = fleet.start;
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  fleet.killAll();
   rmSync(dir, { recursive: true, force: true });
   (await redisForTests().catch(() => undefined))?.stop?.();
 }, 30_000);
 
-type Message = { type: string; [k: string]: unknown };
-
 /** A forked Node process on the store; `messages` collects what it reports. */
-function worker(store: WorkerConfig['store'], task: Task, name: string) {
-  const child = fork(workerPath, [JSON.stringify({ store, task, name } satisfies WorkerConfig)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  children.add(child);
-  const messages: Message[] = [];
-  child.on('message', (m) => messages.push(m as Message));
-  const next = (type: string, ms = 60_000) =>
-    new Promise<Message>((resolve, reject) => {
-      const found = messages.find((m) => m.type === type || m.type === 'error');
-      if (found) return found.type === 'error' ? reject(new Error(String(found.message))) : resolve(found);
-      const timer = setTimeout(() => reject(new Error(`${name}: no ${type} within ${ms} ms`)), ms);
-      const on = (m: unknown) => {
-        const msg = m as Message;
-        if (msg.type !== type && msg.type !== 'error') return;
-        clearTimeout(timer);
-        child.off('message', on);
-        if (msg.type === 'error') reject(new Error(String(msg.message)));
-        else resolve(msg);
-      };
-      child.on('message', on);
-      child.once('exit', (code) => code !== 0 && code !== null && reject(new Error(`${name} exited with ${code}`)));
-    });
-  return { child, messages, next, go: () => child.send('go') };
-}
 
 interface Backend {
   name: 'redis' | 'sqlite';

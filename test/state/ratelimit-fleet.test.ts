@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
-import { maxInWindow, startFleetVendor, workers } from './helpers/fleet-vendor.js';
+import { maxInWindow, startFleetVendor } from './helpers/fleet-vendor.js';
+import { workers } from './helpers/workers.js';
 import type { Task, WorkerConfig } from './helpers/worker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-rl-'));

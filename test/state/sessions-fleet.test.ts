@@ -11,7 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createRouter, memoryStore } from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
-import { startFleetVendor, workers } from './helpers/fleet-vendor.js';
+import { startFleetVendor } from './helpers/fleet-vendor.js';
+import { workers } from './helpers/workers.js';
 import type { WorkerConfig } from './helpers/worker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-pins-'));

@@ -283,6 +283,7 @@ async function main(): Promise<void> {
     for (let i = 0; servedAt === undefined && i < 10_000; i++) {
       const response = await fleet.router.chat(ask);
       states.add(fleet.router.health().models.primary?.state ?? 'none');
+      if (i === 0) send({ type: 'calling' });
       if (response.route.model === 'primary') servedAt = Date.now();
       else await sleep(task.intervalMs);
     }
