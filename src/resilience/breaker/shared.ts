@@ -21,6 +21,8 @@ interface Link {
   chain: Promise<void>;
   /** Until when this process holds the probe (it took the half-open register). */
   probeUntil?: number;
+  /** Until when another process holds the probe, as last read or notified. */
+  elsewhereUntil?: number;
   /** A local transition could not be written (store down): written again on the next resync. */
   dirty: boolean;
 }
@@ -189,6 +191,9 @@ export class SharedBreakers {
   async #claim(link: Link): Promise<boolean> {
     const now = this.#o.now();
     if (link.probeUntil !== undefined && link.probeUntil > now) return true;
+    // Another process's probe learned while this claim waited its turn: the version is current, so a
+    // compare-and-set would succeed and take the probe from under it.
+    if (link.elsewhereUntil !== undefined && link.elsewhereUntil > now) return false;
     const probeUntil = now + this.#o.probeLeaseMs;
     const next: StoredState = { state: 'half-open', since: now, probeOwner: this.#o.owner, probeUntil };
     for (let i = 0; i < MAX_RACES; i++) {
@@ -196,6 +201,7 @@ export class SharedBreakers {
       if (r.ok) {
         link.version = r.version;
         link.probeUntil = probeUntil;
+        link.elsewhereUntil = undefined;
         return true;
       }
       const current = r.current;
@@ -220,6 +226,7 @@ export class SharedBreakers {
     link.version = record.version;
     const s = record.breaker;
     const breaker = link.breaker;
+    link.elsewhereUntil = undefined;
     if (s.state === 'closed') {
       link.probeUntil = undefined;
       if (breaker.toJSON().state !== 'closed') breaker.adopt({ state: 'closed', consecutiveFailures: 0 }, 'closed by another process');
@@ -230,6 +237,7 @@ export class SharedBreakers {
       link.probeUntil = s.probeUntil;
     } else {
       link.probeUntil = undefined;
+      link.elsewhereUntil = s.probeUntil;
       breaker.adopt({ state: 'half-open', inFlight: 0, successes: 0, probeElsewhereUntil: s.probeUntil }, 'probe taken by another process');
     }
   }

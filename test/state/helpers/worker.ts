@@ -273,13 +273,15 @@ async function main(): Promise<void> {
   } else if (task.type === 'router-prober' && fleet) {
     await fleet.router.chat(ask); // Fails: the breaker opens.
     await sleep(task.cooldownMs + 50);
+    const claimFrom = Date.now(); // The probe's lease starts after this.
     void fleet.router.chat({ ...ask, timeoutMs: 600_000 }).catch(() => undefined); // The probe, which hangs.
     while (fleet.calls.length < 2) await sleep(5);
-    send({ type: 'probing', at: Date.now() });
+    send({ type: 'probing', at: Date.now(), claimFrom });
     await new Promise(() => {}); // Until killed.
   } else if (task.type === 'router-taker' && fleet) {
     const states = new Set<string>();
     let servedAt: number | undefined;
+    const firstAt = Date.now();
     for (let i = 0; servedAt === undefined && i < 10_000; i++) {
       const response = await fleet.router.chat(ask);
       states.add(fleet.router.health().models.primary?.state ?? 'none');
@@ -287,7 +289,7 @@ async function main(): Promise<void> {
       if (response.route.model === 'primary') servedAt = Date.now();
       else await sleep(task.intervalMs);
     }
-    send({ type: 'done', servedAt, calls: fleet.calls, states: [...states] });
+    send({ type: 'done', firstAt, servedAt, calls: fleet.calls, states: [...states] });
   }
   if (task.type !== 'router-disabler') await fleet?.router.close();
   if (task.type !== 'breaker-listen') {
