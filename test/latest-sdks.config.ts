@@ -22,6 +22,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Two files at a time on CI's 2 cores, as `npm test` runs them (many tests wait on timers and child processes).
+    maxWorkers: 2,
     // Tests that wait out a minute-long window run once per CI run, in the Node 20 step.
     env: { SWITCHYARD_LATEST_SDKS: '1' },
     server: { deps: { inline: [/src\//] } },
