@@ -69,6 +69,6 @@ export function routeRequest(scope: RouterScope, request: Readonly<ChatRequest>,
   });
   const timeoutMs = request.timeoutMs ?? scope.options.timeoutMs;
   // The new fields first, the spread last: on Node 20 (V8 11), fields added after a spread cost about
-  // 1.5 µs each, the fields before it nothing (measured; Node 22 and newer do not care).
+  // 1.5 µs each, the fields before it nothing (measured; Node 24 does not have this cost).
   return { requestId, plan, signal: requestSignal(request.signal, timeoutMs), timeoutMs, startedAt: performance.now(), ...classified };
 }
