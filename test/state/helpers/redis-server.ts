@@ -41,23 +41,24 @@ export async function spawnRedis(port?: number): Promise<SpawnedRedis> {
     stdio: 'ignore',
   });
   const url = `redis://127.0.0.1:${p}`;
-  for (let i = 0; i < 200; i++) {
-    if (await answers(p)) break;
-    await new Promise((r) => setTimeout(r, 25));
+  let up = false;
+  for (let i = 0; i < 200 && !up; i++) {
+    up = await answers(p);
+    if (!up) await new Promise((r) => setTimeout(r, 25));
   }
-  return {
-    url,
-    port: p,
-    process: child,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGKILL');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
   };
+  if (!up) {
+    await stop();
+    throw new Error(`redis-server did not answer on 127.0.0.1:${p}`);
+  }
+  return { url, port: p, process: child, stop };
 }
 
 async function answers(port: number): Promise<boolean> {
