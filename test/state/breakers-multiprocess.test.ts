@@ -1,11 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { workers } from './helpers/workers.js';
-import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
-import type { Task, WorkerConfig } from './helpers/worker.js';
+import { backends, workers } from './helpers/workers.js';
+import { redisForTests } from './helpers/redis-server.js';
+import type { Task } from './helpers/worker.js';
 
 /**
  * Four Node processes, each with its own router on one store (Redis, SQLite): a breaker opened in one
@@ -24,23 +23,7 @@ afterAll(async () => {
   (await redisForTests().catch(() => undefined))?.stop?.();
 }, 30_000);
 
-const BACKENDS = [
-  {
-    name: 'redis',
-    available: redisAvailable,
-    async config(): Promise<WorkerConfig['store']> {
-      const server = await redisForTests();
-      return { kind: 'redis', url: server!.url, prefix: `fleet:${randomUUID().slice(0, 8)}:` };
-    },
-  },
-  {
-    name: 'sqlite',
-    available: sqliteAvailable,
-    async config(): Promise<WorkerConfig['store']> {
-      return { kind: 'sqlite', path: join(dir, `${randomUUID()}.db`) };
-    },
-  },
-];
+const BACKENDS = backends(dir, 'fleet');
 
 /** Callers of the failing target; they run well past the decision so that "stopped" is observed, not assumed. */
 const caller: Task = { type: 'router-caller', failureThreshold: 1_000_000, intervalMs: 10, durationMs: 5_000 };

@@ -1,14 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BudgetExceededError, type SharedStore } from '../../src/index.js';
-import { redisStore } from '../../src/state/redis/index.js';
-import { sqliteStore } from '../../src/state/sqlite/index.js';
+import { BudgetExceededError } from '../../src/index.js';
 import { ask, BIG, budgetRouter, KILL_LIMIT_MICROS } from './helpers/budget-router.js';
-import { workers } from './helpers/workers.js';
-import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
+import { backends, workers } from './helpers/workers.js';
+import { redisForTests } from './helpers/redis-server.js';
 import { waitFor } from './helpers/stores.js';
 import type { Task, WorkerConfig } from './helpers/worker.js';
 
@@ -29,34 +26,7 @@ afterAll(async () => {
   (await redisForTests().catch(() => undefined))?.stop?.();
 }, 30_000);
 
-const BACKENDS: Array<{
-  name: string;
-  available: boolean;
-  config(): Promise<WorkerConfig['store']>;
-  open(c: WorkerConfig['store']): SharedStore;
-}> = [
-  {
-    name: 'redis',
-    available: redisAvailable,
-    async config() {
-      const server = await redisForTests();
-      return { kind: 'redis', url: server!.url, prefix: `kill:${randomUUID().slice(0, 8)}:` };
-    },
-    open: (c) => (c.kind === 'redis' ? redisStore({ url: c.url, prefix: c.prefix }) : unreachable()),
-  },
-  {
-    name: 'sqlite',
-    available: sqliteAvailable,
-    async config() {
-      return { kind: 'sqlite', path: join(dir, `${randomUUID()}.db`) };
-    },
-    open: (c) => (c.kind === 'sqlite' ? sqliteStore({ path: c.path }) : unreachable()),
-  },
-];
-
-function unreachable(): never {
-  throw new Error('unreachable');
-}
+const BACKENDS = backends(dir, 'kill');
 
 for (const backend of BACKENDS) {
   describe.skipIf(!backend.available)(`kill -9 of a router with budget holds in flight (${backend.name})`, () => {

@@ -1,15 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { SharedStore } from '../../src/state/index.js';
-import { redisStore } from '../../src/state/redis/index.js';
-import { sqliteStore } from '../../src/state/sqlite/index.js';
-import { workers } from './helpers/workers.js';
-import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
+import { backends, workers } from './helpers/workers.js';
+import { redisForTests } from './helpers/redis-server.js';
 import { waitFor } from './helpers/stores.js';
-import type { Task, WorkerConfig } from './helpers/worker.js';
+import type { Task } from './helpers/worker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-mp-'));
 
@@ -22,45 +18,7 @@ afterAll(async () => {
   (await redisForTests().catch(() => undefined))?.stop?.();
 }, 30_000);
 
-/** A forked Node process on the store; `messages` collects what it reports. */
-
-interface Backend {
-  name: 'redis' | 'sqlite';
-  available: boolean;
-  config(): Promise<WorkerConfig['store']>;
-  open(config: WorkerConfig['store']): SharedStore;
-}
-
-const BACKENDS: Backend[] = [
-  {
-    name: 'redis',
-    available: redisAvailable,
-    async config() {
-      const server = await redisForTests();
-      return { kind: 'redis', url: server!.url, prefix: `mp:${randomUUID().slice(0, 8)}:` };
-    },
-    open: (c) => (c.kind === 'redis' ? redisStore({ url: c.url, prefix: c.prefix }) : unreachable()),
-  },
-  {
-    name: 'sqlite',
-    available: sqliteAvailable,
-    async config() {
-      return { kind: 'sqlite', path: join(dir, `${randomUUID()}.db`) };
-    },
-    open: (c) => (c.kind === 'sqlite' ? sqliteStore({ path: c.path }) : unreachable()),
-  },
-];
-
-function unreachable(): never {
-  throw new Error('unreachable');
-}
-
-async function runAll(config: WorkerConfig['store'], tasks: Task[]) {
-  const ws = tasks.map((t, i) => worker(config, t, `p${i}`));
-  await Promise.all(ws.map((w) => w.next('ready')));
-  for (const w of ws) w.go();
-  return Promise.all(ws.map((w) => w.next('done', 120_000)));
-}
+const BACKENDS = backends(dir, 'mp');
 
 for (const backend of BACKENDS) {
   describe.skipIf(!backend.available)(`4 processes on one ${backend.name} store`, () => {
@@ -68,7 +26,7 @@ for (const backend of BACKENDS) {
       const config = await backend.config();
       // $0.12 allows 120 reservations of $0.001; 200 are attempted; each costs 50-100 % of its estimate.
       const task: Task = { type: 'budget', key: 'acme:day', requests: 50, amount: 1_000, limit: 120_000 };
-      const results = await runAll(config, [task, task, task, task]);
+      const results = await fleet.runAll(config, [task, task, task, task]);
       const store = backend.open(config);
       const [usage] = await store.budgetUsage(['acme:day']);
       await store.close();
@@ -84,7 +42,7 @@ for (const backend of BACKENDS) {
     it('an rpm limit of 600 shared by 4 processes admits exactly 600 of 1,000 calls in the window', async () => {
       const config = await backend.config();
       const task: Task = { type: 'rate', key: 'gpt:rpm', calls: 250, limit: 600, windowMs: 60_000 };
-      const results = await runAll(config, [task, task, task, task]);
+      const results = await fleet.runAll(config, [task, task, task, task]);
       const admitted = results.map((r) => Number(r.admitted));
       console.log(`${backend.name}: admitted per process ${admitted.join(', ')}`);
       expect(admitted.reduce((a, b) => a + b, 0)).toBe(600);

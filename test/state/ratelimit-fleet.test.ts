@@ -2,15 +2,14 @@
  * Rate limits shared by 4 router processes on one store (SQLite, Redis): each process is a router
  * (test/state/helpers/worker.ts) calling one loopback vendor that counts what reaches it.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
+import { redisForTests } from './helpers/redis-server.js';
 import { maxInWindow, startFleetVendor } from './helpers/fleet-vendor.js';
-import { workers } from './helpers/workers.js';
-import type { Task, WorkerConfig } from './helpers/worker.js';
+import { backends, workers } from './helpers/workers.js';
+import type { Task } from './helpers/worker.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-rl-'));
 const fleet = workers();
@@ -21,14 +20,7 @@ afterAll(async () => {
   (await redisForTests().catch(() => undefined))?.stop?.();
 }, 30_000);
 
-const BACKENDS: Array<{ name: 'redis' | 'sqlite'; available: boolean; config(): Promise<WorkerConfig['store']> }> = [
-  {
-    name: 'redis',
-    available: redisAvailable,
-    config: async () => ({ kind: 'redis', url: (await redisForTests())!.url, prefix: `rl:${randomUUID().slice(0, 8)}:` }),
-  },
-  { name: 'sqlite', available: sqliteAvailable, config: async () => ({ kind: 'sqlite', path: join(dir, `${randomUUID()}.db`) }) },
-];
+const BACKENDS = backends(dir, 'rl');
 
 const sum = (reports: Array<Record<string, unknown>>, model: string) =>
   reports.reduce((n, r) => n + ((r.served as Record<string, number>)[model] ?? 0), 0);

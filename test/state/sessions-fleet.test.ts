@@ -3,17 +3,15 @@
  * one process keeps its model in another. Each process is a router (test/state/helpers/worker.ts)
  * whose models `a` then `b` serve in that order; the loopback vendor sees which model was called.
  */
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRouter, memoryStore } from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
-import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
+import { redisForTests } from './helpers/redis-server.js';
 import { startFleetVendor } from './helpers/fleet-vendor.js';
-import { workers } from './helpers/workers.js';
-import type { WorkerConfig } from './helpers/worker.js';
+import { backends, workers } from './helpers/workers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'switchyard-pins-'));
 const fleet = workers();
@@ -24,14 +22,7 @@ afterAll(async () => {
   (await redisForTests().catch(() => undefined))?.stop?.();
 }, 30_000);
 
-const BACKENDS: Array<{ name: 'redis' | 'sqlite'; available: boolean; config(): Promise<WorkerConfig['store']> }> = [
-  {
-    name: 'redis',
-    available: redisAvailable,
-    config: async () => ({ kind: 'redis', url: (await redisForTests())!.url, prefix: `pins:${randomUUID().slice(0, 8)}:` }),
-  },
-  { name: 'sqlite', available: sqliteAvailable, config: async () => ({ kind: 'sqlite', path: join(dir, `${randomUUID()}.db`) }) },
-];
+const BACKENDS = backends(dir, 'pins');
 
 for (const backend of BACKENDS) {
   describe.skipIf(!backend.available)(`session pins shared through one ${backend.name} store`, () => {

@@ -4,8 +4,13 @@
  * in `afterAll`.
  */
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SharedStore } from '../../../src/state/index.js';
+import { redisStore } from '../../../src/state/redis/index.js';
+import { sqliteStore } from '../../../src/state/sqlite/index.js';
+import { redisAvailable, redisForTests, sqliteAvailable } from './redis-server.js';
 import type { Task, WorkerConfig } from './worker.js';
 
 export type Message = { type: string; [k: string]: unknown };
@@ -57,4 +62,35 @@ export function workers() {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   }
   return { start, runAll, killAll };
+}
+
+/** A shared store the multi-process tests run on: each `config()` is fresh (new key prefix, new file). */
+export interface Backend {
+  name: 'redis' | 'sqlite';
+  available: boolean;
+  config(): Promise<WorkerConfig['store']>;
+  /** The store of a config, opened in this (the test's) process. */
+  open(config: WorkerConfig['store']): SharedStore;
+}
+
+/** Redis (keys under `<prefix>:<random>:`) and SQLite (a new file in `dir`). */
+export function backends(dir: string, prefix: string): Backend[] {
+  return [
+    {
+      name: 'redis',
+      available: redisAvailable,
+      config: async () => ({ kind: 'redis', url: (await redisForTests())!.url, prefix: `${prefix}:${randomUUID().slice(0, 8)}:` }),
+      open: (c) => (c.kind === 'redis' ? redisStore({ url: c.url, prefix: c.prefix }) : wrongKind(c)),
+    },
+    {
+      name: 'sqlite',
+      available: sqliteAvailable,
+      config: async () => ({ kind: 'sqlite', path: join(dir, `${randomUUID()}.db`) }),
+      open: (c) => (c.kind === 'sqlite' ? sqliteStore({ path: c.path }) : wrongKind(c)),
+    },
+  ];
+}
+
+function wrongKind(config: WorkerConfig['store']): never {
+  throw new Error(`a ${config.kind} config given to another backend`);
 }
