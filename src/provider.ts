@@ -15,6 +15,7 @@ export { estimateTextTokens, estimateRequestTokens } from './core/tokens.js';
 
 export type {
   Store,
+  StoreWrite,
   LogEntry,
   ReserveItem,
   ReserveResult,

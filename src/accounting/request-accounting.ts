@@ -72,7 +72,7 @@ export class RequestAccounting {
     this.#renewer = new HoldRenewer(options.store, options.budgetHoldLeaseMs);
     this.ledger = createLedger({ store: options.store, ...options.ledger });
     this.#queue = new WriteBehind<RecordInput>(
-      (input) => this.ledger.record(input),
+      (inputs) => this.ledger.recordMany(inputs),
       (error, record) => this.events.emit('ledger-error', { error, record }),
     );
     // Every report first waits for the records still being written, so a summary read right after

@@ -1,4 +1,4 @@
-export type { Store, LogEntry, ReserveItem, ReserveResult } from './store.js';
+export type { Store, StoreWrite, LogEntry, ReserveItem, ReserveResult } from './store.js';
 export type {
   SharedStore,
   StoreKind,

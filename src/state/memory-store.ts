@@ -15,8 +15,19 @@ import type {
   StoreStatusEvent,
   Versioned,
 } from './shared.js';
-import type { LogEntry, ReserveItem, ReserveResult } from './store.js';
-import { checkHoldRef, checkHoldRequest, checkLease, checkRateRequest, checkSlotRequest, checkTtl, checkVersion } from './validate.js';
+import type { LogEntry, ReserveItem, ReserveResult, StoreWrite } from './store.js';
+import {
+  checkDeltas,
+  checkHoldRef,
+  checkHoldRequest,
+  checkLease,
+  checkRateRequest,
+  checkReserveItems,
+  checkSlotRequest,
+  checkTtl,
+  checkVersion,
+  checkWrites,
+} from './validate.js';
 
 export interface MemoryStoreOptions {
   /** Clock in ms (tests). Default `Date.now`. */
@@ -88,15 +99,12 @@ export class MemoryStore implements SharedStore {
     options: { ttlMs?: number } = {},
   ): Promise<Record<string, number>> {
     checkTtl(options.ttlMs);
-    const out = this.#increment(key, deltas);
-    if (options.ttlMs !== undefined) this.#counterExpiry.set(key, this.#now() + options.ttlMs);
-    return out;
+    checkDeltas(deltas);
+    return this.#increment(key, deltas, options.ttlMs);
   }
 
-  #increment(key: string, deltas: Readonly<Record<string, number>>): Record<string, number> {
-    // All or nothing: every delta is checked before any is added. (`for...in` walks the keys without
-    // building an array of them, as `Object.keys` did on every request; inherited ones are skipped.)
-    for (const field in deltas) if (Object.hasOwn(deltas, field)) assertInteger(deltas[field]!, field);
+  /** Adds checked deltas (all or nothing: the caller checked every one first). */
+  #increment(key: string, deltas: Readonly<Record<string, number>>, ttlMs: number | undefined): Record<string, number> {
     const hash = this.#hash(key);
     const out: Record<string, number> = {};
     for (const field in deltas) {
@@ -105,6 +113,7 @@ export class MemoryStore implements SharedStore {
       hash.set(field, next);
       out[field] = next;
     }
+    if (ttlMs !== undefined) this.#counterExpiry.set(key, this.#now() + ttlMs);
     return out;
   }
 
@@ -124,9 +133,9 @@ export class MemoryStore implements SharedStore {
   }
 
   #reserve(items: ReadonlyArray<ReserveItem>): ReserveResult {
+    checkReserveItems(items);
     for (let index = 0; index < items.length; index++) {
       const item = items[index]!;
-      assertInteger(item.amount, item.field);
       const current = this.#liveHash(item.key)?.get(item.field) ?? 0;
       if (current + item.amount > item.limit) return { ok: false, index, current };
     }
@@ -163,6 +172,15 @@ export class MemoryStore implements SharedStore {
     let log = this.#logs.get(key);
     if (!log) this.#logs.set(key, (log = new ScoreLog()));
     log.append(score, value);
+  }
+
+  async write(writes: ReadonlyArray<StoreWrite>): Promise<void> {
+    checkWrites(writes);
+    for (const w of writes) {
+      if (w.op === 'increment') this.#increment(w.key, w.deltas, w.ttlMs);
+      else if (w.op === 'addToSet') this.#addToSet(w.key, w.members);
+      else this.#append(w.key, w.score, w.value);
+    }
   }
 
   async range(key: string, min: number, max: number): Promise<LogEntry[]> {
@@ -405,10 +423,6 @@ export class MemoryStore implements SharedStore {
     if (!hash) this.#counters.set(key, (hash = new Map()));
     return hash;
   }
-}
-
-function assertInteger(n: number, field: string): void {
-  if (!Number.isSafeInteger(n)) throw new RangeError(`Store counters take safe integers; "${field}" got ${n}`);
 }
 
 function heldOf(budget: Budget): number {

@@ -35,7 +35,20 @@ export interface Store {
   prune(key: string, options: { maxCount?: number; minScore?: number }): Promise<number>;
   /** Length of a log and the highest score it ever pruned (undefined when nothing was pruned). */
   logInfo(key: string): Promise<{ length: number; prunedThrough?: number }>;
+
+  /**
+   * Several writes in order, in one step: one round trip (Redis: one script) and one transaction
+   * (SQLite), all checked before any is made. The ledger writes a batch of records this way: each
+   * record's aggregates and its log entry together, many records per call.
+   */
+  write(writes: ReadonlyArray<StoreWrite>): Promise<void>;
 }
+
+/** One write of {@link Store.write}: the same effect as the method of the same name. */
+export type StoreWrite =
+  | { op: 'increment'; key: string; deltas: Readonly<Record<string, number>>; ttlMs?: number }
+  | { op: 'addToSet'; key: string; members: ReadonlyArray<string> }
+  | { op: 'append'; key: string; score: number; value: string };
 
 export interface LogEntry {
   score: number;

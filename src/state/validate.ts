@@ -1,5 +1,6 @@
 import { InvalidRequestError } from '../core/errors.js';
 import type { HoldRef, HoldRequest, RateRequest, SlotRequest } from './shared.js';
+import type { ReserveItem, StoreWrite } from './store.js';
 
 /** Shared input checks of every store: bad input is an `InvalidRequestError` with the path of the bad field. */
 function fail(path: string, message: string): never {
@@ -64,4 +65,47 @@ export function checkVersion(v: number): void {
 
 export function checkLease(leaseMs: number): void {
   integer(leaseMs, 'leaseMs', 1);
+}
+
+/** The fields of a counter delta, checked (each a safe integer); `path` prefixes the field in the error. */
+export function checkDeltas(deltas: Readonly<Record<string, number>>, path = 'deltas'): string[] {
+  if (typeof deltas !== 'object' || deltas === null) fail(path, 'must be an object of integer deltas');
+  const fields: string[] = [];
+  for (const field in deltas) {
+    if (!Object.hasOwn(deltas, field)) continue;
+    integer(deltas[field], `${path}.${field}`, Number.MIN_SAFE_INTEGER);
+    fields.push(field);
+  }
+  return fields;
+}
+
+/** Every write of a `write()` batch, checked before any is made. */
+export function checkWrites(writes: ReadonlyArray<StoreWrite>): void {
+  if (!Array.isArray(writes)) fail('writes', 'must be an array');
+  writes.forEach((w, i) => {
+    const at = `writes.${i}`;
+    text(w?.key, `${at}.key`);
+    switch (w.op) {
+      case 'increment':
+        checkDeltas(w.deltas, `${at}.deltas`);
+        if (w.ttlMs !== undefined) integer(w.ttlMs, `${at}.ttlMs`, 1);
+        return;
+      case 'addToSet':
+        if (!Array.isArray(w.members)) fail(`${at}.members`, 'must be an array of strings');
+        for (let j = 0; j < w.members.length; j++) if (typeof w.members[j] !== 'string') fail(`${at}.members.${j}`, 'must be a string');
+        return;
+      case 'append':
+        if (typeof w.score !== 'number' || !Number.isFinite(w.score)) fail(`${at}.score`, 'must be a finite number');
+        if (typeof w.value !== 'string') fail(`${at}.value`, 'must be a string');
+        return;
+      default:
+        fail(`${at}.op`, `must be "increment", "addToSet" or "append", got ${JSON.stringify((w as { op?: unknown }).op)}`);
+    }
+  });
+}
+
+/** `reserve()` items: each amount a safe integer. */
+export function checkReserveItems(items: ReadonlyArray<ReserveItem>): void {
+  if (!Array.isArray(items)) fail('items', 'must be an array');
+  items.forEach((item, i) => integer(item?.amount, `items.${i}.amount`, Number.MIN_SAFE_INTEGER));
 }

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { memoryStore, createRouter, type SharedStore } from '../../src/index.js';
+import type { StoreWrite } from '../../src/provider.js';
 import { mockProvider } from '../../src/testing.js';
 import { WRITE_BEHIND_MAX, WRITE_BEHIND_MS, WriteBehind } from '../../src/accounting/ledger/write-behind.js';
 
@@ -12,28 +13,29 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** A MemoryStore whose log appends are counted (what a Redis store would be sent). */
-function watchedStore(): { store: SharedStore; appended: () => number } {
+/** A MemoryStore whose log appends and store calls are counted (what a Redis store would be sent). */
+function watchedStore(): { store: SharedStore; appended: () => number; calls: string[] } {
   const inner = memoryStore();
   let appended = 0;
+  const calls: string[] = [];
   const store = new Proxy(inner, {
     get(target, name) {
       const value: unknown = Reflect.get(target, name, target);
-      if (name === 'append') {
-        return async (k: string, s: number, v: string) => {
-          appended++;
-          await inner.append(k, s, v);
-        };
-      }
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(name));
+        if (name === 'append') appended++;
+        if (name === 'write') appended += (args[0] as StoreWrite[]).filter((w) => w.op === 'append').length;
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
     },
   }) as SharedStore;
-  return { store, appended: () => appended };
+  return { store, appended: () => appended, calls };
 }
 
 describe('ledger write-behind, through the router', () => {
   it('writes records after the response, together, and a report sees every one at once', async () => {
-    const { store, appended } = watchedStore();
+    const { store, appended, calls } = watchedStore();
     const router = createRouter({
       providers: { p: mockProvider({ name: 'p' }) },
       models: { m: { provider: 'p', model: 'x', pricing: { input: 1, output: 2 } } },
@@ -45,10 +47,13 @@ describe('ledger write-behind, through the router', () => {
     const records = await router.costs.records({});
     expect(records.map((r) => r.outcome)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
     expect(appended()).toBe(5);
+    // All five in one store call: each record's aggregates and log entry together.
+    expect(calls.filter((c) => ['write', 'append', 'increment', 'addToSet'].includes(c))).toEqual(['write']);
     // Without a report, the batch is written on its own within the window.
     await router.chat({ messages: [{ role: 'user', content: 'hi' }] });
     await new Promise((resolve) => setTimeout(resolve, WRITE_BEHIND_MS * 3));
     expect(appended()).toBe(6);
+    expect(calls.filter((c) => c === 'write')).toHaveLength(2);
     await router.close();
   });
 
@@ -78,9 +83,11 @@ describe('WriteBehind', () => {
         async (steps, slow) => {
           const written: number[] = [];
           const q = new WriteBehind<number>(
-            async (n) => {
-              if (slow && n % 3 === 0) await new Promise((r) => setImmediate(r));
-              written.push(n);
+            async (batch) => {
+              expect(batch.length).toBeGreaterThan(0);
+              expect(batch.length).toBeLessThanOrEqual(WRITE_BEHIND_MAX);
+              if (slow && batch[0]! % 3 === 0) await new Promise((r) => setImmediate(r));
+              written.push(...batch);
             },
             () => undefined,
           );
@@ -102,14 +109,16 @@ describe('WriteBehind', () => {
     );
   });
 
-  it('starts writing at once when the queue reaches its limit, and reports a failed write without stopping', async () => {
+  it('starts writing at once when the queue reaches its limit, and reports every item of a failed batch without stopping', async () => {
     vi.useFakeTimers();
     const written: number[] = [];
     const failed: number[] = [];
+    const batches: number[] = [];
     const q = new WriteBehind<number>(
-      async (n) => {
-        if (n === 1) throw new Error('store down');
-        written.push(n);
+      async (batch) => {
+        batches.push(batch.length);
+        if (batch.includes(1)) throw new Error('store down');
+        written.push(...batch);
       },
       (_e, n) => failed.push(n),
     );
@@ -118,8 +127,10 @@ describe('WriteBehind', () => {
     expect(written).toEqual([]);
     q.push(WRITE_BEHIND_MAX - 1);
     await vi.advanceTimersByTimeAsync(0);
-    expect(written.length).toBe(WRITE_BEHIND_MAX - 1);
-    expect(failed).toEqual([1]);
+    // One call for the whole batch; it failed, so each of its items was reported.
+    expect(batches).toEqual([WRITE_BEHIND_MAX]);
+    expect(written).toEqual([]);
+    expect(failed).toEqual(Array.from({ length: WRITE_BEHIND_MAX }, (_, i) => i));
     q.push(1_000);
     await vi.advanceTimersByTimeAsync(WRITE_BEHIND_MS);
     expect(written.at(-1)).toBe(1_000);

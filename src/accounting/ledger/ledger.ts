@@ -1,7 +1,7 @@
 import { ConfigError } from '../../core/errors.js';
 import { uniqueId } from '../../core/ids.js';
 import { MemoryStore } from '../../state/memory-store.js';
-import type { Store } from '../../state/store.js';
+import type { Store, StoreWrite } from '../../state/store.js';
 import {
   bucketOf,
   decodeBucket,
@@ -70,23 +70,43 @@ export class UsageLedger {
     this.#pruneEvery = Math.max(1, Math.min(1_000, Math.floor(this.maxRecords / 100)));
   }
 
-  /** Records one request (or billed attempt). Aggregates first: they are the source of truth for totals. */
+  /** Records one request (or billed attempt). */
   async record(input: RecordInput): Promise<UsageRecord> {
-    const record = toRecord(input, uniqueId(), input.timestamp ?? this.now());
-    const bucket = encodeBucket(bucketOf(record));
-    await this.store.increment(this.#agg + bucket, deltasOf(record));
-    const hour = floorHour(record.timestamp);
-    if (hour !== this.#indexed.hour) this.#indexed = { hour, buckets: new Set() };
-    if (!this.#indexed.buckets.has(bucket)) {
-      await this.store.addToSet(this.#index, [bucket]);
-      this.#indexed.buckets.add(bucket);
+    const [record] = await this.recordMany([input]);
+    return record!;
+  }
+
+  /**
+   * Records several requests in one store call: per record, its aggregates and its log entry (and
+   * its bucket in the bucket index the first time this hour), all written in one step, so a record
+   * is never in the totals without being in the log, or the other way round.
+   */
+  async recordMany(inputs: ReadonlyArray<RecordInput>): Promise<UsageRecord[]> {
+    const records: UsageRecord[] = [];
+    const writes: StoreWrite[] = [];
+    const newBuckets = new Set<string>();
+    for (const input of inputs) {
+      const record = toRecord(input, uniqueId(), input.timestamp ?? this.now());
+      const bucket = encodeBucket(bucketOf(record));
+      writes.push({ op: 'increment', key: this.#agg + bucket, deltas: deltasOf(record) });
+      const hour = floorHour(record.timestamp);
+      if (hour !== this.#indexed.hour) this.#indexed = { hour, buckets: new Set() };
+      if (!this.#indexed.buckets.has(bucket) && !newBuckets.has(bucket)) {
+        writes.push({ op: 'addToSet', key: this.#index, members: [bucket] });
+        newBuckets.add(bucket);
+      }
+      writes.push({ op: 'append', key: this.#log, score: record.timestamp, value: encodeRecord(record) });
+      records.push(record);
     }
-    await this.store.append(this.#log, record.timestamp, encodeRecord(record));
-    if (++this.#sincePrune >= this.#pruneEvery) {
+    await this.store.write(writes);
+    // Only once written: a failed write adds the bucket to the index again next time.
+    for (const bucket of newBuckets) this.#indexed.buckets.add(bucket);
+    this.#sincePrune += records.length;
+    if (this.#sincePrune >= this.#pruneEvery) {
       this.#sincePrune = 0;
       await this.prune();
     }
-    return record;
+    return records;
   }
 
   /** Applies retention now (by count and age). Records also call it, every ~1% of `maxRecords`. */

@@ -4,11 +4,12 @@ export const WRITE_BEHIND_MS = 10;
 export const WRITE_BEHIND_MAX = 256;
 
 /**
- * A write-behind queue: items are written in order, one at a time, in batches that start at most
- * `WRITE_BEHIND_MS` after the first item of the batch was queued (or at once when the queue reaches
- * `WRITE_BEHIND_MAX`). Writing several records in one go runs the ledger's code with its code and
- * data in the CPU's caches, instead of once between every two SDK calls of the host.
- * `flush()` writes what is queued now, without waiting for the timer.
+ * A write-behind queue: items are written in order, in batches of at most `WRITE_BEHIND_MAX`, one
+ * `write` call per batch, started at most `WRITE_BEHIND_MS` after the first item of the batch was
+ * queued (or at once when the queue reaches `WRITE_BEHIND_MAX`). One call per batch is one store
+ * round trip for many records (Redis, SQLite), and runs the ledger's code with its code and data in
+ * the CPU's caches instead of once between every two SDK calls of the host. A batch that fails
+ * reports each of its items to `onError`. `flush()` writes what is queued now, without waiting for the timer.
  */
 export class WriteBehind<T> {
   #pending: T[] = [];
@@ -16,7 +17,7 @@ export class WriteBehind<T> {
   #draining: Promise<void> | undefined;
 
   constructor(
-    private readonly write: (item: T) => Promise<unknown>,
+    private readonly write: (items: ReadonlyArray<T>) => Promise<unknown>,
     private readonly onError: (error: unknown, item: T) => void,
   ) {}
 
@@ -52,14 +53,11 @@ export class WriteBehind<T> {
   async #drain(): Promise<void> {
     try {
       while (this.#pending.length > 0) {
-        const batch = this.#pending;
-        this.#pending = [];
-        for (const item of batch) {
-          try {
-            await this.write(item);
-          } catch (error) {
-            this.onError(error, item);
-          }
+        const batch = this.#pending.splice(0, WRITE_BEHIND_MAX);
+        try {
+          await this.write(batch);
+        } catch (error) {
+          for (const item of batch) this.onError(error, item);
         }
       }
     } finally {

@@ -21,8 +21,19 @@ import {
   type StoreStatusEvent,
   type Versioned,
 } from '../shared.js';
-import type { LogEntry, ReserveItem, ReserveResult } from '../store.js';
-import { checkHoldRef, checkHoldRequest, checkLease, checkRateRequest, checkSlotRequest, checkTtl, checkVersion } from '../validate.js';
+import type { LogEntry, ReserveItem, ReserveResult, StoreWrite } from '../store.js';
+import {
+  checkDeltas,
+  checkHoldRef,
+  checkHoldRequest,
+  checkLease,
+  checkRateRequest,
+  checkReserveItems,
+  checkSlotRequest,
+  checkTtl,
+  checkVersion,
+  checkWrites,
+} from '../validate.js';
 import * as lua from './scripts.js';
 
 export interface RedisStoreOptions {
@@ -269,14 +280,9 @@ class RedisStore implements SharedStore {
     options: { ttlMs?: number } = {},
   ): Promise<Record<string, number>> {
     checkTtl(options.ttlMs);
-    const fields: string[] = [];
+    const fields = checkDeltas(deltas);
     const args: Array<string | number> = [options.ttlMs ?? ''];
-    for (const field in deltas) {
-      if (!Object.hasOwn(deltas, field)) continue;
-      assertInteger(deltas[field]!, field);
-      fields.push(field);
-      args.push(field, deltas[field]!);
-    }
+    for (const field of fields) args.push(field, deltas[field]!);
     const values = (await this.#run('increment', () => this.#script(lua.INCREMENT, [this.#key(key)], args))) as number[];
     const out: Record<string, number> = {};
     fields.forEach((f, i) => (out[f] = Number(values[i])));
@@ -291,7 +297,7 @@ class RedisStore implements SharedStore {
   }
 
   async reserve(items: ReadonlyArray<ReserveItem>): Promise<ReserveResult> {
-    for (const item of items) assertInteger(item.amount, item.field);
+    checkReserveItems(items);
     const reply = (await this.#run('reserve', () =>
       this.#script(
         lua.RESERVE,
@@ -315,6 +321,29 @@ class RedisStore implements SharedStore {
   async append(key: string, score: number, value: string): Promise<void> {
     const k = this.#key(key);
     await this.#run('append', () => this.#script(lua.APPEND, [k, `${k}:seq`], [score, value]));
+  }
+
+  async write(writes: ReadonlyArray<StoreWrite>): Promise<void> {
+    checkWrites(writes);
+    if (writes.length === 0) return;
+    const keys: string[] = [];
+    const args: Array<string | number> = [];
+    for (const w of writes) {
+      const k = this.#key(w.key);
+      if (w.op === 'increment') {
+        const fields = checkDeltas(w.deltas);
+        keys.push(k);
+        args.push('i', w.ttlMs ?? '', fields.length);
+        for (const field of fields) args.push(field, w.deltas[field]!);
+      } else if (w.op === 'addToSet') {
+        keys.push(k);
+        args.push('s', w.members.length, ...w.members);
+      } else {
+        keys.push(k, `${k}:seq`);
+        args.push('a', w.score, w.value);
+      }
+    }
+    await this.#run('write', () => this.#script(lua.WRITE, keys, args));
   }
 
   async range(key: string, min: number, max: number): Promise<LogEntry[]> {
@@ -584,8 +613,4 @@ class RedisStore implements SharedStore {
     this.#subscriber?.disconnect();
     if (this.#owned) this.#client.disconnect();
   }
-}
-
-function assertInteger(n: number, field: string): void {
-  if (!Number.isSafeInteger(n)) throw new RangeError(`Store counters take safe integers; "${field}" got ${n}`);
 }

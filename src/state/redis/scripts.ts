@@ -243,6 +243,40 @@ redis.call('ZADD', KEYS[1], ARGV[1], string.format('%016d', seq) .. ':' .. ARGV[
 return seq
 `;
 
+/**
+ * Several writes in one step. KEYS: each write's keys in order (increment: the hash; addToSet: the set;
+ * append: the log and its sequence counter). ARGV per write: `i`, ttlMs|'', field count, then field,
+ * delta pairs; `s`, member count, then the members; `a`, score, value.
+ */
+export const WRITE = `
+local k, a = 1, 1
+while a <= #ARGV do
+  local op = ARGV[a]
+  if op == 'i' then
+    local key, ttl, n = KEYS[k], ARGV[a + 1], tonumber(ARGV[a + 2])
+    a = a + 3
+    for j = 1, n do
+      redis.call('HINCRBY', key, ARGV[a], ARGV[a + 1])
+      a = a + 2
+    end
+    if ttl ~= '' then redis.call('PEXPIRE', key, ttl) end
+    k = k + 1
+  elseif op == 's' then
+    local key, n = KEYS[k], tonumber(ARGV[a + 1])
+    a = a + 2
+    for j = 1, n do redis.call('SADD', key, ARGV[a + j - 1]) end
+    a = a + n
+    k = k + 1
+  else
+    local seq = redis.call('INCR', KEYS[k + 1])
+    redis.call('ZADD', KEYS[k], ARGV[a + 1], string.format('%016d', seq) .. ':' .. ARGV[a + 2])
+    a = a + 3
+    k = k + 2
+  end
+end
+return #KEYS
+`;
+
 /** KEYS: log, its meta hash. ARGV: maxCount|'', minScore|''. Returns how many went. */
 export const PRUNE = `
 local dropped, last = 0, nil

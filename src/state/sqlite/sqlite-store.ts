@@ -16,8 +16,19 @@ import type {
   StoreStatusEvent,
   Versioned,
 } from '../shared.js';
-import type { LogEntry, ReserveItem, ReserveResult } from '../store.js';
-import { checkHoldRef, checkHoldRequest, checkLease, checkRateRequest, checkSlotRequest, checkTtl, checkVersion } from '../validate.js';
+import type { LogEntry, ReserveItem, ReserveResult, StoreWrite } from '../store.js';
+import {
+  checkDeltas,
+  checkHoldRef,
+  checkHoldRequest,
+  checkLease,
+  checkRateRequest,
+  checkReserveItems,
+  checkSlotRequest,
+  checkTtl,
+  checkVersion,
+  checkWrites,
+} from '../validate.js';
 import { SCHEMA, UPSERT } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -216,25 +227,27 @@ class SqliteStore implements SharedStore {
     options: { ttlMs?: number } = {},
   ): Promise<Record<string, number>> {
     checkTtl(options.ttlMs);
-    const fields: string[] = [];
-    for (const field in deltas) {
-      if (!Object.hasOwn(deltas, field)) continue;
-      assertInteger(deltas[field]!, field);
-      fields.push(field);
-    }
+    const fields = checkDeltas(deltas);
     const now = this.#now();
-    return this.#tx('increment', () => {
-      this.#expireCounters(key, now);
-      const out: Record<string, number> = {};
-      for (const field of fields) {
-        const row = this.#sql(UPSERT.counter).get(key, field, deltas[field]!);
-        out[field] = Number(row!.value);
-      }
-      if (options.ttlMs !== undefined) {
-        this.#sql(UPSERT.counterTtl).run(key, now + options.ttlMs);
-      }
-      return out;
-    });
+    return this.#tx('increment', () => this.#increment(key, fields, deltas, options.ttlMs, now));
+  }
+
+  /** Adds checked deltas, inside a write transaction. */
+  #increment(
+    key: string,
+    fields: ReadonlyArray<string>,
+    deltas: Readonly<Record<string, number>>,
+    ttlMs: number | undefined,
+    now: number,
+  ): Record<string, number> {
+    this.#expireCounters(key, now);
+    const out: Record<string, number> = {};
+    for (const field of fields) {
+      const row = this.#sql(UPSERT.counter).get(key, field, deltas[field]!);
+      out[field] = Number(row!.value);
+    }
+    if (ttlMs !== undefined) this.#sql(UPSERT.counterTtl).run(key, now + ttlMs);
+    return out;
   }
 
   async counters(key: string): Promise<Record<string, number>> {
@@ -248,7 +261,7 @@ class SqliteStore implements SharedStore {
   }
 
   async reserve(items: ReadonlyArray<ReserveItem>): Promise<ReserveResult> {
-    for (const item of items) assertInteger(item.amount, item.field);
+    checkReserveItems(items);
     const now = this.#now();
     return this.#tx('reserve', () => {
       for (let index = 0; index < items.length; index++) {
@@ -265,9 +278,11 @@ class SqliteStore implements SharedStore {
   // --- sets and logs -------------------------------------------------------------------------
 
   async addToSet(key: string, members: ReadonlyArray<string>): Promise<void> {
-    this.#tx('addToSet', () => {
-      for (const m of members) this.#sql('INSERT OR IGNORE INTO sets (key, member) VALUES (?, ?)').run(key, m);
-    });
+    this.#tx('addToSet', () => this.#addToSet(key, members));
+  }
+
+  #addToSet(key: string, members: ReadonlyArray<string>): void {
+    for (const m of members) this.#sql('INSERT OR IGNORE INTO sets (key, member) VALUES (?, ?)').run(key, m);
   }
 
   async members(key: string): Promise<string[]> {
@@ -279,7 +294,23 @@ class SqliteStore implements SharedStore {
   }
 
   async append(key: string, score: number, value: string): Promise<void> {
-    this.#tx('append', () => this.#sql('INSERT INTO logs (key, score, value) VALUES (?, ?, ?)').run(key, score, value));
+    this.#tx('append', () => this.#append(key, score, value));
+  }
+
+  #append(key: string, score: number, value: string): void {
+    this.#sql('INSERT INTO logs (key, score, value) VALUES (?, ?, ?)').run(key, score, value);
+  }
+
+  async write(writes: ReadonlyArray<StoreWrite>): Promise<void> {
+    checkWrites(writes);
+    const now = this.#now();
+    this.#tx('write', () => {
+      for (const w of writes) {
+        if (w.op === 'increment') this.#increment(w.key, checkDeltas(w.deltas), w.deltas, w.ttlMs, now);
+        else if (w.op === 'addToSet') this.#addToSet(w.key, w.members);
+        else this.#append(w.key, w.score, w.value);
+      }
+    });
   }
 
   async range(key: string, min: number, max: number): Promise<LogEntry[]> {
@@ -584,8 +615,4 @@ class SqliteStore implements SharedStore {
     this.#closed = true;
     this.#db.close();
   }
-}
-
-function assertInteger(n: number, field: string): void {
-  if (!Number.isSafeInteger(n)) throw new RangeError(`Store counters take safe integers; "${field}" got ${n}`);
 }
