@@ -1,6 +1,6 @@
 import { AbortError } from '../core/errors.js';
 import { uniqueId } from '../core/ids.js';
-import type { SharedStore } from '../state/shared.js';
+import type { RateRequest, SharedStore } from '../state/shared.js';
 import { type Limiter, localLimitError, MINUTE, queueRefusal, type RateLimitOptions, type Slot } from './limiter.js';
 import { WaitingLine } from './waiting-line.js';
 
@@ -101,35 +101,21 @@ export class SharedLimiter implements Limiter {
   }
 
   /**
-   * One admission in the store: a concurrency slot first (it can be given back), then the request
-   * and token windows together. A window entry cannot be taken back: when rpm admits and tpm
-   * refuses (or the reverse), the admitted entry still counts until it leaves its window.
+   * One admission in the store, one round trip: the request and token windows and the concurrency
+   * slot together, all or nothing (a refusal by one takes nothing from the others).
    */
   async #admit(tokens: number): Promise<Admission> {
     const { maxConcurrent, rpm, tpm } = this.options;
     const id = uniqueId();
-    let slotHeld = false;
-    try {
-      if (maxConcurrent !== undefined) {
-        const r = await this.store.acquireSlot({ key: this.#keys.slots, id, limit: maxConcurrent, leaseMs: this.leaseMs });
-        if (!r.ok) return { ok: false, retryAfterMs: Math.min(r.retryAfterMs, SLOT_POLL_MS), by: 'slot' };
-        slotHeld = true;
-      }
-      const weight = tpm === undefined ? 0 : Math.min(Math.max(1, Math.ceil(tokens)), tpm);
-      const [requests, tokensLeft] = await Promise.all([
-        rpm === undefined ? undefined : this.store.admitRate({ key: this.#keys.rpm, id, limit: rpm, windowMs: WINDOW_MS }),
-        tpm === undefined ? undefined : this.store.admitRate({ key: this.#keys.tpm, id, limit: tpm, windowMs: WINDOW_MS, weight }),
-      ]);
-      const waits = [requests, tokensLeft].flatMap((r) => (r && !r.ok ? [r.retryAfterMs] : []));
-      if (waits.length > 0) {
-        if (slotHeld) this.#giveBack(id);
-        return { ok: false, retryAfterMs: Math.max(...waits), by: 'window' };
-      }
-      return { ok: true, slot: this.#slot(id, slotHeld, weight) };
-    } catch (error) {
-      if (slotHeld) this.#giveBack(id);
-      throw error;
-    }
+    const weight = tpm === undefined ? 0 : Math.min(Math.max(1, Math.ceil(tokens)), tpm);
+    const windows: Array<Omit<RateRequest, 'id'>> = [];
+    if (rpm !== undefined) windows.push({ key: this.#keys.rpm, limit: rpm, windowMs: WINDOW_MS });
+    if (tpm !== undefined) windows.push({ key: this.#keys.tpm, limit: tpm, windowMs: WINDOW_MS, weight });
+    const slot = maxConcurrent === undefined ? undefined : { key: this.#keys.slots, limit: maxConcurrent, leaseMs: this.leaseMs };
+    if (windows.length === 0 && slot === undefined) return { ok: true, slot: this.#slot(id, false, weight) };
+    const r = await this.store.admitLimits({ id, windows, ...(slot && { slot }) });
+    if (r.ok) return { ok: true, slot: this.#slot(id, slot !== undefined, weight) };
+    return { ok: false, retryAfterMs: r.by === 'slot' ? Math.min(r.retryAfterMs, SLOT_POLL_MS) : r.retryAfterMs, by: r.by };
   }
 
   /** The admitted call's slot: renews its lease while held; its release gives the slot back and corrects the token count upwards. */

@@ -1,3 +1,4 @@
+import { asRateResult, asSlotResult, waitForRoom } from './limits.js';
 import { ScoreLog } from './score-log.js';
 import type {
   BudgetUsage,
@@ -5,6 +6,8 @@ import type {
   HoldRef,
   HoldRequest,
   HoldResult,
+  LimitRequest,
+  LimitResult,
   RateRequest,
   RateResult,
   SettleResult,
@@ -21,6 +24,7 @@ import {
   checkHoldRef,
   checkHoldRequest,
   checkLease,
+  checkLimitRequest,
   checkRateRequest,
   checkReserveItems,
   checkSlotRequest,
@@ -305,43 +309,65 @@ export class MemoryStore implements SharedStore {
 
   async admitRate(request: RateRequest): Promise<RateResult> {
     checkRateRequest(request);
-    const now = this.#now();
-    const weight = request.weight ?? 1;
-    let window = this.#windows.get(request.key);
-    if (!window) this.#windows.set(request.key, (window = { entries: [], used: 0 }));
-    let drop = 0;
-    while (drop < window.entries.length && window.entries[drop]!.at <= now - request.windowMs)
-      window.used -= window.entries[drop++]!.weight;
-    if (drop > 0) window.entries.splice(0, drop);
-    if (window.used + weight > request.limit) {
-      // The call fits once the oldest entries whose weight must go have left the window.
-      let freed = 0;
-      let at = now;
-      for (const e of window.entries) {
-        freed += e.weight;
-        at = e.at;
-        if (window.used - freed + weight <= request.limit) break;
-      }
-      return { ok: false, used: window.used, limit: request.limit, retryAfterMs: Math.max(1, at + request.windowMs - now) };
-    }
-    window.entries.push({ at: now, weight });
-    window.used += weight;
-    return { ok: true, used: window.used, limit: request.limit };
+    const { id, ...window } = request;
+    return asRateResult(await this.admitLimits({ id, windows: [window] }), request.limit);
   }
 
   async acquireSlot(request: SlotRequest): Promise<SlotResult> {
     checkSlotRequest(request);
+    const { id, ...slot } = request;
+    return asSlotResult(await this.admitLimits({ id, slot }), request.limit, request.leaseMs);
+  }
+
+  async admitLimits(request: LimitRequest): Promise<LimitResult> {
+    checkLimitRequest(request);
     const now = this.#now();
-    let slots = this.#slots.get(request.key);
-    if (!slots) this.#slots.set(request.key, (slots = new Map()));
-    for (const [id, expiresAt] of slots) if (expiresAt <= now) slots.delete(id);
-    if (!slots.has(request.id) && slots.size >= request.limit) {
-      const first = slots.size === 0 ? now + request.leaseMs : Math.min(...slots.values());
-      return { ok: false, inUse: slots.size, limit: request.limit, retryAfterMs: Math.max(1, first - now) };
+    const windows = request.windows ?? [];
+    const live = windows.map((w) => this.#liveWindow(w.key, w.windowMs, now));
+    const used = live.map((l) => l.used);
+    let wait = 0;
+    let index = 0;
+    windows.forEach((w, i) => {
+      const weight = w.weight ?? 1;
+      if (used[i]! + weight <= w.limit) return;
+      const ms = waitForRoom(live[i]!.entries, used[i]!, weight, w.limit, w.windowMs, now);
+      if (ms > wait) [wait, index] = [ms, i];
+    });
+    if (wait > 0) return { ok: false, by: 'window', index, used, retryAfterMs: wait };
+    const slot = request.slot;
+    const slots = slot && this.#liveSlots(slot.key, now);
+    if (slot && slots && !slots.has(request.id) && slots.size >= slot.limit) {
+      const first = slots.size === 0 ? now + slot.leaseMs : Math.min(...slots.values());
+      return { ok: false, by: 'slot', index: 0, used, inUse: slots.size, retryAfterMs: Math.max(1, first - now) };
     }
-    const expiresAt = now + request.leaseMs;
+    windows.forEach((w, i) => {
+      const weight = w.weight ?? 1;
+      live[i]!.entries.push({ at: now, weight });
+      live[i]!.used += weight;
+    });
+    const after = live.map((l) => l.used);
+    if (!slot || !slots) return { ok: true, used: after };
+    const expiresAt = now + slot.leaseMs;
     slots.set(request.id, expiresAt);
-    return { ok: true, inUse: slots.size, expiresAt };
+    return { ok: true, used: after, inUse: slots.size, expiresAt };
+  }
+
+  /** A window's entries still inside it (the older ones dropped). */
+  #liveWindow(key: string, windowMs: number, now: number): { entries: Array<{ at: number; weight: number }>; used: number } {
+    let window = this.#windows.get(key);
+    if (!window) this.#windows.set(key, (window = { entries: [], used: 0 }));
+    let drop = 0;
+    while (drop < window.entries.length && window.entries[drop]!.at <= now - windowMs) window.used -= window.entries[drop++]!.weight;
+    if (drop > 0) window.entries.splice(0, drop);
+    return window;
+  }
+
+  /** A slot key's live leases (the expired ones dropped). */
+  #liveSlots(key: string, now: number): Map<string, number> {
+    let slots = this.#slots.get(key);
+    if (!slots) this.#slots.set(key, (slots = new Map()));
+    for (const [id, expiresAt] of slots) if (expiresAt <= now) slots.delete(id);
+    return slots;
   }
 
   async releaseSlot(key: string, id: string): Promise<void> {

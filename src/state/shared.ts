@@ -53,6 +53,14 @@ export interface SharedStore extends Store {
   acquireSlot(request: SlotRequest): Promise<SlotResult>;
   /** Gives a slot back (nothing happens when it is not held). */
   releaseSlot(key: string, id: string): Promise<void>;
+  /**
+   * A rate-limited call's whole admission in one step, all or nothing: every window must have room
+   * for its weight and the slot (when given) must be free; then the windows count the call and the
+   * slot is taken, else nothing changes. One round trip for `rpm` + `tpm` + `maxConcurrent`, and a
+   * refusal by one limit takes nothing from the others. {@link admitRate} and {@link acquireSlot} are
+   * its one-window and one-slot cases.
+   */
+  admitLimits(request: LimitRequest): Promise<LimitResult>;
 
   /** A versioned register's value (undefined when absent or expired). Versions start at 1. */
   getVersioned(key: string): Promise<Versioned | undefined>;
@@ -185,6 +193,38 @@ export type SlotResult =
   /** `retryAfterMs`: when the first lease ends at the latest (a slot given back frees sooner); one lease length when none is held. */
   | { ok: false; inUse: number; limit: number; retryAfterMs: number };
 
+export interface LimitRequest {
+  /** Unique per call: the windows' entry and the slot's holder (the same id again renews the slot). */
+  id: string;
+  /** Sliding windows (`weight` default 1) that must all have room. */
+  windows?: ReadonlyArray<Omit<RateRequest, 'id'>>;
+  /** A concurrency slot to take with them. */
+  slot?: Omit<SlotRequest, 'id'>;
+}
+
+export type LimitResult =
+  | {
+      ok: true;
+      /** Each window's use after this call, in order. */
+      used: number[];
+      /** Slots in use after this call, and when this one's lease ends (with `slot`). */
+      inUse?: number;
+      expiresAt?: number;
+      degraded?: true;
+    }
+  | {
+      ok: false;
+      /** What refused: a window (the windows are checked first) or the slot. */
+      by: 'window' | 'slot';
+      /** The refusing window with the longest wait (`by: 'window'`), else 0. */
+      index: number;
+      /** Each window's use before this call, in order. */
+      used: number[];
+      inUse?: number;
+      /** When the call could fit: the longest wait of the refusing windows, or when the first slot lease ends. */
+      retryAfterMs: number;
+    };
+
 export interface Versioned {
   version: number;
   value: string;
@@ -201,7 +241,7 @@ export type StoreStatusEvent =
   /** An admission answered without the server under `onStoreError: 'fail-open'`. */
   | { type: 'degraded'; store: StoreKind; operation: DegradableOperation; at: number };
 
-export type DegradableOperation = 'reserveHold' | 'settleHold' | 'releaseHold' | 'admitRate' | 'acquireSlot';
+export type DegradableOperation = 'reserveHold' | 'settleHold' | 'releaseHold' | 'admitRate' | 'acquireSlot' | 'admitLimits';
 
 /** What a store does when its server cannot answer in time: refuse (throw `StoreUnavailableError`) or admit. */
 export type StoreErrorPolicy = 'fail-closed' | 'fail-open';

@@ -1,5 +1,5 @@
 import { InvalidRequestError } from '../core/errors.js';
-import type { HoldRef, HoldRequest, RateRequest, SlotRequest } from './shared.js';
+import type { HoldRef, HoldRequest, LimitRequest, RateRequest, SlotRequest } from './shared.js';
 import type { ReserveItem, StoreWrite } from './store.js';
 
 /** Shared input checks of every store: bad input is an `InvalidRequestError` with the path of the bad field. */
@@ -108,4 +108,26 @@ export function checkWrites(writes: ReadonlyArray<StoreWrite>): void {
 export function checkReserveItems(items: ReadonlyArray<ReserveItem>): void {
   if (!Array.isArray(items)) fail('items', 'must be an array');
   items.forEach((item, i) => integer(item?.amount, `items.${i}.amount`, Number.MIN_SAFE_INTEGER));
+}
+
+/** `admitLimits`: an id, at least one window or a slot, windows on distinct keys. */
+export function checkLimitRequest(r: LimitRequest): void {
+  text(r?.id, 'id');
+  const windows = r.windows ?? [];
+  if (!Array.isArray(windows)) fail('windows', 'must be an array');
+  if (windows.length === 0 && r.slot === undefined) fail('windows', 'must list a window, or give a slot');
+  const seen = new Set<string>();
+  windows.forEach((w, i) => {
+    text(w?.key, `windows.${i}.key`);
+    if (seen.has(w.key)) fail(`windows.${i}.key`, `repeats "${w.key}"`);
+    seen.add(w.key);
+    integer(w.limit, `windows.${i}.limit`, 0);
+    integer(w.windowMs, `windows.${i}.windowMs`, 1);
+    if (w.weight !== undefined) integer(w.weight, `windows.${i}.weight`, 1);
+  });
+  if (r.slot !== undefined) {
+    text(r.slot?.key, 'slot.key');
+    integer(r.slot.limit, 'slot.limit', 0);
+    integer(r.slot.leaseMs, 'slot.leaseMs', 1);
+  }
 }

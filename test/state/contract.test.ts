@@ -300,6 +300,37 @@ for (const kit of KITS) {
       expect(await s.acquireSlot({ key: 'gpt', id: 'y', limit: 2, leaseMs: 60_000 })).toMatchObject({ ok: true, inUse: 2 });
     });
 
+    it('admitLimits: windows and a slot in one step, all or nothing; a refusal says by what and for how long', async () => {
+      const s = await fresh();
+      const rpm = { key: 'm:rpm', limit: 2, windowMs: 60_000 };
+      const tpm = (weight: number) => ({ key: 'm:tpm', limit: 100, windowMs: 60_000, weight });
+      const slot = { key: 'm:slots', limit: 1, leaseMs: 60_000 };
+      const first = await s.admitLimits({ id: 'a', windows: [rpm, tpm(60)], slot });
+      expect(first).toMatchObject({ ok: true, used: [1, 60], inUse: 1 });
+      // The slot is taken: refused by it, and neither window counts the refused call.
+      expect(await s.admitLimits({ id: 'b', windows: [rpm, tpm(10)], slot })).toMatchObject({
+        ok: false,
+        by: 'slot',
+        used: [1, 60],
+        inUse: 1,
+      });
+      await s.releaseSlot('m:slots', 'a');
+      // tpm has no room for 50: refused by that window (index 1), the rpm window is untouched.
+      const refused = await s.admitLimits({ id: 'c', windows: [rpm, tpm(50)], slot });
+      expect(refused).toMatchObject({ ok: false, by: 'window', index: 1, used: [1, 60] });
+      expect(refused.ok === false && refused.retryAfterMs > 0 && refused.retryAfterMs <= 60_000).toBe(true);
+      expect(await s.admitLimits({ id: 'd', windows: [rpm, tpm(40)], slot })).toMatchObject({ ok: true, used: [2, 100], inUse: 1 });
+      // rpm is full now: refused by window 0 even though the tpm call would fit.
+      await s.releaseSlot('m:slots', 'd');
+      expect(await s.admitLimits({ id: 'e', windows: [rpm, tpm(1)] })).toMatchObject({ ok: false, by: 'window' });
+      // The one-window and one-slot forms are the same step.
+      expect(await s.admitRate({ key: 'm:rpm', id: 'f', limit: 3, windowMs: 60_000 })).toMatchObject({ ok: true, used: 3, limit: 3 });
+      expect(await s.acquireSlot({ key: 'm:slots', id: 'g', limit: 1, leaseMs: 60_000 })).toMatchObject({ ok: true, inUse: 1 });
+      for (const bad of [{ id: 'x' }, { id: 'x', windows: [rpm, rpm] }, { id: '', slot }, { id: 'x', slot: { ...slot, limit: -1 } }]) {
+        await expect(s.admitLimits(bad)).rejects.toThrow(InvalidRequestError);
+      }
+    });
+
     it('versioned registers: compare-and-set from version 0, the loser learns the winner, TTL, notification', async () => {
       const s = await fresh();
       const seen: StoreChange[] = [];

@@ -41,13 +41,13 @@ const localRefusal = (e: unknown) => {
 
 /** The store, counting the admissions it is asked for. */
 function counting(store: SharedStore) {
-  const calls = { admitRate: 0, acquireSlot: 0 };
+  const calls = { admitRate: 0, acquireSlot: 0, admitLimits: 0 };
   const proxy = new Proxy(store, {
     get(target, name, receiver) {
       const value: unknown = Reflect.get(target, name, receiver);
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        if (name === 'admitRate' || name === 'acquireSlot') calls[name]++;
+        if (name === 'admitRate' || name === 'acquireSlot' || name === 'admitLimits') calls[name]++;
         return (value as (...a: unknown[]) => unknown).apply(target, args);
       };
     },
@@ -81,7 +81,47 @@ for (const kit of KITS.filter((k) => k.name !== 'memory')) {
       expect([timedOut, aborted]).toEqual(['timeout', 'abort']);
       expect(provider.calls.length).toBe(1);
       // The first request's admission and one refusal (retry in ~60 s); the third waited on that answer.
-      expect(calls.admitRate).toBe(2);
+      expect(calls.admitLimits).toBe(2);
+    }, 60_000);
+
+    it('rpm + tpm + maxConcurrent: one store call per admission, and a refusal by the slot takes nothing from the windows', async () => {
+      const { store, calls } = counting(await kit.make());
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => (release = r));
+      const provider = mockProvider({ reply: async () => (await held, { text: 'ok' }) });
+      const router = createRouter({
+        providers: { m: provider },
+        models: { gpt: { provider: 'm', model: 'x' } },
+        rateLimits: { m: { rpm: 2, tpm: 10_000, maxConcurrent: 1, overflow: 'next', maxQueue: 0 } },
+        retry: { retries: 0 },
+        store,
+      });
+      const first = router.chat(ask());
+      while (provider.calls.length === 0) await new Promise((r) => setTimeout(r, 10));
+      // The slot is taken: three more requests are refused by it, each with one store call, none counted in rpm.
+      // (Each after the process's hint from the last refusal has passed, so that each one asks the store.)
+      for (let i = 0; i < 3; i++) {
+        await new Promise((r) => setTimeout(r, 80));
+        expect(localRefusal(await router.chat(ask()).catch((e: unknown) => e))).toBe(true);
+      }
+      release();
+      await first;
+      // rpm 2 still has room for one more call: the refusals above took nothing from it. (The first call's slot
+      // is given back in the background: until then a request is refused by the slot, which takes nothing either.)
+      let second: unknown;
+      for (let i = 0; i < 100 && (second === undefined || localRefusal(second)); i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        second = await router.chat(ask()).catch((e: unknown) => e);
+      }
+      expect(localRefusal(second)).toBe(false);
+      const afterRpm = await router.chat(ask()).catch((e: unknown) => e);
+      await router.close();
+      expect(localRefusal(afterRpm)).toBe(true);
+      expect(provider.calls.length).toBe(2);
+      // Admissions are admitLimits only (the admitRate calls are the token corrections sent after a call that used more than its estimate).
+      expect(calls.acquireSlot).toBe(0);
+      expect(calls.admitLimits).toBeGreaterThanOrEqual(6);
+      expect(calls.admitRate).toBeLessThanOrEqual(2);
     }, 60_000);
 
     it('maxQueue 0: a request the store refuses fails at once with a local RateLimitError', async () => {
@@ -182,7 +222,7 @@ describe.skipIf(!canStopRedis)('a Redis outage under shared rate limits follows 
     expect(after).toBe('gpt');
     expect(calls).toBe(2);
     expect(seen.filter((e) => e.type === 'degraded').map((e) => e.type === 'degraded' && e.operation)).toEqual(
-      expect.arrayContaining(['acquireSlot', 'admitRate']),
+      expect.arrayContaining(['admitLimits']),
     );
   }, 60_000);
 });

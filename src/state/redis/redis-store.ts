@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { ConfigError } from '../../core/errors.js';
 import { StoreUnavailableError } from '../errors.js';
+import { asRateResult, asSlotResult } from '../limits.js';
 import {
   type BudgetUsage,
   type CasResult,
@@ -9,6 +10,8 @@ import {
   type HoldRef,
   type HoldRequest,
   type HoldResult,
+  type LimitRequest,
+  type LimitResult,
   policyFor,
   type RateRequest,
   type RateResult,
@@ -27,6 +30,7 @@ import {
   checkHoldRef,
   checkHoldRequest,
   checkLease,
+  checkLimitRequest,
   checkRateRequest,
   checkReserveItems,
   checkSlotRequest,
@@ -478,42 +482,48 @@ class RedisStore implements SharedStore {
 
   async admitRate(request: RateRequest): Promise<RateResult> {
     checkRateRequest(request);
-    const k = `${this.#prefix}rate:${request.key}`;
-    return this.#admit(
-      'admitRate',
-      'rateLimit',
-      async (): Promise<RateResult> => {
-        const reply = await this.#script(
-          lua.ADMIT_RATE,
-          [k, `${k}:used`],
-          [request.id, request.limit, request.windowMs, request.weight ?? 1],
-        );
-        const [ok, used, retryAfterMs] = (reply as number[]).map(Number);
-        return ok === 1
-          ? { ok: true, used: used!, limit: request.limit }
-          : { ok: false, used: used!, limit: request.limit, retryAfterMs: retryAfterMs! };
-      },
-      () => ({ ok: true, used: 0, limit: request.limit, degraded: true }),
-    );
+    const { id, ...window } = request;
+    return asRateResult(await this.#limits({ id, windows: [window] }, 'admitRate'), request.limit);
   }
 
   async acquireSlot(request: SlotRequest): Promise<SlotResult> {
     checkSlotRequest(request);
+    const { id, ...slot } = request;
+    return asSlotResult(await this.#limits({ id, slot }, 'acquireSlot'), request.limit, request.leaseMs);
+  }
+
+  async admitLimits(request: LimitRequest): Promise<LimitResult> {
+    checkLimitRequest(request);
+    return this.#limits(request, 'admitLimits');
+  }
+
+  /** One admission script (checked input); `operation` names the caller's method in status events. */
+  async #limits(request: LimitRequest, operation: 'admitRate' | 'acquireSlot' | 'admitLimits'): Promise<LimitResult> {
+    const windows = request.windows ?? [];
+    const keys: string[] = [];
+    const args: Array<string | number> = [request.id, windows.length, request.slot ? '1' : '0'];
+    for (const w of windows) {
+      const k = `${this.#prefix}rate:${w.key}`;
+      keys.push(k, `${k}:used`);
+      args.push(w.limit, w.windowMs, w.weight ?? 1);
+    }
+    if (request.slot) {
+      keys.push(`${this.#prefix}slots:${request.slot.key}`);
+      args.push(request.slot.limit, request.slot.leaseMs);
+    }
     return this.#admit(
-      'acquireSlot',
+      operation,
       'rateLimit',
-      async (): Promise<SlotResult> => {
-        const reply = await this.#script(
-          lua.ACQUIRE_SLOT,
-          [`${this.#prefix}slots:${request.key}`],
-          [request.id, request.limit, request.leaseMs],
-        );
-        const [ok, inUse, at] = (reply as number[]).map(Number);
-        return ok === 1
-          ? { ok: true, inUse: inUse!, expiresAt: at! }
-          : { ok: false, inUse: inUse!, limit: request.limit, retryAfterMs: at! };
+      async (): Promise<LimitResult> => {
+        const reply = ((await this.#script(lua.ADMIT_LIMITS, keys, args)) as number[]).map(Number);
+        const [ok, by, index, retryAfterMs, inUse, expiresAt] = reply as [number, number, number, number, number, number];
+        const used = reply.slice(6);
+        if (ok === 1) return request.slot ? { ok: true, used, inUse, expiresAt } : { ok: true, used };
+        return by === 2
+          ? { ok: false, by: 'slot', index, used, inUse, retryAfterMs }
+          : { ok: false, by: 'window', index, used, retryAfterMs };
       },
-      () => ({ ok: true, inUse: 0, expiresAt: Date.now() + request.leaseMs, degraded: true }),
+      () => ({ ok: true, used: windows.map(() => 0), degraded: true }),
     );
   }
 

@@ -141,58 +141,81 @@ end
 return out
 `;
 
-/** KEYS: window (sorted set: "id|weight" -> time), total. ARGV: id, limit, windowMs, weight. */
-export const ADMIT_RATE = `${PRELUDE}
-local z, total = KEYS[1], KEYS[2]
-local limit, window, weight = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-local old = redis.call('ZRANGEBYSCORE', z, '-inf', now - window)
-if #old > 0 then
-  local gone = 0
-  for i = 1, #old do gone = gone + tonumber(string.match(old[i], '|(%d+)$')) end
-  redis.call('DECRBY', total, gone)
-  redis.call('ZREMRANGEBYSCORE', z, '-inf', now - window)
-end
-local used = tonumber(redis.call('GET', total) or '0')
-if redis.call('EXISTS', z) == 0 then used = 0 end
-if used + weight > limit then
-  -- Walk the oldest entries, 64 at a time, until enough weight has left to fit this call.
-  local freed, at, start = 0, now, 0
-  while true do
-    local entries = redis.call('ZRANGE', z, start, start + 63, 'WITHSCORES')
-    if #entries == 0 then break end
-    for i = 1, #entries, 2 do
-      freed = freed + tonumber(string.match(entries[i], '|(%d+)$'))
-      at = tonumber(entries[i + 1])
-      if used - freed + weight <= limit then return {0, used, math.max(1, at + window - now)} end
-    end
-    start = start + 64
+/**
+ * A rate-limited call's admission, all or nothing. KEYS: per window its sorted set ("id|weight" ->
+ * time) and running total, then the slot set (id -> lease end) when there is a slot. ARGV: id, window
+ * count, '1' with a slot, then limit, windowMs, weight per window, then the slot's limit and leaseMs.
+ * Returns ok, by (1 window, 2 slot), index, retryAfterMs, slots in use, lease end, then each window's use.
+ */
+export const ADMIT_LIMITS = `${PRELUDE}
+local id, n, hasSlot = ARGV[1], tonumber(ARGV[2]), ARGV[3] == '1'
+local function arg(i, j) return tonumber(ARGV[3 + 3 * (i - 1) + j]) end
+local used = {}
+for i = 1, n do
+  local z, total, window = KEYS[2 * i - 1], KEYS[2 * i], arg(i, 2)
+  local old = redis.call('ZRANGEBYSCORE', z, '-inf', now - window)
+  if #old > 0 then
+    local gone = 0
+    for j = 1, #old do gone = gone + tonumber(string.match(old[j], '|(%d+)$')) end
+    redis.call('DECRBY', total, gone)
+    redis.call('ZREMRANGEBYSCORE', z, '-inf', now - window)
   end
-  return {0, used, math.max(1, at + window - now)}
+  used[i] = tonumber(redis.call('GET', total) or '0')
+  if redis.call('EXISTS', z) == 0 then used[i] = 0 end
 end
-redis.call('ZADD', z, now, ARGV[1] .. '|' .. ARGV[4])
-redis.call('SET', total, used + weight, 'PX', window)
-redis.call('PEXPIRE', z, window)
-return {1, used + weight, 0}
-`;
-
-/** KEYS: slots (sorted set: id -> lease end). ARGV: id, limit, leaseMs. */
-export const ACQUIRE_SLOT = `${PRELUDE}
-local z = KEYS[1]
-redis.call('ZREMRANGEBYSCORE', z, '-inf', now)
-local mine = redis.call('ZSCORE', z, ARGV[1])
-local n = redis.call('ZCARD', z)
-if not mine and n >= tonumber(ARGV[2]) then
-  local first = redis.call('ZRANGE', z, 0, 0, 'WITHSCORES')
-  -- A limit of 0 with nothing held: no lease will free a slot; hint one lease length.
-  if #first == 0 then return {0, n, tonumber(ARGV[3])} end
-  return {0, n, math.max(1, tonumber(first[2]) - now)}
+local function reply(ok, by, index, wait, inUse, exp)
+  local out = {ok, by, index, wait, inUse, exp}
+  for i = 1, n do out[#out + 1] = used[i] end
+  return out
 end
-local exp = now + tonumber(ARGV[3])
-redis.call('ZADD', z, exp, ARGV[1])
-local last = redis.call('ZRANGE', z, -1, -1, 'WITHSCORES')
-redis.call('PEXPIREAT', z, tonumber(last[2]))
-if mine then return {1, n, exp} end
-return {1, n + 1, exp}
+-- Each window that has no room: walk its oldest entries, 64 at a time, until enough weight has left.
+local wait, index = 0, 0
+for i = 1, n do
+  local z, limit, window, weight = KEYS[2 * i - 1], arg(i, 1), arg(i, 2), arg(i, 3)
+  if used[i] + weight > limit then
+    local freed, at, start, ms = 0, now, 0, nil
+    while ms == nil do
+      local entries = redis.call('ZRANGE', z, start, start + 63, 'WITHSCORES')
+      if #entries == 0 then break end
+      for j = 1, #entries, 2 do
+        freed = freed + tonumber(string.match(entries[j], '|(%d+)$'))
+        at = tonumber(entries[j + 1])
+        if used[i] - freed + weight <= limit then
+          ms = math.max(1, at + window - now)
+          break
+        end
+      end
+      start = start + 64
+    end
+    ms = ms or math.max(1, at + window - now)
+    if ms > wait then wait, index = ms, i - 1 end
+  end
+end
+if wait > 0 then return reply(0, 1, index, wait, 0, 0) end
+local sz, lease = KEYS[2 * n + 1], tonumber(ARGV[5 + 3 * n])
+if hasSlot then
+  redis.call('ZREMRANGEBYSCORE', sz, '-inf', now)
+  local c = redis.call('ZCARD', sz)
+  if not redis.call('ZSCORE', sz, id) and c >= tonumber(ARGV[4 + 3 * n]) then
+    local first = redis.call('ZRANGE', sz, 0, 0, 'WITHSCORES')
+    -- A limit of 0 with nothing held: no lease will free a slot; hint one lease length.
+    if #first == 0 then return reply(0, 2, 0, lease, c, 0) end
+    return reply(0, 2, 0, math.max(1, tonumber(first[2]) - now), c, 0)
+  end
+end
+for i = 1, n do
+  local z, total, window, weight = KEYS[2 * i - 1], KEYS[2 * i], arg(i, 2), arg(i, 3)
+  redis.call('ZADD', z, now, id .. '|' .. weight)
+  used[i] = used[i] + weight
+  redis.call('SET', total, used[i], 'PX', window)
+  redis.call('PEXPIRE', z, window)
+end
+if not hasSlot then return reply(1, 0, 0, 0, 0, 0) end
+local exp = now + lease
+redis.call('ZADD', sz, exp, id)
+local last = redis.call('ZRANGE', sz, -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', sz, tonumber(last[2]))
+return reply(1, 0, 0, 0, redis.call('ZCARD', sz), exp)
 `;
 
 /** KEYS: register (hash v, d). ARGV: expected version, value, ttlMs|'', channel|'', key name for the message. */

@@ -1,11 +1,14 @@
 import { ConfigError } from '../../core/errors.js';
 import { StoreUnavailableError } from '../errors.js';
+import { asRateResult, asSlotResult, waitForRoom } from '../limits.js';
 import type {
   BudgetUsage,
   CasResult,
   HoldRef,
   HoldRequest,
   HoldResult,
+  LimitRequest,
+  LimitResult,
   RateRequest,
   RateResult,
   SettleResult,
@@ -22,6 +25,7 @@ import {
   checkHoldRef,
   checkHoldRequest,
   checkLease,
+  checkLimitRequest,
   checkRateRequest,
   checkReserveItems,
   checkSlotRequest,
@@ -482,40 +486,59 @@ class SqliteStore implements SharedStore {
 
   async admitRate(request: RateRequest): Promise<RateResult> {
     checkRateRequest(request);
-    const now = this.#now();
-    const weight = request.weight ?? 1;
-    return this.#tx('admitRate', (): RateResult => {
-      this.#sql('DELETE FROM windows WHERE key = ? AND at <= ?').run(request.key, now - request.windowMs);
-      const used = Number(this.#sql('SELECT COALESCE(SUM(weight), 0) AS used FROM windows WHERE key = ?').get(request.key)!.used);
-      if (used + weight > request.limit) {
-        let freed = 0;
-        let at = now;
-        for (const e of this.#sql('SELECT at, weight FROM windows WHERE key = ? ORDER BY at, seq').all(request.key)) {
-          freed += Number(e.weight);
-          at = Number(e.at);
-          if (used - freed + weight <= request.limit) break;
-        }
-        return { ok: false, used, limit: request.limit, retryAfterMs: Math.max(1, at + request.windowMs - now) };
-      }
-      this.#sql('INSERT INTO windows (key, at, weight) VALUES (?, ?, ?)').run(request.key, now, weight);
-      return { ok: true, used: used + weight, limit: request.limit };
-    });
+    const { id, ...window } = request;
+    return asRateResult(await this.admitLimits({ id, windows: [window] }), request.limit);
   }
 
   async acquireSlot(request: SlotRequest): Promise<SlotResult> {
     checkSlotRequest(request);
+    const { id, ...slot } = request;
+    return asSlotResult(await this.admitLimits({ id, slot }), request.limit, request.leaseMs);
+  }
+
+  async admitLimits(request: LimitRequest): Promise<LimitResult> {
+    checkLimitRequest(request);
     const now = this.#now();
-    return this.#tx('acquireSlot', (): SlotResult => {
-      this.#sql('DELETE FROM slots WHERE key = ? AND expires_at <= ?').run(request.key, now);
-      const row = this.#sql('SELECT COUNT(*) AS n, MIN(expires_at) AS first FROM slots WHERE key = ?').get(request.key)!;
-      const mine = this.#sql('SELECT 1 AS x FROM slots WHERE key = ? AND id = ?').get(request.key, request.id);
-      const inUse = Number(row.n);
-      if (!mine && inUse >= request.limit) {
-        return { ok: false, inUse, limit: request.limit, retryAfterMs: Math.max(1, Number(row.first ?? now + request.leaseMs) - now) };
+    const windows = request.windows ?? [];
+    return this.#tx('admitLimits', (): LimitResult => {
+      const used = windows.map((w) => {
+        this.#sql('DELETE FROM windows WHERE key = ? AND at <= ?').run(w.key, now - w.windowMs);
+        return Number(this.#sql('SELECT COALESCE(SUM(weight), 0) AS used FROM windows WHERE key = ?').get(w.key)!.used);
+      });
+      let wait = 0;
+      let index = 0;
+      windows.forEach((w, i) => {
+        const weight = w.weight ?? 1;
+        if (used[i]! + weight <= w.limit) return;
+        const entries = this.#sql('SELECT at, weight FROM windows WHERE key = ? ORDER BY at, seq')
+          .all(w.key)
+          .map((e) => ({ at: Number(e.at), weight: Number(e.weight) }));
+        const ms = waitForRoom(entries, used[i]!, weight, w.limit, w.windowMs, now);
+        if (ms > wait) [wait, index] = [ms, i];
+      });
+      if (wait > 0) return { ok: false, by: 'window', index, used, retryAfterMs: wait };
+      const slot = request.slot;
+      let inUse = 0;
+      let mine = false;
+      if (slot) {
+        this.#sql('DELETE FROM slots WHERE key = ? AND expires_at <= ?').run(slot.key, now);
+        const row = this.#sql('SELECT COUNT(*) AS n, MIN(expires_at) AS first FROM slots WHERE key = ?').get(slot.key)!;
+        mine = this.#sql('SELECT 1 AS x FROM slots WHERE key = ? AND id = ?').get(slot.key, request.id) !== undefined;
+        inUse = Number(row.n);
+        if (!mine && inUse >= slot.limit) {
+          const retryAfterMs = Math.max(1, Number(row.first ?? now + slot.leaseMs) - now);
+          return { ok: false, by: 'slot', index: 0, used, inUse, retryAfterMs };
+        }
       }
-      const expiresAt = now + request.leaseMs;
-      this.#sql(UPSERT.slot).run(request.key, request.id, expiresAt);
-      return { ok: true, inUse: mine ? inUse : inUse + 1, expiresAt };
+      const after = windows.map((w, i) => {
+        const weight = w.weight ?? 1;
+        this.#sql('INSERT INTO windows (key, at, weight) VALUES (?, ?, ?)').run(w.key, now, weight);
+        return used[i]! + weight;
+      });
+      if (!slot) return { ok: true, used: after };
+      const expiresAt = now + slot.leaseMs;
+      this.#sql(UPSERT.slot).run(slot.key, request.id, expiresAt);
+      return { ok: true, used: after, inUse: mine ? inUse : inUse + 1, expiresAt };
     });
   }
 
