@@ -30,6 +30,21 @@ async function tour(store: SharedStore): Promise<void> {
   const admitted = [];
   for (let i = 0; i < 5; i++) admitted.push((await store.admitRate({ key: rateKey, id: `c${i}`, limit: 3, windowMs: 1_000 })).ok);
   console.log(`[${store.kind}] rate limit 3/s: ${admitted.map((ok) => (ok ? 'admit' : 'wait')).join(' ')}`);
+  // A whole admission in one step, as the router makes it: requests and tokens per minute and a concurrency slot.
+  const limits = (id: string, tokens: number) => ({
+    id,
+    windows: [
+      { key: `${rateKey}:rpm`, limit: 10, windowMs: 60_000 },
+      { key: `${rateKey}:tpm`, limit: 1_000, windowMs: 60_000, weight: tokens },
+    ],
+    slot: { key: `${rateKey}:slots`, limit: 2, leaseMs: 30_000 },
+  });
+  const big = await store.admitLimits(limits('big', 1_200));
+  const fits = await store.admitLimits(limits('small', 200));
+  console.log(
+    `[${store.kind}] 1,200 tokens: ${big.ok ? 'admitted' : `refused by ${big.by}`}; 200 tokens: ${fits.ok ? `admitted, rpm used ${fits.used[0]}` : 'refused'}`,
+  );
+  await store.releaseSlot(`${rateKey}:slots`, 'small');
 
   // A breaker opened by one process, heard by every process (here: by this one).
   let hear: (message: string) => void = () => {};
