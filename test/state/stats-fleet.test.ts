@@ -87,6 +87,42 @@ for (const kit of KITS.filter((k) => k.name !== 'memory')) {
       await c.close();
     }, 60_000);
 
+    it('time to first token is shared too: B orders streams by the fleet’s ttft and chats by its whole-call latency', async () => {
+      const store = await kit.make();
+      const make = () =>
+        createRouter({
+          providers: {
+            // Answers soon, then drips 10 chunks 40 ms apart: a short ttft, a long call.
+            chunky: mockProvider({ latencyMs: 1, chunkDelayMs: 40, reply: { text: 'a b c d e f g h i j' } }),
+            // Thinks 150 ms, then sends everything: a longer ttft, a shorter call.
+            steady: mockProvider({ latencyMs: 150, reply: { text: 'a b c d e f g h i j' } }),
+          },
+          models: { chunky: { provider: 'chunky', model: 'x-chunky' }, steady: { provider: 'steady', model: 'x-steady' } },
+          strategy: 'latency',
+          retry: { retries: 0 },
+          circuitBreaker: false,
+          store,
+          statsSyncMs: 100,
+        });
+      const a = make();
+      const b = make();
+      for (const model of ['chunky', 'steady', 'chunky', 'steady'])
+        for await (const event of a.stream({ messages: hi, model })) if (event.type === 'finish') expect(event.route.model).toBe(model);
+      const learned = await waitFor(
+        () =>
+          b.explain({ messages: hi }, 'chat').candidates[0] === 'steady' && b.explain({ messages: hi }, 'stream').candidates[0] === 'chunky',
+        20_000,
+      );
+      const seen = b.health().models;
+      console.log(
+        `${kit.name}: B sees ttft chunky ${seen.chunky?.ttftMs?.toFixed(1)} ms / steady ${seen.steady?.ttftMs?.toFixed(1)} ms, ` +
+          `latency chunky ${seen.chunky?.latencyMs?.toFixed(1)} ms / steady ${seen.steady?.latencyMs?.toFixed(1)} ms`,
+      );
+      expect(learned).toBe(true);
+      expect(seen.chunky?.fleet).toMatchObject({ requests: 2, failures: 0 });
+      await Promise.all([a.close(), b.close()]);
+    }, 60_000);
+
     it('tenants are counted apart from the default scope', async () => {
       const store = await kit.make();
       const make = () => {
