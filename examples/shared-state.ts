@@ -56,7 +56,10 @@ async function fleetStats(store: SharedStore): Promise<void> {
       providers: {
         slowP: mockProvider({ latencyMs: 60, reply: { text: 'slow' } }),
         // Fails the calls that ask it to, like an overloaded vendor.
-        fastP: mockProvider({ latencyMs: 1, reply: (r) => (JSON.stringify(r.messages).includes('fail') ? { fail: 'provider-unavailable' } : { text: 'fast' }) }),
+        fastP: mockProvider({
+          latencyMs: 1,
+          reply: (r) => (JSON.stringify(r.messages).includes('fail') ? { fail: 'provider-unavailable' } : { text: 'fast' }),
+        }),
       },
       models: { slow: { provider: 'slowP', model: 'x-slow' }, fast: { provider: 'fastP', model: 'x-fast' } },
       strategy: 'latency',

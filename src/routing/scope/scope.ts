@@ -71,7 +71,14 @@ export function buildScope(
     events: shared.events,
     controls: shared.controls,
     accounting: shared.accounting,
-    guards: new TargetGuards(shared.breakers, providers, limits, new RouterStats(options.latencyAlpha ?? 0.2, shared.stats?.link(tenant), shared.now), shared.events, shared.now),
+    guards: new TargetGuards(
+      shared.breakers,
+      providers,
+      limits,
+      new RouterStats(options.latencyAlpha ?? 0.2, shared.stats?.link(tenant), shared.now),
+      shared.events,
+      shared.now,
+    ),
     sessions:
       options.sessions === false
         ? undefined
