@@ -173,8 +173,12 @@ export class SharedStats {
   }
 
   async #syncOnce(): Promise<void> {
-    await this.#flush();
-    if (!this.#closed) await this.#read();
+    try {
+      await this.#flush();
+      if (!this.#closed) await this.#read();
+    } catch {
+      // #flush and #read handle the store's rejections; this only guards the loop against the unexpected (never an unhandled rejection).
+    }
   }
 
   /** Sends each bucket's deltas as one `increment`; a bucket whose send fails goes back to the pending ones. */
