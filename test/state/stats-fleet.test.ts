@@ -4,15 +4,35 @@
  * warm, and the fleet's counts are exact. With the memory store each router learns alone, as before.
  */
 import fc from 'fast-check';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, createRouter, memoryStore, type Router, type StoreStatusEvent } from '../../src/index.js';
 import type { SharedStore } from '../../src/state/index.js';
 import { redisStore } from '../../src/state/redis/index.js';
 import { mockProvider } from '../../src/testing.js';
-import { hasRedisBinary, spawnRedis, type SpawnedRedis } from './helpers/redis-server.js';
-import { closeAll, KITS, waitFor } from './helpers/stores.js';
+import { hasRedisBinary, redisForTests, spawnRedis, type SpawnedRedis } from './helpers/redis-server.js';
+import { waitFor } from './helpers/stores.js';
+import { backends, type Backend } from './helpers/workers.js';
 
-afterAll(closeAll, 30_000);
+const dir = mkdtempSync(join(tmpdir(), 'switchyard-stats-'));
+const opened: SharedStore[] = [];
+afterAll(async () => {
+  await Promise.all(opened.splice(0).map((s) => s.close()));
+  rmSync(dir, { recursive: true, force: true });
+  (await redisForTests().catch(() => undefined))?.stop?.();
+}, 30_000);
+
+/** A new place (Redis prefix or SQLite file); each call of the returned function opens its own connection to it, as another process would. */
+async function place(backend: Backend): Promise<() => SharedStore> {
+  const config = await backend.config();
+  return () => {
+    const store = backend.open(config);
+    opened.push(store);
+    return store;
+  };
+}
 
 const hi = [{ role: 'user' as const, content: 'hi' }];
 
@@ -53,12 +73,12 @@ async function trafficOnA(a: Router): Promise<void> {
   for (const fail of [true, false, true, false, false]) await serve(a, 'flaky', fail);
 }
 
-for (const kit of KITS.filter((k) => k.name !== 'memory')) {
+for (const kit of backends(dir, 'stats')) {
   describe.skipIf(!kit.available)(`statistics shared through one ${kit.name} store`, () => {
     it('router B, which served nothing, orders the latency strategy as A measured and shows A’s error rate; a new router starts warm', async () => {
-      const store = await kit.make();
-      const a = fleetRouter(store);
-      const b = fleetRouter(store);
+      const open = await place(kit);
+      const a = fleetRouter(open());
+      const b = fleetRouter(open());
       // Nothing measured yet: unmeasured models keep their configured order.
       expect(b.explain({ messages: hi }).candidates).toEqual(['slow', 'fast', 'flaky']);
       await trafficOnA(a);
@@ -80,7 +100,7 @@ for (const kit of KITS.filter((k) => k.name !== 'memory')) {
 
       await Promise.all([a.close(), b.close()]);
       // A router created anew on the store (a restart): its first request already has the fleet's picture.
-      const c = fleetRouter(store);
+      const c = fleetRouter(open());
       expect((await c.chat({ messages: hi })).route.model).toBe('fast');
       expect(c.health().models.flaky?.fleet).toMatchObject({ requests: 5, failures: 2 });
       expect(c.health().models.flaky?.errorRate).toBe(0.4);
@@ -88,7 +108,7 @@ for (const kit of KITS.filter((k) => k.name !== 'memory')) {
     }, 60_000);
 
     it('time to first token is shared too: B orders streams by the fleet’s ttft and chats by its whole-call latency', async () => {
-      const store = await kit.make();
+      const open = await place(kit);
       const make = () =>
         createRouter({
           providers: {
@@ -101,7 +121,7 @@ for (const kit of KITS.filter((k) => k.name !== 'memory')) {
           strategy: 'latency',
           retry: { retries: 0 },
           circuitBreaker: false,
-          store,
+          store: open(),
           statsSyncMs: 100,
         });
       const a = make();
@@ -124,9 +144,9 @@ for (const kit of KITS.filter((k) => k.name !== 'memory')) {
     }, 60_000);
 
     it('tenants are counted apart from the default scope', async () => {
-      const store = await kit.make();
+      const open = await place(kit);
       const make = () => {
-        const r = fleetRouter(store);
+        const r = fleetRouter(open());
         r.tenants.set('acme', {});
         return r;
       };
@@ -148,15 +168,15 @@ for (const kit of KITS.filter((k) => k.name !== 'memory')) {
       const call = fc.record({ model: fc.constantFrom('fast', 'flaky'), fail: fc.boolean() });
       await fc.assert(
         fc.asyncProperty(fc.array(call, { minLength: 1, maxLength: 12 }), fc.array(call, { maxLength: 12 }), async (first, second) => {
-          const store = await kit.make();
+          const open = await place(kit);
           // A long sync interval: what reaches the store is what close() flushes.
-          const [a, b] = [fleetRouter(store, 60_000), fleetRouter(store, 150)];
+          const [a, b] = [fleetRouter(open(), 60_000), fleetRouter(open(), 150)];
           const run = async (r: Router, calls: typeof first) => {
             for (const c of calls) await serve(r, c.model, c.model === 'flaky' && c.fail);
           };
           await Promise.all([run(a, first), run(b, second)]);
           await Promise.all([a.close(), b.close()]);
-          const c = fleetRouter(store);
+          const c = fleetRouter(open());
           await c.chat({ messages: hi, model: 'slow' }); // held until its first read of the store
           for (const model of ['fast', 'flaky'] as const) {
             const all = [...first, ...second].filter((x) => x.model === model);
