@@ -4,7 +4,8 @@
  * Node 22.13+) and `redisStore` (switchyard/redis, with ioredis) answer the same calls across processes.
  * Offline: no server is needed (a Redis is used only when SWITCHYARD_REDIS_URL names one).
  */
-import { ConfigError, memoryStore, StoreUnavailableError, type SharedStore } from '../src/index.js';
+import { ConfigError, createRouter, memoryStore, StoreUnavailableError, type SharedStore } from '../src/index.js';
+import { mockProvider } from '../src/testing.js';
 import { redisStore } from '../src/state/redis/index.js';
 import { sqliteStore } from '../src/state/sqlite/index.js';
 
@@ -59,10 +60,50 @@ async function tour(store: SharedStore): Promise<void> {
   await store.close();
 }
 
-await tour(memoryStore());
+/**
+ * Latency and error statistics through the store: router A serves traffic, then router B (a process
+ * started afterwards, which has served nothing) routes with what A measured. On a shared store B starts
+ * warm; on the memory store each router learns alone, so B starts with the configured order.
+ */
+async function fleetStats(store: SharedStore): Promise<void> {
+  const make = () =>
+    createRouter({
+      providers: {
+        slowP: mockProvider({ latencyMs: 60, reply: { text: 'slow' } }),
+        // Fails the calls that ask it to, like an overloaded vendor.
+        fastP: mockProvider({
+          latencyMs: 1,
+          reply: (r) => (JSON.stringify(r.messages).includes('fail') ? { fail: 'provider-unavailable' } : { text: 'fast' }),
+        }),
+      },
+      models: { slow: { provider: 'slowP', model: 'x-slow' }, fast: { provider: 'fastP', model: 'x-fast' } },
+      strategy: 'latency',
+      retry: { retries: 0 },
+      circuitBreaker: false,
+      store,
+      // Sends this router's counts to the store and reads the fleet's back every 500 ms (default 2,000).
+      statsSyncMs: 500,
+    });
+  const a = make();
+  const traffic = [['slow', 'hi'], ['slow', 'hi'], ['fast', 'fail'], ['fast', 'hi'], ['fast', 'hi'], ['fast', 'hi']] as const;
+  for (const [model, content] of traffic) await a.chat({ messages: [{ role: 'user', content }], model }).catch(() => 'failed');
+  await a.close(); // sends the last counts
+  const b = make();
+  const first = await b.chat({ messages: [{ role: 'user', content: 'hi' }] });
+  const fast = b.health().models.fast!;
+  const rate = fast.fleet ? `the fleet's error rate of fast: ${fast.fleet.errorRate * 100}% of ${fast.fleet.requests} calls` : 'no fleet figures';
+  console.log(`[${store.kind}] statistics: router B's first request went to ${first.route.model}; ${rate}`);
+  await b.close();
+}
+
+const local = memoryStore();
+await fleetStats(local);
+await tour(local);
 
 try {
-  await tour(sqliteStore({ path: ':memory:' }));
+  const host = sqliteStore({ path: ':memory:' });
+  await fleetStats(host);
+  await tour(host);
 } catch (error) {
   if (!ConfigError.isInstance(error)) throw error;
   console.log(`[sqlite] ${error.issues[0]!.message}`);

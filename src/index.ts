@@ -35,6 +35,7 @@ export type {
   LanguageResult,
 } from './routing/plan/classify/index.js';
 export type { RouterHealth, ModelHealth, ProviderHealth } from './routing/scope/health.js';
+export type { FleetModelStats } from './routing/scope/shared-stats.js';
 export type { BreakerOptions, BreakerState, BreakerStateName, FailureRateOptions } from './resilience/breaker/types.js';
 export type { RateLimitOptions } from './resilience/rate-limit.js';
 export { validateConfig } from './routing/config/validate.js';

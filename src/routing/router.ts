@@ -15,6 +15,7 @@ import { auditFromControl } from '../observability/audit/from-events.js';
 import { EventBus, type Listener, type RouterEventName, type RouterEvents, type Unsubscribe } from '../observability/events.js';
 import { RateLimits } from '../resilience/rate-limit.js';
 import { sharedPins } from './scope/sessions.js';
+import { sharedStats } from './scope/shared-stats.js';
 import { RequestAccounting } from '../accounting/request-accounting.js';
 import { buildScope, type SharedParts } from './scope/scope.js';
 import { runChat } from './request/chat.js';
@@ -171,6 +172,8 @@ export function createRouter<
     controls: new Controls(),
     accounting: new RequestAccounting({ ...options, store }, events, audit),
     pins: sharedPins(store),
+    // On a shared store, latency and error statistics are counted there and read back every `statsSyncMs`.
+    stats: sharedStats(store, options.statsSyncMs, now),
     now,
   };
   // On a shared store (SQLite, Redis) the limits are counted there, for every process on it.
@@ -198,7 +201,7 @@ export function createRouter<
   const change = (c: ControlChange) => (sharedControls ? sharedControls.change(c) : applyControl(controls, c));
   // Before the first request: the breakers of the default targets and the controls in force, as the store has them.
   if (sharedBreakers) for (const c of tenants.defaultScope.routing.candidates.values()) tenants.defaultScope.guards.breakerOf(c);
-  const ready = new FirstRead([sharedBreakers?.settled(), sharedControls?.settled()]);
+  const ready = new FirstRead([sharedBreakers?.settled(), sharedControls?.settled(), shared.stats?.settled()]);
 
   const control = (payload: Omit<RouterEvents['control'], 'at'>) => {
     const event = { ...payload, at: now() };
@@ -344,7 +347,7 @@ export function createRouter<
       stopStatus();
       await shared.accounting.flush();
       await limits.close();
-      await Promise.all([sharedBreakers?.close(), sharedControls?.close(), shared.pins?.flush()]);
+      await Promise.all([sharedBreakers?.close(), sharedControls?.close(), shared.pins?.flush(), shared.stats?.close()]);
       if (audit) await closeAudit(audit, options.audit?.closeTimeoutMs ?? 10_000, events);
       events.clear();
     },

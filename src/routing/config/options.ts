@@ -185,6 +185,12 @@ export interface RouterOptions {
    * holds that stop counting at most one lease after the kill. Shorter frees a dead process's budget sooner.
    */
   budgetHoldLeaseMs?: number;
+  /**
+   * On a shared store (SQLite, Redis): how often, in ms, this router sends the latency and error
+   * counts of its calls to the store and reads the fleet's back (100 to 60,000; default 2,000). One
+   * loop per router, never on the request path. Ignored with the memory store.
+   */
+  statsSyncMs?: number;
   /** Usage ledger retention (aggregates are never dropped). */
   ledger?: { maxRecords?: number; maxAgeMs?: number };
   /**

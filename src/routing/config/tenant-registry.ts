@@ -30,7 +30,7 @@ export class TenantRegistry {
       const merged = mergeTenant(this.base, config);
       // Shared limits apply to the provider instances the tenant shares with the defaults, not to its own keys.
       const limits = this.limits.view((provider) => merged.providers[provider] === this.base.providers[provider]);
-      scope = buildScope(merged, this.shared, limits, config.allowModels || config.denyModels ? allowedFor(config) : undefined);
+      scope = buildScope(merged, this.shared, limits, config.allowModels || config.denyModels ? allowedFor(config) : undefined, tenant);
       this.#scopes.set(tenant, scope);
     }
     return scope;

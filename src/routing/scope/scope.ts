@@ -11,6 +11,7 @@ import type { BreakerPool } from '../../resilience/breaker/pool.js';
 import type { Controls } from './controls.js';
 import { SessionPins, type SharedPins } from './sessions.js';
 import { RouterStats } from './stats.js';
+import type { SharedStats } from './shared-stats.js';
 
 /** What every scope (the default one and each tenant's) shares. */
 export interface SharedParts {
@@ -21,6 +22,8 @@ export interface SharedParts {
   accounting: RequestAccounting;
   /** Session pins in the router's store when it is a shared one (SQLite, Redis); undefined for the memory store. */
   pins: SharedPins | undefined;
+  /** Latency / error statistics counted in the router's store when it is a shared one; undefined for the memory store. */
+  stats?: SharedStats | undefined;
   now: () => number;
 }
 
@@ -55,6 +58,8 @@ export function buildScope(
   shared: SharedParts,
   limits: LimitsView,
   allowed?: (alias: string) => boolean,
+  /** The tenant this scope serves (undefined: the router's default scope); names its shared statistics. */
+  tenant?: string,
 ): RouterScope {
   const random = options.random ?? Math.random;
   const recovery = options.streamRecovery ?? 'error';
@@ -66,7 +71,14 @@ export function buildScope(
     events: shared.events,
     controls: shared.controls,
     accounting: shared.accounting,
-    guards: new TargetGuards(shared.breakers, providers, limits, new RouterStats(options.latencyAlpha ?? 0.2), shared.events, shared.now),
+    guards: new TargetGuards(
+      shared.breakers,
+      providers,
+      limits,
+      new RouterStats(options.latencyAlpha ?? 0.2, shared.stats?.link(tenant), shared.now),
+      shared.events,
+      shared.now,
+    ),
     sessions:
       options.sessions === false
         ? undefined
