@@ -12,6 +12,7 @@ import type { BudgetConfig } from '../../accounting/budgets/schema.js';
 import type { SharedStore } from '../../state/shared.js';
 import type { AuditContentPolicy } from '../../observability/audit/content.js';
 import type { AuditSinkOption } from '../../observability/audit/sinks/types.js';
+import type { TenantProvidersOption } from './shared-tenants.js';
 
 /** A routable target: a model alias bound to a provider instance and the vendor's model id. */
 export interface ModelConfig<Provider extends string = string> {
@@ -196,6 +197,15 @@ export interface RouterOptions {
   store?: SharedStore;
   /** Per-tenant providers (own keys), models, routes, strategy, budgets and allow/deny lists, merged over these defaults. */
   tenants?: Record<string, TenantConfig>;
+  /**
+   * With a shared store (SQLite, Redis): builds, in this process, the own providers (BYOK keys) of a
+   * tenant that `router.tenants.set()` added in any process. The store keeps a tenant's data and its
+   * providers' names only, never a key or a client; give every process the same function (reading
+   * the keys from your secret manager; an `apiKey` resolver may be async). Without it, a runtime
+   * tenant with its own providers cannot be set on a shared store (ConfigError) nor served by a
+   * process that did not set it (its requests get a ConfigError).
+   */
+  tenantProviders?: TenantProvidersOption;
   /** A hash-chained audit log of every request and control action. */
   audit?: AuditOptions;
 }
