@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, createRouter, openai, type Router, type RouterEvents, type RouterOptions } from '../../src/index.js';
@@ -11,6 +12,7 @@ import { sqliteStore } from '../../src/state/sqlite/index.js';
 import { mockProvider, type MockProvider } from '../../src/testing.js';
 import { redisAvailable, redisForTests, sqliteAvailable } from './helpers/redis-server.js';
 import { waitFor } from './helpers/stores.js';
+import { applyControl, Controls, controlChanges, type ControlsSnapshot } from '../../src/routing/scope/controls.js';
 
 /**
  * Tenants set at runtime, shared by every router on one store (each router with its own store
@@ -342,3 +344,25 @@ for (const backend of BACKENDS) {
     }, 60_000);
   });
 }
+
+describe('the remote control events of a controls change', () => {
+  const snapshot = fc.record({
+    disabled: fc.uniqueArray(fc.constantFrom('a', 'b', 'c', 'gpt', 'claude')).map((d) => d.sort()),
+    forced: fc.dictionary(fc.constantFrom('', 'acme', 'globex'), fc.constantFrom('a', 'b', 'c')),
+  });
+  it('replayed on the controls in force, they give the new controls exactly (and none when nothing changed)', () => {
+    fc.assert(
+      fc.property(snapshot, snapshot, (from: ControlsSnapshot, to: ControlsSnapshot) => {
+        const controls = new Controls();
+        controls.replace(from);
+        const changes = controlChanges(from, to);
+        for (const c of changes) applyControl(controls, c);
+        const expected = new Controls();
+        expected.replace(to);
+        expect(controls.snapshot()).toEqual(expected.snapshot());
+        expect(controlChanges(to, to)).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
