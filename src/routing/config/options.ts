@@ -12,7 +12,6 @@ import type { BudgetConfig } from '../../accounting/budgets/schema.js';
 import type { SharedStore } from '../../state/shared.js';
 import type { AuditContentPolicy } from '../../observability/audit/content.js';
 import type { AuditSinkOption } from '../../observability/audit/sinks/types.js';
-import type { TenantProvidersOption } from './shared-tenants.js';
 
 /** A routable target: a model alias bound to a provider instance and the vendor's model id. */
 export interface ModelConfig<Provider extends string = string> {
@@ -273,3 +272,10 @@ export interface TenantConfig<Model extends string = string> {
   /** These model aliases never serve this tenant. */
   denyModels?: string[];
 }
+
+/**
+ * Builds, in each process, the provider instances (with the tenant's own keys) of a tenant that was
+ * set at runtime in another process: the store holds only their names. Called once per change of
+ * that tenant; it must return every name asked for.
+ */
+export type TenantProvidersOption = (tenant: string, names: string[]) => Record<string, LLMProvider>;

@@ -1,16 +1,8 @@
 import { z } from 'zod';
 import type { ConfigIssue } from '../../core/errors.js';
-import type { LLMProvider } from '../../core/provider.js';
 import { formatPath } from '../../core/zod-issues.js';
 import type { SharedStore, StoreChange } from '../../state/shared.js';
 import type { TenantConfig } from './options.js';
-
-/**
- * Builds, in each process, the provider instances (with the tenant's own keys) of a tenant that was
- * set at runtime in another process: the store holds only their names. Called once per change of
- * that tenant; it must return every name asked for.
- */
-export type TenantProvidersOption = (tenant: string, names: string[]) => Record<string, LLMProvider>;
 
 /** A tenant's register in the store: its configuration's data with its own providers by name, or a tombstone. */
 export type StoredTenant =
