@@ -177,6 +177,23 @@ for (const backend of BACKENDS) {
       expect(a.controls.filter((e) => e.remote)).toEqual([]);
     }, 60_000);
 
+    it('a request in flight when another process removes its tenant finishes in the scope it started in', async () => {
+      const place = await backend.place();
+      const a = member(place);
+      const slow = mockProvider({ name: 'platform', latencyMs: 4_000 });
+      const b = member(place, { providers: { platform: slow } });
+      await a.router.chat(ask());
+      a.router.tenants.set('acme', acme);
+      expect(await waitFor(() => b.router.tenants.get('acme') !== undefined, 10_000)).toBe(true);
+      const inFlight = b.router.chat(ask('acme', { agent: 'support' }));
+      expect(await waitFor(() => slow.inFlight === 1, 10_000)).toBe(true);
+      a.router.tenants.remove('acme');
+      expect(await waitFor(() => b.router.tenants.get('acme') === undefined, 10_000)).toBe(true);
+      expect(slow.inFlight).toBe(1);
+      expect((await inFlight).route.model).toBe('acme-model');
+      expect((await b.router.chat(ask('acme', { agent: 'support' }))).route.model).toBe('base');
+    }, 60_000);
+
     it('a new router on the store (a restart) serves a runtime tenant from its first request; a removal stays removed', async () => {
       const place = await backend.place();
       const a = member(place);
