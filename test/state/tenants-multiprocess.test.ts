@@ -115,7 +115,8 @@ const acme = {
 };
 
 for (const backend of backends(dir, 'tenants-mp')) {
-  describe.skipIf(!backend.available)(`runtime tenants across 3 processes on ${backend.name}${backend.available ? '' : ' (skipped: not available on this machine/Node)'}`, () => {
+  const title = `runtime tenants across 3 processes on ${backend.name}${backend.available ? '' : ' (skipped: not available on this machine/Node)'}`;
+  describe.skipIf(!backend.available)(title, () => {
     it('set in one process, served by the others with its own key; spend kept through a change and a kill -9; removal stops it', async () => {
       const store = await backend.config();
       const [p1, p2, p3] = [worker(store), worker(store), worker(store)];

@@ -129,7 +129,8 @@ const acme = {
 };
 
 for (const backend of BACKENDS) {
-  describe.skipIf(!backend.available)(`runtime tenants shared on one ${backend.name} store${backend.available ? '' : ` (skipped: ${backend.skipReason})`}`, () => {
+  const title = `runtime tenants shared on one ${backend.name} store${backend.available ? '' : ` (skipped: ${backend.skipReason})`}`;
+  describe.skipIf(!backend.available)(title, () => {
     it('A sets a tenant with its model, route and budget; B serves it so; a change keeps the spend; A removes it and B stops', async () => {
       const place = await backend.place();
       const a = member(place);

@@ -5,7 +5,7 @@ import { formatPath } from '../../core/zod-issues.js';
 import type { RateLimits } from '../../resilience/rate-limit.js';
 import { buildScope, type RouterScope, type SharedParts } from '../scope/scope.js';
 import { tenantConfigIssues } from './schema.js';
-import type { RouterOptions } from './options.js';
+import type { RouterOptions, TenantProvidersOption } from './options.js';
 import type { StoredTenant } from './shared-tenants.js';
 import { allowedFor, mergeTenant, tenantBudgets, type TenantConfig } from './tenants.js';
 
@@ -74,7 +74,7 @@ export class TenantRegistry {
    * here by `build` (the `tenantProviders` option). What cannot be built leaves the tenant
    * unbuildable here (its requests get the returned ConfigError), never served by the defaults.
    */
-  applyStored(id: string, stored: StoredTenant, build: ((tenant: string, names: string[]) => Record<string, LLMProvider>) | undefined): ConfigError | undefined {
+  applyStored(id: string, stored: StoredTenant, build: TenantProvidersOption | undefined): ConfigError | undefined {
     if ('removed' in stored) {
       this.remove(id);
       return undefined;
@@ -85,7 +85,10 @@ export class TenantRegistry {
     if (stored.providers.length > 0) {
       if (!build) {
         for (const name of stored.providers)
-          issues.push({ path: at(name), message: 'set by another process with its own provider; without a `tenantProviders` option this process cannot build it' });
+          issues.push({
+            path: at(name),
+            message: 'set by another process with its own provider; without a `tenantProviders` option this process cannot build it',
+          });
       } else {
         try {
           const built = build(id, [...stored.providers]);
