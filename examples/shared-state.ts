@@ -85,13 +85,22 @@ async function fleetStats(store: SharedStore): Promise<void> {
       statsSyncMs: 500,
     });
   const a = make();
-  const traffic = [['slow', 'hi'], ['slow', 'hi'], ['fast', 'fail'], ['fast', 'hi'], ['fast', 'hi'], ['fast', 'hi']] as const;
+  const traffic = [
+    ['slow', 'hi'],
+    ['slow', 'hi'],
+    ['fast', 'fail'],
+    ['fast', 'hi'],
+    ['fast', 'hi'],
+    ['fast', 'hi'],
+  ] as const;
   for (const [model, content] of traffic) await a.chat({ messages: [{ role: 'user', content }], model }).catch(() => 'failed');
   await a.close(); // sends the last counts
   const b = make();
   const first = await b.chat({ messages: [{ role: 'user', content: 'hi' }] });
   const fast = b.health().models.fast!;
-  const rate = fast.fleet ? `the fleet's error rate of fast: ${fast.fleet.errorRate * 100}% of ${fast.fleet.requests} calls` : 'no fleet figures';
+  const rate = fast.fleet
+    ? `the fleet's error rate of fast: ${fast.fleet.errorRate * 100}% of ${fast.fleet.requests} calls`
+    : 'no fleet figures';
   console.log(`[${store.kind}] statistics: router B's first request went to ${first.route.model}; ${rate}`);
   await b.close();
 }

@@ -164,6 +164,7 @@ export type {
 
 // Tenants, secrets and audit
 export type { TenantConfig } from './routing/config/tenants.js';
+export type { TenantProvidersOption } from './routing/config/options.js';
 export type { TenantsApi, BudgetsApi } from './routing/router.js';
 export type { AuditOptions } from './routing/config/options.js';
 export { sealSecrets, openSecrets, generateSealKey, isSealedValue, SealedConfigError } from './security/index.js';

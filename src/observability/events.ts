@@ -57,6 +57,8 @@ export interface RouterEvents {
     tenant?: string;
     actor?: string;
     at: number;
+    /** With a shared store: the action was taken in another process and learned here (its audit entry is that process's). */
+    remote?: true;
   };
   /** The usage ledger's store failed to take a record (e.g. a shared store is down); the request is unaffected. */
   'ledger-error': { error: unknown; record: unknown };

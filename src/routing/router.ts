@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { agentMethods, type AgentMethods } from '../agents/router-methods.js';
 import type { CostsApi } from '../accounting/reports/costs-api.js';
 import type { CredentialCheck } from '../core/provider.js';
-import { InvalidRequestError, TimeoutError } from '../core/errors.js';
+import { InvalidRequestError, TimeoutError, type ConfigError } from '../core/errors.js';
 import type { ChatRequest, RoutingContext } from '../core/request.js';
 import type { BudgetStatusReport } from '../accounting/budgets/types.js';
 import type { ChatResponse, SkippedCandidate } from '../core/response.js';
@@ -22,6 +22,7 @@ import { runChat } from './request/chat.js';
 import { classify, type Classification } from './plan/classify/index.js';
 import { assertValidConfig } from './config/schema.js';
 import { applyControl, Controls, FirstRead, SharedControls, type ControlChange } from './scope/controls.js';
+import { SharedTenants, storedTenant, unshareableIssues, type StoredTenant } from './config/shared-tenants.js';
 import { healthOf, type RouterHealth } from './scope/health.js';
 import type { RouterOptions, TypedRouterOptions } from './config/options.js';
 import { planRoute } from './plan/plan.js';
@@ -189,19 +190,56 @@ export function createRouter<
     }
     return undefined;
   };
+  /** Whether a model can be forced for a tenant here (a tenant this process cannot build has none). */
+  const forceable = (tenant: string | undefined, model: string) =>
+    !tenants.unbuildable(tenant) && tenants.scopeFor(tenant).routing.candidates.has(model);
   const sharedControls =
     fleet &&
     new SharedControls(fleet, controls, {
       // A model forced by a process with another configuration is ignored here rather than refusing every request.
       accept: (s) => ({
         disabled: s.disabled,
-        forced: Object.fromEntries(Object.entries(s.forced).filter(([t, m]) => tenants.scopeFor(t || undefined).routing.candidates.has(m))),
+        forced: Object.fromEntries(Object.entries(s.forced).filter(([t, m]) => forceable(t || undefined, m))),
       }),
+      // Learned from another process: the event here, with `remote: true`; the audit entry was written where it was called.
+      onRemote: (changes) => {
+        for (const c of changes) {
+          const target = c.action === 'force' ? c.model : c.action === 'unforce' ? (c.tenant ?? '*') : c.target;
+          const tenant = c.action === 'force' || c.action === 'unforce' ? c.tenant : undefined;
+          events.emit('control', { action: c.action, target, ...(tenant !== undefined && { tenant }), remote: true, at: now() });
+        }
+      },
+    });
+  // Tenants set or removed at runtime by any process on the store; their registers win over `options.tenants` (docs/tenants.md).
+  const sharedTenants =
+    fleet &&
+    new SharedTenants(fleet, {
+      onChange: (id: string, value: StoredTenant, initial: boolean) => {
+        tenants.applyStored(id, value, options.tenantProviders);
+        sharedControls?.reapply();
+        if (initial) return;
+        const action = 'removed' in value ? 'tenant-remove' : 'tenant-set';
+        events.emit('control', {
+          action,
+          target: id,
+          tenant: id,
+          ...(value.actor !== undefined && { actor: value.actor }),
+          remote: true,
+          at: now(),
+        });
+      },
     });
   const change = (c: ControlChange) => (sharedControls ? sharedControls.change(c) : applyControl(controls, c));
   // Before the first request: the breakers of the default targets and the controls in force, as the store has them.
   if (sharedBreakers) for (const c of tenants.defaultScope.routing.candidates.values()) tenants.defaultScope.guards.breakerOf(c);
-  const ready = new FirstRead([sharedBreakers?.settled(), sharedControls?.settled(), shared.stats?.settled()]);
+  const ready = new FirstRead([sharedBreakers?.settled(), sharedControls?.settled(), sharedTenants?.settled(), shared.stats?.settled()]);
+  /** A request of a tenant this process cannot build: refused with its ConfigError and an `error` event, never served by the defaults. */
+  const unbuildable = (request: ChatRequest | undefined, kind: 'chat' | 'stream'): ConfigError | undefined => {
+    const tenant = typeof request === 'object' && request !== null && typeof request.tenant === 'string' ? request.tenant : undefined;
+    const error = tenants.unbuildable(tenant);
+    if (error) events.emit('error', { requestId: randomUUID(), kind, error, context: { tenant } });
+    return error;
+  };
 
   const control = (payload: Omit<RouterEvents['control'], 'at'>) => {
     const event = { ...payload, at: now() };
@@ -233,19 +271,36 @@ export function createRouter<
     audit: audit ? { heads: () => audit.heads(), stats: () => audit.stats() } : undefined,
     tenants: {
       set(id, config, o = {}) {
-        tenants.set(id, config);
+        // On a shared store: only data, and the tenant's own providers by name (built in each process by `tenantProviders`).
+        tenants.set(id, config, (c) => (sharedTenants ? unshareableIssues(id, c, options.tenantProviders !== undefined) : []));
+        sharedTenants?.write(id, storedTenant(config, o.actor));
         control({ action: 'tenant-set', target: id, tenant: id, ...actorOf(o) });
       },
       remove(id, o = {}) {
         const had = tenants.remove(id);
-        if (had) control({ action: 'tenant-remove', target: id, tenant: id, ...actorOf(o) });
+        if (had) {
+          sharedTenants?.write(id, { removed: true, ...(o.actor !== undefined && { actor: o.actor }) });
+          control({ action: 'tenant-remove', target: id, tenant: id, ...actorOf(o) });
+        }
         return had;
       },
       get: (id) => tenants.get(id),
       list: () => tenants.list(),
     },
-    chat: (request) => ready.run(() => runChat(tenants.scopeFor(request?.tenant), request)),
-    stream: (request) => ready.stream(() => runStream(tenants.scopeFor(request?.tenant), request)),
+    chat: (request) =>
+      ready.run(() => {
+        const refused = unbuildable(request, 'chat');
+        return refused ? Promise.reject(refused) : runChat(tenants.scopeFor(request?.tenant), request);
+      }),
+    stream: (request) =>
+      ready.stream(
+        () => {
+          const refused = unbuildable(request, 'stream');
+          if (refused) throw refused;
+          return runStream(tenants.scopeFor(request?.tenant), request);
+        },
+        () => void validateRequest(request),
+      ),
     // Agent calls: built on the public chat/stream/explain only; `describe` tells them a model's provider kind.
     ...agentMethods({
       chat: (request) => router.chat(request),
@@ -347,7 +402,13 @@ export function createRouter<
       stopStatus();
       await shared.accounting.flush();
       await limits.close();
-      await Promise.all([sharedBreakers?.close(), sharedControls?.close(), shared.pins?.flush(), shared.stats?.close()]);
+      await Promise.all([
+        sharedBreakers?.close(),
+        sharedControls?.close(),
+        sharedTenants?.close(),
+        shared.pins?.flush(),
+        shared.stats?.close(),
+      ]);
       if (audit) await closeAudit(audit, options.audit?.closeTimeoutMs ?? 10_000, events);
       events.clear();
     },

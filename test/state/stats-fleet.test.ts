@@ -130,7 +130,8 @@ for (const kit of backends(dir, 'stats')) {
         for await (const event of a.stream({ messages: hi, model })) if (event.type === 'finish') expect(event.route.model).toBe(model);
       const learned = await waitFor(
         () =>
-          b.explain({ messages: hi }, 'chat').candidates[0] === 'steady' && b.explain({ messages: hi }, 'stream').candidates[0] === 'chunky',
+          b.explain({ messages: hi }, 'chat').candidates[0] === 'steady' &&
+          b.explain({ messages: hi }, 'stream').candidates[0] === 'chunky',
         20_000,
       );
       const seen = b.health().models;

@@ -17,7 +17,8 @@ function outageStore() {
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
         if (name === 'increment' || name === 'counters') {
-          if (state.down) return Promise.reject(new StoreUnavailableError({ store: 'redis', operation: String(name), reason: 'disconnected' }));
+          if (state.down)
+            return Promise.reject(new StoreUnavailableError({ store: 'redis', operation: String(name), reason: 'disconnected' }));
           if (name === 'increment') state.increments++;
         }
         return (value as (...a: unknown[]) => unknown).apply(target, args);

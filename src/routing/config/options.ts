@@ -202,6 +202,15 @@ export interface RouterOptions {
   store?: SharedStore;
   /** Per-tenant providers (own keys), models, routes, strategy, budgets and allow/deny lists, merged over these defaults. */
   tenants?: Record<string, TenantConfig>;
+  /**
+   * With a shared store (SQLite, Redis): builds, in this process, the own providers (BYOK keys) of a
+   * tenant that `router.tenants.set()` added in any process. The store keeps a tenant's data and its
+   * providers' names only, never a key or a client; give every process the same function (reading
+   * the keys from your secret manager; an `apiKey` resolver may be async). Without it, a runtime
+   * tenant with its own providers cannot be set on a shared store (ConfigError) nor served by a
+   * process that did not set it (its requests get a ConfigError).
+   */
+  tenantProviders?: TenantProvidersOption;
   /** A hash-chained audit log of every request and control action. */
   audit?: AuditOptions;
 }
@@ -269,3 +278,10 @@ export interface TenantConfig<Model extends string = string> {
   /** These model aliases never serve this tenant. */
   denyModels?: string[];
 }
+
+/**
+ * Builds, in each process, the provider instances (with the tenant's own keys) of a tenant that was
+ * set at runtime in another process: the store holds only their names. Called once per change of
+ * that tenant; it must return every name asked for.
+ */
+export type TenantProvidersOption = (tenant: string, names: string[]) => Record<string, LLMProvider>;

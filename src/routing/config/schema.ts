@@ -189,6 +189,7 @@ export const routerOptionsSchema = z.strictObject({
     })
     .optional(),
   tenants: z.record(z.string().min(1, 'a tenant id must not be empty'), tenantSchema).optional(),
+  tenantProviders: fn.optional(),
   audit: z
     .strictObject({
       sink: z.custom<object>((v) => typeof v === 'function' || (typeof v === 'object' && v !== null), {

@@ -92,6 +92,12 @@ export interface SharedControlsOptions {
   key?: string;
   /** Keeps only what this process can apply (a forced model it does not know would refuse every request). */
   accept?: (snapshot: ControlsSnapshot) => ControlsSnapshot;
+  /**
+   * Controls changed by another process and learned here (a notification or a resync), as the
+   * changes that turn the controls in force here into the new ones. Not called for the first read
+   * (the controls in force at start are not a change) nor for this process's own changes.
+   */
+  onRemote?: (changes: ControlChange[]) => void;
 }
 
 /**
@@ -107,6 +113,9 @@ export class SharedControls {
   readonly #key: string;
   readonly #channel: string;
   readonly #accept: (snapshot: ControlsSnapshot) => ControlsSnapshot;
+  readonly #onRemote: ((changes: ControlChange[]) => void) | undefined;
+  /** True until the first read ended: what it finds is the state at start, not a change. */
+  #initial = true;
   /** The register as last read or written, and its version. */
   #base: ControlsSnapshot = { disabled: [], forced: {} };
   #version = 0;
@@ -125,7 +134,8 @@ export class SharedControls {
     this.#key = options.key ?? 'switchyard:controls';
     this.#channel = `${this.#key}:changes`;
     this.#accept = options.accept ?? ((s) => s);
-    this.#enqueue(() => this.#refresh());
+    this.#onRemote = options.onRemote;
+    this.#enqueue(() => this.#refresh().finally(() => void (this.#initial = false)));
     this.#listening = this.#listen();
   }
 
@@ -147,6 +157,11 @@ export class SharedControls {
     clearTimeout(this.#retry);
     await this.#chain;
     await this.#stop?.().catch(() => undefined);
+  }
+
+  /** Applies the register's last value again through `accept` (after this process learned models it can now accept, e.g. a tenant's). */
+  reapply(): void {
+    this.#controls.replace(this.#accept(this.#with(this.#base, this.#pending)));
   }
 
   #listen(): Promise<void> {
@@ -206,7 +221,13 @@ export class SharedControls {
   #adopt(version: number, snapshot: ControlsSnapshot): void {
     this.#version = version;
     this.#base = snapshot;
+    const before = this.#controls.snapshot();
     this.#controls.replace(this.#accept(this.#with(snapshot, this.#pending)));
+    // This process's own changes were applied here already: what differs now came from another process.
+    if (this.#onRemote && !this.#initial) {
+      const changes = controlChanges(before, this.#controls.snapshot());
+      if (changes.length > 0) this.#onRemote(changes);
+    }
   }
 
   #with(snapshot: ControlsSnapshot, changes: ReadonlyArray<ControlChange>): ControlsSnapshot {
@@ -215,6 +236,21 @@ export class SharedControls {
     for (const change of changes) applyControl(controls, change);
     return controls.snapshot();
   }
+}
+
+/** The changes that turn the controls `from` into `to`: enables and disables, then unforces and forces. */
+export function controlChanges(from: ControlsSnapshot, to: ControlsSnapshot): ControlChange[] {
+  const changes: ControlChange[] = [];
+  const was = new Set(from.disabled);
+  const is = new Set(to.disabled);
+  for (const target of from.disabled) if (!is.has(target)) changes.push({ action: 'enable', target });
+  for (const target of to.disabled) if (!was.has(target)) changes.push({ action: 'disable', target });
+  const tenantOf = (key: string) => (key === '' ? undefined : key);
+  for (const key of Object.keys(from.forced))
+    if (!Object.hasOwn(to.forced, key)) changes.push({ action: 'unforce', tenant: tenantOf(key) });
+  for (const [key, model] of Object.entries(to.forced))
+    if (from.forced[key] !== model) changes.push({ action: 'force', model, tenant: tenantOf(key) });
+  return changes;
 }
 
 /** A register value this version cannot read counts as no control (a newer writer replaces it). */
@@ -266,11 +302,17 @@ export class FirstRead {
     return this.#done ? call() : this.#read.then(call);
   }
 
-  /** A stream made at once (a bad request throws here) whose iteration begins after the first read. */
-  stream<E, R>(make: () => Collectable<E, R>): Collectable<E, R> {
-    const stream = make();
-    if (this.#done) return stream;
+  /**
+   * A stream whose iteration begins after the first read. Made at once when the read is done;
+   * before, `check` runs at once (a bad request throws here) and the stream is made after the read
+   * (so that it is routed with the tenants and controls the store has).
+   */
+  stream<E, R>(make: () => Collectable<E, R>, check: () => void = () => undefined): Collectable<E, R> {
+    if (this.#done) return make();
+    check();
     const read = this.#read;
+    let made: Collectable<E, R> | undefined;
+    const stream = () => (made ??= make());
     return {
       [Symbol.asyncIterator]() {
         let inner: AsyncIterator<E> | undefined;
@@ -278,7 +320,7 @@ export class FirstRead {
           async next() {
             if (!inner) {
               await read;
-              inner = stream[Symbol.asyncIterator]();
+              inner = stream()[Symbol.asyncIterator]();
             }
             return inner.next();
           },
@@ -289,7 +331,7 @@ export class FirstRead {
       },
       async collect() {
         await read;
-        return stream.collect();
+        return stream().collect();
       },
     };
   }

@@ -109,9 +109,7 @@ export class SharedStats {
       record: (model, outcome) =>
         this.#add(
           statKey(scope, model),
-          outcome.ok
-            ? { calls: 1, latencySum: Math.max(0, Math.round(outcome.latencyMs)), latencyCount: 1 }
-            : { calls: 1, failures: 1 },
+          outcome.ok ? { calls: 1, latencySum: Math.max(0, Math.round(outcome.latencyMs)), latencyCount: 1 } : { calls: 1, failures: 1 },
         ),
       firstToken: (model, ttftMs) => this.#add(statKey(scope, model), { ttftSum: Math.max(0, Math.round(ttftMs)), ttftCount: 1 }),
       view: (model) => this.#viewOf(statKey(scope, model)),
