@@ -1,5 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { createRouter, type ChatResponse, type RouteInfo } from '../../src/index.js';
+import { ConfigError, createRouter, type Candidate, type ChatResponse, type RouteInfo, type StrategyFunction } from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 
 const user = (content: string) => [{ role: 'user' as const, content }];
@@ -111,6 +111,30 @@ describe('router.chat() with mock providers', () => {
     });
     const res = await router.chat({ messages: user('x') });
     expect(res.route).toMatchObject({ model: 'two', strategy: 'reversed', candidates: ['two', 'one'] });
+  });
+
+  it('a custom strategy that throws or returns a non-array is a ConfigError naming its group, never a TypeError', async () => {
+    const broken: Array<[string, StrategyFunction]> = [
+      ['returns a string', () => 'one' as unknown as Candidate[]],
+      ['returns null', () => null as unknown as Candidate[]],
+      [
+        'throws',
+        () => {
+          throw new TypeError('boom');
+        },
+      ],
+    ];
+    for (const [what, strategy] of broken) {
+      const router = createRouter({
+        providers: { m: mockProvider() },
+        models: { one: { provider: 'm', model: '1' }, two: { provider: 'm', model: '2' } },
+        routes: [{ name: 'support', when: {}, use: ['one', 'two'], strategy }],
+      });
+      const error = await router.chat({ messages: user('x') }).catch((e: unknown) => e);
+      expect(ConfigError.isInstance(error), what).toBe(true);
+      expect((error as ConfigError).issues[0]!.path).toBe('strategy of "support"');
+      await router.close();
+    }
   });
 
   it('merges model default params under request params', async () => {

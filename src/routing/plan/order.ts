@@ -1,3 +1,4 @@
+import { ConfigError } from '../../core/errors.js';
 import type { SkippedCandidate } from '../../core/response.js';
 import type { Candidate, StrategyInput } from '../config/options.js';
 import type { GroupNode, RouteNode } from './compile.js';
@@ -56,9 +57,25 @@ function orderNode(node: RouteNode, input: OrderInput, skipped: SkippedCandidate
   return [...out.values()];
 }
 
-/** Counts the group's sequence (round-robin) and calls its strategy. */
+/**
+ * Counts the group's sequence (round-robin) and calls its strategy. A strategy function of the
+ * user's that throws or returns something other than an array is a `ConfigError` naming the group
+ * (the thrown error is its `cause`; its message is not repeated, it may hold anything).
+ */
 function runStrategy(node: GroupNode, reps: Candidate[], input: OrderInput): Candidate[] {
   const sequence = input.sequences.get(node.name) ?? 0;
   input.sequences.set(node.name, sequence + 1);
-  return node.order(reps, { ...input.strategyInput, sequence });
+  const path = `strategy of "${node.name}"`;
+  let ordered: unknown;
+  try {
+    ordered = node.order(reps, { ...input.strategyInput, sequence });
+  } catch (error) {
+    const what = error instanceof Error ? error.name : typeof error;
+    throw new ConfigError([{ path, message: `the strategy function "${node.strategy}" threw (${what})` }], { cause: error });
+  }
+  if (!Array.isArray(ordered)) {
+    const got = ordered === null ? 'null' : typeof ordered;
+    throw new ConfigError([{ path, message: `the strategy function "${node.strategy}" must return an array of the candidates it was given, got ${got}` }]);
+  }
+  return ordered as Candidate[];
 }
