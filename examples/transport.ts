@@ -3,7 +3,7 @@
  * as fetch answers, handed to the adapters as their `fetch`. Needs the optional peer `undici`
  * (`npm install undici`).
  * Offline: a loopback server on 127.0.0.1 answers in the OpenAI and Anthropic wire formats and
- * counts the connections it accepts.
+ * counts the connections open at once.
  */
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -12,6 +12,8 @@ import { anthropic, createRouter, openai } from '../src/index.js';
 import { createTransport } from '../src/transport/index.js';
 
 // --- a stand-in for the vendors' APIs -------------------------------------------------------
+/** Connections open now, and the most ever open at once. */
+let open = 0;
 let connections = 0;
 const server = createServer((req, res) => {
   let body = '';
@@ -55,7 +57,10 @@ const server = createServer((req, res) => {
     }
   });
 });
-server.on('connection', () => connections++);
+server.on('connection', (socket) => {
+  connections = Math.max(connections, ++open);
+  socket.on('close', () => open--);
+});
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -86,7 +91,7 @@ console.log('stream:', streamed);
 // Eight calls at once: they spread over the sockets, never more than `connections` (4) per origin.
 const many = await Promise.all(Array.from({ length: 8 }, (_, i) => router.chat({ messages: ask, model: i % 2 ? 'haiku' : 'gpt-mini' })));
 assert.equal(many.length, 8);
-console.log('sockets the server accepted for 11 calls:', connections);
+console.log('most sockets open at once during 11 calls:', connections);
 console.log('pool now:', JSON.stringify(transport.stats()[origin]));
 assert.ok(connections >= 1 && connections <= 4);
 
