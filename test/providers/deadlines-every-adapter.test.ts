@@ -1,8 +1,8 @@
 /**
  * Deadlines on every adapter (#19 items 7 and 11), through the real SDKs against a loopback vendor:
  * - a stream that has started obeys the request's `timeoutMs` and the caller's AbortSignal even
- *   when `retry.attemptTimeoutMs` is set (the vendor sends one delta, then stalls for 3 s before
- *   finishing: a stream that ends successfully ignored its deadline);
+ *   when `retry.attemptTimeoutMs` is set (the vendor sends one delta, then stalls for 5 s before
+ *   finishing: a stream that ends successfully ignored its deadline of 2 s);
  * - a caller's own short deadline is not a model failure: a healthy model's breaker stays closed.
  */
 import type { ServerResponse } from 'node:http';
@@ -17,7 +17,7 @@ import { openaiCompatible } from '../../src/providers/openai-compatible/index.js
 import { type Loopback, type RecordedRequest, sendJson, startLoopback } from '../helpers/loopback.js';
 
 const KEY = 'sk-deadline-test-key-0123456789';
-const STALL_MS = 3_000;
+const STALL_MS = 5_000;
 const messages = [{ role: 'user' as const, content: 'hi' }];
 
 type Vendor = 'openai' | 'anthropic' | 'gemini' | 'ollama';
@@ -159,13 +159,24 @@ async function drain(stream: AsyncIterable<StreamEvent>, onEvent?: (e: StreamEve
   return { types, text, error: undefined };
 }
 
+/** One whole stream first, so that the adapter has loaded its SDK (seconds on a loaded machine) before a deadline counts. */
+async function warmUp(vendor: Vendor, router: ReturnType<typeof routerOf>): Promise<void> {
+  lb.handle((_req, res) => {
+    const s = streams[vendor];
+    res.writeHead(200, { 'content-type': s.contentType });
+    res.end([...s.head, ...s.tail].join(''));
+  });
+  expect((await router.stream({ messages, model: 'm' }).collect()).text).toBe('Hello');
+}
+
 describe('a started stream with retry.attemptTimeoutMs, on every adapter (#19 item 7)', () => {
   it.each(adapters)('$name: the request’s timeoutMs ends it with a TimeoutError', async ({ vendor, make }) => {
-    lb.handle(stalling(vendor));
     const router = routerOf(make);
-    const { types, text, error } = await drain(router.stream({ messages, model: 'm', timeoutMs: 1_500 }));
+    await warmUp(vendor, router);
+    lb.handle(stalling(vendor));
+    const { types, text, error } = await drain(router.stream({ messages, model: 'm', timeoutMs: 2_000 }));
     // The stream had started (the delta before the stall reached the caller) and did not finish: the
-    // vendor's tail (sent only after the 3 s stall) never arrived.
+    // vendor's tail (sent only after the 5 s stall) never arrived.
     expect(text).toBe('Hel');
     expect(types).not.toContain('finish');
     const last = (error as { lastError?: unknown } | undefined)?.lastError ?? error;
@@ -174,8 +185,9 @@ describe('a started stream with retry.attemptTimeoutMs, on every adapter (#19 it
   }, 30_000);
 
   it.each(adapters)('$name: the caller’s AbortSignal ends it with an AbortError', async ({ vendor, make }) => {
-    lb.handle(stalling(vendor));
     const router = routerOf(make);
+    await warmUp(vendor, router);
+    lb.handle(stalling(vendor));
     const controller = new AbortController();
     const { types, text, error } = await drain(router.stream({ messages, model: 'm', signal: controller.signal }), (e) => {
       if (e.type === 'text-delta') controller.abort();

@@ -189,3 +189,28 @@ describe('names that only exist on Object.prototype', () => {
     }
   });
 });
+
+describe('delays of 2^31 ms or more (#19 item 12, the class): never a 1 ms timer', () => {
+  it('a retry backoff of 2^31 ms waits (until the request deadline), it does not retry after 1 ms', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const provider = mockProvider({ reply: 'ok', failFirst: { times: 1, with: 503 } });
+      const router = createRouter({
+        providers: { p: provider },
+        models: { m: { provider: 'p', model: 'x' } },
+        retry: { retries: 1, minDelayMs: 2 ** 31, maxDelayMs: 2 ** 32, jitter: false, maxRetryAfterMs: 2 ** 40 },
+      });
+      const error = await router.chat({ messages, timeoutMs: 300 }).catch((e: unknown) => e);
+      // Had the 2^31 ms backoff become a 1 ms timer, the retry would have been served ('ok').
+      expect(TimeoutError.isInstance(error) || TimeoutError.isInstance((error as AllAttemptsFailedError).lastError), String(error)).toBe(true);
+      expect(provider.calls).toHaveLength(1);
+      await router.close();
+    } finally {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('TimeoutOverflowWarning');
+  });
+});
