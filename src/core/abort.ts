@@ -1,6 +1,13 @@
 import { AbortError } from './errors.js';
 
-/** Resolves after `ms`, or rejects with AbortError as soon as `signal` aborts (the timer is cleared). */
+/** The longest delay a Node timer holds (2^31 - 1 ms, about 24.8 days); a longer one would fire after 1 ms. */
+export const MAX_TIMER_MS = 2_147_483_647;
+
+/**
+ * Resolves after `ms`, or rejects with AbortError as soon as `signal` aborts (the timer is cleared).
+ * A delay beyond {@link MAX_TIMER_MS} (a backoff or retry-after from a large configured cap) waits
+ * that longest delay instead of firing at once.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(new AbortError());
   return new Promise((resolve, reject) => {
@@ -11,7 +18,7 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, Math.min(ms, MAX_TIMER_MS));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

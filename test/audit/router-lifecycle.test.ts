@@ -1,5 +1,17 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { auditHeads, createRouter, memorySink, verifyAuditLog, type AuditEntry, type RouterEvents } from '../../src/index.js';
+import {
+  auditHeads,
+  createRouter,
+  jsonlFileSink,
+  memorySink,
+  readAuditFile,
+  verifyAuditLog,
+  type AuditEntry,
+  type RouterEvents,
+} from '../../src/index.js';
 import { mockProvider } from '../../src/testing.js';
 
 const options = {
@@ -37,6 +49,34 @@ describe('router audit option: shutdown and restart', () => {
     const last = sink.entries.at(-1)!;
     expect(last.seq).toBe(1);
     expect(last.logSeq).toBe(before.length);
+  });
+
+  it('a restarted router continues the chains of an existing audit file (jsonlFileSink) with audit.resume', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'switchyard-audit-'));
+    try {
+      const path = join(dir, 'audit.jsonl');
+      const first = createRouter({ ...options, audit: { sink: jsonlFileSink(path) } });
+      await first.chat(ask);
+      await first.chat({ ...ask, tenant: 'globex' });
+      await first.close();
+      const before = (await readAuditFile(path)) as AuditEntry[];
+      expect(before).toHaveLength(2);
+
+      // A new process: the router is built from the file alone.
+      const second = createRouter({ ...options, audit: { sink: jsonlFileSink(path), resume: auditHeads(before) } });
+      await second.chat(ask);
+      await second.chat({ ...ask, tenant: 'globex' });
+      await second.close();
+      const all = (await readAuditFile(path)) as AuditEntry[];
+      expect(all).toHaveLength(4);
+      expect(verifyAuditLog(all)).toEqual({ ok: true });
+      expect(all.slice(2).map((e) => [e.seq, e.logSeq])).toEqual([
+        [1, 2],
+        [1, 3],
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a restarted router without resume starts new chains, which verification reports', async () => {

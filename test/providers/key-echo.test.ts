@@ -2,7 +2,7 @@ import { GoogleGenerativeAI } from '@google/generative-ai';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AuthenticationError, createRouter, SwitchyardError, type LLMProvider } from '../../src/index.js';
+import { AuthenticationError, createRouter, memorySink, SwitchyardError, type LLMProvider } from '../../src/index.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
 import { deepseek } from '../../src/providers/deepseek/index.js';
 import { gemini } from '../../src/providers/gemini/index.js';
@@ -17,9 +17,9 @@ import { type Loopback, sendJson, startLoopback } from '../helpers/loopback.js';
 
 const KEY = 'sk-echo-Zq8W3xK5vN2mP7rT4yQ9hJ6b';
 
-/** The key as the vendor echoed it: whole, masked OpenAI-style, and as a bare tail. */
+/** The key as the vendor echoed it: whole, masked OpenAI-style, and as bare tails of 16, 9 and 5 characters. */
 function echoes(key: string): string {
-  return `Incorrect API key provided: ${key}. Masked: ${key.slice(0, 3)}${'*'.repeat(key.length - 7)}${key.slice(-4)}; ending ...${key.slice(-16)}`;
+  return `Incorrect API key provided: ${key}. Masked: ${key.slice(0, 3)}${'*'.repeat(key.length - 7)}${key.slice(-4)}; ending ...${key.slice(-16)}; last 9: ${key.slice(-9)}; key=${key.slice(-5)}`;
 }
 
 function echoHeaders(key: string): Record<string, string> {
@@ -124,10 +124,12 @@ describe('a vendor that echoes the key in its 401: the key shows nowhere', () =>
       sendJson(res, 401, bodies[vendor]!(echoed), echoHeaders(echoed));
     });
     const errors: unknown[] = [];
+    const sink = memorySink();
     const router = createRouter({
       providers: { p: make() },
       models: { m: { provider: 'p', model: 'model-x', pricing: { input: 1, output: 1 } } },
       retry: { retries: 0 },
+      audit: { sink, content: 'include' },
     });
     const events: unknown[] = [];
     router.on('error', (ev) => events.push(ev));
@@ -164,7 +166,15 @@ describe('a vendor that echoes the key in its 401: the key shows nowhere', () =>
       if (last !== e) expectNowhere(key, printed(last));
     }
     const records = await router.costs.records({});
-    expectNowhere(key, { events: inspect(events, { depth: 10 }), 'events JSON': JSON.stringify(events), records: JSON.stringify(records) });
+    await router.close();
+    // Both failed requests reached the audit log (with their error), and the key is not in it.
+    expect(sink.entries.filter((e) => e.type === 'request' && e.outcome === 'error')).toHaveLength(2);
+    expectNowhere(key, {
+      events: inspect(events, { depth: 10 }),
+      'events JSON': JSON.stringify(events),
+      records: JSON.stringify(records),
+      'audit entries': JSON.stringify(sink.entries),
+    });
   });
 
   it('the scrubbed cause keeps the useful facts: class, status, request id, vendor error type', async () => {

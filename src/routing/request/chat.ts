@@ -1,29 +1,13 @@
-import { InvalidResponseError } from '../../core/errors.js';
 import type { ChatRequest } from '../../core/request.js';
-import type { ChatResponse, ProviderResponse } from '../../core/response.js';
+import type { ChatResponse } from '../../core/response.js';
 import { validateRequest } from '../../core/request-schema.js';
 import { attempt } from '../dispatch/attempts.js';
+import { checkedResponse } from '../dispatch/provider-output.js';
 import type { RouterScope } from '../scope/scope.js';
 import { sessionKey } from '../scope/sessions.js';
 import { admit, routeOrRecord, unbudgeted } from './admit.js';
 import { announce, complete, fail } from './complete.js';
 import { forModel } from './provider-request.js';
-
-/** A provider's answer must be a response: anything else is the provider's fault, typed as such. */
-export function checkedResponse(value: unknown, provider: string, model: string): ProviderResponse {
-  const res = value as Partial<ProviderResponse> | null | undefined;
-  if (
-    res === null ||
-    typeof res !== 'object' ||
-    !Array.isArray(res.content) ||
-    typeof res.usage !== 'object' ||
-    res.usage === null ||
-    typeof res.finishReason !== 'string'
-  ) {
-    throw new InvalidResponseError({ provider, model, message: `Provider "${provider}" returned no valid response for "${model}"` });
-  }
-  return res as ProviderResponse;
-}
 
 /** router.chat(): classify -> match -> filter -> order -> admit -> attempt -> complete (or fail). */
 export async function runChat(scope: RouterScope, raw: ChatRequest): Promise<ChatResponse> {
