@@ -317,6 +317,89 @@ describe('createAdminHandler: controls', () => {
   }, 120_000);
 });
 
+describe('createAdminHandler: budgets read router.budgets.status()', () => {
+  it('spent, held and remaining are what budgets.status() says: a request in flight, "*" instances, a time-zone period', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const vendor = mockProvider({
+      name: 'v',
+      reply: async (request) => {
+        const last = request.messages.at(-1)!;
+        if (last.content === 'slow') await gate;
+        return { text: 'ok', usage: { inputTokens: 1000, outputTokens: 100 } };
+      },
+    });
+    const options: RouterOptions = {
+      providers: { v: vendor },
+      models: { m: { provider: 'v', model: 'm-1', pricing: { input: 1, output: 2 } } },
+      budgets: [
+        { id: 'per-tenant', scope: { tenant: '*' }, period: 'day', limitUsd: 1, onExceed: 'block' },
+        { period: 'day', timeZone: 'Asia/Tokyo', limitUsd: 5, onExceed: 'alert' },
+      ],
+      tenants: { acme: { budgets: [{ period: 'month', limitUsd: 2, onExceed: 'block' }] }, globex: {} },
+    };
+    const r = createRouter(options);
+    const handler = createAdminHandler(r, {
+      authorize: (req) => PRINCIPALS[(req.headers.get('authorization') ?? '').replace('Bearer ', '')],
+      config: options,
+    });
+    type View = { id: string; instance?: string; periodKey?: string; spentMicros: number; heldMicros: number; remainingMicros: number };
+    const views = async (token: string) => {
+      const res = await handler.fetch(new Request(`${base}/budgets`, { headers: { authorization: `Bearer ${token}` } }));
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { budgets: View[] }).budgets;
+    };
+    const key = (v: { id?: string; budgetId?: string; instance?: string }) => `${v.id ?? v.budgetId}|${v.instance ?? ''}`;
+    /** Every budget status the router reports for the global scope and the two tenants, by id and instance. */
+    const statuses = async () => {
+      const all = [...(await r.budgets.status({})), ...(await r.budgets.status({ tenant: 'acme' })), ...(await r.budgets.status({ tenant: 'globex' }))];
+      return new Map(all.map((s) => [key(s), s]));
+    };
+    const agree = async (token = 'tok-admin') => {
+      const [shown, expected] = [await views(token), await statuses()];
+      for (const v of shown) {
+        const s = expected.get(key(v));
+        expect(s, key(v)).toBeDefined();
+        expect([v.periodKey, v.spentMicros, v.heldMicros, v.remainingMicros], key(v)).toEqual([
+          s!.periodKey,
+          s!.spentMicros,
+          s!.heldMicros,
+          s!.remainingMicros,
+        ]);
+      }
+      return shown;
+    };
+    try {
+      await r.chat({ messages: [{ role: 'user', content: 'hi' }], tenant: 'acme' });
+      await r.chat({ messages: [{ role: 'user', content: 'hi' }], tenant: 'globex' });
+      const slow = r.chat({ messages: [{ role: 'user', content: 'slow' }], tenant: 'acme', params: { maxTokens: 500 } });
+      await expect.poll(() => vendor.calls.length, { timeout: 10_000 }).toBe(3);
+
+      const during = await agree();
+      expect(during.map(key).sort()).toEqual(['day:global|', 'per-tenant|tenant=acme', 'per-tenant|tenant=globex', 'tenant:acme:month:{}|']);
+      const acmeDay = during.find((v) => key(v) === 'per-tenant|tenant=acme')!;
+      // 1,000 input x $1/M + 100 output x $2/M = 1,200 micros settled; the slow request holds its worst case.
+      expect(acmeDay.spentMicros).toBe(1200);
+      expect(acmeDay.heldMicros).toBeGreaterThan(0);
+      expect(acmeDay.remainingMicros).toBe(1_000_000 - 1200 - acmeDay.heldMicros);
+      expect(during.find((v) => key(v) === 'per-tenant|tenant=globex')).toMatchObject({ spentMicros: 1200, heldMicros: 0 });
+      // The Tokyo budget counts the Tokyo day (its periodKey), not the UTC day.
+      expect(during.find((v) => v.id === 'day:global')).toMatchObject({ spentMicros: 2400 });
+      // A tenant admin sees its own instances only, with the same figures.
+      expect((await agree('tok-acme')).map(key).sort()).toEqual(['per-tenant|tenant=acme', 'tenant:acme:month:{}|']);
+
+      release();
+      await slow;
+      const after = await agree();
+      expect(after.find((v) => key(v) === 'per-tenant|tenant=acme')).toMatchObject({ spentMicros: 2400, heldMicros: 0 });
+    } finally {
+      release();
+      handler.close();
+      await r.close();
+    }
+  });
+});
+
 describe('createAdminHandler: names from requests', () => {
   it('a tenant or agent called "__proto__" or "constructor" is counted as one, and no shared object changes', async () => {
     const names = ['__proto__', 'constructor', 'toString'];
