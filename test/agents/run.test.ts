@@ -231,6 +231,25 @@ describe('router.run(): aborts and bad input', () => {
     expect(() => router.streamRun({ messages: user('x'), tools: { broken: {} as never } })).toThrow(/tools\.broken\.input/);
   });
 
+  it('rejects an invalid tool JSON Schema (a misspelt type, a non-object root) with its path, before any call', async () => {
+    const vendor = mockProvider();
+    const router = createRouter({ providers: { v: vendor }, models: { m: { provider: 'v', model: 'm' } } });
+    const misspelt: AgentTool = { input: { type: 'object', properties: { orderId: { type: 'strnig' } } } };
+    await expect(router.run({ messages: user('x'), tools: { lookupOrder: misspelt } })).rejects.toMatchObject({
+      name: 'InvalidRequestError',
+      path: 'tools.lookupOrder.input.properties.orderId.type',
+      message: expect.stringContaining('unknown JSON Schema type "strnig"'),
+    });
+    const stringRoot: AgentTool = { input: { type: 'string' } };
+    await expect(router.run({ messages: user('x'), tools: { lookupOrder: stringRoot } })).rejects.toMatchObject({
+      path: 'tools.lookupOrder.input.type',
+      message: expect.stringContaining('type "object"'),
+    });
+    const zodRoot = tool({ input: z.string() });
+    expect(() => router.streamRun({ messages: user('x'), tools: { lookupOrder: zodRoot } })).toThrow(/tools\.lookupOrder\.input\.type/);
+    expect(vendor.calls).toHaveLength(0);
+  });
+
   it('types a JSON Schema tool by its declared input type', async () => {
     const vendor = mockProvider({ reply: [{ toolCalls: [{ name: 'weather', args: { city: 'Oslo' } }] }, 'Sunny'] });
     const router = createRouter({ providers: { vendor }, models: { m: { provider: 'vendor', model: 'm' } } });
