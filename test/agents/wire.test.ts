@@ -172,6 +172,37 @@ describe('router.object() on the wire', () => {
     expect(response.route.attempts.map((a) => a.errorClass ?? 'ok')).toEqual(['ObjectValidationError', 'ok']);
   });
 
+  it('repairs over the wire on Anthropic (forced tool) and Gemini (response schema) too', { timeout: 30_000 }, async () => {
+    const antAnswers = [{ approve: 'yes' }, valid];
+    ant.handle((_req, res) =>
+      sendJson(
+        res,
+        200,
+        anthropicReply([{ type: 'tool_use', id: `toolu_${antAnswers.length}`, name: 'refundDecision', input: antAnswers.shift() }], 'tool_use'),
+      ),
+    );
+    const a = await routerOf('claude').object({ messages, schema: refundDecision, schemaName: 'refundDecision' });
+    expect(a.object).toEqual(valid);
+    expect(ant.requests).toHaveLength(2);
+    const repair = body(ant.requests[1]).messages as Array<{ role: string; content: string | Array<Record<string, unknown>> }>;
+    expect(repair.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    // Anthropic rejects a tool_use not followed by its tool_result: the re-ask answers the forced call.
+    const used = (repair[1]!.content as Array<Record<string, unknown>>).filter((p) => p.type === 'tool_use').map((p) => p.id);
+    const answered = Array.isArray(repair[2]!.content) ? repair[2]!.content.filter((p) => p.type === 'tool_result').map((p) => p.tool_use_id) : [];
+    expect(answered).toEqual(used);
+    expect(JSON.stringify(repair[2]!.content)).toMatch(/approve/);
+    expect(a.response.route.attempts.map((x) => x.errorClass ?? 'ok')).toEqual(['ObjectValidationError', 'ok']);
+
+    const gemAnswers = ['{"approve":true,"amountUsd":-1,"reason":"x"}', JSON.stringify(valid)];
+    gem.handle((_req, res) => sendJson(res, 200, geminiReply(gemAnswers.shift()!)));
+    const g = await routerOf('flash').object({ messages, schema: refundDecision });
+    expect(g.object).toEqual(valid);
+    const contents = body(gem.requests[1]).contents as Array<{ role: string; parts: Array<{ text?: string }> }>;
+    expect(contents.map((c) => c.role)).toEqual(['user', 'model', 'user']);
+    expect(contents[2]!.parts[0]!.text).toMatch(/amountUsd/);
+    expect((body(gem.requests[1]).generationConfig as Record<string, unknown>).responseSchema).toBeDefined();
+  });
+
   it('fails with ObjectValidationError (zod issues, raw text) when no vendor gives a valid answer', async () => {
     oai.handle((_req, res) => sendJson(res, 200, openaiReply({ content: '{"approve":true}' })));
     gem.handle((_req, res) => sendJson(res, 200, geminiReply('{"approve":"no"}')));
@@ -288,7 +319,7 @@ describe('router.run() on the wire', () => {
   });
 });
 
-describe('router.run() on the wire, every vendor', () => {
+describe('router.run() on the wire, every vendor', { timeout: 30_000 }, () => {
   const lookupOrder = tool({
     input: z.object({ orderId: z.string() }),
     execute: ({ orderId }) => ({ orderId, totalUsd: 25, status: 'delivered' }),
@@ -390,7 +421,7 @@ describe('router.run() on the wire, every vendor', () => {
   });
 });
 
-describe('router.streamRun() on the wire', () => {
+describe('router.streamRun() on the wire', { timeout: 30_000 }, () => {
   it('OpenAI stream: tool-call deltas assemble into a call, the tool runs, the next step streams the answer', async () => {
     const sse = (delta: Record<string, unknown>, finish: string | null = null, usage?: unknown) =>
       `data: ${JSON.stringify({
