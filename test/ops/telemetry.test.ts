@@ -165,7 +165,14 @@ describe('OpenTelemetry spans and GenAI metrics (in-memory exporters)', () => {
     expect(byName('gen_ai.client.operation.duration').descriptor.unit).toBe('s');
     expect(durationPoints.reduce((n, p) => n + p.value.count, 0)).toBe(4);
     const errorPoint = durationPoints.find((p) => p.attributes['error.type'] === 'BudgetExceededError');
-    expect(errorPoint?.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'switchyard.tenant': 'poor' });
+    // gen_ai.provider.name is required on every point: a refusal before any try carries the provider asked for.
+    expect(errorPoint?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.request.model': 'claude-sonnet-4-5',
+      'switchyard.tenant': 'poor',
+    });
+    for (const p of durationPoints) expect(p.attributes['gen_ai.provider.name'], JSON.stringify(p.attributes)).toBeTypeOf('string');
     const tokens = byName('gen_ai.client.token.usage');
     expect(tokens.descriptor.unit).toBe('{token}');
     const sum = (type: string) =>
