@@ -383,7 +383,7 @@ describe('createAdminHandler: budgets read router.budgets.status()', () => {
       expect(acmeDay.heldMicros).toBeGreaterThan(0);
       expect(acmeDay.remainingMicros).toBe(1_000_000 - 1200 - acmeDay.heldMicros);
       expect(during.find((v) => key(v) === 'per-tenant|tenant=globex')).toMatchObject({ spentMicros: 1200, heldMicros: 0 });
-      // The Tokyo budget counts the Tokyo day (its periodKey), not the UTC day.
+      // The Tokyo budget: its period (periodKey) and figures are the engine's (checked by agree() above), not a UTC-day ledger sum.
       expect(during.find((v) => v.id === 'day:global')).toMatchObject({ spentMicros: 2400 });
       // A tenant admin sees its own instances only, with the same figures.
       expect((await agree('tok-acme')).map(key).sort()).toEqual(['per-tenant|tenant=acme', 'tenant:acme:month:{}|']);
