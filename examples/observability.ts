@@ -59,6 +59,8 @@ for (const m of metricExporter.getMetrics().flatMap((r) => r.scopeMetrics.flatMa
 }
 const text = await registry.metrics();
 for (const line of text.split('\n').filter((l) => /^switchyard_(requests|fallbacks|errors|cost_micros)_total\{/.test(l))) console.log(line);
+// Budget use as router.budgets.status() reports it at scrape time: spent, held by requests in flight, remaining.
+for (const line of text.split('\n').filter((l) => /^switchyard_budget_(spent|held|remaining)_micros\{/.test(l))) console.log(line);
 
 otel.close();
 prom.close();

@@ -384,12 +384,13 @@ button.btn.tiny{padding:1px 6px;font-size:11px}
   function renderBudgets(d) {
     if (!d.budgets.length) { $('budgets').innerHTML = '<div class="empty">No budgets configured 未配置预算</div>'; return; }
     $('budgets').innerHTML = d.budgets.map(function (b) {
-      var used = b.limitMicros ? b.spentMicros / b.limitMicros : 0, cls = used >= 1 ? 'bad' : used >= 0.8 ? 'warn' : '';
+      var used = b.limitMicros ? (b.spentMicros + b.heldMicros) / b.limitMicros : 0, cls = used >= 1 ? 'bad' : used >= 0.8 ? 'warn' : '';
       var scope = Object.keys(b.scope).map(function (k) { return k + '=' + b.scope[k]; }).join(', ') || 'global 全局';
       return '<div class="budget"><div class="row"><b>' + esc(b.id) + '</b><span class="muted">' + esc(b.period) + ' · ' + esc(b.onExceed) + '</span></div>' +
-        '<div class="row muted"><span>' + esc(b.instance || scope) + '</span><span>' + usd(b.spentMicros) + ' / ' + usd(b.limitMicros) + '</span></div>' +
+        '<div class="row muted"><span>' + esc(b.instance || scope) + '</span><span>' + usd(b.spentMicros) +
+        (b.heldMicros ? ' + ' + usd(b.heldMicros) + ' held 占用' : '') + ' / ' + usd(b.limitMicros) + '</span></div>' +
         '<div class="bar ' + cls + '"><div style="width:' + Math.min(100, used * 100).toFixed(1) + '%"></div></div>' +
-        '<div class="row"><span class="muted">remaining 剩余 ' + usd(b.remainingMicros) + (b.approximate ? ' (UTC)' : '') + '</span>' +
+        '<div class="row"><span class="muted">remaining 剩余 ' + usd(b.remainingMicros) + (b.approximate ? ' (ledger, UTC)' : '') + '</span>' +
         (b.lastAlert ? '<span class="tag budget">' + esc(b.lastAlert.reason) + ' ' + hhmmss(b.lastAlert.at) + '</span>' : '') + '</div></div>';
     }).join('');
   }

@@ -1,47 +1,80 @@
 import type { BudgetConfig } from '../accounting/budgets/schema.js';
+import type { BudgetStatusReport } from '../accounting/budgets/types.js';
 import type { SummaryKey } from '../accounting/reports/query.js';
 import type { Router } from '../routing/router.js';
 import type { Recorder } from './recorder.js';
 import type { AdminConfigView } from './types.js';
 
-/** A budget with its spend this period, as far as the public API can tell. */
+/** A budget with its money this period, as `router.budgets.status()` reports it. */
 export interface BudgetView {
   id: string;
   /** Whose budget: the router's (`undefined`) or a tenant's. */
   owner?: string;
   scope: Record<string, string>;
   period: BudgetConfig['period'];
+  /** The period instance the figures belong to, e.g. `2026-12-07` (from `budgets.status()`). */
+  periodKey?: string;
   onExceed: BudgetConfig['onExceed'];
   /** `'*'` scopes: which instance, e.g. `tenant=acme`. */
   instance?: string;
   limitMicros: number;
-  /** Settled spend this period, read from the usage ledger (`router.costs.summary`). */
+  /** Settled spend this period (`budgets.status()`: the budget counters, shared by a fleet). */
   spentMicros: number;
+  /** Held by requests in flight (their worst-case cost until they settle). */
+  heldMicros: number;
+  /** `limit - spent - held`, at least 0: what a new request may still reserve. */
   remainingMicros: number;
-  /** True when the budget counts days or months in a time zone other than UTC: the ledger sum is by UTC period. */
+  /**
+   * True for a budget with a `'*'` provider or model scope: `budgets.status()` takes no model, so its
+   * figures are the settled spend from the usage ledger per UTC period, without holds.
+   */
   approximate?: boolean;
   lastAlert?: { at: number; reason: string };
 }
 
 const SCOPE_KEYS = ['tenant', 'user', 'agent', 'provider', 'model'] as const;
+/** The dimensions `budgets.status(context)` takes; `'*'` instances of these are read from it. */
+const CONTEXT_KEYS = ['tenant', 'user', 'agent'] as const;
+type ContextKey = (typeof CONTEXT_KEYS)[number];
+type StatusContext = Partial<Record<ContextKey, string>>;
 
+const DAY_MS = 86_400_000;
+
+/**
+ * From when the ledger is searched for the instances of a `'*'` scope: the UTC period start, a day
+ * earlier (a budget counted in another time zone may have started its period before UTC did).
+ */
 function periodStart(period: BudgetConfig['period'], now: number): number | undefined {
+  const d = new Date(now);
+  if (period === 'day') return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - DAY_MS;
+  if (period === 'month') return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1) - DAY_MS;
+  return undefined;
+}
+
+function utcPeriodStart(period: BudgetConfig['period'], now: number): number | undefined {
   const d = new Date(now);
   if (period === 'day') return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
   if (period === 'month') return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   return undefined;
 }
 
+/** The id the router gives the budget (`budgetId()` of the budgets, `tenantBudgets()` of the tenants). */
 function budgetId(b: BudgetConfig, owner: string | undefined): string {
-  return (
-    b.id ??
-    (owner !== undefined ? `tenant:${owner}:${b.period}:${JSON.stringify(b.scope ?? {})}` : `${b.period}:${JSON.stringify(b.scope ?? {})}`)
-  );
+  if (b.id !== undefined) return b.id;
+  if (owner !== undefined) return `tenant:${owner}:${b.period}:${JSON.stringify(b.scope ?? {})}`;
+  const scope = Object.entries(b.scope ?? {})
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [c]) => (a < c ? -1 : 1))
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',');
+  return `${b.period}:${scope || 'global'}`;
 }
 
 /**
  * The router's budgets (from `config.budgets`) and every tenant's (from `router.tenants`), with
- * spend summed from the ledger. `tenant` narrows to what that tenant may see.
+ * spent, held and remaining from `router.budgets.status()`, so the views never disagree with it.
+ * The instances of a `'*'` tenant, user or agent scope are the ones that spent this period (from the
+ * ledger). `tenant` narrows to what that tenant may see.
  */
 export async function budgetViews(
   router: Router,
@@ -53,37 +86,86 @@ export async function budgetViews(
   const all: Array<{ b: BudgetConfig; owner?: string }> = (config?.budgets ?? []).map((b) => ({ b }));
   for (const id of router.tenants.list()) for (const b of router.tenants.get(id)?.budgets ?? []) all.push({ b, owner: id });
   const alerts = recorder.lastAlerts();
+  // One status read per context, whatever number of budgets it serves.
+  const statuses = new Map<string, Promise<BudgetStatusReport[]>>();
+  const statusOf = (ctx: StatusContext) => {
+    const key = CONTEXT_KEYS.map((k) => ctx[k] ?? '\u0001').join('\u0000');
+    let found = statuses.get(key);
+    if (!found) statuses.set(key, (found = router.budgets.status(ctx)));
+    return found;
+  };
   const out: BudgetView[] = [];
   for (const { b, owner } of all) {
     const scope: Record<string, string> = {};
     const declared = owner !== undefined ? { ...b.scope, tenant: owner } : (b.scope ?? {});
     for (const k of SCOPE_KEYS) if (declared[k] !== undefined) scope[k] = declared[k];
     if (tenant !== undefined && scope.tenant !== tenant && scope.tenant !== '*') continue;
-    const by = SCOPE_KEYS.filter((k) => scope[k] === '*') as SummaryKey[];
+    const id = budgetId(b, owner);
+    const limitMicros = Math.round(b.limitUsd * 1_000_000);
+    const base = {
+      id,
+      ...(owner !== undefined && { owner }),
+      scope,
+      period: b.period,
+      onExceed: b.onExceed,
+      limitMicros,
+    };
+    const alertOf = (rowTenant: string | undefined) => {
+      const alert = alerts.get(`${id}\u0000${rowTenant ?? ''}`);
+      return alert ? { lastAlert: { at: alert.at, reason: alert.reason } } : {};
+    };
     const filter: Record<string, string> = {};
     for (const k of SCOPE_KEYS) if (scope[k] !== undefined && scope[k] !== '*') filter[k] = scope[k];
     if (tenant !== undefined && scope.tenant === '*') filter.tenant = tenant;
-    const since = periodStart(b.period, now);
-    const summary = await router.costs.summary({ ...filter, ...(since !== undefined && { since }), ...(by.length > 0 && { by }) });
-    const limitMicros = Math.round(b.limitUsd * 1_000_000);
-    const id = budgetId(b, owner);
-    const rows = by.length > 0 ? summary.rows : [summary.total];
-    for (const row of rows) {
-      const instance = by.length > 0 ? by.map((k) => `${k}=${row.group[k] ?? ''}`).join(',') : undefined;
-      const rowTenant = scope.tenant === '*' ? (row.group.tenant ?? undefined) : scope.tenant;
-      const alert = alerts.get(`${id}\u0000${rowTenant ?? ''}`);
+
+    if (scope.provider === '*' || scope.model === '*') {
+      // budgets.status() cannot name a model: the ledger's settled spend per UTC period instead.
+      const by = SCOPE_KEYS.filter((k) => scope[k] === '*') as SummaryKey[];
+      const since = utcPeriodStart(b.period, now);
+      const summary = await router.costs.summary({ ...filter, ...(since !== undefined && { since }), by });
+      for (const row of summary.rows) {
+        const rowTenant = scope.tenant === '*' ? (row.group.tenant ?? undefined) : scope.tenant;
+        out.push({
+          ...base,
+          instance: by.map((k) => `${k}=${row.group[k] ?? ''}`).join(','),
+          spentMicros: row.costMicros,
+          heldMicros: 0,
+          remainingMicros: Math.max(0, limitMicros - row.costMicros),
+          approximate: true,
+          ...alertOf(rowTenant),
+        });
+      }
+      continue;
+    }
+
+    const fixed: StatusContext = {};
+    for (const k of CONTEXT_KEYS) if (filter[k] !== undefined) fixed[k] = filter[k];
+    const open = CONTEXT_KEYS.filter((k) => scope[k] === '*' && fixed[k] === undefined);
+    let contexts: StatusContext[] = [fixed];
+    if (open.length > 0) {
+      // The instances that spent in this period (or just before it, for a budget in another time zone).
+      const since = periodStart(b.period, now);
+      const summary = await router.costs.summary({ ...filter, ...(since !== undefined && { since }), by: open });
+      contexts = summary.rows.map((row) => {
+        const ctx: StatusContext = { ...fixed };
+        for (const k of open) ctx[k] = row.group[k] ?? '';
+        return ctx;
+      });
+    }
+    for (const ctx of contexts) {
+      const instance = CONTEXT_KEYS.filter((k) => scope[k] === '*')
+        .map((k) => `${k}=${ctx[k] ?? ''}`)
+        .join(',');
+      const report = (await statusOf(ctx)).find((r) => r.budgetId === id && (r.instance ?? '') === instance);
+      if (!report) continue;
       out.push({
-        id,
-        ...(owner !== undefined && { owner }),
-        scope,
-        period: b.period,
-        onExceed: b.onExceed,
-        ...(instance !== undefined && { instance }),
-        limitMicros,
-        spentMicros: row.costMicros,
-        remainingMicros: Math.max(0, limitMicros - row.costMicros),
-        ...(b.timeZone !== undefined && b.timeZone !== 'UTC' && b.period !== 'total' && { approximate: true }),
-        ...(alert && { lastAlert: { at: alert.at, reason: alert.reason } }),
+        ...base,
+        periodKey: report.periodKey,
+        ...(instance !== '' && { instance }),
+        spentMicros: report.spentMicros,
+        heldMicros: report.heldMicros,
+        remainingMicros: report.remainingMicros,
+        ...alertOf(scope.tenant === '*' ? ctx.tenant : scope.tenant),
       });
     }
   }

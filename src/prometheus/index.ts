@@ -5,6 +5,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Router } from '../routing/router.js';
 import type { RouterEvents } from '../observability/events.js';
+import type { BudgetStatusReport } from '../accounting/budgets/types.js';
 import { LabelCap } from './label-cap.js';
 
 export { OTHER as OTHER_LABEL_VALUE } from './label-cap.js';
@@ -32,6 +33,9 @@ export interface PrometheusMetrics {
   /** Unsubscribes from the router (the metrics stay registered). */
   close(): void;
 }
+
+/** Tenants whose budgets a scrape reads, besides the configured ones: the first this many seen in traffic. */
+const MAX_BUDGET_TENANTS = 1000;
 
 const BREAKER_VALUE = { closed: 0, 'half-open': 1, open: 2 } as const;
 
@@ -123,24 +127,6 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     labelNames: ['budget', 'reason'],
     registers,
   });
-  const budgetUsed = new Gauge({
-    name: `${p}budget_used_ratio`,
-    help: 'Spent share of a budget (0..1+), as of its last alert',
-    labelNames: ['budget', 'instance'],
-    registers,
-  });
-  const budgetSpent = new Gauge({
-    name: `${p}budget_spent_micros`,
-    help: 'Spent micro-dollars of a budget, as of its last alert',
-    labelNames: ['budget', 'instance'],
-    registers,
-  });
-  const budgetLimit = new Gauge({
-    name: `${p}budget_limit_micros`,
-    help: 'Limit of a budget in micro-dollars',
-    labelNames: ['budget', 'instance'],
-    registers,
-  });
   const controls = new Counter({
     name: `${p}controls_total`,
     help: 'Emergency controls used (disable, enable, force, unforce, reset-breaker, tenant-set, tenant-remove)',
@@ -194,6 +180,43 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     },
   });
 
+  // Budgets: read from router.budgets.status() when Prometheus scrapes (spent, held and remaining as the
+  // budget engine counts them, shared by a fleet): the global scope and every tenant configured or
+  // seen in traffic (the first MAX_BUDGET_TENANTS of them; label values stay capped by maxLabelValues).
+  // One read serves the five gauges of a scrape.
+  const tenantsSeen = new Set<string>();
+  let snapshot: { at: number; reports: Promise<BudgetStatusReport[]> } | undefined;
+  const readBudgets = (): Promise<BudgetStatusReport[]> => {
+    const now = performance.now();
+    if (snapshot && now - snapshot.at < 1000) return snapshot.reports;
+    const tenants = new Set([...router.tenants.list(), ...tenantsSeen]);
+    const contexts = [{}, ...[...tenants].map((tenant) => ({ tenant }))];
+    const reports = Promise.all(contexts.map((c) => router.budgets.status(c))).then((lists) => {
+      const unique = new Map<string, BudgetStatusReport>();
+      for (const r of lists.flat()) unique.set(`${r.budgetId}\u0000${r.instance ?? ''}`, r);
+      return [...unique.values()];
+    });
+    snapshot = { at: now, reports };
+    return reports;
+  };
+  const budgetGauge = (name: string, help: string, value: (r: BudgetStatusReport) => number) =>
+    new Gauge({
+      name: `${p}${name}`,
+      help,
+      labelNames: ['budget', 'instance'],
+      registers,
+      async collect() {
+        const reports = await readBudgets();
+        this.reset();
+        for (const r of reports) this.set({ budget: cap.value('budget', r.budgetId), instance: cap.value('instance', r.instance ?? '') }, value(r));
+      },
+    });
+  budgetGauge('budget_spent_micros', 'Settled spend of a budget this period, micro-dollars (router.budgets.status())', (r) => r.spentMicros);
+  budgetGauge('budget_held_micros', 'Money held by requests in flight against a budget, micro-dollars', (r) => r.heldMicros);
+  budgetGauge('budget_remaining_micros', 'What new requests may still reserve: limit - spent - held, at least 0', (r) => r.remainingMicros);
+  budgetGauge('budget_limit_micros', 'Limit of a budget in micro-dollars', (r) => r.limitMicros);
+  budgetGauge('budget_used_ratio', 'Share of a budget spent or held (0..1+)', (r) => (r.limitMicros > 0 ? (r.spentMicros + r.heldMicros) / r.limitMicros : 0));
+
   const whoLabels = (context: { tenant?: string; agent?: string }): Record<string, string> => {
     const out: Record<string, string> = {};
     if (withTenant) out.tenant = context.tenant === undefined ? '' : cap.value('tenant', context.tenant);
@@ -227,6 +250,8 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
   };
   const started = new Map<string, number>();
   const onRequest = (e: RouterEvents['request']) => {
+    const tenant = e.context.tenant;
+    if (tenant !== undefined && tenantsSeen.size < MAX_BUDGET_TENANTS) tenantsSeen.add(tenant);
     if (started.size > 10_000) started.clear();
     started.set(e.requestId, performance.now());
   };
@@ -242,11 +267,7 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
       if (s.reason === 'rate-limited') rateLimited.inc({ model: cap.value('model', s.model), source: 'local' });
   };
   const onBudget = (e: RouterEvents['budget-alert']) => {
-    const labels = { budget: cap.value('budget', e.budgetId), instance: cap.value('instance', e.instance ?? '') };
-    budgetAlerts.inc({ budget: labels.budget, reason: e.reason });
-    budgetSpent.set(labels, e.spentMicros);
-    budgetLimit.set(labels, e.limitMicros);
-    budgetUsed.set(labels, e.limitMicros > 0 ? e.spentMicros / e.limitMicros : 0);
+    budgetAlerts.inc({ budget: cap.value('budget', e.budgetId), reason: e.reason });
   };
 
   const offs = [
@@ -270,6 +291,7 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     close() {
       for (const off of offs) off();
       started.clear();
+      tenantsSeen.clear();
     },
   };
 }

@@ -141,6 +141,19 @@ describe('router.object()', () => {
     });
     expect(() => router.streamObject({ messages: user('x'), schema: refund, mode: 'magic' as never })).toThrow(/mode/);
   });
+
+  it('rejects a JSON Schema a vendor would reject later with the path inside it, before any call', async () => {
+    const vendor = mockProvider();
+    const router = createRouter({ providers: { v: vendor }, models: { m: { provider: 'v', model: 'm' } } });
+    await expect(
+      router.object({ messages: user('x'), schema: { type: 'object', properties: { amount: { type: 'strnig' } } } }),
+    ).rejects.toMatchObject({ name: 'InvalidRequestError', path: 'schema.properties.amount.type', message: expect.stringContaining('"strnig"') });
+    await expect(router.object({ messages: user('x'), schema: { type: 'object', required: 'amount' } })).rejects.toMatchObject({
+      path: 'schema.required',
+    });
+    expect(() => router.streamObject({ messages: user('x'), schema: z.object({ n: z.bigint() }) })).toThrow(/no JSON Schema form/);
+    expect(vendor.calls).toHaveLength(0);
+  });
 });
 
 describe('router.streamObject()', () => {

@@ -144,6 +144,32 @@ describe('router.run()', () => {
     expect(result.usage.totalTokens).toBe(result.steps.reduce((n, s) => n + s.usage.totalTokens, 0));
   });
 
+  it('stays on one model under a strategy that would alternate (round-robin), with no session given', async () => {
+    // Calls the tool until the conversation has two results, then answers; plain chats get text.
+    const script = (request: ProviderRequest): MockReply => {
+      const results = request.messages.filter((m) => m.role === 'tool').length;
+      if (!request.tools?.length || results >= 2) return 'done';
+      return { toolCalls: [{ name: 'lookupOrder', args: { orderId: `A-${results}` } }] };
+    };
+    const a = mockProvider({ name: 'a', reply: script });
+    const b = mockProvider({ name: 'b', reply: script });
+    const router = createRouter({
+      providers: { a, b },
+      models: { a: { provider: 'a', model: 'a-1' }, b: { provider: 'b', model: 'b-1' } },
+      strategy: { type: 'load-balance', mode: 'round-robin' },
+    });
+    // Plain chat calls alternate between the two models...
+    const served = [];
+    for (let i = 0; i < 4; i++) served.push((await router.chat({ messages: user('x') })).route.model);
+    expect(new Set(served)).toEqual(new Set(['a', 'b']));
+    // ...a run's three steps do not.
+    const result = await router.run({ messages: user('x'), tools: { lookupOrder } });
+    expect(result.status).toBe('done');
+    expect(result.steps).toHaveLength(3);
+    expect(new Set(result.steps.map((s) => s.model)).size).toBe(1);
+    expect(result.steps.every((s) => s.route.model === result.model)).toBe(true);
+  });
+
   it('stops for approval with the pending calls and resumes with the decisions', async () => {
     const vendor = mockProvider({
       reply: [
@@ -229,6 +255,25 @@ describe('router.run(): aborts and bad input', () => {
       path: 'maxSteps',
     });
     expect(() => router.streamRun({ messages: user('x'), tools: { broken: {} as never } })).toThrow(/tools\.broken\.input/);
+  });
+
+  it('rejects an invalid tool JSON Schema (a misspelt type, a non-object root) with its path, before any call', async () => {
+    const vendor = mockProvider();
+    const router = createRouter({ providers: { v: vendor }, models: { m: { provider: 'v', model: 'm' } } });
+    const misspelt: AgentTool = { input: { type: 'object', properties: { orderId: { type: 'strnig' } } } };
+    await expect(router.run({ messages: user('x'), tools: { lookupOrder: misspelt } })).rejects.toMatchObject({
+      name: 'InvalidRequestError',
+      path: 'tools.lookupOrder.input.properties.orderId.type',
+      message: expect.stringContaining('unknown JSON Schema type "strnig"'),
+    });
+    const stringRoot: AgentTool = { input: { type: 'string' } };
+    await expect(router.run({ messages: user('x'), tools: { lookupOrder: stringRoot } })).rejects.toMatchObject({
+      path: 'tools.lookupOrder.input.type',
+      message: expect.stringContaining('type "object"'),
+    });
+    const zodRoot = tool({ input: z.string() });
+    expect(() => router.streamRun({ messages: user('x'), tools: { lookupOrder: zodRoot } })).toThrow(/tools\.lookupOrder\.input\.type/);
+    expect(vendor.calls).toHaveLength(0);
   });
 
   it('types a JSON Schema tool by its declared input type', async () => {

@@ -172,6 +172,37 @@ describe('router.object() on the wire', () => {
     expect(response.route.attempts.map((a) => a.errorClass ?? 'ok')).toEqual(['ObjectValidationError', 'ok']);
   });
 
+  it('repairs over the wire on Anthropic (forced tool) and Gemini (response schema) too', { timeout: 30_000 }, async () => {
+    const antAnswers = [{ approve: 'yes' }, valid];
+    ant.handle((_req, res) =>
+      sendJson(
+        res,
+        200,
+        anthropicReply([{ type: 'tool_use', id: `toolu_${antAnswers.length}`, name: 'refundDecision', input: antAnswers.shift() }], 'tool_use'),
+      ),
+    );
+    const a = await routerOf('claude').object({ messages, schema: refundDecision, schemaName: 'refundDecision' });
+    expect(a.object).toEqual(valid);
+    expect(ant.requests).toHaveLength(2);
+    const repair = body(ant.requests[1]).messages as Array<{ role: string; content: string | Array<Record<string, unknown>> }>;
+    expect(repair.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    // Anthropic rejects a tool_use not followed by its tool_result: the re-ask answers the forced call.
+    const used = (repair[1]!.content as Array<Record<string, unknown>>).filter((p) => p.type === 'tool_use').map((p) => p.id);
+    const answered = Array.isArray(repair[2]!.content) ? repair[2]!.content.filter((p) => p.type === 'tool_result').map((p) => p.tool_use_id) : [];
+    expect(answered).toEqual(used);
+    expect(JSON.stringify(repair[2]!.content)).toMatch(/approve/);
+    expect(a.response.route.attempts.map((x) => x.errorClass ?? 'ok')).toEqual(['ObjectValidationError', 'ok']);
+
+    const gemAnswers = ['{"approve":true,"amountUsd":-1,"reason":"x"}', JSON.stringify(valid)];
+    gem.handle((_req, res) => sendJson(res, 200, geminiReply(gemAnswers.shift()!)));
+    const g = await routerOf('flash').object({ messages, schema: refundDecision });
+    expect(g.object).toEqual(valid);
+    const contents = body(gem.requests[1]).contents as Array<{ role: string; parts: Array<{ text?: string }> }>;
+    expect(contents.map((c) => c.role)).toEqual(['user', 'model', 'user']);
+    expect(contents[2]!.parts[0]!.text).toMatch(/amountUsd/);
+    expect((body(gem.requests[1]).generationConfig as Record<string, unknown>).responseSchema).toBeDefined();
+  });
+
   it('fails with ObjectValidationError (zod issues, raw text) when no vendor gives a valid answer', async () => {
     oai.handle((_req, res) => sendJson(res, 200, openaiReply({ content: '{"approve":true}' })));
     gem.handle((_req, res) => sendJson(res, 200, geminiReply('{"approve":"no"}')));
@@ -285,5 +316,155 @@ describe('router.run() on the wire', () => {
     expect(records.map((r) => r.costMicros)).toEqual([27, 0, 200, 200, 200]);
     expect(result.cost.totalMicros).toBe(627);
     expect(result.usage.totalTokens).toBe(4 * 120);
+  });
+});
+
+describe('router.run() on the wire, every vendor', { timeout: 30_000 }, () => {
+  const lookupOrder = tool({
+    input: z.object({ orderId: z.string() }),
+    execute: ({ orderId }) => ({ orderId, totalUsd: 25, status: 'delivered' }),
+  });
+  const ollamaReply = (message: Record<string, unknown>) => ({
+    model: 'llama3.1:8b',
+    message: { role: 'assistant', content: '', ...message },
+    done: true,
+    done_reason: 'stop',
+    prompt_eval_count: 50,
+    eval_count: 9,
+  });
+  type Case = {
+    model: 'gpt' | 'claude' | 'flash' | 'ds' | 'llama';
+    server: () => Loopback;
+    replies: unknown[];
+    /** The tool call and its result as the second request carries them, in the vendor's format. */
+    sent: (second: Record<string, unknown>) => void;
+  };
+  const openaiCall = openaiReply(
+    { tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'lookupOrder', arguments: '{"orderId":"A-1"}' } }] },
+    'tool_calls',
+  );
+  const openaiSent = (second: Record<string, unknown>) => {
+    const m = second.messages as Array<Record<string, unknown>>;
+    expect(m.map((x) => x.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(m[1]!.tool_calls).toMatchObject([{ id: 'call_1', function: { name: 'lookupOrder' } }]);
+    expect(m[2]).toMatchObject({ tool_call_id: 'call_1' });
+    expect(JSON.parse(m[2]!.content as string)).toEqual({ orderId: 'A-1', totalUsd: 25, status: 'delivered' });
+    expect((second.tools as unknown[]).length).toBe(1);
+  };
+  const cases: Case[] = [
+    { model: 'gpt', server: () => oai, replies: [openaiCall, openaiReply({ content: 'Delivered.' })], sent: openaiSent },
+    { model: 'ds', server: () => ds, replies: [openaiCall, openaiReply({ content: 'Delivered.' })], sent: openaiSent },
+    {
+      model: 'claude',
+      server: () => ant,
+      replies: [
+        anthropicReply([{ type: 'tool_use', id: 'toolu_1', name: 'lookupOrder', input: { orderId: 'A-1' } }], 'tool_use'),
+        anthropicReply([{ type: 'text', text: 'Delivered.' }]),
+      ],
+      sent: (second) => {
+        const m = second.messages as Array<{ role: string; content: Array<Record<string, unknown>> }>;
+        expect(m.map((x) => x.role)).toEqual(['user', 'assistant', 'user']);
+        expect(m[1]!.content).toMatchObject([{ type: 'tool_use', id: 'toolu_1', name: 'lookupOrder', input: { orderId: 'A-1' } }]);
+        expect(m[2]!.content).toMatchObject([{ type: 'tool_result', tool_use_id: 'toolu_1' }]);
+        expect(JSON.stringify(m[2]!.content)).toContain('delivered');
+      },
+    },
+    {
+      model: 'flash',
+      server: () => gem,
+      replies: [
+        {
+          candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'lookupOrder', args: { orderId: 'A-1' } } }] }, finishReason: 'STOP' }],
+          usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
+        },
+        geminiReply('Delivered.'),
+      ],
+      sent: (second) => {
+        const contents = second.contents as Array<{ role: string; parts: Array<Record<string, unknown>> }>;
+        expect(contents.map((c) => c.role)).toEqual(['user', 'model', 'user']);
+        expect(contents[1]!.parts).toMatchObject([{ functionCall: { name: 'lookupOrder', args: { orderId: 'A-1' } } }]);
+        expect(contents[2]!.parts).toMatchObject([{ functionResponse: { name: 'lookupOrder' } }]);
+        expect(JSON.stringify(contents[2]!.parts)).toContain('delivered');
+      },
+    },
+    {
+      model: 'llama',
+      server: () => oll,
+      replies: [
+        ollamaReply({ tool_calls: [{ function: { name: 'lookupOrder', arguments: { orderId: 'A-1' } } }] }),
+        ollamaReply({ content: 'Delivered.' }),
+      ],
+      sent: (second) => {
+        const m = second.messages as Array<Record<string, unknown>>;
+        expect(m.map((x) => x.role)).toEqual(['user', 'assistant', 'tool']);
+        expect(m[1]!.tool_calls).toMatchObject([{ function: { name: 'lookupOrder', arguments: { orderId: 'A-1' } } }]);
+        expect(String(m[2]!.content)).toContain('delivered');
+      },
+    },
+  ];
+
+  it.each(cases)('$model: the tool call is read from the vendor reply, its result goes back in the vendor format', async (c) => {
+    const server = c.server();
+    const replies = [...c.replies];
+    server.handle((_req, res) => sendJson(res, 200, replies.shift()));
+    const router = routerOf(c.model);
+    const result = await router.run({ messages, tools: { lookupOrder } });
+    expect(result.status).toBe('done');
+    expect(result.text).toBe('Delivered.');
+    expect(result.steps.map((s) => s.toolCalls.map((t) => [t.toolName, t.input]))).toEqual([[['lookupOrder', { orderId: 'A-1' }]], []]);
+    expect(result.steps[0]!.toolResults[0]).toMatchObject({ status: 'ok', output: { status: 'delivered' } });
+    expect(server.requests).toHaveLength(2);
+    c.sent(body(server.requests[1]));
+    const records = await router.costs.records();
+    expect(records.map((r) => `${r.model}:${r.outcome}`)).toEqual([`${c.model}:ok`, `${c.model}:ok`]);
+    expect(result.cost.totalMicros).toBe(records.reduce((n, r) => n + r.costMicros, 0));
+  });
+});
+
+describe('router.streamRun() on the wire', { timeout: 30_000 }, () => {
+  it('OpenAI stream: tool-call deltas assemble into a call, the tool runs, the next step streams the answer', async () => {
+    const sse = (delta: Record<string, unknown>, finish: string | null = null, usage?: unknown) =>
+      `data: ${JSON.stringify({
+        id: 'c1',
+        object: 'chat.completion.chunk',
+        created: 1,
+        model: 'gpt-4o-mini',
+        choices: [{ index: 0, delta, finish_reason: finish }],
+        ...(usage !== undefined && { usage }),
+      })}\n\n`;
+    const usage = { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 };
+    const steps = [
+      [
+        sse({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'lookupOrder', arguments: '' } }] }),
+        sse({ tool_calls: [{ index: 0, function: { arguments: '{"orderId":' } }] }),
+        sse({ tool_calls: [{ index: 0, function: { arguments: '"A-1"}' } }] }),
+        sse({}, 'tool_calls', usage),
+        'data: [DONE]\n\n',
+      ],
+      [sse({ role: 'assistant', content: 'Deliv' }), sse({ content: 'ered.' }), sse({}, 'stop', usage), 'data: [DONE]\n\n'],
+    ];
+    oai.handle((_req, res) => sendPieces(res, 200, 'text/event-stream', steps.shift()!));
+    const executed: string[] = [];
+    const tools = {
+      lookupOrder: tool({ input: z.object({ orderId: z.string() }), execute: ({ orderId }) => (executed.push(orderId), { status: 'delivered' }) }),
+    };
+    const types: string[] = [];
+    let text = '';
+    let final;
+    for await (const event of routerOf('gpt').streamRun({ messages, tools })) {
+      types.push(event.type === 'stream' ? `stream:${event.event.type}` : event.type);
+      if (event.type === 'stream' && event.event.type === 'text-delta') text += event.event.delta;
+      if (event.type === 'finish') final = event.result;
+    }
+    expect(executed).toEqual(['A-1']);
+    expect(text).toBe('Delivered.');
+    expect(types).toContain('stream:tool-call-delta');
+    expect(types.indexOf('stream:tool-call')).toBeLessThan(types.indexOf('tool-result'));
+    expect(types.filter((t) => t === 'step-finish')).toHaveLength(2);
+    expect(final).toMatchObject({ status: 'done', text: 'Delivered.', usage: { totalTokens: 240 }, cost: { totalMicros: 54 } });
+    expect(oai.requests.map((r) => body(r).stream)).toEqual([true, true]);
+    const second = body(oai.requests[1]).messages as Array<Record<string, unknown>>;
+    expect(second.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(second[2]).toMatchObject({ tool_call_id: 'call_1', content: '{"status":"delivered"}' });
   });
 });

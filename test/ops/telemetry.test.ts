@@ -165,7 +165,14 @@ describe('OpenTelemetry spans and GenAI metrics (in-memory exporters)', () => {
     expect(byName('gen_ai.client.operation.duration').descriptor.unit).toBe('s');
     expect(durationPoints.reduce((n, p) => n + p.value.count, 0)).toBe(4);
     const errorPoint = durationPoints.find((p) => p.attributes['error.type'] === 'BudgetExceededError');
-    expect(errorPoint?.attributes).toMatchObject({ 'gen_ai.operation.name': 'chat', 'switchyard.tenant': 'poor' });
+    // gen_ai.provider.name is required on every point: a refusal before any try carries the provider asked for.
+    expect(errorPoint?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'anthropic',
+      'gen_ai.request.model': 'claude-sonnet-4-5',
+      'switchyard.tenant': 'poor',
+    });
+    for (const p of durationPoints) expect(p.attributes['gen_ai.provider.name'], JSON.stringify(p.attributes)).toBeTypeOf('string');
     const tokens = byName('gen_ai.client.token.usage');
     expect(tokens.descriptor.unit).toBe('{token}');
     const sum = (type: string) =>
@@ -254,6 +261,11 @@ describe('Prometheus metrics (prom-client registry)', () => {
     // The budget engine reports a refusal once per alert threshold (0.9 and 1).
     expect(line(/^switchyard_budget_alerts_total\{/)).toEqual(['switchyard_budget_alerts_total{budget="poor-day",reason="refused"} 2']);
     expect(line(/^switchyard_budget_limit_micros\{/)).toEqual(['switchyard_budget_limit_micros{budget="poor-day",instance=""} 1']);
+    expect(line(/^switchyard_budget_(spent|held|remaining)_micros\{/)).toEqual([
+      'switchyard_budget_spent_micros{budget="poor-day",instance=""} 0',
+      'switchyard_budget_held_micros{budget="poor-day",instance=""} 0',
+      'switchyard_budget_remaining_micros{budget="poor-day",instance=""} 1',
+    ]);
     expect(line(/^switchyard_breaker_state\{/)).toEqual([
       'switchyard_breaker_state{model="gpt",provider="oai"} 0',
       'switchyard_breaker_state{model="sonnet",provider="claude"} 0',
@@ -272,6 +284,62 @@ describe('Prometheus metrics (prom-client registry)', () => {
     ]);
     prom.close();
     await router.close();
+  });
+
+  it('budget gauges are what router.budgets.status() says at scrape time, holds of requests in flight included', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const vendor = mockProvider({
+      name: 'v',
+      reply: async (request) => {
+        if (request.messages.at(-1)!.content === 'slow') await gate;
+        return { text: 'ok', usage: { inputTokens: 1000, outputTokens: 100 } };
+      },
+    });
+    const router = createRouter({
+      providers: { v: vendor },
+      models: { m: { provider: 'v', model: 'm-1', pricing: { input: 1, output: 2 } } },
+      budgets: [
+        { id: 'per-tenant', scope: { tenant: '*' }, period: 'day', limitUsd: 1, onExceed: 'block' },
+        { id: 'all', period: 'month', limitUsd: 10, onExceed: 'alert' },
+      ],
+    });
+    const registry = new Registry();
+    const prom = prometheusMetrics(router, { registry });
+    const gauges = async () =>
+      (await registry.metrics()).split('\n').filter((l) => /^switchyard_budget_(spent|held|remaining|limit)_micros\{/.test(l));
+    const expected = async () => {
+      const all = [...(await router.budgets.status({})), ...(await router.budgets.status({ tenant: 'acme' }))];
+      const unique = new Map(all.map((s) => [`${s.budgetId}|${s.instance ?? ''}`, s]));
+      return [...unique.values()];
+    };
+    try {
+      await router.chat({ messages: msg('hi'), tenant: 'acme' });
+      const slow = router.chat({ messages: msg('slow'), tenant: 'acme', params: { maxTokens: 500 } });
+      await expect.poll(() => vendor.calls.length, { timeout: 10_000 }).toBe(2);
+      const during = await gauges();
+      const status = await expected();
+      expect(status.find((s) => s.budgetId === 'per-tenant')).toMatchObject({ instance: 'tenant=acme', spentMicros: 1200 });
+      expect(status.every((s) => s.heldMicros > 0)).toBe(true);
+      for (const s of status) {
+        const labels = `{budget="${s.budgetId}",instance="${s.instance ?? ''}"}`;
+        expect(during).toContain(`switchyard_budget_spent_micros${labels} ${s.spentMicros}`);
+        expect(during).toContain(`switchyard_budget_held_micros${labels} ${s.heldMicros}`);
+        expect(during).toContain(`switchyard_budget_remaining_micros${labels} ${s.remainingMicros}`);
+        expect(during).toContain(`switchyard_budget_limit_micros${labels} ${s.limitMicros}`);
+      }
+      release();
+      await slow;
+      await new Promise((resolve) => setTimeout(resolve, 1100)); // one read serves a scrape for up to 1 s
+      const after = await gauges();
+      expect(after).toContain('switchyard_budget_spent_micros{budget="per-tenant",instance="tenant=acme"} 2400');
+      expect(after).toContain('switchyard_budget_held_micros{budget="per-tenant",instance="tenant=acme"} 0');
+      expect(after).toContain('switchyard_budget_spent_micros{budget="all",instance=""} 2400');
+    } finally {
+      release();
+      prom.close();
+      await router.close();
+    }
   });
 
   it('tenant and agent labels can be switched on and off', async () => {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { InvalidRequestError } from '../../core/errors.js';
 import { isZodSchema, toJSONSchema, type JSONSchema } from '../../core/tools.js';
+import { checkSchema } from '../check-schema.js';
 import { parseJsonAnswer } from './parse-json.js';
 
 /** A zod schema, or a JSON Schema object (give the object's type as the call's type parameter). */
@@ -16,6 +17,7 @@ export interface ResolvedSchema<T> {
 
 /** Converts once per call; a schema that cannot be represented is an InvalidRequestError at `schema`. */
 export function resolveSchema<T>(schema: ObjectSchema): ResolvedSchema<T> {
+  checkSchema(schema, 'any', 'schema');
   let json: JSONSchema;
   let zod: z.ZodType;
   try {

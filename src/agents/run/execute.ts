@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidRequestError } from '../../core/errors.js';
 import type { Message, ToolCallPart, ToolResultPart } from '../../core/messages.js';
 import { isZodSchema, type ToolDefinition } from '../../core/tools.js';
+import { checkSchema } from '../check-schema.js';
 import type { AgentTool, ApprovalDecision, ToolContext, ToolResultInfo, ToolSet } from './tools.js';
 
 /** A call the loop stopped on: waiting for an approval decision, or for the caller to run a tool without `execute`. */
@@ -30,6 +31,7 @@ export function prepareTools(tools: ToolSet): { definitions: ToolDefinition[]; p
         message: `Invalid request: tools.${name}.input: a zod schema or a JSON Schema is required`,
       });
     }
+    checkSchema(tool.input, 'object', `tools.${name}.input`);
     let schema: z.ZodType;
     try {
       schema = isZodSchema(tool.input) ? tool.input : z.fromJSONSchema(tool.input as Parameters<typeof z.fromJSONSchema>[0]);

@@ -61,6 +61,8 @@ interface OpenRequest {
   kind: RouterEvents['request']['kind'];
   /** What routing asked for first: the request model of the metrics. */
   requestModel: string;
+  /** The provider of that first candidate (`gen_ai.provider.name` is required on every metric point). */
+  providerName: string | undefined;
   tenant: string | undefined;
   startedAt: number;
 }
@@ -147,6 +149,7 @@ export function instrumentOpenTelemetry(router: Router, options: OpenTelemetryOp
       ctx: trace.setSpan(parent, span),
       kind: e.kind,
       requestModel: requested?.providerModel ?? 'unknown',
+      providerName: requested?.providerName,
       tenant: e.context.tenant,
       startedAt: performance.now(),
     });
@@ -229,7 +232,10 @@ export function instrumentOpenTelemetry(router: Router, options: OpenTelemetryOp
     // The message names provider and model and never a key (the error hierarchy guarantees it).
     req.span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
     req.span.end();
-    duration.record((performance.now() - req.startedAt) / 1000, { ...metricBase(req, undefined, undefined), 'error.type': error.name });
+    // The provider of the last try, or the one asked for first when nothing was tried (a budget refusal).
+    const last = e.route?.attempts.at(-1);
+    const providerName = last ? model(e.context.tenant, last.model).providerName : req.providerName;
+    duration.record((performance.now() - req.startedAt) / 1000, { ...metricBase(req, providerName, undefined), 'error.type': error.name });
   };
 
   const offs = [
