@@ -208,14 +208,21 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
       async collect() {
         const reports = await readBudgets();
         this.reset();
-        for (const r of reports) this.set({ budget: cap.value('budget', r.budgetId), instance: cap.value('instance', r.instance ?? '') }, value(r));
+        for (const r of reports)
+          this.set({ budget: cap.value('budget', r.budgetId), instance: cap.value('instance', r.instance ?? '') }, value(r));
       },
     });
-  budgetGauge('budget_spent_micros', 'Settled spend of a budget this period, micro-dollars (router.budgets.status())', (r) => r.spentMicros);
+  budgetGauge(
+    'budget_spent_micros',
+    'Settled spend of a budget this period, micro-dollars (router.budgets.status())',
+    (r) => r.spentMicros,
+  );
   budgetGauge('budget_held_micros', 'Money held by requests in flight against a budget, micro-dollars', (r) => r.heldMicros);
   budgetGauge('budget_remaining_micros', 'What new requests may still reserve: limit - spent - held, at least 0', (r) => r.remainingMicros);
   budgetGauge('budget_limit_micros', 'Limit of a budget in micro-dollars', (r) => r.limitMicros);
-  budgetGauge('budget_used_ratio', 'Share of a budget spent or held (0..1+)', (r) => (r.limitMicros > 0 ? (r.spentMicros + r.heldMicros) / r.limitMicros : 0));
+  budgetGauge('budget_used_ratio', 'Share of a budget spent or held (0..1+)', (r) =>
+    r.limitMicros > 0 ? (r.spentMicros + r.heldMicros) / r.limitMicros : 0,
+  );
 
   const whoLabels = (context: { tenant?: string; agent?: string }): Record<string, string> => {
     const out: Record<string, string> = {};

@@ -147,7 +147,11 @@ describe('router.object()', () => {
     const router = createRouter({ providers: { v: vendor }, models: { m: { provider: 'v', model: 'm' } } });
     await expect(
       router.object({ messages: user('x'), schema: { type: 'object', properties: { amount: { type: 'strnig' } } } }),
-    ).rejects.toMatchObject({ name: 'InvalidRequestError', path: 'schema.properties.amount.type', message: expect.stringContaining('"strnig"') });
+    ).rejects.toMatchObject({
+      name: 'InvalidRequestError',
+      path: 'schema.properties.amount.type',
+      message: expect.stringContaining('"strnig"'),
+    });
     await expect(router.object({ messages: user('x'), schema: { type: 'object', required: 'amount' } })).rejects.toMatchObject({
       path: 'schema.required',
     });

@@ -178,7 +178,10 @@ describe('router.object() on the wire', () => {
       sendJson(
         res,
         200,
-        anthropicReply([{ type: 'tool_use', id: `toolu_${antAnswers.length}`, name: 'refundDecision', input: antAnswers.shift() }], 'tool_use'),
+        anthropicReply(
+          [{ type: 'tool_use', id: `toolu_${antAnswers.length}`, name: 'refundDecision', input: antAnswers.shift() }],
+          'tool_use',
+        ),
       ),
     );
     const a = await routerOf('claude').object({ messages, schema: refundDecision, schemaName: 'refundDecision' });
@@ -188,7 +191,9 @@ describe('router.object() on the wire', () => {
     expect(repair.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
     // Anthropic rejects a tool_use not followed by its tool_result: the re-ask answers the forced call.
     const used = (repair[1]!.content as Array<Record<string, unknown>>).filter((p) => p.type === 'tool_use').map((p) => p.id);
-    const answered = Array.isArray(repair[2]!.content) ? repair[2]!.content.filter((p) => p.type === 'tool_result').map((p) => p.tool_use_id) : [];
+    const answered = Array.isArray(repair[2]!.content)
+      ? repair[2]!.content.filter((p) => p.type === 'tool_result').map((p) => p.tool_use_id)
+      : [];
     expect(answered).toEqual(used);
     expect(JSON.stringify(repair[2]!.content)).toMatch(/approve/);
     expect(a.response.route.attempts.map((x) => x.errorClass ?? 'ok')).toEqual(['ObjectValidationError', 'ok']);
@@ -374,7 +379,12 @@ describe('router.run() on the wire, every vendor', { timeout: 30_000 }, () => {
       server: () => gem,
       replies: [
         {
-          candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'lookupOrder', args: { orderId: 'A-1' } } }] }, finishReason: 'STOP' }],
+          candidates: [
+            {
+              content: { role: 'model', parts: [{ functionCall: { name: 'lookupOrder', args: { orderId: 'A-1' } } }] },
+              finishReason: 'STOP',
+            },
+          ],
           usageMetadata: { promptTokenCount: 100, candidatesTokenCount: 20, totalTokenCount: 120 },
         },
         geminiReply('Delivered.'),
@@ -435,7 +445,11 @@ describe('router.streamRun() on the wire', { timeout: 30_000 }, () => {
     const usage = { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 };
     const steps = [
       [
-        sse({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'lookupOrder', arguments: '' } }] }),
+        sse({
+          role: 'assistant',
+          content: null,
+          tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'lookupOrder', arguments: '' } }],
+        }),
         sse({ tool_calls: [{ index: 0, function: { arguments: '{"orderId":' } }] }),
         sse({ tool_calls: [{ index: 0, function: { arguments: '"A-1"}' } }] }),
         sse({}, 'tool_calls', usage),
@@ -446,7 +460,10 @@ describe('router.streamRun() on the wire', { timeout: 30_000 }, () => {
     oai.handle((_req, res) => sendPieces(res, 200, 'text/event-stream', steps.shift()!));
     const executed: string[] = [];
     const tools = {
-      lookupOrder: tool({ input: z.object({ orderId: z.string() }), execute: ({ orderId }) => (executed.push(orderId), { status: 'delivered' }) }),
+      lookupOrder: tool({
+        input: z.object({ orderId: z.string() }),
+        execute: ({ orderId }) => (executed.push(orderId), { status: 'delivered' }),
+      }),
     };
     const types: string[] = [];
     let text = '';

@@ -35,16 +35,21 @@ const junk: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
     { depthSize: 'small' },
     fc.constantFrom(null, undefined, 0, -1, Number.NaN, Infinity, '', 'text', true, false, 10n, Symbol('s')),
     fc.constantFrom(() => 'f', new Date(0), new Map(), Object.create(null) as object, [] as unknown[]),
-    fc.dictionary(fc.constantFrom('type', 'delta', 'content', 'usage', 'finishReason', 'warnings', 'toolCall', 'text', 'inputTokens'), tie('value'), {
-      maxKeys: 4,
-    }),
+    fc.dictionary(
+      fc.constantFrom('type', 'delta', 'content', 'usage', 'finishReason', 'warnings', 'toolCall', 'text', 'inputTokens'),
+      tie('value'),
+      {
+        maxKeys: 4,
+      },
+    ),
     fc.array(tie('value'), { maxLength: 3 }),
   ),
 })).value;
 
 /** A response near the right shape: one field replaced by junk or removed. */
-const nearResponse = fc.tuple(fc.constantFrom(...Object.keys(goodResponse), 'content.0', 'content.0.text', 'usage.inputTokens'), junk, fc.boolean()).map(
-  ([path, value, remove]) => {
+const nearResponse = fc
+  .tuple(fc.constantFrom(...Object.keys(goodResponse), 'content.0', 'content.0.text', 'usage.inputTokens'), junk, fc.boolean())
+  .map(([path, value, remove]) => {
     const copy = structuredClone(goodResponse) as Record<string, unknown>;
     const keys = path.split('.');
     let at = copy as Record<string, unknown>;
@@ -52,15 +57,26 @@ const nearResponse = fc.tuple(fc.constantFrom(...Object.keys(goodResponse), 'con
     if (remove) delete at[keys.at(-1)!];
     else at[keys.at(-1)!] = value;
     return copy;
-  },
-);
+  });
 
 /** A stream part near the right shape, or junk. */
 const nearPart = fc.oneof(
   junk,
-  fc.tuple(fc.constantFrom('text-delta', 'reasoning-delta', 'tool-call-delta', 'tool-call', 'finish', 'stream-start', 'response-metadata', 'nope'), junk).map(
-    ([type, rest]) => (typeof rest === 'object' && rest !== null && !Array.isArray(rest) ? { ...rest, type } : { type, delta: rest }),
-  ),
+  fc
+    .tuple(
+      fc.constantFrom(
+        'text-delta',
+        'reasoning-delta',
+        'tool-call-delta',
+        'tool-call',
+        'finish',
+        'stream-start',
+        'response-metadata',
+        'nope',
+      ),
+      junk,
+    )
+    .map(([type, rest]) => (typeof rest === 'object' && rest !== null && !Array.isArray(rest) ? { ...rest, type } : { type, delta: rest })),
 );
 
 function describeError(e: unknown): string {
@@ -132,9 +148,17 @@ describe('fuzz: malformed output of a custom provider (#19 item 13)', () => {
       ['a number', () => 42],
       ['a plain object', () => ({})],
       ['an iterator whose next() resolves null', () => ({ [Symbol.asyncIterator]: () => ({ next: async () => null }) })],
-      ['an iterator whose next() throws a string', () => ({ [Symbol.asyncIterator]: () => ({ next: async () => Promise.reject('boom') }) })],
+      [
+        'an iterator whose next() throws a string',
+        () => ({ [Symbol.asyncIterator]: () => ({ next: async () => Promise.reject('boom') }) }),
+      ],
       ['an iterator whose next() throws null', () => ({ [Symbol.asyncIterator]: () => ({ next: async () => Promise.reject(null) }) })],
-      ['a throw of a string', () => { throw 'boom'; }],
+      [
+        'a throw of a string',
+        () => {
+          throw 'boom';
+        },
+      ],
     ];
     for (const [what, make] of bad) {
       let calls = 0;
@@ -154,7 +178,9 @@ describe('fuzz: malformed output of a custom provider (#19 item 13)', () => {
       expect(outcome, what).toBeDefined();
       expectTyped(outcome);
       expect((await router.stream({ messages, timeoutMs: 5_000 }).collect()).text, what).toBe('ok');
-      const chatError = await routerWith({ ...mockProvider(), chat: async () => Promise.reject(null) }).chat({ messages }).catch((e: unknown) => e);
+      const chatError = await routerWith({ ...mockProvider(), chat: async () => Promise.reject(null) })
+        .chat({ messages })
+        .catch((e: unknown) => e);
       expectTyped(chatError);
       await router.close();
     }

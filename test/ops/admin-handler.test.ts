@@ -352,7 +352,11 @@ describe('createAdminHandler: budgets read router.budgets.status()', () => {
     const key = (v: { id?: string; budgetId?: string; instance?: string }) => `${v.id ?? v.budgetId}|${v.instance ?? ''}`;
     /** Every budget status the router reports for the global scope and the two tenants, by id and instance. */
     const statuses = async () => {
-      const all = [...(await r.budgets.status({})), ...(await r.budgets.status({ tenant: 'acme' })), ...(await r.budgets.status({ tenant: 'globex' }))];
+      const all = [
+        ...(await r.budgets.status({})),
+        ...(await r.budgets.status({ tenant: 'acme' })),
+        ...(await r.budgets.status({ tenant: 'globex' })),
+      ];
       return new Map(all.map((s) => [key(s), s]));
     };
     const agree = async (token = 'tok-admin') => {
@@ -376,7 +380,12 @@ describe('createAdminHandler: budgets read router.budgets.status()', () => {
       await expect.poll(() => vendor.calls.length, { timeout: 10_000 }).toBe(3);
 
       const during = await agree();
-      expect(during.map(key).sort()).toEqual(['day:global|', 'per-tenant|tenant=acme', 'per-tenant|tenant=globex', 'tenant:acme:month:{}|']);
+      expect(during.map(key).sort()).toEqual([
+        'day:global|',
+        'per-tenant|tenant=acme',
+        'per-tenant|tenant=globex',
+        'tenant:acme:month:{}|',
+      ]);
       const acmeDay = during.find((v) => key(v) === 'per-tenant|tenant=acme')!;
       // 1,000 input x $1/M + 100 output x $2/M = 1,200 micros settled; the slow request holds its worst case.
       expect(acmeDay.spentMicros).toBe(1200);
@@ -480,7 +489,15 @@ describe('createAdminHandler: the Node handler', () => {
       fc.constantFrom('%', '%E0%A4%A', '%ZZ', '%00', '..', '.', '', '%2f', '%FF%FE', '__proto__', '~', '%C0%AF'),
       fc.stringMatching(/^[\w.~%-]{0,10}$/),
     );
-    const query = fc.constantFrom('', '?tenant=%', '?x=%ff', '?by=tenant&by=%', '?limit=1e400', '?since=9e15&until=0', '?format=csv&tenant=acme');
+    const query = fc.constantFrom(
+      '',
+      '?tenant=%',
+      '?x=%ff',
+      '?by=tenant&by=%',
+      '?limit=1e400',
+      '?since=9e15&until=0',
+      '?format=csv&tenant=acme',
+    );
     await fc.assert(
       fc.asyncProperty(
         fc.array(piece, { minLength: 1, maxLength: 5 }),
@@ -492,7 +509,8 @@ describe('createAdminHandler: the Node handler', () => {
           const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'x-switchyard-admin': '1' };
           const sent = method === 'GET' || method === 'HEAD' ? undefined : body;
           // Framed by content-length: Node's client sends an OPTIONS body unframed, which no server can parse.
-          if (sent !== undefined) Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(sent)) });
+          if (sent !== undefined)
+            Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(sent)) });
           const status = await raw(method, `/${pieces.join('/')}${q}`, sent, headers);
           expect(status).toBeGreaterThanOrEqual(200);
           expect(status).toBeLessThan(500);
@@ -504,4 +522,3 @@ describe('createAdminHandler: the Node handler', () => {
     router.unforce();
   }, 120_000);
 });
-

@@ -89,7 +89,14 @@ const answers: Record<Vendor, unknown> = {
     candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'STOP' }],
     usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 },
   },
-  ollama: { model: 'model-x', message: { role: 'assistant', content: 'ok' }, done: true, done_reason: 'stop', prompt_eval_count: 3, eval_count: 1 },
+  ollama: {
+    model: 'model-x',
+    message: { role: 'assistant', content: 'ok' },
+    done: true,
+    done_reason: 'stop',
+    prompt_eval_count: 3,
+    eval_count: 1,
+  },
 };
 
 let lb: Loopback;
@@ -144,7 +151,10 @@ function routerOf(make: () => LLMProvider) {
   });
 }
 
-async function drain(stream: AsyncIterable<StreamEvent>, onEvent?: (e: StreamEvent) => void): Promise<{ types: string[]; text: string; error: unknown }> {
+async function drain(
+  stream: AsyncIterable<StreamEvent>,
+  onEvent?: (e: StreamEvent) => void,
+): Promise<{ types: string[]; text: string; error: unknown }> {
   const types: string[] = [];
   let text = '';
   try {
@@ -170,58 +180,70 @@ async function warmUp(vendor: Vendor, router: ReturnType<typeof routerOf>): Prom
 }
 
 describe('a started stream with retry.attemptTimeoutMs, on every adapter (#19 item 7)', () => {
-  it.each(adapters)('$name: the request’s timeoutMs ends it with a TimeoutError', async ({ vendor, make }) => {
-    const router = routerOf(make);
-    await warmUp(vendor, router);
-    lb.handle(stalling(vendor));
-    const { types, text, error } = await drain(router.stream({ messages, model: 'm', timeoutMs: 2_000 }));
-    // The stream had started (the delta before the stall reached the caller) and did not finish: the
-    // vendor's tail (sent only after the 5 s stall) never arrived.
-    expect(text).toBe('Hel');
-    expect(types).not.toContain('finish');
-    const last = (error as { lastError?: unknown } | undefined)?.lastError ?? error;
-    expect(TimeoutError.isInstance(last), String(error)).toBe(true);
-    await router.close();
-  }, 30_000);
+  it.each(adapters)(
+    '$name: the request’s timeoutMs ends it with a TimeoutError',
+    async ({ vendor, make }) => {
+      const router = routerOf(make);
+      await warmUp(vendor, router);
+      lb.handle(stalling(vendor));
+      const { types, text, error } = await drain(router.stream({ messages, model: 'm', timeoutMs: 2_000 }));
+      // The stream had started (the delta before the stall reached the caller) and did not finish: the
+      // vendor's tail (sent only after the 5 s stall) never arrived.
+      expect(text).toBe('Hel');
+      expect(types).not.toContain('finish');
+      const last = (error as { lastError?: unknown } | undefined)?.lastError ?? error;
+      expect(TimeoutError.isInstance(last), String(error)).toBe(true);
+      await router.close();
+    },
+    30_000,
+  );
 
-  it.each(adapters)('$name: the caller’s AbortSignal ends it with an AbortError', async ({ vendor, make }) => {
-    const router = routerOf(make);
-    await warmUp(vendor, router);
-    lb.handle(stalling(vendor));
-    const controller = new AbortController();
-    const { types, text, error } = await drain(router.stream({ messages, model: 'm', signal: controller.signal }), (e) => {
-      if (e.type === 'text-delta') controller.abort();
-    });
-    expect(text).toBe('Hel');
-    expect(types).not.toContain('finish');
-    expect(AbortError.isInstance(error), String(error)).toBe(true);
-    await router.close();
-  }, 30_000);
+  it.each(adapters)(
+    '$name: the caller’s AbortSignal ends it with an AbortError',
+    async ({ vendor, make }) => {
+      const router = routerOf(make);
+      await warmUp(vendor, router);
+      lb.handle(stalling(vendor));
+      const controller = new AbortController();
+      const { types, text, error } = await drain(router.stream({ messages, model: 'm', signal: controller.signal }), (e) => {
+        if (e.type === 'text-delta') controller.abort();
+      });
+      expect(text).toBe('Hel');
+      expect(types).not.toContain('finish');
+      expect(AbortError.isInstance(error), String(error)).toBe(true);
+      await router.close();
+    },
+    30_000,
+  );
 });
 
 describe('a caller’s own short deadline is not a model failure, on every adapter (#19 item 11)', () => {
-  it.each(adapters)('$name: chat and stream with timeoutMs: 50 leave the breaker closed; the next request is served', async ({ vendor, make }) => {
-    let slow = true;
-    lb.handle(async (req, res) => {
-      if (slow) await pause(res, 1_000);
-      if (res.destroyed) return;
-      if (!isStream(req)) return sendJson(res, 200, answers[vendor]);
-      const s = streams[vendor];
-      res.writeHead(200, { 'content-type': s.contentType });
-      for (const piece of [...s.head, ...s.tail]) res.write(piece);
-      res.end();
-    });
-    const router = routerOf(make);
-    for (let i = 0; i < 2; i++) {
-      const chatError = await router.chat({ messages, model: 'm', timeoutMs: 50 }).catch((e: unknown) => e);
-      expect(TimeoutError.isInstance(chatError), String(chatError)).toBe(true);
-      const { error } = await drain(router.stream({ messages, model: 'm', timeoutMs: 50 }));
-      expect(TimeoutError.isInstance(error), String(error)).toBe(true);
-    }
-    expect(router.health().models.m).toMatchObject({ state: 'closed', errorRate: 0 });
-    slow = false;
-    expect((await router.chat({ messages, model: 'm' })).text).toBe('ok');
-    expect((await router.stream({ messages, model: 'm' }).collect()).text).toBe('Hello');
-    await router.close();
-  }, 30_000);
+  it.each(adapters)(
+    '$name: chat and stream with timeoutMs: 50 leave the breaker closed; the next request is served',
+    async ({ vendor, make }) => {
+      let slow = true;
+      lb.handle(async (req, res) => {
+        if (slow) await pause(res, 1_000);
+        if (res.destroyed) return;
+        if (!isStream(req)) return sendJson(res, 200, answers[vendor]);
+        const s = streams[vendor];
+        res.writeHead(200, { 'content-type': s.contentType });
+        for (const piece of [...s.head, ...s.tail]) res.write(piece);
+        res.end();
+      });
+      const router = routerOf(make);
+      for (let i = 0; i < 2; i++) {
+        const chatError = await router.chat({ messages, model: 'm', timeoutMs: 50 }).catch((e: unknown) => e);
+        expect(TimeoutError.isInstance(chatError), String(chatError)).toBe(true);
+        const { error } = await drain(router.stream({ messages, model: 'm', timeoutMs: 50 }));
+        expect(TimeoutError.isInstance(error), String(error)).toBe(true);
+      }
+      expect(router.health().models.m).toMatchObject({ state: 'closed', errorRate: 0 });
+      slow = false;
+      expect((await router.chat({ messages, model: 'm' })).text).toBe('ok');
+      expect((await router.stream({ messages, model: 'm' }).collect()).text).toBe('Hello');
+      await router.close();
+    },
+    30_000,
+  );
 });

@@ -6,7 +6,14 @@
  * Real SDKs against a loopback vendor, at the public API.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createRouter, InvalidRequestError, InvalidResponseError, SwitchyardError, type LLMProvider, type StreamEvent } from '../../src/index.js';
+import {
+  createRouter,
+  InvalidRequestError,
+  InvalidResponseError,
+  SwitchyardError,
+  type LLMProvider,
+  type StreamEvent,
+} from '../../src/index.js';
 import { anthropic } from '../../src/providers/anthropic/index.js';
 import { deepseek } from '../../src/providers/deepseek/index.js';
 import { gemini } from '../../src/providers/gemini/index.js';
@@ -88,7 +95,11 @@ describe('1. OpenAI usage with cache writes, chat and stream, on every OpenAI-fa
           data({ id: 'c1', choices: [], usage }),
           'data: [DONE]\n\n',
         ]);
-      return sendJson(res, 200, { id: 'c1', choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }], usage });
+      return sendJson(res, 200, {
+        id: 'c1',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
+        usage,
+      });
     });
     const r = routerOf(make);
     const expected = { inputTokens: 1000, cachedInputTokens: 200, cacheWriteTokens: 300, outputTokens: 100 };
@@ -184,32 +195,47 @@ describe('3. tool calls: empty ids and nameless calls on every adapter', () => {
         ]);
       return sendJson(res, 200, {
         id: 'c1',
-        choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [call('Oslo'), call('Rome')] }, finish_reason: 'tool_calls' }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: null, tool_calls: [call('Oslo'), call('Rome')] },
+            finish_reason: 'tool_calls',
+          },
+        ],
       });
     });
     const r = routerOf(make);
-    expectDistinct((await r.chat(withTools)).toolCalls.map((c) => c.toolCallId), 2);
+    expectDistinct(
+      (await r.chat(withTools)).toolCalls.map((c) => c.toolCallId),
+      2,
+    );
     const { events, error } = await drain(r.stream(withTools));
     expect(error).toBeUndefined();
     expectDistinct(toolCallIds(events), 2);
     await r.close();
   });
 
-  it.each(openaiFamily)('$name: a streamed tool call that never gets a name fails the stream with InvalidResponseError', async ({ make }) => {
-    lb.handle((_req, res) =>
-      sendPieces(res, 200, SSE, [
-        data({ id: 'c3', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', function: { arguments: '{"city":' } }] } }] }),
-        data({ id: 'c3', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '"Oslo"}' } }] } }] }),
-        data({ id: 'c3', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }),
-        'data: [DONE]\n\n',
-      ]),
-    );
-    const r = routerOf(make);
-    const { events, error } = await drain(r.stream(withTools));
-    expect(InvalidResponseError.isInstance(attemptError(error))).toBe(true);
-    expect(events.some((e) => e.type === 'finish' || e.type === 'tool-call')).toBe(false);
-    await r.close();
-  });
+  it.each(openaiFamily)(
+    '$name: a streamed tool call that never gets a name fails the stream with InvalidResponseError',
+    async ({ make }) => {
+      lb.handle((_req, res) =>
+        sendPieces(res, 200, SSE, [
+          data({
+            id: 'c3',
+            choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: 'call_1', function: { arguments: '{"city":' } }] } }],
+          }),
+          data({ id: 'c3', choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '"Oslo"}' } }] } }] }),
+          data({ id: 'c3', choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] }),
+          'data: [DONE]\n\n',
+        ]),
+      );
+      const r = routerOf(make);
+      const { events, error } = await drain(r.stream(withTools));
+      expect(InvalidResponseError.isInstance(attemptError(error))).toBe(true);
+      expect(events.some((e) => e.type === 'finish' || e.type === 'tool-call')).toBe(false);
+      await r.close();
+    },
+  );
 
   it('anthropic: empty tool_use ids get distinct ids, chat and stream; an empty name fails the stream', async () => {
     const use = (city: string) => ({ type: 'tool_use', id: '', name: 'weather', input: { city } });
@@ -226,7 +252,11 @@ describe('3. tool calls: empty ids and nameless calls on every adapter', () => {
           usage: { input_tokens: 3, output_tokens: 4 },
         });
       const block = (index: number, city: string) => [
-        event({ type: 'content_block_start', index, content_block: { type: 'tool_use', id: '', name: nameless ? '' : 'weather', input: {} } }),
+        event({
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'tool_use', id: '', name: nameless ? '' : 'weather', input: {} },
+        }),
         event({ type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify({ city }) } }),
         event({ type: 'content_block_stop', index }),
       ];
@@ -239,7 +269,10 @@ describe('3. tool calls: empty ids and nameless calls on every adapter', () => {
       ]);
     });
     const r = routerOf(() => anthropic({ apiKey: KEY, baseURL: lb.url }));
-    expectDistinct((await r.chat(withTools)).toolCalls.map((c) => c.toolCallId), 2);
+    expectDistinct(
+      (await r.chat(withTools)).toolCalls.map((c) => c.toolCallId),
+      2,
+    );
     const streamed = await drain(r.stream(withTools));
     expect(streamed.error).toBeUndefined();
     expectDistinct(toolCallIds(streamed.events), 2);
@@ -267,7 +300,10 @@ describe('3. tool calls: empty ids and nameless calls on every adapter', () => {
       }),
     );
     const r = routerOf(() => gemini({ apiKey: KEY, baseURL: lb.url }));
-    expectDistinct((await r.chat(withTools)).toolCalls.map((c) => c.toolCallId), 2);
+    expectDistinct(
+      (await r.chat(withTools)).toolCalls.map((c) => c.toolCallId),
+      2,
+    );
     name = '';
     const error = await r.chat(withTools).catch((e: unknown) => e);
     expect(InvalidResponseError.isInstance(attemptError(error))).toBe(true);

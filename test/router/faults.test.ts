@@ -204,7 +204,9 @@ describe('delays of 2^31 ms or more (#19 item 12, the class): never a 1 ms timer
       });
       const error = await router.chat({ messages, timeoutMs: 300 }).catch((e: unknown) => e);
       // Had the 2^31 ms backoff become a 1 ms timer, the retry would have been served ('ok').
-      expect(TimeoutError.isInstance(error) || TimeoutError.isInstance((error as AllAttemptsFailedError).lastError), String(error)).toBe(true);
+      expect(TimeoutError.isInstance(error) || TimeoutError.isInstance((error as AllAttemptsFailedError).lastError), String(error)).toBe(
+        true,
+      );
       expect(provider.calls).toHaveLength(1);
       await router.close();
     } finally {

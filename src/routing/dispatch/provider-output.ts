@@ -27,7 +27,11 @@ const usage = z.looseObject({
 });
 
 const finishReason = z.enum(['stop', 'length', 'tool-calls', 'content-filter', 'error', 'other']);
-const warning = z.looseObject({ type: z.enum(['unsupported-parameter', 'unsupported-content', 'other']), path: z.string().optional(), message: z.string() });
+const warning = z.looseObject({
+  type: z.enum(['unsupported-parameter', 'unsupported-content', 'other']),
+  path: z.string().optional(),
+  message: z.string(),
+});
 
 const toolCall = z.looseObject({
   type: z.literal('tool-call'),

@@ -75,7 +75,9 @@ function runStrategy(node: GroupNode, reps: Candidate[], input: OrderInput): Can
   }
   if (!Array.isArray(ordered)) {
     const got = ordered === null ? 'null' : typeof ordered;
-    throw new ConfigError([{ path, message: `the strategy function "${node.strategy}" must return an array of the candidates it was given, got ${got}` }]);
+    throw new ConfigError([
+      { path, message: `the strategy function "${node.strategy}" must return an array of the candidates it was given, got ${got}` },
+    ]);
   }
   return ordered as Candidate[];
 }
