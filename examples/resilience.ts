@@ -63,7 +63,20 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const served = await Promise.all(Array.from({ length: 8 }, () => router.chat(ask).then((r) => r.route.model)));
   assert.equal(a.maxInFlight, 2);
   console.log('rate limits:', served.join(','));
-  await router.close();
+  // Through one slot of a third router, three requests at once: two of them wait their turn in the line.
+  const queued = createRouter({
+    providers: { b },
+    models: { second: { provider: 'b', model: 'b' } },
+    rateLimits: { b: { maxConcurrent: 1, overflow: 'queue' } },
+  });
+  const waits: string[] = [];
+  queued.on('rate-limit-wait', (e) =>
+    waits.push(`${e.model} ${e.admitted ? 'admitted' : 'gave up'} after ${Math.round(e.waitedMs / 10) * 10} ms`),
+  );
+  await Promise.all([1, 2, 3].map(() => queued.chat(ask)));
+  assert.equal(waits.length, 2);
+  console.log('rate-limit waits:', waits.length, 'requests waited for the slot');
+  await Promise.all([router.close(), queued.close()]);
 }
 
 // A stream buffer: the first model dies after two chunks, inside the window, so the caller never sees it.

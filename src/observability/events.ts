@@ -60,6 +60,12 @@ export interface RouterEvents {
     /** With a shared store: the action was taken in another process and learned here (its audit entry is that process's). */
     remote?: true;
   };
+  /**
+   * A request waited in a local rate limiter's line before its call (`overflow: 'queue'`, or the
+   * last candidate), emitted when the wait ended: `admitted` (the call goes out) or not (the
+   * request's deadline or abort, the router closing). A call admitted at once emits nothing.
+   */
+  'rate-limit-wait': { model: string; provider: string; waitedMs: number; admitted: boolean; at: number };
   /** The usage ledger's store failed to take a record (e.g. a shared store is down); the request is unaffected. */
   'ledger-error': { error: unknown; record: unknown };
   /** The audit log could not write an entry (a sink failed, a redaction function threw); the request is unaffected. */

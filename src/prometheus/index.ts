@@ -89,6 +89,13 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
     labelNames: ['model', 'source'],
     registers,
   });
+  const rateLimitWait = new Histogram({
+    name: `${p}rate_limit_wait_seconds`,
+    help: 'Time a request waited in a local rate limiter\'s line before its call; outcome="admitted", or "gave_up" (deadline, abort, full line, close)',
+    labelNames: ['model', 'provider', 'outcome'],
+    buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 30, 60],
+    registers,
+  });
   const duration = new Histogram({
     name: `${p}request_duration_seconds`,
     help: 'Request latency, retries and fallbacks included',
@@ -289,6 +296,9 @@ export function prometheusMetrics(router: Router, options: PrometheusOptions = {
       started.delete(e.requestId);
     }),
     router.on('fallback', (e) => fallbacks.inc({ from: cap.value('model', e.from), to: cap.value('model', e.to), class: e.error.name })),
+    router.on('rate-limit-wait', (e) =>
+      rateLimitWait.observe({ ...target(e.model, e.provider), outcome: e.admitted ? 'admitted' : 'gave_up' }, e.waitedMs / 1000),
+    ),
     router.on('breaker', (e) => breakerTransitions.inc({ ...target(e.model, e.provider), to: e.to })),
     router.on('budget-alert', onBudget),
     router.on('control', (e) => controls.inc({ action: e.action })),

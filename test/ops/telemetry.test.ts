@@ -342,6 +342,42 @@ describe('Prometheus metrics (prom-client registry)', () => {
     }
   });
 
+  it('time waited in a local rate limiter: a rate-limit-wait event and a histogram, by outcome; a call admitted at once adds nothing', async () => {
+    const router = createRouter({
+      providers: { m: mockProvider({ name: 'm' }) },
+      models: { only: { provider: 'm', model: 'x' } },
+      rateLimits: { m: { maxConcurrent: 1, overflow: 'queue' } },
+    });
+    const registry = new Registry();
+    prometheusMetrics(router, { registry });
+    const waits: Array<{ model: string; admitted: boolean; waitedMs: number }> = [];
+    router.on('rate-limit-wait', (e) => waits.push(e));
+    // Three at once through one slot: the first goes at once, the other two wait their turn.
+    await Promise.all([1, 2, 3].map(() => router.chat({ messages: msg('hi') })));
+    // One more that cannot get the slot before its deadline gives up.
+    const slow = createRouter({
+      providers: { m: mockProvider({ name: 'm', latencyMs: 300 }) },
+      models: { only: { provider: 'm', model: 'x' } },
+      rateLimits: { m: { maxConcurrent: 1, overflow: 'queue' } },
+    });
+    const slowRegistry = new Registry();
+    prometheusMetrics(slow, { registry: slowRegistry });
+    const outcomes = await Promise.allSettled([slow.chat({ messages: msg('a') }), slow.chat({ messages: msg('b'), timeoutMs: 50 })]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected']);
+    expect(waits.map((w) => [w.model, w.admitted])).toEqual([
+      ['only', true],
+      ['only', true],
+    ]);
+    const count = (text: string, outcome: string) =>
+      text
+        .split('\n')
+        .find((l) => l.startsWith(`switchyard_rate_limit_wait_seconds_count{model="only",provider="m",outcome="${outcome}"}`));
+    expect(count(await registry.metrics(), 'admitted')).toMatch(/ 2$/);
+    expect(count(await registry.metrics(), 'gave_up')).toBeUndefined();
+    expect(count(await slowRegistry.metrics(), 'gave_up')).toMatch(/ 1$/);
+    await Promise.all([router.close(), slow.close()]);
+  });
+
   it('tenant and agent labels can be switched on and off', async () => {
     const { router } = mixedRouter();
     const registry = new Registry();

@@ -3,6 +3,7 @@ import type { EventBus } from '../../observability/events.js';
 import type { LLMProvider } from '../../core/provider.js';
 import type { CircuitBreaker } from '../../resilience/breaker/breaker.js';
 import type { BreakerPool } from '../../resilience/breaker/pool.js';
+import type { Limiter } from '../../resilience/limiter.js';
 import type { LimitsView, Slot } from '../../resilience/rate-limit.js';
 import type { Candidate } from '../config/options.js';
 import type { RouterStats } from '../scope/stats.js';
@@ -79,6 +80,27 @@ export class TargetGuards {
     return this.limits.limitersFor(candidate.provider, candidate.model).some((l) => l.overflow === 'next' && !l.wouldAdmit(tokens));
   }
 
+  /** Waits in a limiter's line (the call was not admitted at once) and reports the wait as a `rate-limit-wait` event. */
+  async #wait(candidate: Candidate, limiter: Limiter, tokens: number, signal: AbortSignal | undefined): Promise<Slot> {
+    const started = performance.now();
+    const report = (admitted: boolean) =>
+      this.events.emit('rate-limit-wait', {
+        model: candidate.model,
+        provider: candidate.provider,
+        waitedMs: performance.now() - started,
+        admitted,
+        at: this.now(),
+      });
+    try {
+      const slot = await limiter.acquire(tokens, signal);
+      report(true);
+      return slot;
+    } catch (error) {
+      report(false);
+      throw error;
+    }
+  }
+
   /**
    * Takes a breaker permit and rate-limit slots for one try; throws CircuitOpenError when open.
    * With `mayOverflow`, a limit in `overflow: 'next'` mode that is saturated right now gives
@@ -108,7 +130,7 @@ export class TargetGuards {
             return 'saturated';
           }
           slots.push(slot);
-        } else slots.push(await limiter.acquire(tokens, signal));
+        } else slots.push((await limiter.tryAcquire(tokens)) ?? (await this.#wait(candidate, limiter, tokens, signal)));
       }
     } catch (error) {
       giveBack();
