@@ -25,6 +25,8 @@ const config: RouterOptions = {
   },
   retry: { retries: 0 },
   budgets: [{ id: 'trial-day', scope: { tenant: 'trial' }, period: 'day', limitUsd: 0.000001, onExceed: 'block' }],
+  // Content on the events, so that the spans below can record prompts and answers (off by default).
+  eventContent: true,
 };
 const router = createRouter(config);
 
@@ -34,7 +36,7 @@ const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpan
 const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
 const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 60_000 });
 const meterProvider = new MeterProvider({ readers: [reader] });
-const otel = instrumentOpenTelemetry(router, { tracerProvider, meterProvider, config, tenant: true, agent: true });
+const otel = instrumentOpenTelemetry(router, { tracerProvider, meterProvider, config, tenant: true, agent: true, content: true });
 
 // Prometheus: serve `await registry.metrics()` on your /metrics endpoint.
 const registry = new Registry();
@@ -53,6 +55,7 @@ for (const s of spans.getFinishedSpans()) {
     `span "${s.name}"${parent} provider=${String(a['gen_ai.provider.name'])}`,
     `error.type=${String(a['error.type'] ?? '-')} cost.micros=${String(a['switchyard.cost.micros'] ?? '-')}`,
   );
+  if (a['gen_ai.output.messages'] !== undefined) console.log(`  output messages: ${String(a['gen_ai.output.messages'])}`);
 }
 for (const m of metricExporter.getMetrics().flatMap((r) => r.scopeMetrics.flatMap((sm) => sm.metrics))) {
   console.log(`metric ${m.descriptor.name} (${m.descriptor.unit}): ${m.dataPoints.length} series`);

@@ -1,5 +1,6 @@
 import type { FinishReason, Cost, Usage } from '../core/usage.js';
 import type { RouteInfo } from '../core/response.js';
+import type { Message, ToolCallPart } from '../core/messages.js';
 import type { RoutingContext } from '../core/request.js';
 import type { SwitchyardError } from '../core/errors.js';
 import type { BudgetAlert } from '../accounting/budgets/types.js';
@@ -10,7 +11,16 @@ export type RequestKind = 'chat' | 'stream';
 /** Every event the router emits, by name, with its payload. */
 export interface RouterEvents {
   /** A request was validated and its candidates ordered; nothing called yet. */
-  request: { requestId: string; kind: RequestKind; context: RoutingContext; candidates: string[]; strategy: string; routeIndex?: number };
+  request: {
+    requestId: string;
+    kind: RequestKind;
+    context: RoutingContext;
+    candidates: string[];
+    strategy: string;
+    routeIndex?: number;
+    /** Only with the router option `eventContent: true`: what the request asked. */
+    content?: { system?: string; messages: ReadonlyArray<Message> };
+  };
   /** One try at one model ended. */
   attempt: {
     requestId: string;
@@ -36,6 +46,8 @@ export interface RouterEvents {
     cost: Cost;
     finishReason: FinishReason;
     latencyMs: number;
+    /** Only with the router option `eventContent: true`: the answer. */
+    content?: { text: string; toolCalls: ReadonlyArray<ToolCallPart> };
   };
   /** A request failed for good; `error` is what the caller receives. */
   error: { requestId: string; kind: RequestKind; error: SwitchyardError; route?: RouteInfo; context: RoutingContext };

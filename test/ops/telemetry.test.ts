@@ -145,6 +145,50 @@ describe('OpenTelemetry spans and GenAI metrics (in-memory exporters)', () => {
       expect(JSON.stringify(s.attributes)).not.toMatch(/order status|hello from claude|gen_ai\.(input|output)\.messages/);
   });
 
+  it('prompts and completions on the request span only when the router and the instrumentation both opt in', async () => {
+    const recorded = async (eventContent: boolean, content: boolean) => {
+      const exporter = new InMemorySpanExporter();
+      const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+      const router = createRouter({
+        providers: {
+          m: mockProvider({ name: 'm', reply: { text: '已为您查询', toolCalls: [{ name: 'lookupOrder', args: { id: 'A-1' } }] } }),
+        },
+        models: { one: { provider: 'm', model: 'x' } },
+        eventContent,
+      });
+      const otel = instrumentOpenTelemetry(router, { tracerProvider: provider, content });
+      await router.chat({ system: 'You are a support agent.', messages: msg('我的订单在哪里？') });
+      otel.close();
+      await router.close();
+      const [span] = exporter.getFinishedSpans().filter((x) => x.attributes['switchyard.request.id'] !== undefined);
+      await provider.shutdown();
+      return span!.attributes;
+    };
+    const both = await recorded(true, true);
+    expect(JSON.parse(String(both['gen_ai.input.messages']))).toEqual([
+      { role: 'user', parts: [{ type: 'text', content: '我的订单在哪里？' }] },
+    ]);
+    expect(JSON.parse(String(both['gen_ai.system_instructions']))).toEqual([{ type: 'text', content: 'You are a support agent.' }]);
+    expect(JSON.parse(String(both['gen_ai.output.messages']))).toEqual([
+      {
+        role: 'assistant',
+        parts: [
+          { type: 'text', content: '已为您查询' },
+          { type: 'tool_call', id: expect.any(String), name: 'lookupOrder', arguments: { id: 'A-1' } },
+        ],
+        finish_reason: 'tool_calls',
+      },
+    ]);
+    for (const [router, instrumentation] of [
+      [false, true],
+      [true, false],
+    ] as const) {
+      const attributes = await recorded(router, instrumentation);
+      expect(Object.keys(attributes).filter((k) => /messages|instructions/.test(k))).toEqual([]);
+      expect(JSON.stringify(attributes)).not.toMatch(/订单|support agent|已为您/);
+    }
+  });
+
   it('the stream carries time to first chunk; the budget refusal is an error span with error.type', () => {
     const stream = requestSpans().find((s) => s.attributes['switchyard.request.kind'] === 'stream')!;
     expect(stream.attributes['switchyard.tenant']).toBe('globex');

@@ -21,6 +21,7 @@ import {
   type TracerProvider,
 } from '@opentelemetry/api';
 import type { Router } from '../../routing/router.js';
+import type { ContentPart } from '../../core/messages.js';
 import type { RouterEvents } from '../events.js';
 import { genAiFinishReason, type ConfigView, lookupModel } from './names.js';
 
@@ -44,6 +45,13 @@ export interface OpenTelemetryOptions {
   agent?: boolean;
   /** Spans still open after this many requests are ended as abandoned (a stream nobody finished). Default 10,000. */
   maxOpenSpans?: number;
+  /**
+   * Record prompts and completions on the request span (`gen_ai.system_instructions`,
+   * `gen_ai.input.messages`, `gen_ai.output.messages`, JSON in the conventions' message format;
+   * images as a placeholder without their data). Needs the router option `eventContent: true`, whose
+   * events carry the content. Default false: no content is recorded.
+   */
+  content?: boolean;
 }
 
 export interface OpenTelemetryInstrumentation {
@@ -72,7 +80,8 @@ const INSTRUMENTATION = 'switchyard';
 /**
  * Subscribes to the router's events: a CLIENT span `chat {model}` per request (parented to the
  * caller's active context at the moment `chat()`/`stream()` is called), a child span per attempt,
- * and the GenAI client histograms. No prompt or completion content is recorded: the events carry none.
+ * and the GenAI client histograms. No prompt or completion content is recorded unless both the
+ * router (`eventContent: true`) and this instrumentation (`content: true`) opt in.
  */
 export function instrumentOpenTelemetry(router: Router, options: OpenTelemetryOptions = {}): OpenTelemetryInstrumentation {
   const tracer: Tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION);
@@ -80,6 +89,7 @@ export function instrumentOpenTelemetry(router: Router, options: OpenTelemetryOp
   const withTenant = options.tenant !== false;
   const withAgent = options.agent !== false;
   const maxOpen = options.maxOpenSpans ?? 10_000;
+  const withContent = options.content === true;
   const config = options.config;
 
   const duration: Histogram = meter.createHistogram('gen_ai.client.operation.duration', {
@@ -127,6 +137,7 @@ export function instrumentOpenTelemetry(router: Router, options: OpenTelemetryOp
     const first = e.candidates[0];
     const requested = first !== undefined ? model(e.context.tenant, first) : undefined;
     const attributes: Attributes = {
+      ...(withContent && e.content && inputContent(e.content)),
       'gen_ai.operation.name': 'chat',
       'switchyard.request.id': e.requestId,
       'switchyard.request.kind': e.kind,
@@ -198,6 +209,7 @@ export function instrumentOpenTelemetry(router: Router, options: OpenTelemetryOp
       'gen_ai.usage.input_tokens': usage.inputTokens,
       'gen_ai.usage.output_tokens': usage.outputTokens,
       'gen_ai.response.finish_reasons': [genAiFinishReason(e.finishReason)],
+      ...(withContent && e.content && outputContent(e.content, genAiFinishReason(e.finishReason))),
       'switchyard.route.model': route.model,
       'switchyard.route.provider': route.provider,
       'switchyard.fallback': route.fallbackUsed,
@@ -258,4 +270,39 @@ export function instrumentOpenTelemetry(router: Router, options: OpenTelemetryOp
       open.clear();
     },
   };
+}
+
+type Part = Record<string, unknown>;
+
+/** One message part in the GenAI conventions' format (images without their data). */
+function genAiPart(part: string | ContentPart): Part {
+  if (typeof part === 'string') return { type: 'text', content: part };
+  switch (part.type) {
+    case 'text':
+      return { type: 'text', content: part.text };
+    case 'image':
+      return { type: 'image', ...(part.mediaType !== undefined && { mime_type: part.mediaType }) };
+    case 'tool-call':
+      return { type: 'tool_call', id: part.toolCallId, name: part.toolName, arguments: part.args };
+    case 'tool-result':
+      return { type: 'tool_call_response', id: part.toolCallId, response: part.result };
+    case 'reasoning':
+      return { type: 'reasoning', content: part.text };
+  }
+}
+
+function inputContent(content: NonNullable<RouterEvents['request']['content']>): Attributes {
+  const messages = content.messages.map((m) => ({
+    role: m.role,
+    parts: typeof m.content === 'string' ? [genAiPart(m.content)] : m.content.map(genAiPart),
+  }));
+  return {
+    'gen_ai.input.messages': JSON.stringify(messages),
+    ...(content.system !== undefined && { 'gen_ai.system_instructions': JSON.stringify([genAiPart(content.system)]) }),
+  };
+}
+
+function outputContent(content: NonNullable<RouterEvents['response']['content']>, finishReason: string): Attributes {
+  const parts = [...(content.text !== '' ? [genAiPart(content.text)] : []), ...content.toolCalls.map(genAiPart)];
+  return { 'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts, finish_reason: finishReason }]) };
 }

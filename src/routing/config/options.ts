@@ -191,6 +191,12 @@ export interface RouterOptions {
    * loop per router, never on the request path. Ignored with the memory store.
    */
   statsSyncMs?: number;
+  /**
+   * Put content on the events: the request's `system` and `messages` on `request`, the answer's
+   * `text` and `toolCalls` on `response`, for instrumentation that records content (OpenTelemetry
+   * with `content: true`). Default false: no event carries a prompt or a completion.
+   */
+  eventContent?: boolean;
   /** Usage ledger retention (aggregates are never dropped). */
   ledger?: { maxRecords?: number; maxAgeMs?: number };
   /**

@@ -182,6 +182,7 @@ export const routerOptionsSchema = z.strictObject({
   stopStreamOnBudget: z.boolean().optional(),
   budgetHoldLeaseMs: z.number().int().min(1_000).max(86_400_000).optional(),
   statsSyncMs: z.number().int().min(100).max(60_000).optional(),
+  eventContent: z.boolean().optional(),
   ledger: z.strictObject({ maxRecords: positiveInt.optional(), maxAgeMs: positiveInt.optional() }).optional(),
   store: z
     .custom<object>(isSharedStore, {

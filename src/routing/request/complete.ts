@@ -81,7 +81,8 @@ export async function complete(
 /** After the response was delivered: the `response` event. */
 export function announce(scope: RouterScope, req: RoutedRequest, response: ChatResponse): void {
   const { route, usage, cost, finishReason, latencyMs } = response;
-  scope.events.emit('response', { requestId: req.requestId, kind: req.kind, route, usage, cost, finishReason, latencyMs });
+  const content = scope.options.eventContent === true ? { content: { text: response.text, toolCalls: response.toolCalls } } : undefined;
+  scope.events.emit('response', { requestId: req.requestId, kind: req.kind, route, usage, cost, finishReason, latencyMs, ...content });
 }
 
 /**

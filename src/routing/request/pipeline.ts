@@ -66,6 +66,9 @@ export function routeRequest(scope: RouterScope, request: Readonly<ChatRequest>,
     candidates: plan.candidates.map((c) => c.model),
     strategy: plan.strategy,
     ...(plan.routeIndex !== undefined && { routeIndex: plan.routeIndex }),
+    ...(scope.options.eventContent === true && {
+      content: { ...(request.system !== undefined && { system: request.system }), messages: request.messages },
+    }),
   });
   const timeoutMs = request.timeoutMs ?? scope.options.timeoutMs;
   // The new fields first, the spread last: on Node 20 (V8 11), fields added after a spread cost about
