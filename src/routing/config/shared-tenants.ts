@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { ConfigIssue } from '../../core/errors.js';
 import { formatPath } from '../../core/zod-issues.js';
-import type { SharedStore, StoreChange } from '../../state/shared.js';
+import { RegisterFeed } from '../../state/register-feed.js';
+import type { SharedStore } from '../../state/shared.js';
 import type { TenantConfig } from './options.js';
 
 /** A tenant's register in the store: its configuration's data with its own providers by name, or a tombstone. */
@@ -12,7 +13,6 @@ const storedSchema = z.union([
   z.object({ removed: z.literal(true), actor: z.string().optional() }),
   z.object({ config: z.record(z.string(), z.unknown()), providers: z.array(z.string()), actor: z.string().optional() }),
 ]);
-const noticeSchema = z.object({ key: z.string(), version: z.number() });
 
 /** The register of one tenant, the index of tenant ids and the channel of their changes (all under the store's prefix). */
 const KEY_PREFIX = 'switchyard:tenant:';
@@ -92,78 +92,44 @@ export class SharedTenants {
   readonly #versions = new Map<string, number>();
   /** Values written here and not yet in the store, by tenant (the latest wins). */
   readonly #pending = new Map<string, string>();
-  #chain: Promise<void> = Promise.resolve();
-  #stop: (() => Promise<void>) | undefined;
-  #retry: ReturnType<typeof setTimeout> | undefined;
-  #closed = false;
   /** True until the first read of every register ended: what it finds is the state at start, not a change. */
   #initial = true;
-  readonly #listening: Promise<void>;
+  /** The channel of the registers' changes, and the queue of this object's store steps. */
+  readonly #feed: RegisterFeed;
 
   constructor(store: SharedStore, options: SharedTenantsOptions) {
     this.#store = store;
     this.#onChange = options.onChange;
-    this.#enqueue(() => this.#refreshAll().finally(() => void (this.#initial = false)));
-    this.#listening = this.#listen();
+    this.#feed = new RegisterFeed(store, CHANNEL, {
+      onResync: () => this.#feed.enqueue(() => this.#flush().then(() => this.#refreshAll())),
+      onNotice: ({ key, version }) => {
+        if (!key.startsWith(KEY_PREFIX)) return;
+        let id: string;
+        try {
+          id = decodeURIComponent(key.slice(KEY_PREFIX.length));
+        } catch {
+          return;
+        }
+        // Any other version (a lower one too: the store lost its data and counts again from 1) is read.
+        if (version !== this.#versions.get(id)) this.#feed.enqueue(() => this.#refresh(id));
+      },
+    });
+    this.#feed.enqueue(() => this.#refreshAll().finally(() => void (this.#initial = false)));
   }
 
   /** Writes a tenant's configuration (or its tombstone) to the store for every process. */
   write(id: string, value: StoredTenant): void {
     this.#pending.set(id, JSON.stringify(value));
-    this.#enqueue(() => this.#flush());
+    this.#feed.enqueue(() => this.#flush());
   }
 
   /** Resolves when the first subscription attempt and every store step asked for so far have settled. */
-  async settled(): Promise<void> {
-    await this.#listening;
-    await this.#chain;
+  settled(): Promise<void> {
+    return this.#feed.settled();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#retry);
-    await this.#chain;
-    await this.#stop?.().catch(() => undefined);
-  }
-
-  #listen(): Promise<void> {
-    return this.#store
-      .subscribe(CHANNEL, (change: StoreChange) => {
-        if (change.type === 'resync') return this.#enqueue(() => this.#flush().then(() => this.#refreshAll()));
-        let notice: unknown;
-        try {
-          notice = JSON.parse(change.message);
-        } catch {
-          return;
-        }
-        const parsed = noticeSchema.safeParse(notice);
-        if (!parsed.success || !parsed.data.key.startsWith(KEY_PREFIX)) return;
-        let id: string;
-        try {
-          id = decodeURIComponent(parsed.data.key.slice(KEY_PREFIX.length));
-        } catch {
-          return;
-        }
-        // Any other version (a lower one too: the store lost its data and counts again from 1) is read.
-        if (parsed.data.version !== this.#versions.get(id)) this.#enqueue(() => this.#refresh(id));
-      })
-      .then(
-        (stop) => {
-          if (this.#closed) return void stop().catch(() => undefined);
-          this.#stop = stop;
-          // A change written before the subscription began was not notified: read once more.
-          this.#enqueue(() => this.#flush().then(() => this.#refreshAll()));
-        },
-        () => {
-          if (!this.#closed) (this.#retry = setTimeout(() => void this.#listen(), 1_000)).unref?.();
-        },
-      );
-  }
-
-  #enqueue(step: () => Promise<void>): void {
-    this.#chain = this.#chain.then(step).catch(() => {
-      // The store is down (it reports that through its own status events): the tenants in force here stay.
-    });
+  close(): Promise<void> {
+    return this.#feed.close();
   }
 
   async #refreshAll(): Promise<void> {

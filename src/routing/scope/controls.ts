@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { SharedStore, StoreChange } from '../../state/shared.js';
+import { RegisterFeed } from '../../state/register-feed.js';
+import type { SharedStore } from '../../state/shared.js';
 
 /** Emergency controls: disabled models/providers and forced models, changed at runtime. */
 export class Controls {
@@ -85,7 +86,6 @@ export function applyControl(controls: Controls, change: ControlChange): void {
 }
 
 const snapshotSchema = z.object({ disabled: z.array(z.string()), forced: z.record(z.string(), z.string()) });
-const noticeSchema = z.object({ key: z.string(), version: z.number() });
 
 export interface SharedControlsOptions {
   /** Register key of the controls in the store. Default `switchyard:controls`. */
@@ -121,12 +121,8 @@ export class SharedControls {
   #version = 0;
   /** Changes made here and not yet in the store, in order. */
   #pending: ControlChange[] = [];
-  #chain: Promise<void> = Promise.resolve();
-  #stop: (() => Promise<void>) | undefined;
-  #retry: ReturnType<typeof setTimeout> | undefined;
-  #closed = false;
-  /** Settles once the first subscription attempt did (listening, or failed and retrying later). */
-  readonly #listening: Promise<void>;
+  /** The register's change notices, and the queue of this object's store steps. */
+  readonly #feed: RegisterFeed;
 
   constructor(store: SharedStore, controls: Controls, options: SharedControlsOptions = {}) {
     this.#store = store;
@@ -135,66 +131,35 @@ export class SharedControls {
     this.#channel = `${this.#key}:changes`;
     this.#accept = options.accept ?? ((s) => s);
     this.#onRemote = options.onRemote;
-    this.#enqueue(() => this.#refresh().finally(() => void (this.#initial = false)));
-    this.#listening = this.#listen();
+    this.#feed = new RegisterFeed(store, this.#channel, {
+      onResync: () => this.#feed.enqueue(() => this.#flush().then(() => this.#refresh())),
+      // Any other version (a lower one too: the store lost its data and counts again from 1) is read.
+      onNotice: ({ key, version }) => {
+        if (key === this.#key && version !== this.#version) this.#feed.enqueue(() => this.#refresh());
+      },
+    });
+    this.#feed.enqueue(() => this.#refresh().finally(() => void (this.#initial = false)));
   }
 
   /** Applies a change here at once and writes it to the store for every process. */
   change(change: ControlChange): void {
     applyControl(this.#controls, change);
     this.#pending.push(change);
-    this.#enqueue(() => this.#flush());
+    this.#feed.enqueue(() => this.#flush());
   }
 
   /** Resolves when the first subscription attempt and every store step asked for so far have settled (the first read, the changes made). */
-  async settled(): Promise<void> {
-    await this.#listening;
-    await this.#chain;
+  settled(): Promise<void> {
+    return this.#feed.settled();
   }
 
-  async close(): Promise<void> {
-    this.#closed = true;
-    clearTimeout(this.#retry);
-    await this.#chain;
-    await this.#stop?.().catch(() => undefined);
+  close(): Promise<void> {
+    return this.#feed.close();
   }
 
   /** Applies the register's last value again through `accept` (after this process learned models it can now accept, e.g. a tenant's). */
   reapply(): void {
     this.#controls.replace(this.#accept(this.#with(this.#base, this.#pending)));
-  }
-
-  #listen(): Promise<void> {
-    return this.#store
-      .subscribe(this.#channel, (change: StoreChange) => {
-        if (change.type === 'resync') return this.#enqueue(() => this.#flush().then(() => this.#refresh()));
-        let notice: unknown;
-        try {
-          notice = JSON.parse(change.message);
-        } catch {
-          return;
-        }
-        const parsed = noticeSchema.safeParse(notice);
-        // Any other version (a lower one too: the store lost its data and counts again from 1) is read.
-        if (parsed.success && parsed.data.key === this.#key && parsed.data.version !== this.#version) this.#enqueue(() => this.#refresh());
-      })
-      .then(
-        (stop) => {
-          if (this.#closed) return void stop().catch(() => undefined);
-          this.#stop = stop;
-          // A change written before the subscription began was not notified: read once more.
-          this.#enqueue(() => this.#flush().then(() => this.#refresh()));
-        },
-        () => {
-          if (!this.#closed) (this.#retry = setTimeout(() => void this.#listen(), 1_000)).unref?.();
-        },
-      );
-  }
-
-  #enqueue(step: () => Promise<void>): void {
-    this.#chain = this.#chain.then(step).catch(() => {
-      // The store is down (it reports that through its own status events): the local controls stay in force.
-    });
   }
 
   async #refresh(): Promise<void> {
